@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native and WebAssembly modules stay in node_modules instead of being bundled.
+  serverExternalPackages: ["better-sqlite3", "sharp", "h264-mp4-encoder"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
