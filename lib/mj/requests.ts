@@ -1,0 +1,193 @@
+import { z } from "zod";
+
+/**
+ * Request bodies the app accepts on `/api/mj/*`: the upstream's own shapes (§3), with every size
+ * bounded and every image checked before anything is forwarded. Shared with the browser so the
+ * Create page can flag the same problems before it submits.
+ */
+
+export const LIMITS = {
+  promptChars: 8_000,
+  imageBytes: 10 * 1024 * 1024,
+  bodyBytes: 40 * 1024 * 1024,
+  referenceImages: 5,
+  idsPerList: 200,
+  customIdChars: 512,
+  stateChars: 255,
+  notifyHookChars: 2_000,
+} as const;
+
+/**
+ * Marks an issue that is about size, so the route answers 413 instead of 400. Zod keeps
+ * `params` on custom issues, which is how the error helper tells them apart.
+ */
+export const TOO_LARGE = { httpStatus: 413 } as const;
+
+/** Upstream task ids are 16-digit strings in practice; allow any short plain token, nothing path-like. */
+export const taskIdSchema = z
+  .string({ error: "task id must be a string" })
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "task id must be 1-64 letters, digits, '-' or '_'" });
+
+const IMAGE_MAGIC: { type: string; test: (b: Uint8Array) => boolean }[] = [
+  { type: "png", test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
+  { type: "jpeg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { type: "gif", test: (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 },
+  {
+    type: "webp",
+    test: (b) =>
+      String.fromCharCode(b[0] ?? 0, b[1] ?? 0, b[2] ?? 0, b[3] ?? 0) === "RIFF" &&
+      String.fromCharCode(b[8] ?? 0, b[9] ?? 0, b[10] ?? 0, b[11] ?? 0) === "WEBP",
+  },
+];
+
+const DATA_URL = /^data:image\/(png|jpeg|jpg|webp|gif);base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function decodeHead(base64: string): Uint8Array {
+  const head = atob(base64.slice(0, 16));
+  return Uint8Array.from(head, (c) => c.charCodeAt(0));
+}
+
+export function base64ByteLength(base64: string): number {
+  const padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/** The image type a data URL or bare base64 string really holds (by its magic bytes), or null. */
+export function sniffBase64Image(base64: string): string | null {
+  if (base64.length < 16 || base64.length % 4 !== 0 || !BASE64.test(base64)) return null;
+  const head = decodeHead(base64);
+  return IMAGE_MAGIC.find((m) => m.test(head))?.type ?? null;
+}
+
+/**
+ * A reference image as the upstream accepts it: a PNG/JPEG/WebP/GIF data URL, bare base64 of one
+ * of those, or an http(s) URL. The bytes are sniffed, so a renamed text file is refused.
+ */
+export const imageInputSchema = z.string({ error: "image must be a string" }).superRefine((value, ctx) => {
+  if (/^https?:\/\//i.test(value)) {
+    if (value.length > 2048 || !URL.canParse(value)) {
+      ctx.addIssue({ code: "custom", message: "image URL is not a valid http(s) URL" });
+    }
+    return;
+  }
+  const base64 = value.replace(DATA_URL, "");
+  if (value.startsWith("data:") && base64 === value) {
+    ctx.addIssue({
+      code: "custom",
+      message: "image data URL must be data:image/(png|jpeg|webp|gif);base64,…",
+    });
+    return;
+  }
+  if (base64ByteLength(base64) > LIMITS.imageBytes) {
+    ctx.addIssue({
+      code: "custom",
+      message: `image is larger than ${LIMITS.imageBytes / 1024 / 1024} MB`,
+      params: TOO_LARGE,
+    });
+    return;
+  }
+  if (!sniffBase64Image(base64)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "image is not a PNG, JPEG, WebP or GIF (data URL, base64 or http(s) URL)",
+    });
+  }
+});
+
+const botTypeSchema = z.enum(["MID_JOURNEY", "NIJI_JOURNEY"], {
+  error: "botType must be MID_JOURNEY or NIJI_JOURNEY",
+});
+
+/** Fields every submit accepts (§3). `accountFilter` is trueai's; relays drop it. */
+const baseSubmit = {
+  notifyHook: z.url({ protocol: /^https?$/, error: "notifyHook must be an http(s) URL" }).max(LIMITS.notifyHookChars).optional(),
+  state: z.string().max(LIMITS.stateChars, { error: `state is longer than ${LIMITS.stateChars} characters` }).optional(),
+  accountFilter: z
+    .object({
+      instanceId: z.string().max(64).optional(),
+      modes: z.array(z.enum(["RELAX", "FAST", "TURBO"])).max(3).optional(),
+      remix: z.boolean().optional(),
+      nijiRemix: z.boolean().optional(),
+      remixAutoConsidered: z.boolean().optional(),
+      remark: z.string().max(255).optional(),
+    })
+    .optional(),
+};
+
+const promptSchema = z
+  .string({ error: "prompt must be a string" })
+  .trim()
+  .min(1, { error: "prompt must not be empty" })
+  .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` });
+
+export const imagineRequestSchema = z.object({
+  prompt: promptSchema,
+  botType: botTypeSchema.optional(),
+  base64Array: z
+    .array(imageInputSchema, { error: "base64Array must be a list of images" })
+    .max(LIMITS.referenceImages, { error: `at most ${LIMITS.referenceImages} reference images` })
+    .optional(),
+  ...baseSubmit,
+});
+export type ImagineRequest = z.output<typeof imagineRequestSchema>;
+
+export const describeRequestSchema = z
+  .object({
+    base64: imageInputSchema.optional(),
+    link: z.url({ protocol: /^https?$/, error: "link must be an http(s) URL" }).max(2048).optional(),
+    botType: botTypeSchema.optional(),
+    language: z.string().max(16).optional(),
+    ...baseSubmit,
+  })
+  .refine((body) => body.base64 !== undefined || body.link !== undefined, {
+    error: "describe needs an image: base64 or link",
+  });
+export type DescribeRequest = z.output<typeof describeRequestSchema>;
+
+export const BLEND_DIMENSIONS = ["PORTRAIT", "SQUARE", "LANDSCAPE"] as const;
+
+export const blendRequestSchema = z.object({
+  base64Array: z
+    .array(imageInputSchema, { error: "base64Array must be a list of images" })
+    .min(2, { error: "blend needs 2 to 5 images" })
+    .max(5, { error: "blend needs 2 to 5 images" }),
+  dimensions: z.enum(BLEND_DIMENSIONS, { error: "dimensions must be PORTRAIT, SQUARE or LANDSCAPE" }).optional(),
+  botType: botTypeSchema.optional(),
+  ...baseSubmit,
+});
+export type BlendRequest = z.output<typeof blendRequestSchema>;
+
+export const actionRequestSchema = z.object({
+  taskId: taskIdSchema,
+  customId: z
+    .string({ error: "customId must be a string" })
+    .min(1, { error: "customId must not be empty" })
+    .max(LIMITS.customIdChars, { error: "customId is too long" }),
+  enableRemix: z.boolean({ error: "enableRemix must be true or false" }).optional(),
+  chooseSameChannel: z.boolean().optional(),
+  ...baseSubmit,
+});
+export type ActionRequest = z.output<typeof actionRequestSchema>;
+
+export const modalRequestSchema = z.object({
+  taskId: taskIdSchema,
+  /** May be empty: the upstream then falls back to the parent's prompt. */
+  prompt: z
+    .string({ error: "prompt must be a string" })
+    .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` })
+    .optional(),
+  maskBase64: imageInputSchema.optional(),
+});
+export type ModalRequest = z.output<typeof modalRequestSchema>;
+
+const idListSchema = z
+  .array(taskIdSchema, { error: "ids must be a list of task ids" })
+  .max(LIMITS.idsPerList, { error: `at most ${LIMITS.idsPerList} ids per request` });
+
+export const listByIdsRequestSchema = z.object({ ids: idListSchema });
+export type ListByIdsRequest = z.output<typeof listByIdsRequestSchema>;
+
+/** The conditions servers agree on; `ids` is the one every family honours. */
+export const listByConditionRequestSchema = z.object({ ids: idListSchema.optional() });
+export type ListByConditionRequest = z.output<typeof listByConditionRequestSchema>;

@@ -1,0 +1,174 @@
+import { z } from "zod";
+
+/**
+ * The upstream Task object (mj-protocol.md §4), parsed tolerantly: the three server families
+ * disagree on nulls, zero values, number-vs-string and enum spellings, and a task must never be
+ * dropped because one field looks odd. Unknown fields are kept (looseObject) so the app can
+ * mirror whatever the upstream sends.
+ */
+
+/** Doc generators render enum members as TS source (`/** X *\/\r\nX = 'X'`); the value is X. */
+function bareEnumName(value: string): string {
+  const match = /(\w+)\s*=\s*['"](\w+)['"]/.exec(value);
+  return match?.[2] ?? value.trim();
+}
+
+const text = z
+  .union([z.string(), z.number().transform(String)])
+  .nullish()
+  .transform((v) => v ?? null)
+  .catch(null);
+
+const enumText = text.transform((v) => (v === null ? null : bareEnumName(v)));
+
+/** Epoch milliseconds; relays send 0 for "not yet", some docs show numeric strings. */
+const epochMs = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .nullish()
+  .transform((v) => (v ? v : null))
+  .catch(null);
+
+const integer = z.number().int().nullish().transform((v) => v ?? null).catch(null);
+
+/** `"NN%"` on the wire; a bare number is accepted and written back the same way. */
+const progressText = z
+  .union([z.string(), z.number().transform((n) => `${n}%`)])
+  .nullish()
+  .transform((v) => v ?? null)
+  .catch(null);
+
+/** `imageUrls`/`videoUrls` items are `{url, thumbnail}` objects; tolerate bare strings too. */
+export const mediaRefSchema = z.union([
+  z.string().transform((url) => ({ url, thumbnail: null as string | null })),
+  z.looseObject({ url: z.string(), thumbnail: text }),
+]);
+export type MediaRef = z.output<typeof mediaRefSchema>;
+
+const mediaList = z
+  .array(z.unknown())
+  .nullish()
+  .transform((items) =>
+    items
+      ? items.flatMap((item) => {
+          const parsed = mediaRefSchema.safeParse(item);
+          return parsed.success && parsed.data.url ? [parsed.data] : [];
+        })
+      : null,
+  )
+  .catch(null);
+
+export const buttonSchema = z.looseObject({
+  customId: z.string().min(1),
+  emoji: text.transform((v) => v ?? ""),
+  label: text.transform((v) => v ?? ""),
+  style: integer,
+  type: integer,
+});
+export type Button = z.output<typeof buttonSchema>;
+
+/** Buttons without a customId (Discord link buttons) are dropped, as the proxies do. */
+const buttonList = z
+  .array(z.unknown())
+  .nullish()
+  .transform((items) =>
+    (items ?? []).flatMap((item) => {
+      const parsed = buttonSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  )
+  .catch([]);
+
+const propertiesSchema = z
+  .record(z.string(), z.unknown())
+  .nullish()
+  .transform((v) => v ?? {})
+  .catch({});
+
+export const taskSchema = z.looseObject({
+  id: z.union([z.string().min(1), z.number().transform(String)]),
+  action: enumText,
+  /** Kept as a string: relays send `""` before their first poll, servers may add values. */
+  status: enumText.transform((v) => v ?? ""),
+  prompt: text,
+  promptEn: text,
+  description: text,
+  state: text,
+  submitTime: epochMs,
+  startTime: epochMs,
+  finishTime: epochMs,
+  imageUrl: text,
+  imageUrls: mediaList,
+  thumbnailUrl: text,
+  videoUrl: text,
+  videoUrls: mediaList,
+  progress: progressText,
+  failReason: text,
+  properties: propertiesSchema,
+  buttons: buttonList,
+  parentId: text,
+  botType: enumText,
+  mode: enumText,
+  seed: text,
+  width: integer,
+  height: integer,
+  contentType: text,
+});
+export type Task = z.output<typeof taskSchema>;
+
+/** A list response: every item parsed on its own so one broken entry drops only itself. */
+export const taskListSchema = z.array(z.unknown()).transform((items) =>
+  items.flatMap((item) => {
+    const parsed = taskSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  }),
+);
+
+export const TASK_STATUS = {
+  notStart: "NOT_START",
+  submitted: "SUBMITTED",
+  modal: "MODAL",
+  inProgress: "IN_PROGRESS",
+  success: "SUCCESS",
+  failure: "FAILURE",
+  cancel: "CANCEL",
+} as const;
+
+const TERMINAL = new Set<string>([TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel]);
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL.has(status);
+}
+
+/** `"45%"` -> 45; null when the task has no numeric progress yet. */
+export function progressPercent(progress: string | null): number | null {
+  if (!progress) return null;
+  const n = Number.parseFloat(progress);
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : null;
+}
+
+/**
+ * Orders the states a task passes through, the same way trueai orders its webhooks (§4.7):
+ * NOT_START/MODAL 0 < SUBMITTED 1 < IN_PROGRESS 3 + progress/100 < FAILURE/CANCEL 4 < SUCCESS 5.
+ * A relay's empty status (its copy has not been refreshed yet) ranks below everything, and an
+ * unknown status ranks just above MODAL, so neither can undo something already seen.
+ */
+export function statusRank(task: Pick<Task, "status" | "progress">): number {
+  switch (task.status) {
+    case "":
+      return -1;
+    case TASK_STATUS.notStart:
+    case TASK_STATUS.modal:
+      return 0;
+    case TASK_STATUS.submitted:
+      return 1;
+    case TASK_STATUS.inProgress:
+      return 3 + (progressPercent(task.progress) ?? 0) / 100;
+    case TASK_STATUS.failure:
+    case TASK_STATUS.cancel:
+      return 4;
+    case TASK_STATUS.success:
+      return 5;
+    default:
+      return 0.5;
+  }
+}
