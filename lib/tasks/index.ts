@@ -1,0 +1,12 @@
+import "server-only";
+import { getTaskStore } from "@/lib/store";
+import { getUpstream } from "@/lib/upstream";
+import { createTaskService, type TaskService } from "./service";
+
+const globalCache = globalThis as typeof globalThis & { __mjTaskService?: TaskService };
+
+/** The process-wide task service over the configured upstream and the SQLite store. */
+export function tasks(): TaskService {
+  globalCache.__mjTaskService ??= createTaskService({ upstream: getUpstream(), store: getTaskStore() });
+  return globalCache.__mjTaskService;
+}

@@ -1,0 +1,207 @@
+import "server-only";
+import { parseCustomId, type ButtonKind } from "@/lib/mj/buttons";
+import { isAccepted, resultTaskIds, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
+import type {
+  ActionRequest,
+  BlendRequest,
+  DescribeRequest,
+  ImagineRequest,
+  ListByConditionRequest,
+  ModalRequest,
+} from "@/lib/mj/requests";
+import { TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
+import { AppError } from "@/lib/http/errors";
+import { withAppMediaUrls } from "@/lib/media/urls";
+import type { HistoryQuery } from "./history-query";
+import { InvalidCursorError, type TaskPage, type TaskStore } from "@/lib/store/task-store";
+import type { UpstreamClient } from "@/lib/upstream/client";
+
+/**
+ * The app's task operations: each one talks to the upstream once (or twice, where a relay hides
+ * something), records what it learnt before answering, and hands out tasks whose media URLs are
+ * the app's own. Route handlers call exactly one of these.
+ */
+
+export interface TaskServiceDeps {
+  upstream: UpstreamClient;
+  store: TaskStore;
+  now?: () => number;
+}
+
+export type TaskService = ReturnType<typeof createTaskService>;
+
+/** What the app knows of a task it just submitted, before the first poll. */
+type KnownFields = Partial<Pick<Task, "action" | "prompt" | "parentId" | "botType" | "state" | "properties">>;
+
+/** The action a child task will report, so the record is right before the first poll. */
+function childAction(kind: ButtonKind, variant: string | null, parent: Task | null): string | null {
+  switch (kind) {
+    case "upscale":
+      return variant === "grid" || variant === "video" ? "UPSCALE" : "UPSCALE_HD";
+    case "vary":
+    case "vary-region":
+      return "VARIATION";
+    case "zoom":
+    case "custom-zoom":
+      return "ZOOM";
+    case "pan":
+      return "PAN";
+    case "animate":
+    case "extend":
+      return "VIDEO";
+    case "describe-prompt":
+    case "imagine-all":
+      return "IMAGINE";
+    case "reroll":
+      // trueai re-runs an upscale's prompt as a new IMAGINE; otherwise the parent's action repeats.
+      return parent?.action === "UPSCALE" || parent?.action === "UPSCALE_HD" ? "IMAGINE" : (parent?.action ?? null);
+    default:
+      return null;
+  }
+}
+
+export function createTaskService({ upstream, store, now = Date.now }: TaskServiceDeps) {
+  /** A first record of a task the upstream just accepted; later polls fill in the rest. */
+  function placeholder(fields: KnownFields & Partial<Pick<Task, "status">> & { id: string }): Task {
+    return taskSchema.parse({
+      status: TASK_STATUS.notStart,
+      submitTime: now(),
+      progress: null,
+      buttons: [],
+      properties: {},
+      ...fields,
+    });
+  }
+
+  function recordAccepted(result: SubmitResult, fields: KnownFields): void {
+    if (!isAccepted(result.code)) return;
+    const status = result.code === SUBMIT_CODE.existed ? TASK_STATUS.modal : TASK_STATUS.notStart;
+    const properties: Record<string, unknown> = { ...fields.properties };
+    if (typeof result.properties.finalPrompt === "string") properties.finalPrompt = result.properties.finalPrompt;
+    if (result.code === SUBMIT_CODE.inQueue && result.properties.numberOfQueues !== undefined) {
+      properties.numberOfQueues = result.properties.numberOfQueues;
+    }
+    store.upsertMany(
+      resultTaskIds(result.result).map((id) => placeholder({ ...fields, id, status, properties })),
+    );
+  }
+
+  const present = (task: Task): Task => withAppMediaUrls(task);
+
+  return {
+    async imagine(body: ImagineRequest): Promise<SubmitResult> {
+      const result = await upstream.submit("imagine", body);
+      recordAccepted(result, { action: "IMAGINE", prompt: body.prompt, botType: body.botType ?? null, state: body.state ?? null });
+      return result;
+    },
+
+    async describe(body: DescribeRequest): Promise<SubmitResult> {
+      const result = await upstream.submit("describe", body);
+      recordAccepted(result, { action: "DESCRIBE", prompt: "", state: body.state ?? null });
+      return result;
+    },
+
+    async blend(body: BlendRequest): Promise<SubmitResult> {
+      const result = await upstream.submit("blend", body);
+      recordAccepted(result, {
+        action: "BLEND",
+        prompt: "",
+        state: body.state ?? null,
+        properties: { dimensions: body.dimensions ?? "SQUARE" },
+      });
+      return result;
+    },
+
+    /**
+     * Presses a button. A relay (new-api) rewrites the modal answer 21 to 1 for remix actions;
+     * when the child is a MODAL task the caller is still told 21, with the prompt to edit.
+     */
+    async action(body: ActionRequest): Promise<SubmitResult> {
+      const parent = store.get(body.taskId);
+      const button = parseCustomId(body.customId);
+      let result = await upstream.submit("action", body);
+      const ids = resultTaskIds(result.result);
+      const onlyChild = ids.length === 1 ? ids[0] : undefined;
+      if (result.code === SUBMIT_CODE.success && onlyChild !== undefined) {
+        const modalForSure = button.alwaysModal || (button.remixable && body.enableRemix === true);
+        const child = modalForSure || !button.remixable ? null : await upstream.fetchTask(onlyChild).catch(() => null);
+        if (modalForSure || child?.status === TASK_STATUS.modal) {
+          const finalPrompt =
+            (typeof child?.properties.finalPrompt === "string" ? child.properties.finalPrompt : null) ??
+            child?.prompt ??
+            parent?.prompt ??
+            "";
+          result = {
+            code: SUBMIT_CODE.existed,
+            description: "Waiting for window confirm",
+            result: onlyChild,
+            properties: { ...result.properties, finalPrompt, remix: true },
+          };
+        }
+      }
+      recordAccepted(result, {
+        action: childAction(button.kind, button.variant, parent),
+        parentId: body.taskId,
+        prompt: parent?.prompt ?? null,
+        botType: parent?.botType ?? null,
+        state: body.state ?? null,
+        properties: { custom_id: body.customId, ...(button.index !== null ? { action_index: button.index } : {}) },
+      });
+      return result;
+    },
+
+    async modal(body: ModalRequest): Promise<SubmitResult> {
+      const result = await upstream.submit("modal", body);
+      if (isAccepted(result.code)) {
+        const pending = store.get(body.taskId);
+        // MODAL and NOT_START rank the same, so this moves the record on without a poll.
+        store.upsert({
+          ...(pending ?? placeholder({ id: body.taskId })),
+          status: TASK_STATUS.notStart,
+          ...(body.prompt ? { prompt: body.prompt } : {}),
+        });
+      }
+      return result;
+    },
+
+    async fetch(id: string): Promise<Task> {
+      const task = await upstream.fetchTask(id);
+      if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
+      return present(store.upsert(task));
+    },
+
+    async listByIds(ids: string[]): Promise<Task[]> {
+      return store.upsertMany(await upstream.listByIds(ids)).map(present);
+    },
+
+    async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
+      return store.upsertMany(await upstream.listByCondition(body)).map(present);
+    },
+
+    async imageSeed(id: string): Promise<SubmitResult> {
+      const result = await upstream.imageSeed(id);
+      const stored = store.get(id);
+      if (result.code === SUBMIT_CODE.success && typeof result.result === "string" && stored) {
+        store.upsert({ ...stored, seed: result.result });
+      }
+      return result;
+    },
+
+    async cancel(id: string): Promise<SubmitResult> {
+      await upstream.cancel(id);
+      const task = await upstream.fetchTask(id).catch(() => null);
+      if (task) store.upsert(task);
+      return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
+    },
+
+    history(query: HistoryQuery): TaskPage {
+      try {
+        const page = store.list(query);
+        return { items: page.items.map(present), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new AppError("invalid_input", "Invalid query: cursor is not valid");
+        throw error;
+      }
+    },
+  };
+}

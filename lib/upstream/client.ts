@@ -1,0 +1,258 @@
+import "server-only";
+import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
+import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
+import { AppError } from "@/lib/http/errors";
+
+/**
+ * The one client that holds the upstream key (vercel/commerce's vendor-module pattern). It speaks
+ * to trueai, novicezk and new-api style servers and irons out where they disagree (§9), so nothing
+ * above it sees raw upstream JSON, an upstream status code, or upstream error text.
+ */
+
+export type AuthHeader = "authorization" | "bearer" | "mj-api-secret";
+export type SubmitKind = "imagine" | "describe" | "blend" | "action" | "modal";
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface UpstreamConfig {
+  /** Origin (and optional path prefix such as `/mj-fast`) in front of `/mj/...`. */
+  baseUrl: string;
+  apiKey?: string | undefined;
+  authHeader: AuthHeader;
+  timeoutMs: number;
+  /** The simulator's fetch in demo mode and tests; the global fetch otherwise. */
+  fetch?: Fetch;
+  /** Where diagnostics go; upstream text may hold the key, so it is redacted before logging. */
+  log?: (message: string) => void;
+}
+
+export interface UpstreamClient {
+  submit(kind: SubmitKind, body: unknown): Promise<SubmitResult>;
+  /** null when the upstream does not know the id (trueai 204, novicezk empty 200, new-api task_no_found). */
+  fetchTask(id: string): Promise<Task | null>;
+  listByIds(ids: string[]): Promise<Task[]>;
+  listByCondition(body: { ids?: string[] | undefined }): Promise<Task[]>;
+  imageSeed(id: string): Promise<SubmitResult>;
+  cancel(id: string): Promise<void>;
+  /** Fetches a media URL a task carries. Never sends the key: media lives on CDNs. */
+  fetchMedia(url: string, signal?: AbortSignal): Promise<Response>;
+}
+
+interface RawResponse {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
+  const doFetch: Fetch = config.fetch ?? fetch;
+  const log = config.log ?? ((message: string) => console.warn(message));
+  // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
+  let listByIdsMissing = false;
+
+  const redact = (text: string): string =>
+    config.apiKey ? text.split(config.apiKey).join("[redacted]") : text;
+
+  function authHeaders(): Record<string, string> {
+    if (!config.apiKey) return {};
+    switch (config.authHeader) {
+      case "authorization":
+        return { authorization: config.apiKey };
+      case "bearer":
+        return { authorization: `Bearer ${config.apiKey}` };
+      case "mj-api-secret":
+        return { "mj-api-secret": config.apiKey };
+    }
+  }
+
+  async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<RawResponse> {
+    const url = `${config.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: {
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...authHeaders(),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(config.timeoutMs),
+        cache: "no-store",
+      });
+    } catch (error) {
+      throw transportError(error, method, path);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw transportError(error, method, path);
+    }
+    const raw = { status: response.status, text, headers: response.headers };
+    if (response.status === 401 || response.status === 403) {
+      log(`[upstream] ${method} ${path} refused the key: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
+      throw new AppError(
+        "upstream_unauthorized",
+        `The upstream refused the API key (HTTP ${response.status}). Check MJ_API_KEY and MJ_AUTH_HEADER.`,
+      );
+    }
+    if (response.status === 429) {
+      const retryAfter = response.headers.get("retry-after");
+      throw new AppError(
+        "rate_limited",
+        "The upstream is rate-limiting requests; try again in a moment.",
+        retryAfter ? { "retry-after": retryAfter } : {},
+      );
+    }
+    if (response.status >= 500) {
+      log(`[upstream] ${method} ${path} failed: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
+      throw new AppError("upstream_error", `The upstream failed with HTTP ${response.status}; try again shortly.`);
+    }
+    return raw;
+  }
+
+  function transportError(error: unknown, method: string, path: string): AppError {
+    const name = error instanceof Error ? error.name : "";
+    if (name === "TimeoutError" || name === "AbortError") {
+      log(`[upstream] ${method} ${path} timed out after ${config.timeoutMs} ms`);
+      return new AppError("upstream_timeout", `The upstream did not answer within ${config.timeoutMs / 1000} s.`);
+    }
+    log(`[upstream] ${method} ${path} unreachable: ${redact(String(error))}`);
+    return new AppError("upstream_error", "The upstream could not be reached.");
+  }
+
+  function parseJson(raw: RawResponse, method: string, path: string): unknown {
+    try {
+      return JSON.parse(raw.text);
+    } catch {
+      log(`[upstream] ${method} ${path}: HTTP ${raw.status}, body is not JSON: ${redact(raw.text).slice(0, 300)}`);
+      throw new AppError("upstream_bad_response", "The upstream sent a response that is not valid JSON.");
+    }
+  }
+
+  function badShape(method: string, path: string, raw: RawResponse): AppError {
+    log(`[upstream] ${method} ${path}: unexpected HTTP ${raw.status} body: ${redact(raw.text).slice(0, 300)}`);
+    return new AppError("upstream_bad_response", "The upstream sent a response this app does not understand.");
+  }
+
+  /**
+   * An envelope from any family: the submit envelope (trueai/novicezk, also new-api's own
+   * `{description, type, code}` errors), or trueai's generic `{success:false, code:-1, message}`
+   * (model binding and limit errors), which becomes a validation outcome like `imagine` gives.
+   */
+  function toEnvelope(raw: RawResponse, method: string, path: string): SubmitResult {
+    const json = parseJson(raw, method, path);
+    if (isRecord(json) && json.success === false && typeof json.message === "string") {
+      return { code: 4, description: json.message, result: null, properties: {} };
+    }
+    const parsed = submitResultSchema.safeParse(json);
+    if (!parsed.success) throw badShape(method, path, raw);
+    return parsed.data;
+  }
+
+  /** A missing route (404 without an envelope, 405) as opposed to a business "not found". */
+  function isMissingRoute(raw: RawResponse): boolean {
+    if (raw.status === 405) return true;
+    if (raw.status !== 404) return false;
+    try {
+      return !submitResultSchema.safeParse(JSON.parse(raw.text)).success;
+    } catch {
+      return true;
+    }
+  }
+
+  /** A task list, or null when the server has no such route. */
+  async function postList(path: string, body: unknown): Promise<Task[] | null> {
+    const raw = await call("POST", path, body);
+    if (isMissingRoute(raw)) return null;
+    if (raw.status !== 200) throw badShape("POST", path, raw);
+    const parsed = taskListSchema.safeParse(raw.text.trim() === "" ? [] : parseJson(raw, "POST", path));
+    if (!parsed.success) throw badShape("POST", path, raw);
+    return parsed.data;
+  }
+
+  async function listByCondition(body: unknown): Promise<Task[]> {
+    const tasks = await postList("/mj/task/list-by-condition", body);
+    if (!tasks) throw new AppError("not_supported", "The upstream does not offer listing tasks.");
+    return tasks;
+  }
+
+  return {
+    async submit(kind, body) {
+      const path = `/mj/submit/${kind}`;
+      const raw = await call("POST", path, body);
+      if (isMissingRoute(raw)) {
+        throw new AppError("not_supported", `The upstream does not offer /mj/submit/${kind}.`);
+      }
+      return toEnvelope(raw, "POST", path);
+    },
+
+    async fetchTask(id) {
+      const path = `/mj/task/${encodeURIComponent(id)}/fetch`;
+      const raw = await call("GET", path);
+      if (raw.status === 204 || raw.status === 404 || raw.text.trim() === "") return null;
+      const json = parseJson(raw, "GET", path);
+      if (raw.status === 400) {
+        // new-api: {"description":"task_no_found ","type":"upstream_error","code":4}
+        if (isRecord(json) && String(json.description ?? "").includes("task_no_found")) return null;
+        throw badShape("GET", path, raw);
+      }
+      const parsed = taskSchema.safeParse(json);
+      if (!parsed.success) throw badShape("GET", path, raw);
+      return parsed.data;
+    },
+
+    async listByIds(ids) {
+      if (ids.length === 0) return [];
+      if (!listByIdsMissing) {
+        const tasks = await postList("/mj/task/list-by-ids", { ids });
+        if (tasks) return tasks;
+        listByIdsMissing = true;
+        log("[upstream] no /mj/task/list-by-ids route; using /mj/task/list-by-condition from now on");
+      }
+      return listByCondition({ ids });
+    },
+
+    listByCondition,
+
+    async imageSeed(id) {
+      const path = `/mj/task/${encodeURIComponent(id)}/image-seed`;
+      const raw = await call("GET", path);
+      if (raw.status === 204 || raw.text.trim() === "") {
+        throw new AppError("not_found", `Task ${id} was not found upstream.`);
+      }
+      if (isMissingRoute(raw)) throw new AppError("not_supported", "The upstream does not offer image-seed.");
+      return toEnvelope(raw, "GET", path);
+    },
+
+    async cancel(id) {
+      const path = `/mj/task/${encodeURIComponent(id)}/cancel`;
+      const raw = await call("POST", path);
+      if (raw.status === 404 || raw.status === 405) {
+        throw new AppError("not_supported", "The upstream does not offer cancelling tasks.");
+      }
+      if (raw.status >= 400) {
+        log(`[upstream] POST ${path} refused: HTTP ${raw.status} ${redact(raw.text).slice(0, 300)}`);
+        throw new AppError(
+          "conflict",
+          "The upstream refused to cancel this task (trueai lets only admin keys cancel).",
+        );
+      }
+    },
+
+    async fetchMedia(url, signal) {
+      try {
+        return await doFetch(url, {
+          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)]) : AbortSignal.timeout(config.timeoutMs),
+          cache: "no-store",
+        });
+      } catch (error) {
+        throw transportError(error, "GET", "(media)");
+      }
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
