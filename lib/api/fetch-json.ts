@@ -1,0 +1,29 @@
+import { apiErrorSchema } from "@/lib/http/errors";
+
+/** An error the app's API answered in its one error shape, readable by a person. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Fetches app JSON; non-2xx answers become ApiError with the server's own message. */
+export async function fetchJson(input: string, init?: RequestInit): Promise<unknown> {
+  const response = await fetch(input, {
+    ...init,
+    headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
+  });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    throw parsed.success
+      ? new ApiError(response.status, parsed.data.error.code, parsed.data.error.message)
+      : new ApiError(response.status, "http_error", `The server answered HTTP ${response.status}.`);
+  }
+  return body;
+}

@@ -1,0 +1,22 @@
+import { isServer, QueryClient } from "@tanstack/react-query";
+
+/** TanStack Query's Next.js pattern: a fresh client per server request, one for the browser's life. */
+function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Server-rendered data is fresh for a moment, so the browser does not refetch it at once.
+        staleTime: 5_000,
+        retry: 2,
+      },
+    },
+  });
+}
+
+let browserQueryClient: QueryClient | undefined;
+
+export function getQueryClient(): QueryClient {
+  if (isServer) return makeQueryClient();
+  browserQueryClient ??= makeQueryClient();
+  return browserQueryClient;
+}
