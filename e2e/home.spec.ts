@@ -1,0 +1,33 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page loads in demo mode and says so", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("Demo mode");
+  await expect(page.getByRole("heading", { name: "Recent tasks" })).toBeVisible();
+});
+
+test("/api/health answers in demo mode", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  expect(await response.json()).toEqual({ ok: true, mode: "demo" });
+});
+
+test("a task submitted through the API appears on the home page with a real image", async ({ page, request }) => {
+  const submit = await request.post("/api/mj/submit/imagine", { data: { prompt: "a lighthouse at dusk --ar 3:2" } });
+  expect(submit.status()).toBe(200);
+  const envelope = (await submit.json()) as { code: number; result: string };
+  expect(envelope.code).toBe(1);
+
+  await expect
+    .poll(async () => ((await (await request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as { status: string }).status, {
+      timeout: 30_000,
+    })
+    .toBe("SUCCESS");
+
+  await page.goto("/");
+  const image = page.getByRole("img", { name: "a lighthouse at dusk --ar 3:2" });
+  await expect(image).toBeVisible();
+  // The image really decoded: a broken image has naturalWidth 0.
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+});

@@ -1,0 +1,95 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { E2E_UPSTREAM_KEY } from "./constants";
+
+/**
+ * The app in front of a real HTTP upstream (the simulator as a trueai proxy, and as a new-api
+ * relay with a Bearer key): the curl flow of the README works, every image URL it hands out
+ * serves a real image, and the key appears in no response and no page.
+ */
+
+interface Envelope {
+  code: number;
+  result: string;
+  properties: Record<string, unknown>;
+}
+interface Task {
+  id: string;
+  status: string;
+  imageUrl: string | null;
+  parentId: string | null;
+  buttons: { customId: string; label: string }[];
+}
+
+const seen: string[] = [];
+
+async function post(request: APIRequestContext, path: string, data: object): Promise<Envelope> {
+  const response = await request.post(path, { data });
+  const text = await response.text();
+  seen.push(text);
+  expect(response.status(), text).toBe(200);
+  return JSON.parse(text) as Envelope;
+}
+
+async function finished(request: APIRequestContext, id: string): Promise<Task> {
+  let task: Task | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get(`/api/mj/task/${id}/fetch`);
+        const text = await response.text();
+        seen.push(text);
+        task = JSON.parse(text) as Task;
+        return task.status;
+      },
+      { timeout: 45_000, intervals: [250] },
+    )
+    .toBe("SUCCESS");
+  return task!;
+}
+
+async function expectRealImage(request: APIRequestContext, url: string | null) {
+  expect(url).toMatch(/^\/api\/media\//);
+  const response = await request.get(url!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toMatch(/^image\/(png|webp)$/);
+  const body = await response.body();
+  expect(body.byteLength).toBeGreaterThan(1_000);
+}
+
+test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key anywhere", async ({ request, page, baseURL }) => {
+  const imagine = await post(request, "/api/mj/submit/imagine", { prompt: "a lantern in fog --ar 4:3" });
+  expect([1, 22]).toContain(imagine.code);
+  const grid = await finished(request, imagine.result);
+  await expectRealImage(request, grid.imageUrl);
+
+  const u1 = grid.buttons.find((b) => b.label === "U1")!;
+  const upscale = await post(request, "/api/mj/submit/action", { taskId: grid.id, customId: u1.customId });
+  const single = await finished(request, upscale.result);
+  expect(single.parentId).toBe(grid.id);
+  await expectRealImage(request, single.imageUrl);
+
+  const customZoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom"))!;
+  const modal = await post(request, "/api/mj/submit/action", { taskId: single.id, customId: customZoom.customId });
+  expect(modal.code).toBe(21);
+  const confirmed = await post(request, "/api/mj/submit/modal", {
+    taskId: modal.result,
+    prompt: "a lantern in fog --ar 4:3 --zoom 1.5",
+  });
+  expect(confirmed.code).toBe(1);
+  const zoomed = await finished(request, modal.result);
+  await expectRealImage(request, zoomed.imageUrl);
+
+  const list = await request.post("/api/mj/task/list-by-ids", { data: { ids: [grid.id, single.id, zoomed.id] } });
+  seen.push(await list.text());
+  expect(((await list.json()) as Task[]).map((t) => t.id).sort()).toEqual([grid.id, single.id, zoomed.id].sort());
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Recent tasks" })).toBeVisible();
+  await expect(page.getByRole("img", { name: "a lantern in fog --ar 4:3" }).first()).toBeVisible();
+  seen.push(await page.content());
+
+  for (const text of seen) expect(text).not.toContain(E2E_UPSTREAM_KEY);
+  // Nor does the upstream's address: media URLs are the app's own (playwright.config.ts: simulator = app port + 90).
+  const upstreamOrigin = baseURL!.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 90}`);
+  expect(seen.join("\n")).not.toContain(upstreamOrigin);
+});

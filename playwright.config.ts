@@ -1,0 +1,98 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+import { E2E_UPSTREAM_KEY } from "./e2e/constants";
+
+/**
+ * E2E against the production build (`npm run build` first). The browser is Debian's
+ * Chromium unless PLAYWRIGHT_CHROMIUM_PATH names another (or Playwright's own one is wanted: set it
+ * to an empty string).
+ */
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+// One data directory per run; workers inherit the variable, so all of them agree on it.
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `mj-studio-e2e-${Date.now()}`);
+const dataDir = (name: string) => path.join(process.env.E2E_DATA_DIR!, name);
+
+/**
+ * Besides demo mode, the app runs against the simulator served as a real HTTP upstream in two
+ * dialects: a trueai proxy (raw key in Authorization) and a new-api relay (Bearer key, code 21
+ * rewritten to 1, lagging task copies).
+ */
+const upstreams = [
+  { name: "trueai", family: "trueai", authHeader: "authorization", simulatorPort: port + 91, appPort: port + 1 },
+  { name: "new-api", family: "new-api", authHeader: "bearer", simulatorPort: port + 92, appPort: port + 2 },
+] as const;
+
+const appServer = (appPort: number, env: Record<string, string>) => ({
+  command: `npx next start --hostname 127.0.0.1 --port ${appPort}`,
+  url: `http://127.0.0.1:${appPort}/api/health`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  env,
+});
+
+const systemChromium = "/usr/bin/chromium";
+const executablePath =
+  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync(systemChromium) ? systemChromium : undefined);
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  timeout: 60_000,
+  use: {
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: executablePath || undefined,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    {
+      name: "demo",
+      testIgnore: /upstream\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${port}` },
+    },
+    ...upstreams.map((u) => ({
+      name: u.name,
+      testMatch: /upstream\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
+    })),
+  ],
+  webServer: [
+    appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "20", MJ_API_URL: "", MJ_API_KEY: "" }),
+    ...upstreams.flatMap((u) => [
+      {
+        command: "npx tsx scripts/simulator.ts",
+        url: `http://127.0.0.1:${u.simulatorPort}/mj/task/list`,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        env: {
+          PORT: String(u.simulatorPort),
+          HOST: "127.0.0.1",
+          SIMULATOR_FAMILY: u.family,
+          SIMULATOR_KEY: E2E_UPSTREAM_KEY,
+          SIMULATOR_SPEED: "20",
+        },
+      },
+      appServer(u.appPort, {
+        DATA_DIR: dataDir(u.name),
+        MJ_API_URL: `http://127.0.0.1:${u.simulatorPort}`,
+        MJ_API_KEY: E2E_UPSTREAM_KEY,
+        MJ_AUTH_HEADER: u.authHeader,
+      }),
+    ]),
+  ],
+});
