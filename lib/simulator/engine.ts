@@ -1,0 +1,513 @@
+import { randomUUID } from "node:crypto";
+import { parseCustomId } from "@/lib/mj/buttons";
+import { buttonsFor } from "./button-sets";
+import {
+  decodeImageInput,
+  decodeImageInputs,
+  INPUT_ERRORS,
+  type DecodedImage,
+  type OwnMedia,
+} from "./inputs";
+import { isFinished, phaseAt, planJob, type JobTiming } from "./lifecycle";
+import { ensureMediaInfo, resolveMedia, type MediaDeps } from "./media";
+import { planPress } from "./press";
+import {
+  findBannedWord,
+  parseAspect,
+  parseSeed,
+  parseSpeed,
+  parseZoom,
+  subjectOf,
+  type SpeedMode,
+} from "./prompt";
+import { withPrompt } from "./recipes";
+import type { MediaSource, OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
+import { describeImage, type Recipe } from "./render";
+import { hashString, newTaskId, snowflake } from "./random";
+import type { AccountFilter, ActionBody, BlendBody, DescribeBody, ImagineBody, ModalBody } from "./schemas";
+import type { TaskStore } from "./store";
+
+/**
+ * The proxy's business logic, as trueai HEAD behaves (mj-protocol.md §3): it answers in neutral
+ * outcomes that the family layer renders as trueai, novicezk or new-api would.
+ */
+
+export interface Envelope {
+  code: number;
+  description: string;
+  result: string | null;
+  properties: Record<string, unknown>;
+}
+
+export type Outcome =
+  | { kind: "envelope"; status: number; envelope: Envelope }
+  | { kind: "task"; record: TaskRecord }
+  | { kind: "tasks"; records: TaskRecord[] }
+  | { kind: "unknown-task" }
+  | { kind: "empty"; status: number };
+
+export interface RequestContext {
+  now: number;
+  /** Speed chosen by a `/mj-fast`-style path prefix (trueai), the strongest preference (§3). */
+  pathMode: SpeedMode | null;
+}
+
+export interface EngineOptions extends MediaDeps {
+  timing: JobTiming;
+  /** novicezk refuses banned prompts at submit (code 24); trueai fails them later. */
+  bannedAtSubmit: boolean;
+  /** The account has Remix on: remixable buttons always open the modal (§5.6). */
+  remix: boolean;
+  instanceId: string;
+}
+
+const MESSAGES = {
+  submitted: "提交成功",
+  modal: "Waiting for window confirm",
+  /** trueai's default `description` for a task Midjourney did not describe itself. */
+  actionDone: "Submit success",
+  emptyPrompt: "prompt不能为空",
+  badParams: "参数错误",
+  parentMissing: "关联任务不存在或已失效",
+  parentState: "关联任务状态错误",
+  unknownAction: "未知的 Action 类型",
+  describeInput: "base64或link不能为空",
+  blendCount: "图片参数错误，2~5张图片",
+  blendDimensions: "dimensions参数错误",
+  banned: "可能包含敏感词",
+  taskMissing: "任务不存在",
+  seedFound: "成功",
+  maskMissing: "maskBase64不能为空",
+  maskInvalid: "maskBase64格式错误",
+  zoomInvalid:
+    'Custom Zoom 需要在 prompt 中提供 --zoom 参数，取值 1.0~2.0（例如 "a cat --zoom 1.5"）/ Custom Zoom needs --zoom between 1.0 and 2.0 in the prompt',
+} as const;
+
+const DEFAULT_ASPECT = { w: 1, h: 1 };
+const LATEST_LIMIT = 100;
+const IMAGINE_ALL = 4;
+
+function envelope(
+  code: number,
+  description: string,
+  result: string | null = null,
+  properties: Record<string, unknown> = {},
+  status = 200,
+): Outcome {
+  return { kind: "envelope", status, envelope: { code, description, result, properties } };
+}
+
+const invalid = (description: string) => envelope(4, description);
+
+function botTypeOf(value: string | null | undefined): string {
+  return value === "NIJI_JOURNEY" || value === "niji" ? "NIJI_JOURNEY" : "MID_JOURNEY";
+}
+
+/** The fields of a new task that vary by how it was made; the rest are filled alike. */
+interface NewTask {
+  action: TaskAction;
+  output: OutputKind;
+  prompt: string;
+  description: string;
+  source: MediaSource | null;
+  seed?: number;
+  parent?: TaskRecord;
+  customId?: string;
+  actionIndex?: number | null;
+  modal?: PendingModal | null;
+  describePrompts?: string[] | null;
+  body: {
+    state?: string | null;
+    notifyHook?: string | null;
+    accountFilter?: AccountFilter | null;
+    botType?: string | null;
+  };
+}
+
+export class Engine {
+  constructor(private readonly options: EngineOptions) {}
+
+  private get store(): TaskStore {
+    return this.options.store;
+  }
+
+  /** Inputs given as this simulator's media links resolve as of the request's clock (they may have expired). */
+  private ownMedia(now: number): OwnMedia {
+    return {
+      isOwn: (url) => this.options.links.isOwn(url),
+      resolve: (url) => resolveMedia(this.options, url, now),
+    };
+  }
+
+  async imagine(body: ImagineBody, ctx: RequestContext): Promise<Outcome> {
+    const prompt = (body.prompt ?? "").trim();
+    if (!prompt) return invalid(MESSAGES.emptyPrompt);
+    const refs = [...(body.base64Array ?? []), ...(body.base64 ? [body.base64] : [])];
+    const decoded = await decodeImageInputs(refs, this.ownMedia(ctx.now));
+    if (!decoded.ok) return invalid(decoded.message);
+    const refused = this.refuseBanned(prompt);
+    if (refused) return refused;
+    const id = this.newId(ctx.now);
+    const seed = parseSeed(prompt) ?? hashString(id);
+    const recipe: Recipe = {
+      kind: "imagine",
+      prompt: subjectOf(prompt),
+      seed,
+      aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
+      ...(decoded.images.length > 0 ? { refImages: decoded.images.map((image) => image.data) } : {}),
+    };
+    const record = this.newRecord(id, ctx, {
+      action: "IMAGINE",
+      output: "grid",
+      prompt,
+      description: `/imagine ${prompt}`,
+      source: { type: "recipe", recipe },
+      seed,
+      body,
+    });
+    return this.enqueue(record, ctx.now);
+  }
+
+  async describe(body: DescribeBody, ctx: RequestContext): Promise<Outcome> {
+    const base64 = body.base64?.trim();
+    const link = body.link?.trim();
+    if (!base64 && !link) return invalid(MESSAGES.describeInput);
+    if (!base64 && !/^https?:\/\/.+/i.test(link ?? "")) return invalid(INPUT_ERRORS.badLink);
+    const decoded = await decodeImageInput(base64 || link || "", this.ownMedia(ctx.now));
+    if (!decoded.ok) return invalid(decoded.message);
+    const prompts = await describeImage(decoded.image.data);
+    return this.enqueue(this.describeRecord(this.newId(ctx.now), ctx, decoded.image, prompts, body), ctx.now);
+  }
+
+  async blend(body: BlendBody, ctx: RequestContext): Promise<Outcome> {
+    const inputs = body.base64Array ?? [];
+    if (inputs.length < 2 || inputs.length > 5) return invalid(MESSAGES.blendCount);
+    if (body.dimensions === null) return invalid(MESSAGES.blendDimensions);
+    const decoded = await decodeImageInputs(inputs, this.ownMedia(ctx.now));
+    if (!decoded.ok) return invalid(decoded.message);
+    const id = this.newId(ctx.now);
+    const seed = hashString(id);
+    const recipe: Recipe = {
+      kind: "blend",
+      images: decoded.images.map((image) => image.data),
+      dimensions: body.dimensions ?? "SQUARE",
+      seed,
+    };
+    const record = this.newRecord(id, ctx, {
+      action: "BLEND",
+      output: "grid",
+      prompt: "",
+      description: `/blend ${id} ${inputs.length}`,
+      source: { type: "recipe", recipe },
+      seed,
+      body,
+    });
+    return this.enqueue(record, ctx.now);
+  }
+
+  async action(body: ActionBody, ctx: RequestContext): Promise<Outcome> {
+    const taskId = body.taskId?.trim();
+    const customId = body.customId?.trim();
+    if (!taskId || !customId) return invalid(MESSAGES.badParams);
+    const parent = this.store.get(taskId);
+    if (!parent) return envelope(3, MESSAGES.parentMissing, null, {}, 404);
+    const parsed = parseCustomId(customId);
+    if (parsed.kind === "unknown" || parsed.kind === "bookmark") return invalid(MESSAGES.unknownAction);
+    if (phaseAt(parent, ctx.now).status !== "SUCCESS") return invalid(MESSAGES.parentState);
+    // Midjourney only reacts to buttons on the message: a customId the task does not carry
+    // (U5, Make Square on a square image, another job's uuid) goes nowhere.
+    const media = await ensureMediaInfo(this.store, parent);
+    if (!buttonsFor(parent, media).some((b) => b.customId === customId))
+      return invalid(MESSAGES.unknownAction);
+
+    const id = this.newId(ctx.now);
+    const seed = hashString(id);
+    const press = planPress(parsed, parent, seed, { strong: body.strong ?? null });
+    const child = { parent, customId, seed, body };
+    switch (press.type) {
+      case "rejected":
+        return invalid(MESSAGES.unknownAction);
+      case "imagine-all":
+        return this.imagineAll(parent, customId, body, ctx, id);
+      case "describe-again": {
+        if (parent.source?.type !== "image") return invalid(MESSAGES.unknownAction);
+        const record = this.describeRecord(
+          id,
+          ctx,
+          parent.source,
+          parent.describePrompts ?? [],
+          body,
+          parent,
+          customId,
+        );
+        return this.enqueue(record, ctx.now);
+      }
+      case "modal":
+        return this.openModal(this.childRecord(id, ctx, press, child, press.modal));
+      case "direct": {
+        if (press.remixable && (body.enableRemix || this.options.remix)) {
+          const modal: PendingModal = { kind: "remix", suggestedPrompt: parent.prompt, recipe: press.recipe };
+          return this.openModal(this.childRecord(id, ctx, press, child, modal));
+        }
+        return this.enqueue(this.childRecord(id, ctx, press, child, null, press.recipe), ctx.now);
+      }
+    }
+  }
+
+  async modal(body: ModalBody, ctx: RequestContext): Promise<Outcome> {
+    const taskId = body.taskId?.trim();
+    if (!taskId) return invalid(MESSAGES.badParams);
+    const record = this.store.get(taskId);
+    if (!record) return envelope(3, MESSAGES.parentMissing, null, {}, 404);
+    const modal = record.modal;
+    if (!modal || phaseAt(record, ctx.now).status !== "MODAL") return invalid(MESSAGES.parentState);
+    // An empty modal keeps what the dialog was pre-filled with: the parent's prompt (§3.5).
+    const prompt = body.prompt?.trim() || modal.suggestedPrompt;
+    if (!prompt) return invalid(MESSAGES.emptyPrompt);
+    const refused = this.refuseBanned(prompt);
+    if (refused) return refused;
+
+    let recipe: Recipe;
+    switch (modal.kind) {
+      case "remix":
+        recipe = withPrompt(modal.recipe, prompt);
+        break;
+      case "describe-prompt":
+        recipe = {
+          kind: "imagine",
+          prompt: subjectOf(prompt),
+          seed: parseSeed(prompt) ?? record.seed,
+          aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
+        };
+        break;
+      case "custom-zoom": {
+        const zoom = parseZoom(prompt);
+        if (zoom === null || zoom < 1 || zoom > 2) return invalid(MESSAGES.zoomInvalid);
+        const aspect = parseAspect(prompt);
+        recipe = {
+          kind: "zoom",
+          parent: modal.parent,
+          factor: zoom,
+          seed: record.seed,
+          ...(aspect ? { aspect } : {}),
+        };
+        break;
+      }
+      case "vary-region": {
+        if (!body.maskBase64?.trim()) return invalid(MESSAGES.maskMissing);
+        const mask = await decodeImageInput(body.maskBase64, this.ownMedia(ctx.now));
+        if (!mask.ok) return invalid(MESSAGES.maskInvalid);
+        recipe = {
+          kind: "region",
+          parent: modal.parent,
+          mask: mask.image.data,
+          prompt: subjectOf(prompt),
+          seed: record.seed,
+        };
+        break;
+      }
+    }
+    const confirmed: TaskRecord = {
+      ...record,
+      prompt,
+      description: record.description === MESSAGES.modal ? MESSAGES.actionDone : record.description,
+      modal: null,
+      source: { type: "recipe", recipe },
+      bannedWord: this.options.bannedAtSubmit ? null : findBannedWord(prompt),
+    };
+    return this.enqueue(confirmed, ctx.now);
+  }
+
+  fetch(id: string): Outcome {
+    const record = this.store.get(id);
+    return record ? { kind: "task", record } : { kind: "unknown-task" };
+  }
+
+  /** Ids are trimmed, unknown ones omitted; a missing list is an empty answer (§3.15). */
+  list(ids: readonly string[] | null | undefined): Outcome {
+    const wanted = (ids ?? []).map((id) => id.trim()).filter(Boolean);
+    return { kind: "tasks", records: wanted.length > 0 ? this.store.getMany(wanted) : [] };
+  }
+
+  latest(): Outcome {
+    return { kind: "tasks", records: this.store.latest(LATEST_LIMIT) };
+  }
+
+  imageSeed(id: string, ctx: RequestContext): Outcome {
+    const record = this.store.get(id);
+    if (!record) return envelope(3, MESSAGES.taskMissing, null, {}, 404);
+    if (phaseAt(record, ctx.now).status !== "SUCCESS")
+      return envelope(4, MESSAGES.parentState, null, {}, 400);
+    if (!record.seedRevealed) this.store.save({ ...record, seedRevealed: true });
+    return envelope(1, MESSAGES.seedFound, String(record.seed));
+  }
+
+  /** trueai fails an unfinished task with `取消任务` and answers 200 with no body, known id or not. */
+  cancel(id: string, ctx: RequestContext): Outcome {
+    const record = this.store.get(id);
+    if (record && !isFinished(phaseAt(record, ctx.now))) this.store.save({ ...record, cancelledAt: ctx.now });
+    return { kind: "empty", status: 200 };
+  }
+
+  private newId(now: number): string {
+    return newTaskId(now, (id) => this.store.get(id) !== undefined);
+  }
+
+  /** novicezk's pre-check (code 24); trueai lets the job start and fail (see `bannedWord`). */
+  private refuseBanned(prompt: string): Outcome | null {
+    const word = this.options.bannedAtSubmit ? findBannedWord(prompt) : null;
+    return word ? envelope(24, MESSAGES.banned, null, { promptEn: prompt, bannedWord: word }) : null;
+  }
+
+  private newRecord(id: string, ctx: RequestContext, task: NewTask): TaskRecord {
+    const filter = task.body.accountFilter ?? null;
+    return {
+      id,
+      action: task.action,
+      output: task.output,
+      customId: task.customId ?? null,
+      actionIndex: task.actionIndex ?? null,
+      parentId: task.parent?.id ?? null,
+      prompt: task.prompt,
+      description: task.description,
+      state: task.body.state ?? "",
+      botType: task.parent?.botType ?? botTypeOf(task.body.botType),
+      requestMode:
+        ctx.pathMode ?? filter?.modes?.[0] ?? parseSpeed(task.prompt) ?? task.parent?.requestMode ?? null,
+      accountFilter: filter,
+      notifyHook: task.body.notifyHook ?? null,
+      submitTime: ctx.now,
+      jobId: randomUUID(),
+      nonce: snowflake(ctx.now),
+      seed: task.seed ?? hashString(id),
+      seedRevealed: false,
+      modal: task.modal ?? null,
+      schedule: null,
+      bannedWord: this.options.bannedAtSubmit ? null : findBannedWord(task.prompt),
+      cancelledAt: null,
+      source: task.source,
+      describePrompts: task.describePrompts ?? null,
+      media: null,
+    };
+  }
+
+  private describeRecord(
+    id: string,
+    ctx: RequestContext,
+    image: DecodedImage,
+    prompts: string[],
+    body: NewTask["body"],
+    parent?: TaskRecord,
+    customId?: string,
+  ): TaskRecord {
+    return this.newRecord(id, ctx, {
+      action: "DESCRIBE",
+      output: "describe",
+      prompt: "",
+      description: "/describe",
+      source: { type: "image", ...image },
+      describePrompts: prompts,
+      body,
+      ...(parent && customId ? { parent, customId } : {}),
+    });
+  }
+
+  private childRecord(
+    id: string,
+    ctx: RequestContext,
+    shape: { action: TaskAction; output: OutputKind; actionIndex: number | null },
+    child: { parent: TaskRecord; customId: string; seed: number; body: ActionBody },
+    modal: PendingModal | null,
+    recipe?: Recipe,
+  ): TaskRecord {
+    return this.newRecord(id, ctx, {
+      action: shape.action,
+      output: shape.output,
+      // A describe prompt's child is about that prompt; Vary Region blanks it while in MODAL (§6).
+      prompt:
+        modal?.kind === "describe-prompt"
+          ? modal.suggestedPrompt
+          : modal?.kind === "vary-region"
+            ? ""
+            : child.parent.prompt,
+      description: modal ? MESSAGES.modal : MESSAGES.actionDone,
+      source: recipe ? { type: "recipe", recipe } : null,
+      seed: child.seed,
+      parent: child.parent,
+      customId: child.customId,
+      actionIndex: shape.actionIndex,
+      modal,
+      body: child.body,
+    });
+  }
+
+  private openModal(record: TaskRecord): Outcome {
+    this.store.save(record);
+    return envelope(21, MESSAGES.modal, record.id, {
+      finalPrompt: record.modal?.suggestedPrompt ?? "",
+      remix: true,
+    });
+  }
+
+  /** 🎉 Imagine all: four IMAGINE tasks at once, one comma-joined `result`, no hooks (§5.4). */
+  private imagineAll(
+    parent: TaskRecord,
+    customId: string,
+    body: ActionBody,
+    ctx: RequestContext,
+    firstId: string,
+  ): Outcome {
+    const state = body.state ?? parent.state;
+    const ids = (parent.describePrompts ?? []).slice(0, IMAGINE_ALL).map((prompt, i) => {
+      const id = i === 0 ? firstId : this.newId(ctx.now);
+      const seed = hashString(id);
+      const recipe: Recipe = {
+        kind: "imagine",
+        prompt: subjectOf(prompt),
+        seed,
+        aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
+      };
+      const record = this.newRecord(id, ctx, {
+        action: "IMAGINE",
+        output: "grid",
+        prompt,
+        description: `/imagine ${prompt}`,
+        source: { type: "recipe", recipe },
+        seed,
+        parent,
+        customId,
+        actionIndex: i + 1,
+        body: { state: `${state}::${i + 1}`, accountFilter: body.accountFilter ?? null },
+      });
+      this.enqueue(record, ctx.now);
+      return id;
+    });
+    return envelope(1, MESSAGES.submitted, ids.join(","), this.instanceProperties());
+  }
+
+  private instanceProperties(): Record<string, unknown> {
+    return { discordInstanceId: this.options.instanceId, discordChannelId: this.options.instanceId };
+  }
+
+  /** Puts the job in line and answers as trueai does: code 1, or 22 with its place in the queue. */
+  private enqueue(record: TaskRecord, now: number): Outcome {
+    const planned = planJob(
+      {
+        id: record.id,
+        action: record.action,
+        output: record.output,
+        mode: record.requestMode,
+        banned: record.bannedWord !== null,
+      },
+      now,
+      this.store.activeJobs(now),
+      this.options.timing,
+    );
+    this.store.save({ ...record, schedule: planned.schedule });
+    if (!planned.queued) return envelope(1, MESSAGES.submitted, record.id, this.instanceProperties());
+    return envelope(22, `排队中，前面还有${planned.ahead}个任务`, record.id, {
+      ...this.instanceProperties(),
+      numberOfQueues: planned.ahead,
+    });
+  }
+}

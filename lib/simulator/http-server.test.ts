@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import sharp from "sharp";
+import { afterEach, describe, expect, it } from "vitest";
+import { submitResultSchema } from "@/lib/mj/envelope";
+import { taskSchema, type Task } from "@/lib/mj/task";
+import { startSimulatorServer, type SimulatorServer } from "./http-server";
+
+const servers: SimulatorServer[] = [];
+
+afterEach(async () => {
+  while (servers.length > 0) await servers.pop()!.close();
+});
+
+const KEY = "http-test-key";
+
+async function poll(url: string, id: string, headers: Record<string, string>): Promise<Task> {
+  for (let i = 0; i < 200; i++) {
+    const task = taskSchema.parse(await (await fetch(`${url}/mj/task/${id}/fetch`, { headers })).json());
+    if (task.status === "SUCCESS" || task.status === "FAILURE") return task;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`task ${id} did not finish`);
+}
+
+async function imagineOver(url: string, headers: Record<string, string>): Promise<Task> {
+  const res = await fetch(`${url}/mj/submit/imagine`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ prompt: "over the wire --ar 2:1" }),
+  });
+  const envelope = submitResultSchema.parse(await res.json());
+  expect(envelope.code).toBe(1);
+  return poll(url, envelope.result as string, headers);
+}
+
+describe("the simulator over HTTP", () => {
+  it("serves the protocol and its media on a real port", async () => {
+    const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", speed: 50, apiKey: KEY });
+    servers.push(server);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const done = await imagineOver(server.url, { authorization: KEY });
+    expect(done.status).toBe("SUCCESS");
+    expect(done.imageUrl!.startsWith(`${server.url}/sim/media/`)).toBe(true);
+    const image = await fetch(done.imageUrl!);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    const meta = await sharp(Buffer.from(await image.arrayBuffer())).metadata();
+    expect(meta.width! / meta.height!).toBeCloseTo(2, 1);
+
+    const refused = await fetch(`${server.url}/mj/task/list`);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toBe("Authorization header missing.");
+  });
+
+  it("a hung request ends when the client gives up, and the server keeps serving", async () => {
+    const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", speed: 50 });
+    servers.push(server);
+    server.simulator.setFaults({ timeoutRate: 1 });
+    await expect(
+      fetch(`${server.url}/mj/task/list`, { signal: AbortSignal.timeout(100) }),
+    ).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    server.simulator.setFaults({});
+    expect((await fetch(`${server.url}/mj/task/list`)).status).toBe(200);
+  });
+
+  it("npm run simulator: the script listens, logs one line, answers, and stops on SIGTERM", async () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/simulator.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: "0",
+        SIMULATOR_FAMILY: "novicezk",
+        SIMULATOR_KEY: KEY,
+        SIMULATOR_SPEED: "50",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output: string[] = [];
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => resolve(chunk.toString()));
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${output.join("")}`)));
+    });
+    expect(line).toMatch(
+      /^simulator \(novicezk, speed 50, key required, memory only\) listening on http:\/\/127\.0\.0\.1:\d+\n$/,
+    );
+    const url = /(http:\/\/\S+)/.exec(line)![1]!;
+    const done = await imagineOver(url, { "mj-api-secret": KEY });
+    expect(done.status).toBe("SUCCESS");
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,192 @@
+import type { ParsedCustomId, PanDirection } from "@/lib/mj/buttons";
+import { subjectOf } from "./prompt";
+import { rootOf, withSeed } from "./recipes";
+import type { OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
+import type { Recipe } from "./render";
+
+/** What pressing a button on a finished task does (mj-protocol.md §5, §6). */
+
+interface ChildShape {
+  action: TaskAction;
+  output: OutputKind;
+  actionIndex: number | null;
+}
+
+export type Press =
+  /** A new job that can start right away; `remixable` ones open the remix modal on request. */
+  | ({ type: "direct"; recipe: Recipe; remixable: boolean } & ChildShape)
+  /** A child that waits in MODAL for `/mj/submit/modal`. */
+  | ({ type: "modal"; modal: PendingModal } & ChildShape)
+  | { type: "imagine-all" }
+  | { type: "describe-again" }
+  /** trueai has no branch for it: code 4 `未知的 Action 类型`. */
+  | { type: "rejected" };
+
+const REJECTED: Press = { type: "rejected" };
+
+const DIRECTIONS: readonly PanDirection[] = ["left", "right", "up", "down"];
+const asDirection = (v: string | null): PanDirection => DIRECTIONS.find((d) => d === v) ?? "left";
+const asMotion = (v: string | null): "high" | "low" => (v === "high" ? "high" : "low");
+const HD_MODES = ["subtle", "creative", "2x", "4x"] as const;
+
+function upscale(parsed: ParsedCustomId, recipe: Recipe): Press {
+  const index = parsed.index ?? 1;
+  if (parsed.variant === "grid") {
+    return {
+      type: "direct",
+      action: "UPSCALE",
+      output: "image",
+      actionIndex: index,
+      remixable: false,
+      recipe: { kind: "upscale", parent: recipe, index },
+    };
+  }
+  if (parsed.variant === "video") {
+    return {
+      type: "direct",
+      action: "UPSCALE",
+      output: "video",
+      actionIndex: index,
+      remixable: false,
+      recipe: { kind: "video", parent: recipe, index },
+    };
+  }
+  const mode = HD_MODES.find((m) => m === parsed.variant);
+  if (!mode) return REJECTED;
+  return {
+    type: "direct",
+    action: "UPSCALE_HD",
+    output: "image-hd",
+    actionIndex: 1,
+    remixable: false,
+    recipe: { kind: "upscale-hd", parent: recipe, mode },
+  };
+}
+
+/**
+ * 🔄 repeats the job with a new seed, keeping its action; on a single image it re-runs the prompt
+ * as a new IMAGINE (§9.17), or the blend the image came from.
+ */
+function reroll(parent: TaskRecord, recipe: Recipe, seed: number): Press {
+  if (parent.output === "image" || parent.output === "image-hd") {
+    const root = rootOf(recipe);
+    return {
+      type: "direct",
+      action: root.kind === "blend" ? "BLEND" : "IMAGINE",
+      output: "grid",
+      actionIndex: null,
+      remixable: true,
+      recipe: withSeed(root, seed),
+    };
+  }
+  return {
+    type: "direct",
+    action: parent.action,
+    output: parent.output,
+    actionIndex: null,
+    remixable: true,
+    recipe: withSeed(recipe, seed),
+  };
+}
+
+export function planPress(
+  parsed: ParsedCustomId,
+  parent: TaskRecord,
+  seed: number,
+  options: { strong: boolean | null },
+): Press {
+  if (parsed.kind === "imagine-all") return { type: "imagine-all" };
+  if (parsed.kind === "reroll" && parsed.variant === "describe") return { type: "describe-again" };
+  if (parsed.kind === "describe-prompt") {
+    const index = parsed.index ?? 1;
+    const prompt = parent.describePrompts?.[index - 1];
+    if (prompt === undefined) return REJECTED;
+    return {
+      type: "modal",
+      action: "IMAGINE",
+      output: "grid",
+      actionIndex: index,
+      modal: { kind: "describe-prompt", suggestedPrompt: prompt },
+    };
+  }
+  const recipe = parent.source?.type === "recipe" ? parent.source.recipe : null;
+  if (!recipe) return REJECTED;
+  const prompt = subjectOf(parent.prompt);
+  switch (parsed.kind) {
+    case "upscale":
+      return upscale(parsed, recipe);
+    case "vary": {
+      const grid = parsed.variant === "grid";
+      // V1-V4 use "high variation mode" unless the request turns it off with `strong: false`.
+      const strength = grid
+        ? options.strong === false
+          ? "subtle"
+          : "strong"
+        : parsed.variant === "subtle"
+          ? "subtle"
+          : "strong";
+      const index = grid ? (parsed.index ?? 1) : null;
+      return {
+        type: "direct",
+        action: "VARIATION",
+        output: "grid",
+        actionIndex: index ?? 1,
+        remixable: true,
+        recipe: { kind: "variation", parent: recipe, index, strength, seed, prompt },
+      };
+    }
+    case "vary-region":
+    case "custom-zoom":
+      return {
+        type: "modal",
+        action: parsed.kind === "vary-region" ? "VARIATION" : "ZOOM",
+        // The region editor repaints the one image (render.ts), zoom reframes it into a grid.
+        output: parsed.kind === "vary-region" ? "image" : "grid",
+        actionIndex: 1,
+        modal: { kind: parsed.kind, suggestedPrompt: parent.prompt, parent: recipe },
+      };
+    case "zoom":
+      return {
+        type: "direct",
+        action: "ZOOM",
+        output: "grid",
+        actionIndex: 1,
+        remixable: false,
+        recipe:
+          parsed.variant === "square"
+            ? { kind: "zoom", parent: recipe, factor: 1, seed, square: true }
+            : { kind: "zoom", parent: recipe, factor: parsed.zoomFactor ?? 2, seed },
+      };
+    case "pan":
+      return {
+        type: "direct",
+        action: "PAN",
+        output: "grid",
+        actionIndex: 1,
+        remixable: true,
+        recipe: { kind: "pan", parent: recipe, direction: asDirection(parsed.variant), seed },
+      };
+    case "reroll":
+      return reroll(parent, recipe, seed);
+    case "animate":
+      return {
+        type: "direct",
+        action: "VIDEO",
+        output: "video-grid",
+        actionIndex: 1,
+        remixable: true,
+        recipe: { kind: "video-grid", parent: recipe, seed, motion: asMotion(parsed.variant) },
+      };
+    case "extend":
+      return {
+        type: "direct",
+        action: "VIDEO",
+        output: "video",
+        actionIndex: parsed.index ?? 1,
+        remixable: true,
+        recipe: { kind: "extend", parent: recipe, motion: asMotion(parsed.variant), seed },
+      };
+    default:
+      return REJECTED;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Recipe } from "./render";
+import type { SpeedMode } from "./prompt";
+
+/**
+ * What the simulator stores about a task. Status, progress and media are not stored: they are
+ * computed from the schedule's timestamps on every read, so nothing runs between requests and a
+ * restarted simulator carries on where it left off.
+ */
+
+export type TaskAction =
+  "IMAGINE" | "UPSCALE" | "UPSCALE_HD" | "VARIATION" | "ZOOM" | "PAN" | "DESCRIBE" | "BLEND" | "VIDEO";
+
+/** What the finished task shows, which decides its media type and its buttons (§5). */
+export type OutputKind = "grid" | "image" | "image-hd" | "video-grid" | "video" | "describe";
+
+export type MediaSource =
+  /** Generated content: rendered (and memoised) from the recipe when someone asks for it. */
+  | { type: "recipe"; recipe: Recipe }
+  /** DESCRIBE shows the image it was given. */
+  | { type: "image"; data: Buffer; contentType: string; width: number; height: number };
+
+/** A child in status MODAL: what `/mj/submit/modal` needs to turn it into a job (§6). */
+export type PendingModal =
+  /** Remix: the job as it would have run, re-prompted with the modal's text. */
+  | { kind: "remix"; suggestedPrompt: string; recipe: Recipe }
+  /** Vary Region needs a mask, Custom Zoom a `--zoom`; both work on the parent's image. */
+  | { kind: "vary-region" | "custom-zoom"; suggestedPrompt: string; parent: Recipe }
+  /** A describe prompt becomes an IMAGINE of whatever text the modal confirms. */
+  | { kind: "describe-prompt"; suggestedPrompt: string };
+
+export interface Schedule {
+  /** When the job joined the queue (submit, or modal confirm). */
+  enqueuedAt: number;
+  /** SUBMITTED from here; later than enqueuedAt while the job waits for a free slot. */
+  startAt: number;
+  /** IN_PROGRESS from here. */
+  progressAt: number;
+  /** SUCCESS from here. */
+  endAt: number;
+  /** A banned word makes the job fail here, part-way through IN_PROGRESS (trueai). */
+  failAt: number | null;
+}
+
+/** Facts about the finished media, learnt the first time it is rendered and kept. */
+export interface MediaInfo {
+  width: number;
+  height: number;
+  size: number;
+  contentType: string;
+}
+
+export interface TaskRecord {
+  id: string;
+  action: TaskAction;
+  output: OutputKind;
+  /** The button that created this task, and the 1-based image it targeted. */
+  customId: string | null;
+  actionIndex: number | null;
+  parentId: string | null;
+  prompt: string;
+  description: string;
+  state: string;
+  botType: string;
+  requestMode: SpeedMode | null;
+  accountFilter: Record<string, unknown> | null;
+  notifyHook: string | null;
+  submitTime: number;
+  /** Midjourney's job uuid: `jobId`, `messageHash`, and the uuid inside this task's buttons. */
+  jobId: string;
+  nonce: string;
+  seed: number;
+  /** trueai fills `seed` only once someone asked `image-seed` for it. */
+  seedRevealed: boolean;
+  /** Set while the task waits in MODAL; then `schedule` is null. */
+  modal: PendingModal | null;
+  schedule: Schedule | null;
+  bannedWord: string | null;
+  cancelledAt: number | null;
+  /** Null only while in MODAL (the content depends on the modal's input). */
+  source: MediaSource | null;
+  /** DESCRIBE: the four prompts it will reveal on success. */
+  describePrompts: string[] | null;
+  media: MediaInfo | null;
+}

@@ -1,0 +1,598 @@
+import { ByteBudgetLru, stableKey } from "./render-cache";
+import { Rng, seedOf } from "./rng";
+import {
+  assembleGrid,
+  blend,
+  blur,
+  cellRect,
+  createRaster,
+  crop,
+  decodeInput,
+  decodeInputCover,
+  decodeOwn,
+  encodeAnimatedWebp,
+  encodePng,
+  encodeWebp,
+  featheredRectMask,
+  paste,
+  recolour,
+  resize,
+  sharpOf,
+  toRaster,
+  view,
+  type BlendMode,
+  type Camera,
+  type Mask,
+  type Raster,
+  type Rect,
+} from "./render-raster";
+import { renderScene, styleFor, type Rgb, type Style } from "./render-scene";
+import {
+  cellCamera,
+  encodeMp4,
+  extensionCameras,
+  GRID_FRAMES,
+  SEGMENT_FRAMES,
+  VIDEO_FPS,
+  type Motion,
+} from "./render-video";
+
+export { describeImage } from "./render-describe";
+
+/**
+ * The simulator's pictures and videos. A recipe says how a result was made (prompt and seed, or
+ * which button was pressed on which parent); rendering it is deterministic, so the simulator only
+ * stores recipes and any result can be rebuilt byte for byte. Results are memoised, which also
+ * makes a chain of parents (upscale of a zoom of an upscale...) render each step once.
+ */
+
+export type Aspect = { w: number; h: number };
+export type Recipe =
+  | { kind: "imagine"; prompt: string; seed: number; aspect: Aspect; refImages?: Buffer[] }
+  | {
+      kind: "variation";
+      parent: Recipe;
+      index: number | null;
+      strength: "subtle" | "strong";
+      seed: number;
+      prompt: string;
+    }
+  | { kind: "upscale"; parent: Recipe; index: number }
+  | { kind: "upscale-hd"; parent: Recipe; mode: "subtle" | "creative" | "2x" | "4x" }
+  | { kind: "region"; parent: Recipe; mask: Buffer; prompt: string; seed: number }
+  | { kind: "zoom"; parent: Recipe; factor: number; seed: number; square?: boolean; aspect?: Aspect }
+  | { kind: "pan"; parent: Recipe; direction: "left" | "right" | "up" | "down"; seed: number }
+  | { kind: "blend"; images: Buffer[]; dimensions: "PORTRAIT" | "SQUARE" | "LANDSCAPE"; seed: number }
+  | { kind: "video-grid"; parent: Recipe; seed: number; motion: Motion }
+  | { kind: "video"; parent: Recipe; index: number }
+  | { kind: "extend"; parent: Recipe; motion: Motion; seed: number };
+
+export interface Rendered {
+  data: Buffer;
+  contentType: "image/png" | "image/webp" | "video/mp4";
+  width: number;
+  height: number;
+}
+
+/** Long side of one grid cell; a grid is two cells across, so 1024. */
+const CELL_LONG_SIDE = 512;
+const HD_MAX_LONG_SIDE = 2048;
+const VIDEO_CELL_LONG_SIDE = 288;
+const MP4_LONG_SIDE = 512;
+/** Sources of camera moves are prepared this much larger than the output so zooming stays sharp. */
+const CAMERA_HEADROOM = 1.6;
+const PREVIEW_LONG_SIDE = 384;
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+const BLEND_ASPECTS: Record<"PORTRAIT" | "SQUARE" | "LANDSCAPE", Aspect> = {
+  PORTRAIT: { w: 2, h: 3 },
+  SQUARE: { w: 1, h: 1 },
+  LANDSCAPE: { w: 3, h: 2 },
+};
+
+/** Pixel size for an aspect ratio and a long side, both sides rounded to a multiple of `step`
+ * (2 for images; H.264 wants 16) and at least one step. */
+function snappedSize(aspect: Aspect, longSide: number, step: number): { width: number; height: number } {
+  const ratio =
+    aspect.w > 0 && aspect.h > 0 && Number.isFinite(aspect.w / aspect.h) ? aspect.w / aspect.h : 1;
+  const snap = (v: number) => Math.max(step, Math.round(v / step) * step);
+  return ratio >= 1
+    ? { width: snap(longSide), height: snap(longSide / ratio) }
+    : { width: snap(longSide * ratio), height: snap(longSide) };
+}
+
+export function aspectSize(aspect: Aspect, longSide: number): { width: number; height: number } {
+  return snappedSize(aspect, longSide, 2);
+}
+
+function aspectOf(raster: Raster): Aspect {
+  return { w: raster.width, h: raster.height };
+}
+
+const GRID_KINDS = new Set<Recipe["kind"]>(["imagine", "variation", "zoom", "pan", "blend"]);
+
+type VideoGridRecipe = Extract<Recipe, { kind: "video-grid" }>;
+type VideoRecipe =
+  | Extract<Recipe, { kind: "video" | "extend" }>
+  | (Extract<Recipe, { kind: "upscale" }> & { parent: VideoGridRecipe });
+
+/** Recipes whose result is an mp4; an upscale of a video grid is how Discord names a video U button. */
+function isMp4(recipe: Recipe): recipe is VideoRecipe {
+  return (
+    recipe.kind === "video" ||
+    recipe.kind === "extend" ||
+    (recipe.kind === "upscale" && recipe.parent.kind === "video-grid")
+  );
+}
+
+const cache = new ByteBudgetLru<Rendered>(CACHE_BYTES, (r) => r.data.length);
+
+export function render(recipe: Recipe): Promise<Rendered> {
+  return cache.memo(stableKey(recipe), () => produce(recipe));
+}
+
+async function png(raster: Raster): Promise<Rendered> {
+  return {
+    data: await encodePng(raster),
+    contentType: "image/png",
+    width: raster.width,
+    height: raster.height,
+  };
+}
+
+async function produce(recipe: Recipe): Promise<Rendered> {
+  switch (recipe.kind) {
+    case "imagine":
+      return png(await imagine(recipe));
+    case "variation":
+      return png(await variation(recipe));
+    case "upscale":
+      return isMp4(recipe) ? mp4(recipe) : png(await upscale(recipe));
+    case "upscale-hd":
+      return png(await upscaleHd(recipe));
+    case "region":
+      return png(await region(recipe));
+    case "zoom":
+      return png(await zoom(recipe));
+    case "pan":
+      return png(await pan(recipe));
+    case "blend":
+      return png(await blendImages(recipe));
+    case "video-grid":
+      return videoGrid(recipe);
+    case "video":
+    case "extend":
+      return mp4(recipe);
+  }
+}
+
+/**
+ * The still image a recipe stands for: a grid's cell `index` (1..4; the first when none is given)
+ * or a single image as a whole.
+ */
+async function stillOf(recipe: Recipe, index: number | null): Promise<Raster> {
+  if (recipe.kind === "video-grid" || isMp4(recipe)) {
+    throw new Error(`a ${recipe.kind} result is a video, not an image`);
+  }
+  const image = await decodeOwn((await render(recipe)).data);
+  return GRID_KINDS.has(recipe.kind) ? crop(image, cellRect(image.width, image.height, index ?? 1)) : image;
+}
+
+/** Dominant colour of a client image, to tint a style the way image prompts steer Midjourney. */
+async function dominant(image: Raster): Promise<Rgb> {
+  const { dominant: d } = await sharpOf(image).stats();
+  return d;
+}
+
+async function decodeCovers(
+  images: readonly Buffer[],
+  label: string,
+  width: number,
+  height: number,
+): Promise<Raster[]> {
+  return Promise.all(images.map((bytes, i) => decodeInputCover(bytes, `${label} ${i + 1}`, width, height)));
+}
+
+/** Decoded reference images of an imagine (at cell size) and the style they tint. */
+async function imagineStyle(
+  recipe: Extract<Recipe, { kind: "imagine" }>,
+): Promise<{ style: Style; refs: Raster[] }> {
+  const { width, height } = aspectSize(recipe.aspect, CELL_LONG_SIDE);
+  const refs = await decodeCovers(recipe.refImages ?? [], "reference image", width, height);
+  return { style: styleFor(recipe.prompt, recipe.seed, await Promise.all(refs.map(dominant))), refs };
+}
+
+/** The style of the nearest ancestor that was generated from words, so reframing a picture
+ * (zoom, pan, creative upscale) paints new areas in the palette it already has. */
+async function lineageStyle(recipe: Recipe): Promise<Style> {
+  switch (recipe.kind) {
+    case "imagine":
+      return (await imagineStyle(recipe)).style;
+    case "variation":
+    case "region":
+      return styleFor(recipe.prompt, recipe.seed);
+    case "blend":
+      return blendStyle(recipe, await blendInputs(recipe));
+    default:
+      return lineageStyle(recipe.parent);
+  }
+}
+
+function gridOfFour(make: (slot: number) => Promise<Raster>): Promise<Raster> {
+  return Promise.all([1, 2, 3, 4].map(make)).then(assembleGrid);
+}
+
+async function imagine(recipe: Extract<Recipe, { kind: "imagine" }>): Promise<Raster> {
+  const { style, refs } = await imagineStyle(recipe);
+  const { width, height } = aspectSize(recipe.aspect, CELL_LONG_SIDE);
+  return gridOfFour(async (slot) => {
+    const scene = await renderScene(style, slot, width, height);
+    const ref = refs[(slot - 1) % Math.max(1, refs.length)];
+    // The reference lends its light (soft-light) and a faint trace of its shapes (normal).
+    return ref ? blend(blend(scene, ref, "soft-light", 0.7), ref, "normal", 0.22) : scene;
+  });
+}
+
+async function variation(recipe: Extract<Recipe, { kind: "variation" }>): Promise<Raster> {
+  const source = await stillOf(recipe.parent, recipe.index);
+  const { width, height } = aspectSize(aspectOf(source), CELL_LONG_SIDE);
+  const base = await resize(source, width, height);
+  const style = styleFor(recipe.prompt, recipe.seed);
+  const strong = recipe.strength === "strong";
+  return gridOfFour(async (slot) => {
+    const rng = new Rng(seedOf("variation", recipe.seed, slot));
+    const reach = strong ? 0.25 : 0.07;
+    const zoomed = view(base, width, height, {
+      zoom: 1 + rng.range(0.3, 1) * reach,
+      cx: 0.5 + rng.range(-0.5, 0.5) * reach,
+      cy: 0.5 + rng.range(-0.5, 0.5) * reach,
+      angle: rng.range(-1, 1) * (strong ? 0.05 : 0.012),
+    });
+    const shifted = await recolour(
+      zoomed,
+      rng.range(-1, 1) * (strong ? 35 : 8),
+      rng.range(0.9, 1.15),
+      rng.range(0.95, 1.05),
+    );
+    const scene = await renderScene(style, slot, width, height);
+    // New scenery re-lights the picture and, when strong, shows through as new shapes.
+    return blend(
+      blend(shifted, scene, "soft-light", strong ? 0.8 : 0.35),
+      scene,
+      "normal",
+      strong ? 0.25 : 0.08,
+    );
+  });
+}
+
+async function upscale(recipe: Extract<Recipe, { kind: "upscale" }>): Promise<Raster> {
+  const cell = await stillOf(recipe.parent, recipe.index);
+  return enlarge(cell, 2, 0.7);
+}
+
+async function enlarge(source: Raster, factor: number, sharpen: number): Promise<Raster> {
+  const long = Math.max(source.width, source.height);
+  const { width, height } = aspectSize(aspectOf(source), Math.min(long * factor, HD_MAX_LONG_SIDE));
+  return toRaster(
+    sharpOf(source).resize(width, height, { fit: "fill", kernel: "lanczos3" }).sharpen({ sigma: sharpen }),
+  );
+}
+
+async function upscaleHd(recipe: Extract<Recipe, { kind: "upscale-hd" }>): Promise<Raster> {
+  const source = await stillOf(recipe.parent, null);
+  if (recipe.mode !== "creative") return enlarge(source, recipe.mode === "4x" ? 4 : 2, 0.8);
+  // Creative re-imagines fine detail: a new scene of the same style is worked into the lighting.
+  const enlarged = await enlarge(source, 2, 1.4);
+  const scene = await renderScene(
+    await lineageStyle(recipe.parent),
+    seedOf("creative"),
+    enlarged.width,
+    enlarged.height,
+  );
+  return blend(enlarged, scene, "soft-light", 0.3);
+}
+
+/** Mask values this close to black or white are compression noise (a JPEG mask), not intent. */
+const MASK_SNAP = 8;
+
+async function region(recipe: Extract<Recipe, { kind: "region" }>): Promise<Raster> {
+  const parent = await stillOf(recipe.parent, null);
+  const { width, height } = parent;
+  // Transparent mask areas count as "keep" (black), whatever colour they carry.
+  const maskImage = await decodeInput(recipe.mask, "mask", (image) =>
+    // Nearest-neighbour scaling: every image pixel takes exactly one mask pixel's value, with no
+    // interpolation or ringing that could leak into black areas.
+    image.flatten({ background: "#000" }).resize(width, height, { fit: "fill", kernel: "nearest" }),
+  );
+  const softened = await blur(maskImage, Math.max(1, width * 0.006));
+  // The green channel stands for brightness: masks are black and white, and green weighs most in luma.
+  const mask: Mask = new Uint8Array(width * height);
+  for (let p = 0; p < mask.length; p++) {
+    const value = maskImage.data[p * 4 + 1] ?? 0;
+    if (value <= MASK_SNAP) continue;
+    // Feather only inwards: a black pixel never receives any of the new content.
+    mask[p] = Math.min(value >= 255 - MASK_SNAP ? 255 : value, softened.data[p * 4 + 1] ?? 0);
+  }
+  const box = boundingBox(mask, width, height);
+  if (!box) return parent;
+  // A whole new scene is fitted to the painted area and fades out towards its border into the
+  // picture's own blurred light, so the new content sits in the picture instead of on it.
+  const [scene, hazy] = await Promise.all([
+    renderScene(styleFor(recipe.prompt, recipe.seed), 1, box.width, box.height),
+    blur(parent, Math.max(2, width * 0.012)),
+  ]);
+  const layer = createRaster(width, height);
+  paste(layer, scene, box.x, box.y);
+  const fade = featheredRectMask(
+    width,
+    height,
+    box,
+    Math.max(2, Math.round(0.3 * Math.min(box.width, box.height))),
+  );
+  return blend(parent, blend(hazy, layer, "normal", 0.85, fade), "normal", 1, mask);
+}
+
+/** The smallest rectangle holding every non-zero mask pixel, or null for an empty mask. */
+function boundingBox(mask: Mask, width: number, height: number): Rect | null {
+  let [left, top, right, bottom] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+      top = Math.min(top, y);
+      bottom = Math.max(bottom, y);
+    }
+  }
+  return right < 0 ? null : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/** Weight 0-`peak` that falls off with the distance from `rect` (full inside it) over `reach` pixels. */
+function nearnessMask(width: number, height: number, rect: Rect, reach: number, peak: number): Mask {
+  const mask: Mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const dy = Math.max(rect.y - y, y - (rect.y + rect.height - 1), 0);
+    for (let x = 0; x < width; x++) {
+      const dx = Math.max(rect.x - x, x - (rect.x + rect.width - 1), 0);
+      mask[y * width + x] = Math.round(peak * Math.max(0, 1 - Math.hypot(dx, dy) / reach) ** 2);
+    }
+  }
+  return mask;
+}
+
+/** `placed` at `rect` with its border pixels stretched over the rest of the canvas, then blurred:
+ * the colours (horizon, sky, ground) the new surroundings should continue. */
+function edgeBleed(
+  placed: Raster,
+  rect: Rect,
+  width: number,
+  height: number,
+  sigma: number,
+): Promise<Raster> {
+  const { x: left, y: top } = rect;
+  const [right, bottom] = [width - rect.x - rect.width, height - rect.y - rect.height];
+  return toRaster(sharpOf(placed).extend({ top, left, bottom, right, extendWith: "copy" }).blur(sigma));
+}
+
+/**
+ * Four cells, each the parent placed at `rect` with new surroundings: a scene of the parent's
+ * style, overlaid near the parent by its own colours continued outwards (slightly blurred close
+ * by, very blurred further away, so sharpness fades gradually), and the parent on top with a
+ * feathered edge.
+ */
+async function reframe(
+  parent: Raster,
+  rect: Rect,
+  cell: { width: number; height: number },
+  style: Style,
+  seed: number,
+): Promise<Raster> {
+  const { width, height } = cell;
+  const reach = 0.5 * Math.min(width, height);
+  const placed = await resize(parent, rect.width, rect.height);
+  const [near, far] = await Promise.all([
+    edgeBleed(placed, rect, width, height, Math.max(1, reach * 0.02)),
+    edgeBleed(placed, rect, width, height, Math.max(2, reach * 0.1)),
+  ]);
+  const nearMask = nearnessMask(width, height, rect, reach * 0.3, 255);
+  const farMask = nearnessMask(width, height, rect, reach, 240);
+  const layer = createRaster(width, height);
+  paste(layer, placed, rect.x, rect.y);
+  const parentMask = featheredRectMask(
+    width,
+    height,
+    rect,
+    Math.max(2, Math.round(Math.min(rect.width, rect.height) * 0.05)),
+  );
+  return gridOfFour(async (slot) => {
+    const scene = await renderScene(style, seedOf("reframe", seed, slot), width, height);
+    const surroundings = blend(blend(scene, far, "normal", 1, farMask), near, "normal", 1, nearMask);
+    return blend(surroundings, layer, "normal", 1, parentMask);
+  });
+}
+
+async function zoom(recipe: Extract<Recipe, { kind: "zoom" }>): Promise<Raster> {
+  const parent = await stillOf(recipe.parent, null);
+  const aspect = recipe.aspect ?? (recipe.square ? { w: 1, h: 1 } : aspectOf(parent));
+  const cell = aspectSize(aspect, CELL_LONG_SIDE);
+  const factor = Math.min(4, Math.max(1, Number.isFinite(recipe.factor) ? recipe.factor : 2));
+  const fit = Math.min(cell.width / parent.width, cell.height / parent.height) / factor;
+  const width = Math.min(cell.width, Math.max(2, Math.round(parent.width * fit)));
+  const height = Math.min(cell.height, Math.max(2, Math.round(parent.height * fit)));
+  const rect = {
+    x: Math.floor((cell.width - width) / 2),
+    y: Math.floor((cell.height - height) / 2),
+    width,
+    height,
+  };
+  return reframe(parent, rect, cell, await lineageStyle(recipe.parent), recipe.seed);
+}
+
+async function pan(recipe: Extract<Recipe, { kind: "pan" }>): Promise<Raster> {
+  const parent = await stillOf(recipe.parent, null);
+  const across = recipe.direction === "left" || recipe.direction === "right";
+  const cell = aspectSize(
+    { w: parent.width * (across ? 1.5 : 1), h: parent.height * (across ? 1 : 1.5) },
+    CELL_LONG_SIDE,
+  );
+  const width = across ? Math.round(cell.width / 1.5) : cell.width;
+  const height = across ? cell.height : Math.round(cell.height / 1.5);
+  // The parent keeps the edge opposite to the direction the canvas grows.
+  const rect = {
+    x: recipe.direction === "left" ? cell.width - width : 0,
+    y: recipe.direction === "up" ? cell.height - height : 0,
+    width,
+    height,
+  };
+  return reframe(parent, rect, cell, await lineageStyle(recipe.parent), recipe.seed);
+}
+
+function smoothstep(edge0: number, edge1: number, v: number): number {
+  const t = Math.min(1, Math.max(0, (v - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** A seed-chosen soft transition (a tilted linear fade or a radial spot) used to mix blend inputs. */
+function transitionMask(width: number, height: number, rng: Rng): Mask {
+  const mask: Mask = new Uint8Array(width * height);
+  const radial = rng.chance(0.4);
+  const angle = rng.range(0, Math.PI * 2);
+  const [ox, oy] = [rng.range(0.3, 0.7), rng.range(0.3, 0.7)];
+  const radius = rng.range(0.3, 0.55);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const u = x / width - ox;
+      const v = y / height - oy;
+      const weight = radial
+        ? 1 - smoothstep(radius * 0.4, radius, Math.hypot(u, v))
+        : smoothstep(-0.3, 0.3, u * Math.cos(angle) + v * Math.sin(angle));
+      mask[y * width + x] = Math.round(weight * 255);
+    }
+  }
+  return mask;
+}
+
+const BLEND_MODES: readonly BlendMode[] = ["normal", "soft-light", "overlay", "screen", "multiply", "normal"];
+
+async function blendInputs(recipe: Extract<Recipe, { kind: "blend" }>): Promise<Raster[]> {
+  if (recipe.images.length < 2 || recipe.images.length > 5) throw new Error("blend needs 2 to 5 images");
+  const { width, height } = aspectSize(BLEND_ASPECTS[recipe.dimensions], CELL_LONG_SIDE);
+  return decodeCovers(recipe.images, "image", width, height);
+}
+
+async function blendStyle(
+  recipe: Extract<Recipe, { kind: "blend" }>,
+  inputs: readonly Raster[],
+): Promise<Style> {
+  return styleFor("", recipe.seed, await Promise.all(inputs.map(dominant)));
+}
+
+async function blendImages(recipe: Extract<Recipe, { kind: "blend" }>): Promise<Raster> {
+  const inputs = await blendInputs(recipe);
+  const style = await blendStyle(recipe, inputs);
+  return gridOfFour(async (slot) => {
+    const rng = new Rng(seedOf("blend", recipe.seed, slot));
+    // Each cell starts from a different input and mixes the others in through soft transitions.
+    const order = rng.shuffle(inputs.map((_, i) => i).filter((i) => i !== (slot - 1) % inputs.length));
+    let out = inputs[(slot - 1) % inputs.length] as Raster;
+    for (const i of order) {
+      const mask = transitionMask(out.width, out.height, rng);
+      out = blend(out, inputs[i] as Raster, rng.pick(BLEND_MODES), rng.range(0.45, 0.8), mask);
+    }
+    const scene = await renderScene(style, slot, out.width, out.height);
+    return blend(out, scene, "soft-light", 0.3);
+  });
+}
+
+/** A still to animate, prepared `CAMERA_HEADROOM` times larger than the frames cut from it. */
+async function videoSource(grid: VideoGridRecipe, frameLongSide: number): Promise<Raster> {
+  const still = await stillOf(grid.parent, null);
+  const { width, height } = aspectSize(aspectOf(still), frameLongSide * CAMERA_HEADROOM);
+  return resize(still, width, height);
+}
+
+async function videoGrid(recipe: VideoGridRecipe): Promise<Rendered> {
+  const source = await videoSource(recipe, VIDEO_CELL_LONG_SIDE);
+  const { width, height } = aspectSize(aspectOf(source), VIDEO_CELL_LONG_SIDE);
+  const frames = Array.from({ length: GRID_FRAMES }, (_, f) =>
+    assembleGrid(
+      [1, 2, 3, 4].map((cell) =>
+        view(source, width, height, cellCamera(recipe.seed, cell, recipe.motion, f / (GRID_FRAMES - 1))),
+      ),
+    ),
+  );
+  const data = await encodeAnimatedWebp(
+    frames,
+    Math.round((SEGMENT_FRAMES / VIDEO_FPS / GRID_FRAMES) * 1000),
+  );
+  return { data, contentType: "image/webp", width: width * 2, height: height * 2 };
+}
+
+/** What an mp4 shows: the animated still and one camera per frame. `fresh` is the first frame this
+ * recipe added (0 for a video, the parent's length for an extension). */
+interface VideoPlan {
+  grid: VideoGridRecipe;
+  cameras: Camera[];
+  fresh: number;
+}
+
+function videoPlan(recipe: VideoRecipe): VideoPlan {
+  if (recipe.kind === "extend") {
+    if (!isMp4(recipe.parent)) throw new Error(`an extend needs a video parent, not a ${recipe.parent.kind}`);
+    const parent = videoPlan(recipe.parent);
+    const last = parent.cameras[parent.cameras.length - 1] as Camera;
+    const cameras = [...parent.cameras, ...extensionCameras(last, recipe.seed, recipe.motion)];
+    return { grid: parent.grid, cameras, fresh: parent.cameras.length };
+  }
+  if ((recipe.kind === "video" || recipe.kind === "upscale") && recipe.parent.kind === "video-grid") {
+    const grid = recipe.parent;
+    const cameras = Array.from({ length: SEGMENT_FRAMES }, (_, f) =>
+      cellCamera(grid.seed, recipe.index, grid.motion, f / (SEGMENT_FRAMES - 1)),
+    );
+    return { grid, cameras, fresh: 0 };
+  }
+  throw new Error(`a ${recipe.kind} result is not a video of a video grid`);
+}
+
+async function videoFrames(plan: VideoPlan, pick: (cameras: Camera[]) => Camera[]): Promise<Raster[]> {
+  const source = await videoSource(plan.grid, MP4_LONG_SIDE);
+  const { width, height } = snappedSize(aspectOf(source), MP4_LONG_SIDE, 16);
+  return pick(plan.cameras).map((camera) => view(source, width, height, camera));
+}
+
+async function mp4(recipe: VideoRecipe): Promise<Rendered> {
+  const frames = await videoFrames(videoPlan(recipe), (cameras) => cameras);
+  const first = frames[0] as Raster;
+  return {
+    data: await encodeMp4(frames),
+    contentType: "video/mp4",
+    width: first.width,
+    height: first.height,
+  };
+}
+
+const previews = new ByteBudgetLru<Rendered>(CACHE_BYTES / 8, (r) => r.data.length);
+
+export function renderPreview(recipe: Recipe, percent: number): Promise<Rendered> {
+  const progress = Math.min(100, Math.max(0, Math.round(Number.isFinite(percent) ? percent : 0)));
+  return previews.memo(stableKey({ preview: recipe, progress }), () => preview(recipe, progress / 100));
+}
+
+async function preview(recipe: Recipe, progress: number): Promise<Rendered> {
+  const plan = isMp4(recipe) ? videoPlan(recipe) : null;
+  // A video's still is the first frame it adds; sharp reads the first page of an animated grid.
+  const still = plan
+    ? ((await videoFrames(plan, (cameras) => cameras.slice(plan.fresh, plan.fresh + 1)))[0] as Raster)
+    : await decodeOwn((await render(recipe)).data);
+  const { width, height } = aspectSize(aspectOf(still), PREVIEW_LONG_SIDE);
+  // Early previews are tiny, blurry and washed out like the first diffusion steps; they sharpen towards 100%.
+  const coarse = aspectSize(aspectOf(still), PREVIEW_LONG_SIDE * (0.04 + 0.96 * progress ** 2));
+  const small = await resize(still, coarse.width, coarse.height);
+  const blurred = await toRaster(
+    sharpOf(small)
+      .resize(width, height, { fit: "fill" })
+      .blur(0.3 + 10 * (1 - progress) ** 2)
+      .modulate({ saturation: 0.4 + 0.6 * progress }),
+  );
+  return { data: await encodeWebp(blurred, 60), contentType: "image/webp", width, height };
+}

@@ -1,0 +1,85 @@
+import { buttonsFor, type WireButton } from "./button-sets";
+import { phaseAt, type Phase } from "./lifecycle";
+import { ensureMediaInfo, type MediaDeps } from "./media";
+import type { MediaInfo, TaskRecord } from "./record";
+
+/**
+ * A task as it stands at one moment, in family-neutral terms. The wire formats of the three
+ * families (wire.ts) are different renderings of the same snapshot.
+ */
+export interface TaskSnapshot {
+  record: TaskRecord;
+  phase: Phase;
+  status: Phase["status"];
+  progress: string | null;
+  startTime: number | null;
+  finishTime: number | null;
+  failReason: string | null;
+  prompt: string;
+  finalPrompt: string | null;
+  imageUrl: string | null;
+  videoUrl: string | null;
+  videoUrls: { url: string; thumbnail: string }[] | null;
+  buttons: WireButton[];
+  /** The finished result's size and type; null until SUCCESS. */
+  media: MediaInfo | null;
+}
+
+function progressOf(phase: Phase): string | null {
+  switch (phase.status) {
+    case "MODAL":
+    case "NOT_START":
+      return null;
+    case "SUBMITTED":
+      return "0%";
+    case "IN_PROGRESS":
+      return `${phase.percent}%`;
+    case "SUCCESS":
+      return "100%";
+    case "FAILURE":
+      return "";
+  }
+}
+
+/** DESCRIBE reveals its prompts the way Discord shows them: `1️⃣ …\n\n2️⃣ …` (§3.2). */
+function describeText(prompts: readonly string[]): string {
+  return prompts.map((p, i) => `${i + 1}\uFE0F\u20E3 ${p}`).join("\n\n");
+}
+
+export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDeps): Promise<TaskSnapshot> {
+  const phase = phaseAt(record, t);
+  const success = phase.status === "SUCCESS";
+  const media = success ? await ensureMediaInfo(deps.store, record) : null;
+  // ensureMediaInfo may have stored what it learnt; carry on with the record as it is now.
+  const current = media ? (deps.store.get(record.id) ?? record) : record;
+  const describe = current.output === "describe";
+  const revealed = describe && success ? describeText(current.describePrompts ?? []) : null;
+
+  let imageUrl: string | null = null;
+  if (phase.status === "SUCCESS") {
+    imageUrl = deps.links.url(current, { kind: "result" }, phase.finishTime);
+  } else if (phase.status === "IN_PROGRESS" && phase.percent > 0 && !describe) {
+    imageUrl = deps.links.url(current, { kind: "preview", percent: phase.percent }, phase.stepStartedAt);
+  }
+  const videoUrls =
+    phase.status === "SUCCESS" && current.output === "video" && imageUrl
+      ? [{ url: imageUrl, thumbnail: deps.links.url(current, { kind: "thumb" }, phase.finishTime) }]
+      : null;
+
+  return {
+    record: current,
+    phase,
+    status: phase.status,
+    progress: progressOf(phase),
+    startTime: "startTime" in phase ? phase.startTime : null,
+    finishTime: "finishTime" in phase ? phase.finishTime : null,
+    failReason: phase.status === "FAILURE" ? phase.reason : success ? "" : null,
+    prompt: describe ? (revealed ?? "") : current.prompt,
+    finalPrompt: describe ? revealed : (current.modal?.suggestedPrompt ?? current.prompt),
+    imageUrl,
+    videoUrl: videoUrls ? imageUrl : null,
+    videoUrls,
+    buttons: media ? buttonsFor(current, media) : [],
+    media,
+  };
+}

@@ -1,0 +1,130 @@
+import sharp from "sharp";
+import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
+import { taskSchema, type Task } from "@/lib/mj/task";
+import { createSimulator } from "./simulator";
+import type { Simulator, SimulatorOptions } from "./types";
+
+/**
+ * Test helpers for the simulator's own tests: a manual clock (so a job "takes" seconds without the
+ * test waiting for them), request shorthands, and parsers that hold every answer to the app's
+ * own wire schemas.
+ */
+
+export const BASE = "http://simulator.invalid";
+export const T0 = 1_700_000_000_000;
+
+export interface Answer {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+export interface Harness {
+  sim: Simulator;
+  /** Current simulated time; `advance` moves it. */
+  now(): number;
+  advance(ms: number): void;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  /** POST a submit and parse the envelope (fails the test on anything else). */
+  submit(path: string, body: unknown, headers?: Record<string, string>): Promise<SubmitResult>;
+  task(id: string, headers?: Record<string, string>): Promise<Task>;
+  /** Moves the clock until the task leaves the running states; returns it. */
+  settle(id: string, headers?: Record<string, string>): Promise<Task>;
+}
+
+const open: Simulator[] = [];
+
+/** Closes every simulator the tests created (call from afterEach). */
+export function closeAll(): void {
+  while (open.length > 0) open.pop()!.close();
+}
+
+async function answer(response: Response): Promise<Answer> {
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+export function parseJson(text: string): unknown {
+  return JSON.parse(text) as unknown;
+}
+
+export function harness(options: SimulatorOptions = {}): Harness {
+  let t = T0;
+  const sim = createSimulator({ now: () => t, ...options });
+  open.push(sim);
+  const url = (path: string) => (path.startsWith("http") ? path : `${BASE}${path}`);
+  const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    answer(
+      await sim.fetch(url(path), {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+        headers: { "content-type": "application/json", ...headers },
+      }),
+    );
+  const get = async (path: string, headers: Record<string, string> = {}) =>
+    answer(await sim.fetch(url(path), { headers }));
+  const task = async (id: string, headers?: Record<string, string>) => {
+    const res = await get(`/mj/task/${id}/fetch`, headers);
+    if (res.status !== 200) throw new Error(`fetch ${id}: HTTP ${res.status} ${res.text}`);
+    return taskSchema.parse(parseJson(res.text));
+  };
+  return {
+    sim,
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+    post,
+    get,
+    submit: async (path, body, headers) =>
+      submitResultSchema.parse(parseJson((await post(path, body, headers)).text)),
+    task,
+    settle: async (id, headers) => {
+      for (let i = 0; i < 400; i++) {
+        const current = await task(id, headers);
+        if (["SUCCESS", "FAILURE", "MODAL"].includes(current.status)) return current;
+        t += 500;
+      }
+      throw new Error(`task ${id} never settled`);
+    },
+  };
+}
+
+/** A solid-colour PNG. */
+export function png(width: number, height: number, colour = { r: 200, g: 60, b: 40 }): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
+}
+
+export const dataUrl = (image: Buffer) => `data:image/png;base64,${image.toString("base64")}`;
+
+export function buttonId(task: Task, match: (customId: string) => boolean): string {
+  const found = task.buttons.find((b) => match(b.customId));
+  if (!found)
+    throw new Error(`no matching button on ${task.id}: ${task.buttons.map((b) => b.customId).join(", ")}`);
+  return found.customId;
+}
+
+export async function mediaOf(
+  h: Harness,
+  url: string | null,
+): Promise<{ status: number; type: string | null; data: Buffer }> {
+  if (!url) throw new Error("no media url");
+  const res = await h.sim.fetch(url);
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    data: Buffer.from(await res.arrayBuffer()),
+  };
+}
+
+/** Imagine → SUCCESS → press U`n` → SUCCESS: the single image most buttons live on. */
+export async function upscaled(h: Harness, prompt: string, n = 1): Promise<Task> {
+  const grid = await h.settle((await h.submit("/mj/submit/imagine", { prompt })).result as string);
+  const child = await h.submit("/mj/submit/action", {
+    taskId: grid.id,
+    customId: buttonId(grid, (id) => id.startsWith(`MJ::JOB::upsample::${n}::`)),
+  });
+  return h.settle(child.result as string);
+}

@@ -1,0 +1,74 @@
+import { parseArgs } from "node:util";
+import { startSimulatorServer } from "@/lib/simulator/http-server";
+import type { SimulatorFamily } from "@/lib/simulator/types";
+
+/**
+ * `npm run simulator`: the midjourney-proxy simulator on a real port, to point MJ_API_URL (or any
+ * midjourney-proxy client) at. Configured by environment, or by the same names as arguments
+ * (`npm run simulator -- --port 9000 --family new-api`): PORT (8787; 0 = any free port),
+ * HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api), SIMULATOR_KEY (unset = no
+ * auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file; unset = memory only).
+ */
+
+const FAMILIES: readonly SimulatorFamily[] = ["trueai", "novicezk", "new-api"];
+
+function fail(message: string): never {
+  console.error(`simulator: ${message}`);
+  process.exit(1);
+}
+
+function config() {
+  const { values: args } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      family: { type: "string" },
+      key: { type: "string" },
+      speed: { type: "string" },
+      data: { type: "string" },
+    },
+  });
+  const env = {
+    PORT: args.port ?? process.env.PORT,
+    HOST: args.host ?? process.env.HOST,
+    SIMULATOR_FAMILY: args.family ?? process.env.SIMULATOR_FAMILY,
+    SIMULATOR_KEY: args.key ?? process.env.SIMULATOR_KEY,
+    SIMULATOR_SPEED: args.speed ?? process.env.SIMULATOR_SPEED,
+    SIMULATOR_DATA: args.data ?? process.env.SIMULATOR_DATA,
+  };
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be 0-65535, got ${env.PORT}`);
+  const family = (env.SIMULATOR_FAMILY ?? "trueai") as SimulatorFamily;
+  if (!FAMILIES.includes(family))
+    fail(`SIMULATOR_FAMILY must be one of ${FAMILIES.join(", ")}, got ${family}`);
+  const speed = Number(env.SIMULATOR_SPEED ?? 1);
+  if (!Number.isFinite(speed) || speed <= 0)
+    fail(`SIMULATOR_SPEED must be a positive number, got ${env.SIMULATOR_SPEED}`);
+  return {
+    port,
+    host: env.HOST || "127.0.0.1",
+    family,
+    speed,
+    apiKey: env.SIMULATOR_KEY || null,
+    persistPath: env.SIMULATOR_DATA || null,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = config();
+  const server = await startSimulatorServer(options);
+  console.log(
+    `simulator (${options.family}, speed ${options.speed}, ${options.apiKey ? "key required" : "no auth"}, ` +
+      `${options.persistPath ? `data in ${options.persistPath}` : "memory only"}) listening on ${server.url}`,
+  );
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
