@@ -21,7 +21,13 @@ const dataDir = (name: string) => path.join(process.env.E2E_DATA_DIR!, name);
  * rewritten to 1, lagging task copies).
  */
 const upstreams = [
-  { name: "trueai", family: "trueai", authHeader: "authorization", simulatorPort: port + 91, appPort: port + 1 },
+  {
+    name: "trueai",
+    family: "trueai",
+    authHeader: "authorization",
+    simulatorPort: port + 91,
+    appPort: port + 1,
+  },
   { name: "new-api", family: "new-api", authHeader: "bearer", simulatorPort: port + 92, appPort: port + 2 },
 ] as const;
 

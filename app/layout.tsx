@@ -29,7 +29,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </div>
           </header>
           {mode === "demo" && (
-            <p role="status" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+            <p
+              role="status"
+              className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+            >
               Demo mode: no upstream is configured (MJ_API_URL), so images come from the built-in simulator.
             </p>
           )}

@@ -8,8 +8,8 @@ export default function HomePage() {
           Create
         </h1>
         <p className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400">
-          MJ Studio speaks the midjourney-proxy API at <code>/api/mj/*</code>, keeps your key on the server and
-          records every task it submits.
+          MJ Studio speaks the midjourney-proxy API at <code>/api/mj/*</code>, keeps your key on the server
+          and records every task it submits.
         </p>
       </section>
       <RecentTasks />

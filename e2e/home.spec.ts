@@ -13,16 +13,26 @@ test("/api/health answers in demo mode", async ({ request }) => {
   expect(await response.json()).toEqual({ ok: true, mode: "demo" });
 });
 
-test("a task submitted through the API appears on the home page with a real image", async ({ page, request }) => {
-  const submit = await request.post("/api/mj/submit/imagine", { data: { prompt: "a lighthouse at dusk --ar 3:2" } });
+test("a task submitted through the API appears on the home page with a real image", async ({
+  page,
+  request,
+}) => {
+  const submit = await request.post("/api/mj/submit/imagine", {
+    data: { prompt: "a lighthouse at dusk --ar 3:2" },
+  });
   expect(submit.status()).toBe(200);
   const envelope = (await submit.json()) as { code: number; result: string };
   expect(envelope.code).toBe(1);
 
   await expect
-    .poll(async () => ((await (await request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as { status: string }).status, {
-      timeout: 30_000,
-    })
+    .poll(
+      async () =>
+        ((await (await request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as { status: string })
+          .status,
+      {
+        timeout: 30_000,
+      },
+    )
     .toBe("SUCCESS");
 
   await page.goto("/");

@@ -56,7 +56,11 @@ async function expectRealImage(request: APIRequestContext, url: string | null) {
   expect(body.byteLength).toBeGreaterThan(1_000);
 }
 
-test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key anywhere", async ({ request, page, baseURL }) => {
+test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key anywhere", async ({
+  request,
+  page,
+  baseURL,
+}) => {
   const imagine = await post(request, "/api/mj/submit/imagine", { prompt: "a lantern in fog --ar 4:3" });
   expect([1, 22]).toContain(imagine.code);
   const grid = await finished(request, imagine.result);
@@ -69,7 +73,10 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   await expectRealImage(request, single.imageUrl);
 
   const customZoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom"))!;
-  const modal = await post(request, "/api/mj/submit/action", { taskId: single.id, customId: customZoom.customId });
+  const modal = await post(request, "/api/mj/submit/action", {
+    taskId: single.id,
+    customId: customZoom.customId,
+  });
   expect(modal.code).toBe(21);
   const confirmed = await post(request, "/api/mj/submit/modal", {
     taskId: modal.result,
@@ -79,9 +86,13 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   const zoomed = await finished(request, modal.result);
   await expectRealImage(request, zoomed.imageUrl);
 
-  const list = await request.post("/api/mj/task/list-by-ids", { data: { ids: [grid.id, single.id, zoomed.id] } });
+  const list = await request.post("/api/mj/task/list-by-ids", {
+    data: { ids: [grid.id, single.id, zoomed.id] },
+  });
   seen.push(await list.text());
-  expect(((await list.json()) as Task[]).map((t) => t.id).sort()).toEqual([grid.id, single.id, zoomed.id].sort());
+  expect(((await list.json()) as Task[]).map((t) => t.id).sort()).toEqual(
+    [grid.id, single.id, zoomed.id].sort(),
+  );
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Recent tasks" })).toBeVisible();

@@ -16,7 +16,10 @@ const optionalText = z
 const envSchema = z.object({
   MJ_API_URL: optionalText.pipe(
     z
-      .url({ protocol: /^https?$/, error: "MJ_API_URL must be an http(s) URL such as https://mj.example.com" })
+      .url({
+        protocol: /^https?$/,
+        error: "MJ_API_URL must be an http(s) URL such as https://mj.example.com",
+      })
       // The app adds `/mj/...` itself; a trailing `/mj` or slash would double it.
       .transform((v) => v.replace(/\/+$/, "").replace(/\/mj$/, ""))
       .optional(),
@@ -30,7 +33,11 @@ const envSchema = z.object({
 
 export interface AppEnv {
   mode: "demo" | "upstream";
-  upstream: { baseUrl: string; apiKey: string | undefined; authHeader: "authorization" | "bearer" | "mj-api-secret" } | null;
+  upstream: {
+    baseUrl: string;
+    apiKey: string | undefined;
+    authHeader: "authorization" | "bearer" | "mj-api-secret";
+  } | null;
   timeoutMs: number;
   dataDir: string;
   simulatorSpeed: number;
@@ -47,9 +54,12 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   const e = parsed.data;
   return {
     mode: e.MJ_API_URL ? "upstream" : "demo",
-    upstream: e.MJ_API_URL ? { baseUrl: e.MJ_API_URL, apiKey: e.MJ_API_KEY, authHeader: e.MJ_AUTH_HEADER } : null,
+    upstream: e.MJ_API_URL
+      ? { baseUrl: e.MJ_API_URL, apiKey: e.MJ_API_KEY, authHeader: e.MJ_AUTH_HEADER }
+      : null,
     timeoutMs: e.MJ_TIMEOUT_MS,
-    dataDir: path.resolve(process.cwd(), e.DATA_DIR),
+    // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
+    dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
     simulatorSpeed: e.SIMULATOR_SPEED,
   };
 }

@@ -25,11 +25,18 @@ export function RecentTasks() {
       {data && data.items.length > 0 && (
         <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
           {data.items.map((task) => (
-            <li key={task.id} className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800">
+            <li
+              key={task.id}
+              className="overflow-hidden rounded-lg border border-zinc-200 dark:border-zinc-800"
+            >
               <div className="aspect-square bg-zinc-200 dark:bg-zinc-800">
                 {task.imageUrl && !task.contentType?.startsWith("video/") && (
                   // eslint-disable-next-line @next/next/no-img-element -- app media route, already sized by the upstream
-                  <img src={task.imageUrl} alt={task.prompt ?? task.action ?? "task image"} className="h-full w-full object-cover" />
+                  <img
+                    src={task.imageUrl}
+                    alt={task.prompt ?? task.action ?? "task image"}
+                    className="h-full w-full object-cover"
+                  />
                 )}
               </div>
               <div className="space-y-1 p-2 text-xs">

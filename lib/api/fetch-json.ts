@@ -16,7 +16,11 @@ export class ApiError extends Error {
 export async function fetchJson(input: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(input, {
     ...init,
-    headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
+    headers: {
+      accept: "application/json",
+      ...(init?.body ? { "content-type": "application/json" } : {}),
+      ...init?.headers,
+    },
   });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {

@@ -46,7 +46,8 @@ export class AppError extends Error {
 /** Turns a zod failure into one readable sentence; a size issue makes the whole error a 413. */
 export function fromZodError(error: z.ZodError, what = "request"): AppError {
   const tooLarge = error.issues.some(
-    (issue) => issue.code === "custom" && (issue.params as { httpStatus?: number } | undefined)?.httpStatus === 413,
+    (issue) =>
+      issue.code === "custom" && (issue.params as { httpStatus?: number } | undefined)?.httpStatus === 413,
   );
   const message = error.issues
     .slice(0, 3)

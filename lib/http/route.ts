@@ -74,7 +74,10 @@ export async function readJson<S extends z.ZodType>(
   try {
     json = JSON.parse(text);
   } catch {
-    throw new AppError("invalid_input", text.trim() === "" ? "Request body is empty; JSON was expected" : "Request body is not valid JSON");
+    throw new AppError(
+      "invalid_input",
+      text.trim() === "" ? "Request body is empty; JSON was expected" : "Request body is not valid JSON",
+    );
   }
   return parseWith(schema, json, "request body");
 }

@@ -40,7 +40,10 @@ export async function serveMedia(
   const contentType = upstream.headers.get("content-type") ?? "";
   if (!MEDIA_TYPE.test(contentType)) {
     await upstream.body.cancel();
-    throw new AppError("upstream_bad_response", "The upstream sent something that is not an image or a video.");
+    throw new AppError(
+      "upstream_bad_response",
+      "The upstream sent something that is not an image or a video.",
+    );
   }
 
   // A finished task's file under a versioned URL never changes; anything else is a moving preview.

@@ -6,7 +6,9 @@ const task = taskSchema.parse({
   id: "1723456789012345",
   status: "SUCCESS",
   imageUrl: "https://cdn.discordapp.com/attachments/1/2/grid.png?ex=1&is=2&hm=3",
-  imageUrls: [{ url: "https://cdn.midjourney.com/j/0_0.png", thumbnail: "https://cdn.midjourney.com/j/0_0_640_N.webp" }],
+  imageUrls: [
+    { url: "https://cdn.midjourney.com/j/0_0.png", thumbnail: "https://cdn.midjourney.com/j/0_0_640_N.webp" },
+  ],
   videoUrl: "https://cdn.midjourney.com/video/j/0_0.mp4",
   videoUrls: [{ url: "https://cdn.midjourney.com/video/j/0_0.mp4" }],
   thumbnailUrl: null,

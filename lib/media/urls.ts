@@ -18,7 +18,8 @@ export type MediaSlot =
   | `videos.${number}`
   | `videos.${number}.thumbnail`;
 
-const SLOT_PATTERN = /^(image|thumbnail|video|base-image|video-origin|(images|videos)\.(\d{1,2})(\.thumbnail)?)$/;
+const SLOT_PATTERN =
+  /^(image|thumbnail|video|base-image|video-origin|(images|videos)\.(\d{1,2})(\.thumbnail)?)$/;
 
 export function isMediaSlot(value: string): value is MediaSlot {
   return SLOT_PATTERN.test(value);
@@ -84,9 +85,14 @@ export function withAppMediaUrls(task: Task): Task {
     videoUrls: rewriteRefs(task, "videos", task.videoUrls),
   };
   const extra = out as Record<string, unknown>;
-  if ("baseImageUrl" in extra) extra.baseImageUrl = appMediaUrl(task.id, "base-image", stringField(task, "baseImageUrl"));
+  if ("baseImageUrl" in extra)
+    extra.baseImageUrl = appMediaUrl(task.id, "base-image", stringField(task, "baseImageUrl"));
   if ("videoGenOriginImageUrl" in extra) {
-    extra.videoGenOriginImageUrl = appMediaUrl(task.id, "video-origin", stringField(task, "videoGenOriginImageUrl"));
+    extra.videoGenOriginImageUrl = appMediaUrl(
+      task.id,
+      "video-origin",
+      stringField(task, "videoGenOriginImageUrl"),
+    );
   }
   // Raw Discord attachment links (`url`, `proxyUrl`) duplicate imageUrl; they are dropped, not proxied.
   if ("url" in extra) extra.url = null;

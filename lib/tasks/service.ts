@@ -54,7 +54,9 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
       return "IMAGINE";
     case "reroll":
       // trueai re-runs an upscale's prompt as a new IMAGINE; otherwise the parent's action repeats.
-      return parent?.action === "UPSCALE" || parent?.action === "UPSCALE_HD" ? "IMAGINE" : (parent?.action ?? null);
+      return parent?.action === "UPSCALE" || parent?.action === "UPSCALE_HD"
+        ? "IMAGINE"
+        : (parent?.action ?? null);
     default:
       return null;
   }
@@ -77,7 +79,8 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     if (!isAccepted(result.code)) return;
     const status = result.code === SUBMIT_CODE.existed ? TASK_STATUS.modal : TASK_STATUS.notStart;
     const properties: Record<string, unknown> = { ...fields.properties };
-    if (typeof result.properties.finalPrompt === "string") properties.finalPrompt = result.properties.finalPrompt;
+    if (typeof result.properties.finalPrompt === "string")
+      properties.finalPrompt = result.properties.finalPrompt;
     if (result.code === SUBMIT_CODE.inQueue && result.properties.numberOfQueues !== undefined) {
       properties.numberOfQueues = result.properties.numberOfQueues;
     }
@@ -91,7 +94,12 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
   return {
     async imagine(body: ImagineRequest): Promise<SubmitResult> {
       const result = await upstream.submit("imagine", body);
-      recordAccepted(result, { action: "IMAGINE", prompt: body.prompt, botType: body.botType ?? null, state: body.state ?? null });
+      recordAccepted(result, {
+        action: "IMAGINE",
+        prompt: body.prompt,
+        botType: body.botType ?? null,
+        state: body.state ?? null,
+      });
       return result;
     },
 
@@ -124,7 +132,8 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
       const onlyChild = ids.length === 1 ? ids[0] : undefined;
       if (result.code === SUBMIT_CODE.success && onlyChild !== undefined) {
         const modalForSure = button.alwaysModal || (button.remixable && body.enableRemix === true);
-        const child = modalForSure || !button.remixable ? null : await upstream.fetchTask(onlyChild).catch(() => null);
+        const child =
+          modalForSure || !button.remixable ? null : await upstream.fetchTask(onlyChild).catch(() => null);
         if (modalForSure || child?.status === TASK_STATUS.modal) {
           const finalPrompt =
             (typeof child?.properties.finalPrompt === "string" ? child.properties.finalPrompt : null) ??
@@ -145,7 +154,10 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
         prompt: parent?.prompt ?? null,
         botType: parent?.botType ?? null,
         state: body.state ?? null,
-        properties: { custom_id: body.customId, ...(button.index !== null ? { action_index: button.index } : {}) },
+        properties: {
+          custom_id: body.customId,
+          ...(button.index !== null ? { action_index: button.index } : {}),
+        },
       });
       return result;
     },
@@ -199,7 +211,8 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
         const page = store.list(query);
         return { items: page.items.map(present), nextCursor: page.nextCursor };
       } catch (error) {
-        if (error instanceof InvalidCursorError) throw new AppError("invalid_input", "Invalid query: cursor is not valid");
+        if (error instanceof InvalidCursorError)
+          throw new AppError("invalid_input", "Invalid query: cursor is not valid");
         throw error;
       }
     },

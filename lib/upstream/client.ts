@@ -90,7 +90,9 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     const raw = { status: response.status, text, headers: response.headers };
     if (response.status === 401 || response.status === 403) {
-      log(`[upstream] ${method} ${path} refused the key: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
+      log(
+        `[upstream] ${method} ${path} refused the key: HTTP ${response.status} ${redact(text).slice(0, 300)}`,
+      );
       throw new AppError(
         "upstream_unauthorized",
         `The upstream refused the API key (HTTP ${response.status}). Check MJ_API_KEY and MJ_AUTH_HEADER.`,
@@ -106,7 +108,10 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     if (response.status >= 500) {
       log(`[upstream] ${method} ${path} failed: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
-      throw new AppError("upstream_error", `The upstream failed with HTTP ${response.status}; try again shortly.`);
+      throw new AppError(
+        "upstream_error",
+        `The upstream failed with HTTP ${response.status}; try again shortly.`,
+      );
     }
     return raw;
   }
@@ -115,7 +120,10 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError") {
       log(`[upstream] ${method} ${path} timed out after ${config.timeoutMs} ms`);
-      return new AppError("upstream_timeout", `The upstream did not answer within ${config.timeoutMs / 1000} s.`);
+      return new AppError(
+        "upstream_timeout",
+        `The upstream did not answer within ${config.timeoutMs / 1000} s.`,
+      );
     }
     log(`[upstream] ${method} ${path} unreachable: ${redact(String(error))}`);
     return new AppError("upstream_error", "The upstream could not be reached.");
@@ -125,14 +133,21 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     try {
       return JSON.parse(raw.text);
     } catch {
-      log(`[upstream] ${method} ${path}: HTTP ${raw.status}, body is not JSON: ${redact(raw.text).slice(0, 300)}`);
+      log(
+        `[upstream] ${method} ${path}: HTTP ${raw.status}, body is not JSON: ${redact(raw.text).slice(0, 300)}`,
+      );
       throw new AppError("upstream_bad_response", "The upstream sent a response that is not valid JSON.");
     }
   }
 
   function badShape(method: string, path: string, raw: RawResponse): AppError {
-    log(`[upstream] ${method} ${path}: unexpected HTTP ${raw.status} body: ${redact(raw.text).slice(0, 300)}`);
-    return new AppError("upstream_bad_response", "The upstream sent a response this app does not understand.");
+    log(
+      `[upstream] ${method} ${path}: unexpected HTTP ${raw.status} body: ${redact(raw.text).slice(0, 300)}`,
+    );
+    return new AppError(
+      "upstream_bad_response",
+      "The upstream sent a response this app does not understand.",
+    );
   }
 
   /**
@@ -243,7 +258,9 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     async fetchMedia(url, signal) {
       try {
         return await doFetch(url, {
-          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)]) : AbortSignal.timeout(config.timeoutMs),
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)])
+            : AbortSignal.timeout(config.timeoutMs),
           cache: "no-store",
         });
       } catch (error) {

@@ -1,0 +1,7 @@
+import { readJson, respond } from "@/lib/http/route";
+import { actionRequestSchema } from "@/lib/mj/requests";
+import { tasks } from "@/lib/tasks";
+
+export async function POST(request: Request) {
+  return respond(async () => tasks().action(await readJson(request, actionRequestSchema)));
+}

@@ -1,0 +1,10 @@
+import { parseWith, respond } from "@/lib/http/route";
+import { historyQuerySchema } from "@/lib/tasks/history-query";
+import { tasks } from "@/lib/tasks";
+
+export async function GET(request: Request) {
+  return respond(async () => {
+    const params = Object.fromEntries(new URL(request.url).searchParams);
+    return tasks().history(parseWith(historyQuerySchema, params, "query"));
+  });
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createSimulator,
+  type Simulator,
+  type SimulatorFamily,
+  type SimulatorOptions,
+} from "@/lib/simulator";
+import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
+import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";
+import { createTaskService, type TaskService } from "./service";
+
+/** The task operations over a real SQLite store and the simulator in each family's dialect. */
+
+const KEY = "sk-service-secret-9876543210";
+const cleanups: (() => void)[] = [];
+
+afterEach(() => {
+  while (cleanups.length > 0) cleanups.pop()!();
+});
+
+function setup(
+  family: SimulatorFamily,
+  authHeader: AuthHeader,
+  options: Partial<SimulatorOptions> = {},
+): { service: TaskService; store: TaskStore; simulator: Simulator } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mj-service-"));
+  const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
+  const simulator = createSimulator({ family, apiKey: KEY, speed: 50, relayLagMs: 0, ...options });
+  cleanups.push(() => {
+    simulator.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const upstream = createUpstreamClient({
+    baseUrl: "http://simulator.invalid",
+    apiKey: KEY,
+    authHeader,
+    timeoutMs: 5_000,
+    fetch: simulator.fetch,
+    log: () => {},
+  });
+  return { service: createTaskService({ upstream, store }), store, simulator };
+}
+
+async function waitFor(service: TaskService, id: string, status: string) {
+  for (let i = 0; i < 300; i++) {
+    const task = await service.fetch(id);
+    if (task.status === status) return task;
+    if (task.status === "FAILURE") throw new Error(`task failed: ${task.failReason}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`task ${id} never reached ${status}`);
+}
+
+async function upscaled(service: TaskService, prompt: string) {
+  const grid = await service.imagine({ prompt });
+  const done = await waitFor(service, grid.result as string, "SUCCESS");
+  const u1 = done.buttons.find((b) => b.label === "U1")!;
+  const child = await service.action({ taskId: done.id, customId: u1.customId });
+  return waitFor(service, child.result as string, "SUCCESS");
+}
+
+describe("recording", () => {
+  it("records an accepted task before the submit answers", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const envelope = await service.imagine({ prompt: "recorded at once --ar 2:3" });
+    const stored = store.get(envelope.result as string);
+    expect(stored).toMatchObject({
+      id: envelope.result,
+      action: "IMAGINE",
+      prompt: "recorded at once --ar 2:3",
+    });
+    expect(["NOT_START", "SUBMITTED", "IN_PROGRESS"]).toContain(stored!.status);
+  });
+
+  it("records queued tasks (code 22) with their queue position", async () => {
+    const { service, store } = setup("trueai", "authorization", { maxConcurrent: 1 });
+    await service.imagine({ prompt: "first" });
+    const second = await service.imagine({ prompt: "second" });
+    expect(second.code).toBe(22);
+    expect(store.get(second.result as string)?.properties.numberOfQueues).toBe(1);
+  });
+
+  it("does not record refused submits", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const envelope = await service.action({
+      taskId: "1000000000000000",
+      customId: "MJ::JOB::upsample::1::abcdef12-0000",
+    });
+    expect(envelope.code).toBe(3);
+    expect(store.list({ limit: 10, cursor: null }).items).toEqual([]);
+  });
+
+  it("hands out app media URLs and never the key", async () => {
+    const { service } = setup("trueai", "authorization");
+    const { result } = await service.imagine({ prompt: "no leaks" });
+    const task = await waitFor(service, result as string, "SUCCESS");
+    expect(task.imageUrl).toMatch(/^\/api\/media\/\d+\/image\?v=/);
+    const everything = JSON.stringify([
+      task,
+      await service.listByIds([task.id]),
+      service.history({ limit: 10, cursor: null }),
+    ]);
+    expect(everything).not.toContain(KEY);
+    expect(everything).not.toContain("simulator.invalid");
+  });
+
+  it("'Imagine all' records every comma-joined child", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const grid = await waitFor(
+      service,
+      (await service.imagine({ prompt: "to describe" })).result as string,
+      "SUCCESS",
+    );
+    const described = await service.describe({ link: "https://example.com/x.png" }).catch(() => null);
+    // The simulator has no internet: describe one of its own images instead.
+    const source =
+      described?.code === 1 ? described : await service.describe({ base64: await imageOf(grid.id, service) });
+    const done = await waitFor(service, source.result as string, "SUCCESS");
+    const all = done.buttons.find((b) => b.customId.endsWith("PicReader::all"))!;
+    const envelope = await service.action({ taskId: done.id, customId: all.customId });
+    const ids = (envelope.result as string).split(",");
+    expect(ids).toHaveLength(4);
+    for (const id of ids) expect(store.get(id)).toMatchObject({ parentId: done.id, action: "IMAGINE" });
+  });
+});
+
+describe("relays (new-api)", () => {
+  it("a remix action the relay answered with code 1 is still answered 21 with the prompt", async () => {
+    const { service, store } = setup("new-api", "bearer");
+    const single = await upscaled(service, "remix me");
+    const vary = single.buttons.find((b) => b.customId.includes("high_variation"))!;
+    const envelope = await service.action({ taskId: single.id, customId: vary.customId, enableRemix: true });
+    expect(envelope.code).toBe(21);
+    expect(envelope.properties.finalPrompt).toContain("remix me");
+    expect(store.get(envelope.result as string)?.status).toBe("MODAL");
+
+    const confirmed = await service.modal({
+      taskId: envelope.result as string,
+      prompt: "remix me, but in autumn",
+    });
+    expect(confirmed.code).toBe(1);
+    await waitFor(service, envelope.result as string, "SUCCESS");
+  });
+
+  it("sees the child in MODAL when the account has remix on", async () => {
+    const { service } = setup("new-api", "bearer", { remix: true });
+    const single = await upscaled(service, "account remix");
+    const pan = single.buttons.find((b) => b.customId.includes("pan_left"))!;
+    const envelope = await service.action({ taskId: single.id, customId: pan.customId });
+    expect(envelope.code).toBe(21);
+  });
+
+  it("keeps the last known status while the relay's copy is stale", async () => {
+    const { service } = setup("new-api", "bearer", { relayLagMs: 60_000 });
+    const { result } = await service.imagine({ prompt: "lagging copy" });
+    const task = await service.fetch(result as string);
+    expect(task.status).toBe("NOT_START");
+  });
+
+  it("Custom Zoom keeps its 21 through the relay", async () => {
+    const { service } = setup("new-api", "bearer");
+    const single = await upscaled(service, "zoom through relay");
+    const zoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom"))!;
+    const envelope = await service.action({ taskId: single.id, customId: zoom.customId });
+    expect(envelope.code).toBe(21);
+    await service.modal({ taskId: envelope.result as string, prompt: "zoom through relay --zoom 1.5" });
+    await waitFor(service, envelope.result as string, "SUCCESS");
+  });
+});
+
+async function imageOf(taskId: string, service: TaskService): Promise<string> {
+  void service;
+  const { default: sharp } = await import("sharp");
+  // A small deterministic PNG stands in for "an image the user uploads".
+  const png = await sharp({
+    create: { width: 64, height: 48, channels: 3, background: taskId.endsWith("1") ? "#884422" : "#224488" },
+  })
+    .png()
+    .toBuffer();
+  return `data:image/png;base64,${png.toString("base64")}`;
+}
