@@ -15,13 +15,23 @@ describe("parseEnv", () => {
   });
 
   it("reads the upstream and strips a trailing /mj or slash", () => {
-    const env = parseEnv({ MJ_API_URL: "https://relay.example.com/mj/", MJ_API_KEY: "sk-1", MJ_AUTH_HEADER: "bearer" });
+    const env = parseEnv({
+      MJ_API_URL: "https://relay.example.com/mj/",
+      MJ_API_KEY: "sk-1",
+      MJ_AUTH_HEADER: "bearer",
+    });
     expect(env.mode).toBe("upstream");
-    expect(env.upstream).toEqual({ baseUrl: "https://relay.example.com", apiKey: "sk-1", authHeader: "bearer" });
+    expect(env.upstream).toEqual({
+      baseUrl: "https://relay.example.com",
+      apiKey: "sk-1",
+      authHeader: "bearer",
+    });
   });
 
   it("keeps a speed prefix such as /mj-fast", () => {
-    expect(parseEnv({ MJ_API_URL: "http://proxy:8080/mj-fast" }).upstream?.baseUrl).toBe("http://proxy:8080/mj-fast");
+    expect(parseEnv({ MJ_API_URL: "http://proxy:8080/mj-fast" }).upstream?.baseUrl).toBe(
+      "http://proxy:8080/mj-fast",
+    );
   });
 
   it.each([
