@@ -32,7 +32,7 @@ const upstreams = [
 ] as const;
 
 const appServer = (appPort: number, env: Record<string, string>) => ({
-  command: `npx next start --hostname 127.0.0.1 --port ${appPort}`,
+  command: `node_modules/.bin/next start --hostname 127.0.0.1 --port ${appPort}`,
   url: `http://127.0.0.1:${appPort}/api/health`,
   reuseExistingServer: false,
   timeout: 60_000,
@@ -81,7 +81,7 @@ export default defineConfig({
     appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "20", MJ_API_URL: "", MJ_API_KEY: "" }),
     ...upstreams.flatMap((u) => [
       {
-        command: "npx tsx scripts/simulator.ts",
+        command: "node_modules/.bin/tsx scripts/simulator.ts",
         url: `http://127.0.0.1:${u.simulatorPort}/mj/task/list`,
         reuseExistingServer: false,
         timeout: 60_000,

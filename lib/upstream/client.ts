@@ -264,6 +264,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
           cache: "no-store",
         });
       } catch (error) {
+        // The browser went away (navigation, closed tab): not an upstream fault, nothing to log.
+        if (signal?.aborted) throw new AppError("upstream_error", "The request was cancelled.");
         throw transportError(error, "GET", "(media)");
       }
     },
