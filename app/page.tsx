@@ -1,16 +1,15 @@
+import { getTranslations } from "next-intl/server";
 import { RecentTasks } from "@/components/task/recent-tasks";
 
-export default function HomePage() {
+export default async function HomePage() {
+  const t = await getTranslations("common.home");
   return (
     <div className="space-y-6">
       <section aria-labelledby="create-heading" className="space-y-2">
         <h1 id="create-heading" className="text-2xl font-semibold">
-          Create
+          {t("title")}
         </h1>
-        <p className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400">
-          MJ Studio speaks the midjourney-proxy API at <code>/api/mj/*</code>, keeps your key on the server
-          and records every task it submits.
-        </p>
+        <p className="max-w-prose text-sm text-zinc-600 dark:text-zinc-400">{t("intro")}</p>
       </section>
       <RecentTasks />
     </div>

@@ -41,3 +41,22 @@ test("a task submitted through the API appears on the home page with a real imag
   // The image really decoded: a broken image has naturalWidth 0.
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 });
+
+test("the language follows the browser and can be switched; the theme toggles", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "创作" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+
+  await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+
+  const html = page.locator("html");
+  const wasDark = ((await html.getAttribute("class")) ?? "").includes("dark");
+  await page.getByRole("button", { name: /Switch to (light|dark) theme/ }).click();
+  await expect(html).toHaveClass(wasDark ? /^(?!.*\bdark\b)/ : /\bdark\b/);
+  await context.close();
+});

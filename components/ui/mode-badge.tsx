@@ -1,4 +1,4 @@
-export function ModeBadge({ mode }: { mode: "demo" | "upstream" }) {
+export function ModeBadge({ mode, label }: { mode: "demo" | "upstream"; label: string }) {
   return (
     <span
       className={
@@ -7,7 +7,7 @@ export function ModeBadge({ mode }: { mode: "demo" | "upstream" }) {
           : "rounded-full bg-emerald-200 px-2 py-0.5 text-xs font-medium text-emerald-900"
       }
     >
-      {mode === "demo" ? "Demo" : "Connected"}
+      {label}
     </span>
   );
 }

@@ -1,0 +1,4 @@
+import common from "./common.json";
+
+const en = { common };
+export default en;
