@@ -25,6 +25,7 @@ function setup(
   family: SimulatorFamily,
   authHeader: AuthHeader,
   options: Partial<SimulatorOptions> = {},
+  now?: () => number,
 ): { service: TaskService; store: TaskStore; simulator: Simulator } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "mj-service-"));
   const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
@@ -42,7 +43,7 @@ function setup(
     fetch: simulator.fetch,
     log: () => {},
   });
-  return { service: createTaskService({ upstream, store }), store, simulator };
+  return { service: createTaskService({ upstream, store, now }), store, simulator };
 }
 
 async function waitFor(service: TaskService, id: string, status: string) {
@@ -183,3 +184,37 @@ async function imageOf(taskId: string, service: TaskService): Promise<string> {
     .toBuffer();
   return `data:image/png;base64,${png.toString("base64")}`;
 }
+
+describe("polling cost", () => {
+  const upstreamListCalls = (simulator: Simulator) =>
+    Object.entries(simulator.stats().byPath)
+      .filter(([path]) => path.includes("/list-by"))
+      .reduce((sum, [, count]) => sum + count, 0);
+
+  it("two tabs polling the same unfinished tasks within the freshness window cost one upstream request", async () => {
+    let clock = Date.now();
+    const { service: timed, simulator } = setup("trueai", "authorization", { speed: 0.01 }, () => clock);
+    const ids = [
+      (await timed.imagine({ prompt: "tab one" })).result as string,
+      (await timed.imagine({ prompt: "tab two" })).result as string,
+    ];
+    const before = upstreamListCalls(simulator);
+    const tabA = await timed.listByIds(ids);
+    const tabB = await timed.listByIds(ids);
+    expect(upstreamListCalls(simulator) - before).toBe(1);
+    expect(tabB.map((t) => t.id).sort()).toEqual(tabA.map((t) => t.id).sort());
+    clock += 1_000;
+    await timed.listByIds(ids);
+    expect(upstreamListCalls(simulator) - before).toBe(2);
+  });
+
+  it("finished tasks are answered from the record without asking the upstream", async () => {
+    const { service, simulator } = setup("trueai", "authorization");
+    const { result } = await service.imagine({ prompt: "done already" });
+    await waitFor(service, result as string, "SUCCESS");
+    const before = upstreamListCalls(simulator);
+    const tasks = await service.listByIds([result as string]);
+    expect(tasks.map((t) => t.status)).toEqual(["SUCCESS"]);
+    expect(upstreamListCalls(simulator)).toBe(before);
+  });
+});

@@ -9,7 +9,7 @@ import type {
   ListByConditionRequest,
   ModalRequest,
 } from "@/lib/mj/requests";
-import { TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
+import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
 import type { HistoryQuery } from "./history-query";
@@ -62,7 +62,14 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
   }
 }
 
+/** How long an unfinished task's upstream answer serves further polls (tabs, clients). */
+export const POLL_FRESH_MS = 800;
+const MAX_TRACKED = 10_000;
+
 export function createTaskService({ upstream, store, now = Date.now }: TaskServiceDeps) {
+  /** When each unfinished task was last asked upstream. */
+  const askedAt = new Map<string, number>();
+
   /** A first record of a task the upstream just accepted; later polls fill in the rest. */
   function placeholder(fields: KnownFields & Partial<Pick<Task, "status">> & { id: string }): Task {
     return taskSchema.parse({
@@ -182,8 +189,30 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
       return present(store.upsert(task));
     },
 
+    /**
+     * The batched poll. Finished tasks never change, so they come from the record; unfinished
+     * ones asked about within the last POLL_FRESH_MS (another tab, another client) too. Only the
+     * rest goes upstream, so upstream traffic does not grow with open tabs.
+     */
     async listByIds(ids: string[]): Promise<Task[]> {
-      return store.upsertMany(await upstream.listByIds(ids)).map(present);
+      const at = now();
+      const stored = new Map(store.getMany(ids).map((task) => [task.id, task]));
+      const ask = ids.filter((id) => {
+        const task = stored.get(id);
+        if (!task) return true;
+        if (isTerminalStatus(task.status)) return false;
+        return at - (askedAt.get(id) ?? 0) >= POLL_FRESH_MS;
+      });
+      for (const id of ask) askedAt.set(id, at);
+      const fetched = ask.length > 0 ? store.upsertMany(await upstream.listByIds(ask)) : [];
+      for (const task of fetched) if (isTerminalStatus(task.status)) askedAt.delete(task.id);
+      if (askedAt.size > MAX_TRACKED) askedAt.clear();
+      const asked = new Set(ask);
+      const answered = [
+        ...ids.filter((id) => !asked.has(id)).flatMap((id) => stored.get(id) ?? []),
+        ...fetched,
+      ];
+      return answered.map(present);
     },
 
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
