@@ -86,6 +86,9 @@ const num = (s: string | undefined): number | null => (s === undefined ? null : 
 
 const base = { index: null, jobId: null, variant: null, zoomFactor: null } as const;
 
+/** `MJ::Outpaint::<n>` → the factor Midjourney's own label states (Zoom Out 2x / 1.5x / Make Square). */
+const OUTPAINT_FACTOR: Record<number, number> = { 50: 2, 75: 1.5, 100: 1 };
+
 /** Order matters: more specific prefixes first (`upsample_v7…` before `upsample::`). */
 const RULES: Rule[] = [
   {
@@ -148,7 +151,8 @@ const RULES: Rule[] = [
         index: num(m[2]),
         jobId: m[3]!,
         variant: percent >= 100 ? "square" : "out",
-        zoomFactor: percent >= 100 ? 1 : Math.round((100 / percent) * 100) / 100,
+        // Midjourney names ::75 "Zoom Out 1.5x" (not 100/75 = 1.33), so the known ones are a table.
+        zoomFactor: OUTPAINT_FACTOR[percent] ?? (percent >= 100 ? 1 : Math.round((100 / percent) * 100) / 100),
       };
     },
   },
