@@ -78,7 +78,7 @@ export default defineConfig({
     })),
   ],
   webServer: [
-    appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "20", MJ_API_URL: "", MJ_API_KEY: "" }),
+    appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "4", MJ_API_URL: "", MJ_API_KEY: "" }),
     ...upstreams.flatMap((u) => [
       {
         command: "node_modules/.bin/tsx scripts/simulator.ts",

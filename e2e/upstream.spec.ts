@@ -95,7 +95,7 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   );
 
   await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Recent tasks" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Your tasks" })).toBeVisible();
   await expect(page.getByRole("img", { name: "a lantern in fog --ar 4:3" }).first()).toBeVisible();
   seen.push(await page.content());
 

@@ -1,23 +1,21 @@
 /**
- * `npm run bench`: measures what the budgets in product.md talk about and prints one table.
+ * `npm run bench`: measures what the budgets in product.md talk about and prints tables.
  * Timings live here, never in pass/fail tests.
  *
- * Proxy overhead: the simulator runs as a real HTTP upstream on loopback, the production build
- * of the app runs in front of it, and the same requests go both directly to the simulator and
- * through the app. The ratio is the price of the route handler (validation, the upstream client,
- * the SQLite record, media-URL rewriting) over the bare upstream call.
+ * Every measurement runs the production build of the app in front of the simulator served as a
+ * real HTTP upstream on loopback (trueai dialect), so the numbers include HTTP, validation, the
+ * upstream client, the SQLite record and media-URL rewriting.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { startSimulatorServer } from "@/lib/simulator/http-server";
+import { chromium } from "@playwright/test";
+import { startSimulatorServer, type SimulatorServer } from "@/lib/simulator/http-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const KEY = "bench-key";
-const ITERATIONS = 400;
-const WARMUP = 40;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,146 +23,199 @@ function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: "inherit" });
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}`)),
-    );
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return;
+      if (await check()) return;
     } catch {
-      // not listening yet
+      // not ready yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
+
+interface Stack {
+  appUrl: string;
+  simulator: SimulatorServer;
+  close(): Promise<void>;
+}
+
+/** The simulator on a port and `next start` in front of it, each with its own temp data. */
+async function startStack(simulatorOptions: { speed: number; maxConcurrent?: number }): Promise<Stack> {
+  const simulator = await startSimulatorServer({ port: 0, host: "127.0.0.1", apiKey: KEY, ...simulatorOptions });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-"));
+  const port = await freePort();
+  const app = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, MJ_API_URL: simulator.url, MJ_API_KEY: KEY, MJ_AUTH_HEADER: "authorization", DATA_DIR: dataDir },
+    stdio: "ignore",
+    detached: true,
+  });
+  const appUrl = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${appUrl}/api/health`)).ok, "the app starting");
+  return {
+    appUrl,
+    simulator,
+    async close() {
+      if (app.pid) process.kill(-app.pid, "SIGTERM");
+      await simulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function imagineMany(appUrl: string, count: number, label: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`${appUrl}/api/mj/submit/imagine`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ prompt: `${label} ${i} --ar 1:1` }),
+    });
+    const envelope = (await response.json()) as { code: number; result: string };
+    if (envelope.code !== 1 && envelope.code !== 22) throw new Error(`imagine answered code ${envelope.code}`);
+    ids.push(envelope.result);
+  }
+  return ids;
+}
+
+const upstreamCalls = (simulator: SimulatorServer, fragment: string) =>
+  Object.entries(simulator.simulator.stats().byPath)
+    .filter(([p]) => p.includes(fragment))
+    .reduce((sum, [, n]) => sum + n, 0);
 
 function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-interface Stats {
-  p50: number;
-  p99: number;
-}
+// ---------------------------------------------------------------------------------------------
+// 1. Proxy overhead: the same request straight to the upstream and through the app.
 
-/** Interleaves the two variants so drift on the machine hits both alike. */
-async function measurePair(direct: () => Promise<Response>, viaApp: () => Promise<Response>) {
-  const samples = { direct: [] as number[], app: [] as number[] };
-  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-    for (const [name, call] of [
-      ["direct", direct],
-      ["app", viaApp],
-    ] as const) {
-      const started = performance.now();
-      const response = await call();
-      await response.arrayBuffer();
-      if (!response.ok) throw new Error(`${name} answered HTTP ${response.status}`);
-      if (i >= WARMUP) samples[name].push(performance.now() - started);
+const ITERATIONS = 400;
+const WARMUP = 40;
+
+async function overhead(): Promise<void> {
+  const stack = await startStack({ speed: 50, maxConcurrent: 100 });
+  try {
+    const finished = await imagineMany(stack.appUrl, 50, "bench finished");
+    const listOf = (ids: string[]) => JSON.stringify({ ids });
+    await waitFor(async () => {
+      const tasks = (await (await fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: { "content-type": "application/json" }, body: listOf(finished) })).json()) as { status: string }[];
+      return tasks.length === 50 && tasks.every((t) => t.status === "SUCCESS");
+    }, "50 tasks finishing");
+
+    const auth = { authorization: KEY, "content-type": "application/json" };
+    const cases = [
+      {
+        name: "GET task/{id}/fetch",
+        direct: () => fetch(`${stack.simulator.url}/mj/task/${finished[0]}/fetch`, { headers: auth }),
+        app: () => fetch(`${stack.appUrl}/api/mj/task/${finished[0]}/fetch`),
+        upstreamPath: "/fetch",
+      },
+      {
+        name: "POST list-by-ids, 50 finished",
+        direct: () => fetch(`${stack.simulator.url}/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listOf(finished) }),
+        app: () => fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listOf(finished) }),
+        upstreamPath: "/list-by",
+      },
+    ];
+
+    console.log(`\n## Proxy overhead (${ITERATIONS} sequential requests each, loopback)\n`);
+    console.log("| request | direct p50 | direct p99 | via app p50 | via app p99 | ratio p50 | ratio p99 | upstream calls per app request |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const c of cases) {
+      const samples = { direct: [] as number[], app: [] as number[] };
+      let upstreamDuringApp = 0;
+      for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+        for (const side of ["direct", "app"] as const) {
+          const before = upstreamCalls(stack.simulator, c.upstreamPath);
+          const started = performance.now();
+          const response = await c[side]();
+          await response.arrayBuffer();
+          const took = performance.now() - started;
+          if (!response.ok) throw new Error(`${c.name} ${side}: HTTP ${response.status}`);
+          if (i < WARMUP) continue;
+          samples[side].push(took);
+          if (side === "app") upstreamDuringApp += upstreamCalls(stack.simulator, c.upstreamPath) - before;
+        }
+      }
+      const d = [...samples.direct].sort((a, b) => a - b);
+      const a = [...samples.app].sort((x, y) => x - y);
+      const ms = (n: number) => `${n.toFixed(2)} ms`;
+      console.log(
+        `| ${c.name} | ${ms(percentile(d, 50))} | ${ms(percentile(d, 99))} | ${ms(percentile(a, 50))} | ${ms(percentile(a, 99))} | ` +
+          `${(percentile(a, 50) / percentile(d, 50)).toFixed(2)}x | ${(percentile(a, 99) / percentile(d, 99)).toFixed(2)}x | ${(upstreamDuringApp / ITERATIONS).toFixed(2)} |`,
+      );
     }
+    console.log("\nFinished tasks are answered from the app's record (0 upstream calls); fetch always asks the upstream.");
+  } finally {
+    await stack.close();
   }
-  const stats = (values: number[]): Stats => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-  };
-  return { direct: stats(samples.direct), app: stats(samples.app) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Browser polling: N running tasks, two open tabs, requests per minute.
+
+const POLL_WINDOW_MS = 30_000;
+
+async function polling(): Promise<void> {
+  // Slow jobs (about a minute and a half) so every task stays running through the window.
+  const stack = await startStack({ speed: 0.08, maxConcurrent: 1_000 });
+  const browser = await chromium.launch({
+    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const rows: string[] = [];
+  let submitted = 0;
+  try {
+    for (const running of [1, 10, 50]) {
+      await imagineMany(stack.appUrl, running - submitted, "bench polling");
+      submitted = running;
+      const context = await browser.newContext();
+      let browserPolls = 0;
+      context.on("request", (request) => {
+        if (request.url().includes("/api/mj/task/list-by-ids")) browserPolls++;
+      });
+      const tabs = [await context.newPage(), await context.newPage()];
+      for (const tab of tabs) await tab.goto(stack.appUrl);
+      await new Promise((r) => setTimeout(r, 3_000)); // settle: first page load, first polls
+      browserPolls = 0;
+      const upstreamBefore = upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch");
+      await new Promise((r) => setTimeout(r, POLL_WINDOW_MS));
+      const upstream = upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch") - upstreamBefore;
+      const perMinute = (n: number) => ((n * 60_000) / POLL_WINDOW_MS).toFixed(0);
+      const naive = running * 30 * tabs.length; // one request per task every 2 s, per tab
+      rows.push(`| ${running} | ${tabs.length} | ${perMinute(browserPolls)} | ${perMinute(upstream)} | ${naive} |`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await stack.close();
+  }
+  console.log(`\n## Browser polling (${POLL_WINDOW_MS / 1000} s window, extrapolated per minute)\n`);
+  console.log("| running tasks | open tabs | browser → app requests/min | app → upstream requests/min | one request per task every 2 s, per tab |");
+  console.log("|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
 }
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build");
-    await run("npx", ["next", "build"]);
-  }
-
-  const simulator = await startSimulatorServer({ port: 0, host: "127.0.0.1", apiKey: KEY, speed: 50 });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-"));
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  let app: ChildProcess | undefined;
-  try {
-    app = spawn("npx", ["next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        MJ_API_URL: simulator.url,
-        MJ_API_KEY: KEY,
-        MJ_AUTH_HEADER: "authorization",
-        DATA_DIR: dataDir,
-      },
-      stdio: "ignore",
-      detached: true,
-    });
-    await waitFor(`${appUrl}/api/health`, 60_000);
-
-    // 50 finished tasks, submitted through the app so it has recorded them.
-    const ids: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      const response = await fetch(`${appUrl}/api/mj/submit/imagine`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ prompt: `bench task ${i} --ar 1:1` }),
-      });
-      const envelope = (await response.json()) as { code: number; result: string };
-      if (envelope.code !== 1 && envelope.code !== 22)
-        throw new Error(`imagine answered code ${envelope.code}`);
-      ids.push(envelope.result);
-    }
-    const listBody = JSON.stringify({ ids });
-    await waitFor(`${appUrl}/api/mj/task/${ids.at(-1)}/fetch`, 30_000);
-
-    const auth = { authorization: KEY, "content-type": "application/json" };
-    const oneId = ids[0]!;
-    const rows = [
-      {
-        name: "GET task/{id}/fetch",
-        ...(await measurePair(
-          () => fetch(`${simulator.url}/mj/task/${oneId}/fetch`, { headers: auth }),
-          () => fetch(`${appUrl}/api/mj/task/${oneId}/fetch`),
-        )),
-      },
-      {
-        name: "POST list-by-ids (50 ids)",
-        ...(await measurePair(
-          () =>
-            fetch(`${simulator.url}/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listBody }),
-          () => fetch(`${appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listBody }),
-        )),
-      },
-    ];
-
-    const ms = (n: number) => `${n.toFixed(2)} ms`;
-    console.log(
-      `\nProxy overhead: ${ITERATIONS} requests each, sequential, loopback, simulator upstream (trueai family)\n`,
+    await new Promise<void>((resolve, reject) =>
+      spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" }).once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`next build exited ${code}`)),
+      ),
     );
-    console.log("| endpoint | direct p50 | direct p99 | via app p50 | via app p99 | ratio p50 | ratio p99 |");
-    console.log("|---|---|---|---|---|---|---|");
-    for (const row of rows) {
-      console.log(
-        `| ${row.name} | ${ms(row.direct.p50)} | ${ms(row.direct.p99)} | ${ms(row.app.p50)} | ${ms(row.app.p99)} | ` +
-          `${(row.app.p50 / row.direct.p50).toFixed(2)}x | ${(row.app.p99 / row.direct.p99).toFixed(2)}x |`,
-      );
-    }
-  } finally {
-    if (app?.pid) process.kill(-app.pid, "SIGTERM");
-    await simulator.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
+  await overhead();
+  await polling();
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,11 @@
-import { queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
-import { taskSchema } from "@/lib/mj/task";
+import { taskSchema, type Task } from "@/lib/mj/task";
 import { fetchJson } from "./fetch-json";
+import { nextPollDelay } from "./polling";
+import { api } from "./tasks";
 
 /** Query-option factories: each keeps its key and its fetcher together. */
-
-export const healthSchema = z.object({ ok: z.boolean(), mode: z.enum(["demo", "upstream"]) });
 
 export const taskPageSchema = z.object({
   items: z.array(taskSchema),
@@ -13,16 +13,49 @@ export const taskPageSchema = z.object({
 });
 export type TaskPageData = z.output<typeof taskPageSchema>;
 
-export function healthQuery() {
-  return queryOptions({
-    queryKey: ["health"],
-    queryFn: async () => healthSchema.parse(await fetchJson("/api/health")),
+/** The Create feed: the server's record, newest first, a page at a time. */
+export function feedQuery(pageSize = 20) {
+  return infiniteQueryOptions({
+    queryKey: ["tasks", "feed", pageSize],
+    queryFn: async ({ pageParam }) =>
+      taskPageSchema.parse(
+        await fetchJson(`/api/tasks?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-export function recentTasksQuery(limit = 24) {
+/** What the poll remembers between ticks to slow down while nothing changes. */
+export interface PollTracker {
+  signature: string;
+  unchanged: number;
+}
+
+/**
+ * The one batched poll for every unfinished task (never a timer per card). Its interval is a
+ * function of the query: ~1 s while tasks move, slower while nothing changes, exponential
+ * backoff on errors, and `false` (no requests at all) when nothing is left to watch.
+ */
+export function taskPollQuery(ids: string[], tracker: PollTracker, onTasks: (tasks: Task[]) => void) {
   return queryOptions({
-    queryKey: ["tasks", "recent", limit],
-    queryFn: async () => taskPageSchema.parse(await fetchJson(`/api/tasks?limit=${limit}`)),
+    queryKey: ["tasks", "poll", ids],
+    queryFn: async () => {
+      const tasks = await api.listByIds(ids);
+      const signature = tasks
+        .map((t) => `${t.id}:${t.status}:${t.progress}:${t.imageUrl}`)
+        .sort()
+        .join("|");
+      tracker.unchanged = signature === tracker.signature ? tracker.unchanged + 1 : 0;
+      tracker.signature = signature;
+      onTasks(tasks);
+      return tasks;
+    },
+    enabled: ids.length > 0,
+    retry: false,
+    staleTime: 0,
+    refetchIntervalInBackground: true,
+    refetchInterval: (query) =>
+      nextPollDelay({ pending: ids.length, failures: query.state.fetchFailureCount, unchanged: tracker.unchanged }),
   });
 }

@@ -1,4 +1,8 @@
 import common from "./common.json";
+import maskEditor from "./mask-editor.json";
+import prompt from "./prompt.json";
+import result from "./result.json";
+import task from "./task.json";
 
-const en = { common };
+const en = { common, maskEditor, prompt, result, task };
 export default en;

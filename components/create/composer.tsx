@@ -1,0 +1,275 @@
+"use client";
+
+import { Combine, ScanText, Sparkles } from "lucide-react";
+import { useTranslations } from "next-intl";
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type Ref,
+} from "react";
+import { toast } from "sonner";
+import { parsePrompt } from "@/lib/mj/prompt-params";
+import {
+  blendRequestSchema,
+  describeRequestSchema,
+  imagineRequestSchema,
+  LIMITS,
+  type BlendRequest,
+  type DescribeRequest,
+  type ImagineRequest,
+} from "@/lib/mj/requests";
+import { BlendForm } from "./blend-form";
+import { DescribeForm } from "./describe-form";
+import { ParameterControls, useIssueMessages } from "./parameter-controls";
+import { PromptBar } from "./prompt-bar";
+import { useImageList, usePastedImages } from "./reference-images";
+
+export type ComposerSubmit =
+  | { kind: "imagine"; body: ImagineRequest }
+  | { kind: "describe"; body: DescribeRequest }
+  | { kind: "blend"; body: BlendRequest };
+
+/** What the rest of the Create page may do to the composer ("Use prompt", "Use as reference"). */
+export interface ComposerHandle {
+  /** Replaces the Imagine prompt and switches to Imagine. */
+  setPrompt(text: string): void;
+  /** Adds an Imagine reference image: a data URL, an app media URL or any http(s) URL. */
+  addReferenceImage(dataUrlOrHttpUrl: string): void;
+  /** Switches to Imagine and puts the caret at the end of the prompt. */
+  focusPrompt(): void;
+}
+
+const MODES = ["imagine", "describe", "blend"] as const;
+type Mode = (typeof MODES)[number];
+
+const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine } as const;
+
+/** The last check before the network: the same schemas the route handlers apply. */
+const SCHEMAS = { imagine: imagineRequestSchema, describe: describeRequestSchema, blend: blendRequestSchema } as const;
+
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || !!target.closest("input, textarea, select, [role='dialog']");
+}
+
+/**
+ * The Create page's composer: Imagine (prompt, parameters, reference images), Describe and Blend
+ * as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
+ * prompt survives submits, failures and tab switches: losing a typed prompt is what users of
+ * other proxy front-ends complain about most.
+ */
+export function Composer({
+  onSubmit,
+  remix,
+  onRemixChange,
+  handleRef,
+}: {
+  onSubmit(request: ComposerSubmit): Promise<void>;
+  remix: boolean;
+  onRemixChange(value: boolean): void;
+  handleRef?: Ref<ComposerHandle>;
+}) {
+  const t = useTranslations("prompt");
+  const baseId = useId();
+  const issuesId = `${baseId}-issues`;
+  const [mode, setMode] = useState<Mode>("imagine");
+  const [prompt, setPrompt] = useState("");
+  const [submitting, setSubmitting] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
+  const [focusRequest, setFocusRequest] = useState(0);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const references = useImageList(LIMITS.referenceImages);
+  usePastedImages(mode === "imagine", references);
+
+  // parsePrompt returns validatePrompt's issues too: one pass feeds the controls and the issue list.
+  const parsed = useMemo(() => parsePrompt(prompt), [prompt]);
+  const issueMessages = useIssueMessages(parsed.issues);
+  // Warnings (a repeated parameter, stray words) are shown but do not block: Midjourney accepts them.
+  const blocked = parsed.issues.some((issue) => issue.severity === "error");
+
+  const focusPrompt = useCallback(() => {
+    setMode("imagine");
+    setFocusRequest((n) => n + 1);
+  }, []);
+
+  // Focus after the render that shows the Imagine panel: a hidden textarea cannot take focus.
+  useEffect(() => {
+    const textarea = textareaRef.current;
+    if (focusRequest === 0 || !textarea) return;
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  }, [focusRequest]);
+
+  const { addUrl } = references;
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      setPrompt(text: string) {
+        setMode("imagine");
+        setPrompt(text);
+      },
+      addReferenceImage(url: string) {
+        setMode("imagine");
+        addUrl(url);
+      },
+      focusPrompt,
+    }),
+    [addUrl, focusPrompt],
+  );
+
+  // "/" focuses the prompt from anywhere on the page, as on midjourney.com, unless the user is typing.
+  useEffect(() => {
+    function onKeyDown(event: globalThis.KeyboardEvent) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (isTypingTarget(event.target)) return;
+      event.preventDefault();
+      focusPrompt();
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [focusPrompt]);
+
+  // Two Enters within one render would both see `submitting` false; the ref sees the first at once.
+  const inFlight = useRef(false);
+  const submit = useCallback(
+    async (request: ComposerSubmit) => {
+      if (inFlight.current) return;
+      const checked = SCHEMAS[request.kind].safeParse(request.body);
+      if (!checked.success) {
+        toast.error(checked.error.issues[0]?.message ?? t("invalidRequest"));
+        return;
+      }
+      inFlight.current = true;
+      setSubmitting(true);
+      setAnnouncement("");
+      try {
+        await onSubmit(request);
+        setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
+      } catch (error) {
+        // The message is the page's (already human); the inputs stay so the user can retry.
+        toast.error(error instanceof Error ? error.message : String(error));
+      } finally {
+        inFlight.current = false;
+        setSubmitting(false);
+      }
+    },
+    [onSubmit, t],
+  );
+
+  const canImagine = !submitting && prompt.trim() !== "" && !blocked && references.ready;
+
+  function submitImagine(event: FormEvent) {
+    event.preventDefault();
+    if (!canImagine) return;
+    const base64Array = references.images.flatMap((image) => (image.src ? [image.src] : []));
+    void submit({
+      kind: "imagine",
+      body: {
+        prompt: prompt.trim(),
+        ...(parsed.params.niji !== null ? { botType: "NIJI_JOURNEY" as const } : {}),
+        ...(base64Array.length > 0 ? { base64Array } : {}),
+      },
+    });
+  }
+
+  // Roving focus across the tabs (WAI-ARIA tabs pattern, automatic activation).
+  function onTabKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const index = MODES.indexOf(mode);
+    const next =
+      event.key === "ArrowRight"
+        ? (index + 1) % MODES.length
+        : event.key === "ArrowLeft"
+          ? (index - 1 + MODES.length) % MODES.length
+          : event.key === "Home"
+            ? 0
+            : event.key === "End"
+              ? MODES.length - 1
+              : null;
+    if (next === null) return;
+    event.preventDefault();
+    const nextMode = MODES[next] ?? "imagine";
+    setMode(nextMode);
+    event.currentTarget.querySelector<HTMLElement>(`#${CSS.escape(`${baseId}-tab-${nextMode}`)}`)?.focus();
+  }
+
+  return (
+    <section aria-label={t("title")} className="space-y-3">
+      <div
+        role="tablist"
+        aria-label={t("modes.label")}
+        onKeyDown={onTabKeyDown}
+        className="inline-flex max-w-full gap-1 overflow-x-auto rounded-lg bg-zinc-200/70 p-1 dark:bg-zinc-800/70"
+      >
+        {MODES.map((value) => {
+          const Icon = MODE_ICONS[value];
+          const selected = value === mode;
+          return (
+            <button
+              key={value}
+              type="button"
+              role="tab"
+              id={`${baseId}-tab-${value}`}
+              aria-selected={selected}
+              aria-controls={`${baseId}-panel-${value}`}
+              tabIndex={selected ? 0 : -1}
+              onClick={() => setMode(value)}
+              className={`inline-flex min-h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium ${
+                selected
+                  ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-950 dark:text-zinc-100"
+                  : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+              }`}
+            >
+              <Icon className="size-4" aria-hidden />
+              {t(`modes.${value}`)}
+            </button>
+          );
+        })}
+      </div>
+
+      {/* Every panel stays mounted while hidden, so switching tabs keeps what was typed and picked. */}
+      <div role="tabpanel" id={`${baseId}-panel-imagine`} aria-labelledby={`${baseId}-tab-imagine`} hidden={mode !== "imagine"}>
+        <form onSubmit={submitImagine} className="space-y-1">
+          <PromptBar
+            value={prompt}
+            onChange={setPrompt}
+            textareaRef={textareaRef}
+            references={references}
+            invalid={blocked}
+            describedBy={issuesId}
+            submitting={submitting}
+            canSubmit={canImagine}
+            remix={remix}
+            onRemixChange={onRemixChange}
+          />
+          {/* One reserved line: problems appear without pushing the page down in the common case. */}
+          <ul id={issuesId} aria-live="polite" className="min-h-5 space-y-0.5 px-1 text-sm">
+            {issueMessages.map(({ key, message, severity }) => (
+              <li key={key} className={severity === "error" ? "text-red-600 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}>
+                {message}
+              </li>
+            ))}
+            {references.notice && <li className="text-red-600 dark:text-red-400">{references.notice}</li>}
+          </ul>
+          <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
+        </form>
+      </div>
+      <div role="tabpanel" id={`${baseId}-panel-describe`} aria-labelledby={`${baseId}-tab-describe`} hidden={mode !== "describe"}>
+        <DescribeForm active={mode === "describe"} submitting={submitting} onSubmit={(body) => void submit({ kind: "describe", body })} />
+      </div>
+      <div role="tabpanel" id={`${baseId}-panel-blend`} aria-labelledby={`${baseId}-tab-blend`} hidden={mode !== "blend"}>
+        <BlendForm active={mode === "blend"} submitting={submitting} onSubmit={(body) => void submit({ kind: "blend", body })} />
+      </div>
+
+      <p role="status" className="sr-only">
+        {announcement}
+      </p>
+    </section>
+  );
+}

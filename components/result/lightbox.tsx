@@ -1,0 +1,324 @@
+"use client";
+
+import { Download, LayoutGrid, Loader2 } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useEffect, useState } from "react";
+import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
+import {
+  downloadName,
+  isGridTask,
+  promptOf,
+  quadrantRect,
+  quadrantVideo,
+  resultMedia,
+  stepQuadrant,
+  truncateText,
+} from "@/lib/images/grid";
+import type { Task } from "@/lib/mj/task";
+import { ActionButton, downloadMedia, ResultActions, saveBlob } from "./result-actions";
+
+const TITLE_MAX = 90;
+/**
+ * Leaves room for the title, the view switcher and the actions inside the dialog's 92dvh. Tailwind
+ * needs the class spelled out, so MEDIA repeats the value.
+ */
+const MEDIA_MAX_HEIGHT = "70dvh";
+const MEDIA = "mx-auto block h-auto max-h-[70dvh] w-auto max-w-full object-contain";
+
+/**
+ * A large view of one result. For a 2x2 grid it shows the whole grid or one image of it; the image
+ * is cut out in the browser, so looking at or downloading image 3 never spends an upscale.
+ */
+export function Lightbox({
+  task,
+  index,
+  onClose,
+  onUsePrompt,
+  onUseAsReference,
+}: {
+  task: Task | null;
+  index: number | null;
+  onClose(): void;
+  onUsePrompt(prompt: string): void;
+  onUseAsReference(imageUrl: string): void;
+}) {
+  const t = useTranslations("result");
+  const title = task ? truncateText(task.prompt || promptOf(task) || t("untitled"), TITLE_MAX) : t("untitled");
+  return (
+    <Dialog open={task !== null} onOpenChange={(open) => !open && onClose()} title={title} wide>
+      {task && (
+        // Keyed so opening another task, or the same one at another image, starts from that view;
+        // polling updates of the open task keep the user's place.
+        <LightboxBody
+          key={`${task.id}:${index ?? "grid"}`}
+          task={task}
+          initialView={isGridTask(task) ? index : null}
+          onUsePrompt={onUsePrompt}
+          onUseAsReference={onUseAsReference}
+        />
+      )}
+    </Dialog>
+  );
+}
+
+function LightboxBody({
+  task,
+  initialView,
+  onUsePrompt,
+  onUseAsReference,
+}: {
+  task: Task;
+  initialView: number | null;
+  onUsePrompt(prompt: string): void;
+  onUseAsReference(imageUrl: string): void;
+}) {
+  const t = useTranslations("result");
+  const [view, setView] = useState<number | null>(initialView);
+  const media = resultMedia(task);
+  const grid = media?.kind === "image" && media.grid ? media : null;
+  const image = useLoadedImage(grid?.src ?? null);
+  const crop = useQuadrantCrop(grid && !grid.animated && image !== "error" ? image : null, view);
+  const alt = promptOf(task) || t("untitled");
+  const clip = grid?.animated && view !== null ? quadrantVideo(task, view) : null;
+
+  const isGrid = grid !== null;
+  useEffect(() => {
+    if (!isGrid) return;
+    // On the document, not the body: focus starts on the dialog's close button, outside this tree.
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      // Arrow keys already mean something in text fields and video controls.
+      if (event.target instanceof Element && event.target.closest("input, textarea, select, video, [contenteditable]")) return;
+      event.preventDefault();
+      setView((current) => stepQuadrant(current, event.key === "ArrowRight" ? 1 : -1));
+    }
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [isGrid]);
+
+  const failed = <p className="py-16 text-center text-sm text-red-600 dark:text-red-400">{t("cropFailed")}</p>;
+  const loading = (
+    <div className="flex h-[40dvh] items-center justify-center" role="status">
+      <Loader2 className="size-6 animate-spin text-zinc-400" aria-hidden />
+      <span className="sr-only">{t("loading")}</span>
+    </div>
+  );
+  let content;
+  if (!media) {
+    content = null;
+  } else if (media.kind === "video") {
+    content = <VideoPlayer src={media.src} poster={media.poster} label={alt} />;
+  } else if (!grid || view === null) {
+    content = (
+      // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
+      <img src={media.src} alt={alt} width={task.width ?? undefined} height={task.height ?? undefined} className={MEDIA} />
+    );
+  } else if (clip) {
+    content = <VideoPlayer src={clip} poster={null} label={t("quadrantAlt", { n: view, prompt: alt })} />;
+  } else if (grid.animated) {
+    content =
+      image === "error" ? failed : image ? (
+        <AnimatedQuadrant src={grid.src} image={image} index={view} alt={t("quadrantAlt", { n: view, prompt: alt })} />
+      ) : (
+        loading
+      );
+  } else if (image === "error" || crop === "error") {
+    content = failed;
+  } else if (image && crop) {
+    const rect = quadrantRect(image.naturalWidth, image.naturalHeight, view);
+    content = (
+      // eslint-disable-next-line @next/next/no-img-element -- a blob: URL of the crop made here
+      <img src={crop.url} alt={t("quadrantAlt", { n: view, prompt: alt })} width={rect.w} height={rect.h} className={MEDIA} />
+    );
+  } else {
+    content = loading;
+  }
+
+  return (
+    <div className="space-y-3">
+      <div className="flex min-h-[30dvh] items-center justify-center rounded-lg bg-zinc-100 dark:bg-zinc-950">{content}</div>
+
+      {grid && (
+        <div className="flex flex-wrap items-center gap-2">
+          <div role="group" aria-label={t("views")} aria-keyshortcuts="ArrowLeft ArrowRight" className="flex gap-1">
+            {[null, 1, 2, 3, 4].map((v) => (
+              <button
+                key={v ?? "grid"}
+                type="button"
+                aria-pressed={view === v}
+                aria-label={v === null ? undefined : t("imageN", { n: v })}
+                onClick={() => setView(v)}
+                className={`inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium ${
+                  view === v
+                    ? "border-sky-600 bg-sky-600 text-white"
+                    : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                }`}
+              >
+                {v === null ? (
+                  <>
+                    <LayoutGrid className="size-4" aria-hidden />
+                    {t("grid")}
+                  </>
+                ) : (
+                  v
+                )}
+              </button>
+            ))}
+          </div>
+          <span className="hidden text-xs text-zinc-500 sm:inline">{t("keysHint")}</span>
+        </div>
+      )}
+
+      <ResultActions task={task} onUsePrompt={onUsePrompt} onUseAsReference={onUseAsReference}>
+        {view !== null && crop && crop !== "error" && (
+          <ActionButton
+            icon={<Download className="size-3.5" aria-hidden />}
+            onClick={() => saveBlob(crop.blob, downloadName(task, String(view), "png"))}
+          >
+            {t("downloadImage", { n: view })}
+          </ActionButton>
+        )}
+        {view !== null && clip && <ClipDownload task={task} url={clip} index={view} />}
+      </ResultActions>
+    </div>
+  );
+}
+
+function VideoPlayer({ src, poster, label }: { src: string; poster: string | null; label: string }) {
+  return (
+    <video
+      src={src}
+      poster={poster ?? undefined}
+      aria-label={label}
+      controls
+      autoPlay
+      muted
+      loop
+      playsInline
+      className="block max-h-[70dvh] w-full object-contain"
+    />
+  );
+}
+
+/**
+ * One image of an animated grid, cut out with CSS: a canvas would keep only its first frame. The
+ * window has the quadrant's exact pixel aspect, and the whole grid is scaled and shifted behind it.
+ */
+function AnimatedQuadrant({ src, image, index, alt }: { src: string; image: HTMLImageElement; index: number; alt: string }) {
+  const { naturalWidth: width, naturalHeight: height } = image;
+  const rect = quadrantRect(width, height, index);
+  return (
+    <div
+      className="relative mx-auto overflow-hidden"
+      style={{ aspectRatio: `${rect.w} / ${rect.h}`, width: `min(100%, calc(${MEDIA_MAX_HEIGHT} * ${rect.w / rect.h}))` }}
+    >
+      {/* eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it */}
+      <img
+        src={src}
+        alt={alt}
+        className="absolute max-w-none"
+        style={{
+          width: `${(width / rect.w) * 100}%`,
+          height: `${(height / rect.h) * 100}%`,
+          left: `${(-rect.x / rect.w) * 100}%`,
+          top: `${(-rect.y / rect.h) * 100}%`,
+        }}
+      />
+    </div>
+  );
+}
+
+function ClipDownload({ task, url, index }: { task: Task; url: string; index: number }) {
+  const t = useTranslations("result");
+  const [busy, setBusy] = useState(false);
+  async function download() {
+    setBusy(true);
+    try {
+      await downloadMedia(task, url, String(index), "mp4");
+    } catch (error) {
+      toast.error(t("downloadFailed", { message: error instanceof Error ? error.message : String(error) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <ActionButton
+      icon={busy ? <Loader2 className="size-3.5 animate-spin" aria-hidden /> : <Download className="size-3.5" aria-hidden />}
+      disabled={busy}
+      aria-busy={busy}
+      onClick={() => void download()}
+    >
+      {t("downloadVideo", { n: index })}
+    </ActionButton>
+  );
+}
+
+/** The grid decoded once per lightbox: its natural size drives the crops, "error" if it fails. */
+function useLoadedImage(src: string | null): HTMLImageElement | "error" | null {
+  const [loaded, setLoaded] = useState<{ src: string; image: HTMLImageElement | null } | null>(null);
+  useEffect(() => {
+    if (!src) return;
+    let live = true;
+    const image = new Image();
+    image.src = src;
+    image.decode().then(
+      () => {
+        if (live) setLoaded({ src, image });
+      },
+      () => {
+        if (live) setLoaded({ src, image: null });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [src]);
+  if (!src || loaded?.src !== src) return null;
+  return loaded.image ?? "error";
+}
+
+interface Crop {
+  blob: Blob;
+  url: string;
+}
+
+/** Cuts quadrant `index` out of the decoded grid as a PNG, so it shows and downloads at full detail. */
+async function cropToPng(image: HTMLImageElement, index: number): Promise<Blob> {
+  const rect = quadrantRect(image.naturalWidth, image.naturalHeight, index);
+  const canvas = document.createElement("canvas");
+  canvas.width = rect.w;
+  canvas.height = rect.h;
+  const context = canvas.getContext("2d");
+  if (!context) throw new Error("Canvas 2D is unavailable.");
+  context.drawImage(image, rect.x, rect.y, rect.w, rect.h, 0, 0, rect.w, rect.h);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded."))), "image/png"),
+  );
+}
+
+/** The crop of the image on view; its object URL lives exactly as long as that view. */
+function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): Crop | "error" | null {
+  const [state, setState] = useState<{ image: HTMLImageElement; index: number; crop: Crop | "error" } | null>(null);
+  useEffect(() => {
+    if (!image || index === null) return;
+    let live = true;
+    let url: string | null = null;
+    cropToPng(image, index).then(
+      (blob) => {
+        if (!live) return;
+        url = URL.createObjectURL(blob);
+        setState({ image, index, crop: { blob, url } });
+      },
+      () => {
+        if (live) setState({ image, index, crop: "error" });
+      },
+    );
+    return () => {
+      live = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [image, index]);
+  return state && state.image === image && state.index === index ? state.crop : null;
+}

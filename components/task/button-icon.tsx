@@ -1,0 +1,42 @@
+import {
+  ArrowDown,
+  ArrowLeft,
+  ArrowRight,
+  ArrowUp,
+  Brush,
+  Circle,
+  Clapperboard,
+  Film,
+  Heart,
+  Maximize2,
+  RefreshCw,
+  Search,
+  Sparkles,
+  Square,
+  Type,
+  WandSparkles,
+  ZoomOut,
+  type LucideIcon,
+} from "lucide-react";
+import type { ButtonIcon } from "@/lib/mj/buttons";
+
+/** The catalogue names icons (lib/mj stays free of React); this maps them to lucide components. */
+export const BUTTON_ICONS: Record<ButtonIcon, LucideIcon> = {
+  maximize: Maximize2,
+  sparkles: Sparkles,
+  wand: WandSparkles,
+  brush: Brush,
+  "zoom-out": ZoomOut,
+  search: Search,
+  square: Square,
+  "arrow-left": ArrowLeft,
+  "arrow-right": ArrowRight,
+  "arrow-up": ArrowUp,
+  "arrow-down": ArrowDown,
+  refresh: RefreshCw,
+  film: Film,
+  clapperboard: Clapperboard,
+  type: Type,
+  heart: Heart,
+  circle: Circle,
+};

@@ -1,0 +1,178 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { MaskEditor, type MaskEditorHandle } from "@/components/modals/mask-editor";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import type { ButtonKind } from "@/lib/mj/buttons";
+import { setParam } from "@/lib/mj/prompt-params";
+import type { Task } from "@/lib/mj/task";
+import { isValidZoom, readZoom, writeZoom, ZOOM_RANGE } from "@/lib/mj/zoom";
+
+/** A MODAL task waiting for the user (code 21), and what the dialog needs to show. */
+export interface PendingModal {
+  taskId: string;
+  kind: ButtonKind;
+  finalPrompt: string;
+  /** The image the button was pressed on: Vary (Region) paints over it. */
+  parent: Task | null;
+}
+
+const ASPECTS = ["", "1:1", "4:3", "3:2", "16:9", "3:4", "2:3", "9:16"] as const;
+
+/**
+ * The dialog for a code-21 answer: remix prompt, Custom Zoom, Vary (Region) or a describe prompt.
+ * Closing it without submitting leaves the task in MODAL; its card offers to reopen it.
+ */
+export function ModalDialog({
+  pending,
+  onClose,
+  onSubmit,
+}: {
+  pending: PendingModal | null;
+  onClose: () => void;
+  onSubmit: (body: { taskId: string; prompt: string; maskBase64?: string }) => Promise<void>;
+}) {
+  const t = useTranslations("task.modal");
+  if (!pending) return null;
+  const title =
+    pending.kind === "custom-zoom"
+      ? t("customZoomTitle")
+      : pending.kind === "vary-region"
+        ? t("varyRegionTitle")
+        : pending.kind === "describe-prompt"
+          ? t("describeTitle")
+          : t("remixTitle");
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()} title={title} wide={pending.kind === "vary-region"}>
+      {/* Keyed by task so a reopened dialog starts from that task's prompt. */}
+      <ModalForm key={pending.taskId} pending={pending} onClose={onClose} onSubmit={onSubmit} />
+    </Dialog>
+  );
+}
+
+function ModalForm({
+  pending,
+  onClose,
+  onSubmit,
+}: {
+  pending: PendingModal;
+  onClose: () => void;
+  onSubmit: (body: { taskId: string; prompt: string; maskBase64?: string }) => Promise<void>;
+}) {
+  const t = useTranslations("task.modal");
+  const tc = useTranslations("common");
+  const promptId = useId();
+  const zoomId = useId();
+  const aspectId = useId();
+  const isZoom = pending.kind === "custom-zoom";
+  const isRegion = pending.kind === "vary-region";
+  const [prompt, setPrompt] = useState(() =>
+    isZoom && readZoom(pending.finalPrompt) === null
+      ? writeZoom(pending.finalPrompt, ZOOM_RANGE.default)
+      : pending.finalPrompt,
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [aspect, setAspect] = useState<(typeof ASPECTS)[number]>("");
+  const mask = useRef<MaskEditorHandle>(null);
+  const zoom = readZoom(prompt);
+  const zoomInvalid = isZoom && !isValidZoom(zoom);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (zoomInvalid) return setError(t("zoomInvalid"));
+    let maskBase64: string | undefined;
+    if (isRegion) {
+      maskBase64 = (await mask.current?.exportMask()) ?? undefined;
+      if (!maskBase64) return setError(t("maskEmpty"));
+    }
+    setSubmitting(true);
+    setError(null);
+    try {
+      await onSubmit({ taskId: pending.taskId, prompt, ...(maskBase64 ? { maskBase64 } : {}) });
+      onClose();
+    } catch (cause) {
+      setError(cause instanceof Error ? cause.message : String(cause));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  const imageUrl = pending.parent?.imageUrl;
+  return (
+    <form onSubmit={submit} className="space-y-3">
+      {isRegion && imageUrl && (
+        <MaskEditor
+          imageUrl={imageUrl}
+          imageWidth={pending.parent?.width}
+          imageHeight={pending.parent?.height}
+          editorRef={mask}
+        />
+      )}
+      <div className="space-y-1">
+        <label htmlFor={promptId} className="text-sm font-medium">
+          {isRegion ? t("regionPrompt") : t("prompt")}
+        </label>
+        <textarea
+          id={promptId}
+          value={prompt}
+          onChange={(event) => setPrompt(event.target.value)}
+          rows={3}
+          className="w-full rounded-md border border-zinc-300 bg-transparent p-2 text-sm dark:border-zinc-700"
+        />
+      </div>
+      {isZoom && (
+        <div className="grid gap-3 sm:grid-cols-2">
+          <div className="space-y-1">
+            <label htmlFor={zoomId} className="text-sm font-medium">
+              {t("zoom", { value: zoom ?? "—" })}
+            </label>
+            <input
+              id={zoomId}
+              type="range"
+              min={ZOOM_RANGE.min}
+              max={ZOOM_RANGE.max}
+              step={ZOOM_RANGE.step}
+              value={isValidZoom(zoom) ? zoom : ZOOM_RANGE.default}
+              aria-invalid={zoomInvalid}
+              onChange={(event) => setPrompt((text) => writeZoom(text, Number(event.target.value)))}
+              className="w-full"
+            />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={aspectId} className="text-sm font-medium">
+              {t("aspect")}
+            </label>
+            <select
+              id={aspectId}
+              value={aspect}
+              onChange={(event) => {
+                const value = event.target.value as (typeof ASPECTS)[number];
+                setAspect(value);
+                setPrompt((text) => setParam(text, "aspect", value || null));
+              }}
+              className="w-full rounded-md border border-zinc-300 bg-transparent p-1.5 text-sm dark:border-zinc-700"
+            >
+              {ASPECTS.map((value) => (
+                <option key={value} value={value}>
+                  {value || t("aspectKeep")}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      )}
+      <p role="alert" className="min-h-5 text-sm text-red-600">
+        {error}
+      </p>
+      <div className="flex justify-end gap-2">
+        <Button onClick={onClose}>{tc("cancel")}</Button>
+        <Button type="submit" variant="primary" disabled={submitting || zoomInvalid}>
+          {t("submit")}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { describeButton, type ButtonGroup, type ButtonInfo } from "@/lib/mj/buttons";
+import type { Task } from "@/lib/mj/task";
+import { BUTTON_ICONS } from "./button-icon";
+
+const GROUP_ORDER: ButtonGroup[] = ["upscale", "vary", "zoom", "pan", "video", "other"];
+
+/**
+ * Every button the upstream attached, grouped like Midjourney's web app. Known customIds get a
+ * clear name and icon; unknown ones still render with their upstream label.
+ */
+export function TaskButtons({
+  task,
+  busy,
+  onPress,
+  hidden = [],
+}: {
+  task: Task;
+  busy: string | null;
+  onPress: (button: ButtonInfo) => void;
+  hidden?: ButtonInfo["kind"][];
+}) {
+  const t = useTranslations("task.groups");
+  const infos = task.buttons.map(describeButton).filter((info) => !hidden.includes(info.kind));
+  if (infos.length === 0) return null;
+  return (
+    <div className="space-y-1.5">
+      {GROUP_ORDER.map((group) => {
+        const members = infos.filter((info) => info.group === group);
+        if (members.length === 0) return null;
+        return (
+          <div key={group} role="group" aria-label={t(group)} className="flex flex-wrap items-center gap-1">
+            <span className="w-14 shrink-0 text-[11px] tracking-wide text-zinc-500 uppercase" aria-hidden>
+              {t(group)}
+            </span>
+            {members.map((info) => {
+              const Icon = BUTTON_ICONS[info.icon];
+              const used = task.buttons.find((b) => b.customId === info.customId)?.style === 1;
+              return (
+                <button
+                  key={info.customId}
+                  type="button"
+                  disabled={busy !== null}
+                  aria-busy={busy === info.customId}
+                  onClick={() => onPress(info)}
+                  title={info.label}
+                  className={`inline-flex items-center gap-1 rounded-md border px-2 py-1 text-xs font-medium hover:bg-zinc-100 disabled:opacity-60 dark:hover:bg-zinc-800 ${used ? "border-sky-500 text-sky-700 dark:text-sky-300" : "border-zinc-300 dark:border-zinc-700"}`}
+                >
+                  <Icon className="size-3.5" aria-hidden />
+                  <span>{info.label}</span>
+                </button>
+              );
+            })}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+"use client";
+
+import { Ban, Hourglass, Pencil, RotateCcw } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { ResultActions } from "@/components/result/result-actions";
+import { ResultView } from "@/components/result/result-view";
+import { Button } from "@/components/ui/button";
+import { describeButton, type ButtonInfo } from "@/lib/mj/buttons";
+import { classifyFailure } from "@/lib/mj/fail-reason";
+import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
+import { aspectRatioOf, describedPrompts, STUCK_AFTER_MS } from "@/lib/mj/task-view";
+import { TaskButtons } from "./task-buttons";
+import { useNow } from "./use-now";
+
+export interface TaskCardHandlers {
+  onPress(task: Task, button: ButtonInfo): void;
+  onCancel(task: Task): void;
+  onRetry(task: Task): void;
+  canRetry(task: Task): boolean;
+  onOpenModal(task: Task): void;
+  onOpen(task: Task, index: number | null): void;
+  onUsePrompt(prompt: string): void;
+  onUseAsReference(imageUrl: string): void;
+}
+
+function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}:${String(seconds % 60).padStart(2, "0")}` : `${seconds}s`;
+}
+
+/**
+ * One task from submit to result. The box has the final aspect ratio from the start, so previews,
+ * results and failures replace each other inside it without moving anything on the page.
+ */
+export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | null; handlers: TaskCardHandlers }) {
+  const t = useTranslations("task");
+  const now = useNow();
+  const finished = isTerminalStatus(task.status);
+  const percent = progressPercent(task.progress) ?? 0;
+  const running = !finished && task.status !== TASK_STATUS.modal;
+  const startedAt = task.startTime ?? task.submitTime;
+  const elapsed = now > 0 && startedAt ? now - startedAt : null;
+  const endAt = task.finishTime;
+  const duration = endAt && startedAt ? endAt - startedAt : null;
+  const stuck = running && elapsed !== null && elapsed > STUCK_AFTER_MS && percent < 100;
+  const queue = task.properties.numberOfQueues;
+  const failKind = task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel ? classifyFailure(task.failReason) : null;
+  const title = task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" });
+  const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
+  const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
+
+  return (
+    <article
+      aria-label={title || t("untitled")}
+      data-task-id={task.id}
+      data-status={task.status || "PENDING"}
+      className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      {!isDescribe && (
+        <div className="relative w-full bg-zinc-200 dark:bg-zinc-800" style={{ aspectRatio: String(aspectRatioOf(task)) }}>
+          {task.status === TASK_STATUS.success && <ResultView task={task} onOpen={(index) => handlers.onOpen(task, index)} />}
+          {running && task.imageUrl && (
+            // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
+            <img src={task.imageUrl} alt={t("previewAlt")} className="absolute inset-0 h-full w-full object-contain" />
+          )}
+          {running && !task.imageUrl && (
+            <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
+          )}
+          {task.status === TASK_STATUS.modal && (
+            <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
+              <Pencil className="size-5" aria-hidden />
+              <p>{t("modalPending")}</p>
+              <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
+                {t("openModal")}
+              </Button>
+            </div>
+          )}
+          {failKind && (
+            <div role="alert" className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm">
+              <Ban className="size-5 text-red-600" aria-hidden />
+              <p className="font-medium">{t(`fail.${failKind}`)}</p>
+              {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
+            </div>
+          )}
+        </div>
+      )}
+
+      <div className="space-y-2 p-3">
+        <p className="line-clamp-3 text-sm break-words" title={task.prompt ?? undefined}>
+          {title}
+        </p>
+        {parentLabel && <p className="text-xs text-zinc-500">{parentLabel}</p>}
+
+        {running && (
+          <div className="space-y-1">
+            <div
+              role="progressbar"
+              aria-label={t("progress")}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={percent}
+              aria-valuetext={`${percent}%`}
+              className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
+            >
+              <div className="h-full bg-sky-500 transition-[width] duration-500" style={{ width: `${percent}%` }} />
+            </div>
+            <p className="flex flex-wrap gap-x-3 text-xs text-zinc-500">
+              <span>{percent}%</span>
+              <span>{t(`status.${task.status || "PENDING"}`, { fallback: task.status })}</span>
+              {typeof queue === "number" && task.status === TASK_STATUS.notStart && (
+                <span>{t("queue", { count: queue })}</span>
+              )}
+              {elapsed !== null && <span>{t("elapsed", { time: formatElapsed(elapsed) })}</span>}
+            </p>
+            {stuck && (
+              <p className="flex items-center gap-1 text-xs text-amber-700 dark:text-amber-400" role="status">
+                <Hourglass className="size-3.5" aria-hidden />
+                {t("stuck")}
+              </p>
+            )}
+          </div>
+        )}
+        {finished && duration !== null && task.status === TASK_STATUS.success && (
+          <p className="text-xs text-zinc-500">{t("took", { time: formatElapsed(duration) })}</p>
+        )}
+
+        {isDescribe && (
+          <ol className="space-y-2">
+            {describedPrompts(task).map((prompt, i) => {
+              const button = task.buttons.find((b) => b.customId.toLowerCase().endsWith(`picreader::${i + 1}`));
+              return (
+                <li key={i} className="rounded-md bg-zinc-100 p-2 text-sm dark:bg-zinc-800">
+                  <p className="break-words">{prompt}</p>
+                  {button && (
+                    <Button
+                      className="mt-1"
+                      disabled={busy !== null}
+                      onClick={() => handlers.onPress(task, describeButton(button))}
+                    >
+                      {t("imagineThis")}
+                      <span className="sr-only"> {i + 1}</span>
+                    </Button>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        )}
+
+        {(running || stuck || failKind) && (
+          <div className="flex flex-wrap gap-2">
+            {!finished && (
+              <Button onClick={() => handlers.onCancel(task)} disabled={busy !== null}>
+                <Ban className="size-4" aria-hidden />
+                {t("cancel")}
+              </Button>
+            )}
+            {(failKind || stuck) && handlers.canRetry(task) && (
+              <Button onClick={() => handlers.onRetry(task)} disabled={busy !== null}>
+                <RotateCcw className="size-4" aria-hidden />
+                {t("retry")}
+              </Button>
+            )}
+          </div>
+        )}
+
+        {task.status === TASK_STATUS.success && (
+          <>
+            <TaskButtons
+              task={task}
+              busy={busy}
+              onPress={(button) => handlers.onPress(task, button)}
+              hidden={isDescribe ? ["describe-prompt"] : []}
+            />
+            {!isDescribe && (
+              <ResultActions task={task} onUsePrompt={handlers.onUsePrompt} onUseAsReference={handlers.onUseAsReference} />
+            )}
+          </>
+        )}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,247 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+/**
+ * What a person does on the Create page, in demo mode against the production build. The
+ * simulator runs at SIMULATOR_SPEED=20, so a job takes a fraction of a second to a few seconds.
+ */
+
+const card = (page: Page, prompt: string | RegExp): Locator => page.getByRole("article", { name: prompt }).first();
+
+async function imagine(page: Page, prompt: string) {
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill(prompt);
+  await box.press("Enter");
+  const task = card(page, prompt);
+  await expect(task).toBeVisible();
+  return task;
+}
+
+async function waitDone(task: Locator) {
+  await expect(task).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
+}
+
+/** Submits an imagine, waits for the grid, presses U1, and returns the upscale's card. */
+async function upscaled(page: Page, prompt: string): Promise<Locator> {
+  const grid = await imagine(page, prompt);
+  await waitDone(grid);
+  await grid.getByRole("button", { name: "U1" }).click();
+  const single = page.locator("article[data-status]", { hasText: /from task/ }).first();
+  await waitDone(single);
+  return single;
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.goto("/");
+});
+
+test("imagine with parameters set from the controls; the prompt stays after submit", async ({ page }) => {
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill("a paper boat on a pond");
+  await page.getByRole("radio", { name: "16:9" }).check();
+  await expect(box).toHaveValue(/--ar 16:9/);
+  await box.fill("a paper boat on a pond --ar 16:9 --s 5000");
+  await expect(page.getByText(/stylize/i).first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Imagine" })).toBeDisabled();
+  await box.fill("a paper boat on a pond --ar 16:9");
+  await box.press("Enter");
+
+  await expect(box).toHaveValue("a paper boat on a pond --ar 16:9");
+  const task = card(page, "a paper boat on a pond --ar 16:9");
+  await expect(task.getByRole("progressbar")).toBeVisible();
+  await waitDone(task);
+  const image = task.getByRole("img", { name: "a paper boat on a pond --ar 16:9" });
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight)).toBeCloseTo(16 / 9, 1);
+});
+
+test("three tasks at once are polled with one request per tick", async ({ page }) => {
+  const polled: string[][] = [];
+  const perTask: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/mj/task/list-by-ids")) polled.push((request.postDataJSON() as { ids: string[] }).ids);
+    if (/\/api\/mj\/task\/\d+\/fetch/.test(request.url())) perTask.push(request.url());
+  });
+  const prompts = ["first of three", "second of three", "third of three"];
+  const cards = [];
+  for (const prompt of prompts) cards.push(await imagine(page, prompt));
+  const ids = await Promise.all(cards.map((task) => task.getAttribute("data-task-id")));
+  for (const task of cards) await waitDone(task);
+
+  // No request per card; the batched poll carried all three running tasks in one request.
+  expect(perTask).toEqual([]);
+  expect(polled.some((batch) => ids.every((id) => batch.includes(id!)))).toBe(true);
+  // Once everything finished, polling stops.
+  const settled = polled.length;
+  await page.waitForTimeout(3_000);
+  expect(polled.length).toBe(settled);
+});
+
+test("U1, then Custom Zoom with the slider", async ({ page }) => {
+  const single = await upscaled(page, "a fox under a lantern");
+  await single.getByRole("button", { name: "Custom Zoom" }).click();
+  const dialog = page.getByRole("dialog", { name: "Custom Zoom" });
+  const slider = dialog.getByRole("slider");
+  await slider.fill("1.8");
+  await expect(dialog.getByRole("textbox", { name: "Prompt" })).toHaveValue(/--zoom 1\.8/);
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  await expect(dialog).toBeHidden();
+  const zoomed = page.locator("article[data-status]").first();
+  await waitDone(zoomed);
+});
+
+test("V1 with remix opens the remix dialog prefilled", async ({ page }) => {
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByRole("switch", { name: "Remix" }).check();
+  const grid = await imagine(page, "a snail in the rain");
+  await waitDone(grid);
+  await grid.getByRole("button", { name: "V1" }).click();
+  const dialog = page.getByRole("dialog", { name: "Remix prompt" });
+  const prompt = dialog.getByRole("textbox", { name: "Prompt" });
+  await expect(prompt).toHaveValue(/a snail in the rain/);
+  await prompt.fill("a snail in the snow");
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  await waitDone(page.locator("article[data-status]").first());
+});
+
+test("closing a modal leaves the task pending with a way back", async ({ page }) => {
+  const single = await upscaled(page, "a castle in clouds");
+  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
+  await dialog.getByRole("button", { name: "Close" }).click();
+  const pending = page.locator('article[data-status="MODAL"]').first();
+  await expect(pending.getByText("Waiting for your input")).toBeVisible();
+  await pending.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("dialog", { name: "Vary (Region)" })).toBeVisible();
+});
+
+for (const input of ["mouse", "touch"] as const) {
+  test(`Vary (Region) with a ${input} stroke`, async ({ browser }) => {
+    const context = await browser.newContext({ hasTouch: input === "touch" });
+    const page = await context.newPage();
+    await page.goto("/");
+    const single = await upscaled(page, `a lighthouse, ${input} region`);
+    await single.getByRole("button", { name: "Vary (Region)" }).click();
+    const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
+    const canvas = dialog.locator("canvas").first();
+    await expect(canvas).toBeVisible();
+    const boxSize = (await canvas.boundingBox())!;
+    const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
+    const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
+    await canvas.dispatchEvent("pointerdown", { pointerType: input, clientX: from.x, clientY: from.y, isPrimary: true, pointerId: 1, buttons: 1 });
+    for (let i = 1; i <= 8; i++) {
+      await canvas.dispatchEvent("pointermove", {
+        pointerType: input,
+        clientX: from.x + ((to.x - from.x) * i) / 8,
+        clientY: from.y + ((to.y - from.y) * i) / 8,
+        isPrimary: true,
+        pointerId: 1,
+        buttons: 1,
+      });
+    }
+    await canvas.dispatchEvent("pointerup", { pointerType: input, clientX: to.x, clientY: to.y, isPrimary: true, pointerId: 1 });
+    await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
+
+    const modal = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/modal"));
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    const body = (await modal).postDataJSON() as { maskBase64: string };
+    expect(body.maskBase64).toMatch(/^data:image\/png;base64,/);
+    await waitDone(page.locator("article[data-status]").first());
+    await context.close();
+  });
+}
+
+test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
+  // An image made by the app itself serves as the upload.
+  const grid = await imagine(page, "a teapot to describe");
+  await waitDone(grid);
+  const src = await grid.getByRole("img", { name: "a teapot to describe" }).getAttribute("src");
+  const bytes = await (await page.request.get(src!)).body();
+
+  await page.getByRole("tab", { name: "Describe" }).click();
+  await page.getByLabel("Image to describe").setInputFiles({ name: "teapot.png", mimeType: "image/png", buffer: bytes });
+  await page.getByRole("button", { name: "Describe", exact: true }).click();
+  const described = page.locator('article[data-status="SUCCESS"]', { has: page.getByRole("button", { name: /Imagine this/ }) }).first();
+  await expect(described).toBeVisible({ timeout: 30_000 });
+
+  await described.getByRole("button", { name: /Imagine this/ }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Imagine this prompt" });
+  await expect(dialog.getByRole("textbox", { name: "Prompt" })).not.toHaveValue("");
+  await dialog.getByRole("button", { name: "Submit" }).click();
+  await expect(dialog).toBeHidden();
+
+  const all = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/action"));
+  await described.getByRole("button", { name: "Imagine all" }).click();
+  const ids = String(((await (await all).json()) as { result: string }).result).split(",");
+  expect(ids).toHaveLength(4);
+  for (const id of ids) await expect(page.locator(`article[data-task-id="${id}"]`)).toBeVisible();
+});
+
+test("Blend two images", async ({ page }) => {
+  const grid = await imagine(page, "a pebble to blend");
+  await waitDone(grid);
+  const src = await grid.getByRole("img", { name: "a pebble to blend" }).getAttribute("src");
+  const bytes = await (await page.request.get(src!)).body();
+  await page.getByRole("tab", { name: "Blend" }).click();
+  await page.getByLabel("Add images").setInputFiles([
+    { name: "a.png", mimeType: "image/png", buffer: bytes },
+    { name: "b.png", mimeType: "image/png", buffer: bytes },
+  ]);
+  await page.getByRole("radio", { name: /Landscape/ }).check();
+  await page.getByRole("button", { name: "Blend", exact: true }).click();
+  const blended = page.locator("article[data-status]").first();
+  await waitDone(blended);
+  const image = blended.getByRole("img").first();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight)).toBeCloseTo(3 / 2, 1);
+});
+
+test("cancel a running task", async ({ page }) => {
+  const task = await imagine(page, "a slow comet that will be cancelled --relax");
+  await task.getByRole("button", { name: "Cancel" }).click();
+  await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 15_000 });
+  await expect(task.getByText("Cancelled.")).toBeVisible();
+});
+
+test("a banned prompt fails with a plain reason and Retry resubmits it", async ({ page }) => {
+  const task = await imagine(page, "a gore scene");
+  await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 30_000 });
+  await expect(task.getByText(/refused by moderation/)).toBeVisible();
+  const submitted = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/imagine"));
+  await task.getByRole("button", { name: "Retry" }).click();
+  expect(((await submitted).postDataJSON() as { prompt: string }).prompt).toBe("a gore scene");
+});
+
+test("seed of a finished task", async ({ page }) => {
+  const task = await imagine(page, "a seed to remember");
+  await waitDone(task);
+  await task.getByRole("button", { name: "Seed" }).click();
+  await expect(task.getByText(/^\d{5,}$/)).toBeVisible();
+});
+
+test("reload in the middle of a task and see it finish", async ({ page }) => {
+  const task = await imagine(page, "a long exposure of stars --ar 3:2 --relax");
+  await expect(task.getByRole("progressbar")).toBeVisible();
+  await page.reload();
+  const again = card(page, "a long exposure of stars --ar 3:2 --relax");
+  await expect(again.getByRole("progressbar")).toBeVisible();
+  await waitDone(again);
+});
+
+test("phone viewport: no horizontal scroll and the prompt bar is reachable", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await page.goto("/");
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await expect(box).toBeInViewport();
+  const task = await imagine(page, "a kite on a phone");
+  await waitDone(task);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await context.close();
+});
+
+test("'/' focuses the prompt", async ({ page }) => {
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.locator("body").click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press("/");
+  await expect(page.getByRole("textbox", { name: "Prompt" })).toBeFocused();
+});
