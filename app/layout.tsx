@@ -38,6 +38,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <Link href="/" className="hover:underline">
                     {t("nav.create")}
                   </Link>
+                  <Link href="/gallery" className="hover:underline">
+                    {t("nav.gallery")}
+                  </Link>
                 </nav>
                 <div className="ml-auto flex items-center gap-1">
                   <LocaleSwitch />

@@ -1,5 +1,11 @@
+import { Suspense } from "react";
 import { CreatePage } from "@/components/create/create-page";
 
 export default function HomePage() {
-  return <CreatePage />;
+  // A prompt or reference handed over from the gallery arrives in the URL (useSearchParams).
+  return (
+    <Suspense>
+      <CreatePage />
+    </Suspense>
+  );
 }

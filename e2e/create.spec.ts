@@ -13,7 +13,7 @@ async function imagine(page: Page, prompt: string) {
   await box.fill(prompt);
   await box.press("Enter");
   const task = card(page, prompt);
-  await expect(task).toBeVisible();
+  await expect(task).toBeVisible({ timeout: 15_000 });
   return task;
 }
 
@@ -61,7 +61,8 @@ test("three tasks at once are polled with one request per tick", async ({ page }
     if (request.url().includes("/api/mj/task/list-by-ids")) polled.push((request.postDataJSON() as { ids: string[] }).ids);
     if (/\/api\/mj\/task\/\d+\/fetch/.test(request.url())) perTask.push(request.url());
   });
-  const prompts = ["first of three", "second of three", "third of three"];
+  // --relax keeps each job running long enough for all three to be in flight together.
+  const prompts = ["first of three --relax", "second of three --relax", "third of three --relax"];
   const cards = [];
   for (const prompt of prompts) cards.push(await imagine(page, prompt));
   const ids = await Promise.all(cards.map((task) => task.getAttribute("data-task-id")));

@@ -2,18 +2,18 @@
 
 import { Bell, BellOff } from "lucide-react";
 import { useTranslations } from "next-intl";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "@/components/create/composer";
 import { Lightbox } from "@/components/result/lightbox";
-import { ModalDialog, type PendingModal } from "@/components/task/modal-dialog";
 import { TaskCard, type TaskCardHandlers } from "@/components/task/task-card";
-import { useTaskFeed } from "@/components/task/use-task-feed";
+import { useLiveTasks } from "@/components/task/use-live-tasks";
+import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
+import { feedQuery } from "@/lib/api/queries";
 import { api } from "@/lib/api/tasks";
-import { parseCustomId, type ButtonInfo } from "@/lib/mj/buttons";
-import { isAccepted, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
-import { TASK_STATUS, type Task } from "@/lib/mj/task";
+import type { Task } from "@/lib/mj/task";
+import { COMPOSER_PARAMS } from "./composer-params";
 import { useBackgroundNotifications } from "./use-background-notifications";
 
 /**
@@ -22,27 +22,18 @@ import { useBackgroundNotifications } from "./use-background-notifications";
  */
 export function CreatePage() {
   const t = useTranslations("task");
+  const router = useRouter();
+  const searchParams = useSearchParams();
   const composer = useRef<ComposerHandle>(null);
   const [remix, setRemix] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [pending, setPending] = useState<PendingModal | null>(null);
-  const [lightbox, setLightbox] = useState<{ task: Task; index: number | null } | null>(null);
+  /** The task in the lightbox: one of the feed, or one reached through its lineage (`task`). */
+  const [lightbox, setLightbox] = useState<{ id: string; index: number | null; task?: Task } | null>(null);
   /** What each task was submitted with, for Retry of describe/blend whose images the server does not keep yet. */
   const submitted = useRef(new Map<string, ComposerSubmit>());
-  /** Children of button presses the upstream accepted with code 1 that may still turn MODAL (relays). */
-  const awaitingModal = useRef(new Set<string>());
   const notifications = useBackgroundNotifications();
-  const { feed, tasks, pollError, refresh } = useTaskFeed(notifications.onFinished);
-
-  /** Accepted → the feed shows it (the server recorded it first); refused → the upstream's reason. */
-  const accept = useCallback(
-    async (result: SubmitResult): Promise<string[]> => {
-      if (!isAccepted(result.code)) throw new Error(result.description || t("refused", { code: result.code }));
-      await refresh();
-      return typeof result.result === "string" ? result.result.split(",") : [];
-    },
-    [refresh, t],
-  );
+  const { list: feed, tasks, pollError, refresh } = useLiveTasks(feedQuery(), notifications.onFinished);
+  const actions = useTaskActions({ tasks, remix, refresh });
+  const { accept, run, busy } = actions;
 
   const submitComposer = useCallback(
     async (request: ComposerSubmit) => {
@@ -56,47 +47,29 @@ export function CreatePage() {
     [accept],
   );
 
-  const openModalFor = useCallback(
-    (taskId: string, kind: ButtonInfo["kind"], finalPrompt: string, parent: Task | null) =>
-      setPending({ taskId, kind, finalPrompt, parent }),
-    [],
-  );
-
-  const run = useCallback(async (key: string, work: () => Promise<void>) => {
-    setBusy(key);
-    try {
-      await work();
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(null);
-    }
+  const applyPrompt = useCallback((prompt: string) => {
+    composer.current?.setPrompt(prompt);
+    composer.current?.focusPrompt();
+    window.scrollTo({ top: 0, behavior: "smooth" });
+  }, []);
+  const applyReference = useCallback((imageUrl: string) => {
+    composer.current?.addReferenceImage(imageUrl);
+    window.scrollTo({ top: 0, behavior: "smooth" });
   }, []);
 
-  const findTask = useCallback((id: string | null) => tasks.find((task) => task.id === id) ?? null, [tasks]);
+  // A prompt or reference handed over in the URL is applied once, then removed from the address.
+  const prompt = searchParams.get(COMPOSER_PARAMS.prompt);
+  const reference = searchParams.get(COMPOSER_PARAMS.reference);
+  useEffect(() => {
+    if (prompt === null && reference === null) return;
+    if (prompt !== null) applyPrompt(prompt);
+    if (reference !== null) applyReference(reference);
+    router.replace("/", { scroll: false });
+  }, [prompt, reference, router, applyPrompt, applyReference]);
 
   const handlers: TaskCardHandlers = {
-    onPress: (task, button) =>
-      run(button.customId, async () => {
-        const result = await api.action({
-          taskId: task.id,
-          customId: button.customId,
-          ...(remix && button.remixable ? { enableRemix: true } : {}),
-        });
-        if (result.code === SUBMIT_CODE.existed && typeof result.result === "string") {
-          const finalPrompt = result.properties.finalPrompt;
-          openModalFor(result.result, button.kind, typeof finalPrompt === "string" ? finalPrompt : (task.prompt ?? ""), task);
-        }
-        const ids = await accept(result);
-        if (result.code !== SUBMIT_CODE.existed && (button.remixable || button.alwaysModal)) {
-          for (const id of ids) awaitingModal.current.add(id);
-        }
-      }),
-    onCancel: (task) =>
-      run(`cancel:${task.id}`, async () => {
-        await api.cancel(task.id);
-        await refresh();
-      }),
+    onPress: (task, button) => void actions.press(task, button),
+    onCancel: (task) => void actions.cancel(task),
     canRetry: (task) =>
       submitted.current.has(task.id) ||
       (task.parentId !== null && typeof task.properties.custom_id === "string") ||
@@ -109,42 +82,24 @@ export function CreatePage() {
           await accept(await api.action({ taskId: task.parentId, customId: task.properties.custom_id }));
           return;
         }
-        await accept(await api.imagine({ prompt: task.prompt ?? "", ...(task.botType === "NIJI_JOURNEY" ? { botType: "NIJI_JOURNEY" as const } : {}) }));
+        await accept(
+          await api.imagine({
+            prompt: task.prompt ?? "",
+            ...(task.botType === "NIJI_JOURNEY" ? { botType: "NIJI_JOURNEY" as const } : {}),
+          }),
+        );
       }),
-    onOpenModal: (task) => {
-      const kind = parseCustomId(String(task.properties.custom_id ?? "")).kind;
-      const finalPrompt = task.properties.finalPrompt;
-      openModalFor(
-        task.id,
-        kind,
-        typeof finalPrompt === "string" ? finalPrompt : (task.prompt ?? ""),
-        findTask(task.parentId),
-      );
-    },
-    onOpen: (task, index) => setLightbox({ task, index }),
-    onUsePrompt: (prompt) => {
-      composer.current?.setPrompt(prompt);
-      composer.current?.focusPrompt();
-      window.scrollTo({ top: 0, behavior: "smooth" });
-    },
-    onUseAsReference: (imageUrl) => {
-      composer.current?.addReferenceImage(imageUrl);
-      window.scrollTo({ top: 0, behavior: "smooth" });
-    },
+    onOpenModal: actions.openModal,
+    onOpen: (task, index) => setLightbox({ id: task.id, index }),
+    onUsePrompt: applyPrompt,
+    onUseAsReference: applyReference,
   };
 
-  // A relay may reveal a modal only through polling (code 1, then MODAL): open it when a task this
-  // page just created by a button turns MODAL. Older MODAL tasks keep their "Continue" button
-  // instead of popping a dialog over the page on load.
-  useEffect(() => {
-    for (const task of tasks) {
-      if (task.status !== TASK_STATUS.modal || !awaitingModal.current.has(task.id)) continue;
-      awaitingModal.current.delete(task.id);
-      if (pending === null) handlers.onOpenModal(task);
-    }
-    // Only new tasks matter here; handlers is rebuilt every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tasks]);
+  const shown = lightbox ? tasks.findIndex((task) => task.id === lightbox.id) : -1;
+  const step = (delta: 1 | -1) => {
+    const next = tasks[shown + delta];
+    if (next) setLightbox({ id: next.id, index: null });
+  };
 
   return (
     <div className="space-y-6">
@@ -157,14 +112,26 @@ export function CreatePage() {
             {t("feedTitle")}
           </h2>
           {notifications.supported && (
-            <Button variant="ghost" className="ml-auto" onClick={notifications.toggle} aria-pressed={notifications.enabled}>
-              {notifications.enabled ? <Bell className="size-4" aria-hidden /> : <BellOff className="size-4" aria-hidden />}
+            <Button
+              variant="ghost"
+              className="ml-auto"
+              onClick={notifications.toggle}
+              aria-pressed={notifications.enabled}
+            >
+              {notifications.enabled ? (
+                <Bell className="size-4" aria-hidden />
+              ) : (
+                <BellOff className="size-4" aria-hidden />
+              )}
               {t("notify")}
             </Button>
           )}
         </div>
         {pollError && (
-          <p role="status" className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+          <p
+            role="status"
+            className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          >
             {t("pollError", { message: pollError.message })}
           </p>
         )}
@@ -191,24 +158,22 @@ export function CreatePage() {
         )}
       </section>
 
-      <ModalDialog
-        pending={pending}
-        onClose={() => setPending(null)}
-        onSubmit={async (body) => {
-          await accept(await api.modal(body));
-        }}
-      />
+      {actions.dialog}
       <Lightbox
-        task={lightbox?.task ?? null}
+        task={tasks[shown] ?? lightbox?.task ?? null}
         index={lightbox?.index ?? null}
         onClose={() => setLightbox(null)}
-        onUsePrompt={(prompt) => {
+        onPrev={shown > 0 ? () => step(-1) : null}
+        onNext={shown >= 0 && shown < tasks.length - 1 ? () => step(1) : null}
+        actions={actions}
+        onOpenTask={(task) => setLightbox({ id: task.id, index: null, task })}
+        onUsePrompt={(text) => {
           setLightbox(null);
-          handlers.onUsePrompt(prompt);
+          applyPrompt(text);
         }}
         onUseAsReference={(url) => {
           setLightbox(null);
-          handlers.onUseAsReference(url);
+          applyReference(url);
         }}
       />
     </div>

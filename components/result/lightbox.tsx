@@ -1,9 +1,10 @@
 "use client";
 
-import { Download, LayoutGrid, Loader2 } from "lucide-react";
+import { ChevronLeft, ChevronRight, Download, LayoutGrid, Loader2 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
 import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import {
   downloadName,
@@ -12,11 +13,11 @@ import {
   quadrantRect,
   quadrantVideo,
   resultMedia,
-  stepQuadrant,
   truncateText,
 } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
 import { ActionButton, downloadMedia, ResultActions, saveBlob } from "./result-actions";
+import { TaskDetails, type LightboxActions } from "./task-details";
 
 const TITLE_MAX = 90;
 /**
@@ -34,17 +35,29 @@ export function Lightbox({
   task,
   index,
   onClose,
+  onPrev,
+  onNext,
+  actions,
+  onOpenTask,
   onUsePrompt,
   onUseAsReference,
 }: {
   task: Task | null;
   index: number | null;
   onClose(): void;
+  /** Null at either end of the list. */
+  onPrev: (() => void) | null;
+  onNext: (() => void) | null;
+  actions: LightboxActions;
+  /** A task of the lineage was chosen. */
+  onOpenTask(task: Task): void;
   onUsePrompt(prompt: string): void;
   onUseAsReference(imageUrl: string): void;
 }) {
   const t = useTranslations("result");
-  const title = task ? truncateText(task.prompt || promptOf(task) || t("untitled"), TITLE_MAX) : t("untitled");
+  const title = task
+    ? truncateText(task.prompt || promptOf(task) || t("untitled"), TITLE_MAX)
+    : t("untitled");
   return (
     <Dialog open={task !== null} onOpenChange={(open) => !open && onClose()} title={title} wide>
       {task && (
@@ -54,27 +67,50 @@ export function Lightbox({
           key={`${task.id}:${index ?? "grid"}`}
           task={task}
           initialView={isGridTask(task) ? index : null}
+          onPrev={onPrev}
+          onNext={onNext}
           onUsePrompt={onUsePrompt}
           onUseAsReference={onUseAsReference}
-        />
+        >
+          <TaskDetails
+            task={task}
+            actions={actions}
+            onOpenTask={onOpenTask}
+            onDeleted={() => (onNext ?? onPrev ?? onClose)()}
+            onModalOpened={onClose}
+          />
+        </LightboxBody>
       )}
     </Dialog>
   );
 }
 
+/** A horizontal swipe of at least this many pixels (and more across than down) turns the page. */
+const SWIPE_PX = 50;
+
+/** Digit keys pick a view of a grid: 0 the whole grid, 1-4 one image. */
+const QUADRANT_KEYS: Record<string, number | null> = { "0": null, "1": 1, "2": 2, "3": 3, "4": 4 };
+
 function LightboxBody({
   task,
   initialView,
+  onPrev,
+  onNext,
   onUsePrompt,
   onUseAsReference,
+  children,
 }: {
   task: Task;
   initialView: number | null;
+  onPrev: (() => void) | null;
+  onNext: (() => void) | null;
   onUsePrompt(prompt: string): void;
   onUseAsReference(imageUrl: string): void;
+  children: ReactNode;
 }) {
   const t = useTranslations("result");
   const [view, setView] = useState<number | null>(initialView);
+  const swipeStart = useRef<{ x: number; y: number } | null>(null);
   const media = resultMedia(task);
   const grid = media?.kind === "image" && media.grid ? media : null;
   const image = useLoadedImage(grid?.src ?? null);
@@ -84,21 +120,43 @@ function LightboxBody({
 
   const isGrid = grid !== null;
   useEffect(() => {
-    if (!isGrid) return;
     // On the document, not the body: focus starts on the dialog's close button, outside this tree.
     function onKeyDown(event: KeyboardEvent) {
-      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      // Arrow keys already mean something in text fields and video controls.
-      if (event.target instanceof Element && event.target.closest("input, textarea, select, video, [contenteditable]")) return;
-      event.preventDefault();
-      setView((current) => stepQuadrant(current, event.key === "ArrowRight" ? 1 : -1));
+      // Keys already mean something in text fields and video controls.
+      if (
+        event.target instanceof Element &&
+        event.target.closest("input, textarea, select, video, [contenteditable]")
+      )
+        return;
+      const go = event.key === "ArrowLeft" ? onPrev : event.key === "ArrowRight" ? onNext : null;
+      if (go) {
+        event.preventDefault();
+        go();
+        return;
+      }
+      const quadrant = isGrid ? QUADRANT_KEYS[event.key] : undefined;
+      if (quadrant !== undefined) {
+        event.preventDefault();
+        setView(quadrant);
+      }
     }
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
-  }, [isGrid]);
+  }, [isGrid, onPrev, onNext]);
 
-  const failed = <p className="py-16 text-center text-sm text-red-600 dark:text-red-400">{t("cropFailed")}</p>;
+  function onPointerUp(event: PointerEvent<HTMLDivElement>) {
+    const start = swipeStart.current;
+    swipeStart.current = null;
+    if (!start || event.pointerType === "mouse") return;
+    const dx = event.clientX - start.x;
+    if (Math.abs(dx) < SWIPE_PX || Math.abs(dx) < Math.abs(event.clientY - start.y)) return;
+    (dx > 0 ? onPrev : onNext)?.();
+  }
+
+  const failed = (
+    <p className="py-16 text-center text-sm text-red-600 dark:text-red-400">{t("cropFailed")}</p>
+  );
   const loading = (
     <div className="flex h-[40dvh] items-center justify-center" role="status">
       <Loader2 className="size-6 animate-spin text-zinc-400" aria-hidden />
@@ -113,14 +171,27 @@ function LightboxBody({
   } else if (!grid || view === null) {
     content = (
       // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
-      <img src={media.src} alt={alt} width={task.width ?? undefined} height={task.height ?? undefined} className={MEDIA} />
+      <img
+        src={media.src}
+        alt={alt}
+        width={task.width ?? undefined}
+        height={task.height ?? undefined}
+        className={MEDIA}
+      />
     );
   } else if (clip) {
     content = <VideoPlayer src={clip} poster={null} label={t("quadrantAlt", { n: view, prompt: alt })} />;
   } else if (grid.animated) {
     content =
-      image === "error" ? failed : image ? (
-        <AnimatedQuadrant src={grid.src} image={image} index={view} alt={t("quadrantAlt", { n: view, prompt: alt })} />
+      image === "error" ? (
+        failed
+      ) : image ? (
+        <AnimatedQuadrant
+          src={grid.src}
+          image={image}
+          index={view}
+          alt={t("quadrantAlt", { n: view, prompt: alt })}
+        />
       ) : (
         loading
       );
@@ -130,7 +201,13 @@ function LightboxBody({
     const rect = quadrantRect(image.naturalWidth, image.naturalHeight, view);
     content = (
       // eslint-disable-next-line @next/next/no-img-element -- a blob: URL of the crop made here
-      <img src={crop.url} alt={t("quadrantAlt", { n: view, prompt: alt })} width={rect.w} height={rect.h} className={MEDIA} />
+      <img
+        src={crop.url}
+        alt={t("quadrantAlt", { n: view, prompt: alt })}
+        width={rect.w}
+        height={rect.h}
+        className={MEDIA}
+      />
     );
   } else {
     content = loading;
@@ -138,38 +215,54 @@ function LightboxBody({
 
   return (
     <div className="space-y-3">
-      <div className="flex min-h-[30dvh] items-center justify-center rounded-lg bg-zinc-100 dark:bg-zinc-950">{content}</div>
-
-      {grid && (
-        <div className="flex flex-wrap items-center gap-2">
-          <div role="group" aria-label={t("views")} aria-keyshortcuts="ArrowLeft ArrowRight" className="flex gap-1">
-            {[null, 1, 2, 3, 4].map((v) => (
-              <button
-                key={v ?? "grid"}
-                type="button"
-                aria-pressed={view === v}
-                aria-label={v === null ? undefined : t("imageN", { n: v })}
-                onClick={() => setView(v)}
-                className={`inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium ${
-                  view === v
-                    ? "border-sky-600 bg-sky-600 text-white"
-                    : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-                }`}
-              >
-                {v === null ? (
-                  <>
-                    <LayoutGrid className="size-4" aria-hidden />
-                    {t("grid")}
-                  </>
-                ) : (
-                  v
-                )}
-              </button>
-            ))}
-          </div>
-          <span className="hidden text-xs text-zinc-500 sm:inline">{t("keysHint")}</span>
-        </div>
-      )}
+      <div
+        className="relative flex min-h-[30dvh] touch-pan-y items-center justify-center rounded-lg bg-zinc-100 dark:bg-zinc-950"
+        onPointerDown={(event) => (swipeStart.current = { x: event.clientX, y: event.clientY })}
+        onPointerUp={onPointerUp}
+        onPointerCancel={() => (swipeStart.current = null)}
+      >
+        {content}
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <Button onClick={() => onPrev?.()} disabled={!onPrev} aria-keyshortcuts="ArrowLeft">
+          <ChevronLeft className="size-4" aria-hidden />
+          {t("previous")}
+        </Button>
+        <Button onClick={() => onNext?.()} disabled={!onNext} aria-keyshortcuts="ArrowRight">
+          {t("next")}
+          <ChevronRight className="size-4" aria-hidden />
+        </Button>
+        {grid && (
+          <>
+            <div role="group" aria-label={t("views")} aria-keyshortcuts="0 1 2 3 4" className="flex gap-1">
+              {[null, 1, 2, 3, 4].map((v) => (
+                <button
+                  key={v ?? "grid"}
+                  type="button"
+                  aria-pressed={view === v}
+                  aria-label={v === null ? undefined : t("imageN", { n: v })}
+                  onClick={() => setView(v)}
+                  className={`inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium ${
+                    view === v
+                      ? "border-sky-600 bg-sky-600 text-white"
+                      : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                  }`}
+                >
+                  {v === null ? (
+                    <>
+                      <LayoutGrid className="size-4" aria-hidden />
+                      {t("grid")}
+                    </>
+                  ) : (
+                    v
+                  )}
+                </button>
+              ))}
+            </div>
+            <span className="hidden text-xs text-zinc-500 sm:inline">{t("keysHint")}</span>
+          </>
+        )}
+      </div>
 
       <ResultActions task={task} onUsePrompt={onUsePrompt} onUseAsReference={onUseAsReference}>
         {view !== null && crop && crop !== "error" && (
@@ -182,6 +275,7 @@ function LightboxBody({
         )}
         {view !== null && clip && <ClipDownload task={task} url={clip} index={view} />}
       </ResultActions>
+      {children}
     </div>
   );
 }
@@ -206,13 +300,26 @@ function VideoPlayer({ src, poster, label }: { src: string; poster: string | nul
  * One image of an animated grid, cut out with CSS: a canvas would keep only its first frame. The
  * window has the quadrant's exact pixel aspect, and the whole grid is scaled and shifted behind it.
  */
-function AnimatedQuadrant({ src, image, index, alt }: { src: string; image: HTMLImageElement; index: number; alt: string }) {
+function AnimatedQuadrant({
+  src,
+  image,
+  index,
+  alt,
+}: {
+  src: string;
+  image: HTMLImageElement;
+  index: number;
+  alt: string;
+}) {
   const { naturalWidth: width, naturalHeight: height } = image;
   const rect = quadrantRect(width, height, index);
   return (
     <div
       className="relative mx-auto overflow-hidden"
-      style={{ aspectRatio: `${rect.w} / ${rect.h}`, width: `min(100%, calc(${MEDIA_MAX_HEIGHT} * ${rect.w / rect.h}))` }}
+      style={{
+        aspectRatio: `${rect.w} / ${rect.h}`,
+        width: `min(100%, calc(${MEDIA_MAX_HEIGHT} * ${rect.w / rect.h}))`,
+      }}
     >
       {/* eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it */}
       <img
@@ -245,7 +352,13 @@ function ClipDownload({ task, url, index }: { task: Task; url: string; index: nu
   }
   return (
     <ActionButton
-      icon={busy ? <Loader2 className="size-3.5 animate-spin" aria-hidden /> : <Download className="size-3.5" aria-hidden />}
+      icon={
+        busy ? (
+          <Loader2 className="size-3.5 animate-spin" aria-hidden />
+        ) : (
+          <Download className="size-3.5" aria-hidden />
+        )
+      }
       disabled={busy}
       aria-busy={busy}
       onClick={() => void download()}
@@ -294,13 +407,18 @@ async function cropToPng(image: HTMLImageElement, index: number): Promise<Blob> 
   if (!context) throw new Error("Canvas 2D is unavailable.");
   context.drawImage(image, rect.x, rect.y, rect.w, rect.h, 0, 0, rect.w, rect.h);
   return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded."))), "image/png"),
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded."))),
+      "image/png",
+    ),
   );
 }
 
 /** The crop of the image on view; its object URL lives exactly as long as that view. */
 function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): Crop | "error" | null {
-  const [state, setState] = useState<{ image: HTMLImageElement; index: number; crop: Crop | "error" } | null>(null);
+  const [state, setState] = useState<{ image: HTMLImageElement; index: number; crop: Crop | "error" } | null>(
+    null,
+  );
   useEffect(() => {
     if (!image || index === null) return;
     let live = true;

@@ -48,7 +48,12 @@ export function saveBlob(blob: Blob, name: string): void {
  * Downloads one of the task's media files through the app's own URL (never the upstream's, which
  * expires and would reveal where it came from), named after the prompt and typed by what arrived.
  */
-export async function downloadMedia(task: Task, url: string, suffix: string | null, fallbackExt: string): Promise<void> {
+export async function downloadMedia(
+  task: Task,
+  url: string,
+  suffix: string | null,
+  fallbackExt: string,
+): Promise<void> {
   const response = await fetch(url);
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => null);
@@ -60,7 +65,11 @@ export async function downloadMedia(task: Task, url: string, suffix: string | nu
 }
 
 /** The row's look: small, labelled, wraps on a phone. */
-export function ActionButton({ icon, children, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { icon: ReactNode }) {
+export function ActionButton({
+  icon,
+  children,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { icon: ReactNode }) {
   return (
     <button
       type="button"
@@ -113,7 +122,12 @@ export function ResultActions({
     if (!media) return;
     setDownloading(true);
     try {
-      await downloadMedia(task, media.src, null, media.kind === "video" ? "mp4" : media.animated ? "webp" : "png");
+      await downloadMedia(
+        task,
+        media.src,
+        null,
+        media.kind === "video" ? "mp4" : media.animated ? "webp" : "png",
+      );
     } catch (error) {
       toast.error(t("downloadFailed", { message: error instanceof Error ? error.message : String(error) }));
     } finally {
@@ -129,7 +143,9 @@ export function ResultActions({
     }
     setSeedLoading(true);
     try {
-      const parsed = submitResultSchema.safeParse(await fetchJson(`/api/mj/task/${encodeURIComponent(task.id)}/image-seed`));
+      const parsed = submitResultSchema.safeParse(
+        await fetchJson(`/api/mj/task/${encodeURIComponent(task.id)}/image-seed`),
+      );
       if (!parsed.success) toast.error(t("seedFailed"));
       else if (parsed.data.code !== SUBMIT_CODE.success || typeof parsed.data.result !== "string")
         toast.error(parsed.data.description || t("seedFailed"));
@@ -163,7 +179,13 @@ export function ResultActions({
       )}
       {media && (
         <ActionButton
-          icon={downloading ? <Loader2 className={`${ICON} animate-spin`} aria-hidden /> : <Download className={ICON} aria-hidden />}
+          icon={
+            downloading ? (
+              <Loader2 className={`${ICON} animate-spin`} aria-hidden />
+            ) : (
+              <Download className={ICON} aria-hidden />
+            )
+          }
           disabled={downloading}
           aria-busy={downloading}
           onClick={() => void download()}
@@ -174,7 +196,13 @@ export function ResultActions({
       {children}
       {seed === null ? (
         <ActionButton
-          icon={seedLoading ? <Loader2 className={`${ICON} animate-spin`} aria-hidden /> : <Dices className={ICON} aria-hidden />}
+          icon={
+            seedLoading ? (
+              <Loader2 className={`${ICON} animate-spin`} aria-hidden />
+            ) : (
+              <Dices className={ICON} aria-hidden />
+            )
+          }
           disabled={seedLoading}
           aria-busy={seedLoading}
           onClick={() => void lookUpSeed()}
@@ -185,7 +213,9 @@ export function ResultActions({
         <span role="status" className="inline-flex items-center gap-1 text-xs">
           <Check className={`${ICON} text-emerald-600`} aria-hidden />
           {t("seed")}
-          <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono select-all dark:bg-zinc-800">{seed}</code>
+          <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono select-all dark:bg-zinc-800">
+            {seed}
+          </code>
           <ActionButton icon={<Copy className={ICON} aria-hidden />} onClick={() => void copy(seed)}>
             {t("copySeed")}
           </ActionButton>

@@ -45,7 +45,12 @@ export function ModalDialog({
           ? t("describeTitle")
           : t("remixTitle");
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()} title={title} wide={pending.kind === "vary-region"}>
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={title}
+      wide={pending.kind === "vary-region"}
+    >
       {/* Keyed by task so a reopened dialog starts from that task's prompt. */}
       <ModalForm key={pending.taskId} pending={pending} onClose={onClose} onSubmit={onSubmit} />
     </Dialog>

@@ -33,7 +33,15 @@ function formatElapsed(ms: number): string {
  * One task from submit to result. The box has the final aspect ratio from the start, so previews,
  * results and failures replace each other inside it without moving anything on the page.
  */
-export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | null; handlers: TaskCardHandlers }) {
+export function TaskCard({
+  task,
+  busy,
+  handlers,
+}: {
+  task: Task;
+  busy: string | null;
+  handlers: TaskCardHandlers;
+}) {
   const t = useTranslations("task");
   const now = useNow();
   const finished = isTerminalStatus(task.status);
@@ -45,7 +53,10 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
   const duration = endAt && startedAt ? endAt - startedAt : null;
   const stuck = running && elapsed !== null && elapsed > STUCK_AFTER_MS && percent < 100;
   const queue = task.properties.numberOfQueues;
-  const failKind = task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel ? classifyFailure(task.failReason) : null;
+  const failKind =
+    task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel
+      ? classifyFailure(task.failReason)
+      : null;
   const title = task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" });
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
@@ -58,11 +69,20 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
       className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
       {!isDescribe && (
-        <div className="relative w-full bg-zinc-200 dark:bg-zinc-800" style={{ aspectRatio: String(aspectRatioOf(task)) }}>
-          {task.status === TASK_STATUS.success && <ResultView task={task} onOpen={(index) => handlers.onOpen(task, index)} />}
+        <div
+          className="relative w-full bg-zinc-200 dark:bg-zinc-800"
+          style={{ aspectRatio: String(aspectRatioOf(task)) }}
+        >
+          {task.status === TASK_STATUS.success && (
+            <ResultView task={task} onOpen={(index) => handlers.onOpen(task, index)} />
+          )}
           {running && task.imageUrl && (
             // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
-            <img src={task.imageUrl} alt={t("previewAlt")} className="absolute inset-0 h-full w-full object-contain" />
+            <img
+              src={task.imageUrl}
+              alt={t("previewAlt")}
+              className="absolute inset-0 h-full w-full object-contain"
+            />
           )}
           {running && !task.imageUrl && (
             <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
@@ -77,7 +97,10 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
             </div>
           )}
           {failKind && (
-            <div role="alert" className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm">
+            <div
+              role="alert"
+              className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm"
+            >
               <Ban className="size-5 text-red-600" aria-hidden />
               <p className="font-medium">{t(`fail.${failKind}`)}</p>
               {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
@@ -103,7 +126,10 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
               aria-valuetext={`${percent}%`}
               className="h-1.5 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
             >
-              <div className="h-full bg-sky-500 transition-[width] duration-500" style={{ width: `${percent}%` }} />
+              <div
+                className="h-full bg-sky-500 transition-[width] duration-500"
+                style={{ width: `${percent}%` }}
+              />
             </div>
             <p className="flex flex-wrap gap-x-3 text-xs text-zinc-500">
               <span>{percent}%</span>
@@ -128,7 +154,9 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
         {isDescribe && (
           <ol className="space-y-2">
             {describedPrompts(task).map((prompt, i) => {
-              const button = task.buttons.find((b) => b.customId.toLowerCase().endsWith(`picreader::${i + 1}`));
+              const button = task.buttons.find((b) =>
+                b.customId.toLowerCase().endsWith(`picreader::${i + 1}`),
+              );
               return (
                 <li key={i} className="rounded-md bg-zinc-100 p-2 text-sm dark:bg-zinc-800">
                   <p className="break-words">{prompt}</p>
@@ -174,7 +202,11 @@ export function TaskCard({ task, busy, handlers }: { task: Task; busy: string | 
               hidden={isDescribe ? ["describe-prompt"] : []}
             />
             {!isDescribe && (
-              <ResultActions task={task} onUsePrompt={handlers.onUsePrompt} onUseAsReference={handlers.onUseAsReference} />
+              <ResultActions
+                task={task}
+                onUsePrompt={handlers.onUsePrompt}
+                onUseAsReference={handlers.onUseAsReference}
+              />
             )}
           </>
         )}

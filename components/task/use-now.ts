@@ -6,7 +6,10 @@ import { useSyncExternalStore } from "react";
  * A shared clock for elapsed times: one interval per period for the whole page, whatever the
  * number of cards. (It drives rendering only; polling is the batched query.)
  */
-const clocks = new Map<number, { now: number; listeners: Set<() => void>; timer?: ReturnType<typeof setInterval> }>();
+const clocks = new Map<
+  number,
+  { now: number; listeners: Set<() => void>; timer?: ReturnType<typeof setInterval> }
+>();
 
 function clock(periodMs: number) {
   let entry = clocks.get(periodMs);

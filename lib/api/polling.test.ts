@@ -13,12 +13,16 @@ describe("nextPollDelay", () => {
   });
 
   it("slows down while nothing changes, up to 5 s", () => {
-    const delays = [0, 1, 2, 3, 4, 10].map((unchanged) => nextPollDelay({ pending: 2, failures: 0, unchanged }));
+    const delays = [0, 1, 2, 3, 4, 10].map((unchanged) =>
+      nextPollDelay({ pending: 2, failures: 0, unchanged }),
+    );
     expect(delays).toEqual([1_000, 1_500, 2_250, 3_375, 5_000, 5_000]);
   });
 
   it("backs off exponentially on errors, up to a minute", () => {
-    const delays = [1, 2, 3, 4, 5, 6, 20].map((failures) => nextPollDelay({ pending: 1, failures, unchanged: 0 }));
+    const delays = [1, 2, 3, 4, 5, 6, 20].map((failures) =>
+      nextPollDelay({ pending: 1, failures, unchanged: 0 }),
+    );
     expect(delays).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
   });
 });

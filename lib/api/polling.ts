@@ -12,7 +12,11 @@ export const POLL = {
   errorMaxMs: 60_000,
 } as const;
 
-export function nextPollDelay(state: { pending: number; failures: number; unchanged: number }): number | false {
+export function nextPollDelay(state: {
+  pending: number;
+  failures: number;
+  unchanged: number;
+}): number | false {
   if (state.pending === 0) return false;
   if (state.failures > 0) return Math.min(POLL.errorMaxMs, POLL.errorBaseMs * 2 ** (state.failures - 1));
   return Math.min(POLL.idleMaxMs, Math.round(POLL.baseMs * POLL.idleGrowth ** state.unchanged));

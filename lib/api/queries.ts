@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { fetchJson } from "./fetch-json";
+import { historySearch, type GalleryFilters } from "./gallery-filters";
 import { nextPollDelay } from "./polling";
 import { api } from "./tasks";
 
@@ -13,16 +14,46 @@ export const taskPageSchema = z.object({
 });
 export type TaskPageData = z.output<typeof taskPageSchema>;
 
+/** Every list of recorded tasks lives under this key, so one invalidation refreshes them all. */
+export const TASK_LISTS_KEY = ["tasks", "list"] as const;
+
 /** The Create feed: the server's record, newest first, a page at a time. */
 export function feedQuery(pageSize = 20) {
   return infiniteQueryOptions({
-    queryKey: ["tasks", "feed", pageSize],
+    queryKey: [...TASK_LISTS_KEY, "feed", pageSize],
     queryFn: async ({ pageParam }) =>
       taskPageSchema.parse(
-        await fetchJson(`/api/tasks?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+        await fetchJson(
+          `/api/tasks?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
+        ),
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/** The gallery: one view of the history (search, filters, sort), a page of tiles at a time. */
+export function galleryQuery(filters: GalleryFilters, pageSize = 60) {
+  return infiniteQueryOptions({
+    queryKey: [...TASK_LISTS_KEY, "gallery", filters, pageSize],
+    queryFn: async ({ pageParam }) =>
+      taskPageSchema.parse(await fetchJson(`/api/tasks?${historySearch(filters, pageSize, pageParam)}`)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export const taskDetailSchema = z.object({
+  task: taskSchema,
+  parents: z.array(taskSchema),
+  children: z.array(taskSchema),
+});
+
+/** One task with its lineage: the chain of parents up to the original, and its children. */
+export function taskDetailQuery(id: string) {
+  return queryOptions({
+    queryKey: ["tasks", "detail", id],
+    queryFn: async () => taskDetailSchema.parse(await fetchJson(`/api/tasks/${encodeURIComponent(id)}`)),
   });
 }
 
@@ -56,6 +87,10 @@ export function taskPollQuery(ids: string[], tracker: PollTracker, onTasks: (tas
     staleTime: 0,
     refetchIntervalInBackground: true,
     refetchInterval: (query) =>
-      nextPollDelay({ pending: ids.length, failures: query.state.fetchFailureCount, unchanged: tracker.unchanged }),
+      nextPollDelay({
+        pending: ids.length,
+        failures: query.state.fetchFailureCount,
+        unchanged: tracker.unchanged,
+      }),
   });
 }

@@ -1,16 +1,27 @@
+import { z } from "zod";
 import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
-import type { ActionRequest, BlendRequest, DescribeRequest, ImagineRequest, ModalRequest } from "@/lib/mj/requests";
-import { taskListSchema, type Task } from "@/lib/mj/task";
+import type {
+  ActionRequest,
+  BlendRequest,
+  DescribeRequest,
+  ImagineRequest,
+  ModalRequest,
+} from "@/lib/mj/requests";
+import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import { LIMITS } from "@/lib/mj/requests";
 import { fetchJson } from "./fetch-json";
 
-/** Browser calls to the app's mirror of the protocol. Every answer is parsed before use. */
+/** Browser calls to the app's mirror of the protocol and to its history. Every answer is parsed before use. */
 
 const post = (path: string, body: unknown) => fetchJson(path, { method: "POST", body: JSON.stringify(body) });
+const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;
 
 async function submit(path: string, body: unknown): Promise<SubmitResult> {
   return submitResultSchema.parse(await post(path, body));
 }
+
+const countSchema = (key: string) =>
+  z.object({ [key]: z.number() }).transform((value) => value[key] as number);
 
 export const api = {
   imagine: (body: ImagineRequest) => submit("/api/mj/submit/imagine", body),
@@ -18,13 +29,30 @@ export const api = {
   blend: (body: BlendRequest) => submit("/api/mj/submit/blend", body),
   action: (body: ActionRequest) => submit("/api/mj/submit/action", body),
   modal: (body: ModalRequest) => submit("/api/mj/submit/modal", body),
-  cancel: async (id: string) => submitResultSchema.parse(await post(`/api/mj/task/${encodeURIComponent(id)}/cancel`, {})),
+  cancel: async (id: string) =>
+    submitResultSchema.parse(await post(`/api/mj/task/${encodeURIComponent(id)}/cancel`, {})),
 
   /** One request per 200 ids (the API's bound); in practice one request per poll. */
   async listByIds(ids: string[]): Promise<Task[]> {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += LIMITS.idsPerList) chunks.push(ids.slice(i, i + LIMITS.idsPerList));
-    const lists = await Promise.all(chunks.map(async (chunk) => taskListSchema.parse(await post("/api/mj/task/list-by-ids", { ids: chunk }))));
+    const lists = await Promise.all(
+      chunks.map(async (chunk) =>
+        taskListSchema.parse(await post("/api/mj/task/list-by-ids", { ids: chunk })),
+      ),
+    );
     return lists.flat();
   },
+
+  setFavorite: async (id: string, favorite: boolean): Promise<Task> =>
+    taskSchema.parse(await fetchJson(taskPath(id), { method: "PATCH", body: JSON.stringify({ favorite }) })),
+  setFavoriteMany: async (ids: string[], favorite: boolean): Promise<number> =>
+    countSchema("updated").parse(
+      await fetchJson("/api/tasks", { method: "PATCH", body: JSON.stringify({ ids, favorite }) }),
+    ),
+  remove: async (id: string): Promise<void> => {
+    await fetchJson(taskPath(id), { method: "DELETE" });
+  },
+  removeMany: async (ids: string[]): Promise<number> =>
+    countSchema("deleted").parse(await post("/api/tasks/delete", { ids })),
 };

@@ -52,7 +52,8 @@ describe("encodeAttempts", () => {
     for (const [i, attempt] of attempts.entries()) {
       expect(Math.max(attempt.width, attempt.height)).toBeLessThanOrEqual(DOWNSCALE.maxLongSide);
       const previous = attempts[i - 1];
-      if (previous) expect(attempt.width * attempt.height).toBeLessThanOrEqual(previous.width * previous.height);
+      if (previous)
+        expect(attempt.width * attempt.height).toBeLessThanOrEqual(previous.width * previous.height);
     }
   });
 });
@@ -76,7 +77,8 @@ describe("image types", () => {
   });
 
   it("sniffs the real type from the first bytes", () => {
-    const bytes = (...values: number[]) => Uint8Array.from([...values, ...new Array(12).fill(0)].slice(0, 12));
+    const bytes = (...values: number[]) =>
+      Uint8Array.from([...values, ...new Array(12).fill(0)].slice(0, 12));
     expect(sniffImageBytes(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBe("png");
     expect(sniffImageBytes(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe("jpeg");
     expect(sniffImageBytes(bytes(0x47, 0x49, 0x46, 0x38, 0x39, 0x61))).toBe("gif");

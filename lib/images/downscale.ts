@@ -145,7 +145,8 @@ export async function downscaleImage(file: Blob & { name?: string }): Promise<st
   try {
     const size = { width: bitmap.width, height: bitmap.height };
     // The sniffed type, not file.type: a blank or wrong extension-derived type would mislabel the data URL.
-    if (canKeepOriginal(file.size, size)) return await readAsDataUrl(new Blob([file], { type: `image/${type}` }));
+    if (canKeepOriginal(file.size, size))
+      return await readAsDataUrl(new Blob([file], { type: `image/${type}` }));
     let smallest: Blob | null = null;
     for (const attempt of encodeAttempts(size)) {
       smallest = await encode(bitmap, attempt);

@@ -9,7 +9,6 @@ import {
   quadrantRect,
   quadrantVideo,
   resultMedia,
-  stepQuadrant,
   truncateText,
   type Rect,
 } from "./grid";
@@ -42,7 +41,9 @@ describe("quadrantRect", () => {
     expect(bl.y + bl.h).toBe(height);
     expect([br.x, br.y, br.w, br.h]).toEqual([tr.x, bl.y, tr.w, bl.h]);
     for (const r of rects) {
-      expect(Number.isInteger(r.x) && Number.isInteger(r.y) && Number.isInteger(r.w) && Number.isInteger(r.h)).toBe(true);
+      expect(
+        Number.isInteger(r.x) && Number.isInteger(r.y) && Number.isInteger(r.w) && Number.isInteger(r.h),
+      ).toBe(true);
       expect(r.w).toBeGreaterThan(0);
       expect(r.h).toBeGreaterThan(0);
     }
@@ -65,12 +66,19 @@ describe("quadrantRect", () => {
 });
 
 describe("grid detection", () => {
-  it.each(["IMAGINE", "VARIATION", "ZOOM", "PAN", "BLEND", "REROLL", "HIGH_VARIATION", "CUSTOM_ZOOM", "INPAINT"])(
-    "a finished %s is a grid",
-    (action) => {
-      expect(isGridTask(task({ action, contentType: "image/png" }))).toBe(true);
-    },
-  );
+  it.each([
+    "IMAGINE",
+    "VARIATION",
+    "ZOOM",
+    "PAN",
+    "BLEND",
+    "REROLL",
+    "HIGH_VARIATION",
+    "CUSTOM_ZOOM",
+    "INPAINT",
+  ])("a finished %s is a grid", (action) => {
+    expect(isGridTask(task({ action, contentType: "image/png" }))).toBe(true);
+  });
 
   it.each(["UPSCALE", "UPSCALE_HD", "DESCRIBE", "SHORTEN", null])("a finished %s is not a grid", (action) => {
     expect(isGridTask(task({ action, contentType: "image/png" }))).toBe(false);
@@ -89,7 +97,12 @@ describe("grid detection", () => {
 
   it("a VIDEO grid stays a grid when the CDN fill copies imageUrl into videoUrl and lists four clips", () => {
     const videoUrls = [0, 1, 2, 3].map((i) => ({ url: `/api/media/x/videos.${i}?v=a`, thumbnail: null }));
-    const grid = task({ action: "VIDEO", contentType: "image/webp", videoUrl: "/api/media/x/video?v=a", videoUrls });
+    const grid = task({
+      action: "VIDEO",
+      contentType: "image/webp",
+      videoUrl: "/api/media/x/video?v=a",
+      videoUrls,
+    });
     expect(isGridTask(grid)).toBe(true);
     expect(quadrantVideo(grid, 3)).toBe("/api/media/x/videos.2?v=a");
     expect(quadrantVideo(task({ action: "VIDEO" }), 3)).toBeNull();
@@ -104,7 +117,10 @@ describe("grid detection", () => {
     const byLink = task({ action: "UPSCALE", videoUrl: "/api/media/x/video?v=b" });
     expect(resultMedia(byLink)).toEqual({ kind: "video", src: "/api/media/x/video?v=b", poster: null });
 
-    const listed = task({ action: "UPSCALE", videoUrls: [{ url: "/api/media/x/videos.0?v=c", thumbnail: "/t" }] });
+    const listed = task({
+      action: "UPSCALE",
+      videoUrls: [{ url: "/api/media/x/videos.0?v=c", thumbnail: "/t" }],
+    });
     expect(resultMedia(listed)).toEqual({ kind: "video", src: "/api/media/x/videos.0?v=c", poster: "/t" });
   });
 
@@ -131,17 +147,25 @@ describe("downloadName", () => {
     expect(downloadName({ id, prompt: "A Cat in Space, oil painting --ar 16:9 --v 7" }, null, "png")).toBe(
       `a-cat-in-space-oil-painting-${id}.png`,
     );
-    expect(downloadName({ id, prompt: "neon city —ar 3:2 --no cars" }, "2", "png")).toBe(`neon-city-${id}-2.png`);
+    expect(downloadName({ id, prompt: "neon city —ar 3:2 --no cars" }, "2", "png")).toBe(
+      `neon-city-${id}-2.png`,
+    );
   });
 
   it("drops image URLs and multi-prompt weights", () => {
     expect(
-      downloadName({ id, prompt: "https://example.com/a.png <https://x.test/b.jpg> hot dog::1.5 cat::-0.5" }, null, "jpg"),
+      downloadName(
+        { id, prompt: "https://example.com/a.png <https://x.test/b.jpg> hot dog::1.5 cat::-0.5" },
+        null,
+        "jpg",
+      ),
     ).toBe(`hot-dog-cat-${id}.jpg`);
   });
 
   it("keeps Chinese prompts readable and caps their length", () => {
-    expect(downloadName({ id, prompt: "一只猫在太空中 --ar 1:1" }, null, "png")).toBe(`一只猫在太空中-${id}.png`);
+    expect(downloadName({ id, prompt: "一只猫在太空中 --ar 1:1" }, null, "png")).toBe(
+      `一只猫在太空中-${id}.png`,
+    );
     const long = "猫".repeat(200);
     const name = downloadName({ id, prompt: long }, "1", "png");
     expect(name).toBe(`${"猫".repeat(48)}-${id}-1.png`);
@@ -156,7 +180,9 @@ describe("downloadName", () => {
   });
 
   it("removes characters file systems reject and falls back when nothing is left", () => {
-    expect(downloadName({ id, prompt: 'a/b\\c:d*e?f"g<h>i|j' }, null, "png")).toBe(`a-b-c-d-e-f-g-h-i-j-${id}.png`);
+    expect(downloadName({ id, prompt: 'a/b\\c:d*e?f"g<h>i|j' }, null, "png")).toBe(
+      `a-b-c-d-e-f-g-h-i-j-${id}.png`,
+    );
     expect(downloadName({ id: "a/b..c", prompt: null }, null, ".PNG")).toBe("midjourney-abc.png");
     expect(downloadName({ id, prompt: "--ar 1:1" }, null, "")).toBe(`midjourney-${id}.bin`);
   });
@@ -170,13 +196,6 @@ describe("small helpers", () => {
     expect(extensionFor("application/octet-stream", "webp")).toBe("webp");
     expect(extensionFor("", "mp4")).toBe("mp4");
     expect(extensionFor(null, "png")).toBe("png");
-  });
-
-  it("stepQuadrant cycles grid -> 1..4 -> grid both ways", () => {
-    expect(stepQuadrant(null, 1)).toBe(1);
-    expect(stepQuadrant(4, 1)).toBeNull();
-    expect(stepQuadrant(null, -1)).toBe(4);
-    expect(stepQuadrant(2, -1)).toBe(1);
   });
 
   it("promptOf prefers the final prompt", () => {

@@ -104,17 +104,15 @@ export function quadrantRect(width: number, height: number, index: number): Rect
   };
 }
 
-/** The lightbox's views in ←/→ order: the whole grid (null), then images 1-4, wrapping around. */
-export function stepQuadrant(index: number | null, delta: 1 | -1): number | null {
-  const views = [null, 1, 2, 3, 4];
-  const at = Math.max(0, views.indexOf(index));
-  return views[(at + delta + views.length) % views.length] ?? null;
-}
-
 /** Cuts a title to `max` characters (code points, so emoji and CJK are never split). */
 export function truncateText(text: string, max: number): string {
   const chars = Array.from(text.trim());
-  return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? chars.join("")
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 const NAME_MAX_CHARS = 48;
@@ -150,7 +148,11 @@ export function downloadName(task: Pick<Task, "id" | "prompt">, suffix: string |
   }
   const id = task.id.replace(/[^A-Za-z0-9_-]+/g, "");
   const cleanSuffix = (suffix ?? "").replace(/[^A-Za-z0-9_-]+/g, "");
-  const cleanExt = ext.replace(/^\.+/, "").toLowerCase().replace(/[^a-z0-9]+/g, "") || "bin";
+  const cleanExt =
+    ext
+      .replace(/^\.+/, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "") || "bin";
   return `${[stem || "midjourney", id, cleanSuffix].filter(Boolean).join("-")}.${cleanExt}`;
 }
 

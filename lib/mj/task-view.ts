@@ -13,7 +13,8 @@ export function aspectRatioOf(task: Task): number {
   if (task.width && task.height) return task.width / task.height;
   const dimensions = task.properties.dimensions;
   if (task.action === "BLEND" && typeof dimensions === "string") return BLEND_ASPECT[dimensions] ?? 1;
-  const text = (typeof task.properties.finalPrompt === "string" && task.properties.finalPrompt) || task.prompt || "";
+  const text =
+    (typeof task.properties.finalPrompt === "string" && task.properties.finalPrompt) || task.prompt || "";
   const aspect = parsePrompt(text).params.aspect;
   const match = aspect ? /^(\d+):(\d+)$/.exec(aspect) : null;
   const ratio = match ? Number(match[1]) / Number(match[2]) : 1;
@@ -34,9 +35,20 @@ export const STUCK_AFTER_MS = 4 * 60 * 1000;
 
 /** The four prompts of a DESCRIBE result (`1️⃣ …\n\n2️⃣ …`), without their numbering. */
 export function describedPrompts(task: Task): string[] {
-  const text = typeof task.properties.finalPrompt === "string" ? task.properties.finalPrompt : (task.promptEn ?? "");
+  const text =
+    typeof task.properties.finalPrompt === "string" ? task.properties.finalPrompt : (task.promptEn ?? "");
   return text
     .split(/\n\s*\n/)
     .map((part) => part.replace(/^\s*(?:[1-9]\uFE0F?\u20E3|\d+[.)])\s*/u, "").trim())
     .filter((part) => part.length > 0);
+}
+
+/** The app's favourite mark, carried beside the protocol fields by the history API. */
+export function isFavorite(task: Task): boolean {
+  return (task as Record<string, unknown>).favorite === true;
+}
+
+/** Thumbnail for grids and lists: the app's small WebP where there is one, else the full image. */
+export function thumbnailOf(task: Task): string | null {
+  return task.thumbnailUrl || task.imageUrl || task.videoUrls?.[0]?.thumbnail || null;
 }

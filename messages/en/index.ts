@@ -1,8 +1,10 @@
 import common from "./common.json";
+import details from "./details.json";
+import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import result from "./result.json";
 import task from "./task.json";
 
-const en = { common, maskEditor, prompt, result, task };
+const en = { common, details, gallery, maskEditor, prompt, result, task };
 export default en;

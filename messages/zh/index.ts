@@ -1,10 +1,12 @@
 import type en from "../en";
 import common from "./common.json";
+import details from "./details.json";
+import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import result from "./result.json";
 import task from "./task.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
-const zh: typeof en = { common, maskEditor, prompt, result, task };
+const zh: typeof en = { common, details, gallery, maskEditor, prompt, result, task };
 export default zh;

@@ -1,0 +1,147 @@
+"use client";
+
+import { Search } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useEffect, useId, useState } from "react";
+import { Button } from "@/components/ui/button";
+import {
+  EMPTY_FILTERS,
+  GALLERY_ACTIONS,
+  GALLERY_STATUSES,
+  type GalleryFilters,
+  type GalleryStatus,
+} from "@/lib/api/gallery-filters";
+
+/** Typing pauses this long before the search reaches the URL (and the server). */
+const SEARCH_DEBOUNCE_MS = 300;
+
+const FIELD =
+  "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+/** Search, filters and sort of the gallery; every change goes to the URL through `onChange`. */
+export function FilterBar({
+  filters,
+  onChange,
+}: {
+  filters: GalleryFilters;
+  onChange(next: GalleryFilters): void;
+}) {
+  const t = useTranslations("gallery.filters");
+  const id = useId();
+  const [text, setText] = useState(filters.q);
+
+  // The URL is the source of truth: back/forward or a shared link replace what is typed.
+  const [seen, setSeen] = useState(filters.q);
+  if (seen !== filters.q) {
+    setSeen(filters.q);
+    setText(filters.q);
+  }
+
+  useEffect(() => {
+    if (text === filters.q) return;
+    const timer = setTimeout(() => onChange({ ...filters, q: text }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, filters, onChange]);
+
+  const set = <K extends keyof GalleryFilters>(key: K, value: GalleryFilters[K]) =>
+    onChange({ ...filters, q: text, [key]: value });
+  const active = JSON.stringify({ ...filters, q: text }) !== JSON.stringify(EMPTY_FILTERS);
+
+  return (
+    <div role="search" className="flex flex-wrap items-end gap-2" aria-label={t("label")}>
+      <label className="relative min-w-48 flex-1">
+        <span className="sr-only">{t("search")}</span>
+        <Search className="pointer-events-none absolute top-2 left-2 size-4 text-zinc-400" aria-hidden />
+        <input
+          type="search"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === "Enter") onChange({ ...filters, q: text });
+          }}
+          placeholder={t("searchPlaceholder")}
+          aria-label={t("search")}
+          maxLength={200}
+          className={`${FIELD} w-full pl-8`}
+        />
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("action")}
+        <select
+          value={filters.action}
+          onChange={(event) => set("action", event.target.value)}
+          className={FIELD}
+        >
+          <option value="">{t("all")}</option>
+          {GALLERY_ACTIONS.map((action) => (
+            <option key={action} value={action}>
+              {t(`actions.${action}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("status")}
+        <select
+          value={filters.status}
+          onChange={(event) => set("status", event.target.value as GalleryStatus | "")}
+          className={FIELD}
+        >
+          <option value="">{t("all")}</option>
+          {(Object.keys(GALLERY_STATUSES) as GalleryStatus[]).map((status) => (
+            <option key={status} value={status}>
+              {t(`statuses.${status}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500" htmlFor={`${id}-from`}>
+        {t("from")}
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={filters.from}
+          max={filters.to || undefined}
+          onChange={(event) => set("from", event.target.value)}
+          className={FIELD}
+        />
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500" htmlFor={`${id}-to`}>
+        {t("to")}
+        <input
+          id={`${id}-to`}
+          type="date"
+          value={filters.to}
+          min={filters.from || undefined}
+          onChange={(event) => set("to", event.target.value)}
+          className={FIELD}
+        />
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("sort")}
+        <select
+          value={filters.sort}
+          onChange={(event) => set("sort", event.target.value === "oldest" ? "oldest" : "newest")}
+          className={FIELD}
+        >
+          <option value="newest">{t("newest")}</option>
+          <option value="oldest">{t("oldest")}</option>
+        </select>
+      </label>
+      <label className="flex items-center gap-1.5 py-1.5 text-sm">
+        <input
+          type="checkbox"
+          checked={filters.favorite}
+          onChange={(event) => set("favorite", event.target.checked)}
+          className="size-4 accent-sky-600"
+        />
+        {t("favorites")}
+      </label>
+      {active && (
+        <Button variant="ghost" onClick={() => onChange(EMPTY_FILTERS)}>
+          {t("reset")}
+        </Button>
+      )}
+    </div>
+  );
+}

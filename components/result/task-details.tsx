@@ -1,0 +1,240 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Heart, Loader2, Trash2 } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { toast } from "sonner";
+import { TaskButtons } from "@/components/task/task-buttons";
+import { Button } from "@/components/ui/button";
+import { taskDetailQuery } from "@/lib/api/queries";
+import { api } from "@/lib/api/tasks";
+import { promptOf } from "@/lib/images/grid";
+import type { ButtonInfo } from "@/lib/mj/buttons";
+import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
+import type { Task } from "@/lib/mj/task";
+import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
+
+export interface LightboxActions {
+  busy: string | null;
+  press(task: Task, button: ButtonInfo): Promise<boolean>;
+}
+
+const PARAM_ORDER: (keyof PromptParams)[] = [
+  "aspect",
+  "version",
+  "niji",
+  "stylize",
+  "chaos",
+  "weird",
+  "quality",
+  "seed",
+  "no",
+  "tile",
+  "raw",
+  "speed",
+];
+
+function formatTime(ms: number | null): string | null {
+  return ms ? new Date(ms).toLocaleString() : null;
+}
+
+/**
+ * Everything about one task under its large view: the full prompt, its parameters, timings and
+ * mode, every button of the task in place, favourite and delete, and its lineage.
+ */
+export function TaskDetails({
+  task,
+  actions,
+  onOpenTask,
+  onDeleted,
+  onModalOpened,
+}: {
+  task: Task;
+  actions: LightboxActions;
+  onOpenTask(task: Task): void;
+  onDeleted(task: Task): void;
+  onModalOpened(): void;
+}) {
+  const t = useTranslations("details");
+  const queryClient = useQueryClient();
+  const detail = useQuery(taskDetailQuery(task.id));
+  const [confirming, setConfirming] = useState(false);
+  const [working, setWorking] = useState(false);
+  const favorite = isFavorite(detail.data?.task ?? task);
+  const prompt = promptOf(task);
+  const params = parsePrompt(prompt).params;
+  const shownParams = PARAM_ORDER.filter((key) => params[key] !== null && params[key] !== false);
+  const duration =
+    task.finishTime && (task.startTime ?? task.submitTime)
+      ? task.finishTime - (task.startTime ?? task.submitTime ?? 0)
+      : null;
+  const mode =
+    typeof (task as Record<string, unknown>).mode === "string"
+      ? String((task as Record<string, unknown>).mode)
+      : params.speed;
+
+  async function refreshAll() {
+    await queryClient.invalidateQueries({ queryKey: ["tasks"] });
+  }
+
+  async function toggleFavorite() {
+    setWorking(true);
+    try {
+      await api.setFavorite(task.id, !favorite);
+      await refreshAll();
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : String(error));
+    } finally {
+      setWorking(false);
+    }
+  }
+
+  async function remove() {
+    setWorking(true);
+    try {
+      await api.remove(task.id);
+      toast.success(t("deleted"));
+      onDeleted(task);
+      await refreshAll();
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : String(error));
+    } finally {
+      setWorking(false);
+      setConfirming(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3 text-sm">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button aria-pressed={favorite} onClick={() => void toggleFavorite()} disabled={working}>
+          <Heart className={`size-4 ${favorite ? "fill-red-500 text-red-500" : ""}`} aria-hidden />
+          {t("favorite")}
+        </Button>
+        {confirming ? (
+          <span className="inline-flex items-center gap-2" role="group" aria-label={t("confirmDelete")}>
+            <span>{t("confirmDelete")}</span>
+            <Button variant="danger" onClick={() => void remove()} disabled={working}>
+              {working ? (
+                <Loader2 className="size-4 animate-spin" aria-hidden />
+              ) : (
+                <Trash2 className="size-4" aria-hidden />
+              )}
+              {t("deleteConfirm")}
+            </Button>
+            <Button variant="ghost" onClick={() => setConfirming(false)}>
+              {t("keep")}
+            </Button>
+          </span>
+        ) : (
+          <Button onClick={() => setConfirming(true)} disabled={working}>
+            <Trash2 className="size-4" aria-hidden />
+            {t("delete")}
+          </Button>
+        )}
+      </div>
+
+      {task.buttons.length > 0 && (
+        <TaskButtons
+          task={task}
+          busy={actions.busy}
+          onPress={(button) =>
+            void actions.press(task, button).then((opened) => {
+              if (opened) onModalOpened();
+              else toast.success(t("started", { label: button.label }));
+            })
+          }
+        />
+      )}
+
+      {prompt && (
+        <section aria-label={t("prompt")}>
+          <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("prompt")}</h3>
+          <p className="break-words whitespace-pre-wrap">{prompt}</p>
+        </section>
+      )}
+
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        {shownParams.map((key) => (
+          <Row
+            key={key}
+            label={t(`params.${key}`)}
+            value={params[key] === true ? "✓" : String(params[key])}
+          />
+        ))}
+        <Row label={t("action")} value={task.action} />
+        <Row label={t("status")} value={task.status} />
+        {task.botType && <Row label={t("bot")} value={task.botType} />}
+        {mode && <Row label={t("mode")} value={mode} />}
+        {task.seed && <Row label={t("seed")} value={task.seed} />}
+        <Row label={t("submitted")} value={formatTime(task.submitTime)} />
+        <Row label={t("finished")} value={formatTime(task.finishTime)} />
+        {duration !== null && (
+          <Row label={t("duration")} value={t("seconds", { n: Math.round(duration / 1000) })} />
+        )}
+        <Row label={t("id")} value={task.id} />
+      </dl>
+
+      <Lineage
+        title={t("parents")}
+        tasks={detail.data ? [...detail.data.parents].reverse() : []}
+        onOpenTask={onOpenTask}
+      />
+      <Lineage title={t("children")} tasks={detail.data?.children ?? []} onOpenTask={onOpenTask} />
+    </div>
+  );
+}
+
+function Row({ label, value }: { label: string; value: string | null }) {
+  if (!value) return null;
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 break-words">{value}</dd>
+    </>
+  );
+}
+
+/** A row of clickable thumbnails: the chain of parents (original first), or the children. */
+function Lineage({
+  title,
+  tasks,
+  onOpenTask,
+}: {
+  title: string;
+  tasks: Task[];
+  onOpenTask(task: Task): void;
+}) {
+  const t = useTranslations("details");
+  if (tasks.length === 0) return null;
+  return (
+    <section aria-label={title}>
+      <h3 className="mb-1 text-xs font-medium tracking-wide text-zinc-500 uppercase">{title}</h3>
+      <ul className="flex flex-wrap gap-2">
+        {tasks.map((item) => {
+          const thumb = thumbnailOf(item);
+          const label = t("openTask", { action: item.action ?? "", prompt: promptOf(item) || item.id });
+          return (
+            <li key={item.id}>
+              <button
+                type="button"
+                onClick={() => onOpenTask(item)}
+                aria-label={label}
+                title={label}
+                className="block size-16 overflow-hidden rounded-md border border-zinc-300 bg-zinc-100 text-[10px] dark:border-zinc-700 dark:bg-zinc-800"
+              >
+                {thumb ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
+                  <img src={thumb} alt="" className="h-full w-full object-cover" loading="lazy" />
+                ) : (
+                  item.action
+                )}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+import path from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { createSqliteTaskStore } from "@/lib/store/task-store";
+
+/**
+ * The gallery, in demo mode against the production build: everything made on the Create page is
+ * there, findable by a word of its prompt and by every filter, page after page, with the
+ * lightbox's keys, actions, favourite and delete.
+ */
+
+const tile = (page: Page, prompt: string | RegExp): Locator => page.getByRole("listitem", { name: prompt }).first();
+
+async function imagine(page: Page, prompt: string): Promise<string> {
+  await page.goto("/");
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill(prompt);
+  await box.press("Enter");
+  const card = page.getByRole("article", { name: prompt }).first();
+  await expect(card).toHaveAttribute("data-status", /SUCCESS|FAILURE/, { timeout: 30_000 });
+  return (await card.getAttribute("data-task-id"))!;
+}
+
+async function gallery(page: Page, search = "") {
+  await page.goto(`/gallery${search}`);
+  await page.locator("html[data-hydrated]").waitFor();
+}
+
+test("tasks made on the Create page are in the gallery; search narrows it and lives in the URL", async ({ page }) => {
+  await imagine(page, "a walrus knitting gallerysearch");
+  await imagine(page, "a heron fishing gallerysearch");
+  await gallery(page);
+  await expect(tile(page, "a walrus knitting gallerysearch")).toBeVisible();
+  await expect(tile(page, "a heron fishing gallerysearch")).toBeVisible();
+
+  await page.getByRole("searchbox", { name: "Search prompts" }).fill("walrus");
+  await expect(page).toHaveURL(/[?&]q=walrus/);
+  await expect(tile(page, "a heron fishing gallerysearch")).toBeHidden();
+  await expect(tile(page, "a walrus knitting gallerysearch")).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByRole("searchbox", { name: "Search prompts" })).toHaveValue("walrus");
+  await expect(tile(page, "a heron fishing gallerysearch")).toBeHidden();
+  // The thumbnail really decodes.
+  const image = tile(page, "a walrus knitting gallerysearch").getByRole("img").first();
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+});
+
+test("each filter narrows the view", async ({ page }) => {
+  await imagine(page, "a pelican filterword");
+  await imagine(page, "a gore scene filterword");
+  await gallery(page, "?q=filterword");
+  await expect(tile(page, "a pelican filterword")).toBeVisible();
+  await expect(tile(page, "a gore scene filterword")).toBeVisible();
+
+  await page.getByLabel("Status").selectOption("failed");
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(tile(page, "a pelican filterword")).toBeHidden();
+  await expect(tile(page, "a gore scene filterword")).toBeVisible();
+  await page.getByLabel("Status").selectOption("done");
+  await expect(tile(page, "a gore scene filterword")).toBeHidden();
+  await expect(tile(page, "a pelican filterword")).toBeVisible();
+  await page.getByLabel("Status").selectOption("");
+
+  await page.getByLabel("Action").selectOption("UPSCALE");
+  await expect(page.getByText("Nothing matches this view.")).toBeVisible();
+  await page.getByLabel("Action").selectOption("IMAGINE");
+  await expect(tile(page, "a pelican filterword")).toBeVisible();
+
+  const day = (offset: number) => {
+    const date = new Date(Date.now() + offset * 86_400_000);
+    return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+  };
+  await page.getByLabel("From").fill(day(1));
+  await expect(page.getByText("Nothing matches this view.")).toBeVisible();
+  await page.getByLabel("From").fill(day(0));
+  await page.getByLabel("To").fill(day(0));
+  await expect(tile(page, "a pelican filterword")).toBeVisible();
+
+  await page.getByLabel("Favourites only").check();
+  await expect(page).toHaveURL(/favorite=true/);
+  await expect(page.getByText("Nothing matches this view.")).toBeVisible();
+  await page.getByRole("button", { name: "Reset" }).click();
+  await expect(page).toHaveURL(/\/gallery$/);
+
+  // Oldest first puts the pelican (made first) before the failed one.
+  await gallery(page, "?q=filterword&sort=oldest");
+  const names = await page.getByRole("listitem").evaluateAll((items) => items.map((item) => item.getAttribute("aria-label")));
+  expect(names.indexOf("a pelican filterword")).toBeLessThan(names.indexOf("a gore scene filterword"));
+});
+
+test("infinite scroll loads the next page", async ({ page }) => {
+  // Seventy finished tasks recorded straight into the demo server's history (rendering them
+  // through the simulator would take minutes); older than anything the other tests make.
+  const store = createSqliteTaskStore(path.join(process.env.E2E_DATA_DIR!, "demo", "mj-studio.sqlite"));
+  const base = Date.UTC(2024, 0, 1);
+  store.upsertMany(
+    Array.from({ length: 70 }, (_, i) => ({
+      id: String(1_704_067_200_000_000 + i),
+      action: "IMAGINE",
+      status: "SUCCESS",
+      prompt: `seeded scrolltile number ${i}`,
+      submitTime: base + i * 60_000,
+      finishTime: base + i * 60_000 + 30_000,
+      progress: "100%",
+      buttons: [],
+      properties: {},
+    })) as never,
+  );
+  store.close();
+
+  const pages: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/tasks?")) pages.push(request.url());
+  });
+  await gallery(page, "?q=scrolltile");
+  await expect(tile(page, "seeded scrolltile number 69")).toBeVisible();
+  await expect(tile(page, "seeded scrolltile number 0")).toHaveCount(0);
+  for (let i = 0; i < 20 && (await tile(page, "seeded scrolltile number 0").count()) === 0; i++) {
+    await page.mouse.wheel(0, 3_000);
+    await page.waitForTimeout(200);
+  }
+  await expect(tile(page, "seeded scrolltile number 0")).toBeVisible();
+  expect(pages.some((url) => url.includes("cursor="))).toBe(true);
+  // Virtualised: far fewer tiles in the DOM than tasks in the view.
+  expect(await page.getByRole("listitem").count()).toBeLessThan(70);
+});
+
+test("the lightbox navigates with keys, shows lineage and runs an action", async ({ page }) => {
+  await imagine(page, "an owl lightboxword first");
+  await imagine(page, "an owl lightboxword second");
+  await gallery(page, "?q=lightboxword");
+  await page.getByRole("button", { name: "Open an owl lightboxword second" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
+  await page.keyboard.press("ArrowRight");
+  await expect(dialog.getByRole("heading", { name: "an owl lightboxword first" })).toBeVisible();
+  await page.keyboard.press("ArrowLeft");
+  await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
+
+  const action = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/action"));
+  await dialog.getByRole("button", { name: "U2" }).click();
+  const childId = String(((await (await action).json()) as { result: string }).result);
+  await page.keyboard.press("Escape");
+  const child = page.locator(`[data-task-id="${childId}"]`);
+  await expect(child).toBeVisible();
+  await expect(child).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
+
+  // The upscale's lineage leads back to its grid.
+  await child.getByRole("button", { name: /^Open / }).click();
+  const madeFrom = dialog.getByRole("region", { name: "Made from" });
+  await madeFrom.getByRole("button", { name: /an owl lightboxword second/ }).click();
+  await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
+  await expect(dialog.getByRole("region", { name: "Made from this" }).getByRole("button")).toHaveCount(1);
+});
+
+test("favourite and delete survive a reload", async ({ page }) => {
+  await imagine(page, "a quokka keepword");
+  await imagine(page, "a wombat dropword");
+  await gallery(page, "?q=keepword");
+  await page.getByRole("button", { name: "Open a quokka keepword" }).click();
+  const favourite = page.getByRole("dialog").getByRole("button", { name: "Favourite" });
+  await favourite.click();
+  await expect(favourite).toHaveAttribute("aria-pressed", "true");
+  await page.keyboard.press("Escape");
+
+  await gallery(page, "?q=dropword");
+  await tile(page, "a wombat dropword").getByRole("checkbox", { name: "Select a wombat dropword" }).check();
+  page.once("dialog", (confirm) => void confirm.accept());
+  await page.getByRole("toolbar", { name: "Selection" }).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText("Nothing matches this view.")).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByText("Nothing matches this view.")).toBeVisible();
+  await gallery(page, "?favorite=true");
+  await expect(tile(page, "a quokka keepword")).toBeVisible();
+  await expect(tile(page, "a quokka keepword").getByRole("img", { name: "Favourite" })).toBeVisible();
+});

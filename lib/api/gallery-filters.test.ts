@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { EMPTY_FILTERS, filtersFromSearch, filtersToSearch, historySearch } from "./gallery-filters";
+
+describe("gallery filters in the URL", () => {
+  it("round-trips every filter", () => {
+    const filters = {
+      q: "red fox",
+      action: "UPSCALE",
+      status: "failed",
+      favorite: true,
+      from: "2026-01-02",
+      to: "2026-01-31",
+      sort: "oldest",
+    } as const;
+    expect(filtersFromSearch(new URLSearchParams(filtersToSearch(filters)))).toEqual(filters);
+  });
+
+  it("keeps a plain gallery's URL plain", () => {
+    expect(filtersToSearch(EMPTY_FILTERS)).toBe("");
+  });
+
+  it("drops values it does not know instead of failing", () => {
+    const read = filtersFromSearch(
+      new URLSearchParams("action=DROP&status=x&from=yesterday&sort=random&favorite=1"),
+    );
+    expect(read).toEqual(EMPTY_FILTERS);
+  });
+});
+
+describe("history API query", () => {
+  it("maps a status choice to its protocol statuses and dates to a whole-day range", () => {
+    const search = new URLSearchParams(
+      historySearch({ ...EMPTY_FILTERS, status: "running", from: "2026-03-01", to: "2026-03-01" }, 60, "abc"),
+    );
+    expect(search.get("status")).toBe("NOT_START,SUBMITTED,IN_PROGRESS,MODAL");
+    const from = Number(search.get("from"));
+    const to = Number(search.get("to"));
+    expect(new Date(from).getHours()).toBe(0);
+    expect(to - from).toBe(24 * 60 * 60 * 1000 - 1);
+    expect(search.get("cursor")).toBe("abc");
+    expect(search.get("limit")).toBe("60");
+    expect(search.has("sort")).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The gallery's view as it lives in the page URL (so a view can be shared and survives a reload),
+ * and its translation into the history API's query. Dates are the user's calendar days: `to`
+ * includes the whole day.
+ */
+
+export const GALLERY_ACTIONS = [
+  "IMAGINE",
+  "UPSCALE",
+  "VARIATION",
+  "ZOOM",
+  "PAN",
+  "BLEND",
+  "DESCRIBE",
+  "VIDEO",
+] as const;
+
+/** Status choices a person thinks in, each a list of protocol statuses. */
+export const GALLERY_STATUSES = {
+  done: ["SUCCESS"],
+  failed: ["FAILURE", "CANCEL"],
+  running: ["NOT_START", "SUBMITTED", "IN_PROGRESS", "MODAL"],
+} as const;
+export type GalleryStatus = keyof typeof GALLERY_STATUSES;
+
+export interface GalleryFilters {
+  q: string;
+  action: string;
+  status: GalleryStatus | "";
+  favorite: boolean;
+  from: string;
+  to: string;
+  sort: "newest" | "oldest";
+}
+
+export const EMPTY_FILTERS: GalleryFilters = {
+  q: "",
+  action: "",
+  status: "",
+  favorite: false,
+  from: "",
+  to: "",
+  sort: "newest",
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the URL leniently: an unknown value is dropped rather than breaking the page. */
+export function filtersFromSearch(search: URLSearchParams): GalleryFilters {
+  const action = search.get("action") ?? "";
+  const status = search.get("status") ?? "";
+  const from = search.get("from") ?? "";
+  const to = search.get("to") ?? "";
+  return {
+    q: search.get("q")?.slice(0, 200) ?? "",
+    action: (GALLERY_ACTIONS as readonly string[]).includes(action) ? action : "",
+    status: status in GALLERY_STATUSES ? (status as GalleryStatus) : "",
+    favorite: search.get("favorite") === "true",
+    from: DAY.test(from) ? from : "",
+    to: DAY.test(to) ? to : "",
+    sort: search.get("sort") === "oldest" ? "oldest" : "newest",
+  };
+}
+
+/** Only what differs from the defaults, so a plain gallery has a plain URL. */
+export function filtersToSearch(filters: GalleryFilters): string {
+  const search = new URLSearchParams();
+  if (filters.q.trim()) search.set("q", filters.q);
+  if (filters.action) search.set("action", filters.action);
+  if (filters.status) search.set("status", filters.status);
+  if (filters.favorite) search.set("favorite", "true");
+  if (filters.from) search.set("from", filters.from);
+  if (filters.to) search.set("to", filters.to);
+  if (filters.sort !== "newest") search.set("sort", filters.sort);
+  return search.toString();
+}
+
+/** Local midnight of a `YYYY-MM-DD` day, in epoch ms. */
+function dayStart(day: string): number {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y!, m! - 1, d!).getTime();
+}
+
+/** The `GET /api/tasks` query for one page of this view. */
+export function historySearch(filters: GalleryFilters, limit: number, cursor: string | null): string {
+  const search = new URLSearchParams({ limit: String(limit) });
+  if (filters.q.trim()) search.set("q", filters.q.trim());
+  if (filters.action) search.set("action", filters.action);
+  if (filters.status) search.set("status", GALLERY_STATUSES[filters.status].join(","));
+  if (filters.favorite) search.set("favorite", "true");
+  if (filters.from) search.set("from", String(dayStart(filters.from)));
+  if (filters.to) search.set("to", String(dayStart(filters.to) + 24 * 60 * 60 * 1000 - 1));
+  if (filters.sort !== "newest") search.set("sort", filters.sort);
+  if (cursor) search.set("cursor", cursor);
+  return search.toString();
+}
