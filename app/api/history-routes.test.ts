@@ -35,7 +35,11 @@ async function call(
 ): Promise<{ status: number; json: unknown; response: Response }> {
   const method = init.method ?? (init.body === undefined ? "GET" : "POST");
   const body =
-    typeof init.body === "string" ? init.body : init.body === undefined ? undefined : JSON.stringify(init.body);
+    typeof init.body === "string"
+      ? init.body
+      : init.body === undefined
+        ? undefined
+        : JSON.stringify(init.body);
   const exports = (await routes[name]()) as unknown as Record<string, Handler>;
   const fn = exports[method];
   if (!fn) throw new Error(`${name} has no ${method}`);
@@ -64,7 +68,10 @@ async function imagine(prompt: string, base64Array?: string[]): Promise<string> 
 
 async function waitForSuccess(id: string) {
   for (let i = 0; i < 200; i++) {
-    const task = (await call("fetch", { params: { id } })).json as { status: string; buttons: { label: string; customId: string }[] };
+    const task = (await call("fetch", { params: { id } })).json as {
+      status: string;
+      buttons: { label: string; customId: string }[];
+    };
     if (task.status === "SUCCESS") return task;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -81,9 +88,11 @@ let png = "";
 let imagineId = "";
 
 beforeAll(async () => {
-  png = (await sharp({ create: { width: 8, height: 8, channels: 3, background: "#22aa44" } }).png().toBuffer()).toString(
-    "base64",
-  );
+  png = (
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: "#22aa44" } })
+      .png()
+      .toBuffer()
+  ).toString("base64");
   imagineId = await imagine("history fox in the snow --ar 3:2", [`data:image/png;base64,${png}`]);
 });
 
@@ -92,10 +101,26 @@ afterAll(() => {
 });
 
 describe("bad input is a 4xx in the one error shape", () => {
-  const cases: { name: string; route: keyof typeof routes; method?: Method; body?: object | string; params?: Record<string, string>; query?: string; status: number }[] = [
+  const cases: {
+    name: string;
+    route: keyof typeof routes;
+    method?: Method;
+    body?: object | string;
+    params?: Record<string, string>;
+    query?: string;
+    status: number;
+  }[] = [
     { name: "list: limit 0", route: "tasks", query: "?limit=0", status: 400 },
     { name: "list: action with a space", route: "tasks", query: "?action=IMAGINE,UP%20SCALE", status: 400 },
-    { name: "list: 21 statuses", route: "tasks", query: `?status=${Array(21).fill(0).map((_, i) => "S" + "X".repeat(i)).join(",")}`, status: 400 },
+    {
+      name: "list: 21 statuses",
+      route: "tasks",
+      query: `?status=${Array(21)
+        .fill(0)
+        .map((_, i) => "S" + "X".repeat(i))
+        .join(",")}`,
+      status: 400,
+    },
     { name: "list: favorite=yes", route: "tasks", query: "?favorite=yes", status: 400 },
     { name: "list: from=yesterday", route: "tasks", query: "?from=yesterday", status: 400 },
     { name: "list: to=2026-13-45", route: "tasks", query: "?to=2026-13-45", status: 400 },
@@ -105,21 +130,70 @@ describe("bad input is a 4xx in the one error shape", () => {
     { name: "list: forged cursor", route: "tasks", query: "?cursor=abc", status: 400 },
     { name: "detail: path-like id", route: "task", params: { id: "../x" }, status: 400 },
     { name: "detail: unknown id", route: "task", params: { id: "1000000000000000" }, status: 404 },
-    { name: "favourite: unknown id", route: "task", method: "PATCH", params: { id: "1000000000000000" }, body: { favorite: true }, status: 404 },
-    { name: "favourite: not a boolean", route: "task", method: "PATCH", params: { id: "1000000000000000" }, body: { favorite: "yes" }, status: 400 },
-    { name: "favourite: malformed JSON", route: "task", method: "PATCH", params: { id: "1000000000000000" }, body: "{", status: 400 },
-    { name: "delete: unknown id", route: "task", method: "DELETE", params: { id: "1000000000000000" }, status: 404 },
+    {
+      name: "favourite: unknown id",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: { favorite: true },
+      status: 404,
+    },
+    {
+      name: "favourite: not a boolean",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: { favorite: "yes" },
+      status: 400,
+    },
+    {
+      name: "favourite: malformed JSON",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: "{",
+      status: 400,
+    },
+    {
+      name: "delete: unknown id",
+      route: "task",
+      method: "DELETE",
+      params: { id: "1000000000000000" },
+      status: 404,
+    },
     { name: "delete: bad id", route: "task", method: "DELETE", params: { id: "a b" }, status: 400 },
-    { name: "bulk favourite: no ids", route: "tasks", method: "PATCH", body: { ids: [], favorite: true }, status: 400 },
-    { name: "bulk favourite: 501 ids", route: "tasks", method: "PATCH", body: { ids: Array.from({ length: 501 }, (_, i) => `t${i}`), favorite: true }, status: 400 },
+    {
+      name: "bulk favourite: no ids",
+      route: "tasks",
+      method: "PATCH",
+      body: { ids: [], favorite: true },
+      status: 400,
+    },
+    {
+      name: "bulk favourite: 501 ids",
+      route: "tasks",
+      method: "PATCH",
+      body: { ids: Array.from({ length: 501 }, (_, i) => `t${i}`), favorite: true },
+      status: 400,
+    },
     { name: "bulk favourite: no flag", route: "tasks", method: "PATCH", body: { ids: ["a"] }, status: 400 },
     { name: "bulk delete: bad id", route: "bulkDelete", body: { ids: ["ok", "not/ok"] }, status: 400 },
     { name: "bulk delete: ids not a list", route: "bulkDelete", body: { ids: "a,b" }, status: 400 },
-    { name: "import: 201 ids", route: "import", body: { ids: Array.from({ length: 201 }, (_, i) => `t${i}`) }, status: 400 },
+    {
+      name: "import: 201 ids",
+      route: "import",
+      body: { ids: Array.from({ length: 201 }, (_, i) => `t${i}`) },
+      status: 400,
+    },
     { name: "import: empty", route: "import", body: { ids: [] }, status: 400 },
     { name: "input: bad name", route: "inputs", params: { name: "../mj-studio.sqlite" }, status: 404 },
     { name: "input: unknown hash", route: "inputs", params: { name: `${"0".repeat(64)}.png` }, status: 404 },
-    { name: "input: wrong extension", route: "inputs", params: { name: `${"0".repeat(64)}.svg` }, status: 404 },
+    {
+      name: "input: wrong extension",
+      route: "inputs",
+      params: { name: `${"0".repeat(64)}.svg` },
+      status: 404,
+    },
   ];
 
   it.each(cases)("$name → $status", async ({ route, method, body, params, query, status }) => {
@@ -162,7 +236,10 @@ describe("history list", () => {
     expect(historyItemSchema.parse(one.json)).toMatchObject({ id: a, favorite: true });
     expect((await page("?q=favourite&favorite=true")).items.map((t) => t.id)).toEqual([a]);
 
-    const bulk = await call("tasks", { method: "PATCH", body: { ids: [a, b, "1000000000000000"], favorite: true } });
+    const bulk = await call("tasks", {
+      method: "PATCH",
+      body: { ids: [a, b, "1000000000000000"], favorite: true },
+    });
     expect(bulk.json).toEqual({ updated: 2 });
     expect((await page("?q=favourite&favorite=true")).items.map((t) => t.id)).toEqual([b, a]);
     await call("tasks", { method: "PATCH", body: { ids: [a], favorite: false } });
@@ -174,8 +251,11 @@ describe("detail", () => {
   it("answers the task, its lineage and the request with its images as app URLs", async () => {
     const grid = await waitForSuccess(imagineId);
     const u1 = grid.buttons.find((b) => b.label === "U1")!;
-    const child = ((await call("action", { body: { taskId: imagineId, customId: u1.customId } })).json as { result: string })
-      .result;
+    const child = (
+      (await call("action", { body: { taskId: imagineId, customId: u1.customId } })).json as {
+        result: string;
+      }
+    ).result;
 
     const parent = historyDetailSchema.parse((await call("task", { params: { id: imagineId } })).json);
     expect(parent.task).toMatchObject({ id: imagineId, favorite: false });
@@ -195,7 +275,10 @@ describe("detail", () => {
 
     const upscale = historyDetailSchema.parse((await call("task", { params: { id: child } })).json);
     expect(upscale.parents.map((t) => t.id)).toEqual([imagineId]);
-    expect(upscale.request).toMatchObject({ kind: "action", body: { taskId: imagineId, customId: u1.customId } });
+    expect(upscale.request).toMatchObject({
+      kind: "action",
+      body: { taskId: imagineId, customId: u1.customId },
+    });
   });
 });
 

@@ -231,7 +231,9 @@ describe("filters", () => {
     expect(ids(store, { to: 100 })).toEqual(["i1"]);
     expect(ids(store, { q: "sun", status: ["SUCCESS"] })).toEqual(["u1", "i1"]);
     expect(ids(store, { q: "sun", favorite: true, action: ["VARIATION", "IMAGINE"] })).toEqual(["v1", "i1"]);
-    expect(ids(store, { q: "sun", from: 150, to: 350, status: ["SUCCESS"], favorite: false })).toEqual(["u1"]);
+    expect(ids(store, { q: "sun", from: 150, to: 350, status: ["SUCCESS"], favorite: false })).toEqual([
+      "u1",
+    ]);
     expect(ids(store, { action: ["IMAGINE"], status: ["IN_PROGRESS"] })).toEqual([]);
     expect(ids(store, { sort: "oldest", action: ["IMAGINE", "UPSCALE"] })).toEqual(["i1", "i2", "u1"]);
   });
@@ -252,7 +254,11 @@ describe("keyset paging", () => {
     // Pairs share a sort time so pages split inside ties.
     store.upsertMany(
       Array.from({ length: count }, (_, i) =>
-        task({ id: `t${String(i).padStart(3, "0")}`, submitTime: 1_000 + Math.floor(i / 2), prompt: `scene ${i % 3 === 0 ? "forest" : "city"}` }),
+        task({
+          id: `t${String(i).padStart(3, "0")}`,
+          submitTime: 1_000 + Math.floor(i / 2),
+          prompt: `scene ${i % 3 === 0 ? "forest" : "city"}`,
+        }),
       ),
     );
   }
@@ -297,6 +303,33 @@ describe("keyset paging", () => {
     },
   );
 
+  it("gives the same pages for a broad search (hundreds of matches) as for a narrow one", () => {
+    const store = openStore();
+    store.upsertMany(
+      Array.from({ length: 1_200 }, (_, i) =>
+        task({
+          id: `b${String(i).padStart(4, "0")}`,
+          submitTime: 5_000 - (i % 7) * 100 - i,
+          prompt: i % 2 === 0 ? "common word" : "rare word",
+        }),
+      ),
+    );
+    store.setFavorite(["b0000", "b0002", "b0003"], true);
+    for (const sort of ["newest", "oldest"] as const) {
+      const broad = allPages(store, { sort, q: "common" }, 50).flat();
+      expect(broad).toHaveLength(600);
+      expect(new Set(broad).size).toBe(600);
+      const bySortKey = [...broad].sort((a, b) => {
+        const [ta, tb] = [store.get(a)!.submitTime!, store.get(b)!.submitTime!];
+        return (ta - tb || a.localeCompare(b)) * (sort === "newest" ? -1 : 1);
+      });
+      expect(broad).toEqual(bySortKey);
+      expect(ids(store, { sort, q: "common", favorite: true })).toEqual(
+        sort === "newest" ? ["b0000", "b0002"] : ["b0002", "b0000"],
+      );
+    }
+  });
+
   it("refuses a cursor of the other sort order", () => {
     const store = openStore();
     seed(store, 10);
@@ -322,7 +355,12 @@ describe("delete", () => {
     expect(reopened.upsertMany([task({ id: "b" }), task({ id: "c" })]).map((t) => t.id)).toEqual(["b", "c"]);
     expect(reopened.get("b")).toBeNull();
     expect(ids(reopened, {})).toEqual(["c", "a"]);
-    expect(reopened.getMany(["a", "b", "c"]).map((t) => t.id).sort()).toEqual(["a", "c"]);
+    expect(
+      reopened
+        .getMany(["a", "b", "c"])
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(["a", "c"]);
     expect(reopened.delete(["b"])).toEqual([]);
   });
 
@@ -372,7 +410,9 @@ describe("requests", () => {
   let blue = "";
   beforeAll(async () => {
     const png = (background: string) =>
-      sharp({ create: { width: 4, height: 4, channels: 3, background } }).png().toBuffer();
+      sharp({ create: { width: 4, height: 4, channels: 3, background } })
+        .png()
+        .toBuffer();
     red = (await png("#ff0000")).toString("base64");
     blue = (await png("#0000ff")).toString("base64");
   });
@@ -409,9 +449,17 @@ describe("requests", () => {
   it("stores describe images and Vary Region masks too", () => {
     const store = openStore();
     store.saveRequest(["d"], "describe", { base64: red });
-    store.saveRequest(["m"], "modal", { taskId: "m", prompt: "x", maskBase64: `data:image/png;base64,${blue}` });
+    store.saveRequest(["m"], "modal", {
+      taskId: "m",
+      prompt: "x",
+      maskBase64: `data:image/png;base64,${blue}`,
+    });
     expect(store.getRequest("d")?.body.base64).toEqual({ input: expect.stringMatching(/\.png$/) });
-    expect(store.getRequest("m")?.body).toMatchObject({ taskId: "m", prompt: "x", maskBase64: { input: expect.any(String) } });
+    expect(store.getRequest("m")?.body).toMatchObject({
+      taskId: "m",
+      prompt: "x",
+      maskBase64: { input: expect.any(String) },
+    });
   });
 
   it("deleting tasks removes their requests and the files no other task refers to", () => {

@@ -157,9 +157,12 @@ function decodeCursor(cursor: string, sort: SortOrder): { sortTime: number; id: 
 }
 
 /** Scripts whose text unicode61 does not split into words: a whole run is one token to it. */
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 const SEARCH_TERM = /[\p{L}\p{M}\p{N}]+/gu;
 const MAX_SEARCH_TERMS = 16;
+/** Matches beyond which reading them all and sorting costs more than walking the sort index. */
+const BROAD_MATCH = 500;
 
 /**
  * Splits a search into what FTS5 can match and what it cannot. Terms are the runs of letters
@@ -294,6 +297,11 @@ export function createSqliteTaskStore(filePath: string, options: SqliteTaskStore
     "SELECT kind, body FROM task_requests WHERE task_id = ?",
   );
 
+  const countMatches = db.prepare<[string, number], { n: number }>(
+    "SELECT count(*) AS n FROM (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? LIMIT ?)",
+  );
+  const isBroad = (match: string): boolean => countMatches.get(match, BROAD_MATCH)!.n >= BROAD_MATCH;
+
   // A list statement per combination of filters in use (a few dozen at most), prepared once.
   const listStatements = new Map<string, Database.Statement<unknown[], PageRow>>();
 
@@ -334,12 +342,19 @@ export function createSqliteTaskStore(filePath: string, options: SqliteTaskStore
   ) {
     const conditions: string[] = [];
     if (search.match !== null) {
-      conditions.push("rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)");
+      // SQLite cannot estimate how many rows a MATCH finds, so the store tells it. A narrow
+      // search reads its few rows by rowid and sorts them; a broad one (a common word, a short
+      // prefix) walks the sort-order index and stops at a page, testing membership in the match
+      // set: "+rowid" keeps the planner from reading every match by rowid and sorting them all.
+      const rowid = isBroad(search.match) ? "+rowid" : "rowid";
+      conditions.push(`${rowid} IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)`);
     }
     search.substrings.forEach((_, i) => conditions.push(`instr(prompt, @sub${i}) > 0`));
     // Placeholders per value (not json_each) so the planner can estimate them from the indexes.
-    if (query.action?.length) conditions.push(`action IN (${query.action.map((_, i) => `@action${i}`).join(", ")})`);
-    if (query.status?.length) conditions.push(`status IN (${query.status.map((_, i) => `@status${i}`).join(", ")})`);
+    if (query.action?.length)
+      conditions.push(`action IN (${query.action.map((_, i) => `@action${i}`).join(", ")})`);
+    if (query.status?.length)
+      conditions.push(`status IN (${query.status.map((_, i) => `@status${i}`).join(", ")})`);
     if (query.favorite !== undefined) conditions.push("favorite = @favorite");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");

@@ -8,13 +8,24 @@ import { taskSchema } from "@/lib/mj/task";
  */
 
 export const HISTORY_SORTS = ["newest", "oldest"] as const;
-export const HISTORY_LIMITS = { pageSize: 100, searchChars: 200, filterValues: 20, bulkIds: 500, importIds: 200 };
+export const HISTORY_LIMITS = {
+  pageSize: 100,
+  searchChars: 200,
+  filterValues: 20,
+  bulkIds: 500,
+  importIds: 200,
+};
 
 /** `IMAGINE,UPSCALE` -> ["IMAGINE", "UPSCALE"]; values are enum-like words, compared upper-case. */
 function enumList(name: string) {
   return z
     .string()
-    .transform((value) => value.split(",").map((item) => item.trim().toUpperCase()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim().toUpperCase())
+        .filter(Boolean),
+    )
     .pipe(
       z
         .array(z.string().regex(/^[A-Z_]{1,32}$/, { error: `${name} values are words such as IMAGINE` }))
@@ -126,7 +137,10 @@ const favoriteFlag = z.boolean({ error: "favorite must be true or false" });
 /** `PATCH /api/tasks/{id}`. */
 export const favoriteBodySchema = z.object({ favorite: favoriteFlag });
 /** `PATCH /api/tasks` -> `{updated}`. */
-export const bulkFavoriteBodySchema = z.object({ ids: idList(HISTORY_LIMITS.bulkIds), favorite: favoriteFlag });
+export const bulkFavoriteBodySchema = z.object({
+  ids: idList(HISTORY_LIMITS.bulkIds),
+  favorite: favoriteFlag,
+});
 /** `POST /api/tasks/delete` -> `{deleted}`. */
 export const bulkDeleteBodySchema = z.object({ ids: idList(HISTORY_LIMITS.bulkIds) });
 /** `POST /api/tasks/import` -> `{imported, missing}`. */

@@ -140,7 +140,9 @@ describe("history", () => {
     expect(request?.body.base64Array).toEqual([{ input: expect.stringMatching(/^[0-9a-f]{64}\.\w+$/) }]);
 
     const detail = service.detail(envelope.result as string);
-    expect(detail.request?.body.base64Array).toEqual([expect.stringMatching(/^\/api\/inputs\/[0-9a-f]{64}\.\w+$/)]);
+    expect(detail.request?.body.base64Array).toEqual([
+      expect.stringMatching(/^\/api\/inputs\/[0-9a-f]{64}\.\w+$/),
+    ]);
   });
 
   it("a modal confirmation replaces the request of the action that opened it", async () => {

@@ -170,12 +170,16 @@ export function createTaskService({
   return {
     async imagine(body: ImagineRequest): Promise<SubmitResult> {
       const result = await upstream.submit("imagine", body);
-      recordAccepted(result, {
-        action: "IMAGINE",
-        prompt: body.prompt,
-        botType: body.botType ?? null,
-        state: body.state ?? null,
-      }, { kind: "imagine", body });
+      recordAccepted(
+        result,
+        {
+          action: "IMAGINE",
+          prompt: body.prompt,
+          botType: body.botType ?? null,
+          state: body.state ?? null,
+        },
+        { kind: "imagine", body },
+      );
       return result;
     },
 
@@ -191,12 +195,16 @@ export function createTaskService({
 
     async blend(body: BlendRequest): Promise<SubmitResult> {
       const result = await upstream.submit("blend", body);
-      recordAccepted(result, {
-        action: "BLEND",
-        prompt: "",
-        state: body.state ?? null,
-        properties: { dimensions: body.dimensions ?? "SQUARE" },
-      }, { kind: "blend", body });
+      recordAccepted(
+        result,
+        {
+          action: "BLEND",
+          prompt: "",
+          state: body.state ?? null,
+          properties: { dimensions: body.dimensions ?? "SQUARE" },
+        },
+        { kind: "blend", body },
+      );
       return result;
     },
 
@@ -228,17 +236,21 @@ export function createTaskService({
           };
         }
       }
-      recordAccepted(result, {
-        action: childAction(button.kind, button.variant, parent),
-        parentId: body.taskId,
-        prompt: parent?.prompt ?? null,
-        botType: parent?.botType ?? null,
-        state: body.state ?? null,
-        properties: {
-          custom_id: body.customId,
-          ...(button.index !== null ? { action_index: button.index } : {}),
+      recordAccepted(
+        result,
+        {
+          action: childAction(button.kind, button.variant, parent),
+          parentId: body.taskId,
+          prompt: parent?.prompt ?? null,
+          botType: parent?.botType ?? null,
+          state: body.state ?? null,
+          properties: {
+            custom_id: body.customId,
+            ...(button.index !== null ? { action_index: button.index } : {}),
+          },
         },
-      }, { kind: "action", body });
+        { kind: "action", body },
+      );
       return result;
     },
 
