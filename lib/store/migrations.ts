@@ -34,4 +34,62 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_parent_id ON tasks (parent_id);
     `,
   },
+  {
+    version: 2,
+    name: "history: favourites, tombstones, prompt search, filter indexes, original requests",
+    // tasks_fts is an external-content FTS5 table: it stores only the index and reads prompt
+    // text from tasks by rowid, kept in step by the triggers. The update trigger fires only when
+    // the prompt changes, so the many status updates of polling never touch the index.
+    // unicode61 splits on anything that is not a letter or digit; remove_diacritics 2 lets
+    // "cafe" find "café". A run of CJK characters is one token to it, which is why the store
+    // falls back to a substring match for CJK search terms.
+    // deleted_tasks keeps the ids the user deleted, so a late poll or re-sync cannot bring one back.
+    // task_requests holds the body the app forwarded for each task it submitted, with images
+    // replaced by references to files under DATA_DIR/inputs; task_request_inputs says which
+    // files a task references, so a file is removed once no remaining task refers to it.
+    up: `
+      ALTER TABLE tasks ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+
+      CREATE INDEX tasks_action_sort ON tasks (action, sort_time, id);
+      CREATE INDEX tasks_status_sort ON tasks (status, sort_time, id);
+      CREATE INDEX tasks_favorite_sort ON tasks (favorite, sort_time, id);
+
+      CREATE TABLE deleted_tasks (
+        id         TEXT PRIMARY KEY,
+        deleted_at INTEGER NOT NULL
+      );
+
+      CREATE VIRTUAL TABLE tasks_fts USING fts5 (
+        prompt,
+        content = 'tasks',
+        content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN
+        INSERT INTO tasks_fts (rowid, prompt) VALUES (new.rowid, new.prompt);
+      END;
+      CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks BEGIN
+        INSERT INTO tasks_fts (tasks_fts, rowid, prompt) VALUES ('delete', old.rowid, old.prompt);
+      END;
+      CREATE TRIGGER tasks_fts_update AFTER UPDATE OF prompt ON tasks
+      WHEN old.prompt IS NOT new.prompt BEGIN
+        INSERT INTO tasks_fts (tasks_fts, rowid, prompt) VALUES ('delete', old.rowid, old.prompt);
+        INSERT INTO tasks_fts (rowid, prompt) VALUES (new.rowid, new.prompt);
+      END;
+      INSERT INTO tasks_fts (tasks_fts) VALUES ('rebuild');
+
+      CREATE TABLE task_requests (
+        task_id    TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL,
+        body       TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE task_request_inputs (
+        task_id TEXT NOT NULL REFERENCES task_requests (task_id) ON DELETE CASCADE,
+        file    TEXT NOT NULL,
+        PRIMARY KEY (task_id, file)
+      );
+      CREATE INDEX task_request_inputs_file ON task_request_inputs (file);
+    `,
+  },
 ];

@@ -1,17 +1,149 @@
 import { z } from "zod";
+import { taskIdSchema } from "@/lib/mj/requests";
+import { taskSchema } from "@/lib/mj/task";
 
-/** `GET /api/tasks` query: newest first, opaque cursor, 1-100 per page. */
-export const historyQuerySchema = z.object({
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int({ error: "limit must be a whole number" })
-    .min(1, { error: "limit must be between 1 and 100" })
-    .max(100, { error: "limit must be between 1 and 100" })
-    .default(30),
-  cursor: z
+/**
+ * The history API's inputs and outputs (`/api/tasks*`), shared by the route handlers and the
+ * gallery in the browser, so this module holds schemas only: nothing server-side.
+ */
+
+export const HISTORY_SORTS = ["newest", "oldest"] as const;
+export const HISTORY_LIMITS = {
+  pageSize: 100,
+  searchChars: 200,
+  filterValues: 20,
+  bulkIds: 500,
+  importIds: 200,
+};
+
+/** `IMAGINE,UPSCALE` -> ["IMAGINE", "UPSCALE"]; values are enum-like words, compared upper-case. */
+function enumList(name: string) {
+  return z
     .string()
-    .max(512, { error: "cursor is not valid" })
-    .optional()
-    .transform((v) => v || null),
-});
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Z_]{1,32}$/, { error: `${name} values are words such as IMAGINE` }))
+        .max(HISTORY_LIMITS.filterValues, { error: `at most ${HISTORY_LIMITS.filterValues} ${name} values` }),
+    )
+    .transform((values) => (values.length > 0 ? [...new Set(values)] : undefined))
+    .optional();
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * Epoch ms, or an ISO date or date-time. A date alone means the whole UTC day: its start for
+ * `from`, its last millisecond for `to`. (The gallery sends epoch ms for local days.)
+ */
+function instant(name: string, edge: "start" | "end") {
+  return z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      if (value === "") return undefined;
+      const ms = /^\d{1,15}$/.test(value)
+        ? Number(value)
+        : /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+          ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)
+          : Number.NaN;
+      if (!Number.isFinite(ms)) {
+        ctx.addIssue({ code: "custom", message: `${name} must be epoch milliseconds or an ISO date` });
+        return z.NEVER;
+      }
+      return edge === "end" && DATE_ONLY.test(value) ? ms + DAY_MS - 1 : ms;
+    })
+    .optional();
+}
+
+/** `GET /api/tasks` query. Every filter is optional; they combine with AND. */
+export const historyQuerySchema = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .max(HISTORY_LIMITS.searchChars, { error: `q is longer than ${HISTORY_LIMITS.searchChars} characters` })
+      .transform((v) => v || undefined)
+      .optional(),
+    action: enumList("action"),
+    status: enumList("status"),
+    favorite: z
+      .enum(["true", "false"], { error: "favorite must be true or false" })
+      .transform((v) => v === "true")
+      .optional(),
+    from: instant("from", "start"),
+    to: instant("to", "end"),
+    sort: z.enum(HISTORY_SORTS, { error: "sort must be newest or oldest" }).default("newest"),
+    limit: z.coerce
+      .number({ error: "limit must be a number" })
+      .int({ error: "limit must be a whole number" })
+      .min(1, { error: "limit must be between 1 and 100" })
+      .max(HISTORY_LIMITS.pageSize, { error: "limit must be between 1 and 100" })
+      .default(30),
+    cursor: z
+      .string()
+      .max(512, { error: "cursor is not valid" })
+      .optional()
+      .transform((v) => v || null),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
+    error: "from must not be after to",
+    path: ["from"],
+  });
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
+/** A Task as the history hands it out: the Task JSON plus the user's favourite flag. */
+export const historyItemSchema = taskSchema.extend({ favorite: z.boolean().default(false) });
+export type HistoryItem = z.output<typeof historyItemSchema>;
+
+export const historyPageSchema = z.object({
+  items: z.array(historyItemSchema),
+  nextCursor: z.string().nullable(),
+});
+export type HistoryPage = z.output<typeof historyPageSchema>;
+
+/**
+ * `GET /api/tasks/{id}`: the task, its lineage, and the body the app submitted for it (null for
+ * tasks it did not submit itself). Images in the body are app URLs `/api/inputs/<sha256>.<ext>`.
+ */
+export const historyDetailSchema = z.object({
+  task: historyItemSchema,
+  parents: z.array(historyItemSchema),
+  children: z.array(historyItemSchema),
+  request: z
+    .object({
+      kind: z.enum(["imagine", "describe", "blend", "action", "modal"]),
+      body: z.record(z.string(), z.unknown()),
+    })
+    .nullable(),
+});
+export type HistoryDetail = z.output<typeof historyDetailSchema>;
+
+function idList(max: number) {
+  return z
+    .array(taskIdSchema, { error: "ids must be a list of task ids" })
+    .min(1, { error: "ids must not be empty" })
+    .max(max, { error: `at most ${max} ids per request` });
+}
+
+const favoriteFlag = z.boolean({ error: "favorite must be true or false" });
+
+/** `PATCH /api/tasks/{id}`. */
+export const favoriteBodySchema = z.object({ favorite: favoriteFlag });
+/** `PATCH /api/tasks` -> `{updated}`. */
+export const bulkFavoriteBodySchema = z.object({
+  ids: idList(HISTORY_LIMITS.bulkIds),
+  favorite: favoriteFlag,
+});
+/** `POST /api/tasks/delete` -> `{deleted}`. */
+export const bulkDeleteBodySchema = z.object({ ids: idList(HISTORY_LIMITS.bulkIds) });
+/** `POST /api/tasks/import` -> `{imported, missing}`. */
+export const importBodySchema = z.object({ ids: idList(HISTORY_LIMITS.importIds) });
+export const importResultSchema = z.object({ imported: z.number(), missing: z.array(z.string()) });
+export type ImportResult = z.output<typeof importResultSchema>;

@@ -10,7 +10,7 @@ import {
 } from "@/lib/simulator";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";
-import { createTaskService, type TaskService } from "./service";
+import { createTaskService, type TaskService, type TaskServiceDeps } from "./service";
 
 /** The task operations over a real SQLite store and the simulator in each family's dialect. */
 
@@ -26,6 +26,7 @@ function setup(
   authHeader: AuthHeader,
   options: Partial<SimulatorOptions> = {},
   now?: () => number,
+  deps: Pick<TaskServiceDeps, "removeMedia"> = {},
 ): { service: TaskService; store: TaskStore; simulator: Simulator } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "mj-service-"));
   const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
@@ -43,7 +44,7 @@ function setup(
     fetch: simulator.fetch,
     log: () => {},
   });
-  return { service: createTaskService({ upstream, store, now }), store, simulator };
+  return { service: createTaskService({ upstream, store, now, ...deps }), store, simulator };
 }
 
 async function waitFor(service: TaskService, id: string, status: string) {
@@ -126,6 +127,57 @@ describe("recording", () => {
     const ids = (envelope.result as string).split(",");
     expect(ids).toHaveLength(4);
     for (const id of ids) expect(store.get(id)).toMatchObject({ parentId: done.id, action: "IMAGINE" });
+  });
+});
+
+describe("history", () => {
+  it("records the submitted body, images as input files, before the submit answers", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const image = await imageOf("reference", service);
+    const envelope = await service.imagine({ prompt: "with a reference", base64Array: [image] });
+    const request = store.getRequest(envelope.result as string);
+    expect(request).toMatchObject({ kind: "imagine", body: { prompt: "with a reference" } });
+    expect(request?.body.base64Array).toEqual([{ input: expect.stringMatching(/^[0-9a-f]{64}\.\w+$/) }]);
+
+    const detail = service.detail(envelope.result as string);
+    expect(detail.request?.body.base64Array).toEqual([
+      expect.stringMatching(/^\/api\/inputs\/[0-9a-f]{64}\.\w+$/),
+    ]);
+  });
+
+  it("a modal confirmation replaces the request of the action that opened it", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const single = await upscaled(service, "zoom me");
+    const zoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom::"))!;
+    const opened = await service.action({ taskId: single.id, customId: zoom.customId });
+    expect(store.getRequest(opened.result as string)?.kind).toBe("action");
+    await service.modal({ taskId: opened.result as string, prompt: "zoom me --zoom 1.5" });
+    expect(store.getRequest(opened.result as string)).toEqual({
+      kind: "modal",
+      body: { taskId: opened.result, prompt: "zoom me --zoom 1.5" },
+    });
+  });
+
+  it("delete asks for the media of deleted tasks to be removed, and survives that failing", async () => {
+    const asked: string[][] = [];
+    const { service } = setup("trueai", "authorization", {}, undefined, {
+      removeMedia: async (ids) => {
+        asked.push(ids);
+        throw new Error("disk on fire");
+      },
+    });
+    const a = (await service.imagine({ prompt: "a" })).result as string;
+    const b = (await service.imagine({ prompt: "b" })).result as string;
+    const errors = console.error;
+    console.error = () => {};
+    try {
+      expect(await service.delete([a, b, a, "1000000000000000"])).toEqual({ deleted: 2 });
+      expect(await service.delete(["1000000000000000"])).toEqual({ deleted: 0 });
+    } finally {
+      console.error = errors;
+    }
+    expect(asked.map((ids) => [...ids].sort())).toEqual([[a, b].sort()]);
+    await expect(service.deleteOne(a)).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

@@ -12,8 +12,16 @@ import type {
 import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
-import type { HistoryQuery } from "./history-query";
-import { InvalidCursorError, type TaskPage, type TaskStore } from "@/lib/store/task-store";
+import type { HistoryDetail, ImportResult } from "./history-query";
+import {
+  InvalidCursorError,
+  REQUEST_IMAGE_FIELDS,
+  type RequestKind,
+  type StoredTask,
+  type TaskListQuery,
+  type TaskPage,
+  type TaskStore,
+} from "@/lib/store/task-store";
 import type { UpstreamClient } from "@/lib/upstream/client";
 
 /**
@@ -26,6 +34,8 @@ export interface TaskServiceDeps {
   upstream: UpstreamClient;
   store: TaskStore;
   now?: () => number;
+  /** Drops the cached media of deleted tasks (the media cache implements it); default none. */
+  removeMedia?: (ids: string[]) => Promise<void>;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -66,7 +76,31 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
 export const POLL_FRESH_MS = 800;
 const MAX_TRACKED = 10_000;
 
-export function createTaskService({ upstream, store, now = Date.now }: TaskServiceDeps) {
+/** The app URL of a stored request image (served by `/api/inputs/[name]`). */
+export function inputUrl(name: string): string {
+  return `/api/inputs/${name}`;
+}
+
+/** A stored request body as the app hands it out: image references become app URLs. */
+function presentRequestBody(body: Record<string, unknown>): Record<string, unknown> {
+  const toUrl = (value: unknown): unknown =>
+    typeof value === "object" && value !== null && typeof (value as { input?: unknown }).input === "string"
+      ? inputUrl((value as { input: string }).input)
+      : value;
+  const out: Record<string, unknown> = { ...body };
+  for (const field of REQUEST_IMAGE_FIELDS) {
+    const value = out[field];
+    if (value !== undefined) out[field] = Array.isArray(value) ? value.map(toUrl) : toUrl(value);
+  }
+  return out;
+}
+
+export function createTaskService({
+  upstream,
+  store,
+  now = Date.now,
+  removeMedia = async () => {},
+}: TaskServiceDeps) {
   /** When each unfinished task was last asked upstream. */
   const askedAt = new Map<string, number>();
 
@@ -82,7 +116,16 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     });
   }
 
-  function recordAccepted(result: SubmitResult, fields: KnownFields): void {
+  /**
+   * Records the new tasks and the body that created them. The request is history, not the
+   * task: failing to store it (a full disk) is logged and does not fail a submit the upstream
+   * already accepted, which a retry would only duplicate.
+   */
+  function recordAccepted(
+    result: SubmitResult,
+    fields: KnownFields,
+    request: { kind: RequestKind; body: object },
+  ): void {
     if (!isAccepted(result.code)) return;
     const status = result.code === SUBMIT_CODE.existed ? TASK_STATUS.modal : TASK_STATUS.notStart;
     const properties: Record<string, unknown> = { ...fields.properties };
@@ -91,39 +134,77 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     if (result.code === SUBMIT_CODE.inQueue && result.properties.numberOfQueues !== undefined) {
       properties.numberOfQueues = result.properties.numberOfQueues;
     }
-    store.upsertMany(
-      resultTaskIds(result.result).map((id) => placeholder({ ...fields, id, status, properties })),
-    );
+    const ids = resultTaskIds(result.result);
+    store.upsertMany(ids.map((id) => placeholder({ ...fields, id, status, properties })));
+    saveRequest(ids, request);
   }
 
-  const present = (task: Task): Task => withAppMediaUrls(task);
+  function saveRequest(ids: string[], request: { kind: RequestKind; body: object }): void {
+    try {
+      store.saveRequest(ids, request.kind, { ...request.body });
+    } catch (error) {
+      console.error(`[tasks] could not record the ${request.kind} request of ${ids.join(", ")}`, error);
+    }
+  }
+
+  const present = <T extends Task>(task: T): T => withAppMediaUrls(task) as T;
+
+  function requireStored(id: string): StoredTask {
+    const task = store.get(id);
+    if (!task) throw new AppError("not_found", `Task ${id} is not in the history.`);
+    return task;
+  }
+
+  /** Deletes for good: a later poll or re-sync does not bring the tasks back (see the store). */
+  async function deleteTasks(ids: string[]): Promise<string[]> {
+    const deleted = store.delete([...new Set(ids)]);
+    if (deleted.length > 0) {
+      // The rows are gone either way; media left behind is only disk space, so say so and go on.
+      await removeMedia(deleted).catch((error: unknown) =>
+        console.error(`[tasks] could not remove the media of ${deleted.length} deleted task(s)`, error),
+      );
+    }
+    return deleted;
+  }
 
   return {
     async imagine(body: ImagineRequest): Promise<SubmitResult> {
       const result = await upstream.submit("imagine", body);
-      recordAccepted(result, {
-        action: "IMAGINE",
-        prompt: body.prompt,
-        botType: body.botType ?? null,
-        state: body.state ?? null,
-      });
+      recordAccepted(
+        result,
+        {
+          action: "IMAGINE",
+          prompt: body.prompt,
+          botType: body.botType ?? null,
+          state: body.state ?? null,
+        },
+        { kind: "imagine", body },
+      );
       return result;
     },
 
     async describe(body: DescribeRequest): Promise<SubmitResult> {
       const result = await upstream.submit("describe", body);
-      recordAccepted(result, { action: "DESCRIBE", prompt: "", state: body.state ?? null });
+      recordAccepted(
+        result,
+        { action: "DESCRIBE", prompt: "", state: body.state ?? null },
+        { kind: "describe", body },
+      );
       return result;
     },
 
     async blend(body: BlendRequest): Promise<SubmitResult> {
       const result = await upstream.submit("blend", body);
-      recordAccepted(result, {
-        action: "BLEND",
-        prompt: "",
-        state: body.state ?? null,
-        properties: { dimensions: body.dimensions ?? "SQUARE" },
-      });
+      recordAccepted(
+        result,
+        {
+          action: "BLEND",
+          prompt: "",
+          state: body.state ?? null,
+          properties: { dimensions: body.dimensions ?? "SQUARE" },
+        },
+        { kind: "blend", body },
+      );
       return result;
     },
 
@@ -155,17 +236,21 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
           };
         }
       }
-      recordAccepted(result, {
-        action: childAction(button.kind, button.variant, parent),
-        parentId: body.taskId,
-        prompt: parent?.prompt ?? null,
-        botType: parent?.botType ?? null,
-        state: body.state ?? null,
-        properties: {
-          custom_id: body.customId,
-          ...(button.index !== null ? { action_index: button.index } : {}),
+      recordAccepted(
+        result,
+        {
+          action: childAction(button.kind, button.variant, parent),
+          parentId: body.taskId,
+          prompt: parent?.prompt ?? null,
+          botType: parent?.botType ?? null,
+          state: body.state ?? null,
+          properties: {
+            custom_id: body.customId,
+            ...(button.index !== null ? { action_index: button.index } : {}),
+          },
         },
-      });
+        { kind: "action", body },
+      );
       return result;
     },
 
@@ -179,6 +264,8 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
           status: TASK_STATUS.notStart,
           ...(body.prompt ? { prompt: body.prompt } : {}),
         });
+        // Replaces the action that opened the modal: this body is what finally ran.
+        saveRequest([body.taskId], { kind: "modal", body });
       }
       return result;
     },
@@ -235,15 +322,59 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
       return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
     },
 
-    history(query: HistoryQuery): TaskPage {
+    history(query: TaskListQuery): TaskPage {
       try {
         const page = store.list(query);
         return { items: page.items.map(present), nextCursor: page.nextCursor };
       } catch (error) {
         if (error instanceof InvalidCursorError)
-          throw new AppError("invalid_input", "Invalid query: cursor is not valid");
+          throw new AppError("invalid_input", "Invalid query: cursor is not valid for this sort order");
         throw error;
       }
+    },
+
+    detail(id: string): HistoryDetail {
+      const task = requireStored(id);
+      const { parents, children } = store.lineage(id);
+      const request = store.getRequest(id);
+      return {
+        task: present(task),
+        parents: parents.map(present),
+        children: children.map(present),
+        request: request && { kind: request.kind, body: presentRequestBody(request.body) },
+      };
+    },
+
+    setFavorite(id: string, favorite: boolean): StoredTask {
+      if (store.setFavorite([id], favorite) === 0) requireStored(id);
+      return present(requireStored(id));
+    },
+
+    setFavorites(ids: string[], favorite: boolean): { updated: number } {
+      return { updated: store.setFavorite([...new Set(ids)], favorite) };
+    },
+
+    async delete(ids: string[]): Promise<{ deleted: number }> {
+      return { deleted: (await deleteTasks(ids)).length };
+    },
+
+    async deleteOne(id: string): Promise<void> {
+      if ((await deleteTasks([id])).length === 0) {
+        throw new AppError("not_found", `Task ${id} is not in the history.`);
+      }
+    },
+
+    /**
+     * Copies tasks the upstream knows into the history (made elsewhere, or lost with an old data
+     * directory). An explicit import is the user asking for them, so it also brings back tasks
+     * they had deleted.
+     */
+    async importTasks(ids: string[]): Promise<ImportResult> {
+      const wanted = new Set(ids);
+      const found = (await upstream.listByIds([...wanted])).filter((task) => wanted.has(task.id));
+      const imported = store.upsertMany(found, { undelete: true });
+      const seen = new Set(imported.map((task) => task.id));
+      return { imported: seen.size, missing: [...wanted].filter((id) => !seen.has(id)) };
     },
   };
 }

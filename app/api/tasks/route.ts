@@ -1,10 +1,17 @@
-import { parseWith, respond } from "@/lib/http/route";
-import { historyQuerySchema } from "@/lib/tasks/history-query";
+import { parseWith, readJson, respond } from "@/lib/http/route";
+import { bulkFavoriteBodySchema, historyQuerySchema } from "@/lib/tasks/history-query";
 import { tasks } from "@/lib/tasks";
 
 export async function GET(request: Request) {
   return respond(async () => {
     const params = Object.fromEntries(new URL(request.url).searchParams);
     return tasks().history(parseWith(historyQuerySchema, params, "query"));
+  });
+}
+
+export async function PATCH(request: Request) {
+  return respond(async () => {
+    const { ids, favorite } = await readJson(request, bulkFavoriteBodySchema);
+    return tasks().setFavorites(ids, favorite);
   });
 }

@@ -1,0 +1,310 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { historyDetailSchema, historyItemSchema, historyPageSchema } from "@/lib/tasks/history-query";
+
+/**
+ * The history routes (`/api/tasks*`, `/api/inputs/*`), called as Next calls them, in demo mode
+ * on the in-process simulator with a throw-away DATA_DIR.
+ */
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-history-routes-"));
+process.env.DATA_DIR = dataDir;
+process.env.SIMULATOR_SPEED = "50";
+delete process.env.MJ_API_URL;
+
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+const routes = {
+  imagine: () => import("./mj/submit/imagine/route"),
+  action: () => import("./mj/submit/action/route"),
+  fetch: () => import("./mj/task/[id]/fetch/route"),
+  tasks: () => import("./tasks/route"),
+  task: () => import("./tasks/[id]/route"),
+  bulkDelete: () => import("./tasks/delete/route"),
+  import: () => import("./tasks/import/route"),
+  inputs: () => import("./inputs/[name]/route"),
+};
+
+async function call(
+  name: keyof typeof routes,
+  init: { method?: Method; body?: string | object; params?: Record<string, string>; query?: string } = {},
+): Promise<{ status: number; json: unknown; response: Response }> {
+  const method = init.method ?? (init.body === undefined ? "GET" : "POST");
+  const body =
+    typeof init.body === "string"
+      ? init.body
+      : init.body === undefined
+        ? undefined
+        : JSON.stringify(init.body);
+  const exports = (await routes[name]()) as unknown as Record<string, Handler>;
+  const fn = exports[method];
+  if (!fn) throw new Error(`${name} has no ${method}`);
+  const request = new Request(`http://localhost/api/test${init.query ?? ""}`, {
+    method,
+    body,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+  });
+  const response = await fn(request, { params: Promise.resolve(init.params ?? {}) });
+  const text = await response.clone().text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: response.status, json, response };
+}
+
+const errorCode = (json: unknown) => (json as { error?: { code?: string } }).error?.code;
+
+async function imagine(prompt: string, base64Array?: string[]): Promise<string> {
+  const { json } = await call("imagine", { body: { prompt, ...(base64Array ? { base64Array } : {}) } });
+  return (json as { result: string }).result;
+}
+
+async function waitForSuccess(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const task = (await call("fetch", { params: { id } })).json as {
+      status: string;
+      buttons: { label: string; customId: string }[];
+    };
+    if (task.status === "SUCCESS") return task;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`task ${id} never finished`);
+}
+
+async function page(query: string) {
+  const result = await call("tasks", { query });
+  expect(result.status).toBe(200);
+  return historyPageSchema.parse(result.json);
+}
+
+let png = "";
+let imagineId = "";
+
+beforeAll(async () => {
+  png = (
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: "#22aa44" } })
+      .png()
+      .toBuffer()
+  ).toString("base64");
+  imagineId = await imagine("history fox in the snow --ar 3:2", [`data:image/png;base64,${png}`]);
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("bad input is a 4xx in the one error shape", () => {
+  const cases: {
+    name: string;
+    route: keyof typeof routes;
+    method?: Method;
+    body?: object | string;
+    params?: Record<string, string>;
+    query?: string;
+    status: number;
+  }[] = [
+    { name: "list: limit 0", route: "tasks", query: "?limit=0", status: 400 },
+    { name: "list: action with a space", route: "tasks", query: "?action=IMAGINE,UP%20SCALE", status: 400 },
+    {
+      name: "list: 21 statuses",
+      route: "tasks",
+      query: `?status=${Array(21)
+        .fill(0)
+        .map((_, i) => "S" + "X".repeat(i))
+        .join(",")}`,
+      status: 400,
+    },
+    { name: "list: favorite=yes", route: "tasks", query: "?favorite=yes", status: 400 },
+    { name: "list: from=yesterday", route: "tasks", query: "?from=yesterday", status: 400 },
+    { name: "list: to=2026-13-45", route: "tasks", query: "?to=2026-13-45", status: 400 },
+    { name: "list: from after to", route: "tasks", query: "?from=2000&to=1000", status: 400 },
+    { name: "list: sort=random", route: "tasks", query: "?sort=random", status: 400 },
+    { name: "list: q over 200 characters", route: "tasks", query: `?q=${"a".repeat(201)}`, status: 400 },
+    { name: "list: forged cursor", route: "tasks", query: "?cursor=abc", status: 400 },
+    { name: "detail: path-like id", route: "task", params: { id: "../x" }, status: 400 },
+    { name: "detail: unknown id", route: "task", params: { id: "1000000000000000" }, status: 404 },
+    {
+      name: "favourite: unknown id",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: { favorite: true },
+      status: 404,
+    },
+    {
+      name: "favourite: not a boolean",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: { favorite: "yes" },
+      status: 400,
+    },
+    {
+      name: "favourite: malformed JSON",
+      route: "task",
+      method: "PATCH",
+      params: { id: "1000000000000000" },
+      body: "{",
+      status: 400,
+    },
+    {
+      name: "delete: unknown id",
+      route: "task",
+      method: "DELETE",
+      params: { id: "1000000000000000" },
+      status: 404,
+    },
+    { name: "delete: bad id", route: "task", method: "DELETE", params: { id: "a b" }, status: 400 },
+    {
+      name: "bulk favourite: no ids",
+      route: "tasks",
+      method: "PATCH",
+      body: { ids: [], favorite: true },
+      status: 400,
+    },
+    {
+      name: "bulk favourite: 501 ids",
+      route: "tasks",
+      method: "PATCH",
+      body: { ids: Array.from({ length: 501 }, (_, i) => `t${i}`), favorite: true },
+      status: 400,
+    },
+    { name: "bulk favourite: no flag", route: "tasks", method: "PATCH", body: { ids: ["a"] }, status: 400 },
+    { name: "bulk delete: bad id", route: "bulkDelete", body: { ids: ["ok", "not/ok"] }, status: 400 },
+    { name: "bulk delete: ids not a list", route: "bulkDelete", body: { ids: "a,b" }, status: 400 },
+    {
+      name: "import: 201 ids",
+      route: "import",
+      body: { ids: Array.from({ length: 201 }, (_, i) => `t${i}`) },
+      status: 400,
+    },
+    { name: "import: empty", route: "import", body: { ids: [] }, status: 400 },
+    { name: "input: bad name", route: "inputs", params: { name: "../mj-studio.sqlite" }, status: 404 },
+    { name: "input: unknown hash", route: "inputs", params: { name: `${"0".repeat(64)}.png` }, status: 404 },
+    {
+      name: "input: wrong extension",
+      route: "inputs",
+      params: { name: `${"0".repeat(64)}.svg` },
+      status: 404,
+    },
+  ];
+
+  it.each(cases)("$name → $status", async ({ route, method, body, params, query, status }) => {
+    const result = await call(route, { method, body, params, query });
+    expect(result.status).toBe(status);
+    expect(errorCode(result.json)).toBe(status === 404 ? "not_found" : "invalid_input");
+  });
+});
+
+describe("history list", () => {
+  it("searches, filters, sorts and pages", async () => {
+    const a = await imagine("history owl at midnight");
+    const b = await imagine("history owl at noon");
+    expect((await page("?q=owl")).items.map((t) => t.id)).toEqual([b, a]);
+    expect((await page("?q=owl&sort=oldest")).items.map((t) => t.id)).toEqual([a, b]);
+    expect((await page("?q=midn")).items.map((t) => t.id)).toEqual([a]);
+    expect((await page(`?q=${encodeURIComponent('owl" OR NEAR(')}`)).items).toEqual([]);
+    expect((await page("?q=owl&action=imagine,upscale")).items).toHaveLength(2);
+    expect((await page("?q=owl&action=UPSCALE")).items).toEqual([]);
+    expect((await page("?q=owl&from=2000-01-01&to=2999-12-31")).items).toHaveLength(2);
+    expect((await page(`?q=owl&to=${Date.now() - 3_600_000}`)).items).toEqual([]);
+    expect((await page(`?q=owl&from=${new Date(Date.now() - 60_000).toISOString()}`)).items).toHaveLength(2);
+
+    const first = await page("?q=owl&limit=1&sort=oldest");
+    expect(first.items.map((t) => t.id)).toEqual([a]);
+    const second = await page(`?q=owl&limit=1&sort=oldest&cursor=${first.nextCursor}`);
+    expect(second.items.map((t) => t.id)).toEqual([b]);
+    expect(second.nextCursor).toBeNull();
+    // A cursor of one order used with the other is refused.
+    const wrong = await call("tasks", { query: `?q=owl&limit=1&sort=newest&cursor=${first.nextCursor}` });
+    expect(wrong.status).toBe(400);
+    for (const item of first.items) expect(item.favorite).toBe(false);
+  });
+
+  it("favourites one task or many, and filters by them", async () => {
+    const a = await imagine("history favourite one");
+    const b = await imagine("history favourite two");
+    const one = await call("task", { method: "PATCH", params: { id: a }, body: { favorite: true } });
+    expect(one.status).toBe(200);
+    expect(historyItemSchema.parse(one.json)).toMatchObject({ id: a, favorite: true });
+    expect((await page("?q=favourite&favorite=true")).items.map((t) => t.id)).toEqual([a]);
+
+    const bulk = await call("tasks", {
+      method: "PATCH",
+      body: { ids: [a, b, "1000000000000000"], favorite: true },
+    });
+    expect(bulk.json).toEqual({ updated: 2 });
+    expect((await page("?q=favourite&favorite=true")).items.map((t) => t.id)).toEqual([b, a]);
+    await call("tasks", { method: "PATCH", body: { ids: [a], favorite: false } });
+    expect((await page("?q=favourite&favorite=false")).items.map((t) => t.id)).toEqual([a]);
+  });
+});
+
+describe("detail", () => {
+  it("answers the task, its lineage and the request with its images as app URLs", async () => {
+    const grid = await waitForSuccess(imagineId);
+    const u1 = grid.buttons.find((b) => b.label === "U1")!;
+    const child = (
+      (await call("action", { body: { taskId: imagineId, customId: u1.customId } })).json as {
+        result: string;
+      }
+    ).result;
+
+    const parent = historyDetailSchema.parse((await call("task", { params: { id: imagineId } })).json);
+    expect(parent.task).toMatchObject({ id: imagineId, favorite: false });
+    expect(parent.task.imageUrl).toMatch(/^\/api\/media\//);
+    expect(parent.parents).toEqual([]);
+    expect(parent.children.map((t) => t.id)).toEqual([child]);
+    expect(parent.request?.kind).toBe("imagine");
+    expect(parent.request?.body.prompt).toBe("history fox in the snow --ar 3:2");
+    const [reference] = parent.request?.body.base64Array as string[];
+    expect(reference).toMatch(/^\/api\/inputs\/[0-9a-f]{64}\.png$/);
+
+    const input = await call("inputs", { params: { name: reference!.split("/").at(-1)! } });
+    expect(input.status).toBe(200);
+    expect(input.response.headers.get("content-type")).toBe("image/png");
+    expect(input.response.headers.get("cache-control")).toContain("immutable");
+    expect(Buffer.from(await input.response.arrayBuffer()).toString("base64")).toBe(png);
+
+    const upscale = historyDetailSchema.parse((await call("task", { params: { id: child } })).json);
+    expect(upscale.parents.map((t) => t.id)).toEqual([imagineId]);
+    expect(upscale.request).toMatchObject({
+      kind: "action",
+      body: { taskId: imagineId, customId: u1.customId },
+    });
+  });
+});
+
+describe("delete and import", () => {
+  it("deletes one task for good, and an explicit import brings it back", async () => {
+    const id = await imagine("history to be deleted");
+    const removed = await call("task", { method: "DELETE", params: { id } });
+    expect(removed.status).toBe(204);
+    expect(await removed.response.text()).toBe("");
+    expect((await call("task", { params: { id } })).status).toBe(404);
+    // Polling the upstream copy again does not put it back in the history.
+    expect((await call("fetch", { params: { id } })).status).toBe(200);
+    expect((await page("?q=deleted")).items).toEqual([]);
+    expect((await call("task", { method: "DELETE", params: { id } })).status).toBe(404);
+
+    const imported = await call("import", { body: { ids: [id, "1000000000000000"] } });
+    expect(imported.status).toBe(200);
+    expect(imported.json).toEqual({ imported: 1, missing: ["1000000000000000"] });
+    expect((await page("?q=deleted")).items.map((t) => t.id)).toEqual([id]);
+  });
+
+  it("deletes many at once", async () => {
+    const a = await imagine("history bulk one");
+    const b = await imagine("history bulk two");
+    const result = await call("bulkDelete", { body: { ids: [a, b, "1000000000000000"] } });
+    expect(result.json).toEqual({ deleted: 2 });
+    expect((await page("?q=bulk")).items).toEqual([]);
+  });
+});

@@ -1,0 +1,7 @@
+import { readJson, respond } from "@/lib/http/route";
+import { bulkDeleteBodySchema } from "@/lib/tasks/history-query";
+import { tasks } from "@/lib/tasks";
+
+export async function POST(request: Request) {
+  return respond(async () => tasks().delete((await readJson(request, bulkDeleteBodySchema)).ids));
+}

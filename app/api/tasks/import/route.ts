@@ -1,0 +1,7 @@
+import { readJson, respond } from "@/lib/http/route";
+import { importBodySchema } from "@/lib/tasks/history-query";
+import { tasks } from "@/lib/tasks";
+
+export async function POST(request: Request) {
+  return respond(async () => tasks().importTasks((await readJson(request, importBodySchema)).ids));
+}
