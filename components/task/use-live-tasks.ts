@@ -8,9 +8,9 @@ import {
   type feedQuery,
   type galleryQuery,
   type PollTracker,
-  type TaskPageData,
 } from "@/lib/api/queries";
 import { isTerminalStatus, type Task } from "@/lib/mj/task";
+import type { HistoryPage } from "@/lib/tasks/history-query";
 import { isPollable } from "@/lib/mj/task-view";
 import { useNow } from "./use-now";
 
@@ -62,7 +62,7 @@ export function useLiveTasks(options: TaskListOptions, onFinished: (tasks: Task[
     (polled: Task[]) => {
       const byId = new Map(polled.map((task) => [task.id, task]));
       const finished = new Map<string, Task>();
-      queryClient.setQueriesData<InfiniteData<TaskPageData>>({ queryKey: TASK_LISTS_KEY }, (data) =>
+      queryClient.setQueriesData<InfiniteData<HistoryPage>>({ queryKey: TASK_LISTS_KEY }, (data) =>
         data
           ? {
               ...data,

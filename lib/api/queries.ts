@@ -1,18 +1,12 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
-import { z } from "zod";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import type { Task } from "@/lib/mj/task";
+import { historyDetailSchema, historyPageSchema } from "@/lib/tasks/history-query";
 import { fetchJson } from "./fetch-json";
 import { historySearch, type GalleryFilters } from "./gallery-filters";
 import { nextPollDelay } from "./polling";
 import { api } from "./tasks";
 
 /** Query-option factories: each keeps its key and its fetcher together. */
-
-export const taskPageSchema = z.object({
-  items: z.array(taskSchema),
-  nextCursor: z.string().nullable(),
-});
-export type TaskPageData = z.output<typeof taskPageSchema>;
 
 /** Every list of recorded tasks lives under this key, so one invalidation refreshes them all. */
 export const TASK_LISTS_KEY = ["tasks", "list"] as const;
@@ -22,7 +16,7 @@ export function feedQuery(pageSize = 20) {
   return infiniteQueryOptions({
     queryKey: [...TASK_LISTS_KEY, "feed", pageSize],
     queryFn: async ({ pageParam }) =>
-      taskPageSchema.parse(
+      historyPageSchema.parse(
         await fetchJson(
           `/api/tasks?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
         ),
@@ -37,23 +31,17 @@ export function galleryQuery(filters: GalleryFilters, pageSize = 60) {
   return infiniteQueryOptions({
     queryKey: [...TASK_LISTS_KEY, "gallery", filters, pageSize],
     queryFn: async ({ pageParam }) =>
-      taskPageSchema.parse(await fetchJson(`/api/tasks?${historySearch(filters, pageSize, pageParam)}`)),
+      historyPageSchema.parse(await fetchJson(`/api/tasks?${historySearch(filters, pageSize, pageParam)}`)),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-export const taskDetailSchema = z.object({
-  task: taskSchema,
-  parents: z.array(taskSchema),
-  children: z.array(taskSchema),
-});
-
 /** One task with its lineage: the chain of parents up to the original, and its children. */
 export function taskDetailQuery(id: string) {
   return queryOptions({
     queryKey: ["tasks", "detail", id],
-    queryFn: async () => taskDetailSchema.parse(await fetchJson(`/api/tasks/${encodeURIComponent(id)}`)),
+    queryFn: async () => historyDetailSchema.parse(await fetchJson(`/api/tasks/${encodeURIComponent(id)}`)),
   });
 }
 
