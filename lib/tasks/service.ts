@@ -26,6 +26,11 @@ export interface TaskServiceDeps {
   upstream: UpstreamClient;
   store: TaskStore;
   now?: () => number;
+  /**
+   * Told of every upstream copy the service records (the media cache's `enqueue`); it must not
+   * block: finished tasks' media are downloaded in the background.
+   */
+  cacheMedia?: (tasks: Task[]) => void;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -66,9 +71,21 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
 export const POLL_FRESH_MS = 800;
 const MAX_TRACKED = 10_000;
 
-export function createTaskService({ upstream, store, now = Date.now }: TaskServiceDeps) {
+export function createTaskService({ upstream, store, now = Date.now, cacheMedia }: TaskServiceDeps) {
   /** When each unfinished task was last asked upstream. */
   const askedAt = new Map<string, number>();
+
+  /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
+  function record(tasks: Task[]): Task[] {
+    const stored = store.upsertMany(tasks);
+    try {
+      cacheMedia?.(stored);
+    } catch (error) {
+      // The answer does not depend on the cache; a full disk must not fail a poll.
+      console.warn("[tasks] could not queue media caching", error);
+    }
+    return stored;
+  }
 
   /** A first record of a task the upstream just accepted; later polls fill in the rest. */
   function placeholder(fields: KnownFields & Partial<Pick<Task, "status">> & { id: string }): Task {
@@ -186,7 +203,8 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     async fetch(id: string): Promise<Task> {
       const task = await upstream.fetchTask(id);
       if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
-      return present(store.upsert(task));
+      const [stored = task] = record([task]);
+      return present(stored);
     },
 
     /**
@@ -204,7 +222,7 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
         return at - (askedAt.get(id) ?? 0) >= POLL_FRESH_MS;
       });
       for (const id of ask) askedAt.set(id, at);
-      const fetched = ask.length > 0 ? store.upsertMany(await upstream.listByIds(ask)) : [];
+      const fetched = ask.length > 0 ? record(await upstream.listByIds(ask)) : [];
       for (const task of fetched) if (isTerminalStatus(task.status)) askedAt.delete(task.id);
       if (askedAt.size > MAX_TRACKED) askedAt.clear();
       const asked = new Set(ask);
@@ -216,7 +234,7 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     },
 
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
-      return store.upsertMany(await upstream.listByCondition(body)).map(present);
+      return record(await upstream.listByCondition(body)).map(present);
     },
 
     async imageSeed(id: string): Promise<SubmitResult> {
@@ -231,7 +249,7 @@ export function createTaskService({ upstream, store, now = Date.now }: TaskServi
     async cancel(id: string): Promise<SubmitResult> {
       await upstream.cancel(id);
       const task = await upstream.fetchTask(id).catch(() => null);
-      if (task) store.upsert(task);
+      if (task) record([task]);
       return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
     },
 
