@@ -1,114 +1,19 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
-import { taskSchema, type Task } from "@/lib/mj/task";
-import { createSimulator } from "@/lib/simulator";
-import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
-import { createTaskService, type TaskService } from "@/lib/tasks/service";
+import { taskSchema } from "@/lib/mj/task";
 import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
 import { backoffMs, createMediaCache, type MediaCache } from "./cache";
 import { createUrlGuard, inProcessGuard, MEDIA_LIMITS, openMedia, readAll, type UrlGuard } from "./fetch";
 import { downloadName, serveMedia } from "./serve";
+import { closeWorlds, finished, onClose, world, type World } from "./test-support";
 
-/**
- * The media cache over the simulator (real sharp-rendered images) and a real SQLite store, with a
- * fetch wrapper that counts media requests and injects faults.
- */
+/** The media cache, its thumbnails, the media route and the fetch hardening. */
 
-const KEY = "media-test-key";
-const cleanups: (() => void)[] = [];
-
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
-type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-interface World {
-  dir: string;
-  store: TaskStore;
-  service: TaskService;
-  /** Media requests seen (after faults). */
-  mediaRequests: string[];
-  taskFetches: string[];
-  /** Replaces the answer to a media request, or passes it on (return null). */
-  fault: { media: ((url: string) => Response | null) | null };
-  upstream: UpstreamClient;
-  cache(options?: { retryBaseMs?: number; guard?: UrlGuard }): MediaCache;
-}
-
-function world(): World {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-media-"));
-  const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
-  const simulator = createSimulator({ apiKey: KEY, speed: 50 });
-  const caches: MediaCache[] = [];
-  cleanups.push(() => {
-    for (const cache of caches) cache.close();
-    simulator.close();
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const mediaRequests: string[] = [];
-  const taskFetches: string[] = [];
-  const fault: World["fault"] = { media: null };
-  const fetch: Fetch = async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (url.includes("/sim/media/")) {
-      const injected = fault.media?.(url);
-      if (injected) return injected;
-      mediaRequests.push(url);
-    } else if (url.endsWith("/fetch")) {
-      taskFetches.push(url);
-    }
-    return simulator.fetch(input, init);
-  };
-  const upstream = createUpstreamClient({
-    baseUrl: "http://simulator.invalid",
-    apiKey: KEY,
-    authHeader: "authorization",
-    timeoutMs: 10_000,
-    fetch,
-    log: () => {},
-  });
-  let current: MediaCache | null = null;
-  const service = createTaskService({ upstream, store, cacheMedia: (tasks) => current?.enqueue(tasks) });
-  return {
-    dir,
-    store,
-    service,
-    mediaRequests,
-    taskFetches,
-    fault,
-    upstream,
-    cache(options = {}) {
-      current = createMediaCache({
-        dir: path.join(dir, "media"),
-        upstream,
-        store,
-        guard: options.guard ?? inProcessGuard,
-        retryBaseMs: options.retryBaseMs ?? 5,
-        log: () => {},
-      });
-      caches.push(current);
-      return current;
-    },
-  };
-}
-
-async function finished(service: TaskService, prompt: string): Promise<Task> {
-  const submitted = await service.imagine({ prompt });
-  const id = submitted.result as string;
-  for (let i = 0; i < 400; i++) {
-    const task = await service.fetch(id);
-    if (task.status === "SUCCESS") return task;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`task ${id} never finished`);
-}
+afterEach(closeWorlds);
 
 async function bytesOf(response: Response): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
@@ -285,7 +190,7 @@ describe("background caching", () => {
       guard: inProcessGuard,
       log: () => {},
     });
-    cleanups.push(() => videoCache.close());
+    onClose(() => videoCache.close());
     w.store.upsert(video);
     videoCache.enqueue([video]);
     await videoCache.idle();
