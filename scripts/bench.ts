@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { startSimulatorServer, type SimulatorServer } from "@/lib/simulator/http-server";
+import { benchGalleryBytes } from "./bench-media";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const KEY = "bench-key";
@@ -216,6 +217,7 @@ async function main(): Promise<void> {
   }
   await overhead();
   await polling();
+  await benchGalleryBytes();
 }
 
 main().catch((error: unknown) => {
