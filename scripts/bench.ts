@@ -14,6 +14,7 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import { startSimulatorServer, type SimulatorServer } from "@/lib/simulator/http-server";
 import { benchHistory } from "./bench-history";
+import { benchGalleryBytes } from "./bench-media";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const KEY = "bench-key";
@@ -218,6 +219,7 @@ async function main(): Promise<void> {
   await overhead();
   await polling();
   await benchHistory();
+  await benchGalleryBytes();
 }
 
 main().catch((error: unknown) => {

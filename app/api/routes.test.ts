@@ -30,6 +30,9 @@ const routes = {
   tasks: () => import("./tasks/route"),
   health: () => import("./health/route"),
   media: () => import("./media/[taskId]/[slot]/route"),
+  download: () => import("./tasks/download/route"),
+  export: () => import("./tasks/export/route"),
+  importArchive: () => import("./tasks/import-archive/route"),
 };
 
 async function handler(name: keyof typeof routes, method: "GET" | "POST"): Promise<Handler> {
@@ -361,6 +364,43 @@ describe("bad input is a 4xx in the one error shape", () => {
       params: { taskId: "1000000000000000", slot: "../../x" },
       status: 404,
       code: "not_found",
+    },
+    { name: "bulk download without ids", route: "download", status: 400, code: "invalid_input" },
+    {
+      name: "bulk download of 201 ids",
+      route: "download",
+      query: `?ids=${Array.from({ length: 201 }, (_, i) => `t${i}`).join(",")}`,
+      status: 400,
+      code: "invalid_input",
+      message: /at most 200/,
+    },
+    {
+      name: "bulk download of a malformed id",
+      route: "download",
+      query: "?ids=a,../../etc",
+      status: 400,
+      code: "invalid_input",
+    },
+    {
+      name: "bulk download of unknown tasks",
+      route: "download",
+      query: "?ids=1000000000000000",
+      status: 404,
+      code: "not_found",
+    },
+    {
+      name: "export of an empty selection",
+      route: "export",
+      query: "?ids=",
+      status: 400,
+      code: "invalid_input",
+    },
+    {
+      name: "import of something that is not a zip upload",
+      route: "importArchive",
+      body: { tasks: [] },
+      status: 415,
+      code: "unsupported_media_type",
     },
   ];
 

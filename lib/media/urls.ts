@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { MediaRef, Task } from "@/lib/mj/task";
+import { TASK_STATUS, type MediaRef, type Task } from "@/lib/mj/task";
 
 /**
  * Media never points at the upstream: every media URL a task carries is replaced with the app's
@@ -7,7 +7,10 @@ import type { MediaRef, Task } from "@/lib/mj/task";
  * Discord links expire and leak where a user has been; the app's links do neither.
  */
 
-export type MediaSlot =
+export type MediaSlot = OriginalSlot | ThumbSlot;
+
+/** A file the upstream serves: what the task carries, byte for byte. */
+export type OriginalSlot =
   | "image"
   | "thumbnail"
   | "video"
@@ -18,21 +21,68 @@ export type MediaSlot =
   | `videos.${number}`
   | `videos.${number}.thumbnail`;
 
+/** A WebP thumbnail the app makes itself (lib/media/thumbnail.ts) from the task's media. */
+export type ThumbSlot = "thumb" | `images.${number}.thumb` | `videos.${number}.thumb`;
+
 const SLOT_PATTERN =
-  /^(image|thumbnail|video|base-image|video-origin|(images|videos)\.(\d{1,2})(\.thumbnail)?)$/;
+  /^(image|thumbnail|thumb|video|base-image|video-origin|(images|videos)\.(\d{1,2})(\.thumbnail|\.thumb)?)$/;
 
 export function isMediaSlot(value: string): value is MediaSlot {
   return SLOT_PATTERN.test(value);
+}
+
+export function isThumbSlot(slot: MediaSlot): slot is ThumbSlot {
+  return slot === "thumb" || slot.endsWith(".thumb");
+}
+
+/**
+ * The originals of a finished task worth keeping: the image, each grid image, the video and each
+ * video. Several slots may carry one URL (a video task's imageUrl is its mp4); callers fetch each
+ * URL once.
+ */
+export function originalSlots(task: Task): { slot: OriginalSlot; url: string }[] {
+  const slots: { slot: OriginalSlot; url: string }[] = [];
+  if (task.imageUrl) slots.push({ slot: "image", url: task.imageUrl });
+  task.imageUrls?.forEach((ref, i) => ref.url && slots.push({ slot: `images.${i}`, url: ref.url }));
+  if (task.videoUrl) slots.push({ slot: "video", url: task.videoUrl });
+  task.videoUrls?.forEach((ref, i) => ref.url && slots.push({ slot: `videos.${i}`, url: ref.url }));
+  return slots;
+}
+
+/**
+ * Where a thumbnail is made from, best first. An image slot is its own source. A video has no
+ * frame sharp can read, so its still is used: the upstream's thumbnail of that video (trueai's
+ * `videoUrls[i].thumbnail`, the simulator's first frame), the start frame
+ * (`videoGenOriginImageUrl`), or the first grid image. Candidates that turn out to be videos
+ * (trueai overwrites `imageUrls` with mp4s) are skipped by the thumbnailer.
+ */
+export function thumbSources(task: Task, slot: ThumbSlot): OriginalSlot[] {
+  const stills: OriginalSlot[] = ["video-origin", "images.0"];
+  if (slot === "thumb") return ["image", "videos.0.thumbnail", ...stills, "thumbnail"];
+  const [list, index] = slot.split(".") as ["images" | "videos", string];
+  return list === "images"
+    ? [`images.${Number(index)}`, `videos.${Number(index)}.thumbnail`]
+    : [`videos.${Number(index)}.thumbnail`, ...stills];
+}
+
+/** The first thumbnail source the task carries a URL for, if any. */
+export function thumbSourceUrl(task: Task, slot: ThumbSlot): string | null {
+  for (const source of thumbSources(task, slot)) {
+    const url = upstreamUrlFor(task, source);
+    if (url) return url;
+  }
+  return null;
 }
 
 /** The upstream URL behind a slot of this task, or null when the task carries none. */
 export function upstreamUrlFor(task: Task, slot: MediaSlot): string | null {
   const match = SLOT_PATTERN.exec(slot);
   if (!match) return null;
-  const [, name, list, index, thumbnail] = match;
+  const [, name, list, index, suffix] = match;
+  if (suffix === ".thumb" || name === "thumb") return null;
   if (list) {
     const ref: MediaRef | undefined = (list === "images" ? task.imageUrls : task.videoUrls)?.[Number(index)];
-    return (thumbnail ? ref?.thumbnail : ref?.url) ?? null;
+    return (suffix ? ref?.thumbnail : ref?.url) ?? null;
   }
   switch (name) {
     case "image":
@@ -65,21 +115,34 @@ export function appMediaUrl(taskId: string, slot: MediaSlot, upstreamUrl: string
   return `/api/media/${encodeURIComponent(taskId)}/${slot}?v=${urlVersion(upstreamUrl)}`;
 }
 
+/** A finished grid image without an upstream thumbnail gets the app's. */
 function rewriteRefs(task: Task, list: "images" | "videos", refs: MediaRef[] | null): MediaRef[] | null {
   if (!refs) return null;
+  const done = task.status === TASK_STATUS.success;
   return refs.map((ref, i) => ({
     ...ref,
     url: appMediaUrl(task.id, `${list}.${i}`, ref.url) ?? "",
-    thumbnail: appMediaUrl(task.id, `${list}.${i}.thumbnail`, ref.thumbnail),
+    thumbnail: ref.thumbnail
+      ? appMediaUrl(task.id, `${list}.${i}.thumbnail`, ref.thumbnail)
+      : list === "images" && done
+        ? appMediaUrl(task.id, `images.${i}.thumb`, ref.url)
+        : null,
   }));
 }
 
-/** The task as the app hands it out: same shape as upstream, every media URL the app's own. */
+/**
+ * The task as the app hands it out: same shape as upstream, every media URL the app's own. A
+ * finished task's `thumbnailUrl` is the app's WebP thumbnail (the gallery loads those, not the
+ * originals); a running task's previews change every step, so it keeps the upstream's, if any.
+ */
 export function withAppMediaUrls(task: Task): Task {
+  const done = task.status === TASK_STATUS.success;
   const out: Task = {
     ...task,
     imageUrl: appMediaUrl(task.id, "image", task.imageUrl),
-    thumbnailUrl: appMediaUrl(task.id, "thumbnail", task.thumbnailUrl),
+    thumbnailUrl: done
+      ? appMediaUrl(task.id, "thumb", thumbSourceUrl(task, "thumb"))
+      : appMediaUrl(task.id, "thumbnail", task.thumbnailUrl),
     videoUrl: appMediaUrl(task.id, "video", task.videoUrl),
     imageUrls: rewriteRefs(task, "images", task.imageUrls),
     videoUrls: rewriteRefs(task, "videos", task.videoUrls),

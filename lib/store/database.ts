@@ -4,13 +4,17 @@ import Database from "better-sqlite3";
 import { MIGRATIONS, type Migration } from "./migrations";
 
 /**
- * Opens (creating if needed) the SQLite file and brings its schema up to date.
+ * Opens (creating if needed) a SQLite file and brings its schema up to date (the task history's
+ * migrations unless others are given: the media cache keeps its own index file).
  *
  * WAL lets the gallery read while a poll writes; synchronous=NORMAL is the usual WAL pairing
  * (a commit survives an app crash, only a power cut can lose the last ones); busy_timeout makes
  * a second process (next dev workers, a bench script) wait for the write lock instead of failing.
  */
-export function openDatabase(filePath: string): Database.Database {
+export function openDatabase(
+  filePath: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Database.Database {
   fs.mkdirSync(path.dirname(filePath), { recursive: true });
   const db = new Database(filePath);
   try {
@@ -18,7 +22,7 @@ export function openDatabase(filePath: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
-    migrate(db, MIGRATIONS, filePath);
+    migrate(db, migrations, filePath);
   } catch (error) {
     db.close();
     throw error;

@@ -1,4 +1,5 @@
 import "server-only";
+import { getMediaCache, removeTaskMedia } from "@/lib/media";
 import { getTaskStore } from "@/lib/store";
 import { getUpstream } from "@/lib/upstream";
 import { createTaskService, type TaskService } from "./service";
@@ -7,6 +8,11 @@ const globalCache = globalThis as typeof globalThis & { __mjTaskService?: TaskSe
 
 /** The process-wide task service over the configured upstream and the SQLite store. */
 export function tasks(): TaskService {
-  globalCache.__mjTaskService ??= createTaskService({ upstream: getUpstream(), store: getTaskStore() });
+  globalCache.__mjTaskService ??= createTaskService({
+    upstream: getUpstream(),
+    store: getTaskStore(),
+    cacheMedia: (finished) => getMediaCache().enqueue(finished),
+    removeMedia: removeTaskMedia,
+  });
   return globalCache.__mjTaskService;
 }

@@ -36,6 +36,11 @@ export interface TaskServiceDeps {
   now?: () => number;
   /** Drops the cached media of deleted tasks (the media cache implements it); default none. */
   removeMedia?: (ids: string[]) => Promise<void>;
+  /**
+   * Told of every upstream copy the service records (the media cache's `enqueue`); it must not
+   * block: finished tasks' media are downloaded in the background.
+   */
+  cacheMedia?: (tasks: Task[]) => void;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -100,9 +105,22 @@ export function createTaskService({
   store,
   now = Date.now,
   removeMedia = async () => {},
+  cacheMedia,
 }: TaskServiceDeps) {
   /** When each unfinished task was last asked upstream. */
   const askedAt = new Map<string, number>();
+
+  /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
+  function record(tasks: Task[], options?: { undelete?: boolean }): Task[] {
+    const stored = store.upsertMany(tasks, options);
+    try {
+      cacheMedia?.(stored);
+    } catch (error) {
+      // The answer does not depend on the cache; a full disk must not fail a poll.
+      console.warn("[tasks] could not queue media caching", error);
+    }
+    return stored;
+  }
 
   /** A first record of a task the upstream just accepted; later polls fill in the rest. */
   function placeholder(fields: KnownFields & Partial<Pick<Task, "status">> & { id: string }): Task {
@@ -273,7 +291,8 @@ export function createTaskService({
     async fetch(id: string): Promise<Task> {
       const task = await upstream.fetchTask(id);
       if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
-      return present(store.upsert(task));
+      const [stored = task] = record([task]);
+      return present(stored);
     },
 
     /**
@@ -291,7 +310,7 @@ export function createTaskService({
         return at - (askedAt.get(id) ?? 0) >= POLL_FRESH_MS;
       });
       for (const id of ask) askedAt.set(id, at);
-      const fetched = ask.length > 0 ? store.upsertMany(await upstream.listByIds(ask)) : [];
+      const fetched = ask.length > 0 ? record(await upstream.listByIds(ask)) : [];
       for (const task of fetched) if (isTerminalStatus(task.status)) askedAt.delete(task.id);
       if (askedAt.size > MAX_TRACKED) askedAt.clear();
       const asked = new Set(ask);
@@ -303,7 +322,7 @@ export function createTaskService({
     },
 
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
-      return store.upsertMany(await upstream.listByCondition(body)).map(present);
+      return record(await upstream.listByCondition(body)).map(present);
     },
 
     async imageSeed(id: string): Promise<SubmitResult> {
@@ -318,7 +337,7 @@ export function createTaskService({
     async cancel(id: string): Promise<SubmitResult> {
       await upstream.cancel(id);
       const task = await upstream.fetchTask(id).catch(() => null);
-      if (task) store.upsert(task);
+      if (task) record([task]);
       return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
     },
 
@@ -372,7 +391,7 @@ export function createTaskService({
     async importTasks(ids: string[]): Promise<ImportResult> {
       const wanted = new Set(ids);
       const found = (await upstream.listByIds([...wanted])).filter((task) => wanted.has(task.id));
-      const imported = store.upsertMany(found, { undelete: true });
+      const imported = record(found, { undelete: true });
       const seen = new Set(imported.map((task) => task.id));
       return { imported: seen.size, missing: [...wanted].filter((id) => !seen.has(id)) };
     },

@@ -262,6 +262,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
             ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)])
             : AbortSignal.timeout(config.timeoutMs),
           cache: "no-store",
+          // lib/media follows redirects itself, checking where each hop leads.
+          redirect: "manual",
         });
       } catch (error) {
         // The browser went away (navigation, closed tab): not an upstream fault, nothing to log.

@@ -5,10 +5,13 @@ import { taskIdSchema } from "@/lib/mj/requests";
 export async function GET(request: Request, context: RouteContext<"/api/media/[taskId]/[slot]">) {
   return respond(async () => {
     const { taskId, slot } = await context.params;
+    const query = new URL(request.url).searchParams;
     return serveMedia({
       taskId: parseWith(taskIdSchema, taskId, "task id"),
       slot,
-      version: new URL(request.url).searchParams.get("v"),
+      version: query.get("v"),
+      download: query.get("download") === "1",
+      ifNoneMatch: request.headers.get("if-none-match"),
       signal: request.signal,
     });
   });

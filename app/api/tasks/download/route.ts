@@ -1,0 +1,10 @@
+import { parseWith, respond } from "@/lib/http/route";
+import { archiveIdsSchema, downloadArchive, zipResponse } from "@/lib/media/archive";
+
+/** A zip of the originals of 1-200 tasks: `?ids=a,b,c`. */
+export async function GET(request: Request) {
+  return respond(async () => {
+    const ids = parseWith(archiveIdsSchema, new URL(request.url).searchParams.get("ids") ?? "", "ids");
+    return zipResponse(downloadArchive(ids));
+  });
+}

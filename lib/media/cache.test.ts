@@ -1,0 +1,342 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+import { afterEach, describe, expect, it } from "vitest";
+import { AppError } from "@/lib/http/errors";
+import { taskSchema } from "@/lib/mj/task";
+import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
+import { backoffMs, createMediaCache, type MediaCache } from "./cache";
+import { createUrlGuard, inProcessGuard, MEDIA_LIMITS, openMedia, readAll, type UrlGuard } from "./fetch";
+import { downloadName, serveMedia } from "./serve";
+import { closeWorlds, finished, onClose, world, type World } from "./test-support";
+
+/** The media cache, its thumbnails, the media route and the fetch hardening. */
+
+afterEach(closeWorlds);
+
+async function bytesOf(response: Response): Promise<Buffer> {
+  return Buffer.from(await response.arrayBuffer());
+}
+
+function deps(w: World, cache: MediaCache, guard: UrlGuard = inProcessGuard) {
+  return { upstream: w.upstream, store: w.store, cache, guard };
+}
+
+describe("background caching", () => {
+  it("downloads a finished task's image once, then serves it from disk with an ETag", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "a red fox in snow --ar 3:2");
+    await cache.idle();
+
+    const cached = cache.get(task.id, "image");
+    expect(cached).toMatchObject({ contentType: "image/png" });
+    const onDisk = fs.readFileSync(cached!.path);
+    expect(cached!.bytes).toBe(onDisk.length);
+    expect(cached!.sha256).toBe(createHash("sha256").update(onDisk).digest("hex"));
+    expect(cached!.path.startsWith(path.join(w.dir, "media", task.id))).toBe(true);
+    expect(cache.job(task.id)).toMatchObject({ state: "done" });
+
+    const seen = w.mediaRequests.length;
+    const response = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("etag")).toBe(`"${cached!.sha256}"`);
+    expect(response.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    expect(response.headers.get("content-type")).toBe("image/png");
+    expect((await bytesOf(response)).equals(onDisk)).toBe(true);
+    expect(w.mediaRequests.length).toBe(seen);
+
+    const again = await serveMedia(
+      { taskId: task.id, slot: "image", version: null, ifNoneMatch: `W/"x", "${cached!.sha256}"` },
+      deps(w, cache),
+    );
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(`"${cached!.sha256}"`);
+    expect(await again.text()).toBe("");
+  });
+
+  it("makes a WebP thumbnail of about 400 px on the long side, a few dozen KB", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "a lighthouse at dusk --ar 16:9");
+    await cache.idle();
+    const seen = w.mediaRequests.length;
+    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("image/webp");
+    const thumb = await bytesOf(response);
+    const meta = await sharp(thumb).metadata();
+    expect(meta.format).toBe("webp");
+    expect(Math.max(meta.width, meta.height)).toBe(400);
+    expect(meta.width / meta.height).toBeCloseTo(16 / 9, 1);
+    expect(thumb.length).toBeLessThan(80 * 1024);
+    expect(thumb.length).toBeLessThan(cache.get(task.id, "image")!.bytes / 5);
+    // Made with the originals in the background, so serving it fetched nothing.
+    expect(w.mediaRequests.length).toBe(seen);
+  });
+
+  it("makes a missing thumbnail on demand, from the cached original", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "a blue whale");
+    await cache.idle();
+    const thumb = cache.get(task.id, "thumb")!;
+    await cache.remove([]); // no-op
+    fs.rmSync(thumb.path);
+    const seen = w.mediaRequests.length;
+    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    expect(response.status).toBe(200);
+    expect((await sharp(await bytesOf(response)).metadata()).format).toBe("webp");
+    expect(w.mediaRequests.length).toBe(seen);
+  });
+
+  it("answers ?download=1 with an attachment named after the prompt, id and slot", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "A Red Fox, in snow! --ar 3:2 --v 7");
+    await cache.idle();
+    const response = await serveMedia(
+      { taskId: task.id, slot: "image", version: null, download: true },
+      deps(w, cache),
+    );
+    expect(response.headers.get("content-disposition")).toBe(
+      `attachment; filename="a-red-fox-in-snow-${task.id.slice(-6)}-image.png"`,
+    );
+    expect(downloadName({ id: "1723456789012345", prompt: "一只猫" }, "images.2", "image/webp")).toBe(
+      "mj-012345-images-2.webp",
+    );
+  });
+
+  it("re-fetches the task for a fresh link when the stored one has expired", async () => {
+    const w = world();
+    const task = await finished(w.service, "an old map");
+    const stale = `${w.store.get(task.id)!.imageUrl}&stale=1`;
+    w.store.upsert({ ...w.store.get(task.id)!, imageUrl: stale });
+    w.fault.media = (url) => (url.includes("stale=1") ? new Response("gone", { status: 410 }) : null);
+    const fetchesBefore = w.taskFetches.length;
+
+    const cache = w.cache();
+    cache.enqueue([w.store.get(task.id)!]);
+    await cache.idle();
+
+    expect(w.taskFetches.length).toBe(fetchesBefore + 1);
+    expect(w.store.get(task.id)!.imageUrl).not.toContain("stale=1");
+    expect(cache.get(task.id, "image")).not.toBeNull();
+    expect(cache.job(task.id)).toMatchObject({ state: "done", attempts: 0 });
+  });
+
+  it("retries with backoff after upstream 500s, then succeeds", async () => {
+    const w = world();
+    let failures = 2;
+    w.fault.media = () => (failures-- > 0 ? new Response("boom", { status: 500 }) : null);
+    const cache = w.cache({ retryBaseMs: 5 });
+    const task = await finished(w.service, "a storm over the sea");
+    await cache.idle();
+    expect(cache.get(task.id, "image")).not.toBeNull();
+    expect(cache.job(task.id)).toMatchObject({ state: "done", attempts: 2 });
+    expect([1, 2, 3, 30].map((n) => backoffMs(n, 5_000))).toEqual([5_000, 10_000, 20_000, 600_000]);
+  });
+
+  it("resumes unfinished downloads after a restart", async () => {
+    const w = world();
+    w.fault.media = () => new Response("down", { status: 503 });
+    const first = w.cache({ retryBaseMs: 60_000 });
+    const task = await finished(w.service, "a paper crane");
+    for (let i = 0; i < 200 && (first.job(task.id)?.attempts ?? 0) < 1; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(first.job(task.id)).toMatchObject({ state: "pending", attempts: 1 });
+    expect(first.get(task.id, "image")).toBeNull();
+    first.close();
+
+    w.fault.media = null;
+    const second = w.cache();
+    await second.idle();
+    expect(second.get(task.id, "image")).not.toBeNull();
+    expect(second.job(task.id)).toMatchObject({ state: "done" });
+  });
+
+  it("caches a video task's mp4 once and thumbnails its still", async () => {
+    const w = world();
+    const cache = w.cache();
+    const video = taskSchema.parse({
+      id: "9000000000000001",
+      status: "SUCCESS",
+      imageUrl: "https://cdn.example/v.mp4",
+      videoUrl: "https://cdn.example/v.mp4",
+      videoUrls: [{ url: "https://cdn.example/v.mp4", thumbnail: "https://cdn.example/still.png" }],
+    });
+    const still = await sharp({ create: { width: 900, height: 600, channels: 3, background: "#336" } })
+      .png()
+      .toBuffer();
+    const served: string[] = [];
+    const fake = createUpstreamClient({
+      baseUrl: "https://cdn.example",
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      fetch: async (input) => {
+        const url = String(input);
+        served.push(url);
+        return url.endsWith(".mp4")
+          ? new Response(new Uint8Array(4096), { headers: { "content-type": "video/mp4" } })
+          : new Response(new Uint8Array(still), { headers: { "content-type": "image/png" } });
+      },
+    });
+    const videoCache = createMediaCache({
+      dir: path.join(w.dir, "media-video"),
+      upstream: fake,
+      store: w.store,
+      guard: inProcessGuard,
+      log: () => {},
+    });
+    onClose(() => videoCache.close());
+    w.store.upsert(video);
+    videoCache.enqueue([video]);
+    await videoCache.idle();
+    expect(served.filter((u) => u.endsWith(".mp4"))).toHaveLength(1);
+    expect(videoCache.get(video.id, "video")).toMatchObject({ contentType: "video/mp4", bytes: 4096 });
+    expect(videoCache.get(video.id, "videos.0")?.sha256).toBe(videoCache.get(video.id, "image")?.sha256);
+    const thumb = videoCache.get(video.id, "thumb")!;
+    expect(await sharp(thumb.path).metadata()).toMatchObject({ format: "webp", width: 400, height: 267 });
+    cache.close();
+  });
+
+  it("removeTaskMedia deletes a task's files and records", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "a lantern");
+    await cache.idle();
+    const files = cache.list(task.id);
+    expect(files.map((f) => f.slot).sort()).toEqual(["image", "thumb"]);
+    await cache.remove([task.id]);
+    expect(cache.list(task.id)).toEqual([]);
+    expect(cache.job(task.id)).toBeNull();
+    expect(fs.existsSync(path.join(w.dir, "media", task.id))).toBe(false);
+  });
+});
+
+describe("hardening", () => {
+  const privateGuard = createUrlGuard({
+    trustedHost: "mj.internal.lan",
+    resolve: async (host) =>
+      ({
+        "cdn.example.com": ["93.184.216.34", "2606:2800:220:1::1"],
+        "sneaky.example.com": ["93.184.216.34", "10.0.0.7"],
+        "metadata.example.com": ["169.254.169.254"],
+        "v6local.example.com": ["fe80::1"],
+      })[host] ?? [],
+  });
+
+  it.each([
+    ["http://127.0.0.1/x.png"],
+    ["http://10.1.2.3/x.png"],
+    ["http://192.168.1.1/x.png"],
+    ["http://172.20.0.1/x.png"],
+    ["http://[::1]/x.png"],
+    ["http://[fd00::1]/x.png"],
+    ["http://[::ffff:127.0.0.1]/x.png"],
+    ["http://0x7f.1/x.png"],
+    ["http://sneaky.example.com/x.png"],
+    ["http://metadata.example.com/latest"],
+    ["http://v6local.example.com/x.png"],
+    ["file:///etc/passwd"],
+  ])("refuses %s", async (url) => {
+    await expect(privateGuard(new URL(url))).rejects.toMatchObject({ reason: "refused" });
+  });
+
+  it("allows public hosts and the configured upstream host, even on a private address", async () => {
+    await expect(privateGuard(new URL("https://cdn.example.com/x.png"))).resolves.toBeUndefined();
+    await expect(privateGuard(new URL("http://mj.internal.lan:8080/x.png"))).resolves.toBeUndefined();
+  });
+
+  function fakeUpstream(answer: (url: string) => Response): UpstreamClient {
+    return createUpstreamClient({
+      baseUrl: "https://cdn.example.com",
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      fetch: async (input) => answer(String(input)),
+    });
+  }
+
+  it("checks every redirect hop", async () => {
+    const upstream = fakeUpstream(
+      () => new Response(null, { status: 302, headers: { location: "http://127.0.0.1/admin" } }),
+    );
+    await expect(
+      openMedia({ upstream, guard: privateGuard }, "https://cdn.example.com/x.png"),
+    ).rejects.toMatchObject({ reason: "refused", message: expect.stringContaining("private") });
+  });
+
+  it("refuses what is not an image or a video", async () => {
+    const upstream = fakeUpstream(() => new Response("<html>", { headers: { "content-type": "text/html" } }));
+    await expect(
+      openMedia({ upstream, guard: privateGuard }, "https://cdn.example.com/x.png"),
+    ).rejects.toMatchObject({ reason: "refused", code: "upstream_bad_response" });
+  });
+
+  it("refuses an image over 25 MB, declared or streamed", async () => {
+    const declared = fakeUpstream(
+      () =>
+        new Response("x", {
+          headers: { "content-type": "image/png", "content-length": String(MEDIA_LIMITS.imageBytes + 1) },
+        }),
+    );
+    await expect(
+      openMedia({ upstream: declared, guard: privateGuard }, "https://cdn.example.com/x.png"),
+    ).rejects.toMatchObject({ reason: "refused" });
+
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const streamed = fakeUpstream(
+      () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              sent += chunk.length;
+              controller.enqueue(chunk);
+              if (sent > 40 * 1024 * 1024) controller.close();
+            },
+          }),
+          { headers: { "content-type": "image/png" } },
+        ),
+    );
+    const download = await openMedia(
+      { upstream: streamed, guard: privateGuard },
+      "https://cdn.example.com/x.png",
+    );
+    await expect(readAll(download)).rejects.toMatchObject({ reason: "refused" });
+    expect(sent).toBeLessThan(30 * 1024 * 1024);
+  });
+
+  it("the media route refuses a recorded task whose URL points at a private address", async () => {
+    const w = world();
+    const cache = w.cache({ guard: privateGuard });
+    const task = taskSchema.parse({ id: "77", status: "SUCCESS", imageUrl: "http://127.0.0.1:9/x.png" });
+    w.store.upsert(task);
+    const error = await serveMedia(
+      { taskId: "77", slot: "image", version: null },
+      deps(w, cache, privateGuard),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 502, message: expect.stringContaining("private") });
+    await cache.idle();
+    // The background job gives up at once: a refusal is not retried.
+    expect(cache.job("77")).toMatchObject({ state: "failed", attempts: 1 });
+  });
+
+  it("serves only slots of recorded tasks", async () => {
+    const w = world();
+    const cache = w.cache();
+    await expect(
+      serveMedia({ taskId: "404", slot: "image", version: null }, deps(w, cache)),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      serveMedia({ taskId: "404", slot: "../etc", version: null }, deps(w, cache)),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Gallery transfer budget (product.md: "Gallery pages load thumbnails, not multi-megabyte
+ * originals"): 60 finished tasks, one gallery page of tiles, loaded through the app's media route
+ * once as the task JSON's `thumbnailUrl` (the app's WebP) and once as `imageUrl` (the original).
+ * Runs the production build in front of the simulator served on loopback, like the other benches.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { startSimulatorServer } from "@/lib/simulator/http-server";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const KEY = "bench-media-key";
+const TILES = 60;
+/** Requests a browser keeps open to one origin over HTTP/1.1. */
+const BROWSER_PARALLEL = 6;
+
+interface TaskJson {
+  id: string;
+  status: string;
+  imageUrl: string | null;
+  thumbnailUrl: string | null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => null);
+    if (value !== null) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+}
+
+/** Loads URLs BROWSER_PARALLEL at a time, as a page of <img> tags would; bytes and wall time. */
+async function loadPage(
+  appUrl: string,
+  urls: string[],
+): Promise<{ bytes: number; ms: number; sizes: number[] }> {
+  const sizes: number[] = [];
+  const queue = [...urls];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: BROWSER_PARALLEL }, async () => {
+      for (let url = queue.shift(); url; url = queue.shift()) {
+        const response = await fetch(`${appUrl}${url}`);
+        if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+        sizes.push((await response.arrayBuffer()).byteLength);
+      }
+    }),
+  );
+  return { bytes: sizes.reduce((a, b) => a + b, 0), ms: performance.now() - started, sizes };
+}
+
+export async function benchGalleryBytes(): Promise<void> {
+  const simulator = await startSimulatorServer({
+    port: 0,
+    host: "127.0.0.1",
+    apiKey: KEY,
+    speed: 50,
+    maxConcurrent: 100,
+  });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-media-"));
+  const port = await freePort();
+  const app = spawn(
+    path.join(ROOT, "node_modules/.bin/next"),
+    ["start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        MJ_API_URL: simulator.url,
+        MJ_API_KEY: KEY,
+        MJ_AUTH_HEADER: "authorization",
+        DATA_DIR: dataDir,
+      },
+      stdio: "ignore",
+      detached: true,
+    },
+  );
+  const appUrl = `http://127.0.0.1:${port}`;
+  try {
+    await until(async () => ((await fetch(`${appUrl}/api/health`)).ok ? true : null), "the app starting");
+    const ids: string[] = [];
+    for (let i = 0; i < TILES; i++) {
+      const response = await fetch(`${appUrl}/api/mj/submit/imagine`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          prompt: `gallery tile ${i}, a harbour at dawn --ar ${["1:1", "3:2", "2:3", "16:9"][i % 4]}`,
+        }),
+      });
+      ids.push(((await response.json()) as { result: string }).result);
+    }
+    const tasks = await until(async () => {
+      const response = await fetch(`${appUrl}/api/mj/task/list-by-ids`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ids }),
+      });
+      const list = (await response.json()) as TaskJson[];
+      return list.length === TILES && list.every((t) => t.status === "SUCCESS") ? list : null;
+    }, `${TILES} tasks finishing`);
+
+    const thumbs = tasks.map((t) => t.thumbnailUrl ?? "");
+    const originals = tasks.map((t) => t.imageUrl ?? "");
+    if (thumbs.some((u) => !u.includes("/thumb?")) || originals.some((u) => u === "")) {
+      throw new Error("finished tasks should carry the app's thumbnail and image URLs");
+    }
+    // Cold: thumbnails made on demand where the background queue has not got there yet.
+    const cold = await loadPage(appUrl, thumbs);
+    const warm = await loadPage(appUrl, thumbs);
+    const full = await loadPage(appUrl, originals);
+    const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
+    const median = (sizes: number[]) => [...sizes].sort((a, b) => a - b)[Math.floor(sizes.length / 2)] ?? 0;
+
+    console.log(
+      `\n## Gallery page of ${TILES} tiles through /api/media (${BROWSER_PARALLEL} parallel requests, loopback)\n`,
+    );
+    console.log("| tiles load | page bytes | median tile | largest tile | wall time |");
+    console.log("|---|---|---|---|---|");
+    const row = (name: string, r: typeof cold) =>
+      console.log(
+        `| ${name} | ${mb(r.bytes)} | ${kb(median(r.sizes))} | ${kb(Math.max(...r.sizes))} | ${r.ms.toFixed(0)} ms |`,
+      );
+    row("thumbnails (WebP ≤400 px), first load", cold);
+    row("thumbnails, from the disk cache", warm);
+    row("originals (PNG)", full);
+    console.log(`\nThumbnails transfer ${(full.bytes / warm.bytes).toFixed(1)}x fewer bytes than originals.`);
+  } finally {
+    if (app.pid) process.kill(-app.pid, "SIGTERM");
+    await simulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
