@@ -71,10 +71,10 @@ test("each filter narrows the view", async ({ page }) => {
     const date = new Date(Date.now() + offset * 86_400_000);
     return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
   };
-  await page.getByLabel("From").fill(day(1));
+  await page.getByLabel("From", { exact: true }).fill(day(1));
   await expect(page.getByText("Nothing matches this view.")).toBeVisible();
-  await page.getByLabel("From").fill(day(0));
-  await page.getByLabel("To").fill(day(0));
+  await page.getByLabel("From", { exact: true }).fill(day(0));
+  await page.getByLabel("To", { exact: true }).fill(day(0));
   await expect(tile(page, "a pelican filterword")).toBeVisible();
 
   await page.getByLabel("Favourites only").check();

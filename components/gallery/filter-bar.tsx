@@ -28,24 +28,33 @@ export function FilterBar({
 }) {
   const t = useTranslations("gallery.filters");
   const id = useId();
+  // The controls answer at once from a draft; the URL (the source of truth) follows
+  // asynchronously, and back/forward or a shared link replace the draft.
+  const [draft, setDraft] = useState(filters);
   const [text, setText] = useState(filters.q);
-
-  // The URL is the source of truth: back/forward or a shared link replace what is typed.
-  const [seen, setSeen] = useState(filters.q);
-  if (seen !== filters.q) {
-    setSeen(filters.q);
+  const [seen, setSeen] = useState(filters);
+  if (JSON.stringify(seen) !== JSON.stringify(filters)) {
+    setSeen(filters);
+    setDraft(filters);
     setText(filters.q);
   }
 
   useEffect(() => {
-    if (text === filters.q) return;
-    const timer = setTimeout(() => onChange({ ...filters, q: text }), SEARCH_DEBOUNCE_MS);
+    if (text === draft.q) return;
+    const timer = setTimeout(() => {
+      const next = { ...draft, q: text };
+      setDraft(next);
+      onChange(next);
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, filters, onChange]);
+  }, [text, draft, onChange]);
 
-  const set = <K extends keyof GalleryFilters>(key: K, value: GalleryFilters[K]) =>
-    onChange({ ...filters, q: text, [key]: value });
-  const active = JSON.stringify({ ...filters, q: text }) !== JSON.stringify(EMPTY_FILTERS);
+  const set = <K extends keyof GalleryFilters>(key: K, value: GalleryFilters[K]) => {
+    const next = { ...draft, q: text, [key]: value };
+    setDraft(next);
+    onChange(next);
+  };
+  const active = JSON.stringify({ ...draft, q: text }) !== JSON.stringify(EMPTY_FILTERS);
 
   return (
     <div role="search" className="flex flex-wrap items-end gap-2" aria-label={t("label")}>
@@ -57,7 +66,7 @@ export function FilterBar({
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={(event) => {
-            if (event.key === "Enter") onChange({ ...filters, q: text });
+            if (event.key === "Enter") set("q", text);
           }}
           placeholder={t("searchPlaceholder")}
           aria-label={t("search")}
@@ -68,7 +77,7 @@ export function FilterBar({
       <label className="flex flex-col text-xs text-zinc-500">
         {t("action")}
         <select
-          value={filters.action}
+          value={draft.action}
           onChange={(event) => set("action", event.target.value)}
           className={FIELD}
         >
@@ -83,7 +92,7 @@ export function FilterBar({
       <label className="flex flex-col text-xs text-zinc-500">
         {t("status")}
         <select
-          value={filters.status}
+          value={draft.status}
           onChange={(event) => set("status", event.target.value as GalleryStatus | "")}
           className={FIELD}
         >
@@ -100,8 +109,8 @@ export function FilterBar({
         <input
           id={`${id}-from`}
           type="date"
-          value={filters.from}
-          max={filters.to || undefined}
+          value={draft.from}
+          max={draft.to || undefined}
           onChange={(event) => set("from", event.target.value)}
           className={FIELD}
         />
@@ -111,8 +120,8 @@ export function FilterBar({
         <input
           id={`${id}-to`}
           type="date"
-          value={filters.to}
-          min={filters.from || undefined}
+          value={draft.to}
+          min={draft.from || undefined}
           onChange={(event) => set("to", event.target.value)}
           className={FIELD}
         />
@@ -120,7 +129,7 @@ export function FilterBar({
       <label className="flex flex-col text-xs text-zinc-500">
         {t("sort")}
         <select
-          value={filters.sort}
+          value={draft.sort}
           onChange={(event) => set("sort", event.target.value === "oldest" ? "oldest" : "newest")}
           className={FIELD}
         >
@@ -131,7 +140,7 @@ export function FilterBar({
       <label className="flex items-center gap-1.5 py-1.5 text-sm">
         <input
           type="checkbox"
-          checked={filters.favorite}
+          checked={draft.favorite}
           onChange={(event) => set("favorite", event.target.checked)}
           className="size-4 accent-sky-600"
         />

@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@
 import { useCallback, useMemo, useState } from "react";
 import {
   taskPollQuery,
+  TASK_DETAIL_KEY,
   TASK_LISTS_KEY,
   type feedQuery,
   type galleryQuery,
@@ -25,7 +26,11 @@ export function useRefreshTaskLists() {
   const queryClient = useQueryClient();
   return useCallback(async () => {
     await queryClient.cancelQueries({ queryKey: TASK_LISTS_KEY });
-    await queryClient.invalidateQueries({ queryKey: TASK_LISTS_KEY });
+    // Lineage shown in a lightbox gains the new child too.
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: TASK_LISTS_KEY }),
+      queryClient.invalidateQueries({ queryKey: TASK_DETAIL_KEY }),
+    ]);
   }, [queryClient]);
 }
 

@@ -11,6 +11,9 @@ import { api } from "./tasks";
 /** Every list of recorded tasks lives under this key, so one invalidation refreshes them all. */
 export const TASK_LISTS_KEY = ["tasks", "list"] as const;
 
+/** Every task's detail (lineage) lives under this key. */
+export const TASK_DETAIL_KEY = ["tasks", "detail"] as const;
+
 /** The Create feed: the server's record, newest first, a page at a time. */
 export function feedQuery(pageSize = 20) {
   return infiniteQueryOptions({
@@ -40,7 +43,7 @@ export function galleryQuery(filters: GalleryFilters, pageSize = 60) {
 /** One task with its lineage: the chain of parents up to the original, and its children. */
 export function taskDetailQuery(id: string) {
   return queryOptions({
-    queryKey: ["tasks", "detail", id],
+    queryKey: [...TASK_DETAIL_KEY, id],
     queryFn: async () => historyDetailSchema.parse(await fetchJson(`/api/tasks/${encodeURIComponent(id)}`)),
   });
 }
