@@ -1,8 +1,9 @@
+import auth from "./auth.json";
 import common from "./common.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import result from "./result.json";
 import task from "./task.json";
 
-const en = { common, maskEditor, prompt, result, task };
+const en = { auth, common, maskEditor, prompt, result, task };
 export default en;

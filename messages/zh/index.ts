@@ -1,4 +1,5 @@
 import type en from "../en";
+import auth from "./auth.json";
 import common from "./common.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
@@ -6,5 +7,5 @@ import result from "./result.json";
 import task from "./task.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
-const zh: typeof en = { common, maskEditor, prompt, result, task };
+const zh: typeof en = { auth, common, maskEditor, prompt, result, task };
 export default zh;
