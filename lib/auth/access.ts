@@ -77,7 +77,7 @@ export function checkAccess(request: Request): Verdict {
     if (isApi) return refuse("unauthorized", "Sign in first: this MJ Studio is protected by a password.");
     return { kind: "redirect", location: `/login?next=${encodeURIComponent(path + url.search)}` };
   }
-  if (path === "/login" && session) {
+  if (path === "/login" && (session || !password)) {
     return { kind: "redirect", location: safeNext(url.searchParams.get("next")) };
   }
 
