@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_UPSTREAM_KEY } from "./e2e/constants";
+import { E2E_API_TOKEN, E2E_APP_PASSWORD, E2E_SUBMIT_LIMIT, E2E_UPSTREAM_KEY } from "./e2e/constants";
 
 /**
  * E2E against the production build (`npm run build` first). The browser is Debian's
@@ -31,12 +31,17 @@ const upstreams = [
   { name: "new-api", family: "new-api", authHeader: "bearer", simulatorPort: port + 92, appPort: port + 2 },
 ] as const;
 
+/** An app with access control on (demo mode underneath): the `auth` project. */
+const authPort = port + 3;
+
+// The submit rate limit is off unless a server sets it (the `auth` project tests it), so specs
+// that submit many tasks do not share one per-client budget.
 const appServer = (appPort: number, env: Record<string, string>) => ({
   command: `node_modules/.bin/next start --hostname 127.0.0.1 --port ${appPort}`,
   url: `http://127.0.0.1:${appPort}/api/health`,
   reuseExistingServer: false,
   timeout: 60_000,
-  env,
+  env: { APP_SUBMIT_RATE_LIMIT: "0", ...env },
 });
 
 const systemChromium = "/usr/bin/chromium";
@@ -68,7 +73,7 @@ export default defineConfig({
   projects: [
     {
       name: "demo",
-      testIgnore: /upstream\.spec\.ts/,
+      testIgnore: /(upstream|auth)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${port}` },
     },
     ...upstreams.map((u) => ({
@@ -76,9 +81,23 @@ export default defineConfig({
       testMatch: /upstream\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
     })),
+    {
+      name: "auth",
+      testMatch: /auth\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${authPort}` },
+    },
   ],
   webServer: [
     appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "4", MJ_API_URL: "", MJ_API_KEY: "" }),
+    appServer(authPort, {
+      DATA_DIR: dataDir("auth"),
+      SIMULATOR_SPEED: "4",
+      MJ_API_URL: "",
+      MJ_API_KEY: "",
+      APP_PASSWORD: E2E_APP_PASSWORD,
+      APP_API_TOKEN: E2E_API_TOKEN,
+      APP_SUBMIT_RATE_LIMIT: String(E2E_SUBMIT_LIMIT),
+    }),
     ...upstreams.flatMap((u) => [
       {
         command: "node_modules/.bin/tsx scripts/simulator.ts",

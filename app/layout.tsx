@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { LocaleSwitch } from "@/components/layout/locale-switch";
+import { LogoutButton } from "@/components/layout/logout-button";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { ModeBadge } from "@/components/ui/mode-badge";
+import { NONCE_HEADER } from "@/lib/auth/security-headers";
 import { env } from "@/lib/env";
 import "./globals.css";
 import { Providers } from "./providers";
@@ -19,7 +22,8 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const { mode } = env();
+  const { mode, auth, exposedWithoutPassword } = env();
+  const nonce = (await headers()).get(NONCE_HEADER) ?? undefined;
   const locale = await getLocale();
   const t = await getTranslations("common");
   return (
@@ -27,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={locale === "zh" ? "zh-CN" : "en"} suppressHydrationWarning>
       <body className="min-h-dvh">
         <NextIntlClientProvider>
-          <Providers>
+          <Providers nonce={nonce}>
             <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/80">
               <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
                 <Link href="/" className="text-lg font-semibold tracking-tight">
@@ -45,6 +49,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <div className="ml-auto flex items-center gap-1">
                   <LocaleSwitch />
                   <ThemeToggle />
+                  {auth.password && <LogoutButton />}
                 </div>
               </div>
             </header>
@@ -54,6 +59,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
               >
                 {t("mode.demoBanner")}
+              </p>
+            )}
+            {exposedWithoutPassword && (
+              <p
+                role="alert"
+                className="bg-red-100 px-4 py-2 text-center text-sm text-red-900 dark:bg-red-950 dark:text-red-200"
+              >
+                {t("exposedBanner")}
               </p>
             )}
             <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>

@@ -6,14 +6,21 @@ import { useEffect, type ReactNode } from "react";
 import { Toaster } from "sonner";
 import { getQueryClient } from "@/lib/api/query-client";
 
-export function Providers({ children }: { children: ReactNode }) {
+/** `nonce`: this response's CSP nonce, for next-themes' inline script that sets the theme before paint. */
+export function Providers({ children, nonce }: { children: ReactNode; nonce: string | undefined }) {
   const queryClient = getQueryClient();
   // Marks the page interactive, so end-to-end tests type only once React listens.
   useEffect(() => {
     document.documentElement.dataset.hydrated = "true";
   }, []);
   return (
-    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange>
+    <ThemeProvider
+      nonce={nonce}
+      attribute="class"
+      defaultTheme="system"
+      enableSystem
+      disableTransitionOnChange
+    >
       <QueryClientProvider client={queryClient}>
         {children}
         <Toaster richColors closeButton position="bottom-right" />

@@ -43,3 +43,52 @@ describe("parseEnv", () => {
     expect(() => parseEnv(source)).toThrow(message);
   });
 });
+
+describe("parseEnv: access control", () => {
+  it("has no password, no token and 30 submits a minute by default", () => {
+    const env = parseEnv({});
+    expect(env.auth).toEqual({
+      password: undefined,
+      apiToken: undefined,
+      sessionSecret: undefined,
+      submitsPerMinute: 30,
+    });
+    expect(env.exposedWithoutPassword).toBe(false);
+  });
+
+  it("reads the password, token, secret and submit limit", () => {
+    const env = parseEnv({
+      APP_PASSWORD: "pw",
+      APP_API_TOKEN: "t".repeat(16),
+      APP_SESSION_SECRET: "s".repeat(32),
+      APP_SUBMIT_RATE_LIMIT: "0",
+    });
+    expect(env.auth).toEqual({
+      password: "pw",
+      apiToken: "t".repeat(16),
+      sessionSecret: "s".repeat(32),
+      submitsPerMinute: 0,
+    });
+  });
+
+  it.each([
+    [{ APP_API_TOKEN: "short" }, /APP_API_TOKEN/],
+    [{ APP_SESSION_SECRET: "short" }, /APP_SESSION_SECRET/],
+    [{ APP_SUBMIT_RATE_LIMIT: "-1" }, /APP_SUBMIT_RATE_LIMIT/],
+  ])("refuses %j", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+
+  it.each([
+    ["0.0.0.0", undefined, true],
+    ["192.168.1.5", undefined, true],
+    ["0.0.0.0", "pw", false],
+    ["127.0.0.1", undefined, false],
+    ["localhost", undefined, false],
+    ["::1", undefined, false],
+    ["[::1]", undefined, false],
+    [undefined, undefined, false],
+  ])("HOST=%s with APP_PASSWORD=%s is exposed: %s", (HOST, APP_PASSWORD, exposed) => {
+    expect(parseEnv({ HOST, APP_PASSWORD }).exposedWithoutPassword).toBe(exposed);
+  });
+});

@@ -29,6 +29,16 @@ const envSchema = z.object({
   MJ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
   DATA_DIR: z.string().default("./.data"),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
+  APP_PASSWORD: optionalText,
+  APP_API_TOKEN: optionalText.pipe(
+    z.string().min(16, "APP_API_TOKEN must be at least 16 characters").optional(),
+  ),
+  APP_SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, "APP_SESSION_SECRET must be at least 32 characters").optional(),
+  ),
+  // Submissions per minute per session (or per client without a password); 0 turns the limit off.
+  APP_SUBMIT_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(30),
+  HOST: optionalText,
 });
 
 export interface AppEnv {
@@ -41,6 +51,18 @@ export interface AppEnv {
   timeoutMs: number;
   dataDir: string;
   simulatorSpeed: number;
+  auth: {
+    /** Set: every page and API route but the open ones needs a session. */
+    password: string | undefined;
+    /** Set: `Authorization: Bearer <token>` is accepted on /api/mj/*. */
+    apiToken: string | undefined;
+    sessionSecret: string | undefined;
+    submitsPerMinute: number;
+  };
+  /** The interface the server was told to bind to, when the user set one. */
+  host: string | undefined;
+  /** Reachable beyond this machine with no password: anyone who can reach it can spend the key. */
+  exposedWithoutPassword: boolean;
 }
 
 let cached: AppEnv | undefined;
@@ -61,7 +83,21 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
     simulatorSpeed: e.SIMULATOR_SPEED,
+    auth: {
+      password: e.APP_PASSWORD,
+      apiToken: e.APP_API_TOKEN,
+      sessionSecret: e.APP_SESSION_SECRET,
+      submitsPerMinute: e.APP_SUBMIT_RATE_LIMIT,
+    },
+    host: e.HOST,
+    exposedWithoutPassword: e.HOST !== undefined && !isLoopback(e.HOST) && !e.APP_PASSWORD,
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only interfaces nobody else can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 export function env(): AppEnv {

@@ -56,7 +56,8 @@ async function startStack(simulatorOptions: { speed: number; maxConcurrent?: num
   const port = await freePort();
   const app = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
-    env: { ...process.env, MJ_API_URL: simulator.url, MJ_API_KEY: KEY, MJ_AUTH_HEADER: "authorization", DATA_DIR: dataDir },
+    // No submit rate limit: the bench submits dozens of tasks at once on purpose.
+    env: { ...process.env, MJ_API_URL: simulator.url, MJ_API_KEY: KEY, MJ_AUTH_HEADER: "authorization", DATA_DIR: dataDir, APP_SUBMIT_RATE_LIMIT: "0" },
     stdio: "ignore",
     detached: true,
   });

@@ -8,6 +8,7 @@ import { z } from "zod";
 export const ERROR_STATUS = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -1,3 +1,4 @@
+import auth from "./auth.json";
 import common from "./common.json";
 import details from "./details.json";
 import gallery from "./gallery.json";
@@ -6,5 +7,5 @@ import prompt from "./prompt.json";
 import result from "./result.json";
 import task from "./task.json";
 
-const en = { common, details, gallery, maskEditor, prompt, result, task };
+const en = { auth, common, details, gallery, maskEditor, prompt, result, task };
 export default en;

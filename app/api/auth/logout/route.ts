@@ -1,0 +1,6 @@
+import { logout } from "@/lib/auth/access";
+import { respond } from "@/lib/http/route";
+
+export async function POST(request: Request) {
+  return respond(async () => logout(request));
+}

@@ -1,0 +1,164 @@
+import { expect, test, type Page } from "@playwright/test";
+import { E2E_API_TOKEN, E2E_APP_PASSWORD, E2E_SUBMIT_LIMIT } from "./constants";
+
+/**
+ * Access control and request hygiene, against an app started with APP_PASSWORD, APP_API_TOKEN and
+ * a low submit limit. Serial: the last test spends this client's login-failure budget.
+ */
+test.describe.configure({ mode: "serial" });
+
+async function signIn(page: Page, password = E2E_APP_PASSWORD) {
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password").press("Enter");
+}
+
+test("pages redirect to the login page, which keeps where the user was going", async ({ page }) => {
+  await page.goto("/?from=link");
+  await expect(page).toHaveURL(/\/login\?next=%2F%3Ffrom%3Dlink$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByLabel("Password")).toBeFocused();
+});
+
+test("without a session the API answers 401 in the error shape; /api/health stays open", async ({
+  request,
+}) => {
+  for (const call of [
+    request.get("/api/tasks"),
+    request.post("/api/mj/submit/imagine", { data: { prompt: "x" } }),
+  ]) {
+    const response = await call;
+    expect(response.status()).toBe(401);
+    expect(await response.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+  }
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toEqual({ ok: true, mode: "demo" });
+});
+
+test("a wrong password shows an error and stays on the login page", async ({ page }) => {
+  await page.goto("/login");
+  await signIn(page, "not the password");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong password" })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("signing in lands on the page asked for, under a CSP that lets it run; signing out ends the session", async ({
+  page,
+}) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text()))
+      violations.push(message.text());
+  });
+
+  await page.goto("/");
+  await signIn(page);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+
+  // A full load of the page: React hydrated and next-themes' inline script ran, both nonce-only.
+  await page.reload();
+  await page.locator("html[data-hydrated]").waitFor();
+  await expect(page.locator("html")).toHaveClass(/\b(light|dark)\b/);
+  await expect(page.getByRole("heading", { name: "Your tasks" })).toBeVisible();
+  expect(violations).toEqual([]);
+
+  const session = (await page.context().cookies()).find((c) => c.name === "mj-session");
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: false });
+  expect(session!.expires).toBeGreaterThan(Date.now() / 1000);
+
+  // The session opens the API too.
+  expect((await page.request.get("/api/tasks")).status()).toBe(200);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect((await page.request.get("/api/tasks")).status()).toBe(401);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\?next=%2F$/);
+});
+
+test("pages carry the security headers", async ({ request }) => {
+  const response = await request.get("/login");
+  expect(response.status()).toBe(200);
+  const headers = response.headers();
+  const csp = headers["content-security-policy"] ?? "";
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).not.toContain("unsafe-eval");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("same-origin");
+  // A fresh nonce per response.
+  const again = (await request.get("/login")).headers()["content-security-policy"];
+  expect(again).not.toBe(csp);
+});
+
+test("the API token lets other tools call /api/mj/*, and nothing else", async ({ request }) => {
+  const auth = { authorization: `Bearer ${E2E_API_TOKEN}` };
+  const submit = await request.post("/api/mj/submit/imagine", {
+    headers: auth,
+    data: { prompt: "a token fox" },
+  });
+  expect(submit.status()).toBe(200);
+  const envelope = (await submit.json()) as { code: number; result: string };
+  expect(envelope.code).toBe(1);
+  const fetched = await request.get(`/api/mj/task/${envelope.result}/fetch`, { headers: auth });
+  expect(fetched.status()).toBe(200);
+  expect(((await fetched.json()) as { id: string }).id).toBe(envelope.result);
+
+  expect((await request.get("/api/tasks", { headers: auth })).status()).toBe(401);
+  const wrong = await request.get(`/api/mj/task/${envelope.result}/fetch`, {
+    headers: { authorization: "Bearer wrong-token-0123456789" },
+  });
+  expect(wrong.status()).toBe(401);
+});
+
+test("a cross-origin POST is refused with 403, even with a session", async ({ page }) => {
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  const response = await page.request.post("/api/mj/submit/imagine", {
+    headers: { origin: "http://evil.example" },
+    data: { prompt: "csrf" },
+  });
+  expect(response.status()).toBe(403);
+  expect(await response.json()).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
+  const login = await page.request.post("/api/auth/login", {
+    headers: { "sec-fetch-site": "cross-site" },
+    data: { password: E2E_APP_PASSWORD },
+  });
+  expect(login.status()).toBe(403);
+});
+
+test("submissions are rate-limited per session with a clear message and Retry-After", async ({ page }) => {
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  const submit = () => page.request.post("/api/mj/submit/imagine", { data: { prompt: "a limited fox" } });
+  for (let i = 0; i < E2E_SUBMIT_LIMIT; i++) expect((await submit()).status()).toBe(200);
+  const limited = await submit();
+  expect(limited.status()).toBe(429);
+  expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+  const body = (await limited.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe("rate_limited");
+  expect(body.error.message).toMatch(new RegExp(`at most ${E2E_SUBMIT_LIMIT} a minute`));
+});
+
+test("repeated wrong passwords answer 429 with Retry-After, and the page says so", async ({
+  page,
+  request,
+}) => {
+  let response = await request.post("/api/auth/login", { data: { password: "guess" } });
+  for (let i = 0; i < 10 && response.status() === 401; i++) {
+    response = await request.post("/api/auth/login", { data: { password: "guess" } });
+  }
+  expect(response.status()).toBe(429);
+  expect(Number(response.headers()["retry-after"])).toBeGreaterThan(0);
+  expect(((await response.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+
+  // Even the right password waits now.
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("alert").filter({ hasText: "Too many wrong passwords" })).toBeVisible();
+});

@@ -1,0 +1,12 @@
+/** Runs once when the server starts: say loudly when anyone on the network can spend the key. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { env } = await import("@/lib/env");
+  const { host, exposedWithoutPassword } = env();
+  if (exposedWithoutPassword) {
+    console.warn(
+      `[security] HOST=${host} without APP_PASSWORD: anyone who can reach this server can use it and spend ` +
+        "the upstream key. Set APP_PASSWORD, or bind to 127.0.0.1.",
+    );
+  }
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { AppError } from "@/lib/http/errors";
+
+/** The access rules as proxy.ts applies them, with a password, an API token and a low submit limit. */
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-access-"));
+Object.assign(process.env, {
+  DATA_DIR: dataDir,
+  APP_PASSWORD: "correct horse",
+  APP_API_TOKEN: "token-for-other-tools-0123456789",
+  APP_SUBMIT_RATE_LIMIT: "2",
+});
+delete process.env.APP_SESSION_SECRET;
+const { checkAccess, login, logout, safeNext } = await import("./access");
+
+const request = (pathname: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
+  new Request(`http://studio.lan${pathname}`, { ...init, headers: { host: "studio.lan", ...init.headers } });
+
+function loginAs(password: string, client = "10.0.0.1"): Response | AppError {
+  try {
+    return login(
+      request("/api/auth/login", { method: "POST", headers: { "x-forwarded-for": client } }),
+      password,
+    );
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+function sessionCookie(): string {
+  const response = loginAs("correct horse", "10.0.0.99");
+  if (!(response instanceof Response)) throw response;
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+describe("checkAccess with APP_PASSWORD", () => {
+  it("sends pages to the login page and answers the API 401, but leaves the open routes open", () => {
+    expect(checkAccess(request("/gallery?q=fox"))).toEqual({
+      kind: "redirect",
+      location: "/login?next=%2Fgallery%3Fq%3Dfox",
+    });
+    const verdict = checkAccess(request("/api/tasks"));
+    expect(verdict.kind === "refuse" && verdict.error.code).toBe("unauthorized");
+    for (const open of ["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]) {
+      expect(checkAccess(request(open)).kind).toBe("allow");
+    }
+  });
+
+  it("lets a session in, and keeps a signed-in user away from the login page", () => {
+    const cookie = sessionCookie();
+    expect(checkAccess(request("/api/tasks", { headers: { cookie } })).kind).toBe("allow");
+    expect(checkAccess(request("/", { headers: { cookie } })).kind).toBe("allow");
+    expect(checkAccess(request("/login?next=/gallery", { headers: { cookie } }))).toEqual({
+      kind: "redirect",
+      location: "/gallery",
+    });
+  });
+
+  it("lets the API token in on /api/mj/* only", () => {
+    const bearer = { authorization: "Bearer token-for-other-tools-0123456789" };
+    expect(checkAccess(request("/api/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    expect(checkAccess(request("/api/tasks", { headers: bearer })).kind).toBe("refuse");
+    expect(
+      checkAccess(request("/api/mj/task/x/fetch", { headers: { authorization: "Bearer nope" } })).kind,
+    ).toBe("refuse");
+  });
+
+  it("refuses cross-origin writes with 403 before anything else", () => {
+    const verdict = checkAccess(
+      request("/api/auth/login", { method: "POST", headers: { origin: "http://evil.example" } }),
+    );
+    expect(verdict.kind === "refuse" && verdict.error.status).toBe(403);
+  });
+
+  it("limits submissions per session with a Retry-After", () => {
+    const cookie = sessionCookie();
+    const submit = () =>
+      checkAccess(request("/api/mj/submit/imagine", { method: "POST", headers: { cookie } }));
+    expect([submit().kind, submit().kind]).toEqual(["allow", "allow"]);
+    const verdict = submit();
+    expect(verdict.kind).toBe("refuse");
+    if (verdict.kind !== "refuse") return;
+    expect(verdict.error.code).toBe("rate_limited");
+    expect(verdict.error.message).toMatch(/at most 2 a minute/);
+    expect(Number(verdict.error.headers["Retry-After"])).toBeGreaterThan(0);
+    // Another session has its own budget.
+    const other = sessionCookie();
+    expect(
+      checkAccess(request("/api/mj/submit/imagine", { method: "POST", headers: { cookie: other } })).kind,
+    ).toBe("allow");
+  });
+});
+
+describe("login and logout", () => {
+  it("sets an HTTP-only, SameSite=Lax cookie with an expiry; Secure behind HTTPS", () => {
+    const response = loginAs("correct horse");
+    expect(response).toBeInstanceOf(Response);
+    const cookie = (response as Response).headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^mj-session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
+    const https = login(
+      request("/api/auth/login", { method: "POST", headers: { "x-forwarded-proto": "https" } }),
+      "correct horse",
+    );
+    expect(https.headers.get("set-cookie")).toMatch(/; Secure$/);
+  });
+
+  it("answers 401 to a wrong password and 429 with Retry-After after five", () => {
+    const client = "10.0.0.7";
+    for (let i = 0; i < 5; i++) expect((loginAs("wrong", client) as AppError).status).toBe(401);
+    const limited = loginAs("correct horse", client) as AppError;
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers["Retry-After"])).toBeGreaterThan(60);
+    // Another client is not locked out.
+    expect(loginAs("correct horse", "10.0.0.8")).toBeInstanceOf(Response);
+  });
+
+  it("logout ends the session even if the cookie is kept", () => {
+    const cookie = sessionCookie();
+    const response = logout(request("/api/auth/logout", { method: "POST", headers: { cookie } }));
+    expect(response.status).toBe(204);
+    expect(response.headers.get("set-cookie")).toMatch(/^mj-session=; .*Max-Age=0/);
+    expect(checkAccess(request("/api/tasks", { headers: { cookie } })).kind).toBe("refuse");
+  });
+
+  it("keeps the session secret under DATA_DIR, readable only by the owner", () => {
+    const file = path.join(dataDir, "session-secret");
+    expect(readFileSync(file, "utf8")).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(file).mode & 0o077).toBe(0);
+  });
+});
+
+describe("safeNext", () => {
+  it.each([
+    ["/gallery?q=1", "/gallery?q=1"],
+    ["//evil.example", "/"],
+    ["/\\evil.example", "/"],
+    ["https://evil.example", "/"],
+    [undefined, "/"],
+  ])("%j -> %j", (next, expected) => {
+    expect(safeNext(next)).toBe(expected);
+  });
+});

@@ -1,0 +1,154 @@
+import "server-only";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+import { safeEqual } from "./compare";
+import { RateLimiter } from "./rate-limit";
+import { clientAddress, isCrossOriginWrite, isHttps } from "./request-origin";
+import { loadSessionSecret } from "./secret";
+import {
+  issueSession,
+  revokeSession,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  sessionKey,
+  verifySession,
+  type Session,
+} from "./session";
+import { shared } from "./shared";
+
+/**
+ * Who may do what. With APP_PASSWORD set, pages and API routes need a session, except the open
+ * ones below; APP_API_TOKEN opens /api/mj/* to other midjourney-proxy clients. Whatever the
+ * configuration, browsers may not change anything from another origin, and submissions are
+ * rate-limited per session (or per client).
+ */
+
+const OPEN_PATHS = new Set(["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]);
+
+const LOGIN_FAILURES_PER_CLIENT = 5;
+const LOGIN_FAILURES_PER_SERVER = 100;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+const limiters = () =>
+  shared("rate-limiters", () => ({
+    loginPerClient: new RateLimiter(LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW_MS),
+    // A ceiling for clients that forge their address to get fresh per-client budgets.
+    loginGlobal: new RateLimiter(LOGIN_FAILURES_PER_SERVER, LOGIN_WINDOW_MS),
+    submits: new RateLimiter(env().auth.submitsPerMinute, 60_000),
+  }));
+
+let key: Buffer | undefined;
+function signingKey(password: string): Buffer {
+  key ??= sessionKey(loadSessionSecret(env().dataDir, env().auth.sessionSecret), password);
+  return key;
+}
+
+function sessionOf(request: Request): Session | null {
+  const { password } = env().auth;
+  return password ? verifySession(readCookie(request, SESSION_COOKIE), signingKey(password)) : null;
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const pair of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = pair.split("=");
+    if (key?.trim() === name) return value.join("=").trim();
+  }
+  return undefined;
+}
+
+export type Verdict =
+  { kind: "allow" } | { kind: "redirect"; location: string } | { kind: "refuse"; error: AppError };
+
+/** The decision for one request, made in proxy.ts before any page or route handler runs. */
+export function checkAccess(request: Request): Verdict {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  const isApi = path === "/api" || path.startsWith("/api/");
+  if (isCrossOriginWrite(request.method, request.headers)) {
+    return refuse("forbidden", "Requests from other sites cannot change anything here.");
+  }
+
+  const { password, apiToken, submitsPerMinute } = env().auth;
+  const session = sessionOf(request);
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
+  const tokenAllowed = !!apiToken && !!bearer && path.startsWith("/api/mj/") && safeEqual(bearer, apiToken);
+
+  if (password && !session && !tokenAllowed && !OPEN_PATHS.has(path)) {
+    if (isApi) return refuse("unauthorized", "Sign in first: this MJ Studio is protected by a password.");
+    return { kind: "redirect", location: `/login?next=${encodeURIComponent(path + url.search)}` };
+  }
+  if (path === "/login" && (session || !password)) {
+    return { kind: "redirect", location: safeNext(url.searchParams.get("next")) };
+  }
+
+  if (request.method === "POST" && path.startsWith("/api/mj/submit/") && submitsPerMinute > 0) {
+    const who = session
+      ? `session:${session.id}`
+      : tokenAllowed
+        ? "api-token"
+        : clientAddress(request.headers);
+    const wait = limiters().submits.take(who);
+    if (wait > 0) {
+      return refuse(
+        "rate_limited",
+        `Too many submissions: at most ${submitsPerMinute} a minute. Try again in ${wait} s.`,
+        { "Retry-After": String(wait) },
+      );
+    }
+  }
+  return { kind: "allow" };
+}
+
+function refuse(
+  code: "forbidden" | "unauthorized" | "rate_limited",
+  message: string,
+  headers?: Record<string, string>,
+): Verdict {
+  return { kind: "refuse", error: new AppError(code, message, headers) };
+}
+
+/** A `next` parameter as a same-origin path, so the login page cannot redirect elsewhere. */
+export function safeNext(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}
+
+/** Checks the password (constant time, rate-limited per client) and answers 204 with a session cookie. */
+export function login(request: Request, password: string): Response {
+  const configured = env().auth.password;
+  if (!configured)
+    throw new AppError("not_found", "This MJ Studio has no password (APP_PASSWORD is not set).");
+  const client = clientAddress(request.headers);
+  const { loginPerClient, loginGlobal } = limiters();
+  const wait = Math.max(loginPerClient.retryAfter(client), loginGlobal.retryAfter("all"));
+  if (wait > 0) {
+    throw new AppError(
+      "rate_limited",
+      `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} min.`,
+      { "Retry-After": String(wait) },
+    );
+  }
+  if (!safeEqual(password, configured)) {
+    loginPerClient.hit(client);
+    loginGlobal.hit("all");
+    throw new AppError("unauthorized", "Wrong password.");
+  }
+  loginPerClient.reset(client);
+  const { token } = issueSession(signingKey(configured));
+  return new Response(null, {
+    status: 204,
+    headers: { "Set-Cookie": sessionCookie(request, token, SESSION_TTL_SECONDS) },
+  });
+}
+
+/** Ends the session (if any) and clears the cookie; open to anyone, since it only takes away. */
+export function logout(request: Request): Response {
+  const session = sessionOf(request);
+  if (session) revokeSession(session);
+  return new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie(request, "", 0) } });
+}
+
+function sessionCookie(request: Request, value: string, maxAge: number): string {
+  const secure = isHttps(new URL(request.url), request.headers) ? "; Secure" : "";
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+}

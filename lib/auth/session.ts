@@ -1,0 +1,61 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { shared } from "./shared";
+
+/**
+ * Sessions are stateless signed tokens `<id>.<expires>.<signature>` (HMAC-SHA256), kept in an
+ * HTTP-only cookie. The signing key mixes the server secret with the password, so changing
+ * APP_PASSWORD signs everyone out. Logout revokes the id in memory until the token would
+ * have expired anyway.
+ */
+
+export const SESSION_COOKIE = "mj-session";
+export const SESSION_TTL_SECONDS = 14 * 24 * 60 * 60;
+
+export interface Session {
+  id: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export function sessionKey(secret: string, password: string): Buffer {
+  return createHmac("sha256", secret).update(`mj-studio session\0${password}`).digest();
+}
+
+function signature(key: Buffer, payload: string): Buffer {
+  return createHmac("sha256", key).update(payload).digest();
+}
+
+export function issueSession(key: Buffer, now = Date.now()): { token: string; session: Session } {
+  const session = {
+    id: randomBytes(16).toString("base64url"),
+    expiresAt: Math.floor(now / 1000) + SESSION_TTL_SECONDS,
+  };
+  const payload = `${session.id}.${session.expiresAt}`;
+  return { token: `${payload}.${signature(key, payload).toString("base64url")}`, session };
+}
+
+/** The session a token carries, or null when it is malformed, forged, expired or logged out. */
+export function verifySession(token: string | undefined, key: Buffer, now = Date.now()): Session | null {
+  const match = /^([A-Za-z0-9_-]{22})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
+  if (!match) return null;
+  const [, id = "", expires = "", mac = ""] = match;
+  const expected = signature(key, `${id}.${expires}`);
+  const given = Buffer.from(mac, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const session = { id, expiresAt: Number(expires) };
+  if (session.expiresAt * 1000 <= now || isRevoked(session.id, now)) return null;
+  return session;
+}
+
+const revoked = () => shared("revoked-sessions", () => new Map<string, number>());
+
+export function revokeSession(session: Session, now = Date.now()): void {
+  const map = revoked();
+  for (const [id, expiresAt] of map) if (expiresAt * 1000 <= now) map.delete(id);
+  map.set(session.id, session.expiresAt);
+}
+
+function isRevoked(id: string, now: number): boolean {
+  const expiresAt = revoked().get(id);
+  return expiresAt !== undefined && expiresAt * 1000 > now;
+}
