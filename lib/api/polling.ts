@@ -2,17 +2,22 @@
  * How long the browser waits before the next batched poll. One request covers every unfinished
  * task, so the rate depends on time, never on the number of tasks: about 1 s while things move,
  * slower while nothing changes, exponential backoff on errors, and no polling at all when
- * nothing is running.
+ * nothing is running. The backoff stops growing at 15 s so the page notices within that long
+ * when the upstream is back; the server's circuit breaker already spares a dead upstream.
  */
 export const POLL = {
   baseMs: 1_000,
   idleGrowth: 1.5,
   idleMaxMs: 5_000,
   errorBaseMs: 2_000,
-  errorMaxMs: 60_000,
+  errorMaxMs: 15_000,
 } as const;
 
-export function nextPollDelay(state: { pending: number; failures: number; unchanged: number }): number | false {
+export function nextPollDelay(state: {
+  pending: number;
+  failures: number;
+  unchanged: number;
+}): number | false {
   if (state.pending === 0) return false;
   if (state.failures > 0) return Math.min(POLL.errorMaxMs, POLL.errorBaseMs * 2 ** (state.failures - 1));
   return Math.min(POLL.idleMaxMs, Math.round(POLL.baseMs * POLL.idleGrowth ** state.unchanged));
