@@ -24,7 +24,7 @@ export async function serveMedia(
   request: { taskId: string; slot: string; version: string | null; signal?: AbortSignal },
   deps: MediaDeps = { upstream: getUpstream(), store: getTaskStore() },
 ): Promise<Response> {
-  if (!isMediaSlot(request.slot)) throw new AppError("not_found", `No media slot "${request.slot}".`);
+  if (!isMediaSlot(request.slot)) throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const task = deps.store.get(request.taskId);
   if (!task) throw new AppError("not_found", `Task ${request.taskId} is not recorded.`);
   const url = upstreamUrlFor(task, request.slot);
