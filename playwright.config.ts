@@ -68,7 +68,7 @@ export default defineConfig({
   projects: [
     {
       name: "demo",
-      testIgnore: /upstream\.spec\.ts/,
+      testIgnore: /(upstream|resilience)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${port}` },
     },
     ...upstreams.map((u) => ({
@@ -76,6 +76,8 @@ export default defineConfig({
       testMatch: /upstream\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
     })),
+    // Starts its own simulator and app on free ports (e2e/stack.ts): it flips faults and SIGKILLs the app.
+    { name: "resilience", testMatch: /resilience\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
   ],
   webServer: [
     appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "4", MJ_API_URL: "", MJ_API_KEY: "" }),
