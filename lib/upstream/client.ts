@@ -330,7 +330,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   return {
     submit: (kind, body) => guarded(false, () => ops.submit(kind, body)),
     fetchTask: (id) => guarded(true, () => ops.fetchTask(id)),
-    listByIds: (ids) => guarded(true, () => ops.listByIds(ids)),
+    // Nothing to ask is no call: it must not pass for a half-open breaker's probe.
+    listByIds: (ids) => (ids.length === 0 ? Promise.resolve([]) : guarded(true, () => ops.listByIds(ids))),
     listByCondition: (body) => guarded(true, () => ops.listByCondition(body)),
     imageSeed: (id) => guarded(true, () => ops.imageSeed(id)),
     cancel: (id) => guarded(false, () => ops.cancel(id)),
