@@ -27,6 +27,9 @@ const envSchema = z.object({
   MJ_API_KEY: optionalText,
   MJ_AUTH_HEADER: z.enum(["authorization", "bearer", "mj-api-secret"]).default("authorization"),
   MJ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
+  MJ_READ_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  MJ_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  MJ_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   DATA_DIR: z.string().default("./.data"),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
   APP_PASSWORD: optionalText,
@@ -49,6 +52,10 @@ export interface AppEnv {
     authHeader: "authorization" | "bearer" | "mj-api-secret";
   } | null;
   timeoutMs: number;
+  /** Tries of an idempotent upstream read; submits are tried once. */
+  readAttempts: number;
+  /** Consecutive failed calls that open the circuit breaker, and its first cool-down. */
+  breaker: { failureThreshold: number; cooldownMs: number };
   dataDir: string;
   simulatorSpeed: number;
   auth: {
@@ -80,6 +87,8 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
       ? { baseUrl: e.MJ_API_URL, apiKey: e.MJ_API_KEY, authHeader: e.MJ_AUTH_HEADER }
       : null,
     timeoutMs: e.MJ_TIMEOUT_MS,
+    readAttempts: e.MJ_READ_ATTEMPTS,
+    breaker: { failureThreshold: e.MJ_BREAKER_FAILURES, cooldownMs: e.MJ_BREAKER_COOLDOWN_MS },
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
     simulatorSpeed: e.SIMULATOR_SPEED,

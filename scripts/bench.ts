@@ -15,11 +15,12 @@ import { chromium } from "@playwright/test";
 import { startSimulatorServer, type SimulatorServer } from "@/lib/simulator/http-server";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
+import { benchLoad } from "./bench-load";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+export const ROOT = path.resolve(import.meta.dirname, "..");
 const KEY = "bench-key";
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -30,7 +31,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -43,14 +44,16 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
-interface Stack {
+export interface Stack {
   appUrl: string;
+  /** The `next start` process (leader of its process group). */
+  appPid: number;
   simulator: SimulatorServer;
   close(): Promise<void>;
 }
 
 /** The simulator on a port and `next start` in front of it, each with its own temp data. */
-async function startStack(simulatorOptions: { speed: number; maxConcurrent?: number }): Promise<Stack> {
+export async function startStack(simulatorOptions: { speed: number; maxConcurrent?: number }): Promise<Stack> {
   const simulator = await startSimulatorServer({ port: 0, host: "127.0.0.1", apiKey: KEY, ...simulatorOptions });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-"));
   const port = await freePort();
@@ -65,6 +68,7 @@ async function startStack(simulatorOptions: { speed: number; maxConcurrent?: num
   await waitFor(async () => (await fetch(`${appUrl}/api/health`)).ok, "the app starting");
   return {
     appUrl,
+    appPid: app.pid!,
     simulator,
     async close() {
       if (app.pid) process.kill(-app.pid, "SIGTERM");
@@ -94,7 +98,7 @@ const upstreamCalls = (simulator: SimulatorServer, fragment: string) =>
     .filter(([p]) => p.includes(fragment))
     .reduce((sum, [, n]) => sum + n, 0);
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
@@ -217,10 +221,10 @@ async function main(): Promise<void> {
       ),
     );
   }
-  await overhead();
-  await polling();
-  await benchHistory();
-  await benchGalleryBytes();
+  // `npm run bench -- load` runs only the parts named; no argument runs them all.
+  const parts = { overhead, polling, history: benchHistory, gallery: benchGalleryBytes, load: benchLoad };
+  const wanted = process.argv.slice(2);
+  for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,7 @@ import type { SimulatorFamily } from "@/lib/simulator/types";
  * (`npm run simulator -- --port 9000 --family new-api`): PORT (8787; 0 = any free port),
  * HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api), SIMULATOR_KEY (unset = no
  * auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file; unset = memory only).
+ * Tests flip its fault switches at runtime with `POST /__faults` (lib/simulator/http-server.ts).
  */
 
 const FAMILIES: readonly SimulatorFamily[] = ["trueai", "novicezk", "new-api"];

@@ -454,7 +454,11 @@ describe("the flow through the app in demo mode", () => {
   }
 
   it("health says demo", async () => {
-    expect((await call("health")).json).toEqual({ ok: true, mode: "demo" });
+    expect((await call("health")).json).toEqual({
+      ok: true,
+      mode: "demo",
+      upstream: { state: "ok", circuit: "closed", consecutiveFailures: 0, retryInMs: null },
+    });
   });
 
   it("imagine → SUCCESS → U1 → Custom Zoom (21) → modal → SUCCESS, every image URL serving a real image", async () => {

@@ -6,6 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Composer, type ComposerHandle, type ComposerSubmit } from "@/components/create/composer";
 import { Lightbox } from "@/components/result/lightbox";
+import { PollStatus } from "@/components/task/poll-status";
 import { TaskCard, type TaskCardHandlers } from "@/components/task/task-card";
 import { useLiveTasks } from "@/components/task/use-live-tasks";
 import { useTaskActions } from "@/components/task/use-task-actions";
@@ -127,14 +128,7 @@ export function CreatePage() {
             </Button>
           )}
         </div>
-        {pollError && (
-          <p
-            role="status"
-            className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-          >
-            {t("pollError", { message: pollError.message })}
-          </p>
-        )}
+        <PollStatus error={pollError} />
         {feed.isPending && <p className="text-sm text-zinc-500">{t("loading")}</p>}
         {feed.error && (
           <p role="alert" className="text-sm text-red-600">

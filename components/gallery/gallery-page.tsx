@@ -9,6 +9,7 @@ import { toast } from "sonner";
 import { COMPOSER_PARAMS } from "@/components/create/composer-params";
 import { Lightbox } from "@/components/result/lightbox";
 import { useLiveTasks } from "@/components/task/use-live-tasks";
+import { PollStatus } from "@/components/task/poll-status";
 import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { filtersFromSearch, filtersToSearch, type GalleryFilters } from "@/lib/api/gallery-filters";
@@ -189,14 +190,7 @@ export function GalleryPage() {
         </div>
       )}
 
-      {pollError && (
-        <p
-          role="status"
-          className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-        >
-          {t("pollError", { message: pollError.message })}
-        </p>
-      )}
+      <PollStatus error={pollError} />
       {list.isPending && <p className="text-sm text-zinc-500">{t("loading")}</p>}
       {list.error && (
         <p role="alert" className="text-sm text-red-600">

@@ -12,6 +12,18 @@ export class ApiError extends Error {
   }
 }
 
+/** Codes the server answers when the upstream itself is failing (not refusing): worth waiting out. */
+const UPSTREAM_FAULTS = new Set([
+  "upstream_error",
+  "upstream_timeout",
+  "upstream_bad_response",
+  "upstream_unavailable",
+]);
+
+export function isUpstreamFault(error: unknown): boolean {
+  return error instanceof ApiError && UPSTREAM_FAULTS.has(error.code);
+}
+
 /** Fetches app JSON; non-2xx answers become ApiError with the server's own message. */
 export async function fetchJson(input: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(input, {

@@ -2,14 +2,15 @@
  * How long the browser waits before the next batched poll. One request covers every unfinished
  * task, so the rate depends on time, never on the number of tasks: about 1 s while things move,
  * slower while nothing changes, exponential backoff on errors, and no polling at all when
- * nothing is running.
+ * nothing is running. The backoff stops growing at 15 s so the page notices within that long
+ * when the upstream is back; the server's circuit breaker already spares a dead upstream.
  */
 export const POLL = {
   baseMs: 1_000,
   idleGrowth: 1.5,
   idleMaxMs: 5_000,
   errorBaseMs: 2_000,
-  errorMaxMs: 60_000,
+  errorMaxMs: 15_000,
 } as const;
 
 export function nextPollDelay(state: {

@@ -44,7 +44,7 @@ export async function serveMedia(request: MediaRequest, deps?: MediaDeps): Promi
     cache: getMediaCache(),
     guard: getMediaGuard(),
   };
-  if (!isMediaSlot(request.slot)) throw new AppError("not_found", `No media slot "${request.slot}".`);
+  if (!isMediaSlot(request.slot)) throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const slot = request.slot;
   const task = store.get(request.taskId);
   if (!task) throw new AppError("not_found", `Task ${request.taskId} is not recorded.`);

@@ -115,11 +115,17 @@ const baseSubmit = {
     .optional(),
 };
 
+/** NUL and other control characters (tab and newlines are fine): no prompt needs them, a forged one may. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const noControlChars = (value: string) => !CONTROL_CHARS.test(value);
+const CONTROL_CHARS_ERROR = { error: "prompt must not contain control characters" };
+
 const promptSchema = z
   .string({ error: "prompt must be a string" })
   .trim()
   .min(1, { error: "prompt must not be empty" })
-  .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` });
+  .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` })
+  .refine(noControlChars, CONTROL_CHARS_ERROR);
 
 export const imagineRequestSchema = z.object({
   prompt: promptSchema,
@@ -176,6 +182,7 @@ export const modalRequestSchema = z.object({
   prompt: z
     .string({ error: "prompt must be a string" })
     .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` })
+    .refine(noControlChars, CONTROL_CHARS_ERROR)
     .optional(),
   maskBase64: imageInputSchema.optional(),
 });

@@ -65,6 +65,24 @@ describe("the simulator over HTTP", () => {
     expect((await fetch(`${server.url}/mj/task/list`)).status).toBe(200);
   });
 
+  it("POST /__faults flips the fault switches at runtime; bad switches are a 400", async () => {
+    const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", speed: 50, apiKey: KEY });
+    servers.push(server);
+    const flip = (body: string) => fetch(`${server.url}/__faults`, { method: "POST", body });
+    const list = () => fetch(`${server.url}/mj/task/list`, { headers: { authorization: KEY } });
+    expect((await flip(JSON.stringify({ errorRate: 1 }))).status).toBe(204);
+    expect((await list()).status).toBeGreaterThanOrEqual(500);
+    expect((await flip(JSON.stringify({ unauthorized: true }))).status).toBe(204);
+    expect((await list()).status).toBe(401);
+    expect((await flip(JSON.stringify({ errorRate: 2 }))).status).toBe(400);
+    expect((await flip(JSON.stringify({ explode: true }))).status).toBe(400);
+    expect((await flip("{")).status).toBe(400);
+    // A refused switch leaves the last good one in place.
+    expect((await list()).status).toBe(401);
+    expect((await flip("{}")).status).toBe(204);
+    expect((await list()).status).toBe(200);
+  });
+
   it("npm run simulator: the script listens, logs one line, answers, and stops on SIGTERM", async () => {
     const root = path.resolve(import.meta.dirname, "../..");
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/simulator.ts"], {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { z } from "zod";
 import { createSimulator } from "./simulator";
 import type { Simulator, SimulatorOptions } from "./types";
 
@@ -7,7 +8,22 @@ import type { Simulator, SimulatorOptions } from "./types";
  * The simulator on a real port, for `npm run simulator` and for tests that need an HTTP upstream.
  * Each request becomes a fetch `Request` whose signal aborts when the client goes away, so a
  * "timeout" fault ends when the client gives up, as it would against a real hung server.
+ *
+ * `POST /__faults` with a JSON body of fault switches (see SimulatorFaults; `{}` clears them) flips
+ * them at runtime, so a test can take the upstream down and bring it back while the app runs. It
+ * exists only here, on the standalone server for tests: never in the app or its in-process demo.
  */
+
+export const FAULTS_PATH = "/__faults";
+
+const rate = z.number().min(0).max(1);
+const faultsBody = z.strictObject({
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  errorRate: rate.optional(),
+  timeoutRate: rate.optional(),
+  malformedRate: rate.optional(),
+  unauthorized: z.boolean().optional(),
+});
 
 export interface SimulatorServerOptions extends SimulatorOptions {
   /** 0 = a free port. */
@@ -34,6 +50,20 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+async function setFaults(simulator: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let parsed: ReturnType<typeof faultsBody.safeParse>;
+  try {
+    parsed = faultsBody.safeParse(JSON.parse((await readAll(req)).toString("utf8")));
+  } catch {
+    return void res.writeHead(400, { "content-type": "text/plain" }).end("body is not JSON");
+  }
+  if (!parsed.success) {
+    return void res.writeHead(400, { "content-type": "text/plain" }).end(z.prettifyError(parsed.error));
+  }
+  simulator.setFaults(parsed.data);
+  res.writeHead(204).end();
 }
 
 async function serve(
@@ -76,7 +106,11 @@ export function startSimulatorServer(options: SimulatorServerOptions): Promise<S
   let origin = "";
   const server = createServer((req, res) => {
     if (!simulator) return void res.writeHead(503).end();
-    serve(simulator, origin, req, res).catch((error: unknown) => {
+    const work =
+      req.method === "POST" && req.url === FAULTS_PATH
+        ? setFaults(simulator, req, res)
+        : serve(simulator, origin, req, res);
+    work.catch((error: unknown) => {
       console.error("simulator server:", error);
       if (!res.headersSent) res.writeHead(500);
       res.end();

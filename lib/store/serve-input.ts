@@ -13,12 +13,12 @@ import { createInputFiles, INPUT_CONTENT_TYPE } from "./input-files";
 export async function serveInput(name: string, dir = path.join(env().dataDir, "inputs")): Promise<Response> {
   const file = createInputFiles(dir).pathOf(name);
   const contentType = INPUT_CONTENT_TYPE[path.extname(name).slice(1)];
-  if (!file || !contentType) throw new AppError("not_found", `No input image "${name}".`);
+  if (!file || !contentType) throw new AppError("not_found", "No such input image.");
   let bytes: Buffer;
   try {
     bytes = await fs.promises.readFile(file);
   } catch {
-    throw new AppError("not_found", `No input image "${name}".`);
+    throw new AppError("not_found", "No such input image.");
   }
   return new Response(new Uint8Array(bytes), {
     status: 200,

@@ -144,6 +144,105 @@ describe("faults", () => {
   });
 });
 
+describe("retries and the circuit breaker", () => {
+  function resilient(options: { failureThreshold?: number } = {}) {
+    const simulator = createSimulator({ apiKey: KEY, speed: 50 });
+    simulators.push(simulator);
+    const waits: number[] = [];
+    const client = createUpstreamClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      fetch: simulator.fetch,
+      log: () => {},
+      readAttempts: 3,
+      breaker: { failureThreshold: options.failureThreshold ?? 5, cooldownMs: 50, maxCooldownMs: 50 },
+      sleep: async (ms) => void waits.push(ms),
+      random: () => 0.5,
+    });
+    const calls = (fragment: string) =>
+      Object.entries(simulator.stats().byPath)
+        .filter(([p]) => p.includes(fragment))
+        .reduce((sum, [, n]) => sum + n, 0);
+    return { client, simulator, waits, calls };
+  }
+
+  it("retries a read on 5xx with jittered exponential backoff, then answers", async () => {
+    const { client, simulator, waits, calls } = resilient();
+    simulator.setFaults({ errorRate: 1 });
+    const failed = await rejection(client.fetchTask("1000000000000000"));
+    expect(failed.code).toBe("upstream_error");
+    expect(calls("/fetch")).toBe(3);
+    expect(waits).toEqual([100, 200]);
+    // 30% 5xx (a seeded sequence): every read still answers because it is retried.
+    simulator.setFaults({ errorRate: 0.3 });
+    for (let i = 0; i < 10; i++) expect(await client.fetchTask("1000000000000000")).toBeNull();
+  });
+
+  it("retries malformed JSON and timeouts on reads", async () => {
+    const { client, simulator, calls } = resilient();
+    simulator.setFaults({ malformedRate: 1 });
+    expect((await rejection(client.listByIds(["1000000000000000"]))).code).toBe("upstream_bad_response");
+    expect(calls("/list-by-ids")).toBe(3);
+  });
+
+  it("never retries a submit or a cancel", async () => {
+    const { client, simulator, calls } = resilient();
+    simulator.setFaults({ errorRate: 1 });
+    expect((await rejection(client.submit("imagine", { prompt: "once" }))).code).toBe("upstream_error");
+    expect(calls("/submit/imagine")).toBe(1);
+    simulator.setFaults({ malformedRate: 1 });
+    await rejection(client.submit("imagine", { prompt: "once" }));
+    expect(calls("/submit/imagine")).toBe(2);
+    simulator.setFaults({ errorRate: 1 });
+    await rejection(client.cancel("1000000000000000"));
+    expect(calls("/cancel")).toBe(1);
+  });
+
+  it("does not retry or count a refusal: a 401 is an answer", async () => {
+    const { client, simulator, calls } = resilient({ failureThreshold: 1 });
+    simulator.setFaults({ unauthorized: true });
+    expect((await rejection(client.fetchTask("1"))).code).toBe("upstream_unauthorized");
+    expect(calls("/fetch")).toBe(1);
+    expect(client.health()).toMatchObject({ state: "ok", circuit: "closed" });
+  });
+
+  it("opens on a dead upstream, fails fast without calling it, and closes when it is back", async () => {
+    const { client, simulator, calls } = resilient({ failureThreshold: 2 });
+    const { result } = await client.submit("imagine", { prompt: "survives the outage" });
+    expect(client.health()).toEqual({
+      state: "ok",
+      circuit: "closed",
+      consecutiveFailures: 0,
+      retryInMs: null,
+    });
+
+    simulator.setFaults({ errorRate: 1 });
+    await rejection(client.fetchTask(result as string));
+    expect(client.health()).toMatchObject({ state: "degraded", consecutiveFailures: 1 });
+    await rejection(client.listByIds([result as string]));
+    expect(client.health()).toMatchObject({ state: "down", circuit: "open" });
+
+    const before = simulator.stats().requests;
+    const fast = await rejection(client.fetchTask(result as string));
+    expect(fast.code).toBe("upstream_unavailable");
+    expect(fast.status).toBe(503);
+    expect(fast.headers["retry-after"]).toBe("1");
+    expect((await rejection(client.submit("imagine", { prompt: "not sent" }))).code).toBe(
+      "upstream_unavailable",
+    );
+    expect(simulator.stats().requests).toBe(before);
+    expect(calls("/submit/imagine")).toBe(1);
+
+    simulator.setFaults({});
+    await new Promise((r) => setTimeout(r, 60));
+    const task = await waitForSuccess(client, result as string);
+    expect(task.id).toBe(result);
+    expect(client.health().state).toBe("ok");
+  });
+});
+
 describe("trueai specifics", () => {
   it("the generic {success:false} envelope becomes a code-4 envelope", async () => {
     const { client } = setup("trueai", "authorization");

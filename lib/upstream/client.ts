@@ -2,6 +2,7 @@ import "server-only";
 import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
+import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
 
 /**
  * The one client that holds the upstream key (vercel/commerce's vendor-module pattern). It speaks
@@ -23,6 +24,20 @@ export interface UpstreamConfig {
   fetch?: Fetch;
   /** Where diagnostics go; upstream text may hold the key, so it is redacted before logging. */
   log?: (message: string) => void;
+  /** Tries of an idempotent read on a fault (1 = no retry). Submits and cancels are tried once. */
+  readAttempts?: number;
+  breaker?: Partial<BreakerOptions>;
+  /** Injectable for tests: the wait between read retries, and its jitter. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** The upstream as `/api/health` reports it. */
+export interface UpstreamHealth {
+  state: "ok" | "degraded" | "down";
+  circuit: BreakerSnapshot["state"];
+  consecutiveFailures: number;
+  retryInMs: number | null;
 }
 
 export interface UpstreamClient {
@@ -35,7 +50,11 @@ export interface UpstreamClient {
   cancel(id: string): Promise<void>;
   /** Fetches a media URL a task carries. Never sends the key: media lives on CDNs. */
   fetchMedia(url: string, signal?: AbortSignal): Promise<Response>;
+  health(): UpstreamHealth;
 }
+
+/** Full-jitter exponential backoff between read retries: random in [0, min(cap, base * 2^n)). */
+export const RETRY_BACKOFF = { baseMs: 200, capMs: 2_000 } as const;
 
 interface RawResponse {
   status: number;
@@ -48,6 +67,17 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const log = config.log ?? ((message: string) => console.warn(message));
   // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
   let listByIdsMissing = false;
+  const readAttempts = Math.max(1, config.readAttempts ?? 3);
+  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = config.random ?? Math.random;
+  const breaker = createBreaker({ ...DEFAULT_BREAKER, ...config.breaker });
+  /**
+   * Errors that say the upstream is not answering properly (unreachable, timeout, 5xx, body cut
+   * off): a read may be retried after one, and the breaker counts them. A refusal (401, 429, 4xx)
+   * is an answer: retrying would not change it.
+   */
+  const faults = new WeakSet<AppError>();
+  const fault = (error: AppError): AppError => (faults.add(error), error);
 
   const redact = (text: string): string =>
     config.apiKey ? text.split(config.apiKey).join("[redacted]") : text;
@@ -108,9 +138,11 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     if (response.status >= 500) {
       log(`[upstream] ${method} ${path} failed: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
-      throw new AppError(
-        "upstream_error",
-        `The upstream failed with HTTP ${response.status}; try again shortly.`,
+      throw fault(
+        new AppError(
+          "upstream_error",
+          `The upstream failed with HTTP ${response.status}; try again shortly.`,
+        ),
       );
     }
     return raw;
@@ -120,13 +152,12 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError") {
       log(`[upstream] ${method} ${path} timed out after ${config.timeoutMs} ms`);
-      return new AppError(
-        "upstream_timeout",
-        `The upstream did not answer within ${config.timeoutMs / 1000} s.`,
+      return fault(
+        new AppError("upstream_timeout", `The upstream did not answer within ${config.timeoutMs / 1000} s.`),
       );
     }
     log(`[upstream] ${method} ${path} unreachable: ${redact(String(error))}`);
-    return new AppError("upstream_error", "The upstream could not be reached.");
+    return fault(new AppError("upstream_error", "The upstream could not be reached."));
   }
 
   function parseJson(raw: RawResponse, method: string, path: string): unknown {
@@ -136,7 +167,9 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       log(
         `[upstream] ${method} ${path}: HTTP ${raw.status}, body is not JSON: ${redact(raw.text).slice(0, 300)}`,
       );
-      throw new AppError("upstream_bad_response", "The upstream sent a response that is not valid JSON.");
+      throw fault(
+        new AppError("upstream_bad_response", "The upstream sent a response that is not valid JSON."),
+      );
     }
   }
 
@@ -163,6 +196,29 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     const parsed = submitResultSchema.safeParse(json);
     if (!parsed.success) throw badShape(method, path, raw);
     return parsed.data;
+  }
+
+  /**
+   * Every call goes through the breaker; an idempotent read is tried again after a fault. A
+   * submit or cancel never is: the upstream may have acted on it before failing to answer, and a
+   * second submit would be a second charge.
+   */
+  async function guarded<T>(idempotent: boolean, run: () => Promise<T>): Promise<T> {
+    breaker.admit();
+    const attempts = idempotent ? readAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const value = await run();
+        breaker.success();
+        return value;
+      } catch (error) {
+        const isFault = error instanceof AppError && faults.has(error);
+        if (!isFault) breaker.success();
+        else if (attempt >= attempts) breaker.failure();
+        if (!isFault || attempt >= attempts) throw error;
+      }
+      await sleep(random() * Math.min(RETRY_BACKOFF.capMs, RETRY_BACKOFF.baseMs * 2 ** (attempt - 1)));
+    }
   }
 
   /** A missing route (404 without an envelope, 405) as opposed to a business "not found". */
@@ -192,7 +248,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     return tasks;
   }
 
-  return {
+  const ops: Omit<UpstreamClient, "health"> = {
     async submit(kind, body) {
       const path = `/mj/submit/${kind}`;
       const raw = await call("POST", path, body);
@@ -270,6 +326,24 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
         if (signal?.aborted) throw new AppError("upstream_error", "The request was cancelled.");
         throw transportError(error, "GET", "(media)");
       }
+    },
+  };
+
+  return {
+    submit: (kind, body) => guarded(false, () => ops.submit(kind, body)),
+    fetchTask: (id) => guarded(true, () => ops.fetchTask(id)),
+    // Nothing to ask is no call: it must not pass for a half-open breaker's probe.
+    listByIds: (ids) => (ids.length === 0 ? Promise.resolve([]) : guarded(true, () => ops.listByIds(ids))),
+    listByCondition: (body) => guarded(true, () => ops.listByCondition(body)),
+    imageSeed: (id) => guarded(true, () => ops.imageSeed(id)),
+    cancel: (id) => guarded(false, () => ops.cancel(id)),
+    // Media lives on CDNs, not the API server: its faults say nothing about the upstream's health.
+    fetchMedia: ops.fetchMedia,
+    health() {
+      const { state: circuit, consecutiveFailures, retryInMs } = breaker.snapshot();
+      const state =
+        circuit === "open" ? "down" : circuit === "half-open" || consecutiveFailures > 0 ? "degraded" : "ok";
+      return { state, circuit, consecutiveFailures, retryInMs };
     },
   };
 }

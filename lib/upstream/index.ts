@@ -19,8 +19,13 @@ export function getUpstream(): UpstreamClient {
   if (globalCache.__mjUpstream) return globalCache.__mjUpstream;
   const config = env();
   let client: UpstreamClient;
+  const resilience = {
+    timeoutMs: config.timeoutMs,
+    readAttempts: config.readAttempts,
+    breaker: config.breaker,
+  };
   if (config.upstream) {
-    client = createUpstreamClient({ ...config.upstream, timeoutMs: config.timeoutMs });
+    client = createUpstreamClient({ ...config.upstream, ...resilience });
   } else {
     // A per-process key, so the simulator behaves as a trueai proxy with a user key (cancel works)
     // rather than as one with auth switched off.
@@ -35,7 +40,7 @@ export function getUpstream(): UpstreamClient {
       baseUrl: DEMO_BASE_URL,
       apiKey: demoKey,
       authHeader: "authorization",
-      timeoutMs: config.timeoutMs,
+      ...resilience,
       fetch: simulator.fetch,
     });
   }

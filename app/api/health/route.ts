@@ -1,6 +1,8 @@
 import { respond } from "@/lib/http/route";
 import { env } from "@/lib/env";
+import { getUpstream } from "@/lib/upstream";
 
+/** Liveness, the mode, and what the circuit breaker knows of the upstream (no upstream call). */
 export async function GET() {
-  return respond(async () => ({ ok: true, mode: env().mode }));
+  return respond(async () => ({ ok: true, mode: env().mode, upstream: getUpstream().health() }));
 }

@@ -1,0 +1,428 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/**
+ * Every `/api/*` route handler through hostile input: wrong types, huge and deeply nested JSON,
+ * invalid UTF-8, null bytes, path traversal and URL-encoded ids, 10,000 ids, oversized and fake
+ * images, 100,000-character prompts. Each must answer a 4xx in the one error shape, and the server
+ * must answer a valid request right after. A new route is one line in ROUTES (a test fails until
+ * it is there).
+ */
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-hostile-"));
+process.env.DATA_DIR = dataDir;
+process.env.SIMULATOR_SPEED = "50";
+// With a password set, the login route checks what it is sent (without one it answers 404 to all).
+process.env.APP_PASSWORD = "hostile-suite-password";
+delete process.env.MJ_API_URL;
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+interface RouteSpec {
+  /** The route's folder under app/api. */
+  path: string;
+  load: () => Promise<unknown>;
+  method: Method;
+  /** Valid path parameters; each one is replaced by hostile values in turn. */
+  params?: Record<string, string>;
+  /** Whether the handler reads a JSON body: if so it gets every hostile body below. */
+  body?: boolean;
+  /** Hostile bodies or query strings only this route understands. */
+  bodies?: unknown[];
+  queries?: string[];
+}
+
+const ID = "1000000000000000";
+const CUSTOM_ID = "MJ::JOB::upsample::1::0b2a8f7d-1c1e-4c6a-9d1f-5f3e2a1b0c9d";
+const HUGE_PROMPT = "a".repeat(100_000);
+const TEN_THOUSAND_IDS = Array.from({ length: 10_000 }, (_, i) => String(1_700_000_000_000_000 + i));
+const b64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+const IMAGES = {
+  textAsPng: `data:image/png;base64,${b64("just some text, renamed to .png")}`,
+  htmlAsPng: `data:image/png;base64,${b64("<html><script>alert(1)</script></html>")}`,
+  svgAsPng: `data:image/png;base64,${b64('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}`,
+  svgDataUrl: `data:image/svg+xml;base64,${b64("<svg/>")}`,
+  notBase64: "data:image/png;base64,@@@@not*base64@@@@",
+  fileUrl: "file:///etc/passwd",
+  oversized: `data:image/png;base64,iVBORw0KGgo${"A".repeat(14 * 1024 * 1024)}`,
+};
+
+const ROUTES: RouteSpec[] = [
+  {
+    path: "mj/submit/imagine",
+    load: () => import("./mj/submit/imagine/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { prompt: 42 },
+      { prompt: null },
+      { prompt: ["cat"] },
+      { prompt: HUGE_PROMPT },
+      { prompt: "cat\u0000--v 6" },
+      { prompt: "cat", botType: { $ne: 1 } },
+      { prompt: "cat", base64Array: "not-an-array" },
+      { prompt: "cat", base64Array: Object.values(IMAGES).slice(0, 1) },
+      ...Object.values(IMAGES).map((image) => ({ prompt: "cat", base64Array: [image] })),
+      { prompt: "cat", base64Array: Array(10_000).fill(IMAGES.textAsPng) },
+      { prompt: "cat", notifyHook: "javascript:alert(1)" },
+      { prompt: "cat", state: HUGE_PROMPT },
+    ],
+  },
+  {
+    path: "mj/submit/describe",
+    load: () => import("./mj/submit/describe/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { base64: 42 },
+      { link: ["x"] },
+      { link: "ftp://example.com/a.png" },
+      { base64: HUGE_PROMPT },
+      ...Object.values(IMAGES).map((image) => ({ base64: image })),
+    ],
+  },
+  {
+    path: "mj/submit/blend",
+    load: () => import("./mj/submit/blend/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { base64Array: {} },
+      { base64Array: Array(10_000).fill("https://example.com/a.png") },
+      { base64Array: [IMAGES.htmlAsPng, IMAGES.svgAsPng] },
+      { base64Array: [IMAGES.oversized, IMAGES.oversized] },
+      { base64Array: ["https://example.com/a.png", "https://example.com/b.png"], dimensions: ["SQUARE"] },
+    ],
+  },
+  {
+    path: "mj/submit/action",
+    load: () => import("./mj/submit/action/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { taskId: 42, customId: CUSTOM_ID },
+      { taskId: ID, customId: 42 },
+      { taskId: ID, customId: HUGE_PROMPT },
+      { taskId: "1".repeat(10_000), customId: CUSTOM_ID },
+      { taskId: "../../etc/passwd", customId: CUSTOM_ID },
+      { taskId: "%2e%2e%2f", customId: CUSTOM_ID },
+      { taskId: `${ID}\u0000`, customId: CUSTOM_ID },
+      { taskId: ID, customId: CUSTOM_ID, enableRemix: "yes" },
+    ],
+  },
+  {
+    path: "mj/submit/modal",
+    load: () => import("./mj/submit/modal/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { taskId: {} },
+      { taskId: ID, prompt: HUGE_PROMPT },
+      { taskId: ID, prompt: 42 },
+      { taskId: ID, prompt: "zoom\u0000out" },
+      ...Object.values(IMAGES).map((image) => ({ taskId: ID, maskBase64: image })),
+      { taskId: "..%2F..%2Fsecret", prompt: "x" },
+    ],
+  },
+  {
+    path: "mj/task/[id]/fetch",
+    load: () => import("./mj/task/[id]/fetch/route"),
+    method: "GET",
+    params: { id: ID },
+  },
+  {
+    path: "mj/task/[id]/image-seed",
+    load: () => import("./mj/task/[id]/image-seed/route"),
+    method: "GET",
+    params: { id: ID },
+  },
+  {
+    path: "mj/task/[id]/cancel",
+    load: () => import("./mj/task/[id]/cancel/route"),
+    method: "POST",
+    params: { id: ID },
+  },
+  {
+    path: "mj/task/list-by-ids",
+    load: () => import("./mj/task/list-by-ids/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      {},
+      { ids: TEN_THOUSAND_IDS },
+      { ids: "1,2,3" },
+      { ids: [1, 2, 3] },
+      { ids: [null] },
+      { ids: [{ $gt: "" }] },
+      { ids: ["../../etc/passwd"] },
+      { ids: ["%2e%2e%2f"] },
+      { ids: [`${ID}\u0000`] },
+      { ids: ["x".repeat(10_000)] },
+    ],
+  },
+  {
+    path: "mj/task/list-by-condition",
+    load: () => import("./mj/task/list-by-condition/route"),
+    method: "POST",
+    body: true,
+    bodies: [{ ids: TEN_THOUSAND_IDS }, { ids: 5 }, { ids: [{}] }, { ids: ["a/b"] }],
+  },
+  {
+    path: "tasks",
+    load: () => import("./tasks/route"),
+    method: "GET",
+    queries: [
+      "?limit=-1",
+      "?limit=1e9",
+      "?limit=NaN",
+      `?limit=${"9".repeat(10_000)}`,
+      `?cursor=${"A".repeat(10_000)}`,
+      "?cursor=%00%00",
+      "?cursor=..%2F..%2Fetc%2Fpasswd",
+      "?cursor=eyJpZCI6MX0",
+    ],
+  },
+  {
+    path: "tasks",
+    load: () => import("./tasks/route"),
+    method: "GET",
+    queries: [
+      `?q=${"a".repeat(10_000)}`,
+      "?action=%00",
+      `?action=${"IMAGINE,".repeat(1_000)}`,
+      "?status=../../etc",
+      "?favorite=maybe",
+      "?from=yesterday",
+      "?to=-1e999",
+      "?from=2026-02-30",
+      "?from=2026-03-02&to=2026-03-01",
+      "?sort=random",
+    ],
+  },
+  {
+    path: "tasks",
+    load: () => import("./tasks/route"),
+    method: "PATCH",
+    body: true,
+    bodies: [
+      { ids: TEN_THOUSAND_IDS, favorite: true },
+      { ids: [], favorite: true },
+      { ids: ["../../etc/passwd"], favorite: true },
+      { ids: [ID], favorite: "yes" },
+      { ids: [ID] },
+    ],
+  },
+  { path: "tasks/[id]", load: () => import("./tasks/[id]/route"), method: "GET", params: { id: ID } },
+  {
+    path: "tasks/[id]",
+    load: () => import("./tasks/[id]/route"),
+    method: "PATCH",
+    params: { id: ID },
+    body: true,
+    bodies: [{ favorite: "yes" }, { favorite: null }, { favorite: 1 }],
+  },
+  { path: "tasks/[id]", load: () => import("./tasks/[id]/route"), method: "DELETE", params: { id: ID } },
+  {
+    path: "tasks/delete",
+    load: () => import("./tasks/delete/route"),
+    method: "POST",
+    body: true,
+    bodies: [{ ids: TEN_THOUSAND_IDS }, { ids: "1,2" }, { ids: [null] }, { ids: ["a/b"] }],
+  },
+  {
+    path: "tasks/import",
+    load: () => import("./tasks/import/route"),
+    method: "POST",
+    body: true,
+    bodies: [{ ids: TEN_THOUSAND_IDS }, { ids: [] }, { ids: ["%2e%2e%2f"] }],
+  },
+  {
+    path: "tasks/download",
+    load: () => import("./tasks/download/route"),
+    method: "GET",
+    queries: ["", "?ids=", `?ids=${TEN_THOUSAND_IDS.join(",")}`, "?ids=../../etc/passwd", "?ids=%00"],
+  },
+  {
+    path: "tasks/export",
+    load: () => import("./tasks/export/route"),
+    method: "GET",
+    queries: [`?ids=${TEN_THOUSAND_IDS.join(",")}`, "?ids=../../etc/passwd", "?ids=%00"],
+  },
+  // Not a zip: every hostile body is refused (wrong type, not an archive, too large).
+  { path: "tasks/import-archive", load: () => import("./tasks/import-archive/route"), method: "POST", body: true },
+  {
+    path: "inputs/[name]",
+    load: () => import("./inputs/[name]/route"),
+    method: "GET",
+    params: { name: `${"a".repeat(64)}.png` },
+  },
+  {
+    path: "auth/login",
+    load: () => import("./auth/login/route"),
+    method: "POST",
+    body: true,
+    bodies: [{ password: 5 }, { password: null }, { password: "x".repeat(100_000) }, { password: ["a"] }],
+  },
+  // Takes no input at all.
+  { path: "auth/logout", load: () => import("./auth/logout/route"), method: "POST" },
+  {
+    path: "media/[taskId]/[slot]",
+    load: () => import("./media/[taskId]/[slot]/route"),
+    method: "GET",
+    params: { taskId: ID, slot: "image" },
+  },
+  // No input at all: still must shrug off a junk query.
+  { path: "health", load: () => import("./health/route"), method: "GET" },
+];
+
+/** Bodies no route should accept. */
+const HOSTILE_BODIES: { name: string; body: () => string | Uint8Array<ArrayBuffer> }[] = [
+  { name: "malformed JSON", body: () => '{"prompt": "cat",' },
+  { name: "empty body", body: () => "" },
+  { name: "JSON null", body: () => "null" },
+  { name: "a JSON string", body: () => '"cat"' },
+  { name: "a JSON number", body: () => "42" },
+  { name: "a JSON array", body: () => "[1, 2, 3]" },
+  { name: "JSON with a trailing NUL", body: () => '{"prompt":"cat"}\u0000' },
+  {
+    name: "invalid UTF-8",
+    body: () => new Uint8Array([0x7b, 0x22, 0x61, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]),
+  },
+  { name: "deeply nested JSON", body: () => "[".repeat(200_000) + "]".repeat(200_000) },
+  {
+    // In every field a route reads, so no route can ignore it as an unknown key.
+    name: "deeply nested objects",
+    body: () => {
+      const nested = '{"a":'.repeat(20_000) + "1" + "}".repeat(20_000);
+      const fields = ["prompt", "ids", "taskId", "customId", "base64", "base64Array"];
+      return `{${fields.map((field) => `"${field}":${nested}`).join(",")}}`;
+    },
+  },
+  { name: "a 41 MB body", body: () => `{"prompt":"${"x".repeat(41 * 1024 * 1024)}"}` },
+];
+
+/** Path parameters no route should accept. */
+const HOSTILE_PARAMS = [
+  "",
+  "../../etc/passwd",
+  "..%2F..%2Fetc%2Fpasswd",
+  "%2e%2e%2f%2e%2e%2f",
+  "..\\..\\windows",
+  `${ID}\u0000`,
+  "\u0000",
+  "1".repeat(10_000),
+  "' OR 1=1 --",
+  "<script>alert(1)</script>",
+  "１２３",
+  "\ud800",
+  "%",
+];
+
+const JUNK_QUERY = `?limit=${"9".repeat(5_000)}&cursor=%00&__proto__[x]=1&ids=${"1,".repeat(5_000)}`;
+
+async function handlerOf(route: RouteSpec): Promise<Handler> {
+  const exports = (await route.load()) as Record<string, Handler | undefined>;
+  const handler = exports[route.method];
+  if (!handler) throw new Error(`${route.path} exports no ${route.method}`);
+  return handler;
+}
+
+async function send(
+  route: RouteSpec,
+  init: { body?: string | Uint8Array<ArrayBuffer>; params?: Record<string, string>; query?: string } = {},
+): Promise<Response> {
+  const handler = await handlerOf(route);
+  const request = new Request(`http://localhost/api/${route.path}${init.query ?? ""}`, {
+    method: route.method,
+    body: init.body,
+    headers: init.body === undefined ? {} : { "content-type": "application/json" },
+  });
+  return handler(request, { params: Promise.resolve(init.params ?? route.params ?? {}) });
+}
+
+/** A 4xx whose body is exactly `{"error": {"code", "message"}}`, with a message a person can read. */
+async function expectRefusal(response: Response): Promise<void> {
+  const text = await response.text();
+  expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+  expect(response.status, text.slice(0, 300)).toBeLessThan(500);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  const json = JSON.parse(text) as { error: { code: unknown; message: unknown } };
+  expect(Object.keys(json)).toEqual(["error"]);
+  expect(Object.keys(json.error).sort()).toEqual(["code", "message"]);
+  expect(json.error.code).toMatch(/^[a-z_]+$/);
+  expect(typeof json.error.message).toBe("string");
+  expect((json.error.message as string).length).toBeGreaterThan(0);
+  expect((json.error.message as string).length).toBeLessThan(500);
+}
+
+/** The server still answers a valid request after the hostile one. */
+async function expectStillServing(): Promise<void> {
+  const health = await send(ROUTES.find((r) => r.path === "health")!);
+  expect(health.status).toBe(200);
+  const history = await send(
+    ROUTES.find((r) => r.path === "tasks")!,
+    { query: "?limit=1" },
+  );
+  expect(history.status).toBe(200);
+}
+
+describe("hostile input against every /api route", () => {
+  it("the table covers every route handler under app/api", () => {
+    const found = (readdirSync(import.meta.dirname, { recursive: true }) as string[])
+      .filter((file) => path.basename(file) === "route.ts")
+      .map((file) => path.dirname(file).split(path.sep).join("/"))
+      .sort();
+    expect([...new Set(ROUTES.map((r) => r.path))].sort()).toEqual(found);
+  });
+
+  const bodyCases = ROUTES.filter((r) => r.body).flatMap((route) => [
+    ...HOSTILE_BODIES.map((c) => ({ label: `${route.path} ← ${c.name}`, route, body: c.body })),
+    ...(route.bodies ?? []).map((value, i) => ({
+      label: `${route.path} ← case ${i + 1}: ${JSON.stringify(value).slice(0, 80)}`,
+      route,
+      body: () => JSON.stringify(value),
+    })),
+  ]);
+
+  it.each(bodyCases)("$label", async ({ route, body }) => {
+    await expectRefusal(await send(route, { body: body() }));
+    await expectStillServing();
+  });
+
+  const paramCases = ROUTES.filter((r) => r.params).flatMap((route) =>
+    Object.keys(route.params!).flatMap((name) =>
+      HOSTILE_PARAMS.map((value) => ({
+        label: `${route.path} [${name}] = ${JSON.stringify(value).slice(0, 40)}`,
+        route,
+        params: { ...route.params, [name]: value },
+      })),
+    ),
+  );
+
+  it.each(paramCases)("$label", async ({ route, params }) => {
+    await expectRefusal(await send(route, { params }));
+    await expectStillServing();
+  });
+
+  const queryCases = ROUTES.flatMap((route) =>
+    (route.queries ?? []).map((query) => ({ label: `${route.path}${query.slice(0, 60)}`, route, query })),
+  );
+
+  it.each(queryCases)("$label", async ({ route, query }) => {
+    await expectRefusal(await send(route, { query }));
+    await expectStillServing();
+  });
+
+  it("routes without inputs ignore a junk query and still answer", async () => {
+    const health = await send(
+      ROUTES.find((r) => r.path === "health")!,
+      { query: JUNK_QUERY },
+    );
+    expect(health.status).toBe(200);
+  });
+});
