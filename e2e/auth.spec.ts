@@ -33,7 +33,7 @@ test("without a session the API answers 401 in the error shape; /api/health stay
   }
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
-  expect(await health.json()).toEqual({ ok: true, mode: "demo" });
+  expect(await health.json()).toMatchObject({ ok: true, mode: "demo" });
 });
 
 test("a wrong password shows an error and stays on the login page", async ({ page }) => {

@@ -85,6 +85,7 @@ test("each filter narrows the view", async ({ page }) => {
 
   // Oldest first puts the pelican (made first) before the failed one.
   await gallery(page, "?q=filterword&sort=oldest");
+  await expect(tile(page, "a gore scene filterword")).toBeVisible();
   const names = await page.getByRole("listitem").evaluateAll((items) => items.map((item) => item.getAttribute("aria-label")));
   expect(names.indexOf("a pelican filterword")).toBeLessThan(names.indexOf("a gore scene filterword"));
 });
