@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../scripts/free-port";
 
 /**
  * Processes a spec runs on its own, outside playwright.config.ts's web servers: the standalone
@@ -9,19 +9,6 @@ import path from "node:path";
  */
 
 const ROOT = path.resolve(__dirname, "..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
-  });
-}
 
 export interface Proc {
   url: string;

@@ -5,7 +5,7 @@
  * (the budget is zero) and the peak memory of the `next start` process tree.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { percentile, startStack } from "./bench";
+import { percentile, startStack } from "./bench-stack";
 
 const CLIENTS = 50;
 const DURATION_MS = 60_000;

@@ -4,15 +4,8 @@
  * once as the task JSON's `thumbnailUrl` (the app's WebP) and once as `imageUrl` (the original).
  * Runs the production build in front of the simulator served on loopback, like the other benches.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { startSimulatorServer } from "@/lib/simulator/http-server";
+import { startStack } from "./bench-stack";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const KEY = "bench-media-key";
 const TILES = 60;
 /** Requests a browser keeps open to one origin over HTTP/1.1. */
 const BROWSER_PARALLEL = 6;
@@ -22,19 +15,6 @@ interface TaskJson {
   status: string;
   imageUrl: string | null;
   thumbnailUrl: string | null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 120_000): Promise<T> {
@@ -68,34 +48,9 @@ async function loadPage(
 }
 
 export async function benchGalleryBytes(): Promise<void> {
-  const simulator = await startSimulatorServer({
-    port: 0,
-    host: "127.0.0.1",
-    apiKey: KEY,
-    speed: 50,
-    maxConcurrent: 100,
-  });
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-media-"));
-  const port = await freePort();
-  const app = spawn(
-    path.join(ROOT, "node_modules/.bin/next"),
-    ["start", "--hostname", "127.0.0.1", "--port", String(port)],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        MJ_API_URL: simulator.url,
-        MJ_API_KEY: KEY,
-        MJ_AUTH_HEADER: "authorization",
-        DATA_DIR: dataDir,
-      },
-      stdio: "ignore",
-      detached: true,
-    },
-  );
-  const appUrl = `http://127.0.0.1:${port}`;
+  const stack = await startStack({ speed: 50, maxConcurrent: 100 });
+  const { appUrl } = stack;
   try {
-    await until(async () => ((await fetch(`${appUrl}/api/health`)).ok ? true : null), "the app starting");
     const ids: string[] = [];
     for (let i = 0; i < TILES; i++) {
       const response = await fetch(`${appUrl}/api/mj/submit/imagine`, {
@@ -144,8 +99,6 @@ export async function benchGalleryBytes(): Promise<void> {
     row("originals (PNG)", full);
     console.log(`\nThumbnails transfer ${(full.bytes / warm.bytes).toFixed(1)}x fewer bytes than originals.`);
   } finally {
-    if (app.pid) process.kill(-app.pid, "SIGTERM");
-    await simulator.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.close();
   }
 }
