@@ -153,6 +153,11 @@ test("the lightbox navigates with keys, shows lineage and runs an action", async
   await madeFrom.getByRole("button", { name: /an owl lightboxword second/ }).click();
   await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
   await expect(dialog.getByRole("region", { name: "Made from this" }).getByRole("button")).toHaveCount(1);
+
+  // "Use prompt" carries the prompt back to the Create page's bar.
+  await dialog.getByRole("button", { name: "Use prompt" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("textbox", { name: "Prompt" })).toHaveValue("an owl lightboxword second");
 });
 
 test("favourite and delete survive a reload", async ({ page }) => {
