@@ -5,7 +5,8 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * simulator runs at SIMULATOR_SPEED=20, so a job takes a fraction of a second to a few seconds.
  */
 
-const card = (page: Page, prompt: string | RegExp): Locator => page.getByRole("article", { name: prompt }).first();
+const card = (page: Page, prompt: string | RegExp): Locator =>
+  page.getByRole("article", { name: prompt }).first();
 
 async function imagine(page: Page, prompt: string) {
   await page.locator("html[data-hydrated]").waitFor();
@@ -51,14 +52,17 @@ test("imagine with parameters set from the controls; the prompt stays after subm
   await expect(task.getByRole("progressbar")).toBeVisible();
   await waitDone(task);
   const image = task.getByRole("img", { name: "a paper boat on a pond --ar 16:9" });
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight)).toBeCloseTo(16 / 9, 1);
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
+    .toBeCloseTo(16 / 9, 1);
 });
 
 test("three tasks at once are polled with one request per tick", async ({ page }) => {
   const polled: string[][] = [];
   const perTask: string[] = [];
   page.on("request", (request) => {
-    if (request.url().includes("/api/mj/task/list-by-ids")) polled.push((request.postDataJSON() as { ids: string[] }).ids);
+    if (request.url().includes("/api/mj/task/list-by-ids"))
+      polled.push((request.postDataJSON() as { ids: string[] }).ids);
     if (/\/api\/mj\/task\/\d+\/fetch/.test(request.url())) perTask.push(request.url());
   });
   // --relax keeps each job running long enough for all three to be in flight together.
@@ -128,7 +132,14 @@ for (const input of ["mouse", "touch"] as const) {
     const boxSize = (await canvas.boundingBox())!;
     const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
     const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
-    await canvas.dispatchEvent("pointerdown", { pointerType: input, clientX: from.x, clientY: from.y, isPrimary: true, pointerId: 1, buttons: 1 });
+    await canvas.dispatchEvent("pointerdown", {
+      pointerType: input,
+      clientX: from.x,
+      clientY: from.y,
+      isPrimary: true,
+      pointerId: 1,
+      buttons: 1,
+    });
     for (let i = 1; i <= 8; i++) {
       await canvas.dispatchEvent("pointermove", {
         pointerType: input,
@@ -139,7 +150,13 @@ for (const input of ["mouse", "touch"] as const) {
         buttons: 1,
       });
     }
-    await canvas.dispatchEvent("pointerup", { pointerType: input, clientX: to.x, clientY: to.y, isPrimary: true, pointerId: 1 });
+    await canvas.dispatchEvent("pointerup", {
+      pointerType: input,
+      clientX: to.x,
+      clientY: to.y,
+      isPrimary: true,
+      pointerId: 1,
+    });
     await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
 
     const modal = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/modal"));
@@ -159,12 +176,19 @@ test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   const bytes = await (await page.request.get(src!)).body();
 
   await page.getByRole("tab", { name: "Describe" }).click();
-  await page.getByLabel("Image to describe").setInputFiles({ name: "teapot.png", mimeType: "image/png", buffer: bytes });
+  await page
+    .getByLabel("Image to describe")
+    .setInputFiles({ name: "teapot.png", mimeType: "image/png", buffer: bytes });
   await page.getByRole("button", { name: "Describe", exact: true }).click();
-  const described = page.locator('article[data-status="SUCCESS"]', { has: page.getByRole("button", { name: /Imagine this/ }) }).first();
+  const described = page
+    .locator('article[data-status="SUCCESS"]', { has: page.getByRole("button", { name: /Imagine this/ }) })
+    .first();
   await expect(described).toBeVisible({ timeout: 30_000 });
 
-  await described.getByRole("button", { name: /Imagine this/ }).first().click();
+  await described
+    .getByRole("button", { name: /Imagine this/ })
+    .first()
+    .click();
   const dialog = page.getByRole("dialog", { name: "Imagine this prompt" });
   await expect(dialog.getByRole("textbox", { name: "Prompt" })).not.toHaveValue("");
   await dialog.getByRole("button", { name: "Submit" }).click();
@@ -192,7 +216,9 @@ test("Blend two images", async ({ page }) => {
   const blended = page.locator("article[data-status]").first();
   await waitDone(blended);
   const image = blended.getByRole("img").first();
-  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight)).toBeCloseTo(3 / 2, 1);
+  await expect
+    .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
+    .toBeCloseTo(3 / 2, 1);
 });
 
 test("cancel a running task", async ({ page }) => {
@@ -206,8 +232,10 @@ test("a banned prompt fails with a plain reason and Retry resubmits it", async (
   const task = await imagine(page, "a gore scene");
   await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 30_000 });
   await expect(task.getByText(/refused by moderation/)).toBeVisible();
+  // After a reload the page no longer remembers the request: Retry takes it from the server's record.
+  await page.reload();
   const submitted = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/imagine"));
-  await task.getByRole("button", { name: "Retry" }).click();
+  await card(page, "a gore scene").getByRole("button", { name: "Retry" }).click();
   expect(((await submitted).postDataJSON() as { prompt: string }).prompt).toBe("a gore scene");
 });
 
@@ -228,7 +256,11 @@ test("reload in the middle of a task and see it finish", async ({ page }) => {
 });
 
 test("phone viewport: no horizontal scroll and the prompt bar is reachable", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+  });
   const page = await context.newPage();
   await page.goto("/");
   const box = page.getByRole("textbox", { name: "Prompt" });

@@ -17,6 +17,9 @@ import type { Task } from "@/lib/mj/task";
 import { COMPOSER_PARAMS } from "./composer-params";
 import { useBackgroundNotifications } from "./use-background-notifications";
 
+/** Tasks a Retry can submit again from their original request (buttons retry through their parent). */
+const RETRYABLE_ACTIONS = new Set(["IMAGINE", "DESCRIBE", "BLEND"]);
+
 /**
  * The Create page: the composer on top, the live feed below. It owns every network call the
  * page makes, so the composer and the cards stay presentational.
@@ -29,8 +32,6 @@ export function CreatePage() {
   const [remix, setRemix] = useState(false);
   /** The task in the lightbox: one of the feed, or one reached through its lineage (`task`). */
   const [lightbox, setLightbox] = useState<{ id: string; index: number | null; task?: Task } | null>(null);
-  /** What each task was submitted with, for Retry of describe/blend whose images the server does not keep yet. */
-  const submitted = useRef(new Map<string, ComposerSubmit>());
   const notifications = useBackgroundNotifications();
   const { list: feed, tasks, pollError, refresh } = useLiveTasks(feedQuery(), notifications.onFinished);
   const actions = useTaskActions({ tasks, remix, refresh });
@@ -43,7 +44,7 @@ export function CreatePage() {
         : request.kind === "describe"
           ? api.describe(request.body)
           : api.blend(request.body));
-      for (const id of await accept(result)) submitted.current.set(id, request);
+      await accept(result);
     },
     [accept],
   );
@@ -72,13 +73,14 @@ export function CreatePage() {
     onPress: (task, button) => void actions.press(task, button),
     onCancel: (task) => void actions.cancel(task),
     canRetry: (task) =>
-      submitted.current.has(task.id) ||
-      (task.parentId !== null && typeof task.properties.custom_id === "string") ||
-      (task.action === "IMAGINE" && !!task.prompt),
+      RETRYABLE_ACTIONS.has(task.action ?? "") ||
+      (task.parentId !== null && typeof task.properties.custom_id === "string"),
     onRetry: (task) =>
       run(`retry:${task.id}`, async () => {
-        const original = submitted.current.get(task.id);
-        if (original) return submitComposer(original);
+        // The server kept the original request, images included, so Retry works after a reload too.
+        const original = await api.originalRequest(task.id);
+        if (original && original.kind !== "action" && original.kind !== "modal")
+          return submitComposer(original);
         if (task.parentId && typeof task.properties.custom_id === "string") {
           await accept(await api.action({ taskId: task.parentId, customId: task.properties.custom_id }));
           return;

@@ -23,6 +23,9 @@ import { ImportExport } from "./import-export";
 /** Ids travel in a query string for the streamed downloads; the API takes at most this many. */
 const MAX_DOWNLOAD_IDS = 200;
 
+const LINK_BUTTON =
+  "inline-flex items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
+
 /**
  * Everything ever made, newest first: a virtualised grid of thumbnails with search, filters and
  * sort kept in the URL, multi-select for bulk favourite / delete / download, and the lightbox
@@ -49,6 +52,7 @@ export function GalleryPage() {
       const search = filtersToSearch(next);
       router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
       setSelected(new Set());
+      setAnchor(null);
     },
     [pathname, router],
   );
@@ -92,14 +96,23 @@ export function GalleryPage() {
   const shown = open ? tasks.findIndex((task) => task.id === open.id) : -1;
   const lineageTask = useQuery({ ...taskDetailQuery(open?.id ?? ""), enabled: open !== null && shown < 0 });
   const current = (shown >= 0 ? tasks[shown] : (lineageTask.data?.task ?? open?.task)) ?? null;
+  // "Next" on the last loaded tile waits for the next page, then moves on by itself.
+  const [stepPending, setStepPending] = useState(false);
   const step = (delta: 1 | -1) => {
     const next = tasks[shown + delta];
     if (next) setOpen({ id: next.id, task: next });
+    else if (delta === 1) setStepPending(true);
     if (delta === 1 && shown + delta >= tasks.length - 2) loadMore();
   };
+  const arrived = stepPending && shown >= 0 ? tasks[shown + 1] : undefined;
+  if (arrived) {
+    setStepPending(false);
+    setOpen({ id: arrived.id, task: arrived });
+  }
   const handOver = (param: string, value: string) =>
     router.push(`/?${new URLSearchParams({ [param]: value })}`);
-  const downloadIds = selectedIds.slice(0, MAX_DOWNLOAD_IDS).join(",");
+  const downloadIds = selectedIds.join(",");
+  const tooManyToDownload = selected.size > MAX_DOWNLOAD_IDS;
 
   return (
     <div className="space-y-4">
@@ -142,22 +155,23 @@ export function GalleryPage() {
             <HeartOff className="size-4" aria-hidden />
             {t("selection.unfavorite")}
           </Button>
-          <a
-            href={`/api/tasks/download?ids=${downloadIds}`}
-            download
-            className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
-          >
-            <Download className="size-4" aria-hidden />
-            {t("selection.download")}
-          </a>
-          <a
-            href={`/api/tasks/export?ids=${downloadIds}`}
-            download
-            className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 py-1.5 font-medium hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
-          >
-            <FileArchive className="size-4" aria-hidden />
-            {t("selection.export")}
-          </a>
+          {tooManyToDownload ? (
+            // The streamed downloads take their ids in the URL, at most MAX_DOWNLOAD_IDS of them.
+            <span className="text-xs text-zinc-600 dark:text-zinc-400">
+              {t("selection.tooMany", { max: MAX_DOWNLOAD_IDS })}
+            </span>
+          ) : (
+            <>
+              <a href={`/api/tasks/download?ids=${downloadIds}`} download className={LINK_BUTTON}>
+                <Download className="size-4" aria-hidden />
+                {t("selection.download")}
+              </a>
+              <a href={`/api/tasks/export?ids=${downloadIds}`} download className={LINK_BUTTON}>
+                <FileArchive className="size-4" aria-hidden />
+                {t("selection.export")}
+              </a>
+            </>
+          )}
           <Button
             variant="danger"
             disabled={bulkBusy}

@@ -8,7 +8,8 @@ import type {
   ModalRequest,
 } from "@/lib/mj/requests";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
-import { LIMITS } from "@/lib/mj/requests";
+import { blendRequestSchema, describeRequestSchema, imagineRequestSchema, LIMITS } from "@/lib/mj/requests";
+import { historyDetailSchema } from "@/lib/tasks/history-query";
 import { fetchJson } from "./fetch-json";
 
 /** Browser calls to the app's mirror of the protocol and to its history. Every answer is parsed before use. */
@@ -55,4 +56,46 @@ export const api = {
   },
   removeMany: async (ids: string[]): Promise<number> =>
     countSchema("deleted").parse(await post("/api/tasks/delete", { ids })),
+
+  /**
+   * What the app submitted for a task, ready to submit again: its stored images (app URLs the
+   * upstream cannot reach) come back inline as data URLs. Null for tasks made elsewhere.
+   */
+  async originalRequest(id: string): Promise<OriginalRequest | null> {
+    const { request } = historyDetailSchema.parse(await fetchJson(taskPath(id)));
+    if (!request) return null;
+    const body: Record<string, unknown> = { ...request.body };
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value === "string") body[key] = await inlineInput(value);
+      else if (Array.isArray(value))
+        body[key] = await Promise.all(
+          value.map((item) => (typeof item === "string" ? inlineInput(item) : item)),
+        );
+    }
+    const parsed = originalRequestSchema.safeParse({ kind: request.kind, body });
+    return parsed.success ? parsed.data : null;
+  },
 };
+
+const originalRequestSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("imagine"), body: imagineRequestSchema }),
+  z.object({ kind: z.literal("describe"), body: describeRequestSchema }),
+  z.object({ kind: z.literal("blend"), body: blendRequestSchema }),
+  z.object({ kind: z.literal("action"), body: z.unknown() }),
+  z.object({ kind: z.literal("modal"), body: z.unknown() }),
+]);
+export type OriginalRequest = z.output<typeof originalRequestSchema>;
+
+/** A stored request image (`/api/inputs/...`) as a data URL; anything else unchanged. */
+async function inlineInput(value: string): Promise<string> {
+  if (!value.startsWith("/api/inputs/")) return value;
+  const response = await fetch(value);
+  if (!response.ok) throw new Error(`The original image ${value} is gone (HTTP ${response.status}).`);
+  const blob = await response.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error("The original image could not be read."));
+    reader.readAsDataURL(blob);
+  });
+}

@@ -138,6 +138,13 @@ describe("hostile archives are a 400, and nothing is written", () => {
         "media.json": strToU8(JSON.stringify([{ path: "x", contentType: "text/html" }])),
       },
     ],
+    [
+      "media.json labelling a file as SVG (script on the app's origin)",
+      {
+        "tasks.json": tasksJson([good]),
+        "media.json": strToU8(JSON.stringify([{ path: "x", contentType: "image/svg+xml" }])),
+      },
+    ],
   ])("%s", async (_, files) => {
     const w = world();
     const cache = w.cache();

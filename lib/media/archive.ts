@@ -17,6 +17,7 @@ import { chunksOf, openMedia, type UrlGuard } from "./fetch";
 import { getMediaCache, getMediaGuard } from "./index";
 import { downloadName } from "./serve";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
+import { MEDIA_CONTENT_TYPE } from "./types";
 
 /**
  * Zip archives of tasks, streamed both ways with fflate: a zip is produced chunk by chunk as the
@@ -282,9 +283,7 @@ const manifestSchema = z
   .array(
     z.looseObject({
       path: z.string(),
-      contentType: z
-        .string()
-        .regex(/^(image|video)\/[a-z0-9.+-]+$/, { error: "is not an image or video type" }),
+      contentType: z.string().regex(MEDIA_CONTENT_TYPE, { error: "is not a supported image or video type" }),
     }),
   )
   .max(ARCHIVE_LIMITS.entries);

@@ -44,6 +44,7 @@ describe("background caching", () => {
     expect(response.headers.get("etag")).toBe(`"${cached!.sha256}"`);
     expect(response.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
     expect(response.headers.get("content-type")).toBe("image/png");
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     expect((await bytesOf(response)).equals(onDisk)).toBe(true);
     expect(w.mediaRequests.length).toBe(seen);
 
@@ -136,6 +137,36 @@ describe("background caching", () => {
     expect(cache.get(task.id, "image")).not.toBeNull();
     expect(cache.job(task.id)).toMatchObject({ state: "done", attempts: 2 });
     expect([1, 2, 3, 30].map((n) => backoffMs(n, 5_000))).toEqual([5_000, 10_000, 20_000, 600_000]);
+  });
+
+  it("gives a job that gave up a fresh round when the task is seen again, and at a restart", async () => {
+    const w = world();
+    w.fault.media = () => new Response("down", { status: 503 });
+    const first = w.cache({ retryBaseMs: 1, maxAttempts: 2 });
+    const task = await finished(w.service, "a kite over dunes");
+    await first.idle();
+    expect(first.job(task.id)).toMatchObject({ state: "failed", attempts: 2 });
+
+    // The upstream is back: seeing the task again queues it anew.
+    w.fault.media = null;
+    first.enqueue([w.store.get(task.id)!]);
+    await first.idle();
+    expect(first.job(task.id)).toMatchObject({ state: "done" });
+    expect(first.get(task.id, "image")).not.toBeNull();
+    first.close();
+
+    // Failed again, then a restart alone retries it.
+    const other = await finished(w.service, "a lantern in fog");
+    w.fault.media = () => new Response("down", { status: 503 });
+    const second = w.cache({ retryBaseMs: 1, maxAttempts: 1 });
+    second.enqueue([w.store.get(other.id)!]);
+    await second.idle();
+    expect(second.job(other.id)).toMatchObject({ state: "failed" });
+    second.close();
+    w.fault.media = null;
+    const third = w.cache();
+    await third.idle();
+    expect(third.job(other.id)).toMatchObject({ state: "done" });
   });
 
   it("resumes unfinished downloads after a restart", async () => {
@@ -268,12 +299,17 @@ describe("hardening", () => {
     ).rejects.toMatchObject({ reason: "refused", message: expect.stringContaining("private") });
   });
 
-  it("refuses what is not an image or a video", async () => {
-    const upstream = fakeUpstream(() => new Response("<html>", { headers: { "content-type": "text/html" } }));
-    await expect(
-      openMedia({ upstream, guard: privateGuard }, "https://cdn.example.com/x.png"),
-    ).rejects.toMatchObject({ reason: "refused", code: "upstream_bad_response" });
-  });
+  it.each(["text/html", "image/svg+xml", "application/octet-stream"])(
+    "refuses %s: only raster images and plain videos are served from the app's origin",
+    async (type) => {
+      const upstream = fakeUpstream(
+        () => new Response("<svg onload='alert(1)'/>", { headers: { "content-type": type } }),
+      );
+      await expect(
+        openMedia({ upstream, guard: privateGuard }, "https://cdn.example.com/x.png"),
+      ).rejects.toMatchObject({ reason: "refused", code: "upstream_bad_response" });
+    },
+  );
 
   it("refuses an image over 25 MB, declared or streamed", async () => {
     const declared = fakeUpstream(

@@ -185,8 +185,15 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     deleteFiles: db.prepare<[string]>("DELETE FROM media_files WHERE task_id = ?"),
     job: db.prepare<[string], JobRow>("SELECT * FROM media_jobs WHERE task_id = ?"),
     pending: db.prepare<[], JobRow>("SELECT * FROM media_jobs WHERE state = 'pending'"),
+    // A job that gave up gets a fresh round when the task is seen again (viewed, fetched,
+    // imported): an upstream outage of a few minutes must not leave media uncached for good.
     insertJob: db.prepare<[string, number]>(
-      "INSERT OR IGNORE INTO media_jobs (task_id, state, attempts, next_at) VALUES (?, 'pending', 0, ?)",
+      `INSERT INTO media_jobs (task_id, state, attempts, next_at) VALUES (?, 'pending', 0, ?)
+       ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at
+       WHERE media_jobs.state = 'failed'`,
+    ),
+    retryFailed: db.prepare<[number]>(
+      "UPDATE media_jobs SET state = 'pending', attempts = 0, next_at = ? WHERE state = 'failed'",
     ),
     updateJob: db.prepare<[MediaJob["state"], number, number, string | null, string]>(
       "UPDATE media_jobs SET state = ?, attempts = ?, next_at = ?, error = ? WHERE task_id = ?",
@@ -444,7 +451,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     return pending;
   }
 
-  // A restart picks up what the last process left unfinished, at once: it is a fresh chance.
+  // A restart picks up what the last process left unfinished, and what it gave up on, at once:
+  // it is a fresh chance.
+  sql.retryFailed.run(now());
   for (const job of sql.pending.all()) push(job.task_id);
 
   function enqueue(tasks: readonly Task[]): void {

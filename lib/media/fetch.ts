@@ -3,6 +3,7 @@ import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
 import type { UpstreamClient } from "@/lib/upstream/client";
+import { MEDIA_CONTENT_TYPE } from "./types";
 
 /**
  * Fetching a URL a task carries, safely: the media route and the cache are not a way into the
@@ -116,8 +117,6 @@ export interface MediaDownload {
   length: number | null;
 }
 
-const MEDIA_TYPE = /^(image|video)\/[a-z0-9.+-]+$/;
-
 /**
  * Opens a media URL through the upstream client (whose fetch is the simulator in demo mode), with
  * the guard on every hop. The body errors out once it passes the cap for its type.
@@ -164,12 +163,12 @@ export async function openMedia(
           );
     }
     const contentType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!MEDIA_TYPE.test(contentType)) {
+    if (!MEDIA_CONTENT_TYPE.test(contentType)) {
       await response.body.cancel();
       throw new MediaFetchError(
         "refused",
         "upstream_bad_response",
-        "The upstream sent something that is not an image or a video.",
+        "The upstream sent something that is not a PNG, JPEG, WebP, GIF or AVIF image or an MP4, WebM or QuickTime video.",
       );
     }
     const limit = contentType.startsWith("video/") ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;

@@ -11,6 +11,7 @@ import { extensionFor, type CachedMedia, type MediaCache } from "./cache";
 import { openMedia, type UrlGuard } from "./fetch";
 import { getMediaCache, getMediaGuard } from "./index";
 import { isMediaSlot, isThumbSlot, upstreamUrlFor, urlVersion, type MediaSlot } from "./urls";
+import { MEDIA_SAFETY_HEADERS } from "./types";
 
 /**
  * Serves one media file of one recorded task: from the disk cache when it holds the file (ETag =
@@ -44,7 +45,8 @@ export async function serveMedia(request: MediaRequest, deps?: MediaDeps): Promi
     cache: getMediaCache(),
     guard: getMediaGuard(),
   };
-  if (!isMediaSlot(request.slot)) throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
+  if (!isMediaSlot(request.slot))
+    throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const slot = request.slot;
   const task = store.get(request.taskId);
   if (!task) throw new AppError("not_found", `Task ${request.taskId} is not recorded.`);
@@ -68,7 +70,7 @@ export async function serveMedia(request: MediaRequest, deps?: MediaDeps): Promi
   const headers = new Headers({
     "content-type": media.contentType,
     "cache-control": immutable ? IMMUTABLE : "no-store",
-    "x-content-type-options": "nosniff",
+    ...MEDIA_SAFETY_HEADERS,
   });
   if (media.length !== null) headers.set("content-length", String(media.length));
   if (request.download) headers.set("content-disposition", attachment(task, slot, media.contentType));
@@ -80,7 +82,7 @@ function fileResponse(task: Task, media: CachedMedia, request: MediaRequest): Re
   const headers = new Headers({
     etag,
     "cache-control": IMMUTABLE,
-    "x-content-type-options": "nosniff",
+    ...MEDIA_SAFETY_HEADERS,
   });
   if (matches(request.ifNoneMatch ?? null, etag)) return new Response(null, { status: 304, headers });
   headers.set("content-type", media.contentType);

@@ -39,7 +39,13 @@ export interface World {
   /** Replaces the answer to a media request, or passes it on (return null). */
   fault: { media: ((url: string) => Response | null) | null };
   upstream: UpstreamClient;
-  cache(options?: { retryBaseMs?: number; guard?: UrlGuard; dir?: string; store?: TaskStore }): MediaCache;
+  cache(options?: {
+    retryBaseMs?: number;
+    maxAttempts?: number;
+    guard?: UrlGuard;
+    dir?: string;
+    store?: TaskStore;
+  }): MediaCache;
 }
 
 export function world(): World {
@@ -92,6 +98,7 @@ export function world(): World {
         store: options.store ?? store,
         guard: options.guard ?? inProcessGuard,
         retryBaseMs: options.retryBaseMs ?? 5,
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
         log: () => {},
       });
       caches.push(current);

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { MEDIA_SAFETY_HEADERS } from "@/lib/media/types";
 import { createInputFiles, INPUT_CONTENT_TYPE } from "./input-files";
 
 /**
@@ -26,7 +27,7 @@ export async function serveInput(name: string, dir = path.join(env().dataDir, "i
       "content-type": contentType,
       "content-length": String(bytes.byteLength),
       "cache-control": "private, max-age=31536000, immutable",
-      "x-content-type-options": "nosniff",
+      ...MEDIA_SAFETY_HEADERS,
     },
   });
 }
