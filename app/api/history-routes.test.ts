@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callRoute, errorCode, type Method, type RouteCall } from "./test-support";
 import { historyDetailSchema, historyItemSchema, historyPageSchema } from "@/lib/tasks/history-query";
 
 /**
@@ -15,9 +16,6 @@ process.env.DATA_DIR = dataDir;
 process.env.SIMULATOR_SPEED = "50";
 delete process.env.MJ_API_URL;
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
 const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
   action: () => import("./mj/submit/action/route"),
@@ -29,37 +27,7 @@ const routes = {
   inputs: () => import("./inputs/[name]/route"),
 };
 
-async function call(
-  name: keyof typeof routes,
-  init: { method?: Method; body?: string | object; params?: Record<string, string>; query?: string } = {},
-): Promise<{ status: number; json: unknown; response: Response }> {
-  const method = init.method ?? (init.body === undefined ? "GET" : "POST");
-  const body =
-    typeof init.body === "string"
-      ? init.body
-      : init.body === undefined
-        ? undefined
-        : JSON.stringify(init.body);
-  const exports = (await routes[name]()) as unknown as Record<string, Handler>;
-  const fn = exports[method];
-  if (!fn) throw new Error(`${name} has no ${method}`);
-  const request = new Request(`http://localhost/api/test${init.query ?? ""}`, {
-    method,
-    body,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-  });
-  const response = await fn(request, { params: Promise.resolve(init.params ?? {}) });
-  const text = await response.clone().text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: response.status, json, response };
-}
-
-const errorCode = (json: unknown) => (json as { error?: { code?: string } }).error?.code;
+const call = (name: keyof typeof routes, init?: RouteCall) => callRoute(routes[name], init);
 
 async function imagine(prompt: string, base64Array?: string[]): Promise<string> {
   const { json } = await call("imagine", { body: { prompt, ...(base64Array ? { base64Array } : {}) } });

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callRoute, errorCode, type RouteCall } from "./test-support";
 
 /**
  * The route handlers, called as Next calls them, in demo mode on the in-process simulator with a
@@ -13,8 +14,6 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-routes-"));
 process.env.DATA_DIR = dataDir;
 process.env.SIMULATOR_SPEED = "50";
 delete process.env.MJ_API_URL;
-
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
@@ -35,48 +34,7 @@ const routes = {
   importArchive: () => import("./tasks/import-archive/route"),
 };
 
-async function handler(name: keyof typeof routes, method: "GET" | "POST"): Promise<Handler> {
-  const exports = (await routes[name]()) as unknown as Record<string, Handler>;
-  const fn = exports[method];
-  if (!fn) throw new Error(`${name} has no ${method}`);
-  return fn;
-}
-
-async function call(
-  name: keyof typeof routes,
-  init: {
-    method?: "GET" | "POST";
-    body?: string | object;
-    params?: Record<string, string>;
-    query?: string;
-  } = {},
-): Promise<{ status: number; json: unknown; response: Response }> {
-  const method = init.method ?? (init.body === undefined ? "GET" : "POST");
-  const body =
-    typeof init.body === "string"
-      ? init.body
-      : init.body === undefined
-        ? undefined
-        : JSON.stringify(init.body);
-  const request = new Request(`http://localhost/api/test${init.query ?? ""}`, {
-    method,
-    body,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-  });
-  const response = await (
-    await handler(name, method)
-  )(request, { params: Promise.resolve(init.params ?? {}) });
-  const text = await response.clone().text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: response.status, json, response };
-}
-
-const errorCode = (json: unknown) => (json as { error?: { code?: string } }).error?.code;
+const call = (name: keyof typeof routes, init?: RouteCall) => callRoute(routes[name], init);
 
 let pngBase64 = "";
 
@@ -428,7 +386,8 @@ describe("bad input is a 4xx in the one error shape", () => {
       method: "POST",
       body: new Uint8Array([0x7b, 0x22, 0x70, 0xff, 0xfe, 0x22, 0x7d]),
     });
-    const response = await (await handler("imagine", "POST"))(request, { params: Promise.resolve({}) });
+    const { POST } = await routes.imagine();
+    const response = await POST(request);
     expect(response.status).toBe(400);
     expect(errorCode(await response.json())).toBe("invalid_input");
   });

@@ -1,41 +1,18 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import sharp from "sharp";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { migrate } from "./database";
 import { MIGRATIONS } from "./migrations";
-import { createSqliteTaskStore, InvalidCursorError, type TaskListQuery, type TaskStore } from "./task-store";
+import { InvalidCursorError, type TaskListQuery, type TaskStore } from "./task-store";
+import { tempStoreFixture } from "./test-support";
 
 /** The history side of the store: search, filters, paging, favourites, delete, lineage, requests. */
 
-let dir: string;
-let dbPath: string;
-const toClose: { close(): void }[] = [];
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-history-"));
-  dbPath = path.join(dir, "mj-studio.sqlite");
-});
-
-afterEach(() => {
-  for (const handle of toClose.splice(0)) {
-    try {
-      handle.close();
-    } catch {
-      // Already closed by the test itself.
-    }
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function openStore(): TaskStore {
-  const store = createSqliteTaskStore(dbPath);
-  toClose.push(store);
-  return store;
-}
+const temp = tempStoreFixture("mj-history-", "mj-studio.sqlite");
+const openStore = temp.openStore;
 
 function task(fields: Record<string, unknown>): Task {
   return taskSchema.parse({ status: "SUCCESS", submitTime: 1_000, action: "IMAGINE", ...fields });
@@ -60,8 +37,8 @@ function allPages(store: TaskStore, query: Partial<TaskListQuery>, limit: number
 describe("migration 2", () => {
   it("creates the history tables, the filter indexes and the prompt index on an empty file", () => {
     openStore().close();
-    const db = new Database(dbPath);
-    toClose.push(db);
+    const db = new Database(temp.dbPath);
+    temp.track(db);
     const names = db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master")
       .all()
@@ -81,7 +58,7 @@ describe("migration 2", () => {
   });
 
   it("upgrades a version 1 file with rows: nothing lost, not favourite, prompts searchable", () => {
-    const v1 = new Database(dbPath);
+    const v1 = new Database(temp.dbPath);
     migrate(v1, MIGRATIONS.slice(0, 1));
     const insert = v1.prepare(
       `INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
@@ -113,8 +90,8 @@ describe("upsert keeps its rules beside the new columns", () => {
     // A copy read from the store (favorite: true) written back does not put the flag into data.
     store.upsert({ ...store.get("a")!, seed: "123" });
     store.close();
-    const db = new Database(dbPath);
-    toClose.push(db);
+    const db = new Database(temp.dbPath);
+    temp.track(db);
     const row = db.prepare<[], { data: string; favorite: number }>("SELECT data, favorite FROM tasks").get()!;
     expect(row.favorite).toBe(1);
     expect(JSON.parse(row.data)).not.toHaveProperty("favorite");
@@ -424,7 +401,7 @@ describe("requests", () => {
       base64Array: [`data:image/png;base64,${red}`, red, "https://example.com/ref.png", blue],
     });
     store.saveRequest(["t2", "t3"], "blend", { base64Array: [red, blue], dimensions: "SQUARE" });
-    const files = fs.readdirSync(path.join(dir, "inputs")).sort();
+    const files = fs.readdirSync(path.join(temp.dir, "inputs")).sort();
     expect(files).toHaveLength(2);
     for (const file of files) expect(file).toMatch(/^[0-9a-f]{64}\.png$/);
 
@@ -438,8 +415,8 @@ describe("requests", () => {
     expect(store.getRequest("none")).toBeNull();
 
     store.close();
-    const db = new Database(dbPath);
-    toClose.push(db);
+    const db = new Database(temp.dbPath);
+    temp.track(db);
     for (const row of db.prepare<[], { body: string }>("SELECT body FROM task_requests").all()) {
       expect(row.body).not.toContain(red.slice(0, 40));
       expect(row.body.length).toBeLessThan(1_000);
@@ -470,8 +447,8 @@ describe("requests", () => {
     const redFile = (store.getRequest("t2")?.body.base64Array as { input: string }[])[0]!.input;
     store.delete(["t1"]);
     expect(store.getRequest("t1")).toBeNull();
-    expect(fs.readdirSync(path.join(dir, "inputs"))).toEqual([redFile]);
+    expect(fs.readdirSync(path.join(temp.dir, "inputs"))).toEqual([redFile]);
     store.delete(["t2"]);
-    expect(fs.readdirSync(path.join(dir, "inputs"))).toEqual([]);
+    expect(fs.readdirSync(path.join(temp.dir, "inputs"))).toEqual([]);
   });
 });

@@ -1,42 +1,18 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { migrate, openDatabase } from "./database";
 import { MIGRATIONS } from "./migrations";
-import { createSqliteTaskStore, InvalidCursorError, type TaskStore } from "./task-store";
+import { InvalidCursorError, type TaskStore } from "./task-store";
+import { tempStoreFixture } from "./test-support";
 
-let dir: string;
-let dbPath: string;
-const toClose: { close(): void }[] = [];
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-store-"));
-  dbPath = path.join(dir, "nested", "mj-studio.sqlite");
-});
-
-afterEach(() => {
-  for (const handle of toClose.splice(0)) {
-    try {
-      handle.close();
-    } catch {
-      // Already closed by the test itself.
-    }
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function openStore(): TaskStore {
-  const store = createSqliteTaskStore(dbPath);
-  toClose.push(store);
-  return store;
-}
+const temp = tempStoreFixture("mj-store-", path.join("nested", "mj-studio.sqlite"));
+const openStore = temp.openStore;
 
 function openRaw(): Database.Database {
-  const db = openDatabase(dbPath);
-  toClose.push(db);
+  const db = openDatabase(temp.dbPath);
+  temp.track(db);
   return db;
 }
 
@@ -89,12 +65,12 @@ describe("migrations", () => {
     const db = openRaw();
     db.pragma("user_version = 999");
     db.close();
-    expect(() => openDatabase(dbPath)).toThrow(/schema version 999/);
+    expect(() => openDatabase(temp.dbPath)).toThrow(/schema version 999/);
   });
 
   it("roll a failing migration back and keep the previous version", () => {
     const db = new Database(":memory:");
-    toClose.push(db);
+    temp.track(db);
     const broken = [
       { version: 1, name: "ok", up: "CREATE TABLE one (x INTEGER);" },
       { version: 2, name: "broken", up: "CREATE TABLE two (x INTEGER); SELECT * FROM missing_table;" },

@@ -1,0 +1,40 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach } from "vitest";
+import { createSqliteTaskStore, type TaskStore } from "./task-store";
+
+/**
+ * A fresh data directory and SQLite path for every test, and everything opened on it closed
+ * and removed afterwards. Call once at the top of a test file.
+ */
+export function tempStoreFixture(prefix: string, file = "mj-studio.sqlite") {
+  const toClose: { close(): void }[] = [];
+  const temp = {
+    dir: "",
+    dbPath: "",
+    /** Closes `handle` after the test (unless the test already did). */
+    track<T extends { close(): void }>(handle: T): T {
+      toClose.push(handle);
+      return handle;
+    },
+    openStore(): TaskStore {
+      return temp.track(createSqliteTaskStore(temp.dbPath));
+    },
+  };
+  beforeEach(() => {
+    temp.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    temp.dbPath = path.join(temp.dir, file);
+  });
+  afterEach(() => {
+    for (const handle of toClose.splice(0)) {
+      try {
+        handle.close();
+      } catch {
+        // Already closed by the test itself.
+      }
+    }
+    fs.rmSync(temp.dir, { recursive: true, force: true });
+  });
+  return temp;
+}
