@@ -4,7 +4,13 @@ import { isHttps } from "@/lib/auth/request-origin";
 import { contentSecurityPolicy, newNonce, NONCE_HEADER, SECURITY_HEADERS } from "@/lib/auth/security-headers";
 import { errorResponse } from "@/lib/http/route";
 
-/** Runs before every page and API route (not static assets): access rules, then security headers. */
+/**
+ * Runs before every page (not API routes, not static assets): access rules, then the CSP and
+ * security headers. API routes pass the same rules in `respond()` (lib/http/route.ts) instead:
+ * for a request that reaches the proxy, Next buffers the body, keeps only its first
+ * `proxyClientMaxBodySize` bytes and waits for all of it, which would cut imagine bodies and
+ * archives short and make an oversized upload impossible to refuse at once.
+ */
 export function proxy(request: NextRequest) {
   const verdict = checkAccess(request);
   let response: Response;
@@ -12,8 +18,6 @@ export function proxy(request: NextRequest) {
     response = errorResponse(verdict.error);
   } else if (verdict.kind === "redirect") {
     response = NextResponse.redirect(new URL(verdict.location, request.url));
-  } else if (request.nextUrl.pathname.startsWith("/api/")) {
-    response = NextResponse.next();
   } else {
     // Pages: a fresh nonce per response; Next reads the policy from the request to apply it.
     const nonce = newNonce();
@@ -32,5 +36,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  matcher: ["/((?!api/|api$|_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

@@ -28,6 +28,23 @@ describe("parseEnv", () => {
     });
   });
 
+  it("serves the loopback names by default, plus APP_URL's host, ALLOWED_HOSTS and a named HOST", () => {
+    expect(parseEnv({}).allowedHosts).toEqual({ any: false, names: [] });
+    expect(
+      parseEnv({
+        APP_URL: "https://Studio.Example.com/",
+        ALLOWED_HOSTS: "nas.lan, .home.arpa",
+        HOST: "studio.lan",
+      }).allowedHosts,
+    ).toEqual({ any: false, names: ["nas.lan", ".home.arpa", "studio.example.com", "studio.lan"] });
+    expect(parseEnv({ ALLOWED_HOSTS: "*" }).allowedHosts.any).toBe(true);
+    expect(parseEnv({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8, ::1" }).trustedProxies).toEqual([
+      "127.0.0.1",
+      "10.0.0.0/8",
+      "::1",
+    ]);
+  });
+
   it("keeps a speed prefix such as /mj-fast", () => {
     expect(parseEnv({ MJ_API_URL: "http://proxy:8080/mj-fast" }).upstream?.baseUrl).toBe(
       "http://proxy:8080/mj-fast",
@@ -38,6 +55,10 @@ describe("parseEnv", () => {
     [{ MJ_API_URL: "not a url" }, /MJ_API_URL/],
     [{ MJ_API_URL: "ftp://x" }, /MJ_API_URL/],
     [{ MJ_AUTH_HEADER: "basic" }, /MJ_AUTH_HEADER/],
+    [{ ALLOWED_HOSTS: "evil.example:3000" }, /ALLOWED_HOSTS/],
+    [{ TRUSTED_PROXIES: "10.0.0.0/33" }, /TRUSTED_PROXIES/],
+    [{ TRUSTED_PROXIES: "proxy.lan" }, /TRUSTED_PROXIES/],
+    [{ APP_URL: "studio.example.com" }, /APP_URL/],
     [{ MJ_TIMEOUT_MS: "10" }, /MJ_TIMEOUT_MS/],
   ])("refuses %j with a message naming the variable", (source, message) => {
     expect(() => parseEnv(source)).toThrow(message);

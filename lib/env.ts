@@ -1,4 +1,5 @@
 import "server-only";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -12,6 +13,25 @@ const optionalText = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ""),
+  );
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = "", bits, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   MJ_API_URL: optionalText.pipe(
@@ -42,6 +62,37 @@ const envSchema = z.object({
   // Submissions per minute per session (or per client without a password); 0 turns the limit off.
   APP_SUBMIT_RATE_LIMIT: z.coerce.number().int().min(0).max(100_000).default(30),
   HOST: optionalText,
+  // The public origin (https://studio.example.com): its host is served besides the loopback names.
+  APP_URL: optionalText.pipe(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "APP_URL must be an http(s) URL such as https://studio.example.com",
+      })
+      .optional(),
+  ),
+  // More host names to serve (comma-separated; ".example.com" for every subdomain; "*" for any).
+  ALLOWED_HOSTS: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^(\*|\.?[a-z0-9.-]+)$/i,
+          "ALLOWED_HOSTS takes host names without ports, a leading dot for subdomains, or *",
+        ),
+    ),
+  ),
+  // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated).
+  TRUSTED_PROXIES: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .refine(
+          isAddressOrRange,
+          "TRUSTED_PROXIES takes IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/8",
+        ),
+    ),
+  ),
 });
 
 export interface AppEnv {
@@ -66,6 +117,10 @@ export interface AppEnv {
     sessionSecret: string | undefined;
     submitsPerMinute: number;
   };
+  /** Which Host headers are served (DNS rebinding); IP literals and localhost always are. */
+  allowedHosts: { any: boolean; names: string[] };
+  /** Reverse proxies whose X-Forwarded-For entries are believed. */
+  trustedProxies: string[];
   /** The interface the server was told to bind to, when the user set one. */
   host: string | undefined;
   /** Reachable beyond this machine with no password: anyone who can reach it can spend the key. */
@@ -98,9 +153,20 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
       sessionSecret: e.APP_SESSION_SECRET,
       submitsPerMinute: e.APP_SUBMIT_RATE_LIMIT,
     },
+    allowedHosts: allowedHosts(e.ALLOWED_HOSTS, e.APP_URL, e.HOST),
+    trustedProxies: e.TRUSTED_PROXIES,
     host: e.HOST,
     exposedWithoutPassword: e.HOST !== undefined && !isLoopback(e.HOST) && !e.APP_PASSWORD,
   };
+}
+
+function allowedHosts(listed: string[], appUrl: string | undefined, host: string | undefined) {
+  const names = listed.filter((name) => name !== "*").map((name) => name.toLowerCase());
+  if (appUrl) names.push(new URL(appUrl).hostname.toLowerCase());
+  // A server bound to a name (HOST=studio.lan) answers to that name.
+  if (host && isIP(host) === 0 && !["localhost", "0.0.0.0", "::"].includes(host))
+    names.push(host.toLowerCase());
+  return { any: listed.includes("*"), names: [...new Set(names)] };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: the only interfaces nobody else can reach. */

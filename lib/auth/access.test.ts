@@ -12,6 +12,7 @@ Object.assign(process.env, {
   APP_PASSWORD: "correct horse",
   APP_API_TOKEN: "token-for-other-tools-0123456789",
   APP_SUBMIT_RATE_LIMIT: "2",
+  ALLOWED_HOSTS: "studio.lan",
 });
 delete process.env.APP_SESSION_SECRET;
 const { checkAccess, login, logout, safeNext } = await import("./access");
@@ -69,6 +70,28 @@ describe("checkAccess with APP_PASSWORD", () => {
     ).toBe("refuse");
   });
 
+  it("serves only allowed hosts: a rebound name is refused, IP literals and localhost are not", () => {
+    const rebound = checkAccess(
+      request("/api/tasks", { headers: { host: "evil.example:3000", origin: "http://evil.example:3000" } }),
+    );
+    expect(rebound.kind === "refuse" && rebound.error.status).toBe(403);
+    expect(rebound.kind === "refuse" && rebound.error.message).toMatch(/evil\.example.*ALLOWED_HOSTS/);
+    const forwarded = checkAccess(
+      request("/api/tasks", { headers: { host: "127.0.0.1:3000", "x-forwarded-host": "evil.example" } }),
+    );
+    expect(forwarded.kind).toBe("refuse");
+    for (const host of [
+      "127.0.0.1:3000",
+      "[::1]:3000",
+      "localhost:3000",
+      "studio.localhost",
+      "192.168.1.20",
+    ]) {
+      const verdict = checkAccess(request("/api/health", { headers: { host } }));
+      expect(verdict.kind, host).toBe("allow");
+    }
+  });
+
   it("refuses cross-origin writes with 403 before anything else", () => {
     const verdict = checkAccess(
       request("/api/auth/login", { method: "POST", headers: { origin: "http://evil.example" } }),
@@ -118,6 +141,40 @@ describe("login and logout", () => {
     expect(loginAs("correct horse", "10.0.0.8")).toBeInstanceOf(Response);
   });
 
+  it("forged X-Forwarded-For cannot lock the owner out or buy more guesses", () => {
+    // What the server's own hook adds: the real peer appended, and the mark that it did.
+    const fromPeer = (peer: string, forged: string, password: string) => {
+      try {
+        return login(
+          request("/api/auth/login", {
+            method: "POST",
+            headers: { "x-forwarded-for": `${forged}, ${peer}`, "x-mj-peer-address": peer },
+          }),
+          password,
+        );
+      } catch (error) {
+        if (error instanceof AppError) return error;
+        throw error;
+      }
+    };
+    const statuses = Array.from({ length: 53 }, (_, i) => {
+      const result = fromPeer("203.0.113.5", `10.9.${i >> 8}.${i & 255}`, `guess ${i}`);
+      return result instanceof AppError ? result.status : 204;
+    });
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    // The owner, from their own address, is not locked out.
+    expect(fromPeer("198.51.100.7", "10.9.0.1", "correct horse")).toBeInstanceOf(Response);
+  });
+
+  it("past the server-wide ceiling each address gets one guess, and the owner still gets in", () => {
+    for (let i = 0; i < 100; i++) loginAs("wrong", `172.16.${i >> 8}.${i & 255}`);
+    const first = loginAs("wrong", "172.31.0.1") as AppError;
+    expect(first.status).toBe(401);
+    expect((loginAs("wrong", "172.31.0.1") as AppError).status).toBe(429);
+    expect(loginAs("correct horse", "172.31.0.2")).toBeInstanceOf(Response);
+  });
+
   it("logout ends the session even if the cookie is kept", () => {
     const cookie = sessionCookie();
     const response = logout(request("/api/auth/logout", { method: "POST", headers: { cookie } }));
@@ -139,6 +196,13 @@ describe("safeNext", () => {
     ["//evil.example", "/"],
     ["/\\evil.example", "/"],
     ["https://evil.example", "/"],
+    // URL parsing drops tabs and newlines and reads "\\" as "/": each of these is //evil.example.
+    ["/\t/evil.example", "/"],
+    ["/\n/evil.example", "/"],
+    ["/\t\\evil.example", "/"],
+    ["/.//evil.example", "/"],
+    ["/%2F/evil.example", "/%2F/evil.example"],
+    ["/gallery#top", "/gallery#top"],
     [undefined, "/"],
   ])("%j -> %j", (next, expected) => {
     expect(safeNext(next)).toBe(expected);

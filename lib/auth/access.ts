@@ -3,7 +3,14 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { safeEqual } from "./compare";
 import { RateLimiter } from "./rate-limit";
-import { clientAddress, isCrossOriginWrite, isHttps } from "./request-origin";
+import {
+  clientAddress,
+  hostAllowed,
+  isCrossOriginWrite,
+  isHttps,
+  requestHosts,
+  trustedProxyList,
+} from "./request-origin";
 import { loadSessionSecret } from "./secret";
 import {
   issueSession,
@@ -25,17 +32,29 @@ import { shared } from "./shared";
 
 const OPEN_PATHS = new Set(["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]);
 
+/**
+ * Password guessing is bounded per client address (the real one: see clientAddress), so an
+ * attacker who does not have the password cannot lock the owner out from elsewhere. When the
+ * whole server has seen many failures in the window (many addresses guessing), each address
+ * gets fewer tries rather than everyone being refused.
+ */
 const LOGIN_FAILURES_PER_CLIENT = 5;
+const LOGIN_FAILURES_PER_CLIENT_UNDER_ATTACK = 1;
 const LOGIN_FAILURES_PER_SERVER = 100;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 const limiters = () =>
   shared("rate-limiters", () => ({
     loginPerClient: new RateLimiter(LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW_MS),
-    // A ceiling for clients that forge their address to get fresh per-client budgets.
     loginGlobal: new RateLimiter(LOGIN_FAILURES_PER_SERVER, LOGIN_WINDOW_MS),
     submits: new RateLimiter(env().auth.submitsPerMinute, 60_000),
   }));
+
+const trustedProxies = () => shared("trusted-proxies", () => trustedProxyList(env().trustedProxies));
+
+function clientOf(request: Request): string {
+  return clientAddress(request.headers, trustedProxies());
+}
 
 let key: Buffer | undefined;
 function signingKey(password: string): Buffer {
@@ -64,6 +83,14 @@ export function checkAccess(request: Request): Verdict {
   const url = new URL(request.url);
   const path = url.pathname;
   const isApi = path === "/api" || path.startsWith("/api/");
+  const foreignHost = requestHosts(request.headers).find((host) => !hostAllowed(host, env().allowedHosts));
+  if (foreignHost !== undefined) {
+    return refuse(
+      "forbidden",
+      `This MJ Studio does not answer to the host "${foreignHost.slice(0, 100)}". Open it at its own address, ` +
+        "or add the host name to ALLOWED_HOSTS (or set APP_URL).",
+    );
+  }
   if (isCrossOriginWrite(request.method, request.headers)) {
     return refuse("forbidden", "Requests from other sites cannot change anything here.");
   }
@@ -82,11 +109,7 @@ export function checkAccess(request: Request): Verdict {
   }
 
   if (request.method === "POST" && path.startsWith("/api/mj/submit/") && submitsPerMinute > 0) {
-    const who = session
-      ? `session:${session.id}`
-      : tokenAllowed
-        ? "api-token"
-        : clientAddress(request.headers);
+    const who = session ? `session:${session.id}` : tokenAllowed ? "api-token" : clientOf(request);
     const wait = limiters().submits.take(who);
     if (wait > 0) {
       return refuse(
@@ -107,10 +130,24 @@ function refuse(
   return { kind: "refuse", error: new AppError(code, message, headers) };
 }
 
-/** A `next` parameter as a same-origin path, so the login page cannot redirect elsewhere. */
+/**
+ * A `next` parameter as a same-origin path, so the login page cannot redirect elsewhere. It is
+ * resolved the way the redirect will be (URL parsing drops tabs and newlines and reads `\\` as
+ * `/`, so `/\t/evil.example` is `//evil.example`), and kept only if it stays on this origin.
+ */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
+  const base = "http://studio.invalid";
+  if (!next || !next.startsWith("/")) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== base) return "/";
+  const path = url.pathname + url.search + url.hash;
+  // The path itself must not start a protocol-relative URL either, once a browser reads it.
+  return path.startsWith("//") || path.startsWith("/\\") ? "/" : path;
 }
 
 /** Checks the password (constant time, rate-limited per client) and answers 204 with a session cookie. */
@@ -118,9 +155,14 @@ export function login(request: Request, password: string): Response {
   const configured = env().auth.password;
   if (!configured)
     throw new AppError("not_found", "This MJ Studio has no password (APP_PASSWORD is not set).");
-  const client = clientAddress(request.headers);
+  const client = clientOf(request);
   const { loginPerClient, loginGlobal } = limiters();
-  const wait = Math.max(loginPerClient.retryAfter(client), loginGlobal.retryAfter("all"));
+  const underAttack = loginGlobal.retryAfter("all") > 0;
+  const wait = loginPerClient.retryAfter(
+    client,
+    Date.now(),
+    underAttack ? LOGIN_FAILURES_PER_CLIENT_UNDER_ATTACK : LOGIN_FAILURES_PER_CLIENT,
+  );
   if (wait > 0) {
     throw new AppError(
       "rate_limited",

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, isCrossOriginWrite, isHttps } from "./request-origin";
+import {
+  clientAddress,
+  hostAllowed,
+  isCrossOriginWrite,
+  isHttps,
+  PEER_HEADER,
+  trustedProxyList,
+} from "./request-origin";
 
 const headers = (init: Record<string, string>) => new Headers(init);
 
@@ -43,7 +50,53 @@ describe("isCrossOriginWrite", () => {
   });
 });
 
+describe("hostAllowed", () => {
+  const rules = { any: false, names: ["studio.example.com", ".lan"] };
+  it.each([
+    ["127.0.0.1:3000", true],
+    ["[::1]:3000", true],
+    ["10.0.0.5", true],
+    ["localhost:3000", true],
+    ["app.localhost", true],
+    ["studio.example.com", true],
+    ["STUDIO.example.com.:443", true],
+    ["nas.lan:3000", true],
+    ["lan", true],
+    ["evil.example", false],
+    ["studio.example.com.evil.example", false],
+    ["localhost.evil.example", false],
+    ["evil.example/x", false],
+    ["", false],
+  ])("%j -> %j", (host, expected) => {
+    expect(hostAllowed(host, rules)).toBe(expected);
+  });
+
+  it("allows any host with ALLOWED_HOSTS=*", () => {
+    expect(hostAllowed("evil.example", { any: true, names: [] })).toBe(true);
+  });
+});
+
 describe("clientAddress and isHttps", () => {
+  it("believes forwarded entries only through trusted proxies once the server marked the peer", () => {
+    const forged = headers({ "x-forwarded-for": "1.1.1.1, 203.0.113.9", [PEER_HEADER]: "203.0.113.9" });
+    expect(clientAddress(forged)).toBe("203.0.113.9");
+    const proxied = headers({
+      "x-forwarded-for": "6.6.6.6, 198.51.100.4, 127.0.0.1",
+      [PEER_HEADER]: "127.0.0.1",
+    });
+    expect(clientAddress(proxied, trustedProxyList(["127.0.0.1"]))).toBe("198.51.100.4");
+    expect(clientAddress(proxied, trustedProxyList(["127.0.0.0/8", "198.51.100.0/24"]))).toBe("6.6.6.6");
+    expect(clientAddress(proxied)).toBe("127.0.0.1");
+  });
+
+  it("keys IPv6 clients by their /64 and IPv4-mapped ones as IPv4", () => {
+    const v6 = (address: string) =>
+      clientAddress(headers({ "x-forwarded-for": address, [PEER_HEADER]: address }));
+    expect(v6("2001:db8:1:2:aaaa::1")).toBe(v6("2001:db8:1:2:bbbb::2"));
+    expect(v6("2001:db8:1:3::1")).not.toBe(v6("2001:db8:1:2::1"));
+    expect(v6("::ffff:192.0.2.1")).toBe("192.0.2.1");
+  });
+
   it("takes the nearest forwarded address", () => {
     expect(clientAddress(headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.2" }))).toBe("10.0.0.2");
     expect(clientAddress(headers({}))).toBe("unknown");

@@ -1,9 +1,64 @@
+import { BlockList, isIP } from "node:net";
+
 /**
- * Request facts the access rules need: whether a state-changing request comes from another
- * site (a CSRF attempt), which client sent it, and whether it arrived over HTTPS.
+ * Request facts the access rules need: whether the request is addressed to this app at all
+ * (DNS rebinding), whether a state-changing request comes from another site (a CSRF attempt),
+ * which client sent it, and whether it arrived over HTTPS.
  */
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Set by the server itself on every request (lib/auth/peer-address.ts) to the socket's address,
+ * which is also appended to X-Forwarded-For. Its presence says that the last X-Forwarded-For
+ * entry is the real peer and not something the client wrote.
+ */
+export const PEER_HEADER = "x-mj-peer-address";
+
+/** Which `Host`s the app answers to: see `hostAllowed`. */
+export interface HostRules {
+  /** ALLOWED_HOSTS=*: any host (only for setups where something else checks it). */
+  any: boolean;
+  /** Exact host names (lower case, no port); a leading dot allows every subdomain. */
+  names: readonly string[];
+}
+
+/**
+ * Whether a Host (or X-Forwarded-Host) header names this app. A DNS-rebinding page reaches
+ * 127.0.0.1 under the attacker's own domain name, so names must be listed; IP literals,
+ * `localhost` and `*.localhost` can never be rebound and are always allowed.
+ */
+export function hostAllowed(host: string, rules: HostRules): boolean {
+  if (rules.any) return true;
+  const name = hostname(host);
+  if (name === null) return false;
+  if (isIP(name.replace(/^\[|\]$/g, "")) !== 0) return true;
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  return rules.names.some((allowed) =>
+    allowed.startsWith(".") ? name.endsWith(allowed) || name === allowed.slice(1) : name === allowed,
+  );
+}
+
+/** The host name of a Host header, lower case and without the port; null when it is not one. */
+export function hostname(host: string): string | null {
+  const trimmed = host.trim();
+  if (trimmed === "" || /[\s/\\?#@]/.test(trimmed)) return null;
+  try {
+    return new URL(`http://${trimmed}`).hostname.toLowerCase().replace(/\.$/, "");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Host, and the X-Forwarded-Host a reverse proxy may have set, that must both be allowed.
+ * A request without a Host (HTTP/1.0, a test) names no host a browser could have rebound.
+ */
+export function requestHosts(headers: Headers): string[] {
+  return [headers.get("host"), headers.get("x-forwarded-host")?.split(",")[0]]
+    .map((host) => host?.trim() ?? "")
+    .filter((host) => host !== "");
+}
 
 /**
  * A POST/PUT/PATCH/DELETE that a browser sent from another origin. Requests without an Origin
@@ -36,14 +91,65 @@ function sameHost(origin: URL, host: string): boolean {
   }
 }
 
+/** TRUSTED_PROXIES (addresses or CIDR ranges) as a BlockList; null when none are configured. */
+export function trustedProxyList(entries: readonly string[]): BlockList | null {
+  if (entries.length === 0) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = "", bits] = entry.split("/");
+    const family = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (bits === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(bits), family);
+  }
+  return list;
+}
+
 /**
- * The client's address for per-client limits: the nearest X-Forwarded-For entry (the one our
- * own reverse proxy, or Next itself, added). A client can forge the header when it reaches
- * the app directly, which is why the login limiter also has a global ceiling.
+ * The client's address, for per-client limits. The server appends the real peer address to
+ * X-Forwarded-For (PEER_HEADER marks that it did); entries left of it are believed only while
+ * the address to their right is a trusted proxy, so a client reaching the app directly cannot
+ * pick its own address. Without the server's mark (tests, a server started another way) the
+ * nearest entry is all there is. IPv6 clients are keyed by their /64, which one host usually has.
  */
-export function clientAddress(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").pop()?.trim();
-  return forwarded || headers.get("x-real-ip") || "unknown";
+export function clientAddress(headers: Headers, trusted: BlockList | null = null): string {
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => normalizeAddress(entry.trim()))
+    .filter((entry) => entry !== "");
+  const peer = headers.get(PEER_HEADER);
+  let index = chain.length - 1;
+  if (peer !== null && chain[index] === normalizeAddress(peer)) {
+    while (index > 0 && isTrusted(chain[index]!, trusted)) index -= 1;
+  }
+  const address = chain[index] ?? (headers.get("x-real-ip") || "unknown");
+  return limitKey(address);
+}
+
+function isTrusted(address: string, trusted: BlockList | null): boolean {
+  const family = isIP(address);
+  return !!trusted && family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
+}
+
+/** `::ffff:1.2.3.4` as the IPv4 address it is. */
+function normalizeAddress(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  return (mapped?.[1] ?? address).toLowerCase();
+}
+
+function limitKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const groups = expandIpv6(address);
+  return groups ? `${groups.slice(0, 4).join(":")}::/64` : address;
+}
+
+function expandIpv6(address: string): string[] | null {
+  const [head = "", tail] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  if (right.some((group) => group.includes("."))) return null;
+  const missing = 8 - left.length - right.length;
+  if (missing < 0) return null;
+  return [...left, ...Array<string>(missing).fill("0"), ...right].map((g) => g.replace(/^0+(?=.)/, ""));
 }
 
 export function isHttps(url: URL, headers: Headers): boolean {

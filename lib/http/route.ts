@@ -1,11 +1,14 @@
 import "server-only";
 import type { z } from "zod";
+import { checkAccess } from "@/lib/auth/access";
+import { SECURITY_HEADERS } from "@/lib/auth/security-headers";
 import { LIMITS } from "@/lib/mj/requests";
 import { AppError, fromZodError } from "./errors";
 
 /**
- * Route-handler plumbing: the only place that turns errors into responses and the only place
- * that reads request bodies, so every route answers bad input the same way.
+ * Route-handler plumbing: the only place that turns errors into responses, the only place that
+ * reads request bodies, and the gate every API request passes (proxy.ts covers only pages, since
+ * Next's proxy layer buffers and truncates request bodies; see README "Limits").
  */
 
 export function errorResponse(error: unknown): Response {
@@ -23,13 +26,36 @@ export function errorResponse(error: unknown): Response {
   );
 }
 
-/** Runs a handler body and answers JSON, or the one error shape. */
-export async function respond(run: () => Promise<unknown>, init?: ResponseInit): Promise<Response> {
+/**
+ * Checks access (host, origin, session or token, submit limit), runs a handler body and answers
+ * JSON or the one error shape, with the security headers every response carries.
+ */
+export async function respond(
+  request: Request,
+  run: () => Promise<unknown>,
+  init?: ResponseInit,
+): Promise<Response> {
+  let response: Response;
   try {
+    const verdict = checkAccess(request);
+    if (verdict.kind === "refuse") throw verdict.error;
     const result = await run();
-    return result instanceof Response ? result : Response.json(result, init);
+    response = result instanceof Response ? result : Response.json(result, init);
   } catch (error) {
-    return errorResponse(error);
+    response = errorResponse(error);
+  }
+  return withSecurityHeaders(response);
+}
+
+function withSecurityHeaders(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+    return response;
+  } catch {
+    // Headers of a fetched response are immutable: re-wrap it (the body is streamed, not copied).
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 }
 

@@ -3,6 +3,6 @@ import { env } from "@/lib/env";
 import { getUpstream } from "@/lib/upstream";
 
 /** Liveness, the mode, and what the circuit breaker knows of the upstream (no upstream call). */
-export async function GET() {
-  return respond(async () => ({ ok: true, mode: env().mode, upstream: getUpstream().health() }));
+export async function GET(request: Request) {
+  return respond(request, async () => ({ ok: true, mode: env().mode, upstream: getUpstream().health() }));
 }

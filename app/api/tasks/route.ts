@@ -3,14 +3,14 @@ import { bulkFavoriteBodySchema, historyQuerySchema } from "@/lib/tasks/history-
 import { tasks } from "@/lib/tasks";
 
 export async function GET(request: Request) {
-  return respond(async () => {
+  return respond(request, async () => {
     const params = Object.fromEntries(new URL(request.url).searchParams);
     return tasks().history(parseWith(historyQuerySchema, params, "query"));
   });
 }
 
 export async function PATCH(request: Request) {
-  return respond(async () => {
+  return respond(request, async () => {
     const { ids, favorite } = await readJson(request, bulkFavoriteBodySchema);
     return tasks().setFavorites(ids, favorite);
   });

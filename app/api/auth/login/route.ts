@@ -5,5 +5,5 @@ import { readJson, respond } from "@/lib/http/route";
 const loginSchema = z.object({ password: z.string().min(1, "password must not be empty").max(1_000) });
 
 export async function POST(request: Request) {
-  return respond(async () => login(request, (await readJson(request, loginSchema, 4_096)).password));
+  return respond(request, async () => login(request, (await readJson(request, loginSchema, 4_096)).password));
 }

@@ -2,5 +2,5 @@ import { logout } from "@/lib/auth/access";
 import { respond } from "@/lib/http/route";
 
 export async function POST(request: Request) {
-  return respond(async () => logout(request));
+  return respond(request, async () => logout(request));
 }

@@ -9,20 +9,20 @@ async function taskId(context: Context): Promise<string> {
   return parseWith(taskIdSchema, (await context.params).id, "task id");
 }
 
-export async function GET(_request: Request, context: Context) {
-  return respond(async () => tasks().detail(await taskId(context)));
+export async function GET(request: Request, context: Context) {
+  return respond(request, async () => tasks().detail(await taskId(context)));
 }
 
 export async function PATCH(request: Request, context: Context) {
-  return respond(async () => {
+  return respond(request, async () => {
     const id = await taskId(context);
     const { favorite } = await readJson(request, favoriteBodySchema);
     return tasks().setFavorite(id, favorite);
   });
 }
 
-export async function DELETE(_request: Request, context: Context) {
-  return respond(async () => {
+export async function DELETE(request: Request, context: Context) {
+  return respond(request, async () => {
     await tasks().deleteOne(await taskId(context));
     return new Response(null, { status: 204 });
   });

@@ -3,5 +3,5 @@ import { bulkDeleteBodySchema } from "@/lib/tasks/history-query";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().delete((await readJson(request, bulkDeleteBodySchema)).ids));
+  return respond(request, async () => tasks().delete((await readJson(request, bulkDeleteBodySchema)).ids));
 }

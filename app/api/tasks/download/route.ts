@@ -3,7 +3,7 @@ import { archiveIdsSchema, downloadArchive, zipResponse } from "@/lib/media/arch
 
 /** A zip of the originals of 1-200 tasks: `?ids=a,b,c`. */
 export async function GET(request: Request) {
-  return respond(async () => {
+  return respond(request, async () => {
     const ids = parseWith(archiveIdsSchema, new URL(request.url).searchParams.get("ids") ?? "", "ids");
     return zipResponse(downloadArchive(ids));
   });

@@ -3,5 +3,5 @@ import { importBodySchema } from "@/lib/tasks/history-query";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().importTasks((await readJson(request, importBodySchema)).ids));
+  return respond(request, async () => tasks().importTasks((await readJson(request, importBodySchema)).ids));
 }

@@ -3,7 +3,7 @@ import { serveMedia } from "@/lib/media/serve";
 import { taskIdSchema } from "@/lib/mj/requests";
 
 export async function GET(request: Request, context: RouteContext<"/api/media/[taskId]/[slot]">) {
-  return respond(async () => {
+  return respond(request, async () => {
     const { taskId, slot } = await context.params;
     const query = new URL(request.url).searchParams;
     return serveMedia({

@@ -3,5 +3,5 @@ import { actionRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().action(await readJson(request, actionRequestSchema)));
+  return respond(request, async () => tasks().action(await readJson(request, actionRequestSchema)));
 }

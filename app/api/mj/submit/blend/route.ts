@@ -3,5 +3,5 @@ import { blendRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().blend(await readJson(request, blendRequestSchema)));
+  return respond(request, async () => tasks().blend(await readJson(request, blendRequestSchema)));
 }

@@ -3,5 +3,5 @@ import { describeRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().describe(await readJson(request, describeRequestSchema)));
+  return respond(request, async () => tasks().describe(await readJson(request, describeRequestSchema)));
 }

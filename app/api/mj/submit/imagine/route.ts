@@ -3,5 +3,5 @@ import { imagineRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().imagine(await readJson(request, imagineRequestSchema)));
+  return respond(request, async () => tasks().imagine(await readJson(request, imagineRequestSchema)));
 }

@@ -3,5 +3,5 @@ import { modalRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().modal(await readJson(request, modalRequestSchema)));
+  return respond(request, async () => tasks().modal(await readJson(request, modalRequestSchema)));
 }

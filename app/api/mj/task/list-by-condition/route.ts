@@ -3,5 +3,7 @@ import { listByConditionRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().listByCondition(await readJson(request, listByConditionRequestSchema)));
+  return respond(request, async () =>
+    tasks().listByCondition(await readJson(request, listByConditionRequestSchema)),
+  );
 }

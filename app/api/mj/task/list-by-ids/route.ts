@@ -3,5 +3,7 @@ import { listByIdsRequestSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {
-  return respond(async () => tasks().listByIds((await readJson(request, listByIdsRequestSchema)).ids));
+  return respond(request, async () =>
+    tasks().listByIds((await readJson(request, listByIdsRequestSchema)).ids),
+  );
 }

@@ -2,6 +2,8 @@ import { parseWith, respond } from "@/lib/http/route";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { tasks } from "@/lib/tasks";
 
-export async function GET(_request: Request, context: RouteContext<"/api/mj/task/[id]/fetch">) {
-  return respond(async () => tasks().fetch(parseWith(taskIdSchema, (await context.params).id, "task id")));
+export async function GET(request: Request, context: RouteContext<"/api/mj/task/[id]/fetch">) {
+  return respond(request, async () =>
+    tasks().fetch(parseWith(taskIdSchema, (await context.params).id, "task id")),
+  );
 }
