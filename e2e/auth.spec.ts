@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_API_TOKEN, E2E_APP_PASSWORD, E2E_SUBMIT_LIMIT } from "./constants";
 
@@ -30,6 +31,7 @@ test("without a session the API answers 401 in the error shape; /api/health stay
     const response = await call;
     expect(response.status()).toBe(401);
     expect(await response.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect(response.headers()["x-content-type-options"]).toBe("nosniff");
   }
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
@@ -145,6 +147,84 @@ test("submissions are rate-limited per session with a clear message and Retry-Af
   expect(body.error.message).toMatch(new RegExp(`at most ${E2E_SUBMIT_LIMIT} a minute`));
 });
 
+test("the login page never redirects off this origin, whatever `next` carries", async ({ page }) => {
+  const hostile = ["/%09/evil.example", "/%0a/evil.example", "/%09%5Cevil.example", "/.//evil.example"];
+  // Signed out: the form's target.
+  for (const next of hostile) {
+    await page.goto(`/login?next=${next}`);
+    await signIn(page);
+    await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await page.context().clearCookies();
+  }
+  // Signed in: the redirect the server answers.
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  for (const next of hostile) {
+    const response = await page.request.get(`/login?next=${next}`, { maxRedirects: 0 });
+    expect(response.status(), next).toBe(307);
+    expect(new URL(response.headers()["location"] ?? "", "http://127.0.0.1/").host, next).toMatch(
+      /^127\.0\.0\.1/,
+    );
+  }
+});
+
+test("a host name the app was not given is refused on pages and the API (DNS rebinding)", async ({
+  baseURL,
+}) => {
+  const { port } = new URL(baseURL!);
+  for (const path of ["/", "/api/health", "/api/tasks"]) {
+    const status = await rawRequest({
+      port: Number(port),
+      path,
+      headers: { host: `rebind.evil.example:${port}` },
+    });
+    expect(status.code, path).toBe(403);
+    expect(status.body, path).toMatch(/does not answer to the host/);
+  }
+  const write = await rawRequest({
+    port: Number(port),
+    path: "/api/mj/submit/imagine",
+    method: "POST",
+    headers: {
+      host: `rebind.evil.example:${port}`,
+      origin: `http://rebind.evil.example:${port}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ prompt: "spend the key" }),
+  });
+  expect(write.code).toBe(403);
+  // Its own addresses still answer.
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+    expect(
+      (await rawRequest({ port: Number(port), path: "/api/health", headers: { host } })).code,
+      host,
+    ).toBe(200);
+  }
+});
+
+test("wrong passwords with forged addresses from one machine do not lock the owner out", async ({
+  baseURL,
+}) => {
+  const { port } = new URL(baseURL!);
+  const attempt = (localAddress: string, password: string, forged?: string) =>
+    rawRequest({
+      port: Number(port),
+      localAddress,
+      path: "/api/auth/login",
+      method: "POST",
+      headers: { "content-type": "application/json", ...(forged ? { "x-forwarded-for": forged } : {}) },
+      body: JSON.stringify({ password }),
+    });
+  const codes: number[] = [];
+  for (let i = 0; i < 53; i++)
+    codes.push((await attempt("127.0.0.2", `guess ${i}`, `10.1.${i >> 8}.${i & 255}`)).code);
+  expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+  expect(new Set(codes.slice(5))).toEqual(new Set([429]));
+  // The owner, from another address, signs in at once.
+  expect((await attempt("127.0.0.3", E2E_APP_PASSWORD)).code).toBe(204);
+});
+
 test("repeated wrong passwords answer 429 with Retry-After, and the page says so", async ({
   page,
   request,
@@ -162,3 +242,33 @@ test("repeated wrong passwords answer 429 with Retry-After, and the page says so
   await signIn(page);
   await expect(page.getByRole("alert").filter({ hasText: "Too many wrong passwords" })).toBeVisible();
 });
+
+/** A request with headers a browser would not let a page choose (Host) or from another loopback source address. */
+function rawRequest(options: {
+  port: number;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  localAddress?: string;
+}): Promise<{ code: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: options.port,
+        path: options.path,
+        method: options.method ?? "GET",
+        headers: options.headers,
+        localAddress: options.localAddress,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ code: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
