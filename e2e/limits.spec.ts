@@ -61,7 +61,7 @@ async function pngOfExactly(bytes: number): Promise<Buffer> {
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString("base64")}`;
 
-async function post(pathname: string, body: string | Buffer, contentType = "application/json") {
+async function post(pathname: string, body: string | Uint8Array<ArrayBuffer>, contentType = "application/json") {
   const response = await fetch(`${app.url}${pathname}`, {
     method: "POST",
     headers: { "content-type": contentType },
@@ -191,7 +191,7 @@ test("the app's own export of over 10 MB restores into a fresh DATA_DIR, and bri
     ids.push(submitted.json.result as string);
   }
   await finished(app.url, ids);
-  const exported = Buffer.from(
+  const exported = new Uint8Array(
     await (await fetch(`${app.url}/api/tasks/export?ids=${ids.join(",")}`)).arrayBuffer(),
   );
   expect(exported.length).toBeGreaterThan(10 * MB);
