@@ -133,6 +133,40 @@ export const TASK_STATUS = {
   cancel: "CANCEL",
 } as const;
 
+/**
+ * Every `action` the servers of §4.3 write: trueai's (with the deprecated ones old rows still
+ * carry) and new-api's own labels. The history filters by these.
+ */
+export const TASK_ACTIONS = [
+  "IMAGINE",
+  "UPSCALE",
+  "UPSCALE_HD",
+  "VARIATION",
+  "HIGH_VARIATION",
+  "LOW_VARIATION",
+  "REROLL",
+  "ZOOM",
+  "CUSTOM_ZOOM",
+  "PAN",
+  "DESCRIBE",
+  "BLEND",
+  "SHORTEN",
+  "VIDEO",
+  "VIDEO_EXTEND",
+  "EDIT",
+  "EDITS",
+  "RETEXTURE",
+  "INPAINT",
+  "OUTPAINT",
+  "MODAL",
+  "SWAP_FACE",
+  "SWAP_VIDEO_FACE",
+  "UPLOAD",
+  "ACTION",
+  "SHOW",
+  "PIC_READER",
+] as const;
+
 const TERMINAL = new Set<string>([TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel]);
 
 export function isTerminalStatus(status: string): boolean {
