@@ -89,6 +89,8 @@ describe("bad input is a 4xx in the one error shape", () => {
         .join(",")}`,
       status: 400,
     },
+    { name: "list: status=NOPE", route: "tasks", query: "?status=NOPE", status: 400 },
+    { name: "list: action=NOPE", route: "tasks", query: "?action=IMAGINE,NOPE", status: 400 },
     { name: "list: favorite=yes", route: "tasks", query: "?favorite=yes", status: 400 },
     { name: "list: from=yesterday", route: "tasks", query: "?from=yesterday", status: 400 },
     { name: "list: to=2026-13-45", route: "tasks", query: "?to=2026-13-45", status: 400 },
@@ -194,6 +196,20 @@ describe("history list", () => {
     const wrong = await call("tasks", { query: `?q=owl&limit=1&sort=newest&cursor=${first.nextCursor}` });
     expect(wrong.status).toBe(400);
     for (const item of first.items) expect(item.favorite).toBe(false);
+  });
+
+  it("an unknown status or action is a 400 that lists the accepted values", async () => {
+    for (const [query, accepted] of [
+      ["?status=NOPE", /status must be one of NOT_START, SUBMITTED, MODAL, IN_PROGRESS, SUCCESS, FAILURE, CANCEL/],
+      ["?status=success,NOPE", /status must be one of .*SUCCESS/],
+      ["?action=NOPE", /action must be one of IMAGINE, UPSCALE, .*VARIATION, .*DESCRIBE, .*BLEND/],
+    ] as const) {
+      const result = await call("tasks", { query });
+      expect(result.status).toBe(400);
+      expect(errorCode(result.json)).toBe("invalid_input");
+      expect((result.json as { error: { message: string } }).error.message).toMatch(accepted);
+    }
+    expect((await call("tasks", { query: "?status=success,failure&action=imagine,video" })).status).toBe(200);
   });
 
   it("favourites one task or many, and filters by them", async () => {

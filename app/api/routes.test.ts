@@ -509,4 +509,14 @@ describe("the flow through the app in demo mode", () => {
     expect(list.map((t) => t.id).sort()).toEqual([...ids].sort());
     for (const task of list) if (task.imageUrl) expect(task.imageUrl.startsWith("/api/media/")).toBe(true);
   });
+
+  it("imagine takes a model and a ratio the prompt linter only warns about, and sends them as typed", async () => {
+    const prompt = "a lighthouse panorama --v 8.1 --ar 14:1";
+    const submit = await call("imagine", { body: { prompt } });
+    expect(submit.status).toBe(200);
+    const envelope = submit.json as { code: number; result: string };
+    expect([1, 22]).toContain(envelope.code);
+    const task = (await call("fetch", { params: { id: envelope.result } })).json as { prompt: string };
+    expect(task.prompt).toBe(prompt);
+  });
 });

@@ -4,7 +4,7 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { promptOf } from "@/lib/images/grid";
+import { PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
 
@@ -120,7 +120,7 @@ function Tile({
   const status = useTranslations("task.status");
   const statusKey = task.status || "PENDING";
   const statusLabel = status.has(statusKey) ? status(statusKey) : task.status;
-  const prompt = promptOf(task) || task.action || task.id;
+  const prompt = truncateText(promptOf(task) || task.action || task.id, PROMPT_PREVIEW_CHARS);
   const thumb = task.status === TASK_STATUS.success ? thumbnailOf(task) : null;
   const running = !isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;

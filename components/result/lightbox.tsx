@@ -9,6 +9,7 @@ import { Dialog } from "@/components/ui/dialog";
 import {
   downloadName,
   isGridTask,
+  PROMPT_PREVIEW_CHARS,
   promptOf,
   quadrantRect,
   quadrantVideo,
@@ -115,7 +116,7 @@ function LightboxBody({
   const grid = media?.kind === "image" && media.grid ? media : null;
   const image = useLoadedImage(grid?.src ?? null);
   const crop = useQuadrantCrop(grid && !grid.animated && image !== "error" ? image : null, view);
-  const alt = promptOf(task) || t("untitled");
+  const alt = truncateText(promptOf(task) || t("untitled"), PROMPT_PREVIEW_CHARS);
   const clip = grid?.animated && view !== null ? quadrantVideo(task, view) : null;
 
   const isGrid = grid !== null;

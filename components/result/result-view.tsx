@@ -2,7 +2,7 @@
 
 import { Maximize2 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { promptOf, resultMedia } from "@/lib/images/grid";
+import { PROMPT_PREVIEW_CHARS, promptOf, resultMedia, truncateText } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
 
 /** Controls over the media appear on hover or keyboard focus, so the result itself stays clean. */
@@ -19,7 +19,7 @@ export function ResultView({ task, onOpen }: { task: Task; onOpen(index: number 
   const t = useTranslations("result");
   const media = resultMedia(task);
   if (!media) return null;
-  const alt = promptOf(task) || t("untitled");
+  const alt = truncateText(promptOf(task) || t("untitled"), PROMPT_PREVIEW_CHARS);
 
   if (media.kind === "video") {
     return (

@@ -9,7 +9,7 @@ import { TaskButtons } from "@/components/task/task-buttons";
 import { Button } from "@/components/ui/button";
 import { taskDetailQuery } from "@/lib/api/queries";
 import { api } from "@/lib/api/tasks";
-import { promptOf } from "@/lib/images/grid";
+import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import type { ButtonInfo } from "@/lib/mj/buttons";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import type { Task } from "@/lib/mj/task";
@@ -63,6 +63,7 @@ export function TaskDetails({
   const [working, setWorking] = useState(false);
   const favorite = isFavorite(detail.data?.task ?? task);
   const prompt = promptOf(task);
+  const shownPrompt = truncateText(prompt, PROMPT_DETAIL_CHARS);
   const params = parsePrompt(prompt).params;
   const shownParams = PARAM_ORDER.filter((key) => params[key] !== null && params[key] !== false);
   const duration =
@@ -151,7 +152,8 @@ export function TaskDetails({
       {prompt && (
         <section aria-label={t("prompt")}>
           <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("prompt")}</h3>
-          <p className="break-words whitespace-pre-wrap">{prompt}</p>
+          <p className="break-words whitespace-pre-wrap">{shownPrompt}</p>
+          {shownPrompt !== prompt && <p className="text-xs text-zinc-500">{t("promptShortened")}</p>}
         </section>
       )}
 
@@ -214,7 +216,10 @@ function Lineage({
       <ul className="flex flex-wrap gap-2">
         {tasks.map((item) => {
           const thumb = thumbnailOf(item);
-          const label = t("openTask", { action: item.action ?? "", prompt: promptOf(item) || item.id });
+          const label = t("openTask", {
+            action: item.action ?? "",
+            prompt: truncateText(promptOf(item) || item.id, PROMPT_PREVIEW_CHARS),
+          });
           return (
             <li key={item.id}>
               <button

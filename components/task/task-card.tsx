@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { Button } from "@/components/ui/button";
+import { PROMPT_PREVIEW_CHARS, truncateText } from "@/lib/images/grid";
 import { describeButton, type ButtonInfo } from "@/lib/mj/buttons";
 import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
@@ -57,7 +58,10 @@ export function TaskCard({
     task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel
       ? classifyFailure(task.failReason)
       : null;
-  const title = task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" });
+  const title = truncateText(
+    task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" }),
+    PROMPT_PREVIEW_CHARS,
+  );
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
 
@@ -110,7 +114,7 @@ export function TaskCard({
       )}
 
       <div className="space-y-2 p-3">
-        <p className="line-clamp-3 text-sm break-words" title={task.prompt ?? undefined}>
+        <p className="line-clamp-3 text-sm break-words" title={title}>
           {title}
         </p>
         {parentLabel && <p className="text-xs text-zinc-500">{parentLabel}</p>}

@@ -104,6 +104,13 @@ export function quadrantRect(width: number, height: number, index: number): Rect
   };
 }
 
+/**
+ * How much of a prompt the compact views carry: a tile or card shows a few clamped lines, and its
+ * label need not hold ten thousand characters. The detail view shows more, and Copy gives it all.
+ */
+export const PROMPT_PREVIEW_CHARS = 300;
+export const PROMPT_DETAIL_CHARS = 3_000;
+
 /** Cuts a title to `max` characters (code points, so emoji and CJK are never split). */
 export function truncateText(text: string, max: number): string {
   const chars = Array.from(text.trim());

@@ -145,6 +145,9 @@ describe("validatePrompt", () => {
     "a --sref 123 --zoom 1.5 --p --exp 10 --video 1 --motion high",
     "https://x/a--b.png a::2 --v 6.1",
     "一只猫 🐱\n--ar 3:4",
+    "a --v 8",
+    "a --v 8.1 --ar 4:1 --raw",
+    "a --v 8.2 --q 2",
   ])("accepts %j", (prompt) => {
     expect(validatePrompt(prompt)).toEqual([]);
   });
@@ -161,15 +164,22 @@ describe("validatePrompt", () => {
       "a --ar 1:5",
       "aspect",
       "aspect_range",
-      "error",
-      "Aspect ratio (--ar) must be between 1:4 and 4:1, not 1:5.",
+      "warning",
+      "Aspect ratio 1:5 is wider than 4:1 (or 1:4); some models refuse or crop it.",
     ],
     [
-      "a --ar 5:1",
+      "a --ar 14:1",
       "aspect",
       "aspect_range",
+      "warning",
+      "Aspect ratio 14:1 is wider than 4:1 (or 1:4); some models refuse or crop it.",
+    ],
+    [
+      "a --ar 3:x",
+      "aspect",
+      "aspect_format",
       "error",
-      "Aspect ratio (--ar) must be between 1:4 and 4:1, not 5:1.",
+      'Aspect ratio (--ar) must be two whole numbers like 16:9, not "3:x".',
     ],
     [
       "a --ar 16-9",
@@ -224,15 +234,23 @@ describe("validatePrompt", () => {
       "a --v 9",
       "version",
       "version_unknown",
-      "error",
-      "Model version 9 doesn't exist; use one of 1, 2, 3, 4, 5, 5.0, 5.1, 5.2, 6, 6.0, 6.1, 7.",
+      "warning",
+      "Model version 9 isn't one MJ Studio knows (1, 2, 3, 4, 5, 5.0, 5.1, 5.2, 6, 6.0, 6.1, 7, 8, 8.1, 8.2); it is sent as typed for Midjourney to judge.",
     ],
     [
-      "a --niji 3",
+      "a --niji 8",
       "niji",
       "version_unknown",
-      "error",
-      "Niji version 3 doesn't exist; use one of 4, 5, 6, 7.",
+      "warning",
+      "Niji version 8 isn't one MJ Studio knows (4, 5, 6, 7); it is sent as typed for Midjourney to judge.",
+    ],
+    ["a --v latest", "version", "not_a_number", "error", 'Model version (--v) must be a number, not "latest".'],
+    [
+      "a --v 8.1 --q 1",
+      "quality",
+      "model_unsupported",
+      "warning",
+      "Quality (--q) isn't supported on V8.1; Midjourney may ignore or refuse it.",
     ],
     [
       "a --ar 1:1 --ar 16:9",
@@ -310,6 +328,13 @@ describe("validatePrompt", () => {
   it("reports every problem of a prompt, each once", () => {
     const codes = validatePrompt("a --v 9 --niji --s 5000 --fast --turbo").map((issue) => issue.code);
     expect(codes.sort()).toEqual(["model_conflict", "out_of_range", "speed_conflict", "version_unknown"]);
+  });
+
+  it("never holds a submit for a newer model or a wide ratio: the composer blocks on errors only", () => {
+    for (const prompt of ["a --v 8.1 --ar 14:1", "a --v 9 --ar 1:20", "a --niji 8 --ar 5:1"]) {
+      expect(validatePrompt(prompt).filter((issue) => issue.severity === "error")).toEqual([]);
+    }
+    expect(validatePrompt("a --v 8.1 --ar 14:1").map((issue) => issue.code)).toEqual(["aspect_range"]);
   });
 
   it("is what parsePrompt reports", () => {

@@ -13,11 +13,15 @@
 export const SPEEDS = ["relax", "fast", "turbo"] as const;
 export type Speed = (typeof SPEEDS)[number];
 
-/** What validation accepts, exported so the controls offer exactly the same choices. */
+/**
+ * What validation knows, exported so the controls offer exactly the same choices. Midjourney is the
+ * authority and ships a model every few months (mj-protocol.md §11.5): a version missing here, or a
+ * ratio past `maxRatio`, is a warning that still submits, never an error.
+ */
 export const PARAM_LIMITS = {
-  /** Widest width:height (and height:width) ratio. */
+  /** Widest width:height (and height:width) ratio every model renders; V8.1 SD goes to 14:1. */
   aspect: { maxRatio: 4 },
-  version: ["1", "2", "3", "4", "5", "5.0", "5.1", "5.2", "6", "6.0", "6.1", "7"],
+  version: ["1", "2", "3", "4", "5", "5.0", "5.1", "5.2", "6", "6.0", "6.1", "7", "8", "8.1", "8.2"],
   niji: ["4", "5", "6", "7"],
   stylize: { min: 0, max: 1000 },
   chaos: { min: 0, max: 100 },
@@ -68,6 +72,7 @@ export type PromptIssueCode =
   | "aspect_not_positive"
   | "aspect_range"
   | "version_unknown"
+  | "model_unsupported"
   | "model_conflict"
   | "speed_conflict"
   | "duplicate"
@@ -94,7 +99,8 @@ export interface ParsedPrompt {
   issues: PromptIssue[];
 }
 
-type Problem = Pick<PromptIssue, "code" | "message" | "args">;
+/** A check's finding; its severity defaults to the one the caller gives its kind of check. */
+type Problem = Pick<PromptIssue, "code" | "message" | "args"> & { severity?: PromptIssue["severity"] };
 
 interface ParamSpec<V> {
   /** Lower case; the first is canonical and is what setParam writes. "style raw" matches `--style` only with that value. */
@@ -192,12 +198,17 @@ function flagParam(names: readonly [string, ...string[]], label: string): ParamS
   return { names, label, arity: "none", read: () => true, write: (on) => (on ? `--${names[0]}` : null) };
 }
 
-function versionCheck(label: string, allowed: readonly string[]) {
+/** A version that isn't a number is a typo; a number MJ Studio doesn't know may be a newer model. */
+function versionCheck(label: string, flag: string, allowed: readonly string[]) {
   return (token: string): Problem | null => {
     if (allowed.includes(token)) return null;
+    if (!VERSION_NUMBER.test(token)) {
+      const message = `${label} (${flag}) must be a number, not "${token}".`;
+      return { code: "not_a_number", message, args: { flag, value: token } };
+    }
     const list = allowed.join(", ");
-    const message = `${label} ${token} doesn't exist; use one of ${list}.`;
-    return { code: "version_unknown", message, args: { value: token, allowed: list } };
+    const message = `${label} ${token} isn't one MJ Studio knows (${list}); it is sent as typed for Midjourney to judge.`;
+    return { code: "version_unknown", severity: "warning", message, args: { value: token, allowed: list } };
   };
 }
 
@@ -215,8 +226,8 @@ function checkAspect(token: string): Problem | null {
   }
   const { maxRatio } = PARAM_LIMITS.aspect;
   if (ratio <= maxRatio && ratio >= 1 / maxRatio) return null;
-  const message = `Aspect ratio (--ar) must be between 1:${maxRatio} and ${maxRatio}:1, not ${token}.`;
-  return { code: "aspect_range", message, args: { ...args, max: maxRatio } };
+  const message = `Aspect ratio ${token} is wider than ${maxRatio}:1 (or 1:${maxRatio}); some models refuse or crop it.`;
+  return { code: "aspect_range", severity: "warning", message, args: { ...args, max: maxRatio } };
 }
 
 /** Key order is the canonical order: setParam inserts a new parameter after those that precede it here. */
@@ -224,13 +235,13 @@ const SPECS: { [K in PromptParamKey]: ParamSpec<PromptParams[K]> } = {
   aspect: textParam(["ar", "aspect"], "Aspect ratio", { example: "16:9", check: checkAspect }),
   version: textParam(["v", "version"], "Model version", {
     example: "7",
-    check: versionCheck("Model version", PARAM_LIMITS.version),
+    check: versionCheck("Model version", "--v", PARAM_LIMITS.version),
   }),
   niji: textParam(["niji"], "Niji version", {
     arity: "optional",
     // `--niji cat` is the default Niji followed by prompt text, not a version called "cat".
     takes: (word) => VERSION_NUMBER.test(word),
-    check: versionCheck("Niji version", PARAM_LIMITS.niji),
+    check: versionCheck("Niji version", "--niji", PARAM_LIMITS.niji),
   }),
   stylize: numberParam(["s", "stylize"], "Stylize", PARAM_LIMITS.stylize, "250"),
   chaos: numberParam(["c", "chaos"], "Chaos", PARAM_LIMITS.chaos, "10"),
@@ -274,6 +285,12 @@ const BY_NAME = new Map(
     }),
   ),
 );
+
+/**
+ * Parameters documented as unsupported on a model (mj-protocol.md §11.2, ✗ without a dispute).
+ * Only a warning: the sources are second-hand and the server has the last word.
+ */
+const MODEL_UNSUPPORTED: Partial<Record<string, readonly PromptParamKey[]>> = { "8.1": ["quality"] };
 
 /** Midjourney styles that only Niji 5 and 6 know; any other model takes only `--style raw`. */
 const NIJI_STYLES = ["cute", "expressive", "original", "scenic"];
@@ -417,7 +434,7 @@ function strayText(text: string): Problem {
 function findIssues(doc: Doc, params: PromptParams): PromptIssue[] {
   const issues: PromptIssue[] = [];
   const add = (param: PromptIssue["param"], severity: PromptIssue["severity"], problem: Problem | null) => {
-    if (problem) issues.push({ param, severity, ...problem });
+    if (problem) issues.push({ param, ...problem, severity: problem.severity ?? severity });
   };
 
   let afterParams = false;
@@ -453,6 +470,14 @@ function findIssues(doc: Doc, params: PromptParams): PromptIssue[] {
   if (present("version") && present("niji")) {
     const message = "Use either --v or --niji, not both: they choose different models.";
     add("version", "error", { code: "model_conflict", message, args: {} });
+  }
+  const unsupported = params.version === null ? undefined : MODEL_UNSUPPORTED[params.version];
+  for (const key of unsupported ?? []) {
+    if (!present(key)) continue;
+    const flag = `--${SPECS[key].names[0]}`;
+    const model = `V${params.version ?? ""}`;
+    const message = `${SPECS[key].label} (${flag}) isn't supported on ${model}; Midjourney may ignore or refuse it.`;
+    add(key, "warning", { code: "model_unsupported", message, args: { flag, model } });
   }
   return issues;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { isTerminalStatus, progressPercent, statusRank, taskListSchema, taskSchema } from "./task";
+import {
+  boundText,
+  isTerminalStatus,
+  progressPercent,
+  statusRank,
+  TASK_TEXT_LIMITS,
+  taskListSchema,
+  taskSchema,
+} from "./task";
 
 const JOB = "3f1c8a2e-5b7d-4e2a-9c1f-0a1b2c3d4e5f";
 const CHANNEL = "1118138338562560102";
@@ -437,6 +445,32 @@ describe("taskSchema", () => {
     ["null", null],
   ])("refuses a task with %s", (_, value) => {
     expect(taskSchema.safeParse(value).success).toBe(false);
+  });
+});
+
+describe("bounded text", () => {
+  it("cuts long text with an ellipsis, never halving an emoji, and leaves short text alone", () => {
+    expect(boundText("short", 10)).toBe("short");
+    expect(boundText("abcdefghijk", 10)).toBe("abcdefghi…");
+    const cut = boundText("😀".repeat(10), 6);
+    expect(cut).toBe("😀😀…");
+    expect(boundText(cut, 6)).toBe(cut);
+  });
+
+  it("bounds prompts, free text and unknown fields but never a URL", () => {
+    const url = `https://cdn.example.com/${"u".repeat(20_000)}.png`;
+    const task = taskSchema.parse({
+      ...TRUEAI_IMAGINE,
+      prompt: "p".repeat(50_000),
+      failReason: "f".repeat(50_000),
+      imageUrl: url,
+      promptFull: "x".repeat(50_000),
+    });
+    expect(task.prompt).toHaveLength(TASK_TEXT_LIMITS.promptChars);
+    expect(task.failReason).toHaveLength(TASK_TEXT_LIMITS.textChars);
+    expect(task.promptFull).toHaveLength(TASK_TEXT_LIMITS.promptChars);
+    expect(task.imageUrl).toBe(url);
+    expect(taskSchema.parse(task)).toEqual(task);
   });
 });
 

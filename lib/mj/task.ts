@@ -1,11 +1,38 @@
 import { z } from "zod";
+import { LIMITS } from "./requests";
 
 /**
  * The upstream Task object (mj-protocol.md §4), parsed tolerantly: the three server families
  * disagree on nulls, zero values, number-vs-string and enum spellings, and a task must never be
- * dropped because one field looks odd. Unknown fields are kept (looseObject) so the app can
- * mirror whatever the upstream sends.
+ * dropped because one field looks odd. Unknown fields are kept so the app can mirror whatever the
+ * upstream sends. Text is bounded here, where every copy of a task passes (upstream answers, archive
+ * imports, the stored record): a megabyte prompt would freeze every view that shows it.
  */
+
+/**
+ * Caps on stored text. A prompt may exceed what the app accepts (the upstream prepends uploaded
+ * image URLs, a relay may add parameters), so it gets some room above LIMITS.promptChars.
+ */
+export const TASK_TEXT_LIMITS = {
+  promptChars: LIMITS.promptChars + 2_000,
+  textChars: 4_000,
+} as const;
+
+/**
+ * Cuts text longer than `max` UTF-16 units to `max`, ending in an ellipsis, without splitting a
+ * surrogate pair. Text already within bounds is returned as it is, so re-parsing changes nothing.
+ */
+export function boundText(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let end = max - 1;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${value.slice(0, end)}…`;
+}
+
+/** Top-level strings of an open-ended object (properties, unknown fields) bounded like prompts. */
+const boundedValue = (value: unknown): unknown =>
+  typeof value === "string" ? boundText(value, TASK_TEXT_LIMITS.promptChars) : value;
 
 /** Doc generators render enum members as TS source (`/** X *\/\r\nX = 'X'`); the value is X. */
 function bareEnumName(value: string): string {
@@ -13,11 +40,17 @@ function bareEnumName(value: string): string {
   return match?.[2] ?? value.trim();
 }
 
-const text = z
+const wireText = z
   .union([z.string(), z.number().transform(String)])
   .nullish()
   .transform((v) => v ?? null)
   .catch(null);
+
+/** URLs are not bounded: a cut one would point somewhere else. */
+const url = wireText;
+const boundedText = (max: number) => wireText.transform((v) => (v === null ? null : boundText(v, max)));
+const text = boundedText(TASK_TEXT_LIMITS.textChars);
+const promptText = boundedText(TASK_TEXT_LIMITS.promptChars);
 
 const enumText = text.transform((v) => (v === null ? null : bareEnumName(v)));
 
@@ -40,7 +73,7 @@ const progressText = z
 /** `imageUrls`/`videoUrls` items are `{url, thumbnail}` objects; tolerate bare strings too. */
 export const mediaRefSchema = z.union([
   z.string().transform((url) => ({ url, thumbnail: null as string | null })),
-  z.looseObject({ url: z.string(), thumbnail: text }),
+  z.looseObject({ url: z.string(), thumbnail: url }),
 ]);
 export type MediaRef = z.output<typeof mediaRefSchema>;
 
@@ -81,25 +114,28 @@ const buttonList = z
 const propertiesSchema = z
   .record(z.string(), z.unknown())
   .nullish()
-  .transform((v) => v ?? {})
+  .transform((v) =>
+    v ? Object.fromEntries(Object.entries(v).map(([k, value]) => [k, boundedValue(value)])) : {},
+  )
   .catch({});
 
+/** Unknown fields are bounded like the rest (`catchall` on the loose object). */
 export const taskSchema = z.looseObject({
   id: z.union([z.string().min(1), z.number().transform(String)]),
   action: enumText,
   /** Kept as a string: relays send `""` before their first poll, servers may add values. */
   status: enumText.transform((v) => v ?? ""),
-  prompt: text,
-  promptEn: text,
+  prompt: promptText,
+  promptEn: promptText,
   description: text,
   state: text,
   submitTime: epochMs,
   startTime: epochMs,
   finishTime: epochMs,
-  imageUrl: text,
+  imageUrl: url,
   imageUrls: mediaList,
-  thumbnailUrl: text,
-  videoUrl: text,
+  thumbnailUrl: url,
+  videoUrl: url,
   videoUrls: mediaList,
   progress: progressText,
   failReason: text,
@@ -112,7 +148,7 @@ export const taskSchema = z.looseObject({
   width: integer,
   height: integer,
   contentType: text,
-});
+}).catchall(z.unknown().transform(boundedValue));
 export type Task = z.output<typeof taskSchema>;
 
 /** A list response: every item parsed on its own so one broken entry drops only itself. */
@@ -132,6 +168,40 @@ export const TASK_STATUS = {
   failure: "FAILURE",
   cancel: "CANCEL",
 } as const;
+
+/**
+ * Every `action` the servers of §4.3 write: trueai's (with the deprecated ones old rows still
+ * carry) and new-api's own labels. The history filters by these.
+ */
+export const TASK_ACTIONS = [
+  "IMAGINE",
+  "UPSCALE",
+  "UPSCALE_HD",
+  "VARIATION",
+  "HIGH_VARIATION",
+  "LOW_VARIATION",
+  "REROLL",
+  "ZOOM",
+  "CUSTOM_ZOOM",
+  "PAN",
+  "DESCRIBE",
+  "BLEND",
+  "SHORTEN",
+  "VIDEO",
+  "VIDEO_EXTEND",
+  "EDIT",
+  "EDITS",
+  "RETEXTURE",
+  "INPAINT",
+  "OUTPAINT",
+  "MODAL",
+  "SWAP_FACE",
+  "SWAP_VIDEO_FACE",
+  "UPLOAD",
+  "ACTION",
+  "SHOW",
+  "PIC_READER",
+] as const;
 
 const TERMINAL = new Set<string>([TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel]);
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { taskIdSchema } from "@/lib/mj/requests";
-import { taskSchema } from "@/lib/mj/task";
+import { TASK_ACTIONS, TASK_STATUS, taskSchema } from "@/lib/mj/task";
 
 /**
  * The history API's inputs and outputs (`/api/tasks*`), shared by the route handlers and the
@@ -16,8 +16,12 @@ export const HISTORY_LIMITS = {
   importIds: 200,
 };
 
-/** `IMAGINE,UPSCALE` -> ["IMAGINE", "UPSCALE"]; values are enum-like words, compared upper-case. */
-function enumList(name: string) {
+/**
+ * `IMAGINE,UPSCALE` -> ["IMAGINE", "UPSCALE"], compared upper-case. A value outside `accepted` is
+ * refused with the list, rather than silently matching nothing.
+ */
+function enumList(name: string, accepted: readonly string[]) {
+  const error = `${name} must be one of ${accepted.join(", ")} (comma-separated)`;
   return z
     .string()
     .transform((value) =>
@@ -28,8 +32,9 @@ function enumList(name: string) {
     )
     .pipe(
       z
-        .array(z.string().regex(/^[A-Z_]{1,32}$/, { error: `${name} values are words such as IMAGINE` }))
-        .max(HISTORY_LIMITS.filterValues, { error: `at most ${HISTORY_LIMITS.filterValues} ${name} values` }),
+        .array(z.string())
+        .max(HISTORY_LIMITS.filterValues, { error: `at most ${HISTORY_LIMITS.filterValues} ${name} values` })
+        .refine((values) => values.every((value) => accepted.includes(value)), { error }),
     )
     .transform((values) => (values.length > 0 ? [...new Set(values)] : undefined))
     .optional();
@@ -75,8 +80,8 @@ export const historyQuerySchema = z
       .max(HISTORY_LIMITS.searchChars, { error: `q is longer than ${HISTORY_LIMITS.searchChars} characters` })
       .transform((v) => v || undefined)
       .optional(),
-    action: enumList("action"),
-    status: enumList("status"),
+    action: enumList("action", TASK_ACTIONS),
+    status: enumList("status", Object.values(TASK_STATUS)),
     favorite: z
       .enum(["true", "false"], { error: "favorite must be true or false" })
       .transform((v) => v === "true")

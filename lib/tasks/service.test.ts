@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createSimulator,
   type Simulator,
   type SimulatorFamily,
   type SimulatorOptions,
 } from "@/lib/simulator";
+import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";
 import { createTaskService, type TaskService, type TaskServiceDeps } from "./service";
@@ -26,7 +27,10 @@ function setup(
   authHeader: AuthHeader,
   options: Partial<SimulatorOptions> = {},
   now?: () => number,
-  deps: Pick<TaskServiceDeps, "removeMedia"> = {},
+  deps: Pick<TaskServiceDeps, "removeMedia"> & {
+    /** Stands between the client and the simulator, to make the upstream say what a test needs. */
+    wrapFetch?: (fetch: Simulator["fetch"]) => Simulator["fetch"];
+  } = {},
 ): { service: TaskService; store: TaskStore; simulator: Simulator } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "mj-service-"));
   const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
@@ -41,10 +45,11 @@ function setup(
     apiKey: KEY,
     authHeader,
     timeoutMs: 5_000,
-    fetch: simulator.fetch,
+    fetch: deps.wrapFetch ? deps.wrapFetch(simulator.fetch) : simulator.fetch,
     log: () => {},
   });
-  return { service: createTaskService({ upstream, store, now, ...deps }), store, simulator };
+  const { removeMedia } = deps;
+  return { service: createTaskService({ upstream, store, now, removeMedia }), store, simulator };
 }
 
 async function waitFor(service: TaskService, id: string, status: string) {
@@ -268,5 +273,100 @@ describe("polling cost", () => {
     const tasks = await service.listByIds([result as string]);
     expect(tasks.map((t) => t.status)).toEqual(["SUCCESS"]);
     expect(upstreamListCalls(simulator)).toBe(before);
+  });
+});
+
+describe("hostile upstream answers", () => {
+  const HOSTILE_IDS = ["../../etc/passwd", "a b", "x".repeat(200)];
+  const BIG = 5 * 1024 * 1024;
+  const LONG_ID = "2000000000000001";
+
+  /** An upstream whose task lists also carry tasks with unusable ids and one with a 5 MB prompt. */
+  const hostileLists =
+    (extra: object[]) =>
+    (fetch: Simulator["fetch"]): Simulator["fetch"] =>
+    async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      if (!/\/mj\/task\/list-by-(ids|condition)$/.test(url)) return response;
+      const tasks = (await response.json()) as object[];
+      return Response.json([...tasks, ...extra]);
+    };
+
+  const hostileTasks = HOSTILE_IDS.map((id) => ({ id, action: "IMAGINE", status: "SUCCESS", prompt: "evil" }));
+
+  it("tasks with unusable ids are neither recorded nor handed out, and are logged once without the key", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { service, store } = setup("trueai", "authorization", {}, undefined, {
+        wrapFetch: hostileLists(hostileTasks),
+      });
+      const { result } = await service.imagine({ prompt: "an honest task" });
+      const id = result as string;
+
+      expect((await service.listByCondition({ ids: [id] })).map((task) => task.id)).toEqual([id]);
+      expect((await service.listByIds([id])).map((task) => task.id)).toEqual([id]);
+      expect((await service.listByIds([id, "1000000000000000"])).map((task) => task.id)).toEqual([id]);
+
+      expect(store.list({ limit: 100, cursor: null }).items.map((task) => task.id)).toEqual([id]);
+      for (const hostile of HOSTILE_IDS) expect(store.get(hostile)).toBeNull();
+
+      const logged = warn.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("[tasks]"));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toContain("3 upstream task(s)");
+      expect(logged.join("")).not.toContain(KEY);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a submit the upstream answers with an unusable id records nothing", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { service, store } = setup("trueai", "authorization", {}, undefined, {
+        wrapFetch: (fetch) => async (input, init) => {
+          const response = await fetch(input, init);
+          if (!String(input instanceof Request ? input.url : input).endsWith("/mj/submit/imagine")) return response;
+          return Response.json({ ...((await response.json()) as object), result: "../../etc/passwd" });
+        },
+      });
+      await service.imagine({ prompt: "answered with a path" });
+      expect(store.list({ limit: 10, cursor: null }).items).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("stores a 5 MB prompt and other long texts cut short, with an ellipsis", async () => {
+    const long = {
+      id: LONG_ID,
+      action: "IMAGINE",
+      status: "FAILURE",
+      prompt: "p".repeat(BIG),
+      promptEn: "e".repeat(BIG),
+      description: "d".repeat(100_000),
+      failReason: "f".repeat(100_000),
+      properties: { finalPrompt: "q".repeat(BIG) },
+      somethingElse: "s".repeat(100_000),
+    };
+    const { service, store } = setup("trueai", "authorization", {}, undefined, {
+      wrapFetch: hostileLists([long]),
+    });
+    const answered = await service.listByIds([LONG_ID]);
+    const stored = store.get(LONG_ID)!;
+    for (const task of [stored, answered.find((t) => t.id === LONG_ID)!]) {
+      for (const [text, letter, max] of [
+        [task.prompt, "p", TASK_TEXT_LIMITS.promptChars],
+        [task.promptEn, "e", TASK_TEXT_LIMITS.promptChars],
+        [task.properties.finalPrompt, "q", TASK_TEXT_LIMITS.promptChars],
+        [task.somethingElse, "s", TASK_TEXT_LIMITS.promptChars],
+        [task.description, "d", TASK_TEXT_LIMITS.textChars],
+        [task.failReason, "f", TASK_TEXT_LIMITS.textChars],
+      ] as const) {
+        expect(text).toBe(`${letter.repeat(max - 1)}…`);
+      }
+    }
+    expect(TASK_TEXT_LIMITS.promptChars).toBeLessThan(20_000);
+    expect(JSON.stringify(service.history({ limit: 10, cursor: null })).length).toBeLessThan(100_000);
   });
 });

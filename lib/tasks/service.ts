@@ -1,13 +1,14 @@
 import "server-only";
 import { parseCustomId, type ButtonKind } from "@/lib/mj/buttons";
 import { isAccepted, resultTaskIds, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
-import type {
-  ActionRequest,
-  BlendRequest,
-  DescribeRequest,
-  ImagineRequest,
-  ListByConditionRequest,
-  ModalRequest,
+import {
+  taskIdSchema,
+  type ActionRequest,
+  type BlendRequest,
+  type DescribeRequest,
+  type ImagineRequest,
+  type ListByConditionRequest,
+  type ModalRequest,
 } from "@/lib/mj/requests";
 import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
@@ -109,10 +110,37 @@ export function createTaskService({
 }: TaskServiceDeps) {
   /** When each unfinished task was last asked upstream. */
   const askedAt = new Map<string, number>();
+  /** Unusable ids already logged (their first characters), so a poll that keeps seeing one logs it once. */
+  const refusedIds = new Set<string>();
+
+  /**
+   * Keeps the items whose task id is a plain token. Any other id (`../../etc/passwd`, `a b`, 200
+   * characters) could never be opened, deleted or exported again, so it is not recorded nor handed
+   * out. Logged by count only: the id is upstream text, not something to echo into the log.
+   */
+  function usableIds<T>(items: T[], idOf: (item: T) => string): T[] {
+    let fresh = 0;
+    const kept = items.filter((item) => {
+      const id = idOf(item);
+      if (taskIdSchema.safeParse(id).success) return true;
+      const seen = id.slice(0, 100);
+      if (!refusedIds.has(seen)) fresh += 1;
+      refusedIds.add(seen);
+      return false;
+    });
+    if (refusedIds.size > MAX_TRACKED) refusedIds.clear();
+    if (fresh > 0) {
+      console.warn(
+        `[tasks] ignored ${fresh} upstream task(s) whose id is not 1-64 letters, digits, '-' or '_'`,
+      );
+    }
+    return kept;
+  }
 
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
   function record(tasks: Task[], options?: { undelete?: boolean }): Task[] {
-    const stored = store.upsertMany(tasks, options);
+    const usable = usableIds(tasks, (task) => task.id);
+    const stored = store.upsertMany(usable, options);
     try {
       cacheMedia?.(stored);
     } catch (error) {
@@ -152,7 +180,7 @@ export function createTaskService({
     if (result.code === SUBMIT_CODE.inQueue && result.properties.numberOfQueues !== undefined) {
       properties.numberOfQueues = result.properties.numberOfQueues;
     }
-    const ids = resultTaskIds(result.result);
+    const ids = usableIds(resultTaskIds(result.result), (id) => id);
     store.upsertMany(ids.map((id) => placeholder({ ...fields, id, status, properties })));
     saveRequest(ids, request);
   }
@@ -291,7 +319,9 @@ export function createTaskService({
     async fetch(id: string): Promise<Task> {
       const task = await upstream.fetchTask(id);
       if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
-      const [stored = task] = record([task]);
+      const [stored] = record([task]);
+      if (!stored)
+        throw new AppError("upstream_bad_response", `The upstream answered task ${id} with an unusable id.`);
       return present(stored);
     },
 
