@@ -92,6 +92,38 @@ describe("background caching", () => {
     expect(w.mediaRequests.length).toBe(seen);
   });
 
+  it("refills an emptied cache while running: a shown task's originals are downloaded again", async () => {
+    const w = world();
+    const cache = w.cache();
+    const task = await finished(w.service, "a fern in the rain");
+    await cache.idle();
+    expect(cache.get(task.id, "image")).not.toBeNull();
+    const mediaDir = path.join(w.dir, "media");
+
+    // The whole directory, index included, goes while the server runs; then the task is viewed.
+    fs.rmSync(mediaDir, { recursive: true, force: true });
+    const meanwhile = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    expect(meanwhile.status).toBe(200);
+    expect(meanwhile.headers.get("etag")).toBeNull(); // streamed from the upstream meanwhile
+    expect((await sharp(await bytesOf(meanwhile)).metadata()).format).toBe("png");
+    await cache.idle();
+    const again = cache.get(task.id, "image");
+    expect(again).not.toBeNull();
+    expect(fs.existsSync(again!.path)).toBe(true);
+    expect(cache.job(task.id)).toMatchObject({ state: "done" });
+    const fromDisk = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    expect(fromDisk.headers.get("etag")).toBe(`"${again!.sha256}"`);
+    await bytesOf(fromDisk);
+
+    // Emptied again, and only the gallery thumbnail is shown: the original comes back too.
+    fs.rmSync(mediaDir, { recursive: true, force: true });
+    const thumb = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    expect(thumb.status).toBe(200);
+    await bytesOf(thumb);
+    await cache.idle();
+    expect(fs.existsSync(cache.get(task.id, "image")?.path ?? "")).toBe(true);
+  });
+
   it("answers ?download=1 with an attachment named after the prompt, id and slot", async () => {
     const w = world();
     const cache = w.cache();
@@ -249,9 +281,12 @@ describe("background caching", () => {
 
 describe("hardening", () => {
   const privateGuard = createUrlGuard({
-    trustedHost: "mj.internal.lan",
+    trustedOrigin: "http://mj.internal.lan:8080/base",
     resolve: async (host) =>
       ({
+        "mj.internal.lan": ["192.168.1.20"],
+        "nat64.example.com": ["64:ff9b::a9fe:a9fe"],
+        "v6public.example.com": ["64:ff9b::5db8:d822", "::ffff:93.184.216.34"],
         "cdn.example.com": ["93.184.216.34", "2606:2800:220:1::1"],
         "sneaky.example.com": ["93.184.216.34", "10.0.0.7"],
         "metadata.example.com": ["169.254.169.254"],
@@ -267,6 +302,20 @@ describe("hardening", () => {
     ["http://[::1]/x.png"],
     ["http://[fd00::1]/x.png"],
     ["http://[::ffff:127.0.0.1]/x.png"],
+    ["http://[::ffff:a00:1]/x.png"],
+    ["http://[::ffff:0:10.0.0.1]/x.png"], // IPv4-translated
+    ["http://[::ffff:0:a00:1]/x.png"],
+    ["http://[::10.0.0.1]/x.png"], // IPv4-compatible
+    ["http://[::a9fe:a9fe]/latest"],
+    ["http://[64:ff9b::a00:1]/x.png"], // NAT64
+    ["http://[64:ff9b::192.168.0.1]/x.png"],
+    ["http://[64:ff9b:1::a00:1]/x.png"], // local-use NAT64
+    ["http://[::]/x.png"],
+    ["http://nat64.example.com/latest"],
+    // The upstream's host on another port, or another scheme, is another service.
+    ["http://mj.internal.lan:9000/api/health"],
+    ["http://mj.internal.lan/x.png"],
+    ["https://mj.internal.lan:8080/x.png"],
     ["http://0x7f.1/x.png"],
     ["http://sneaky.example.com/x.png"],
     ["http://metadata.example.com/latest"],
@@ -276,9 +325,12 @@ describe("hardening", () => {
     await expect(privateGuard(new URL(url))).rejects.toMatchObject({ reason: "refused" });
   });
 
-  it("allows public hosts and the configured upstream host, even on a private address", async () => {
+  it("allows public hosts and the configured upstream origin, even on a private address", async () => {
     await expect(privateGuard(new URL("https://cdn.example.com/x.png"))).resolves.toBeUndefined();
-    await expect(privateGuard(new URL("http://mj.internal.lan:8080/x.png"))).resolves.toBeUndefined();
+    await expect(privateGuard(new URL("http://MJ.internal.lan:8080/x.png"))).resolves.toBeUndefined();
+    // Public IPv4 addresses behind IPv6 forms (a DNS64 network's answers) stay reachable.
+    await expect(privateGuard(new URL("http://v6public.example.com/x.png"))).resolves.toBeUndefined();
+    await expect(privateGuard(new URL("http://[64:ff9b::93.184.216.34]/x.png"))).resolves.toBeUndefined();
   });
 
   function fakeUpstream(answer: (url: string) => Response): UpstreamClient {

@@ -192,6 +192,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
        ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at
        WHERE media_jobs.state = 'failed'`,
     ),
+    reopenJob: db.prepare<[number, string]>(
+      "UPDATE media_jobs SET state = 'pending', attempts = 0, next_at = ? WHERE task_id = ? AND state = 'done'",
+    ),
     retryFailed: db.prepare<[number]>(
       "UPDATE media_jobs SET state = 'pending', attempts = 0, next_at = ? WHERE state = 'failed'",
     ),
@@ -203,6 +206,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   const queue: string[] = [];
   const queued = new Set<string>();
+  const again = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
   const removed = new Set<string>();
   const thumbsInFlight = new Map<string, Promise<CachedMedia | null>>();
@@ -223,9 +227,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     const row = sql.file.get(taskId, slot);
     if (!row) return null;
     const media = toMedia(row);
-    // Someone cleaned the directory by hand: forget the record, the task's URL may still serve.
+    // Someone cleaned the directory by hand: forget the record, the task's URL may still serve,
+    // and a job that had cached it is not done any more: download it again.
     if (!fs.existsSync(media.path)) {
       sql.deleteFile.run(taskId, slot);
+      reopen(taskId);
       return null;
     }
     return media;
@@ -290,7 +296,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       const source = urlVersion(url);
       // Several slots carrying one URL (a video task's imageUrl is its mp4) share one file.
       const same = sql.bySource.get(task.id, source);
-      if (same) {
+      if (same && fs.existsSync(path.join(dir, same.file))) {
         record(task.id, slot, same, same.content_type, source);
         continue;
       }
@@ -374,8 +380,18 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     timers.set(taskId, timer);
   }
 
+  /** Queues a finished job again: a file it cached is gone. */
+  function reopen(taskId: string): void {
+    if (sql.reopenJob.run(now(), taskId).changes > 0) push(taskId);
+  }
+
   function push(taskId: string): void {
-    if (closed || queued.has(taskId)) return;
+    if (closed) return;
+    // Queued already, or its last run is finishing (it may have just marked the job done): once more after.
+    if (queued.has(taskId)) {
+      again.add(taskId);
+      return;
+    }
     queued.add(taskId);
     queue.push(taskId);
     pump();
@@ -390,6 +406,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         .finally(() => {
           queued.delete(taskId);
           running--;
+          if (again.delete(taskId)) push(taskId);
           pump();
           settleIdle();
         });
@@ -463,6 +480,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       if (originalSlots(task).length === 0) continue;
       removed.delete(task.id);
       if (sql.insertJob.run(task.id, now()).changes > 0) push(task.id);
+      // Done, but a file is no longer recorded (its directory was emptied): fetch it again.
+      else if (originalSlots(task).some(({ slot }) => !sql.file.get(task.id, slot))) reopen(task.id);
     }
   }
 

@@ -8,7 +8,7 @@ import { MEDIA_CONTENT_TYPE } from "./types";
 /**
  * Fetching a URL a task carries, safely: the media route and the cache are not a way into the
  * server's network. Each hop's host must resolve to public addresses only (the configured
- * upstream's own host excepted: a self-hosted proxy on the LAN serves its own files), redirects
+ * upstream's own origin excepted: a self-hosted proxy on the LAN serves its own files), redirects
  * are followed by hand so each hop is checked, and only images and videos up to a size cap pass.
  *
  * Residual risk, accepted: the address is checked, then fetch resolves the name again, so a DNS
@@ -59,8 +59,8 @@ for (const [network, prefix] of [
   BLOCKED.addSubnet(network, prefix, "ipv4");
 }
 for (const [network, prefix] of [
-  ["::", 128],
   ["::1", 128],
+  ["64:ff9b:1::", 48], // local-use NAT64 (RFC 8215): translates into private networks
   ["fc00::", 7], // unique local
   ["fe80::", 10], // link-local
   ["fec0::", 10], // site-local (deprecated, still routed by some)
@@ -69,11 +69,47 @@ for (const [network, prefix] of [
   BLOCKED.addSubnet(network, prefix, "ipv6");
 }
 
-/** Private, loopback, link-local or otherwise non-public; IPv4-mapped IPv6 is judged as its IPv4. */
+/**
+ * Private, loopback, link-local or otherwise non-public. An IPv6 address that carries an IPv4 one
+ * (mapped `::ffff:a.b.c.d`, translated `::ffff:0:a.b.c.d`, compatible `::a.b.c.d`, NAT64
+ * `64:ff9b::a.b.c.d`, in dotted or hex form) is judged as that IPv4 address: each reaches it.
+ */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return BLOCKED.check(address, family === 4 ? "ipv4" : "ipv6");
+  if (family === 4) return BLOCKED.check(address, "ipv4");
+  const bare = address.replace(/%.*$/, ""); // a zone id (fe80::1%eth0)
+  const ipv4 = embeddedIPv4(ipv6Words(bare));
+  return ipv4 === null ? BLOCKED.check(bare, "ipv6") : BLOCKED.check(ipv4, "ipv4");
+}
+
+/** The eight 16-bit words of a valid IPv6 address (as `isIP` accepts it). */
+function ipv6Words(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const words = (part: string | undefined) => (part ? part.split(":").map((word) => parseInt(word, 16)) : []);
+  const [head, tail] = text.split("::");
+  if (tail === undefined) return words(head);
+  const [front, back] = [words(head), words(tail)];
+  return [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+/** Prefixes (the first six words) whose last 32 bits are an IPv4 address the packet reaches. */
+const IPV4_CARRIERS = [
+  [0, 0, 0, 0, 0, 0xffff], // IPv4-mapped
+  [0, 0, 0, 0, 0xffff, 0], // IPv4-translated (RFC 2765)
+  [0, 0, 0, 0, 0, 0], // IPv4-compatible (deprecated); also :: and ::1, judged as 0.0.0.0/8
+  [0x64, 0xff9b, 0, 0, 0, 0], // NAT64 well-known prefix (RFC 6052)
+];
+
+function embeddedIPv4(words: number[]): string | null {
+  if (!IPV4_CARRIERS.some((prefix) => prefix.every((word, i) => words[i] === word))) return null;
+  const [high = 0, low = 0] = words.slice(6);
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
 export type AddressResolver = (hostname: string) => Promise<string[]>;
@@ -82,18 +118,21 @@ const resolveAll: AddressResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 export function createUrlGuard(options: {
-  /** MJ_API_URL's hostname: the upstream itself may live on a private network. */
-  trustedHost: string | null;
+  /**
+   * MJ_API_URL's origin: the upstream itself may live on a private network. Its origin (scheme,
+   * host and port), not its host: any other port of that host is another service, not the upstream.
+   */
+  trustedOrigin: string | null;
   resolve?: AddressResolver;
 }): UrlGuard {
   const resolve = options.resolve ?? resolveAll;
-  const trusted = options.trustedHost?.toLowerCase() ?? null;
+  const trusted = options.trustedOrigin === null ? null : new URL(options.trustedOrigin).origin;
   return async (url) => {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new MediaFetchError("refused", "upstream_bad_response", "The media link is not an http(s) URL.");
     }
+    if (url.origin === trusted) return;
     const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-    if (host === trusted) return;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : await resolve(host);

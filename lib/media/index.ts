@@ -15,7 +15,7 @@ const holder = globalThis as typeof globalThis & { __mjMediaCache?: MediaCache; 
 export function getMediaGuard(): UrlGuard {
   const upstream = env().upstream;
   holder.__mjMediaGuard ??= upstream
-    ? createUrlGuard({ trustedHost: new URL(upstream.baseUrl).hostname })
+    ? createUrlGuard({ trustedOrigin: new URL(upstream.baseUrl).origin })
     : inProcessGuard;
   return holder.__mjMediaGuard;
 }

@@ -1,3 +1,7 @@
+import { createServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { createSimulator, type Simulator, type SimulatorFamily } from "@/lib/simulator";
@@ -56,10 +60,46 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   throw new Error("expected a rejection");
 }
 
-afterEach(() => {
+let servers: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
   for (const simulator of simulators) simulator.close();
   simulators = [];
+  await Promise.all(servers.map((close) => close()));
+  servers = [];
 });
+
+/** A real HTTP server on a loopback port, closed (open connections too) after the test. */
+async function serve(handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Headers at once, then a byte a second, never ending: a stalled CDN or upstream. */
+const drip: RequestListener = (request, response) => {
+  response.writeHead(200, {
+    "content-type": request.url?.startsWith("/media") ? "image/png" : "application/json",
+  });
+  response.write("{");
+  const timer = setInterval(() => response.write(" "), 1_000);
+  response.on("close", () => clearInterval(timer));
+};
+
+/**
+ * Settles like `promise` while the garbage collector runs every few milliseconds: what a busy
+ * server does at random, made certain. A signal that is only weakly held does not survive it.
+ */
+function underGarbageCollection<T>(promise: Promise<T>): Promise<T> {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const timer = setInterval(gc, 20);
+  return promise.finally(() => clearInterval(timer));
+}
 
 describe.each(FAMILIES)("$family upstream ($authHeader)", ({ family, authHeader }) => {
   it("submits, polls to SUCCESS and lists by ids", async () => {
@@ -113,6 +153,29 @@ describe("faults", () => {
     const error = await rejection(client.fetchTask("1000000000000000"));
     expect(error.code).toBe("upstream_timeout");
     expect(error.status).toBe(504);
+  });
+
+  it("a timeout is upstream_timeout even when a collection drops the simulator's request", async () => {
+    // The simulator follows the caller's signal through a Request, which nothing else holds.
+    const { client, simulator } = setup("trueai", "authorization", { timeoutMs: 200 });
+    simulator.setFaults({ timeoutRate: 1 });
+    const error = await rejection(underGarbageCollection(client.fetchTask("1000000000000000")));
+    expect(error.code).toBe("upstream_timeout");
+  });
+
+  it("a timeout is upstream_timeout even when the fetch ignores the abort", async () => {
+    const client = createUpstreamClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 200,
+      readAttempts: 1,
+      fetch: () => new Promise<Response>(() => {}),
+      log: () => {},
+    });
+    expect((await rejection(client.fetchTask("1"))).code).toBe("upstream_timeout");
+    const media = await client.fetchMedia(`${BASE}/sim/media/x.png`).catch((error: unknown) => error);
+    expect(media).toMatchObject({ code: "upstream_timeout" });
   });
 
   it("a 5xx is upstream_error (502) and the body is not returned", async () => {
@@ -301,5 +364,161 @@ describe("over real HTTP", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("deadlines over real HTTP", () => {
+  function slowClient(baseUrl: string) {
+    return createUpstreamClient({
+      baseUrl,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 300,
+      readAttempts: 1,
+      log: () => {},
+    });
+  }
+
+  it("an API answer whose body drips a byte a second is cut off: upstream_timeout", async () => {
+    const client = slowClient(await serve(drip));
+    expect((await rejection(underGarbageCollection(client.fetchTask("1")))).code).toBe("upstream_timeout");
+    expect((await rejection(client.submit("imagine", { prompt: "slow" }))).code).toBe("upstream_timeout");
+  }, 30_000);
+
+  it("a media body that drips is cut off at the deadline, also when the caller passes a signal", async () => {
+    const base = await serve(drip);
+    const client = slowClient(base);
+    const plain = await client.fetchMedia(`${base}/media/a.png`);
+    expect(plain.status).toBe(200);
+    await expect(underGarbageCollection(plain.arrayBuffer())).rejects.toMatchObject({ name: "TimeoutError" });
+
+    // The media route passes the browser's signal; combined with AbortSignal.any, the deadline
+    // could be collected and never fire (nodejs/node#57736).
+    const browser = new AbortController();
+    const withSignal = await client.fetchMedia(`${base}/media/b.png`, browser.signal);
+    await expect(underGarbageCollection(withSignal.arrayBuffer())).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    expect(browser.signal.aborted).toBe(false);
+  }, 30_000);
+
+  it("the caller's abort still cuts a media download short", async () => {
+    const base = await serve(drip);
+    const client = createUpstreamClient({
+      baseUrl: base,
+      authHeader: "authorization",
+      timeoutMs: 60_000,
+      log: () => {},
+    });
+    const browser = new AbortController();
+    const response = await client.fetchMedia(`${base}/media/c.png`, browser.signal);
+    const body = response.arrayBuffer();
+    browser.abort();
+    await expect(body).rejects.toMatchObject({ name: "AbortError" });
+  }, 30_000);
+});
+
+describe("the key never leaves the server", () => {
+  /** An upstream that quotes the key back in every text it sends, once JSON-escaped. */
+  function quotingClient() {
+    const escaped = `\\u00${KEY.charCodeAt(0).toString(16)}${KEY.slice(1)}`;
+    const task = `{"id":"1","status":"FAILURE","description":"auth=${KEY}","failReason":"key ${escaped} refused","properties":{"${KEY}":"${KEY}"}}`;
+    const answers: Record<string, string> = {
+      "/mj/submit/imagine": `{"code":4,"description":"invalid key ${KEY}","result":null,"properties":{"echo":"Bearer ${KEY}"}}`,
+      "/mj/submit/blend": `{"success":false,"code":-1,"message":"no model bound to ${KEY}"}`,
+      "/mj/task/1/fetch": task,
+      "/mj/task/list-by-ids": `[${task}]`,
+      "/mj/task/1/image-seed": `{"code":4,"description":"seed failed auth=${KEY}","result":null}`,
+    };
+    return createUpstreamClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+      fetch: async (input) => {
+        const answer = answers[new URL(String(input)).pathname];
+        return new Response(answer ?? "", { status: answer ? 200 : 404 });
+      },
+    });
+  }
+
+  it("redacts it from descriptions, messages and failure reasons of every answer", async () => {
+    const client = quotingClient();
+    const answers = {
+      submit: await client.submit("imagine", { prompt: "cat" }),
+      trueaiMessage: await client.submit("blend", { base64Array: [] }),
+      fetch: await client.fetchTask("1"),
+      listByIds: await client.listByIds(["1"]),
+      imageSeed: await client.imageSeed("1"),
+    };
+    for (const [call, answer] of Object.entries(answers)) {
+      const text = JSON.stringify(answer);
+      expect(text, call).not.toContain(KEY);
+      expect(text, call).toContain("[redacted]");
+    }
+    expect(answers.imageSeed.description).toBe("seed failed auth=[redacted]");
+    expect(answers.trueaiMessage.description).toBe("no model bound to [redacted]");
+    expect(answers.fetch?.failReason).toBe("key [redacted] refused");
+  });
+});
+
+describe("redirects of API calls", () => {
+  /** Where the second server saw requests, and with which headers. */
+  async function elsewhere(): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
+    const seen: IncomingHttpHeaders[] = [];
+    const url = await serve((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"id":"1","status":"SUCCESS"}');
+    });
+    return { url, seen };
+  }
+
+  it.each<AuthHeader>(["authorization", "bearer", "mj-api-secret"])(
+    "never follows a redirect to another origin, so the key is not sent there (%s)",
+    async (authHeader) => {
+      const other = await elsewhere();
+      const upstream = await serve((request, response) => {
+        response.writeHead(302, { location: `${other.url}${request.url}` });
+        response.end();
+      });
+      const logs: string[] = [];
+      const client = createUpstreamClient({
+        baseUrl: upstream,
+        apiKey: KEY,
+        authHeader,
+        timeoutMs: 5_000,
+        log: (line) => logs.push(line),
+      });
+      expect((await rejection(client.fetchTask("1"))).code).toBe("upstream_error");
+      expect((await rejection(client.submit("imagine", { prompt: "cat" }))).code).toBe("upstream_error");
+      for (const headers of other.seen) expect(JSON.stringify(headers)).not.toContain(KEY);
+      expect(other.seen).toEqual([]);
+      expect(logs.join("\n")).toMatch(/redirect .* not followed/);
+    },
+  );
+
+  it("follows a redirect within the upstream's origin, with the key", async () => {
+    const seen: string[] = [];
+    const upstream = await serve((request, response) => {
+      seen.push(`${request.method} ${request.url} ${request.headers["mj-api-secret"]}`);
+      if (!request.url?.startsWith("/moved/")) {
+        response.writeHead(307, { location: `/moved${request.url}` });
+        response.end();
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"id":"1","status":"SUCCESS"}');
+    });
+    const client = createUpstreamClient({
+      baseUrl: upstream,
+      apiKey: KEY,
+      authHeader: "mj-api-secret",
+      timeoutMs: 5_000,
+      log: () => {},
+    });
+    expect(await client.fetchTask("1")).toMatchObject({ id: "1", status: "SUCCESS" });
+    expect(seen).toEqual([`GET /mj/task/1/fetch ${KEY}`, `GET /moved/mj/task/1/fetch ${KEY}`]);
   });
 });

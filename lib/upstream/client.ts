@@ -3,6 +3,7 @@ import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
+import { startDeadline, type Deadline } from "./deadline";
 
 /**
  * The one client that holds the upstream key (vercel/commerce's vendor-module pattern). It speaks
@@ -56,6 +57,12 @@ export interface UpstreamClient {
 /** Full-jitter exponential backoff between read retries: random in [0, min(cap, base * 2^n)). */
 export const RETRY_BACKOFF = { baseMs: 200, capMs: 2_000 } as const;
 
+/** Same-origin redirects an API call follows before giving up. */
+const API_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Statuses a `Response` may not be built with a body for. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
 interface RawResponse {
   status: number;
   text: string;
@@ -82,6 +89,16 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const redact = (text: string): string =>
     config.apiKey ? text.split(config.apiKey).join("[redacted]") : text;
 
+  /** A JSON.parse reviver: children come redacted already, so each level only sees its own strings. */
+  function redactValue(_key: string, value: unknown): unknown {
+    if (typeof value === "string") return redact(value);
+    const apiKey = config.apiKey;
+    if (apiKey && isRecord(value) && Object.keys(value).some((name) => name.includes(apiKey))) {
+      return Object.fromEntries(Object.entries(value).map(([name, child]) => [redact(name), child]));
+    }
+    return value;
+  }
+
   function authHeaders(): Record<string, string> {
     if (!config.apiKey) return {};
     switch (config.authHeader) {
@@ -95,28 +112,16 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   }
 
   async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<RawResponse> {
-    const url = `${config.baseUrl}${path}`;
+    const deadline = startDeadline(config.timeoutMs);
     let response: Response;
-    try {
-      response = await doFetch(url, {
-        method,
-        headers: {
-          accept: "application/json",
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-          ...authHeaders(),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(config.timeoutMs),
-        cache: "no-store",
-      });
-    } catch (error) {
-      throw transportError(error, method, path);
-    }
     let text: string;
     try {
-      text = await response.text();
+      response = await followSameOrigin(method, path, body, deadline);
+      text = await deadline.race(response.text());
     } catch (error) {
-      throw transportError(error, method, path);
+      throw error instanceof AppError ? error : transportError(error, method, path);
+    } finally {
+      deadline.done();
     }
     const raw = { status: response.status, text, headers: response.headers };
     if (response.status === 401 || response.status === 403) {
@@ -148,6 +153,58 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     return raw;
   }
 
+  /**
+   * Sends one API call, following redirects by hand: only within the upstream's origin (a moved
+   * path prefix), a few hops at most. The key goes with every request, so a redirect to another
+   * origin is an upstream error, never followed: fetch would carry `mj-api-secret` (and, on older
+   * runtimes, `Authorization`) there.
+   */
+  async function followSameOrigin(
+    method: "GET" | "POST",
+    path: string,
+    body: unknown,
+    deadline: Deadline,
+  ): Promise<Response> {
+    let url = new URL(`${config.baseUrl}${path}`);
+    let hopMethod: string = method;
+    let payload = body === undefined ? undefined : JSON.stringify(body);
+    for (let hop = 0; ; hop++) {
+      const response = await deadline.race(
+        doFetch(url.href, {
+          method: hopMethod,
+          headers: {
+            accept: "application/json",
+            ...(payload === undefined ? {} : { "content-type": "application/json" }),
+            ...authHeaders(),
+          },
+          body: payload,
+          signal: deadline.signal,
+          cache: "no-store",
+          redirect: "manual",
+        }),
+      );
+      const location = response.headers.get("location");
+      if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+      await response.body?.cancel();
+      const next = URL.canParse(location, url) ? new URL(location, url) : null;
+      if (next === null || next.origin !== url.origin || hop >= API_REDIRECTS) {
+        log(
+          `[upstream] ${method} ${path}: HTTP ${response.status} redirect to ${redact(location).slice(0, 300)} not followed (${next?.origin === url.origin ? "too many hops" : "another origin"})`,
+        );
+        throw new AppError(
+          "upstream_error",
+          "The upstream redirected the request elsewhere; check MJ_API_URL.",
+        );
+      }
+      // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+      if (response.status === 303 || (hopMethod === "POST" && response.status <= 302)) {
+        hopMethod = "GET";
+        payload = undefined;
+      }
+      url = next;
+    }
+  }
+
   function transportError(error: unknown, method: string, path: string): AppError {
     const name = error instanceof Error ? error.name : "";
     if (name === "TimeoutError" || name === "AbortError") {
@@ -160,9 +217,14 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     return fault(new AppError("upstream_error", "The upstream could not be reached."));
   }
 
+  /**
+   * Upstream JSON with the key taken out of every string (and property name) in it: descriptions,
+   * failure reasons and messages pass through to the browser, and an upstream may quote the key in
+   * them ("seed failed auth=..."). Parsed first, so an escaped key is found too.
+   */
   function parseJson(raw: RawResponse, method: string, path: string): unknown {
     try {
-      return JSON.parse(raw.text);
+      return JSON.parse(raw.text, redactValue);
     } catch {
       log(
         `[upstream] ${method} ${path}: HTTP ${raw.status}, body is not JSON: ${redact(raw.text).slice(0, 300)}`,
@@ -312,20 +374,31 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     },
 
     async fetchMedia(url, signal) {
+      // The deadline covers the whole body too: a CDN dripping a byte a second is cut off.
+      const deadline = startDeadline(config.timeoutMs, signal);
+      let response: Response;
       try {
-        return await doFetch(url, {
-          signal: signal
-            ? AbortSignal.any([signal, AbortSignal.timeout(config.timeoutMs)])
-            : AbortSignal.timeout(config.timeoutMs),
-          cache: "no-store",
-          // lib/media follows redirects itself, checking where each hop leads.
-          redirect: "manual",
-        });
+        response = await deadline.race(
+          doFetch(url, {
+            signal: deadline.signal,
+            cache: "no-store",
+            // lib/media follows redirects itself, checking where each hop leads.
+            redirect: "manual",
+          }),
+        );
       } catch (error) {
+        deadline.done();
         // The browser went away (navigation, closed tab): not an upstream fault, nothing to log.
         if (signal?.aborted) throw new AppError("upstream_error", "The request was cancelled.");
         throw transportError(error, "GET", "(media)");
       }
+      const { status, statusText, headers, body } = response;
+      if (!body || NULL_BODY_STATUSES.has(status)) {
+        await body?.cancel();
+        deadline.done();
+        return new Response(null, { status, statusText, headers });
+      }
+      return new Response(deadline.stream(body), { status, statusText, headers });
     },
   };
 

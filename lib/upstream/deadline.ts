@@ -1,0 +1,91 @@
+import "server-only";
+
+/**
+ * A deadline for one upstream exchange (every hop, the headers and the whole body) that cannot be
+ * lost. `AbortSignal.timeout` alone is not enough: its timer holds the signal weakly, and a signal
+ * combined with `AbortSignal.any`, or followed by a `Request` built from it (the simulator's
+ * fetch), can be garbage-collected mid-request on Node 20 so the abort never arrives
+ * (nodejs/node#57736); a slow upstream then holds a request open for minutes. Here a plain
+ * `setTimeout` keeps the controller alive until the exchange is over, the caller's signal is
+ * followed with a listener, and every wait is raced against the deadline, so it fails on time even
+ * when a fetch does not honour the abort.
+ */
+
+export interface Deadline {
+  /** Aborts when the deadline passes (a `TimeoutError`) or the caller's signal aborts (its reason). */
+  readonly signal: AbortSignal;
+  /** Settles like `work`, or rejects with the abort reason as soon as the signal aborts. */
+  race<T>(work: Promise<T>): Promise<T>;
+  /**
+   * The body, failing at the deadline however slowly it arrives. Reading it to the end, an error
+   * or cancelling it ends the deadline.
+   */
+  stream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  /** Stops the timer and lets go of the caller's signal; call it once the exchange is over. */
+  done(): void;
+}
+
+export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const onCallerAbort = () => controller.abort(caller?.reason);
+  // Referenced on purpose: it is what keeps the controller (and every waiter) reachable.
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError")),
+    ms,
+  );
+  function done(): void {
+    clearTimeout(timer);
+    caller?.removeEventListener("abort", onCallerAbort);
+  }
+  signal.addEventListener("abort", done, { once: true });
+  if (caller?.aborted) onCallerAbort();
+  else caller?.addEventListener("abort", onCallerAbort, { once: true });
+
+  function race<T>(work: Promise<T>): Promise<T> {
+    if (signal.aborted) {
+      work.catch(() => {});
+      return Promise.reject(signal.reason as Error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener("abort", onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  function stream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    const reader = body.getReader();
+    const stop = (reason: unknown) => {
+      done();
+      reader.cancel(reason).catch(() => {});
+    };
+    // Nobody may be reading when the deadline passes: the upstream body is let go of anyway.
+    const onAbort = () => stop(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done: ended, value } = await race(reader.read());
+          if (ended) {
+            signal.removeEventListener("abort", onAbort);
+            done();
+            controller.close();
+          } else {
+            controller.enqueue(value);
+          }
+        } catch (error) {
+          signal.removeEventListener("abort", onAbort);
+          stop(error);
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        signal.removeEventListener("abort", onAbort);
+        stop(reason);
+      },
+    });
+  }
+
+  return { signal, race, stream, done };
+}
