@@ -1,6 +1,7 @@
 /** Runs once when the server starts: say loudly when anyone on the network can spend the key. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  await (await import("@/lib/media/staging")).removeLeftoverImports();
   const { env } = await import("@/lib/env");
   const { host, exposedWithoutPassword } = env();
   if (exposedWithoutPassword) {
