@@ -1,11 +1,13 @@
 /**
- * Runs once when the server starts: make the socket's address visible to the login limiter, and
- * say loudly when anyone on the network can spend the key.
+ * Runs once when the server starts: make the socket's address visible to the login limiter,
+ * remove what imports killed mid-way left behind, and say loudly when anyone on the network can
+ * spend the key.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
   stampPeerAddresses();
+  await (await import("@/lib/media/staging")).removeLeftoverImports();
   const { env } = await import("@/lib/env");
   const { host, exposedWithoutPassword } = env();
   if (exposedWithoutPassword) {

@@ -24,6 +24,8 @@ const routes = {
   task: () => import("./tasks/[id]/route"),
   bulkDelete: () => import("./tasks/delete/route"),
   import: () => import("./tasks/import/route"),
+  export: () => import("./tasks/export/route"),
+  importArchive: () => import("./tasks/import-archive/route"),
   inputs: () => import("./inputs/[name]/route"),
 };
 
@@ -282,6 +284,29 @@ describe("delete and import", () => {
     expect(imported.status).toBe(200);
     expect(imported.json).toEqual({ imported: 1, missing: ["1000000000000000"] });
     expect((await page("?q=deleted")).items.map((t) => t.id)).toEqual([id]);
+  });
+
+  it("restoring an export brings back the tasks deleted since, and says how many it restored", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await imagine(`history archived ${i}`));
+    const exported = await call("export", { query: `?ids=${ids.join(",")}` });
+    expect(exported.status).toBe(200);
+    const zip = new Uint8Array(await exported.response.arrayBuffer());
+    expect((await call("bulkDelete", { body: { ids } })).json).toEqual({ deleted: 6 });
+    expect((await call("task", { params: { id: ids[0]! } })).status).toBe(404);
+
+    const { POST } = await routes.importArchive();
+    const restored = await POST(
+      new Request("http://localhost/api/tasks/import-archive", {
+        method: "POST",
+        body: zip,
+        headers: { "content-type": "application/zip" },
+      }),
+    );
+    expect(restored.status).toBe(200);
+    for (const id of ids) expect((await call("task", { params: { id } })).status).toBe(200);
+    expect(await restored.json()).toEqual({ imported: 6, skipped: 0, invalid: 0 });
+    expect((await page("?q=archived")).items.map((t) => t.id).sort()).toEqual([...ids].sort());
   });
 
   it("deletes many at once", async () => {

@@ -2,27 +2,33 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Unzip, UnzipInflate, Zip, ZipDeflate, ZipPassThrough } from "fflate";
+import { pipeline } from "node:stream/promises";
+import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { taskSchema, type Task } from "@/lib/mj/task";
-import { env } from "@/lib/env";
 import { getTaskStore } from "@/lib/store";
 import type { TaskStore } from "@/lib/store/task-store";
+import { tasks as taskService } from "@/lib/tasks";
+import type { TaskService } from "@/lib/tasks/service";
 import { getUpstream } from "@/lib/upstream";
 import type { UpstreamClient } from "@/lib/upstream/client";
+import { createTasksFileReader, TasksFileError } from "./archive-json";
 import { extensionFor, type MediaCache } from "./cache";
-import { chunksOf, openMedia, type UrlGuard } from "./fetch";
+import { chunksOf, MEDIA_LIMITS, openMedia, type UrlGuard } from "./fetch";
 import { getMediaCache, getMediaGuard } from "./index";
 import { downloadName } from "./serve";
+import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
+import { IMPORT_STAGING_PREFIX, importStagingRoot } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
 import { MEDIA_CONTENT_TYPE } from "./types";
+import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
 
 /**
- * Zip archives of tasks, streamed both ways with fflate: a zip is produced chunk by chunk as the
- * response is read (never whole in memory), and an uploaded one is unpacked as it arrives into a
- * staging directory, validated, and only then applied.
+ * Zip archives of tasks. A zip is produced with fflate chunk by chunk as the response is read
+ * (never whole in memory); an uploaded one is staged to disk, checked, and only then applied
+ * (see `importArchive`).
  *
  * Export layout: `tasks.json` (`{format, version, exportedAt, tasks}`: the Task records as stored,
  * upstream URLs included: they are the record, and the archive goes to the key's owner),
@@ -33,12 +39,18 @@ import { MEDIA_CONTENT_TYPE } from "./types";
 export const ARCHIVE_LIMITS = {
   /** Tasks in one bulk download or selection export (the route's bound). */
   ids: 200,
-  importBytes: 2 * 1024 * 1024 * 1024,
-  /** A media entry as unpacked (the video cap). */
-  entryBytes: 200 * 1024 * 1024,
-  jsonBytes: 256 * 1024 * 1024,
-  unpackedBytes: 4 * 1024 * 1024 * 1024,
+  importBytes: 2 * 1024 ** 3,
+  /** Every entry as unpacked, by the sizes the archive declares (reading holds it to them). */
+  unpackedBytes: 4 * 1024 ** 3,
   entries: 100_000,
+  directoryBytes: 32 * 1024 ** 2,
+  /** Read as a stream, record by record: its size costs time, not memory. */
+  tasksJsonBytes: 1024 ** 3,
+  records: 1_000_000,
+  /** One task record: a larger one is skipped as invalid (a real one is a few KB). */
+  recordChars: 8 * 1024 ** 2,
+  /** Parsed whole: ~200 bytes per media file. */
+  manifestBytes: 32 * 1024 ** 2,
 } as const;
 
 const FORMAT = "mj-studio-archive";
@@ -46,6 +58,8 @@ const PAGE = 200;
 
 export interface ArchiveDeps {
   store: TaskStore;
+  /** The one writer of the history: an import records through it. */
+  tasks: Pick<TaskService, "restore">;
   cache: MediaCache;
   upstream: UpstreamClient;
   guard: UrlGuard;
@@ -62,10 +76,11 @@ export interface ArchiveResponse {
 function defaultDeps(): ArchiveDeps {
   return {
     store: getTaskStore(),
+    tasks: taskService(),
     cache: getMediaCache(),
     upstream: getUpstream(),
     guard: getMediaGuard(),
-    tmpDir: path.join(env().dataDir, "tmp"),
+    tmpDir: importStagingRoot(),
   };
 }
 
@@ -99,7 +114,7 @@ export const archiveIdsSchema = z
       .max(ARCHIVE_LIMITS.ids, { error: `ids may name at most ${ARCHIVE_LIMITS.ids} tasks` }),
   );
 
-interface ZipEntry {
+interface OutgoingEntry {
   name: string;
   /** Media is already compressed: stored as is. JSON is deflated. */
   deflate: boolean;
@@ -110,7 +125,7 @@ interface ZipEntry {
  * A zip whose bytes are made as the consumer pulls: each pull advances the entry generator by
  * one chunk, so memory holds one chunk of one file at a time whatever the archive's size.
  */
-function zipStream(entries: () => AsyncGenerator<ZipEntry>): ReadableStream<Uint8Array> {
+function zipStream(entries: () => AsyncGenerator<OutgoingEntry>): ReadableStream<Uint8Array> {
   async function* produce(): AsyncGenerator<Uint8Array> {
     const out: Uint8Array[] = [];
     let failure: Error | null = null;
@@ -164,7 +179,7 @@ export function downloadArchive(ids: readonly string[], deps = defaultDeps()): A
   const tasks = tasksInOrder(deps.store, ids);
   if (tasks.length === 0) throw new AppError("not_found", "None of these tasks is recorded.");
   const log = deps.log ?? ((message: string) => console.warn(message));
-  async function* entries(): AsyncGenerator<ZipEntry> {
+  async function* entries(): AsyncGenerator<OutgoingEntry> {
     const names = new Set<string>();
     for (const task of tasks) {
       for (const slot of distinctOriginals(task)) {
@@ -229,7 +244,7 @@ export function exportArchive(ids: readonly string[] | null, deps = defaultDeps(
     yield encoder.encode("\n]}\n");
   }
 
-  async function* entries(): AsyncGenerator<ZipEntry> {
+  async function* entries(): AsyncGenerator<OutgoingEntry> {
     yield { name: "tasks.json", deflate: true, data: tasksJson() };
     const manifest: MediaManifestEntry[] = [];
     for await (const task of everyTask()) {
@@ -264,20 +279,13 @@ interface MediaManifestEntry {
   sha256: string;
 }
 
-const tasksFileSchema = z.object({
+const tasksHeaderSchema = z.object({
   format: z.literal(FORMAT, { error: `tasks.json is not an ${FORMAT} file` }),
   version: z.literal(1, { error: "tasks.json has an unknown version" }),
-  tasks: z
-    .array(
-      z.looseObject({ id: taskIdSchema }).transform((value, ctx) => {
-        const parsed = taskSchema.safeParse(value);
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: "custom", message: "is not a task" });
-        return z.NEVER;
-      }),
-    )
-    .max(1_000_000),
 });
+
+/** A task record as an archive must carry it (a task, with an id fit for a path and a URL). */
+const archivedIdSchema = z.looseObject({ id: taskIdSchema });
 
 const manifestSchema = z
   .array(
@@ -302,18 +310,39 @@ const CONTENT_TYPES: Record<string, string> = {
   mov: "video/quicktime",
 };
 
-interface StagedMedia {
-  taskId: string;
+interface ArchivedMedia {
   slot: OriginalSlot;
-  entry: string;
-  file: string;
+  entry: ZipEntry;
+}
+
+/** What an archive holds, checked before anything is written. */
+interface ArchiveIndex {
+  zip: ZipFile;
+  tasksJson: ZipEntry;
+  /** By task id. */
+  media: Map<string, ArchivedMedia[]>;
+  /** media.json's type of each entry. */
+  types: Map<string, string>;
+}
+
+export interface ImportResult {
+  /** Tasks the history now holds that it did not. */
+  imported: number;
+  /** Tasks it held already (left as they were; their missing media added). */
+  skipped: number;
+  /** Records that are not tasks (a malformed id, a missing status, not JSON, too long). */
+  invalid: number;
 }
 
 const bad = (message: string) => new AppError("invalid_input", `Invalid archive: ${message}`);
 
 /**
- * `POST /api/tasks/import-archive`: restores an export. Tasks already recorded are skipped (not
- * duplicated, not overwritten); their media is added to the cache where it lacks it.
+ * `POST /api/tasks/import-archive`: restores an export. The upload is written to a staging folder
+ * as it arrives (at the pace the disk takes it), then read through the zip's central directory:
+ * the entries are checked first (any structural fault refuses the whole archive and nothing is
+ * written), then tasks.json is read record by record and restored in batches through lib/tasks,
+ * each task's media put in the cache before its record so the cache does not fetch it upstream.
+ * Memory stays bounded by one batch and one image, whatever the archive.
  */
 export async function importArchive(
   request: {
@@ -322,19 +351,29 @@ export async function importArchive(
     contentLength: string | null;
   },
   deps = defaultDeps(),
-): Promise<{ imported: number; skipped: number }> {
+): Promise<ImportResult> {
   const type = (request.contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/zip" && type !== "application/x-zip-compressed") {
     throw new AppError("unsupported_media_type", "Send the archive as Content-Type: application/zip.");
   }
   if (Number(request.contentLength ?? "0") > ARCHIVE_LIMITS.importBytes) throw tooLarge();
-  if (!request.body) throw bad("the body is empty");
+  const body = request.body;
+  if (!body) throw bad("the body is empty");
 
-  const staging = path.join(deps.tmpDir, `import-${randomUUID()}`);
+  const staging = path.join(deps.tmpDir, `${IMPORT_STAGING_PREFIX}${randomUUID()}`);
   await fs.promises.mkdir(staging, { recursive: true });
   try {
-    const unpacked = await unpack(request.body, staging);
-    return await apply(unpacked, deps);
+    const file = path.join(staging, "upload.zip");
+    let received = 0;
+    await pipeline(async function* () {
+      for await (const chunk of chunksOf(body)) {
+        received += chunk.byteLength;
+        if (received > ARCHIVE_LIMITS.importBytes) throw tooLarge();
+        yield chunk;
+      }
+    }, fs.createWriteStream(file));
+    const index = await check(file);
+    return await restoreAll(index, deps);
   } finally {
     await fs.promises.rm(staging, { recursive: true, force: true });
   }
@@ -347,104 +386,82 @@ function tooLarge(): AppError {
   );
 }
 
-/** Unpacks entries as the body arrives: JSON into memory (capped), media into staging files. */
-async function unpack(
-  body: ReadableStream<Uint8Array>,
-  staging: string,
-): Promise<{ tasksJson: string | null; mediaJson: string | null; media: StagedMedia[] }> {
-  const json: Record<"tasks.json" | "media.json", Uint8Array[] | undefined> = {
-    "tasks.json": undefined,
-    "media.json": undefined,
-  };
-  const media: StagedMedia[] = [];
-  const open = new Set<number>();
-  let failure: AppError | null = null;
-  let entries = 0;
-  let unpackedBytes = 0;
+/** A ZipError or a TasksFileError is the archive's fault: a 400 saying what is wrong. */
+async function asArchiveFault<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ZipError || error instanceof TasksFileError) throw bad(error.message);
+    throw error;
+  }
+}
 
-  const unzip = new Unzip((file) => {
-    if (failure) return;
-    if (++entries > ARCHIVE_LIMITS.entries) {
-      failure = bad(`more than ${ARCHIVE_LIMITS.entries} entries`);
-      return;
-    }
-    const name = file.name;
-    if (name.endsWith("/")) return; // a directory entry
-    let sink: ((chunk: Uint8Array) => void) | null = null;
-    let close = () => {};
-    let limit: number = ARCHIVE_LIMITS.entryBytes;
-    if (name === "tasks.json" || name === "media.json") {
-      if (json[name]) {
-        failure = bad(`${name} appears twice`);
-        return;
+/** The entries, their names and sizes, media.json and the structure of tasks.json. */
+async function check(file: string): Promise<ArchiveIndex> {
+  return asArchiveFault(async () => {
+    const zip = await openZip(file, {
+      entries: ARCHIVE_LIMITS.entries,
+      directoryBytes: ARCHIVE_LIMITS.directoryBytes,
+    });
+    let tasksJson: ZipEntry | null = null;
+    let mediaJson: ZipEntry | null = null;
+    const media = new Map<string, ArchivedMedia[]>();
+    let unpacked = 0;
+    for (const entry of zip.entries) {
+      const name = entry.name;
+      unpacked += entry.size;
+      if (name.endsWith("/") && entry.size === 0) continue; // a directory
+      if (name === "tasks.json" || name === "media.json") {
+        if ((name === "tasks.json" ? tasksJson : mediaJson) !== null) throw bad(`${name} appears twice`);
+        if (name === "tasks.json") tasksJson = entry;
+        else mediaJson = entry;
+        continue;
       }
-      const chunks: Uint8Array[] = [];
-      json[name] = chunks;
-      limit = ARCHIVE_LIMITS.jsonBytes;
-      sink = (chunk) => chunks.push(chunk);
-    } else {
       const match = MEDIA_ENTRY.exec(name);
       const slot = match?.[2];
-      if (!match || !slot || !isMediaSlot(slot)) {
-        failure = bad(`unexpected entry "${name.slice(0, 120)}"`);
-        return;
-      }
-      const staged = path.join(staging, `${media.length}`);
-      media.push({ taskId: match[1]!, slot: slot as OriginalSlot, entry: name, file: staged });
-      const fd = fs.openSync(staged, "w");
-      open.add(fd);
-      sink = (chunk) => fs.writeSync(fd, chunk);
-      close = () => {
-        fs.closeSync(fd);
-        open.delete(fd);
-      };
+      if (!match || !slot || !isMediaSlot(slot)) throw bad(`unexpected entry "${name.slice(0, 120)}"`);
+      const list = media.get(match[1]!) ?? [];
+      list.push({ slot: slot as OriginalSlot, entry });
+      media.set(match[1]!, list);
     }
-    let seen = 0;
-    file.ondata = (error, chunk, final) => {
-      if (failure) return;
-      if (error) {
-        failure = bad(`entry "${name.slice(0, 120)}" is corrupt`);
-        return;
-      }
-      seen += chunk.byteLength;
-      unpackedBytes += chunk.byteLength;
-      if (seen > limit || unpackedBytes > ARCHIVE_LIMITS.unpackedBytes) {
-        failure = bad(`entry "${name.slice(0, 120)}" unpacks to more than ${limit / 1024 / 1024} MB`);
-        return;
-      }
-      sink(chunk);
-      if (final) close();
-    };
-    file.start();
+    if (unpacked > ARCHIVE_LIMITS.unpackedBytes) {
+      throw bad(`it unpacks to more than ${ARCHIVE_LIMITS.unpackedBytes / 1024 ** 3} GB`);
+    }
+    if (!tasksJson) throw bad("it has no tasks.json (is it an MJ Studio export?)");
+    if (tasksJson.size > ARCHIVE_LIMITS.tasksJsonBytes) throw bad("tasks.json is too large");
+    const types = new Map<string, string>();
+    if (mediaJson) {
+      if (mediaJson.size > ARCHIVE_LIMITS.manifestBytes) throw bad("media.json is too large");
+      const text = decodeAll(await collect(zip.read(mediaJson)));
+      const manifest = manifestSchema.safeParse(parseJson(text, "media.json"));
+      if (!manifest.success) throw bad("media.json does not describe media files");
+      for (const item of manifest.data) types.set(item.path, item.contentType);
+    }
+    let records = 0;
+    await readTasksJson(zip, tasksJson, async (batch) => {
+      records += batch.length;
+      if (records > ARCHIVE_LIMITS.records)
+        throw bad(`tasks.json holds more than ${ARCHIVE_LIMITS.records} tasks`);
+    });
+    return { zip, tasksJson, media, types };
   });
-  unzip.register(UnzipInflate);
+}
 
-  let received = 0;
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+function decodeAll(bytes: Uint8Array): string {
   try {
-    for await (const chunk of chunksOf(body)) {
-      received += chunk.byteLength;
-      if (received > ARCHIVE_LIMITS.importBytes) throw tooLarge();
-      unzip.push(chunk);
-      if (failure) throw failure;
-    }
-    unzip.push(new Uint8Array(0), true);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw bad("it is not a readable zip file");
-  } finally {
-    for (const fd of open) fs.closeSync(fd);
-  }
-  if (failure) throw failure;
-  const text = (chunks: Uint8Array[] | undefined) =>
-    chunks ? new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)) : null;
-  try {
-    return { tasksJson: text(json["tasks.json"]), mediaJson: text(json["media.json"]), media };
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw bad("its JSON is not valid UTF-8");
   }
 }
 
-function parseJsonEntry(text: string, name: string): unknown {
+function parseJson(text: string, name: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -452,39 +469,163 @@ function parseJsonEntry(text: string, name: string): unknown {
   }
 }
 
-async function apply(
-  unpacked: Awaited<ReturnType<typeof unpack>>,
-  deps: ArchiveDeps,
-): Promise<{ imported: number; skipped: number }> {
-  if (unpacked.tasksJson === null) throw bad("it has no tasks.json (is it an MJ Studio export?)");
-  const parsed = tasksFileSchema.safeParse(parseJsonEntry(unpacked.tasksJson, "tasks.json"));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw bad(
-      `tasks.json ${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`.replace(/\s+/g, " ").trim(),
-    );
-  }
-  const types = new Map<string, string>();
-  if (unpacked.mediaJson !== null) {
-    const manifest = manifestSchema.safeParse(parseJsonEntry(unpacked.mediaJson, "media.json"));
-    if (!manifest.success) throw bad("media.json does not describe media files");
-    for (const entry of manifest.data) types.set(entry.path, entry.contentType);
-  }
+/** A batch of records restored at once: one transaction, and bounded memory. */
+const BATCH_RECORDS = 500;
+const BATCH_CHARS = 16 * 1024 * 1024;
 
-  const archived = new Map<string, Task>();
-  for (const task of parsed.data.tasks) if (!archived.has(task.id)) archived.set(task.id, task);
-  const known = new Set(deps.store.getMany([...archived.keys()]).map((task) => task.id));
-  const fresh = [...archived.values()].filter((task) => !known.has(task.id));
-  deps.store.upsertMany(fresh);
-
-  for (const staged of unpacked.media) {
-    if (!archived.has(staged.taskId) || deps.cache.get(staged.taskId, staged.slot)) continue;
-    const ext = staged.entry.slice(staged.entry.lastIndexOf(".") + 1);
-    const contentType = types.get(staged.entry) ?? CONTENT_TYPES[ext];
-    if (!contentType) continue;
-    await deps.cache.put(staged.taskId, staged.slot, contentType, fs.createReadStream(staged.file));
+/**
+ * Reads tasks.json as a stream, checking its header before the first record, and hands over its
+ * records (JSON text, or null for one too long to be a task) in batches.
+ */
+async function readTasksJson(
+  zip: ZipFile,
+  entry: ZipEntry,
+  onBatch: (records: (string | null)[]) => Promise<void>,
+): Promise<void> {
+  const header: Record<string, unknown> = {};
+  let batch: (string | null)[] = [];
+  let chars = 0;
+  let tasksSeen = false;
+  const reader = createTasksFileReader(
+    {
+      field(key, value) {
+        if (key === "tasks") throw bad("tasks.json tasks is not a list");
+        header[key] = value;
+      },
+      tasksStart() {
+        const parsed = tasksHeaderSchema.safeParse(header);
+        if (!parsed.success) throw bad(parsed.error.issues[0]?.message ?? "tasks.json has no header");
+        tasksSeen = true;
+      },
+      record(text) {
+        batch.push(text);
+        chars += text?.length ?? 0;
+      },
+    },
+    { maxRecordChars: ARCHIVE_LIMITS.recordChars, maxFieldChars: 64 * 1024 },
+  );
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return decoder.decode(chunk, { stream: chunk !== undefined });
+    } catch {
+      throw bad("its JSON is not valid UTF-8");
+    }
+  };
+  const flush = async () => {
+    const records = batch;
+    batch = [];
+    chars = 0;
+    await onBatch(records);
+  };
+  for await (const chunk of zip.read(entry)) {
+    reader.write(decode(chunk));
+    if (batch.length >= BATCH_RECORDS || chars >= BATCH_CHARS) await flush();
   }
-  // Whatever the archive lacked is fetched the usual way, while the upstream still has it.
-  deps.cache.enqueue(fresh);
-  return { imported: fresh.length, skipped: archived.size - fresh.length };
+  reader.write(decode());
+  reader.end();
+  if (!tasksSeen) throw bad("tasks.json has no tasks");
+  if (batch.length > 0) await flush();
+}
+
+async function restoreAll(index: ArchiveIndex, deps: ArchiveDeps): Promise<ImportResult> {
+  const log = deps.log ?? ((message: string) => console.warn(message));
+  const result: ImportResult = { imported: 0, skipped: 0, invalid: 0 };
+  const seen = new Set<string>();
+  await asArchiveFault(() =>
+    readTasksJson(index.zip, index.tasksJson, async (records) => {
+      const tasks: Task[] = [];
+      for (const text of records) {
+        const task = text === null ? null : parseTask(text);
+        if (!task) result.invalid++;
+        else if (!seen.has(task.id)) {
+          seen.add(task.id);
+          tasks.push(task);
+        }
+      }
+      for (const task of tasks) {
+        for (const media of index.media.get(task.id) ?? []) {
+          if (deps.cache.get(task.id, media.slot)) continue;
+          await restoreMedia(index, task.id, media, deps.cache).catch((error: unknown) =>
+            log(
+              `[archive] not keeping ${media.entry.name}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
+        }
+      }
+      const { restored, skipped } = deps.tasks.restore(tasks);
+      const kept = new Set([...restored, ...skipped]);
+      const refused = tasks.filter((task) => !kept.has(task.id)).map((task) => task.id);
+      // Their media went in first (so the cache would not fetch it upstream): take it out again.
+      if (refused.length > 0) await deps.cache.remove(refused);
+      result.imported += restored.length;
+      result.skipped += skipped.length;
+      result.invalid += refused.length;
+    }),
+  );
+  return result;
+}
+
+function parseTask(text: string): Task | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!archivedIdSchema.safeParse(value).success) return null;
+  const parsed = taskSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Puts one media entry in the cache if it is what it claims to be (media.json's type, else its
+ * extension's), within the cap for that kind (the cache's own download caps). Throws otherwise.
+ */
+async function restoreMedia(
+  index: ArchiveIndex,
+  taskId: string,
+  { slot, entry }: ArchivedMedia,
+  cache: MediaCache,
+): Promise<void> {
+  const contentType =
+    index.types.get(entry.name) ?? CONTENT_TYPES[entry.name.slice(entry.name.lastIndexOf(".") + 1)];
+  if (!contentType) throw new Error("its type is not known");
+  const video = contentType.startsWith("video/");
+  const limit = video ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
+  if (entry.size > limit) throw new Error(`it is larger than ${limit / 1024 / 1024} MB`);
+  if (!video) {
+    // At most 25 MB, and sharp needs the whole file to say it is an image.
+    const bytes = await collect(index.zip.read(entry));
+    if (!(await isImageOf(contentType, bytes))) throw new Error(`it is not a readable ${contentType}`);
+    await cache.put(taskId, slot, contentType, [bytes]);
+    return;
+  }
+  await cache.put(taskId, slot, contentType, checkedHead(index.zip.read(entry), contentType));
+}
+
+/** Passes a video through once its first bytes show its container; fails (so nothing is kept) if not. */
+async function* checkedHead(
+  chunks: AsyncIterable<Uint8Array>,
+  contentType: string,
+): AsyncGenerator<Uint8Array> {
+  let head: Buffer | null = Buffer.alloc(0);
+  const checked = (bytes: Buffer) => {
+    if (!hasSignatureOf(contentType, bytes.subarray(0, SNIFF_BYTES))) {
+      throw new Error(`it is not a ${contentType}`);
+    }
+    return bytes;
+  };
+  for await (const chunk of chunks) {
+    if (head === null) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length >= SNIFF_BYTES) {
+      yield checked(head);
+      head = null;
+    }
+  }
+  if (head !== null) yield checked(head);
 }

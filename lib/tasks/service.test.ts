@@ -184,6 +184,22 @@ describe("history", () => {
     expect(asked.map((ids) => [...ids].sort())).toEqual([[a, b].sort()]);
     await expect(service.deleteOne(a)).rejects.toMatchObject({ code: "not_found" });
   });
+
+  it("restore brings back deleted tasks, leaves recorded ones as they are, and says which", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const kept = (await service.imagine({ prompt: "kept as recorded" })).result as string;
+    const gone = (await service.imagine({ prompt: "deleted, then restored" })).result as string;
+    const archived = store.getMany([kept, gone]);
+    await service.delete([gone]);
+    store.setFavorite([kept], true);
+
+    const result = service.restore(
+      archived.map((task) => ({ ...task, prompt: `${task.prompt} (archived)` })),
+    );
+    expect(result).toEqual({ restored: [gone], skipped: [kept] });
+    expect(store.get(gone)).toMatchObject({ prompt: "deleted, then restored (archived)" });
+    expect(store.get(kept)).toMatchObject({ prompt: "kept as recorded", favorite: true });
+  });
 });
 
 describe("relays (new-api)", () => {

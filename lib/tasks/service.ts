@@ -425,5 +425,20 @@ export function createTaskService({
       const seen = new Set(imported.map((task) => task.id));
       return { imported: seen.size, missing: [...wanted].filter((id) => !seen.has(id)) };
     },
+
+    /**
+     * Records tasks from an archive the user exported. Restoring it is asking for those tasks
+     * back, as `importTasks` is, so tasks they had deleted return. Tasks already in the history
+     * are left as they are. `restored` is what the store holds afterwards, not what was sent:
+     * a task the recording refuses is in neither list.
+     */
+    restore(tasks: Task[]): { restored: string[]; skipped: string[] } {
+      const skipped = store.getMany(tasks.map((task) => task.id)).map((task) => task.id);
+      const known = new Set(skipped);
+      const fresh = tasks.filter((task) => !known.has(task.id));
+      record(fresh, { undelete: true });
+      const restored = store.getMany(fresh.map((task) => task.id)).map((task) => task.id);
+      return { restored, skipped };
+    },
   };
 }
