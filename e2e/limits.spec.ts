@@ -203,7 +203,7 @@ test("the app's own export of over 10 MB restores into a fresh DATA_DIR, and bri
     body: exported,
   });
   expect(restored.status).toBe(200);
-  expect(await restored.json()).toEqual({ imported: ids.length, skipped: 0 });
+  expect(await restored.json()).toEqual({ imported: ids.length, skipped: 0, invalid: 0 });
   const listed = (await (await fetch(`${fresh.url}/api/tasks?q=restore&limit=100`)).json()) as {
     items: { id: string }[];
   };
@@ -218,6 +218,6 @@ test("the app's own export of over 10 MB restores into a fresh DATA_DIR, and bri
   expect((await fetch(`${app.url}/api/tasks/${gone[0]}`)).status).toBe(404);
   const back = await post("/api/tasks/import-archive", exported, "application/zip");
   expect(back.status).toBe(200);
-  expect(back.json).toEqual({ imported: 6, skipped: ids.length - 6 });
+  expect(back.json).toEqual({ imported: 6, skipped: ids.length - 6, invalid: 0 });
   for (const id of gone) expect((await fetch(`${app.url}/api/tasks/${id}`)).status, id).toBe(200);
 });
