@@ -5,10 +5,8 @@ import zlib from "node:zlib";
 import { strToU8, Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from "fflate";
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { importArchive, type ArchiveDeps } from "./archive";
-import type { MediaCache } from "./cache";
-import { inProcessGuard } from "./fetch";
-import { closeWorlds, world, type World } from "./test-support";
+import { importArchive } from "./archive";
+import { archiveDeps, closeWorlds, world } from "./test-support";
 
 /**
  * Imports at real sizes and hostile ones, with real zips built by fflate's streaming Zip (as the
@@ -21,17 +19,6 @@ afterEach(closeWorlds);
 const MEMORY_BUDGET = 300 * 1024 * 1024;
 const SLOW = 10 * 60 * 1000;
 
-function archiveDeps(w: World, cache: MediaCache, log: (message: string) => void = () => {}): ArchiveDeps {
-  return {
-    store: w.store,
-    tasks: w.service,
-    cache,
-    upstream: w.upstream,
-    guard: inProcessGuard,
-    tmpDir: path.join(w.dir, "tmp"),
-    log,
-  };
-}
 
 /** The whole body as one chunk, as a buffered upload arrives. */
 function upload(bytes: Uint8Array) {

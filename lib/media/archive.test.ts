@@ -5,27 +5,15 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
-import { archiveIdsSchema, downloadArchive, exportArchive, importArchive, type ArchiveDeps } from "./archive";
-import type { MediaCache } from "./cache";
+import { archiveIdsSchema, downloadArchive, exportArchive, importArchive } from "./archive";
 import { inProcessGuard } from "./fetch";
 import { serveMedia } from "./serve";
-import { closeWorlds, finished, world, type World } from "./test-support";
+import { archiveDeps, closeWorlds, finished, world } from "./test-support";
 
 /** Bulk download, export and import of zip archives, including hostile uploads. */
 
 afterEach(closeWorlds);
 
-function archiveDeps(w: World, cache: MediaCache): ArchiveDeps {
-  return {
-    store: w.store,
-    tasks: w.service,
-    cache,
-    upstream: w.upstream,
-    guard: inProcessGuard,
-    tmpDir: path.join(w.dir, "tmp"),
-    log: () => {},
-  };
-}
 
 async function png(): Promise<Uint8Array> {
   return new Uint8Array(
