@@ -221,6 +221,39 @@ test("Blend two images", async ({ page }) => {
     .toBeCloseTo(3 / 2, 1);
 });
 
+test("Enter submits only from the prompt box, not from Seed, Exclude or the custom ratio", async ({
+  page,
+}) => {
+  const submitted: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mj/submit/imagine"))
+      submitted.push((request.postDataJSON() as { prompt: string }).prompt);
+  });
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill("a harbour at night, enter in fields");
+  for (const [name, value] of [
+    ["Seed", "1234"],
+    ["Exclude (--no)", "boats"],
+    ["Custom W:H", "5:4"],
+  ] as const) {
+    const field = page.getByRole("textbox", { name, exact: true });
+    await field.fill(value);
+    await field.press("Enter");
+  }
+  await expect(box).toHaveValue(/--seed 1234/);
+  await expect(box).toHaveValue(/--no boats/);
+  await expect(box).toHaveValue(/--ar 5:4/);
+
+  // The prompt box's Enter submits once, with everything the fields set.
+  const request = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/imagine"));
+  await box.press("Enter");
+  await request;
+  await expect(card(page, /a harbour at night, enter in fields/)).toBeVisible();
+  expect(submitted).toHaveLength(1);
+  for (const param of ["--seed 1234", "--no boats", "--ar 5:4"]) expect(submitted[0]).toContain(param);
+});
+
 test("cancel a running task", async ({ page }) => {
   const task = await imagine(page, "a slow comet that will be cancelled --relax");
   await task.getByRole("button", { name: "Cancel" }).click();
