@@ -168,6 +168,67 @@ for (const input of ["mouse", "touch"] as const) {
   });
 }
 
+test("Favourite on an upscale is the app's favourite, never Midjourney's bookmark", async ({ page }) => {
+  const single = await upscaled(page, "a heart-shaped cloud");
+  const pressed: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mj/submit/action")) pressed.push(request.postData() ?? "");
+  });
+  const favourite = single.getByRole("button", { name: "Favourite" });
+  await expect(favourite).toHaveAttribute("aria-pressed", "false");
+  await favourite.click();
+  await expect(favourite).toHaveAttribute("aria-pressed", "true");
+  const id = await single.getAttribute("data-task-id");
+  const record = (await (await page.request.get(`/api/tasks/${id}`)).json()) as {
+    task: { favorite: boolean };
+  };
+  expect(record.task.favorite).toBe(true);
+  expect(pressed.filter((body) => body.includes("BOOKMARK"))).toEqual([]);
+  // And once more takes it back.
+  await favourite.click();
+  await expect(favourite).toHaveAttribute("aria-pressed", "false");
+});
+
+test("a refusal is said in the page's language, with the upstream's own words as detail", async ({
+  page,
+}) => {
+  const grid = await imagine(page, "a refused variation");
+  await waitDone(grid);
+  await page.route("**/api/mj/submit/action", (route) =>
+    route.fulfill({ json: { code: 4, description: "关联任务状态错误", result: null, properties: {} } }),
+  );
+  await grid.getByRole("button", { name: "V1" }).click();
+  const toast = page.locator("[data-sonner-toast]").filter({ hasText: "The task is not finished yet" });
+  await expect(toast).toBeVisible();
+  await expect(toast).toContainText("关联任务状态错误");
+});
+
+test("the Chinese UI says statuses, actions, modes and button names in Chinese", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "提示词" });
+  await box.fill("a paper crane in chinese words");
+  await box.press("Enter");
+  const grid = card(page, "a paper crane in chinese words");
+  await waitDone(grid);
+  await grid.getByRole("button", { name: "U1" }).click();
+  const single = page.locator("article[data-status]", { hasText: /来自任务/ }).first();
+  await waitDone(single);
+  for (const name of ["局部重绘", "自定义缩放", "变化（细微）", "收藏"])
+    await expect(single.getByRole("button", { name, exact: true })).toBeVisible();
+
+  await single.getByRole("button", { name: "查看大图" }).first().click();
+  const facts = page.getByRole("dialog").locator("dl");
+  // UPSCALE, SUCCESS, FAST and MID_JOURNEY in the app's words, none of them raw.
+  await expect(facts).toContainText("放大");
+  await expect(facts).toContainText("完成");
+  await expect(facts).toContainText("快速");
+  await expect(facts).not.toContainText(/UPSCALE|SUCCESS|FAST|MID_JOURNEY/);
+  await context.close();
+});
+
 test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   // An image made by the app itself serves as the upload.
   const grid = await imagine(page, "a teapot to describe");

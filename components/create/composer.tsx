@@ -15,6 +15,7 @@ import {
   type Ref,
 } from "react";
 import { toast } from "sonner";
+import { toastError } from "@/components/task/upstream-refusal";
 import { parsePrompt } from "@/lib/mj/prompt-params";
 import {
   blendRequestSchema,
@@ -169,7 +170,7 @@ export function Composer({
         setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
       } catch (error) {
         // The message is the page's (already human); the inputs stay so the user can retry.
-        toast.error(error instanceof Error ? error.message : String(error));
+        toastError(error);
       } finally {
         inFlight.current = false;
         setSubmitting(false);

@@ -10,6 +10,7 @@ import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { aspectRatioOf, describedPrompts, STUCK_AFTER_MS } from "@/lib/mj/task-view";
 import { TaskButtons } from "./task-buttons";
+import { useTaskWords } from "./task-words";
 import { useNow } from "./use-now";
 
 export interface TaskCardHandlers {
@@ -43,6 +44,7 @@ export function TaskCard({
   handlers: TaskCardHandlers;
 }) {
   const t = useTranslations("task");
+  const words = useTaskWords();
   const now = useNow();
   const finished = isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;
@@ -57,7 +59,7 @@ export function TaskCard({
     task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel
       ? classifyFailure(task.failReason)
       : null;
-  const title = task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" });
+  const title = task.prompt || words.action(task.action);
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
 
@@ -133,7 +135,7 @@ export function TaskCard({
             </div>
             <p className="flex flex-wrap gap-x-3 text-xs text-zinc-500">
               <span>{percent}%</span>
-              <span>{t(`status.${task.status || "PENDING"}`, { fallback: task.status })}</span>
+              <span>{words.status(task.status)}</span>
               {typeof queue === "number" && task.status === TASK_STATUS.notStart && (
                 <span>{t("queue", { count: queue })}</span>
               )}
