@@ -1,6 +1,6 @@
 "use client";
 
-import { Ban, Hourglass, Pencil, RotateCcw } from "lucide-react";
+import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
@@ -19,6 +19,8 @@ export interface TaskCardHandlers {
   onRetry(task: Task): void;
   canRetry(task: Task): boolean;
   onOpenModal(task: Task): void;
+  /** Removes a MODAL task nobody is going to answer from the history. */
+  onDismiss(task: Task): void;
   onOpen(task: Task, index: number | null): void;
   onUsePrompt(prompt: string): void;
   onUseAsReference(imageUrl: string): void;
@@ -93,9 +95,19 @@ export function TaskCard({
             <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
               <Pencil className="size-5" aria-hidden />
               <p>{t("modalPending")}</p>
-              <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
-                {t("openModal")}
-              </Button>
+              <div className="flex flex-wrap justify-center gap-2">
+                <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
+                  {t("openModal")}
+                </Button>
+                <Button
+                  onClick={() => handlers.onDismiss(task)}
+                  disabled={busy !== null}
+                  title={t("dismissHint")}
+                >
+                  <X className="size-4" aria-hidden />
+                  {t("dismiss")}
+                </Button>
+              </div>
             </div>
           )}
           {failKind && (

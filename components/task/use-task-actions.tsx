@@ -11,8 +11,8 @@ import { toastError, useRefusal } from "./upstream-refusal";
 
 /**
  * What a person can do to a task wherever it is shown (Create feed, gallery, lightbox): press one
- * of its buttons, cancel it, answer its modal. Owns the modal dialog, the busy state and the
- * refresh after every accepted call, so every page behaves the same.
+ * of its buttons, cancel it, answer its modal or dismiss it. Owns the modal dialog, the busy state
+ * and the refresh after every accepted call, so every page behaves the same.
  */
 export function useTaskActions({
   tasks,
@@ -112,6 +112,16 @@ export function useTaskActions({
     [refresh, run],
   );
 
+  /** Removes a task from the history: what to do with a modal nobody will answer. */
+  const dismiss = useCallback(
+    (task: Task) =>
+      run(`dismiss:${task.id}`, async () => {
+        await api.remove(task.id);
+        await refresh();
+      }),
+    [refresh, run],
+  );
+
   // A relay may reveal a modal only through polling (code 1, then MODAL): open it when a task this
   // page just created by a button turns MODAL. Older MODAL tasks keep their "Continue" button
   // instead of popping a dialog over the page on load.
@@ -135,5 +145,5 @@ export function useTaskActions({
     />
   );
 
-  return { busy, run, accept, press, cancel, openModal, dialog };
+  return { busy, run, accept, press, cancel, dismiss, openModal, dialog };
 }

@@ -95,6 +95,8 @@ export const historyQuerySchema = z
       .max(512, { error: "cursor is not valid" })
       .optional()
       .transform((v) => v || null),
+    /** Statuses to leave out (the gallery hides abandoned MODAL tasks unless asked for them). */
+    excludeStatus: enumList("excludeStatus"),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
     error: "from must not be after to",
