@@ -32,6 +32,39 @@ async function upscaled(page: Page, prompt: string): Promise<Locator> {
   return single;
 }
 
+/** One stroke across the middle of the mask editor's canvas, as a mouse or a finger draws it. */
+async function paint(canvas: Locator, input: "mouse" | "touch") {
+  await expect(canvas).toBeVisible();
+  const boxSize = (await canvas.boundingBox())!;
+  const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
+  const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
+  await canvas.dispatchEvent("pointerdown", {
+    pointerType: input,
+    clientX: from.x,
+    clientY: from.y,
+    isPrimary: true,
+    pointerId: 1,
+    buttons: 1,
+  });
+  for (let i = 1; i <= 8; i++) {
+    await canvas.dispatchEvent("pointermove", {
+      pointerType: input,
+      clientX: from.x + ((to.x - from.x) * i) / 8,
+      clientY: from.y + ((to.y - from.y) * i) / 8,
+      isPrimary: true,
+      pointerId: 1,
+      buttons: 1,
+    });
+  }
+  await canvas.dispatchEvent("pointerup", {
+    pointerType: input,
+    clientX: to.x,
+    clientY: to.y,
+    isPrimary: true,
+    pointerId: 1,
+  });
+}
+
 test.beforeEach(async ({ page }) => {
   await page.goto("/");
 });
@@ -119,6 +152,67 @@ test("closing a modal leaves the task pending with a way back", async ({ page })
   await expect(page.getByRole("dialog", { name: "Vary (Region)" })).toBeVisible();
 });
 
+test("a dialog closed without submitting can be dismissed from the feed", async ({ page }) => {
+  const single = await upscaled(page, "a paper lantern to dismiss");
+  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
+  const pending = page.locator('article[data-status="MODAL"]').first();
+  const id = await pending.getAttribute("data-task-id");
+  await pending.getByRole("button", { name: "Dismiss" }).click();
+  await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
+  // Gone from the history for good, not just from this page.
+  await page.reload();
+  await expect(single).toBeVisible();
+  await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
+  expect((await page.request.get(`/api/tasks/${id}`)).status()).toBe(404);
+});
+
+test("Vary (Region) at 1440x900: title and Submit in view, the hint clears once painted, Escape asks before losing the mask", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto("/");
+  const single = await upscaled(page, "a lighthouse to fit the viewport");
+  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
+  const title = dialog.getByRole("heading", { name: "Vary (Region)" });
+  const submit = dialog.getByRole("button", { name: "Submit" });
+  await expect(dialog.locator("canvas").first()).toBeVisible();
+  await expect(title).toBeInViewport({ ratio: 1 });
+  await expect(submit).toBeInViewport({ ratio: 1 });
+
+  await submit.click();
+  const paintFirst = dialog.getByText("Paint the area to change first.");
+  await expect(paintFirst).toBeVisible();
+  await paint(dialog.locator("canvas").first(), "mouse");
+  await expect(paintFirst).toBeHidden();
+
+  // Escape with a painted mask asks first; "Keep editing" keeps the dialog and the mask.
+  await page.keyboard.press("Escape");
+  const confirm = page.getByRole("alertdialog", { name: "Discard your mask?" });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Keep editing" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
+  await page.keyboard.press("Escape");
+  await confirm.getByRole("button", { name: "Discard" }).click();
+  await expect(dialog).toBeHidden();
+
+  // On a phone the same dialog fits too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page
+    .locator('article[data-status="MODAL"]')
+    .first()
+    .getByRole("button", { name: "Continue" })
+    .click();
+  await expect(dialog.locator("canvas").first()).toBeVisible();
+  await expect(title).toBeInViewport({ ratio: 1 });
+  await expect(submit).toBeInViewport({ ratio: 1 });
+  await context.close();
+});
+
 for (const input of ["mouse", "touch"] as const) {
   test(`Vary (Region) with a ${input} stroke`, async ({ browser }) => {
     const context = await browser.newContext({ hasTouch: input === "touch" });
@@ -127,36 +221,7 @@ for (const input of ["mouse", "touch"] as const) {
     const single = await upscaled(page, `a lighthouse, ${input} region`);
     await single.getByRole("button", { name: "Vary (Region)" }).click();
     const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
-    const canvas = dialog.locator("canvas").first();
-    await expect(canvas).toBeVisible();
-    const boxSize = (await canvas.boundingBox())!;
-    const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
-    const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
-    await canvas.dispatchEvent("pointerdown", {
-      pointerType: input,
-      clientX: from.x,
-      clientY: from.y,
-      isPrimary: true,
-      pointerId: 1,
-      buttons: 1,
-    });
-    for (let i = 1; i <= 8; i++) {
-      await canvas.dispatchEvent("pointermove", {
-        pointerType: input,
-        clientX: from.x + ((to.x - from.x) * i) / 8,
-        clientY: from.y + ((to.y - from.y) * i) / 8,
-        isPrimary: true,
-        pointerId: 1,
-        buttons: 1,
-      });
-    }
-    await canvas.dispatchEvent("pointerup", {
-      pointerType: input,
-      clientX: to.x,
-      clientY: to.y,
-      isPrimary: true,
-      pointerId: 1,
-    });
+    await paint(dialog.locator("canvas").first(), input);
     await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
 
     const modal = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/modal"));
