@@ -32,6 +32,39 @@ async function upscaled(page: Page, prompt: string): Promise<Locator> {
   return single;
 }
 
+/** One stroke across the middle of the mask editor's canvas, as a mouse or a finger draws it. */
+async function paint(canvas: Locator, input: "mouse" | "touch") {
+  await expect(canvas).toBeVisible();
+  const boxSize = (await canvas.boundingBox())!;
+  const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
+  const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
+  await canvas.dispatchEvent("pointerdown", {
+    pointerType: input,
+    clientX: from.x,
+    clientY: from.y,
+    isPrimary: true,
+    pointerId: 1,
+    buttons: 1,
+  });
+  for (let i = 1; i <= 8; i++) {
+    await canvas.dispatchEvent("pointermove", {
+      pointerType: input,
+      clientX: from.x + ((to.x - from.x) * i) / 8,
+      clientY: from.y + ((to.y - from.y) * i) / 8,
+      isPrimary: true,
+      pointerId: 1,
+      buttons: 1,
+    });
+  }
+  await canvas.dispatchEvent("pointerup", {
+    pointerType: input,
+    clientX: to.x,
+    clientY: to.y,
+    isPrimary: true,
+    pointerId: 1,
+  });
+}
+
 test.beforeEach(async ({ page }) => {
   await page.goto("/");
 });
@@ -119,6 +152,67 @@ test("closing a modal leaves the task pending with a way back", async ({ page })
   await expect(page.getByRole("dialog", { name: "Vary (Region)" })).toBeVisible();
 });
 
+test("a dialog closed without submitting can be dismissed from the feed", async ({ page }) => {
+  const single = await upscaled(page, "a paper lantern to dismiss");
+  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
+  const pending = page.locator('article[data-status="MODAL"]').first();
+  const id = await pending.getAttribute("data-task-id");
+  await pending.getByRole("button", { name: "Dismiss" }).click();
+  await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
+  // Gone from the history for good, not just from this page.
+  await page.reload();
+  await expect(single).toBeVisible();
+  await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
+  expect((await page.request.get(`/api/tasks/${id}`)).status()).toBe(404);
+});
+
+test("Vary (Region) at 1440x900: title and Submit in view, the hint clears once painted, Escape asks before losing the mask", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto("/");
+  const single = await upscaled(page, "a lighthouse to fit the viewport");
+  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
+  const title = dialog.getByRole("heading", { name: "Vary (Region)" });
+  const submit = dialog.getByRole("button", { name: "Submit" });
+  await expect(dialog.locator("canvas").first()).toBeVisible();
+  await expect(title).toBeInViewport({ ratio: 1 });
+  await expect(submit).toBeInViewport({ ratio: 1 });
+
+  await submit.click();
+  const paintFirst = dialog.getByText("Paint the area to change first.");
+  await expect(paintFirst).toBeVisible();
+  await paint(dialog.locator("canvas").first(), "mouse");
+  await expect(paintFirst).toBeHidden();
+
+  // Escape with a painted mask asks first; "Keep editing" keeps the dialog and the mask.
+  await page.keyboard.press("Escape");
+  const confirm = page.getByRole("alertdialog", { name: "Discard your mask?" });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Keep editing" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
+  await page.keyboard.press("Escape");
+  await confirm.getByRole("button", { name: "Discard" }).click();
+  await expect(dialog).toBeHidden();
+
+  // On a phone the same dialog fits too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page
+    .locator('article[data-status="MODAL"]')
+    .first()
+    .getByRole("button", { name: "Continue" })
+    .click();
+  await expect(dialog.locator("canvas").first()).toBeVisible();
+  await expect(title).toBeInViewport({ ratio: 1 });
+  await expect(submit).toBeInViewport({ ratio: 1 });
+  await context.close();
+});
+
 for (const input of ["mouse", "touch"] as const) {
   test(`Vary (Region) with a ${input} stroke`, async ({ browser }) => {
     const context = await browser.newContext({ hasTouch: input === "touch" });
@@ -127,36 +221,7 @@ for (const input of ["mouse", "touch"] as const) {
     const single = await upscaled(page, `a lighthouse, ${input} region`);
     await single.getByRole("button", { name: "Vary (Region)" }).click();
     const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
-    const canvas = dialog.locator("canvas").first();
-    await expect(canvas).toBeVisible();
-    const boxSize = (await canvas.boundingBox())!;
-    const from = { x: boxSize.x + boxSize.width * 0.3, y: boxSize.y + boxSize.height * 0.4 };
-    const to = { x: boxSize.x + boxSize.width * 0.7, y: boxSize.y + boxSize.height * 0.6 };
-    await canvas.dispatchEvent("pointerdown", {
-      pointerType: input,
-      clientX: from.x,
-      clientY: from.y,
-      isPrimary: true,
-      pointerId: 1,
-      buttons: 1,
-    });
-    for (let i = 1; i <= 8; i++) {
-      await canvas.dispatchEvent("pointermove", {
-        pointerType: input,
-        clientX: from.x + ((to.x - from.x) * i) / 8,
-        clientY: from.y + ((to.y - from.y) * i) / 8,
-        isPrimary: true,
-        pointerId: 1,
-        buttons: 1,
-      });
-    }
-    await canvas.dispatchEvent("pointerup", {
-      pointerType: input,
-      clientX: to.x,
-      clientY: to.y,
-      isPrimary: true,
-      pointerId: 1,
-    });
+    await paint(dialog.locator("canvas").first(), input);
     await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
 
     const modal = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/modal"));
@@ -167,6 +232,67 @@ for (const input of ["mouse", "touch"] as const) {
     await context.close();
   });
 }
+
+test("Favourite on an upscale is the app's favourite, never Midjourney's bookmark", async ({ page }) => {
+  const single = await upscaled(page, "a heart-shaped cloud");
+  const pressed: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mj/submit/action")) pressed.push(request.postData() ?? "");
+  });
+  const favourite = single.getByRole("button", { name: "Favourite" });
+  await expect(favourite).toHaveAttribute("aria-pressed", "false");
+  await favourite.click();
+  await expect(favourite).toHaveAttribute("aria-pressed", "true");
+  const id = await single.getAttribute("data-task-id");
+  const record = (await (await page.request.get(`/api/tasks/${id}`)).json()) as {
+    task: { favorite: boolean };
+  };
+  expect(record.task.favorite).toBe(true);
+  expect(pressed.filter((body) => body.includes("BOOKMARK"))).toEqual([]);
+  // And once more takes it back.
+  await favourite.click();
+  await expect(favourite).toHaveAttribute("aria-pressed", "false");
+});
+
+test("a refusal is said in the page's language, with the upstream's own words as detail", async ({
+  page,
+}) => {
+  const grid = await imagine(page, "a refused variation");
+  await waitDone(grid);
+  await page.route("**/api/mj/submit/action", (route) =>
+    route.fulfill({ json: { code: 4, description: "关联任务状态错误", result: null, properties: {} } }),
+  );
+  await grid.getByRole("button", { name: "V1" }).click();
+  const toast = page.locator("[data-sonner-toast]").filter({ hasText: "The task is not finished yet" });
+  await expect(toast).toBeVisible();
+  await expect(toast).toContainText("关联任务状态错误");
+});
+
+test("the Chinese UI says statuses, actions, modes and button names in Chinese", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "zh-CN" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "提示词" });
+  await box.fill("a paper crane in chinese words");
+  await box.press("Enter");
+  const grid = card(page, "a paper crane in chinese words");
+  await waitDone(grid);
+  await grid.getByRole("button", { name: "U1" }).click();
+  const single = page.locator("article[data-status]", { hasText: /来自任务/ }).first();
+  await waitDone(single);
+  for (const name of ["局部重绘", "自定义缩放", "变化（细微）", "收藏"])
+    await expect(single.getByRole("button", { name, exact: true })).toBeVisible();
+
+  await single.getByRole("button", { name: "查看大图" }).first().click();
+  const facts = page.getByRole("dialog").locator("dl");
+  // UPSCALE, SUCCESS, FAST and MID_JOURNEY in the app's words, none of them raw.
+  await expect(facts).toContainText("放大");
+  await expect(facts).toContainText("完成");
+  await expect(facts).toContainText("快速");
+  await expect(facts).not.toContainText(/UPSCALE|SUCCESS|FAST|MID_JOURNEY/);
+  await context.close();
+});
 
 test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   // An image made by the app itself serves as the upload.
@@ -219,6 +345,39 @@ test("Blend two images", async ({ page }) => {
   await expect
     .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
     .toBeCloseTo(3 / 2, 1);
+});
+
+test("Enter submits only from the prompt box, not from Seed, Exclude or the custom ratio", async ({
+  page,
+}) => {
+  const submitted: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mj/submit/imagine"))
+      submitted.push((request.postDataJSON() as { prompt: string }).prompt);
+  });
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill("a harbour at night, enter in fields");
+  for (const [name, value] of [
+    ["Seed", "1234"],
+    ["Exclude (--no)", "boats"],
+    ["Custom W:H", "5:4"],
+  ] as const) {
+    const field = page.getByRole("textbox", { name, exact: true });
+    await field.fill(value);
+    await field.press("Enter");
+  }
+  await expect(box).toHaveValue(/--seed 1234/);
+  await expect(box).toHaveValue(/--no boats/);
+  await expect(box).toHaveValue(/--ar 5:4/);
+
+  // The prompt box's Enter submits once, with everything the fields set.
+  const request = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/imagine"));
+  await box.press("Enter");
+  await request;
+  await expect(card(page, /a harbour at night, enter in fields/)).toBeVisible();
+  expect(submitted).toHaveLength(1);
+  for (const param of ["--seed 1234", "--no boats", "--ar 5:4"]) expect(submitted[0]).toContain(param);
 });
 
 test("cancel a running task", async ({ page }) => {

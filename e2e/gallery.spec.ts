@@ -182,3 +182,31 @@ test("favourite and delete survive a reload", async ({ page }) => {
   await expect(tile(page, "a quokka keepword")).toBeVisible();
   await expect(tile(page, "a quokka keepword").getByRole("img", { name: "Favourite" })).toBeVisible();
 });
+
+test("a dialog closed without submitting stays out of the gallery unless asked for", async ({ page }) => {
+  const gridId = await imagine(page, "a moth at a window modalword");
+  const grid = page.locator(`article[data-task-id="${gridId}"]`);
+  const press = async (locator: Locator) => {
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/action"));
+    await locator.click();
+    return String(((await (await answer).json()) as { result: string }).result);
+  };
+  const single = page.locator(`article[data-task-id="${await press(grid.getByRole("button", { name: "U1" }))}"]`);
+  await expect(single).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
+  const modalId = await press(single.getByRole("button", { name: "Vary (Region)" }));
+  await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
+  await expect(page.locator(`article[data-task-id="${modalId}"]`)).toHaveAttribute("data-status", "MODAL");
+
+  // The API still finds it when asked for by status (and by the same words).
+  const listed = (await (await page.request.get("/api/tasks?status=MODAL&q=modalword")).json()) as {
+    items: { id: string }[];
+  };
+  expect(listed.items.map((item) => item.id)).toContain(modalId);
+
+  await gallery(page, "?q=modalword");
+  await expect(page.locator(`[data-task-id="${gridId}"]`)).toBeVisible();
+  await expect(page.locator(`[data-task-id="${modalId}"]`)).toHaveCount(0);
+  await page.getByLabel("Status").selectOption("waiting");
+  await expect(page.locator(`[data-task-id="${modalId}"]`)).toBeVisible();
+  await expect(page.locator(`[data-task-id="${gridId}"]`)).toHaveCount(0);
+});

@@ -93,6 +93,12 @@ describe("bad input is a 4xx in the one error shape", () => {
     },
     { name: "list: status=NOPE", route: "tasks", query: "?status=NOPE", status: 400 },
     { name: "list: action=NOPE", route: "tasks", query: "?action=IMAGINE,NOPE", status: 400 },
+    {
+      name: "list: excludeStatus with a space",
+      route: "tasks",
+      query: "?excludeStatus=MO%20DAL",
+      status: 400,
+    },
     { name: "list: favorite=yes", route: "tasks", query: "?favorite=yes", status: 400 },
     { name: "list: from=yesterday", route: "tasks", query: "?from=yesterday", status: 400 },
     { name: "list: to=2026-13-45", route: "tasks", query: "?to=2026-13-45", status: 400 },

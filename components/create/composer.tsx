@@ -15,6 +15,7 @@ import {
   type Ref,
 } from "react";
 import { toast } from "sonner";
+import { toastError } from "@/components/task/upstream-refusal";
 import { parsePrompt } from "@/lib/mj/prompt-params";
 import {
   blendRequestSchema,
@@ -53,6 +54,21 @@ const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine } as 
 
 /** The last check before the network: the same schemas the route handlers apply. */
 const SCHEMAS = { imagine: imagineRequestSchema, describe: describeRequestSchema, blend: blendRequestSchema } as const;
+
+/** Inputs whose Enter does something of their own (open a file picker, press a button). */
+const OWN_ENTER_INPUTS = new Set(["button", "submit", "reset", "image", "file"]);
+
+/**
+ * A browser submits a form when Enter is pressed in one of its inputs (text fields, and in
+ * Chromium checkboxes and radios too). In the Imagine form that would spend a job from the Seed,
+ * Exclude or aspect field, so only the prompt box submits (its own Enter handler): Enter
+ * elsewhere in the form does nothing. An IME's confirming Enter is left alone.
+ */
+function keepEnterFromSubmitting(event: KeyboardEvent<HTMLFormElement>) {
+  if (event.key !== "Enter" || event.nativeEvent.isComposing || event.keyCode === 229) return;
+  const target = event.target;
+  if (target instanceof HTMLInputElement && !OWN_ENTER_INPUTS.has(target.type)) event.preventDefault();
+}
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -154,7 +170,7 @@ export function Composer({
         setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
       } catch (error) {
         // The message is the page's (already human); the inputs stay so the user can retry.
-        toast.error(error instanceof Error ? error.message : String(error));
+        toastError(error);
       } finally {
         inFlight.current = false;
         setSubmitting(false);
@@ -235,7 +251,7 @@ export function Composer({
 
       {/* Every panel stays mounted while hidden, so switching tabs keeps what was typed and picked. */}
       <div role="tabpanel" id={`${baseId}-panel-imagine`} aria-labelledby={`${baseId}-tab-imagine`} hidden={mode !== "imagine"}>
-        <form onSubmit={submitImagine} className="space-y-1">
+        <form onSubmit={submitImagine} onKeyDown={keepEnterFromSubmitting} className="space-y-1">
           <PromptBar
             value={prompt}
             onChange={setPrompt}

@@ -93,6 +93,7 @@ export function CreatePage() {
         );
       }),
     onOpenModal: actions.openModal,
+    onDismiss: (task) => void actions.dismiss(task),
     onOpen: (task, index) => setLightbox({ id: task.id, index }),
     onUsePrompt: applyPrompt,
     onUseAsReference: applyReference,

@@ -4,6 +4,7 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useTaskWords } from "@/components/task/task-words";
 import { PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
@@ -117,10 +118,12 @@ function Tile({
   onOpen(): void;
 }) {
   const t = useTranslations("gallery");
-  const status = useTranslations("task.status");
-  const statusKey = task.status || "PENDING";
-  const statusLabel = status.has(statusKey) ? status(statusKey) : task.status;
-  const prompt = truncateText(promptOf(task) || task.action || task.id, PROMPT_PREVIEW_CHARS);
+  const words = useTaskWords();
+  const statusLabel = words.status(task.status);
+  const prompt = truncateText(
+    promptOf(task) || (task.action ? words.action(task.action) : task.id),
+    PROMPT_PREVIEW_CHARS,
+  );
   const thumb = task.status === TASK_STATUS.success ? thumbnailOf(task) : null;
   const running = !isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;

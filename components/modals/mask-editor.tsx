@@ -67,6 +67,11 @@ const MIN_STEP_PX = 1.5;
 const MIN_RECT_PX = 3;
 /** Pens report their eraser end as button 5: it erases whatever tool is chosen. */
 const PEN_ERASER_BUTTON = 5;
+/**
+ * The dialog's 92dvh less what surrounds the canvas (title, tools, brush size, notes, prompt,
+ * buttons: about 25rem), never so small that painting is fiddly.
+ */
+const CANVAS_MAX_HEIGHT = "max(10rem, 92dvh - 25rem)";
 
 interface Box {
   /** The displayed image in CSS pixels. */
@@ -428,11 +433,12 @@ export function MaskEditor({
       </div>
 
       {/* Sized from the image's aspect ratio before it loads (no layout shift); as wide as the
-          dialog allows and short enough to leave the prompt and buttons in view. */}
+          dialog allows and as tall as the viewport leaves beside the dialog's title, tools,
+          prompt and buttons (CANVAS_MAX_HEIGHT), so all of them stay in view. */}
       <div
         ref={frameRef}
         className="relative mx-auto max-w-full overflow-hidden rounded-md bg-zinc-100 select-none dark:bg-zinc-800"
-        style={{ aspectRatio: `${aspect}`, width: `min(100%, calc(55dvh * ${aspect}))` }}
+        style={{ aspectRatio: `${aspect}`, width: `min(100%, calc(${CANVAS_MAX_HEIGHT} * ${aspect}))` }}
       >
         {/* eslint-disable-next-line @next/next/no-img-element -- the app's media route, drawn under a canvas */}
         <img

@@ -147,9 +147,11 @@ export function ResultActions({
         await fetchJson(`/api/mj/task/${encodeURIComponent(task.id)}/image-seed`),
       );
       if (!parsed.success) toast.error(t("seedFailed"));
-      else if (parsed.data.code !== SUBMIT_CODE.success || typeof parsed.data.result !== "string")
-        toast.error(parsed.data.description || t("seedFailed"));
-      else setSeed(parsed.data.result);
+      else if (parsed.data.code !== SUBMIT_CODE.success || typeof parsed.data.result !== "string") {
+        // The upstream's reason (`未找到 seed`, …) is its own words: a detail under the app's.
+        const detail = parsed.data.description.trim();
+        toast.error(t("seedFailed"), detail ? { description: detail } : undefined);
+      } else setSeed(parsed.data.result);
     } catch (error) {
       toast.error(error instanceof Error ? error.message : t("seedFailed"));
     } finally {

@@ -6,13 +6,15 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 import { TaskButtons } from "@/components/task/task-buttons";
+import { useTaskWords } from "@/components/task/task-words";
 import { Button } from "@/components/ui/button";
 import { taskDetailQuery } from "@/lib/api/queries";
 import { api } from "@/lib/api/tasks";
 import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import type { ButtonInfo } from "@/lib/mj/buttons";
+import { classifyFailure } from "@/lib/mj/fail-reason";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
-import type { Task } from "@/lib/mj/task";
+import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
 
 export interface LightboxActions {
@@ -57,6 +59,8 @@ export function TaskDetails({
   onModalOpened(): void;
 }) {
   const t = useTranslations("details");
+  const tTask = useTranslations("task");
+  const words = useTaskWords();
   const queryClient = useQueryClient();
   const detail = useQuery(taskDetailQuery(task.id));
   const [confirming, setConfirming] = useState(false);
@@ -70,10 +74,9 @@ export function TaskDetails({
     task.finishTime && (task.startTime ?? task.submitTime)
       ? task.finishTime - (task.startTime ?? task.submitTime ?? 0)
       : null;
-  const mode =
-    typeof (task as Record<string, unknown>).mode === "string"
-      ? String((task as Record<string, unknown>).mode)
-      : params.speed;
+  // trueai reports the speed a job ran at; elsewhere the prompt's flag says what was asked for.
+  const mode = task.mode ?? params.speed;
+  const failed = task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel;
 
   async function refreshAll() {
     await queryClient.invalidateQueries({ queryKey: ["tasks"] });
@@ -140,10 +143,12 @@ export function TaskDetails({
         <TaskButtons
           task={task}
           busy={actions.busy}
+          // The Favourite button above is the same thing as Midjourney's ❤️.
+          hidden={["bookmark"]}
           onPress={(button) =>
             void actions.press(task, button).then((opened) => {
               if (opened) onModalOpened();
-              else toast.success(t("started", { label: button.label }));
+              else toast.success(t("started", { label: words.button(button) }));
             })
           }
         />
@@ -165,10 +170,17 @@ export function TaskDetails({
             value={params[key] === true ? "✓" : String(params[key])}
           />
         ))}
-        <Row label={t("action")} value={task.action} />
-        <Row label={t("status")} value={task.status} />
-        {task.botType && <Row label={t("bot")} value={task.botType} />}
-        {mode && <Row label={t("mode")} value={mode} />}
+        <Row label={t("action")} value={words.action(task.action)} />
+        <Row label={t("status")} value={words.status(task.status)} />
+        {failed && (
+          <Row
+            label={t("failure")}
+            value={tTask(`fail.${classifyFailure(task.failReason)}`)}
+            detail={task.failReason}
+          />
+        )}
+        {task.botType && <Row label={t("bot")} value={words.bot(task.botType)} />}
+        {mode && <Row label={t("mode")} value={words.mode(mode)} />}
         {task.seed && <Row label={t("seed")} value={task.seed} />}
         <Row label={t("submitted")} value={formatTime(task.submitTime)} />
         <Row label={t("finished")} value={formatTime(task.finishTime)} />
@@ -188,12 +200,16 @@ export function TaskDetails({
   );
 }
 
-function Row({ label, value }: { label: string; value: string | null }) {
+/** One fact; `detail` is the upstream's own text, shown smaller under the app's words. */
+function Row({ label, value, detail }: { label: string; value: string | null; detail?: string | null }) {
   if (!value) return null;
   return (
     <>
       <dt className="text-zinc-500">{label}</dt>
-      <dd className="min-w-0 break-words">{value}</dd>
+      <dd className="min-w-0 break-words">
+        {value}
+        {detail && <span className="block text-xs text-zinc-500">{detail}</span>}
+      </dd>
     </>
   );
 }
@@ -209,6 +225,7 @@ function Lineage({
   onOpenTask(task: Task): void;
 }) {
   const t = useTranslations("details");
+  const words = useTaskWords();
   if (tasks.length === 0) return null;
   return (
     <section aria-label={title}>
@@ -217,7 +234,7 @@ function Lineage({
         {tasks.map((item) => {
           const thumb = thumbnailOf(item);
           const label = t("openTask", {
-            action: item.action ?? "",
+            action: words.action(item.action),
             prompt: truncateText(promptOf(item) || item.id, PROMPT_PREVIEW_CHARS),
           });
           return (
@@ -233,7 +250,7 @@ function Lineage({
                   // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
                   <img src={thumb} alt="" className="h-full w-full object-cover" loading="lazy" />
                 ) : (
-                  item.action
+                  words.action(item.action)
                 )}
               </button>
             </li>

@@ -4,11 +4,13 @@ import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { MaskEditor, type MaskEditorHandle } from "@/components/modals/mask-editor";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import type { ButtonKind } from "@/lib/mj/buttons";
 import { setParam } from "@/lib/mj/prompt-params";
 import type { Task } from "@/lib/mj/task";
 import { isValidZoom, readZoom, writeZoom, ZOOM_RANGE } from "@/lib/mj/zoom";
+import { errorDetail } from "./upstream-refusal";
 
 /** A MODAL task waiting for the user (code 21), and what the dialog needs to show. */
 export interface PendingModal {
@@ -23,7 +25,7 @@ const ASPECTS = ["", "1:1", "4:3", "3:2", "16:9", "3:4", "2:3", "9:16"] as const
 
 /**
  * The dialog for a code-21 answer: remix prompt, Custom Zoom, Vary (Region) or a describe prompt.
- * Closing it without submitting leaves the task in MODAL; its card offers to reopen it.
+ * Closing it without submitting leaves the task in MODAL; its card offers to reopen or dismiss it.
  */
 export function ModalDialog({
   pending,
@@ -34,28 +36,12 @@ export function ModalDialog({
   onClose: () => void;
   onSubmit: (body: { taskId: string; prompt: string; maskBase64?: string }) => Promise<void>;
 }) {
-  const t = useTranslations("task.modal");
   if (!pending) return null;
-  const title =
-    pending.kind === "custom-zoom"
-      ? t("customZoomTitle")
-      : pending.kind === "vary-region"
-        ? t("varyRegionTitle")
-        : pending.kind === "describe-prompt"
-          ? t("describeTitle")
-          : t("remixTitle");
-  return (
-    <Dialog
-      open
-      onOpenChange={(open) => !open && onClose()}
-      title={title}
-      wide={pending.kind === "vary-region"}
-    >
-      {/* Keyed by task so a reopened dialog starts from that task's prompt. */}
-      <ModalForm key={pending.taskId} pending={pending} onClose={onClose} onSubmit={onSubmit} />
-    </Dialog>
-  );
+  // Keyed by task so a reopened dialog starts from that task's prompt and an empty mask.
+  return <ModalForm key={pending.taskId} pending={pending} onClose={onClose} onSubmit={onSubmit} />;
 }
+
+type FormError = { kind: "mask" } | { kind: "message"; message: string; detail: string | null };
 
 function ModalForm({
   pending,
@@ -78,20 +64,41 @@ function ModalForm({
       ? writeZoom(pending.finalPrompt, ZOOM_RANGE.default)
       : pending.finalPrompt,
   );
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [aspect, setAspect] = useState<(typeof ASPECTS)[number]>("");
+  const [hasMask, setHasMask] = useState(false);
+  const [confirmingClose, setConfirmingClose] = useState(false);
   const mask = useRef<MaskEditorHandle>(null);
   const zoom = readZoom(prompt);
   const zoomInvalid = isZoom && !isValidZoom(zoom);
+  const title = isZoom
+    ? t("customZoomTitle")
+    : isRegion
+      ? t("varyRegionTitle")
+      : pending.kind === "describe-prompt"
+        ? t("describeTitle")
+        : t("remixTitle");
+
+  /** Escape, the close button, a click outside and Cancel all come here: a painted mask is work. */
+  function requestClose() {
+    if (isRegion && hasMask) setConfirmingClose(true);
+    else onClose();
+  }
+
+  function onMaskChange(painted: boolean) {
+    setHasMask(painted);
+    // "Paint first" no longer applies once something is painted.
+    if (painted) setError((current) => (current?.kind === "mask" ? null : current));
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (zoomInvalid) return setError(t("zoomInvalid"));
+    if (zoomInvalid) return setError({ kind: "message", message: t("zoomInvalid"), detail: null });
     let maskBase64: string | undefined;
     if (isRegion) {
       maskBase64 = (await mask.current?.exportMask()) ?? undefined;
-      if (!maskBase64) return setError(t("maskEmpty"));
+      if (!maskBase64) return setError({ kind: "mask" });
     }
     setSubmitting(true);
     setError(null);
@@ -99,7 +106,11 @@ function ModalForm({
       await onSubmit({ taskId: pending.taskId, prompt, ...(maskBase64 ? { maskBase64 } : {}) });
       onClose();
     } catch (cause) {
-      setError(cause instanceof Error ? cause.message : String(cause));
+      setError({
+        kind: "message",
+        message: cause instanceof Error ? cause.message : String(cause),
+        detail: errorDetail(cause),
+      });
     } finally {
       setSubmitting(false);
     }
@@ -107,77 +118,109 @@ function ModalForm({
 
   const imageUrl = pending.parent?.imageUrl;
   return (
-    <form onSubmit={submit} className="space-y-3">
-      {isRegion && imageUrl && (
-        <MaskEditor
-          imageUrl={imageUrl}
-          imageWidth={pending.parent?.width}
-          imageHeight={pending.parent?.height}
-          editorRef={mask}
-        />
-      )}
-      <div className="space-y-1">
-        <label htmlFor={promptId} className="text-sm font-medium">
-          {isRegion ? t("regionPrompt") : t("prompt")}
-        </label>
-        <textarea
-          id={promptId}
-          value={prompt}
-          onChange={(event) => setPrompt(event.target.value)}
-          rows={3}
-          className="w-full rounded-md border border-zinc-300 bg-transparent p-2 text-sm dark:border-zinc-700"
-        />
-      </div>
-      {isZoom && (
-        <div className="grid gap-3 sm:grid-cols-2">
+    <Dialog
+      open
+      onOpenChange={(open) => !open && requestClose()}
+      title={title}
+      wide={isRegion}
+      scroll={false}
+    >
+      {/* The fields scroll; the error and the buttons below them stay in view at any height. */}
+      <form onSubmit={submit} className="flex min-h-0 flex-1 flex-col">
+        <div className="-m-1 min-h-0 flex-1 space-y-3 overflow-y-auto p-1">
+          {isRegion && imageUrl && (
+            <MaskEditor
+              imageUrl={imageUrl}
+              imageWidth={pending.parent?.width}
+              imageHeight={pending.parent?.height}
+              onChange={onMaskChange}
+              editorRef={mask}
+            />
+          )}
           <div className="space-y-1">
-            <label htmlFor={zoomId} className="text-sm font-medium">
-              {t("zoom", { value: zoom ?? "—" })}
+            <label htmlFor={promptId} className="text-sm font-medium">
+              {isRegion ? t("regionPrompt") : t("prompt")}
             </label>
-            <input
-              id={zoomId}
-              type="range"
-              min={ZOOM_RANGE.min}
-              max={ZOOM_RANGE.max}
-              step={ZOOM_RANGE.step}
-              value={isValidZoom(zoom) ? zoom : ZOOM_RANGE.default}
-              aria-invalid={zoomInvalid}
-              onChange={(event) => setPrompt((text) => writeZoom(text, Number(event.target.value)))}
-              className="w-full"
+            <textarea
+              id={promptId}
+              value={prompt}
+              onChange={(event) => setPrompt(event.target.value)}
+              rows={isRegion ? 2 : 3}
+              className="w-full rounded-md border border-zinc-300 bg-transparent p-2 text-sm dark:border-zinc-700"
             />
           </div>
-          <div className="space-y-1">
-            <label htmlFor={aspectId} className="text-sm font-medium">
-              {t("aspect")}
-            </label>
-            <select
-              id={aspectId}
-              value={aspect}
-              onChange={(event) => {
-                const value = event.target.value as (typeof ASPECTS)[number];
-                setAspect(value);
-                setPrompt((text) => setParam(text, "aspect", value || null));
-              }}
-              className="w-full rounded-md border border-zinc-300 bg-transparent p-1.5 text-sm dark:border-zinc-700"
-            >
-              {ASPECTS.map((value) => (
-                <option key={value} value={value}>
-                  {value || t("aspectKeep")}
-                </option>
-              ))}
-            </select>
+          {isZoom && (
+            <div className="grid gap-3 sm:grid-cols-2">
+              <div className="space-y-1">
+                <label htmlFor={zoomId} className="text-sm font-medium">
+                  {t("zoom", { value: zoom ?? "—" })}
+                </label>
+                <input
+                  id={zoomId}
+                  type="range"
+                  min={ZOOM_RANGE.min}
+                  max={ZOOM_RANGE.max}
+                  step={ZOOM_RANGE.step}
+                  value={isValidZoom(zoom) ? zoom : ZOOM_RANGE.default}
+                  aria-invalid={zoomInvalid}
+                  onChange={(event) => setPrompt((text) => writeZoom(text, Number(event.target.value)))}
+                  className="w-full"
+                />
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={aspectId} className="text-sm font-medium">
+                  {t("aspect")}
+                </label>
+                <select
+                  id={aspectId}
+                  value={aspect}
+                  onChange={(event) => {
+                    const value = event.target.value as (typeof ASPECTS)[number];
+                    setAspect(value);
+                    setPrompt((text) => setParam(text, "aspect", value || null));
+                  }}
+                  className="w-full rounded-md border border-zinc-300 bg-transparent p-1.5 text-sm dark:border-zinc-700"
+                >
+                  {ASPECTS.map((value) => (
+                    <option key={value} value={value}>
+                      {value || t("aspectKeep")}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+          )}
+        </div>
+        <div className="shrink-0 space-y-2 pt-2">
+          <div role="alert" className="min-h-5 text-sm text-red-600 dark:text-red-400">
+            {error?.kind === "mask" && t("maskEmpty")}
+            {error?.kind === "message" && (
+              <>
+                {error.message}
+                {error.detail && <span className="block text-xs text-zinc-500">{error.detail}</span>}
+              </>
+            )}
+          </div>
+          <div className="flex justify-end gap-2">
+            <Button onClick={requestClose}>{tc("cancel")}</Button>
+            <Button type="submit" variant="primary" disabled={submitting || zoomInvalid}>
+              {t("submit")}
+            </Button>
           </div>
         </div>
-      )}
-      <p role="alert" className="min-h-5 text-sm text-red-600">
-        {error}
-      </p>
-      <div className="flex justify-end gap-2">
-        <Button onClick={onClose}>{tc("cancel")}</Button>
-        <Button type="submit" variant="primary" disabled={submitting || zoomInvalid}>
-          {t("submit")}
-        </Button>
-      </div>
-    </form>
+      </form>
+      <ConfirmDialog
+        open={confirmingClose}
+        title={t("discardTitle")}
+        description={t("discardText")}
+        confirmLabel={t("discard")}
+        cancelLabel={t("keepEditing")}
+        onConfirm={() => {
+          setConfirmingClose(false);
+          onClose();
+        }}
+        onCancel={() => setConfirmingClose(false)}
+      />
+    </Dialog>
   );
 }

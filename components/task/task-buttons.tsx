@@ -3,13 +3,16 @@
 import { useTranslations } from "next-intl";
 import { describeButton, type ButtonGroup, type ButtonInfo } from "@/lib/mj/buttons";
 import type { Task } from "@/lib/mj/task";
+import { isFavorite } from "@/lib/mj/task-view";
 import { BUTTON_ICONS } from "./button-icon";
+import { useTaskWords } from "./task-words";
 
 const GROUP_ORDER: ButtonGroup[] = ["upscale", "vary", "zoom", "pan", "video", "other"];
 
 /**
  * Every button the upstream attached, grouped like Midjourney's web app. Known customIds get a
- * clear name and icon; unknown ones still render with their upstream label.
+ * clear name in the user's language and an icon, with the upstream's label as the tooltip;
+ * unknown ones still render with their upstream label. Midjourney's ❤️ is the app's favourite.
  */
 export function TaskButtons({
   task,
@@ -23,6 +26,7 @@ export function TaskButtons({
   hidden?: ButtonInfo["kind"][];
 }) {
   const t = useTranslations("task.groups");
+  const words = useTaskWords();
   const infos = task.buttons.map(describeButton).filter((info) => !hidden.includes(info.kind));
   if (infos.length === 0) return null;
   return (
@@ -38,18 +42,20 @@ export function TaskButtons({
             {members.map((info) => {
               const Icon = BUTTON_ICONS[info.icon];
               const used = task.buttons.find((b) => b.customId === info.customId)?.style === 1;
+              const favorite = info.kind === "bookmark" ? isFavorite(task) : null;
               return (
                 <button
                   key={info.customId}
                   type="button"
                   disabled={busy !== null}
                   aria-busy={busy === info.customId}
+                  aria-pressed={favorite ?? undefined}
                   onClick={() => onPress(info)}
                   title={info.label}
                   className={`inline-flex items-center gap-1 rounded-md border px-2 py-1 text-xs font-medium hover:bg-zinc-100 disabled:opacity-60 dark:hover:bg-zinc-800 ${used ? "border-sky-500 text-sky-700 dark:text-sky-300" : "border-zinc-300 dark:border-zinc-700"}`}
                 >
-                  <Icon className="size-3.5" aria-hidden />
-                  <span>{info.label}</span>
+                  <Icon className={`size-3.5 ${favorite ? "fill-red-500 text-red-500" : ""}`} aria-hidden />
+                  <span>{words.button(info)}</span>
                 </button>
               );
             })}

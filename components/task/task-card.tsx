@@ -1,6 +1,6 @@
 "use client";
 
-import { Ban, Hourglass, Pencil, RotateCcw } from "lucide-react";
+import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
@@ -11,6 +11,7 @@ import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { aspectRatioOf, describedPrompts, STUCK_AFTER_MS } from "@/lib/mj/task-view";
 import { TaskButtons } from "./task-buttons";
+import { useTaskWords } from "./task-words";
 import { useNow } from "./use-now";
 
 export interface TaskCardHandlers {
@@ -19,6 +20,8 @@ export interface TaskCardHandlers {
   onRetry(task: Task): void;
   canRetry(task: Task): boolean;
   onOpenModal(task: Task): void;
+  /** Removes a MODAL task nobody is going to answer from the history. */
+  onDismiss(task: Task): void;
   onOpen(task: Task, index: number | null): void;
   onUsePrompt(prompt: string): void;
   onUseAsReference(imageUrl: string): void;
@@ -44,6 +47,7 @@ export function TaskCard({
   handlers: TaskCardHandlers;
 }) {
   const t = useTranslations("task");
+  const words = useTaskWords();
   const now = useNow();
   const finished = isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;
@@ -58,10 +62,7 @@ export function TaskCard({
     task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel
       ? classifyFailure(task.failReason)
       : null;
-  const title = truncateText(
-    task.prompt || t(`action.${task.action ?? "UNKNOWN"}`, { fallback: task.action ?? "" }),
-    PROMPT_PREVIEW_CHARS,
-  );
+  const title = truncateText(task.prompt || words.action(task.action), PROMPT_PREVIEW_CHARS);
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
 
@@ -95,9 +96,19 @@ export function TaskCard({
             <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
               <Pencil className="size-5" aria-hidden />
               <p>{t("modalPending")}</p>
-              <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
-                {t("openModal")}
-              </Button>
+              <div className="flex flex-wrap justify-center gap-2">
+                <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
+                  {t("openModal")}
+                </Button>
+                <Button
+                  onClick={() => handlers.onDismiss(task)}
+                  disabled={busy !== null}
+                  title={t("dismissHint")}
+                >
+                  <X className="size-4" aria-hidden />
+                  {t("dismiss")}
+                </Button>
+              </div>
             </div>
           )}
           {failKind && (
@@ -137,7 +148,7 @@ export function TaskCard({
             </div>
             <p className="flex flex-wrap gap-x-3 text-xs text-zinc-500">
               <span>{percent}%</span>
-              <span>{t(`status.${task.status || "PENDING"}`, { fallback: task.status })}</span>
+              <span>{words.status(task.status)}</span>
               {typeof queue === "number" && task.status === TASK_STATUS.notStart && (
                 <span>{t("queue", { count: queue })}</span>
               )}

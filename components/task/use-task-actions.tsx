@@ -1,18 +1,18 @@
 "use client";
 
-import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
 import { ModalDialog, type PendingModal } from "@/components/task/modal-dialog";
 import { api } from "@/lib/api/tasks";
 import { parseCustomId, type ButtonInfo } from "@/lib/mj/buttons";
 import { isAccepted, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
+import { isFavorite } from "@/lib/mj/task-view";
+import { toastError, useRefusal } from "./upstream-refusal";
 
 /**
  * What a person can do to a task wherever it is shown (Create feed, gallery, lightbox): press one
- * of its buttons, cancel it, answer its modal. Owns the modal dialog, the busy state and the
- * refresh after every accepted call, so every page behaves the same.
+ * of its buttons, cancel it, answer its modal or dismiss it. Owns the modal dialog, the busy state
+ * and the refresh after every accepted call, so every page behaves the same.
  */
 export function useTaskActions({
   tasks,
@@ -24,21 +24,20 @@ export function useTaskActions({
   remix: boolean;
   refresh: () => Promise<void>;
 }) {
-  const t = useTranslations("task");
+  const refusal = useRefusal();
   const [busy, setBusy] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingModal | null>(null);
   /** Children of button presses the upstream accepted with code 1 that may still turn MODAL (relays). */
   const awaitingModal = useRef(new Set<string>());
 
-  /** Accepted → the lists show it (the server recorded it first); refused → the upstream's reason. */
+  /** Accepted → the lists show it (the server recorded it first); refused → why, in the user's words. */
   const accept = useCallback(
     async (result: SubmitResult): Promise<string[]> => {
-      if (!isAccepted(result.code))
-        throw new Error(result.description || t("refused", { code: result.code }));
+      if (!isAccepted(result.code)) throw refusal(result);
       await refresh();
       return typeof result.result === "string" ? result.result.split(",") : [];
     },
-    [refresh, t],
+    [refresh, refusal],
   );
 
   const run = useCallback(async (key: string, work: () => Promise<void>) => {
@@ -46,7 +45,7 @@ export function useTaskActions({
     try {
       await work();
     } catch (error) {
-      toast.error(error instanceof Error ? error.message : String(error));
+      toastError(error);
     } finally {
       setBusy(null);
     }
@@ -72,6 +71,13 @@ export function useTaskActions({
     async (task: Task, button: ButtonInfo): Promise<boolean> => {
       let opened = false;
       await run(button.customId, async () => {
+        // Midjourney's ❤️ is its own bookmark, which no proxy can press (trueai: code 4, relays:
+        // unknown_action): here it is the app's favourite.
+        if (button.kind === "bookmark") {
+          await api.setFavorite(task.id, !isFavorite(task));
+          await refresh();
+          return;
+        }
         const result = await api.action({
           taskId: task.id,
           customId: button.customId,
@@ -94,13 +100,23 @@ export function useTaskActions({
       });
       return opened;
     },
-    [accept, remix, run],
+    [accept, refresh, remix, run],
   );
 
   const cancel = useCallback(
     (task: Task) =>
       run(`cancel:${task.id}`, async () => {
         await api.cancel(task.id);
+        await refresh();
+      }),
+    [refresh, run],
+  );
+
+  /** Removes a task from the history: what to do with a modal nobody will answer. */
+  const dismiss = useCallback(
+    (task: Task) =>
+      run(`dismiss:${task.id}`, async () => {
+        await api.remove(task.id);
         await refresh();
       }),
     [refresh, run],
@@ -129,5 +145,5 @@ export function useTaskActions({
     />
   );
 
-  return { busy, run, accept, press, cancel, openModal, dialog };
+  return { busy, run, accept, press, cancel, dismiss, openModal, dialog };
 }

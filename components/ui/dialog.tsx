@@ -7,7 +7,9 @@ import type { ReactNode } from "react";
 
 /**
  * The app's one dialog: Radix handles focus trapping, Escape, aria-modal and labelling, so every
- * modal is keyboard and screen-reader usable the same way.
+ * modal is keyboard and screen-reader usable the same way. It never grows past the viewport: the
+ * title stays in view and the body scrolls, or, with `scroll={false}`, the children lay out the
+ * height they are given themselves (a form whose buttons must stay in view).
  */
 export function Dialog({
   open,
@@ -16,6 +18,7 @@ export function Dialog({
   description,
   children,
   wide = false,
+  scroll = true,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -23,6 +26,7 @@ export function Dialog({
   description?: string;
   children: ReactNode;
   wide?: boolean;
+  scroll?: boolean;
 }) {
   const t = useTranslations("common");
   return (
@@ -30,9 +34,9 @@ export function Dialog({
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <RadixDialog.Content
-          className={`fixed top-1/2 left-1/2 z-50 max-h-[92dvh] w-[calc(100vw-1.5rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-800 dark:bg-zinc-900 ${wide ? "max-w-4xl" : "max-w-lg"}`}
+          className={`fixed top-1/2 left-1/2 z-50 flex max-h-[92dvh] w-[calc(100vw-1.5rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-800 dark:bg-zinc-900 ${wide ? "max-w-4xl" : "max-w-lg"}`}
         >
-          <div className="mb-3 flex items-start gap-3">
+          <div className="mb-3 flex shrink-0 items-start gap-3">
             <div className="min-w-0 flex-1">
               <RadixDialog.Title className="text-lg font-semibold">{title}</RadixDialog.Title>
               {description ? (
@@ -50,7 +54,10 @@ export function Dialog({
               <X className="size-5" aria-hidden />
             </RadixDialog.Close>
           </div>
-          {children}
+          {/* The padding keeps focus outlines inside the scrolling box's clip. */}
+          <div className={`-m-1 min-h-0 flex-1 p-1 ${scroll ? "overflow-y-auto" : "flex flex-col"}`}>
+            {children}
+          </div>
         </RadixDialog.Content>
       </RadixDialog.Portal>
     </RadixDialog.Root>

@@ -32,7 +32,8 @@ describe("history API query", () => {
     const search = new URLSearchParams(
       historySearch({ ...EMPTY_FILTERS, status: "running", from: "2026-03-01", to: "2026-03-01" }, 60, "abc"),
     );
-    expect(search.get("status")).toBe("NOT_START,SUBMITTED,IN_PROGRESS,MODAL");
+    expect(search.get("status")).toBe("NOT_START,SUBMITTED,IN_PROGRESS");
+    expect(search.has("excludeStatus")).toBe(false);
     const from = Number(search.get("from"));
     const to = Number(search.get("to"));
     expect(new Date(from).getHours()).toBe(0);
@@ -40,5 +41,14 @@ describe("history API query", () => {
     expect(search.get("cursor")).toBe("abc");
     expect(search.get("limit")).toBe("60");
     expect(search.has("sort")).toBe(false);
+  });
+
+  it("leaves abandoned modal tasks out unless their status is picked", () => {
+    const all = new URLSearchParams(historySearch(EMPTY_FILTERS, 60, null));
+    expect(all.get("excludeStatus")).toBe("MODAL");
+    expect(all.has("status")).toBe(false);
+    const waiting = new URLSearchParams(historySearch({ ...EMPTY_FILTERS, status: "waiting" }, 60, null));
+    expect(waiting.get("status")).toBe("MODAL");
+    expect(waiting.has("excludeStatus")).toBe(false);
   });
 });

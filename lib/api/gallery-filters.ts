@@ -19,8 +19,15 @@ export const GALLERY_ACTIONS = [
 export const GALLERY_STATUSES = {
   done: ["SUCCESS"],
   failed: ["FAILURE", "CANCEL"],
-  running: ["NOT_START", "SUBMITTED", "IN_PROGRESS", "MODAL"],
+  running: ["NOT_START", "SUBMITTED", "IN_PROGRESS"],
+  waiting: ["MODAL"],
 } as const;
+
+/**
+ * Left out of a view that picks no status: a MODAL task is a dialog someone closed without
+ * submitting (no image, and nothing ever comes of it); the "waiting" choice still shows them.
+ */
+const HIDDEN_BY_DEFAULT = GALLERY_STATUSES.waiting;
 export type GalleryStatus = keyof typeof GALLERY_STATUSES;
 
 export interface GalleryFilters {
@@ -87,6 +94,7 @@ export function historySearch(filters: GalleryFilters, limit: number, cursor: st
   if (filters.q.trim()) search.set("q", filters.q.trim());
   if (filters.action) search.set("action", filters.action);
   if (filters.status) search.set("status", GALLERY_STATUSES[filters.status].join(","));
+  else search.set("excludeStatus", HIDDEN_BY_DEFAULT.join(","));
   if (filters.favorite) search.set("favorite", "true");
   if (filters.from) search.set("from", String(dayStart(filters.from)));
   if (filters.to) search.set("to", String(dayStart(filters.to) + 24 * 60 * 60 * 1000 - 1));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createTranslator } from "next-intl";
+import { MESSAGES } from "@/messages";
 import { describeButton, parseCustomId, type ButtonGroup, type ButtonIcon, type ParsedCustomId } from "./buttons";
+
+const english = createTranslator({ locale: "en", messages: MESSAGES.en, namespace: "task" });
+const chinese = createTranslator({ locale: "zh", messages: MESSAGES.zh, namespace: "task" });
 
 /** Realistic Midjourney job ids (the uuid embedded in a customId = the task's jobId). */
 const JOB = "3f1c8a2e-5b7d-4e2a-9c1f-0a1b2c3d4e5f";
@@ -220,13 +225,22 @@ describe("describeButton", () => {
     expect({ label: info.label, icon: info.icon, group: info.group }).toEqual(expected);
     expect(info.customId).toBe(customId);
     // The parse is carried along unchanged.
-    expect({ ...info, customId: undefined, label: undefined, icon: undefined, group: undefined }).toEqual({
+    expect({ ...info, customId: undefined, label: undefined, name: undefined, icon: undefined, group: undefined }).toEqual({
       ...parseCustomId(customId),
       customId: undefined,
       label: undefined,
+      name: undefined,
       icon: undefined,
       group: undefined,
     });
+  });
+
+  it.each(PRESENTATION)("%s: the English UI names it as Midjourney does, the Chinese UI in Chinese", (customId, label, emoji) => {
+    const info = describeButton({ customId, label: "", emoji });
+    if (info.kind === "unknown") return expect(info.name).toBeNull();
+    const name = info.name!;
+    expect(english(`buttons.${name.key}`, name.values)).toBe(info.label);
+    expect(chinese(`buttons.${name.key}`, name.values)).toMatch(/[\u4e00-\u9fff]|^[UV]\d$/u);
   });
 
   it("keeps the upstream label verbatim inside the accessible label", () => {

@@ -64,10 +64,48 @@ export interface ParsedCustomId {
   remixable: boolean;
 }
 
+/**
+ * The app's own name of a known button, as a message key (`task.buttons.<key>`) and its values,
+ * so the UI words it in the user's language; the upstream's labels are Midjourney's English.
+ */
+export type ButtonNameKey =
+  | "upscale"
+  | "upscaleSubtle"
+  | "upscaleCreative"
+  | "upscale2x"
+  | "upscale4x"
+  | "vary"
+  | "varySubtle"
+  | "varyStrong"
+  | "varyRegion"
+  | "zoomOut"
+  | "makeSquare"
+  | "customZoom"
+  | "panLeft"
+  | "panRight"
+  | "panUp"
+  | "panDown"
+  | "reroll"
+  | "describeAgain"
+  | "animateHigh"
+  | "animateLow"
+  | "extendHigh"
+  | "extendLow"
+  | "describePrompt"
+  | "imagineAll"
+  | "favorite";
+
+export interface ButtonName {
+  key: ButtonNameKey;
+  values: Record<string, number>;
+}
+
 export interface ButtonInfo extends ParsedCustomId {
   customId: string;
-  /** Accessible, human label; contains the upstream label where there is one. */
+  /** The upstream's own label (Midjourney's English), or its English name when the upstream sent none. */
   label: string;
+  /** The app's name for a known button; null for one the catalogue does not know (show `label`). */
+  name: ButtonName | null;
   icon: ButtonIcon;
   group: ButtonGroup;
 }
@@ -240,47 +278,87 @@ const PAN_ICON: Record<string, ButtonIcon> = {
   down: "arrow-down",
 };
 
-const UPSCALE_LABEL: Record<string, string> = {
-  subtle: "Upscale (Subtle)",
-  creative: "Upscale (Creative)",
-  "2x": "Upscale (2x)",
-  "4x": "Upscale (4x)",
+const UPSCALE_NAME: Record<string, ButtonNameKey> = {
+  subtle: "upscaleSubtle",
+  creative: "upscaleCreative",
+  "2x": "upscale2x",
+  "4x": "upscale4x",
 };
 
-/** A label for buttons whose upstream label is empty (emoji-only) or missing. */
-function fallbackLabel(p: ParsedCustomId): string {
-  const i = p.index ?? 1;
+const PAN_NAME: Record<string, ButtonNameKey> = {
+  left: "panLeft",
+  right: "panRight",
+  up: "panUp",
+  down: "panDown",
+};
+
+/** The app's name of a known button; null for an unknown one. */
+function nameOf(p: ParsedCustomId): ButtonName | null {
+  const n = p.index ?? 1;
+  const named = (key: ButtonNameKey, values: Record<string, number> = {}): ButtonName => ({ key, values });
   switch (p.kind) {
     case "upscale":
-      return UPSCALE_LABEL[p.variant ?? ""] ?? `U${i}`;
+      return named(UPSCALE_NAME[p.variant ?? ""] ?? "upscale", { n });
     case "vary":
-      if (p.variant === "subtle") return "Vary (Subtle)";
-      if (p.variant === "strong") return "Vary (Strong)";
-      return `V${i}`;
+      if (p.variant === "subtle") return named("varySubtle");
+      if (p.variant === "strong") return named("varyStrong");
+      return named("vary", { n });
     case "vary-region":
-      return "Vary (Region)";
+      return named("varyRegion");
     case "zoom":
-      return p.variant === "square" ? "Make Square" : `Zoom Out ${p.zoomFactor}x`;
+      return p.variant === "square" ? named("makeSquare") : named("zoomOut", { factor: p.zoomFactor ?? 2 });
     case "custom-zoom":
-      return "Custom Zoom";
+      return named("customZoom");
     case "pan":
-      return `Pan ${p.variant}`;
+      return named(PAN_NAME[p.variant ?? ""] ?? "panLeft");
     case "reroll":
-      return p.variant === "describe" ? "Describe again" : "Reroll";
+      return named(p.variant === "describe" ? "describeAgain" : "reroll");
     case "animate":
-      return `Animate (${p.variant === "high" ? "High" : "Low"} motion)`;
+      return named(p.variant === "high" ? "animateHigh" : "animateLow");
     case "extend":
-      return `Extend (${p.variant === "high" ? "High" : "Low"} motion)`;
+      return named(p.variant === "high" ? "extendHigh" : "extendLow");
     case "describe-prompt":
-      return `Imagine prompt ${i}`;
+      return named("describePrompt", { n });
     case "imagine-all":
-      return "Imagine all";
+      return named("imagineAll");
     case "bookmark":
-      return "Favourite";
+      return named("favorite");
     case "unknown":
-      return "Action";
+      return null;
   }
 }
+
+/**
+ * Midjourney's English name, for buttons whose upstream label is empty (emoji-only) or missing.
+ * The same words as the English UI's `task.buttons` messages: they are what Midjourney calls them.
+ */
+const ENGLISH: Record<ButtonNameKey, (values: Record<string, number>) => string> = {
+  upscale: ({ n }) => `U${n}`,
+  upscaleSubtle: () => "Upscale (Subtle)",
+  upscaleCreative: () => "Upscale (Creative)",
+  upscale2x: () => "Upscale (2x)",
+  upscale4x: () => "Upscale (4x)",
+  vary: ({ n }) => `V${n}`,
+  varySubtle: () => "Vary (Subtle)",
+  varyStrong: () => "Vary (Strong)",
+  varyRegion: () => "Vary (Region)",
+  zoomOut: ({ factor }) => `Zoom Out ${factor}x`,
+  makeSquare: () => "Make Square",
+  customZoom: () => "Custom Zoom",
+  panLeft: () => "Pan left",
+  panRight: () => "Pan right",
+  panUp: () => "Pan up",
+  panDown: () => "Pan down",
+  reroll: () => "Reroll",
+  describeAgain: () => "Describe again",
+  animateHigh: () => "Animate (High motion)",
+  animateLow: () => "Animate (Low motion)",
+  extendHigh: () => "Extend (High motion)",
+  extendLow: () => "Extend (Low motion)",
+  describePrompt: ({ n }) => `Imagine prompt ${n}`,
+  imagineAll: () => "Imagine all",
+  favorite: () => "Favourite",
+};
 
 function iconFor(p: ParsedCustomId): ButtonIcon {
   switch (p.kind) {
@@ -334,21 +412,20 @@ function groupFor(p: ParsedCustomId): ButtonGroup {
 }
 
 /**
- * What the UI needs to render one upstream button. Emoji-only buttons get a clear name; where
- * the upstream has a label ("U1", "Vary (Region)") the name contains it verbatim, so people who
- * know Midjourney find the button they expect.
+ * What the UI needs to render one upstream button. Known customIds get the app's own name (in
+ * the user's language); the upstream's label is kept beside it, so people who know Midjourney
+ * still see the words they expect. Unknown ones show their upstream label or emoji.
  */
 export function describeButton(button: Pick<Button, "customId" | "label" | "emoji">): ButtonInfo {
   const parsed = parseCustomId(button.customId);
+  const name = nameOf(parsed);
   const upstreamLabel = button.label.trim();
-  const label =
-    parsed.kind === "unknown"
-      ? upstreamLabel || button.emoji || fallbackLabel(parsed)
-      : upstreamLabel || fallbackLabel(parsed);
+  const label = upstreamLabel || (name ? ENGLISH[name.key](name.values) : button.emoji || "Action");
   return {
     ...parsed,
     customId: button.customId,
     label,
+    name,
     icon: iconFor(parsed),
     group: groupFor(parsed),
   };

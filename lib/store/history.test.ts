@@ -215,6 +215,16 @@ describe("filters", () => {
     expect(ids(store, { sort: "oldest", action: ["IMAGINE", "UPSCALE"] })).toEqual(["i1", "i2", "u1"]);
   });
 
+  it("excludeStatus leaves statuses out; asking for them by status still finds them", () => {
+    const store = openStore();
+    seed(store);
+    store.upsert(task({ id: "m1", action: "VARIATION", status: "MODAL", submitTime: 600, prompt: "sun" }));
+    expect(ids(store, { excludeStatus: ["MODAL"] })).toEqual(["d1", "v1", "u1", "i2", "i1"]);
+    expect(ids(store, { excludeStatus: ["MODAL", "FAILURE"], q: "sun" })).toEqual(["v1", "u1", "i1"]);
+    expect(ids(store, { status: ["MODAL"] })).toEqual(["m1"]);
+    expect(ids(store, {})).toContain("m1");
+  });
+
   it("setFavorite counts the recorded tasks among the ids", () => {
     const store = openStore();
     seed(store);

@@ -26,6 +26,8 @@ export interface TaskListQuery {
   /** Any of these actions / statuses. */
   action?: readonly string[] | undefined;
   status?: readonly string[] | undefined;
+  /** None of these statuses. */
+  excludeStatus?: readonly string[] | undefined;
   favorite?: boolean | undefined;
   /** Epoch ms, inclusive, on the first-seen submit time the list is sorted by. */
   from?: number | undefined;
@@ -355,6 +357,8 @@ export function createSqliteTaskStore(filePath: string, options: SqliteTaskStore
       conditions.push(`action IN (${query.action.map((_, i) => `@action${i}`).join(", ")})`);
     if (query.status?.length)
       conditions.push(`status IN (${query.status.map((_, i) => `@status${i}`).join(", ")})`);
+    if (query.excludeStatus?.length)
+      conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
     if (query.favorite !== undefined) conditions.push("favorite = @favorite");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");
@@ -440,6 +444,7 @@ export function createSqliteTaskStore(filePath: string, options: SqliteTaskStore
       search.substrings.forEach((term, i) => (params[`sub${i}`] = term));
       query.action?.forEach((value, i) => (params[`action${i}`] = value));
       query.status?.forEach((value, i) => (params[`status${i}`] = value));
+      query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
       if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
       if (query.from !== undefined) params.from = query.from;
       if (query.to !== undefined) params.to = query.to;

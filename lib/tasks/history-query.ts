@@ -100,6 +100,8 @@ export const historyQuerySchema = z
       .max(512, { error: "cursor is not valid" })
       .optional()
       .transform((v) => v || null),
+    /** Statuses to leave out (the gallery hides abandoned MODAL tasks unless asked for them). */
+    excludeStatus: enumList("excludeStatus", Object.values(TASK_STATUS)),
   })
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
     error: "from must not be after to",
