@@ -380,13 +380,6 @@ test("Enter submits only from the prompt box, not from Seed, Exclude or the cust
   for (const param of ["--seed 1234", "--no boats", "--ar 5:4"]) expect(submitted[0]).toContain(param);
 });
 
-test("cancel a running task", async ({ page }) => {
-  const task = await imagine(page, "a slow comet that will be cancelled --relax");
-  await task.getByRole("button", { name: "Cancel" }).click();
-  await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 15_000 });
-  await expect(task.getByText("Cancelled.")).toBeVisible();
-});
-
 test("a banned prompt fails with a plain reason and Retry resubmits it", async ({ page }) => {
   const task = await imagine(page, "a gore scene");
   await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 30_000 });
@@ -403,15 +396,6 @@ test("seed of a finished task", async ({ page }) => {
   await waitDone(task);
   await task.getByRole("button", { name: "Seed" }).click();
   await expect(task.getByText(/^\d{5,}$/)).toBeVisible();
-});
-
-test("reload in the middle of a task and see it finish", async ({ page }) => {
-  const task = await imagine(page, "a long exposure of stars --ar 3:2 --relax");
-  await expect(task.getByRole("progressbar")).toBeVisible();
-  await page.reload();
-  const again = card(page, "a long exposure of stars --ar 3:2 --relax");
-  await expect(again.getByRole("progressbar")).toBeVisible();
-  await waitDone(again);
 });
 
 test("phone viewport: no horizontal scroll and the prompt bar is reachable", async ({ browser }) => {

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { startApp, type Proc } from "./stack";
+
+/**
+ * What needs a job that is still running when the person acts: its own demo app whose simulator
+ * runs at half speed (a relax job takes about 25 s), so the job is certainly still running when
+ * Cancel or the reload lands, however busy the machine. On the shared demo server (speed 4) a
+ * relax job ends in about three seconds, which a loaded machine can spend before the click.
+ */
+
+test.setTimeout(120_000);
+
+let dataDir: string;
+let app: Proc | undefined;
+
+test.beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-slow-jobs-"));
+  app = await startApp({ DATA_DIR: dataDir, MJ_API_URL: "", MJ_API_KEY: "", SIMULATOR_SPEED: "0.5" });
+});
+
+test.afterAll(async () => {
+  await app?.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function imagine(page: Page, prompt: string): Promise<Locator> {
+  await page.goto(app!.url);
+  await page.locator("html[data-hydrated]").waitFor();
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  await box.fill(prompt);
+  await box.press("Enter");
+  const task = page.getByRole("article", { name: prompt }).first();
+  await expect(task).toBeVisible({ timeout: 15_000 });
+  return task;
+}
+
+test("cancel a running task", async ({ page }) => {
+  const task = await imagine(page, "a slow comet that will be cancelled --relax");
+  await task.getByRole("button", { name: "Cancel" }).click();
+  await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 30_000 });
+  await expect(task.getByText("Cancelled.")).toBeVisible();
+});
+
+test("reload in the middle of a task and see it finish", async ({ page }) => {
+  const prompt = "a long exposure of stars --ar 3:2 --relax";
+  const task = await imagine(page, prompt);
+  await expect(task.getByRole("progressbar")).toBeVisible();
+  await page.reload();
+  const again = page.getByRole("article", { name: prompt }).first();
+  await expect(again.getByRole("progressbar")).toBeVisible();
+  await expect(again).toHaveAttribute("data-status", "SUCCESS", { timeout: 90_000 });
+});
