@@ -90,30 +90,6 @@ test("imagine with parameters set from the controls; the prompt stays after subm
     .toBeCloseTo(16 / 9, 1);
 });
 
-test("three tasks at once are polled with one request per tick", async ({ page }) => {
-  const polled: string[][] = [];
-  const perTask: string[] = [];
-  page.on("request", (request) => {
-    if (request.url().includes("/api/mj/task/list-by-ids"))
-      polled.push((request.postDataJSON() as { ids: string[] }).ids);
-    if (/\/api\/mj\/task\/\d+\/fetch/.test(request.url())) perTask.push(request.url());
-  });
-  // --relax keeps each job running long enough for all three to be in flight together.
-  const prompts = ["first of three --relax", "second of three --relax", "third of three --relax"];
-  const cards = [];
-  for (const prompt of prompts) cards.push(await imagine(page, prompt));
-  const ids = await Promise.all(cards.map((task) => task.getAttribute("data-task-id")));
-  for (const task of cards) await waitDone(task);
-
-  // No request per card; the batched poll carried all three running tasks in one request.
-  expect(perTask).toEqual([]);
-  expect(polled.some((batch) => ids.every((id) => batch.includes(id!)))).toBe(true);
-  // Once everything finished, polling stops.
-  const settled = polled.length;
-  await page.waitForTimeout(3_000);
-  expect(polled.length).toBe(settled);
-});
-
 test("U1, then Custom Zoom with the slider", async ({ page }) => {
   const single = await upscaled(page, "a fox under a lantern");
   await single.getByRole("button", { name: "Custom Zoom" }).click();

@@ -7,7 +7,7 @@ import { startApp, type Proc } from "./stack";
 /**
  * What needs a job that is still running when the person acts: its own demo app whose simulator
  * runs at half speed (a relax job takes about 25 s), so the job is certainly still running when
- * Cancel or the reload lands, however busy the machine. On the shared demo server (speed 4) a
+ * Cancel, the reload or the next submit lands, however busy the machine. On the shared demo server (speed 4) a
  * relax job ends in about three seconds, which a loaded machine can spend before the click.
  */
 
@@ -52,4 +52,28 @@ test("reload in the middle of a task and see it finish", async ({ page }) => {
   const again = page.getByRole("article", { name: prompt }).first();
   await expect(again.getByRole("progressbar")).toBeVisible();
   await expect(again).toHaveAttribute("data-status", "SUCCESS", { timeout: 90_000 });
+});
+
+test("three tasks at once are polled with one request per tick", async ({ page }) => {
+  const polled: string[][] = [];
+  const perTask: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/mj/task/list-by-ids"))
+      polled.push((request.postDataJSON() as { ids: string[] }).ids);
+    if (/\/api\/mj\/task\/\d+\/fetch/.test(request.url())) perTask.push(request.url());
+  });
+  // At half speed a relax job runs ~25 s: all three are certainly in flight together.
+  const prompts = ["first of three --relax", "second of three --relax", "third of three --relax"];
+  const cards = [];
+  for (const prompt of prompts) cards.push(await imagine(page, prompt));
+  const ids = await Promise.all(cards.map((task) => task.getAttribute("data-task-id")));
+  for (const task of cards) await expect(task).toHaveAttribute("data-status", "SUCCESS", { timeout: 90_000 });
+
+  // No request per card; the batched poll carried all three running tasks in one request.
+  expect(perTask).toEqual([]);
+  expect(polled.some((batch) => ids.every((id) => batch.includes(id!)))).toBe(true);
+  // Once everything finished, polling stops.
+  const settled = polled.length;
+  await page.waitForTimeout(3_000);
+  expect(polled.length).toBe(settled);
 });
