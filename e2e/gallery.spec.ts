@@ -8,7 +8,8 @@ import { createSqliteTaskStore } from "@/lib/store/task-store";
  * lightbox's keys, actions, favourite and delete.
  */
 
-const tile = (page: Page, prompt: string | RegExp): Locator => page.getByRole("listitem", { name: prompt }).first();
+const tile = (page: Page, prompt: string | RegExp): Locator =>
+  page.getByRole("listitem", { name: prompt }).first();
 
 async function imagine(page: Page, prompt: string): Promise<string> {
   await page.goto("/");
@@ -26,7 +27,9 @@ async function gallery(page: Page, search = "") {
   await page.locator("html[data-hydrated]").waitFor();
 }
 
-test("tasks made on the Create page are in the gallery; search narrows it and lives in the URL", async ({ page }) => {
+test("tasks made on the Create page are in the gallery; search narrows it and lives in the URL", async ({
+  page,
+}) => {
   await imagine(page, "a walrus knitting gallerysearch");
   await imagine(page, "a heron fishing gallerysearch");
   await gallery(page);
@@ -86,7 +89,9 @@ test("each filter narrows the view", async ({ page }) => {
   // Oldest first puts the pelican (made first) before the failed one.
   await gallery(page, "?q=filterword&sort=oldest");
   await expect(tile(page, "a gore scene filterword")).toBeVisible();
-  const names = await page.getByRole("listitem").evaluateAll((items) => items.map((item) => item.getAttribute("aria-label")));
+  const names = await page
+    .getByRole("listitem")
+    .evaluateAll((items) => items.map((item) => item.getAttribute("aria-label")));
   expect(names.indexOf("a pelican filterword")).toBeLessThan(names.indexOf("a gore scene filterword"));
 });
 
@@ -191,7 +196,9 @@ test("a dialog closed without submitting stays out of the gallery unless asked f
     await locator.click();
     return String(((await (await answer).json()) as { result: string }).result);
   };
-  const single = page.locator(`article[data-task-id="${await press(grid.getByRole("button", { name: "U1" }))}"]`);
+  const single = page.locator(
+    `article[data-task-id="${await press(grid.getByRole("button", { name: "U1" }))}"]`,
+  );
   await expect(single).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
   const modalId = await press(single.getByRole("button", { name: "Vary (Region)" }));
   await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
@@ -209,4 +216,28 @@ test("a dialog closed without submitting stays out of the gallery unless asked f
   await page.getByLabel("Status").selectOption("waiting");
   await expect(page.locator(`[data-task-id="${modalId}"]`)).toBeVisible();
   await expect(page.locator(`[data-task-id="${gridId}"]`)).toHaveCount(0);
+});
+
+test("restoring an export from the Import dialog brings deleted tasks back and says every count", async ({
+  page,
+}) => {
+  const kept = await imagine(page, "a lynx restored from an archive");
+  const deleted = await imagine(page, "an ibis restored from an archive");
+  const archive = await page.request.get(`/api/tasks/export?ids=${kept},${deleted}`);
+  expect(archive.status()).toBe(200);
+  expect((await page.request.delete(`/api/tasks/${deleted}`)).status()).toBe(204);
+
+  await gallery(page, "?q=restored");
+  await expect(tile(page, "an ibis restored from an archive")).toBeHidden();
+  await page.getByRole("button", { name: "Import" }).click();
+  const dialog = page.getByRole("dialog", { name: "Import history" });
+  await dialog.getByLabel("Restore an export archive").setInputFiles({
+    name: "export.zip",
+    mimeType: "application/zip",
+    buffer: await archive.body(),
+  });
+  await dialog.getByRole("button", { name: "Restore archive" }).click();
+  await expect(page.getByText("1 task imported")).toBeVisible();
+  await expect(page.getByText("1 was already here")).toBeVisible();
+  await expect(tile(page, "an ibis restored from an archive")).toBeVisible();
 });

@@ -9,7 +9,15 @@ import { Dialog } from "@/components/ui/dialog";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { z } from "zod";
 
-const importResultSchema = z.object({ imported: z.number() }).loose();
+/** `{imported, skipped, invalid}` from an archive, `{imported, missing}` from an import by id. */
+const importResultSchema = z
+  .object({
+    imported: z.number(),
+    skipped: z.number().default(0),
+    invalid: z.number().default(0),
+    missing: z.array(z.string()).default([]),
+  })
+  .loose();
 
 /**
  * Bringing history in and out: export everything as one archive, restore such an archive (from
@@ -26,8 +34,16 @@ export function ImportExport({ onImported }: { onImported(): Promise<void> }) {
   async function run(work: () => Promise<unknown>) {
     setBusy(true);
     try {
-      const { imported } = importResultSchema.parse(await work());
-      toast.success(t("imported", { count: imported }));
+      const result = importResultSchema.parse(await work());
+      // Every count the server gives, so "0 imported" is never a mystery.
+      const details = [
+        result.skipped > 0 && t("alreadyHere", { count: result.skipped }),
+        result.invalid > 0 && t("unreadable", { count: result.invalid }),
+        result.missing.length > 0 && t("notFound", { count: result.missing.length }),
+      ].filter((line): line is string => typeof line === "string");
+      toast.success(t("imported", { count: result.imported }), {
+        description: details.length > 0 ? details.join(" · ") : undefined,
+      });
       setOpen(false);
       setIds("");
       setFile(null);
