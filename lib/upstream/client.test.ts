@@ -402,6 +402,32 @@ describe("deadlines over real HTTP", () => {
     expect(browser.signal.aborted).toBe(false);
   }, 30_000);
 
+  it("a reader that pauses between reads longer than the deadline still gets the whole body", async () => {
+    const sent = Buffer.alloc(1024 * 1024);
+    for (let i = 0; i < sent.length; i++) sent[i] = i % 251;
+    const base = await serve((_request, response) => {
+      response.writeHead(200, { "content-type": "video/mp4" });
+      response.end(sent);
+    });
+    const client = createUpstreamClient({
+      baseUrl: base,
+      authHeader: "authorization",
+      timeoutMs: 1_000,
+      log: () => {},
+    });
+    const response = await client.fetchMedia(`${base}/media/clip.mp4`);
+    const reader = response.body!.getReader();
+    const chunks: Uint8Array[] = [];
+    // A <video> with a full buffer: it stops pulling for longer than the whole deadline, twice.
+    for (let pauses = 2; ; pauses--) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      if (pauses > 0) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
+    expect(Buffer.concat(chunks).equals(sent)).toBe(true);
+  }, 30_000);
+
   it("the caller's abort still cuts a media download short", async () => {
     const base = await serve(drip);
     const client = createUpstreamClient({

@@ -9,6 +9,11 @@ import "server-only";
  * `setTimeout` keeps the controller alive until the exchange is over, the caller's signal is
  * followed with a listener, and every wait is raced against the deadline, so it fails on time even
  * when a fetch does not honour the abort.
+ *
+ * The wall clock runs until the headers are in. A body handed to `stream` is charged only for the
+ * time a read waits on the upstream: a consumer that pauses between reads (a browser on a slow
+ * link, a <video> with a full buffer, a zip being written out) must not truncate a download,
+ * while an upstream that drips still runs out of budget, pending time adding up read after read.
  */
 
 export interface Deadline {
@@ -17,7 +22,8 @@ export interface Deadline {
   /** Settles like `work`, or rejects with the abort reason as soon as the signal aborts. */
   race<T>(work: Promise<T>): Promise<T>;
   /**
-   * The body, failing at the deadline however slowly it arrives. Reading it to the end, an error
+   * The body, failing once the reads have waited on the upstream for the rest of the budget in
+   * all; time the consumer spends between reads does not count. Reading it to the end, an error
    * or cancelling it ends the deadline.
    */
   stream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
@@ -29,11 +35,11 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
   const controller = new AbortController();
   const { signal } = controller;
   const onCallerAbort = () => controller.abort(caller?.reason);
-  // Referenced on purpose: it is what keeps the controller (and every waiter) reachable.
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError")),
-    ms,
-  );
+  const expire = () => controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
+  const started = Date.now();
+  // Referenced on purpose: it is what keeps the controller (and every waiter) reachable. While a
+  // body streams, it runs only during a pending read (see `stream`).
+  let timer = setTimeout(expire, ms);
   function done(): void {
     clearTimeout(timer);
     caller?.removeEventListener("abort", onCallerAbort);
@@ -60,13 +66,20 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
       done();
       reader.cancel(reason).catch(() => {});
     };
-    // Nobody may be reading when the deadline passes: the upstream body is let go of anyway.
+    // Nobody may be reading when the caller aborts: the upstream body is let go of anyway.
     const onAbort = () => stop(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
+    // From here on only waiting on the upstream spends what is left of the budget.
+    clearTimeout(timer);
+    let remaining = Math.max(0, ms - (Date.now() - started));
     return new ReadableStream<Uint8Array>({
       async pull(controller) {
+        const pullStarted = Date.now();
+        if (!signal.aborted) timer = setTimeout(expire, remaining);
         try {
           const { done: ended, value } = await race(reader.read());
+          clearTimeout(timer);
+          remaining = Math.max(0, remaining - (Date.now() - pullStarted));
           if (ended) {
             signal.removeEventListener("abort", onAbort);
             done();
