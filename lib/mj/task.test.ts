@@ -8,6 +8,7 @@ import {
   taskListSchema,
   taskSchema,
 } from "./task";
+import { LIMITS } from "./requests";
 
 const JOB = "3f1c8a2e-5b7d-4e2a-9c1f-0a1b2c3d4e5f";
 const CHANNEL = "1118138338562560102";
@@ -470,6 +471,42 @@ describe("bounded text", () => {
     expect(task.failReason).toHaveLength(TASK_TEXT_LIMITS.textChars);
     expect(task.promptFull).toHaveLength(TASK_TEXT_LIMITS.promptChars);
     expect(task.imageUrl).toBe(url);
+    expect(taskSchema.parse(task)).toEqual(task);
+  });
+
+  it("keeps the first 50 buttons, drops one whose customId is too long, and caps media lists", () => {
+    const label = "l".repeat(4_000);
+    const tooLong = { customId: `MJ::JOB::${"x".repeat(LIMITS.customIdChars)}`, label: "long" };
+    const task = taskSchema.parse({
+      ...TRUEAI_IMAGINE,
+      buttons: [
+        tooLong,
+        ...Array.from({ length: 50_000 }, (_, i) => ({ customId: `MJ::JOB::upsample::${i}`, label })),
+      ],
+      imageUrls: Array.from({ length: 5_000 }, (_, i) => ({ url: `https://cdn.example.com/${i}.png` })),
+      videoUrls: Array.from({ length: 5_000 }, (_, i) => `https://cdn.example.com/${i}.mp4`),
+    });
+    expect(task.buttons).toHaveLength(50);
+    expect(task.buttons[0]?.customId).toBe("MJ::JOB::upsample::0");
+    expect(task.buttons.at(-1)?.customId).toBe("MJ::JOB::upsample::49");
+    expect(task.imageUrls).toHaveLength(100);
+    expect(task.imageUrls?.[0]?.url).toBe("https://cdn.example.com/0.png");
+    expect(task.videoUrls).toHaveLength(100);
+    expect(taskSchema.parse(task)).toEqual(task);
+  });
+
+  it("bounds strings nested in properties, unknown fields and unknown button fields", () => {
+    const long = "n".repeat(50_000);
+    const task = taskSchema.parse({
+      ...TRUEAI_IMAGINE,
+      properties: { nested: { deeper: [long] } },
+      extra: { list: Array.from({ length: 1_000 }, () => long) },
+      buttons: [{ customId: "MJ::JOB::upsample::1", label: "U1", meta: { note: long } }],
+    });
+    const serialized = JSON.stringify(task);
+    expect(serialized.length).toBeLessThan(1_000_000);
+    expect(serialized).not.toContain("n".repeat(TASK_TEXT_LIMITS.textChars + 1));
+    expect(task.properties.nested).toEqual({ deeper: [boundText(long, TASK_TEXT_LIMITS.textChars)] });
     expect(taskSchema.parse(task)).toEqual(task);
   });
 });

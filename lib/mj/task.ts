@@ -19,6 +19,18 @@ export const TASK_TEXT_LIMITS = {
 } as const;
 
 /**
+ * Caps on stored lists: a real task has at most a few dozen buttons and a handful of images or
+ * videos. Nested values of open-ended fields keep this many entries per list or object, this
+ * deep; what lies deeper becomes null.
+ */
+export const TASK_LIST_LIMITS = {
+  buttons: 50,
+  mediaRefs: 100,
+  nestedEntries: 100,
+  nestedDepth: 4,
+} as const;
+
+/**
  * Cuts text longer than `max` UTF-16 units to `max`, ending in an ellipsis, without splitting a
  * surrogate pair. Text already within bounds is returned as it is, so re-parsing changes nothing.
  */
@@ -30,9 +42,26 @@ export function boundText(value: string, max: number): string {
   return `${value.slice(0, end)}…`;
 }
 
-/** Top-level strings of an open-ended object (properties, unknown fields) bounded like prompts. */
-const boundedValue = (value: unknown): unknown =>
-  typeof value === "string" ? boundText(value, TASK_TEXT_LIMITS.promptChars) : value;
+/**
+ * A value of an open-ended object (properties, unknown fields) with every string in it bounded:
+ * top-level strings like prompts (a relay's `finalPrompt`), nested ones like free text, and
+ * nested lists and objects cut to their first entries.
+ */
+function boundedValue(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") {
+    return boundText(value, depth === 0 ? TASK_TEXT_LIMITS.promptChars : TASK_TEXT_LIMITS.textChars);
+  }
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= TASK_LIST_LIMITS.nestedDepth) return null;
+  const keep = TASK_LIST_LIMITS.nestedEntries;
+  if (Array.isArray(value)) return value.slice(0, keep).map((item) => boundedValue(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, keep)
+      .map(([key, item]) => [key, boundedValue(item, depth + 1)]),
+  );
+}
+const boundedUnknown = z.unknown().transform((value) => boundedValue(value));
 
 /** Doc generators render enum members as TS source (`/** X *\/\r\nX = 'X'`); the value is X. */
 function bareEnumName(value: string): string {
@@ -73,42 +102,48 @@ const progressText = z
 /** `imageUrls`/`videoUrls` items are `{url, thumbnail}` objects; tolerate bare strings too. */
 export const mediaRefSchema = z.union([
   z.string().transform((url) => ({ url, thumbnail: null as string | null })),
-  z.looseObject({ url: z.string(), thumbnail: url }),
+  z.looseObject({ url: z.string(), thumbnail: url }).catchall(boundedUnknown),
 ]);
 export type MediaRef = z.output<typeof mediaRefSchema>;
+
+/** The first `max` items that parse, each parsed on its own so a broken one drops only itself. */
+function firstValid<T>(items: unknown[], schema: z.ZodType<T>, max: number): T[] {
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length >= max) break;
+    const parsed = schema.safeParse(item);
+    if (parsed.success) kept.push(parsed.data);
+  }
+  return kept;
+}
 
 const mediaList = z
   .array(z.unknown())
   .nullish()
   .transform((items) =>
     items
-      ? items.flatMap((item) => {
-          const parsed = mediaRefSchema.safeParse(item);
-          return parsed.success && parsed.data.url ? [parsed.data] : [];
-        })
+      ? firstValid(items, mediaRefSchema.refine((ref) => ref.url !== ""), TASK_LIST_LIMITS.mediaRefs)
       : null,
   )
   .catch(null);
 
-export const buttonSchema = z.looseObject({
-  customId: z.string().min(1),
-  emoji: text.transform((v) => v ?? ""),
-  label: text.transform((v) => v ?? ""),
-  style: integer,
-  type: integer,
-});
+/** A customId longer than the app would send back is dropped, not cut: a cut id is another id. */
+export const buttonSchema = z
+  .looseObject({
+    customId: z.string().min(1).max(LIMITS.customIdChars),
+    emoji: text.transform((v) => v ?? ""),
+    label: text.transform((v) => v ?? ""),
+    style: integer,
+    type: integer,
+  })
+  .catchall(boundedUnknown);
 export type Button = z.output<typeof buttonSchema>;
 
 /** Buttons without a customId (Discord link buttons) are dropped, as the proxies do. */
 const buttonList = z
   .array(z.unknown())
   .nullish()
-  .transform((items) =>
-    (items ?? []).flatMap((item) => {
-      const parsed = buttonSchema.safeParse(item);
-      return parsed.success ? [parsed.data] : [];
-    }),
-  )
+  .transform((items) => firstValid(items ?? [], buttonSchema, TASK_LIST_LIMITS.buttons))
   .catch([]);
 
 const propertiesSchema = z
@@ -148,7 +183,7 @@ export const taskSchema = z.looseObject({
   width: integer,
   height: integer,
   contentType: text,
-}).catchall(z.unknown().transform(boundedValue));
+}).catchall(boundedUnknown);
 export type Task = z.output<typeof taskSchema>;
 
 /** A list response: every item parsed on its own so one broken entry drops only itself. */
