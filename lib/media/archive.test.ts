@@ -244,6 +244,22 @@ describe("restoring an export", () => {
     expect(cache.get("1234", "image")).not.toBeNull();
   });
 
+  it("counts a task id repeated in the archive as skipped, keeping its first record", async () => {
+    const w = world();
+    const cache = w.cache();
+    const first = { id: "1234", status: "SUCCESS", prompt: "first" };
+    const records = [first, { ...first, prompt: "again" }, { id: "5678", status: "SUCCESS" }, first];
+    const zip = zipSync({
+      "tasks.json": strToU8(JSON.stringify({ format: "mj-studio-archive", version: 1, tasks: records })),
+    });
+    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+      imported: 2,
+      skipped: 2,
+      invalid: 0,
+    });
+    expect(w.service.detail("1234").task).toMatchObject({ prompt: "first" });
+  });
+
   it("keeps only media that are what they claim to be", async () => {
     const w = world();
     const cache = w.cache();

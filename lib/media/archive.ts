@@ -328,7 +328,10 @@ interface ArchiveIndex {
 export interface ImportResult {
   /** Tasks the history now holds that it did not. */
   imported: number;
-  /** Tasks it held already (left as they were; their missing media added). */
+  /**
+   * Tasks it held already (left as they were; their missing media added), and repeats of an id
+   * earlier in the same archive (the first one counts), so the three add up to the records.
+   */
   skipped: number;
   /** Records that are not tasks (a malformed id, a missing status, not JSON, too long). */
   invalid: number;
@@ -538,7 +541,8 @@ async function restoreAll(index: ArchiveIndex, deps: ArchiveDeps): Promise<Impor
       for (const text of records) {
         const task = text === null ? null : parseTask(text);
         if (!task) result.invalid++;
-        else if (!seen.has(task.id)) {
+        else if (seen.has(task.id)) result.skipped++;
+        else {
           seen.add(task.id);
           tasks.push(task);
         }
