@@ -99,6 +99,8 @@ export default defineConfig({
       APP_PASSWORD: E2E_APP_PASSWORD,
       APP_API_TOKEN: E2E_API_TOKEN,
       APP_SUBMIT_RATE_LIMIT: String(E2E_SUBMIT_LIMIT),
+      // Reached directly, with no reverse proxy: no X-Forwarded-For is believed, not even from loopback.
+      TRUSTED_PROXIES: "none",
     }),
     ...upstreams.flatMap((u) => [
       {

@@ -206,23 +206,40 @@ test("a host name the app was not given is refused on pages and the API (DNS reb
 test("wrong passwords with forged addresses from one machine do not lock the owner out", async ({
   baseURL,
 }) => {
-  const { port } = new URL(baseURL!);
-  const attempt = (localAddress: string, password: string, forged?: string) =>
-    rawRequest({
-      port: Number(port),
-      localAddress,
-      path: "/api/auth/login",
-      method: "POST",
-      headers: { "content-type": "application/json", ...(forged ? { "x-forwarded-for": forged } : {}) },
-      body: JSON.stringify({ password }),
-    });
   const codes: number[] = [];
   for (let i = 0; i < 53; i++)
-    codes.push((await attempt("127.0.0.2", `guess ${i}`, `10.1.${i >> 8}.${i & 255}`)).code);
+    codes.push((await loginFrom(baseURL!, "127.0.0.2", `guess ${i}`, `10.1.${i >> 8}.${i & 255}`)).code);
   expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
   expect(new Set(codes.slice(5))).toEqual(new Set([429]));
   // The owner, from another address, signs in at once.
-  expect((await attempt("127.0.0.3", E2E_APP_PASSWORD)).code).toBe(204);
+  expect((await loginFrom(baseURL!, "127.0.0.3", E2E_APP_PASSWORD)).code).toBe(204);
+});
+
+test("past the server-wide ceiling of wrong passwords, strangers wait and the owner's browser signs in", async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
+  // Signed out, but the browser keeps the device cookie it got.
+  const context = page.context();
+  const kept = (await context.cookies()).filter((cookie) => cookie.name !== "mj-session");
+  expect(kept.map((cookie) => cookie.name)).toContain("mj-device");
+  await context.clearCookies();
+  await context.addCookies(kept);
+
+  // 105 wrong passwords from 21 addresses, five each: past the ceiling of 100.
+  for (let host = 10; host < 31; host++) {
+    for (let i = 0; i < 5; i++) await loginFrom(baseURL!, `127.0.0.${host}`, `guess ${host}-${i}`);
+  }
+  const stranger = await loginFrom(baseURL!, "127.0.0.40", E2E_APP_PASSWORD);
+  expect(stranger.code).toBe(429);
+  expect(stranger.body).toMatch(/a browser that signed in here before can still sign in/);
+
+  await page.goto("/login");
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Create" })).toBeVisible();
 });
 
 test("repeated wrong passwords answer 429 with Retry-After, and the page says so", async ({
@@ -270,5 +287,17 @@ function rawRequest(options: {
     );
     req.on("error", reject);
     req.end(options.body);
+  });
+}
+
+/** A password sent from another loopback source address, optionally with a forged X-Forwarded-For. */
+function loginFrom(baseURL: string, localAddress: string, password: string, forged?: string) {
+  return rawRequest({
+    port: Number(new URL(baseURL).port),
+    localAddress,
+    path: "/api/auth/login",
+    method: "POST",
+    headers: { "content-type": "application/json", ...(forged ? { "x-forwarded-for": forged } : {}) },
+    body: JSON.stringify({ password }),
   });
 }

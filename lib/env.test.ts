@@ -38,6 +38,9 @@ describe("parseEnv", () => {
       }).allowedHosts,
     ).toEqual({ any: false, names: ["nas.lan", ".home.arpa", "studio.example.com", "studio.lan"] });
     expect(parseEnv({ ALLOWED_HOSTS: "*" }).allowedHosts.any).toBe(true);
+    expect(parseEnv({ ALLOWED_HOSTS: "mj_studio" }).allowedHosts.names).toEqual(["mj_studio"]);
+    expect(parseEnv({}).trustedProxies).toEqual(["127.0.0.0/8", "::1"]);
+    expect(parseEnv({ TRUSTED_PROXIES: "none" }).trustedProxies).toEqual([]);
     expect(parseEnv({ TRUSTED_PROXIES: "127.0.0.1, 10.0.0.0/8, ::1" }).trustedProxies).toEqual([
       "127.0.0.1",
       "10.0.0.0/8",

@@ -14,15 +14,14 @@ const optionalText = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
-const commaList = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? "")
-      .split(",")
-      .map((entry) => entry.trim())
-      .filter((entry) => entry !== ""),
-  );
+function splitList(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+}
+
+const commaList = z.string().optional().transform(splitList);
 
 function isAddressOrRange(entry: string): boolean {
   const [address = "", bits, ...rest] = entry.split("/");
@@ -77,22 +76,28 @@ const envSchema = z.object({
       z
         .string()
         .regex(
-          /^(\*|\.?[a-z0-9.-]+)$/i,
+          /^(\*|\.?[a-z0-9._-]+)$/i,
           "ALLOWED_HOSTS takes host names without ports, a leading dot for subdomains, or *",
         ),
     ),
   ),
-  // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated).
-  TRUSTED_PROXIES: commaList.pipe(
-    z.array(
-      z
-        .string()
-        .refine(
-          isAddressOrRange,
-          "TRUSTED_PROXIES takes IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/8",
-        ),
-    ),
-  ),
+  // Reverse proxies whose X-Forwarded-For and X-Forwarded-Host are believed (addresses or CIDR
+  // ranges, comma-separated; "none" for none). Unset: loopback, where a local reverse proxy sits.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("127.0.0.0/8, ::1")
+    .transform(splitList)
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (entry) => entry === "none" || isAddressOrRange(entry),
+            "TRUSTED_PROXIES takes IP addresses or CIDR ranges such as 127.0.0.1 or 10.0.0.0/8, or none",
+          ),
+      ),
+    )
+    .transform((list) => list.filter((entry) => entry !== "none")),
 });
 
 export interface AppEnv {

@@ -13,6 +13,10 @@ import {
 } from "./request-origin";
 import { loadSessionSecret } from "./secret";
 import {
+  DEVICE_COOKIE,
+  DEVICE_TTL_SECONDS,
+  isKnownDevice,
+  issueDeviceToken,
   issueSession,
   revokeSession,
   SESSION_COOKIE,
@@ -33,13 +37,12 @@ import { shared } from "./shared";
 const OPEN_PATHS = new Set(["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]);
 
 /**
- * Password guessing is bounded per client address (the real one: see clientAddress), so an
- * attacker who does not have the password cannot lock the owner out from elsewhere. When the
- * whole server has seen many failures in the window (many addresses guessing), each address
- * gets fewer tries rather than everyone being refused.
+ * Password guessing is bounded per client address (the real one: see clientAddress), and for the
+ * whole server: past LOGIN_FAILURES_PER_SERVER in the window, only browsers that signed in here
+ * before (a device cookie) may try, so an attacker with many addresses still gets a bounded
+ * number of guesses and cannot keep the owner out of a browser they have used before.
  */
 const LOGIN_FAILURES_PER_CLIENT = 5;
-const LOGIN_FAILURES_PER_CLIENT_UNDER_ATTACK = 1;
 const LOGIN_FAILURES_PER_SERVER = 100;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
@@ -83,7 +86,13 @@ export function checkAccess(request: Request): Verdict {
   const url = new URL(request.url);
   const path = url.pathname;
   const isApi = path === "/api" || path.startsWith("/api/");
-  const foreignHost = requestHosts(request.headers).find((host) => !hostAllowed(host, env().allowedHosts));
+  const { password, apiToken, submitsPerMinute } = env().auth;
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
+  const tokenAllowed = !!apiToken && !!bearer && path.startsWith("/api/mj/") && safeEqual(bearer, apiToken);
+  // A page on a rebound name cannot know the API token, so tools holding it may use any name.
+  const foreignHost = tokenAllowed
+    ? undefined
+    : requestHosts(request.headers, trustedProxies()).find((host) => !hostAllowed(host, env().allowedHosts));
   if (foreignHost !== undefined) {
     return refuse(
       "forbidden",
@@ -95,10 +104,7 @@ export function checkAccess(request: Request): Verdict {
     return refuse("forbidden", "Requests from other sites cannot change anything here.");
   }
 
-  const { password, apiToken, submitsPerMinute } = env().auth;
   const session = sessionOf(request);
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
-  const tokenAllowed = !!apiToken && !!bearer && path.startsWith("/api/mj/") && safeEqual(bearer, apiToken);
 
   if (password && !session && !tokenAllowed && !OPEN_PATHS.has(path)) {
     if (isApi) return refuse("unauthorized", "Sign in first: this MJ Studio is protected by a password.");
@@ -157,16 +163,17 @@ export function login(request: Request, password: string): Response {
     throw new AppError("not_found", "This MJ Studio has no password (APP_PASSWORD is not set).");
   const client = clientOf(request);
   const { loginPerClient, loginGlobal } = limiters();
-  const underAttack = loginGlobal.retryAfter("all") > 0;
-  const wait = loginPerClient.retryAfter(
-    client,
-    Date.now(),
-    underAttack ? LOGIN_FAILURES_PER_CLIENT_UNDER_ATTACK : LOGIN_FAILURES_PER_CLIENT,
-  );
+  const key = signingKey(configured);
+  const clientWait = loginPerClient.retryAfter(client);
+  const serverWait = isKnownDevice(readCookie(request, DEVICE_COOKIE), key) ? 0 : loginGlobal.retryAfter("all");
+  const wait = Math.max(clientWait, serverWait);
   if (wait > 0) {
+    const minutes = Math.ceil(wait / 60);
     throw new AppError(
       "rate_limited",
-      `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} min.`,
+      clientWait > 0
+        ? `Too many wrong passwords. Try again in ${minutes} min.`
+        : `Too many wrong passwords on this server; a browser that signed in here before can still sign in. Try again in ${minutes} min.`,
       { "Retry-After": String(wait) },
     );
   }
@@ -176,21 +183,21 @@ export function login(request: Request, password: string): Response {
     throw new AppError("unauthorized", "Wrong password.");
   }
   loginPerClient.reset(client);
-  const { token } = issueSession(signingKey(configured));
-  return new Response(null, {
-    status: 204,
-    headers: { "Set-Cookie": sessionCookie(request, token, SESSION_TTL_SECONDS) },
-  });
+  const { token } = issueSession(key);
+  const headers = new Headers();
+  headers.append("Set-Cookie", cookie(request, SESSION_COOKIE, token, SESSION_TTL_SECONDS));
+  headers.append("Set-Cookie", cookie(request, DEVICE_COOKIE, issueDeviceToken(key), DEVICE_TTL_SECONDS));
+  return new Response(null, { status: 204, headers });
 }
 
 /** Ends the session (if any) and clears the cookie; open to anyone, since it only takes away. */
 export function logout(request: Request): Response {
   const session = sessionOf(request);
   if (session) revokeSession(session);
-  return new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie(request, "", 0) } });
+  return new Response(null, { status: 204, headers: { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) } });
 }
 
-function sessionCookie(request: Request, value: string, maxAge: number): string {
+function cookie(request: Request, name: string, value: string, maxAge: number): string {
   const secure = isHttps(new URL(request.url), request.headers) ? "; Secure" : "";
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
+  return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
 }

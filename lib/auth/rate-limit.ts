@@ -12,10 +12,10 @@ export class RateLimiter {
     private readonly maxKeys = 10_000,
   ) {}
 
-  /** Whole seconds until `key` may act again; 0 when it may act now. `limit` may be lowered for a while. */
-  retryAfter(key: string, now = Date.now(), limit = this.limit): number {
+  /** Whole seconds until `key` may act again; 0 when it may act now. */
+  retryAfter(key: string, now = Date.now()): number {
     const window = this.current(key, now);
-    return window && window.count >= limit ? Math.max(1, Math.ceil((window.resetAt - now) / 1000)) : 0;
+    return window && window.count >= this.limit ? Math.max(1, Math.ceil((window.resetAt - now) / 1000)) : 0;
   }
 
   /** Counts one event for `key`. */

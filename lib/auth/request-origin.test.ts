@@ -5,6 +5,7 @@ import {
   isCrossOriginWrite,
   isHttps,
   PEER_HEADER,
+  requestHosts,
   trustedProxyList,
 } from "./request-origin";
 
@@ -97,9 +98,29 @@ describe("clientAddress and isHttps", () => {
     expect(v6("::ffff:192.0.2.1")).toBe("192.0.2.1");
   });
 
-  it("takes the nearest forwarded address", () => {
-    expect(clientAddress(headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.2" }))).toBe("10.0.0.2");
+  it("takes the peer the server marked, and puts requests it did not mark under one key", () => {
+    expect(
+      clientAddress(headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.2", [PEER_HEADER]: "10.0.0.2" })),
+    ).toBe("10.0.0.2");
+    // No mark (before the hook was installed): X-Forwarded-For is whatever the client wrote.
+    expect(clientAddress(headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.2" }))).toBe("unknown");
+    expect(clientAddress(headers({ "x-forwarded-for": "1.1.1.1", [PEER_HEADER]: "10.0.0.2" }))).toBe(
+      "unknown",
+    );
     expect(clientAddress(headers({}))).toBe("unknown");
+  });
+
+  it("checks the forwarded host alone only when a trusted proxy sent it", () => {
+    const proxied = { host: "mj-studio:3000", "x-forwarded-host": "studio.example.com" };
+    const loopback = trustedProxyList(["127.0.0.1"]);
+    expect(requestHosts(headers({ ...proxied, [PEER_HEADER]: "127.0.0.1" }), loopback)).toEqual([
+      "studio.example.com",
+    ]);
+    expect(requestHosts(headers({ ...proxied, [PEER_HEADER]: "203.0.113.9" }), loopback)).toEqual([
+      "mj-studio:3000",
+      "studio.example.com",
+    ]);
+    expect(requestHosts(headers(proxied), loopback)).toEqual(["mj-studio:3000", "studio.example.com"]);
   });
 
   it("believes X-Forwarded-Proto over the URL", () => {

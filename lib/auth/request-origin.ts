@@ -51,13 +51,22 @@ export function hostname(host: string): string | null {
 }
 
 /**
- * The Host, and the X-Forwarded-Host a reverse proxy may have set, that must both be allowed.
- * A request without a Host (HTTP/1.0, a test) names no host a browser could have rebound.
+ * The host names a request must be addressed to. Behind a trusted proxy that says which host it
+ * was asked for (X-Forwarded-Host), that one: the proxy may reach the app under an internal name
+ * (`Host: mj-studio:3000`). Otherwise the Host, and any X-Forwarded-Host too, since whoever sent
+ * it is not vouched for. A request without a Host (HTTP/1.0, a test) names no host a browser
+ * could have rebound.
  */
-export function requestHosts(headers: Headers): string[] {
-  return [headers.get("host"), headers.get("x-forwarded-host")?.split(",")[0]]
-    .map((host) => host?.trim() ?? "")
-    .filter((host) => host !== "");
+export function requestHosts(headers: Headers, trusted: BlockList | null = null): string[] {
+  const forwarded = headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  if (forwarded && viaTrustedProxy(headers, trusted)) return [forwarded];
+  return [headers.get("host"), forwarded].map((host) => host?.trim() ?? "").filter((host) => host !== "");
+}
+
+/** Whether the server's own mark says the peer is one of the trusted proxies. */
+function viaTrustedProxy(headers: Headers, trusted: BlockList | null): boolean {
+  const peer = headers.get(PEER_HEADER);
+  return peer !== null && isTrusted(normalizeAddress(peer), trusted);
 }
 
 /**
@@ -91,7 +100,7 @@ function sameHost(origin: URL, host: string): boolean {
   }
 }
 
-/** TRUSTED_PROXIES (addresses or CIDR ranges) as a BlockList; null when none are configured. */
+/** TRUSTED_PROXIES (addresses or CIDR ranges) as a BlockList; null when there are none. */
 export function trustedProxyList(entries: readonly string[]): BlockList | null {
   if (entries.length === 0) return null;
   const list = new BlockList();
@@ -108,8 +117,9 @@ export function trustedProxyList(entries: readonly string[]): BlockList | null {
  * The client's address, for per-client limits. The server appends the real peer address to
  * X-Forwarded-For (PEER_HEADER marks that it did); entries left of it are believed only while
  * the address to their right is a trusted proxy, so a client reaching the app directly cannot
- * pick its own address. Without the server's mark (tests, a server started another way) the
- * nearest entry is all there is. IPv6 clients are keyed by their /64, which one host usually has.
+ * pick its own address. A request without the server's mark (one that arrived before the hook
+ * was installed) shares one key: its X-Forwarded-For may be anything. IPv6 clients are keyed by
+ * their /64, which one host usually has.
  */
 export function clientAddress(headers: Headers, trusted: BlockList | null = null): string {
   const chain = (headers.get("x-forwarded-for") ?? "")
@@ -118,11 +128,9 @@ export function clientAddress(headers: Headers, trusted: BlockList | null = null
     .filter((entry) => entry !== "");
   const peer = headers.get(PEER_HEADER);
   let index = chain.length - 1;
-  if (peer !== null && chain[index] === normalizeAddress(peer)) {
-    while (index > 0 && isTrusted(chain[index]!, trusted)) index -= 1;
-  }
-  const address = chain[index] ?? (headers.get("x-real-ip") || "unknown");
-  return limitKey(address);
+  if (peer === null || chain[index] !== normalizeAddress(peer)) return "unknown";
+  while (index > 0 && isTrusted(chain[index]!, trusted)) index -= 1;
+  return limitKey(chain[index]!);
 }
 
 function isTrusted(address: string, trusted: BlockList | null): boolean {

@@ -47,6 +47,32 @@ export function verifySession(token: string | undefined, key: Buffer, now = Date
   return session;
 }
 
+/**
+ * A browser that has signed in here before carries a device token (`<id>.<signature>`, signed
+ * with a key derived from the session key, so a new password forgets every device). It opens
+ * nothing by itself; it lets its holder past the server-wide ceiling on wrong passwords, so an
+ * attacker who trips that ceiling cannot keep the owner out of their own browser.
+ */
+export const DEVICE_COOKIE = "mj-device";
+export const DEVICE_TTL_SECONDS = 400 * 24 * 60 * 60;
+
+function deviceKey(key: Buffer): Buffer {
+  return createHmac("sha256", key).update("mj-studio device").digest();
+}
+
+export function issueDeviceToken(key: Buffer): string {
+  const id = randomBytes(16).toString("base64url");
+  return `${id}.${signature(deviceKey(key), id).toString("base64url")}`;
+}
+
+export function isKnownDevice(token: string | undefined, key: Buffer): boolean {
+  const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
+  if (!match) return false;
+  const expected = signature(deviceKey(key), match[1]!);
+  const given = Buffer.from(match[2]!, "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 const revoked = () => shared("revoked-sessions", () => new Map<string, number>());
 
 export function revokeSession(session: Session, now = Date.now()): void {
