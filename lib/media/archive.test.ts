@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
@@ -307,6 +308,45 @@ describe("restoring an export", () => {
       "14/video.mp4",
     ]);
     expect(result).toEqual({ imported: 6, skipped: 0, invalid: 0 });
+  });
+
+  it("keeps no image whose header is valid but whose pixel data is junk or cut short", async () => {
+    const w = world();
+    const cache = w.cache();
+    // Noise, so the compressed pixel data is long enough to cut in half.
+    const noise = Uint8Array.from({ length: 128 * 128 * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    const real = await sharp(noise, { raw: { width: 128, height: 128, channels: 3 } }).png().toBuffer();
+    const header = real.subarray(0, 8 + 25); // signature and IHDR, as the encoder wrote them
+    const chunk = (type: string, data: Buffer) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(body));
+      return Buffer.concat([length, body, crc]);
+    };
+    const junk = Buffer.alloc(1024 * 1024, "junk, not pixels ");
+    const zip = zipSync({
+      "tasks.json": strToU8(
+        JSON.stringify({
+          format: "mj-studio-archive",
+          version: 1,
+          tasks: ["20", "21", "22"].map((id) => ({ id, status: "SUCCESS", prompt: id })),
+        }),
+      ),
+      "media/20/image.png": real,
+      // Every chunk well formed (lengths, CRCs): only decoding the pixels tells it apart.
+      "media/21/image.png": Buffer.concat([header, chunk("IDAT", junk), chunk("IEND", Buffer.alloc(0))]),
+      "media/22/image.png": real.subarray(0, real.length >> 1),
+    });
+    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+      imported: 3,
+      skipped: 0,
+      invalid: 0,
+    });
+    expect(cache.get("20", "image")?.contentType).toBe("image/png");
+    expect(cache.get("21", "image")).toBeNull();
+    expect(cache.get("22", "image")).toBeNull();
   });
 
   it("restores a media file whose bytes contain zip signatures, exactly", async () => {

@@ -60,12 +60,22 @@ export function hasSignatureOf(contentType: string, head: Uint8Array): boolean {
   return SIGNATURES[contentType]?.(head) ?? false;
 }
 
-/** The whole file is an image of `contentType` whose header sharp reads (format and size). */
+/**
+ * The whole file is an image of `contentType`: its header says so (format and size) and its pixels
+ * decode. A header alone would pass a valid PNG header followed by megabytes of junk or a cut-off
+ * file. Decoding into a thumbnail keeps memory bounded whatever the image's size: libvips reads
+ * the pixels on demand, row by row, as the shrink needs them. `failOn: "error"` refuses truncated
+ * and corrupt data but not the harmless warnings real encoders leave.
+ */
 export async function isImageOf(contentType: string, bytes: Buffer): Promise<boolean> {
   if (!hasSignatureOf(contentType, bytes.subarray(0, SNIFF_BYTES))) return false;
   try {
-    const meta = await sharp(bytes).metadata();
-    return meta.format === SHARP_FORMATS[contentType] && (meta.width ?? 0) > 0 && (meta.height ?? 0) > 0;
+    const image = sharp(bytes, { failOn: "error" });
+    const meta = await image.metadata();
+    if (meta.format !== SHARP_FORMATS[contentType] || !(meta.width ?? 0) || !(meta.height ?? 0)) return false;
+    // Raw pixels: nothing is encoded, the decode is the check.
+    await image.resize(64, 64, { fit: "inside", withoutEnlargement: true }).raw().toBuffer();
+    return true;
   } catch {
     return false;
   }
