@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, expect, it, vi } from "vitest";
 
 /** What an import killed mid-way (SIGKILL, OOM) leaves in DATA_DIR/tmp goes at the next start. */
 
@@ -34,7 +34,15 @@ it("the server's start removes the staging folders of imports that never finishe
   expect(fs.existsSync(unrelated)).toBe(true);
 });
 
-it("a start with no staging folder at all is fine", async () => {
+it("a start with no staging folder at all creates none and warns of nothing", async () => {
   const { removeLeftoverImports } = await import("./staging");
-  await expect(removeLeftoverImports(path.join(dataDir, "no-such-dir"))).resolves.toBeUndefined();
+  const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+  try {
+    const missing = path.join(dataDir, "no-such-dir");
+    await removeLeftoverImports(missing);
+    expect(fs.existsSync(missing)).toBe(false);
+    expect(warn).not.toHaveBeenCalled();
+  } finally {
+    warn.mockRestore();
+  }
 });
