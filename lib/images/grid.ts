@@ -8,7 +8,7 @@ import { TASK_STATUS, type Task } from "@/lib/mj/task";
 /**
  * Actions whose result is four images in one file. REROLL, HIGH/LOW_VARIATION, CUSTOM_ZOOM and
  * INPAINT (Vary Region) are the labels novicezk and new-api relays use for the same jobs
- * (mj-protocol.md §4.3); trueai's reroll keeps the parent's action, which is already listed.
+ * (docs/protocol.md §4.3); trueai's reroll keeps the parent's action, which is already listed.
  */
 const GRID_ACTIONS = new Set([
   "IMAGINE",

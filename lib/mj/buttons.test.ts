@@ -22,7 +22,7 @@ const p = (over: Partial<ParsedCustomId> & Pick<ParsedCustomId, "kind">): Parsed
   ...over,
 });
 
-/** Every customId pattern of mj-protocol.md §5, with the full parse it must produce. */
+/** Every customId pattern of docs/protocol.md §5, with the full parse it must produce. */
 const CATALOGUE: Row[] = [
   // 5.1 on a 4-image grid
   ...[1, 2, 3, 4].map(

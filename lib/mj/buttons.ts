@@ -1,7 +1,7 @@
 import type { Button } from "./task";
 
 /**
- * The button catalogue (mj-protocol.md §5): what a customId does, how to present it, and whether
+ * The button catalogue (docs/protocol.md §5): what a customId does, how to present it, and whether
  * pressing it opens a modal. Ids are matched by prefix and read from `task.buttons`, never built.
  */
 

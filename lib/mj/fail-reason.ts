@@ -6,7 +6,7 @@
 
 const BANNED = /敏感词|违规|banned|moderation|community guidelines|blocked|not allowed/i;
 
-/** Why a task ended in FAILURE (`failReason`, mj-protocol.md §4.4). */
+/** Why a task ended in FAILURE (`failReason`, docs/protocol.md §4.4). */
 export type FailKind = "banned" | "invalidParameter" | "timeout" | "cancelled" | "queueFull" | "unknown";
 
 const FAIL_RULES: { kind: FailKind; pattern: RegExp }[] = [

@@ -15,7 +15,7 @@ export type Speed = (typeof SPEEDS)[number];
 
 /**
  * What validation knows, exported so the controls offer exactly the same choices. Midjourney is the
- * authority and ships a model every few months (mj-protocol.md §11.5): a version missing here, or a
+ * authority and ships a model every few months (docs/protocol.md §11.5): a version missing here, or a
  * ratio past `maxRatio`, is a warning that still submits, never an error.
  */
 export const PARAM_LIMITS = {
@@ -287,7 +287,7 @@ const BY_NAME = new Map(
 );
 
 /**
- * Parameters documented as unsupported on a model (mj-protocol.md §11.2, ✗ without a dispute).
+ * Parameters documented as unsupported on a model (docs/protocol.md §11.2, ✗ without a dispute).
  * Only a warning: the sources are second-hand and the server has the last word.
  */
 const MODEL_UNSUPPORTED: Partial<Record<string, readonly PromptParamKey[]>> = { "8.1": ["quality"] };

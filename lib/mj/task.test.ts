@@ -13,7 +13,7 @@ import { LIMITS } from "./requests";
 const JOB = "3f1c8a2e-5b7d-4e2a-9c1f-0a1b2c3d4e5f";
 const CHANNEL = "1118138338562560102";
 
-/** mj-protocol.md §4.8: a finished trueai IMAGINE on a Discord account (placeholders filled in). */
+/** docs/protocol.md §4.8: a finished trueai IMAGINE on a Discord account (placeholders filled in). */
 const TRUEAI_IMAGINE = {
   id: "1723456789012345",
   action: "IMAGINE",

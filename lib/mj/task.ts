@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "./requests";
 
 /**
- * The upstream Task object (mj-protocol.md §4), parsed tolerantly: the three server families
+ * The upstream Task object (docs/protocol.md §4), parsed tolerantly: the three server families
  * disagree on nulls, zero values, number-vs-string and enum spellings, and a task must never be
  * dropped because one field looks odd. Unknown fields are kept so the app can mirror whatever the
  * upstream sends. Text is bounded here, where every copy of a task passes (upstream answers, archive

@@ -2,7 +2,7 @@ import { parseVersion } from "./prompt";
 import type { MediaInfo, TaskRecord } from "./record";
 
 /**
- * The buttons a finished task carries (mj-protocol.md §5), as Discord lays them out row by row and
+ * The buttons a finished task carries (docs/protocol.md §5), as Discord lays them out row by row and
  * trueai flattens them. Each customId embeds the task's own job uuid, as Midjourney's do.
  */
 

@@ -28,7 +28,7 @@ import type { AccountFilter, ActionBody, BlendBody, DescribeBody, ImagineBody, M
 import type { TaskStore } from "./store";
 
 /**
- * The proxy's business logic, as trueai HEAD behaves (mj-protocol.md §3): it answers in neutral
+ * The proxy's business logic, as trueai HEAD behaves (docs/protocol.md §3): it answers in neutral
  * outcomes that the family layer renders as trueai, novicezk or new-api would.
  */
 

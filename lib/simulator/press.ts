@@ -4,7 +4,7 @@ import { rootOf, withSeed } from "./recipes";
 import type { OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
 import type { Recipe } from "./render";
 
-/** What pressing a button on a finished task does (mj-protocol.md §5, §6). */
+/** What pressing a button on a finished task does (docs/protocol.md §5, §6). */
 
 interface ChildShape {
   action: TaskAction;

@@ -1,6 +1,6 @@
 /**
  * The simulator's public surface: an in-process midjourney-proxy that speaks the wire protocol of
- * mj-protocol.md as one of three server families, used for demo mode and tests.
+ * docs/protocol.md as one of three server families, used for demo mode and tests.
  */
 
 export type SimulatorFamily = "trueai" | "novicezk" | "new-api";
