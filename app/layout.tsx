@@ -33,12 +33,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <NextIntlClientProvider>
           <Providers nonce={nonce}>
             <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/80">
-              <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-2">
-                <Link href="/" className="text-lg font-semibold tracking-tight">
+              <div className="mx-auto flex max-w-6xl items-center gap-2 px-3 py-2 sm:gap-3 sm:px-4">
+                <Link href="/" className="text-lg font-semibold tracking-tight whitespace-nowrap">
                   {t("appName")}
                 </Link>
-                <ModeBadge label={t(`mode.${mode}`)} mode={mode} />
-                <nav aria-label={t("nav.label")} className="ml-2 flex gap-3 text-sm">
+                {/* On a phone the banner below says the mode; the header keeps its room for the controls. */}
+                <span className="hidden sm:inline">
+                  <ModeBadge label={t(`mode.${mode}`)} mode={mode} />
+                </span>
+                <nav aria-label={t("nav.label")} className="flex gap-3 text-sm whitespace-nowrap sm:ml-2">
                   <Link href="/" className="hover:underline">
                     {t("nav.create")}
                   </Link>

@@ -391,6 +391,26 @@ test("phone viewport: no horizontal scroll and the prompt bar is reachable", asy
   await context.close();
 });
 
+for (const locale of ["en-US", "zh-CN"]) {
+  test(`a 360 px phone in ${locale}: the header fits and its links stay on one line`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale });
+    const page = await context.newPage();
+    for (const path of ["/", "/gallery"]) {
+      await page.goto(path);
+      await page.locator("html[data-hydrated]").waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+      const nav = page.getByRole("navigation");
+      for (const link of await nav.getByRole("link").all()) {
+        const box = (await link.boundingBox())!;
+        const lineHeight = await link.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+        expect(box.height, `${path} ${await link.textContent()}`).toBeLessThan(lineHeight * 1.5);
+      }
+      await expect(page.getByRole("button", { name: /theme|主题/i })).toBeInViewport({ ratio: 1 });
+    }
+    await context.close();
+  });
+}
+
 test("'/' focuses the prompt", async ({ page }) => {
   await page.locator("html[data-hydrated]").waitFor();
   await page.locator("body").click({ position: { x: 5, y: 300 } });
