@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { createSqliteTaskStore } from "@/lib/store/task-store";
+import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import { mergeRule } from "@/lib/tasks/merge";
 
 /**
  * The gallery, in demo mode against the production build: everything made on the Create page is
@@ -100,7 +101,7 @@ test("infinite scroll loads the next page", async ({ page }) => {
   // through the simulator would take minutes); older than anything the other tests make.
   const store = createSqliteTaskStore(path.join(process.env.E2E_DATA_DIR!, "demo", "mj-studio.sqlite"));
   const base = Date.UTC(2024, 0, 1);
-  store.upsertMany(
+  await store.record(
     Array.from({ length: 70 }, (_, i) => ({
       id: String(1_704_067_200_000_000 + i),
       action: "IMAGINE",
@@ -112,8 +113,9 @@ test("infinite scroll loads the next page", async ({ page }) => {
       buttons: [],
       properties: {},
     })) as never,
+    mergeRule,
   );
-  store.close();
+  await store.close();
 
   const pages: string[] = [];
   page.on("request", (request) => {

@@ -8,7 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { taskSchema, type Task } from "@/lib/mj/task";
-import { createSqliteTaskStore, type TaskListQuery, type TaskStore } from "@/lib/store/task-store";
+import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import type { TaskListQuery, TaskStore } from "@/lib/store/task-store";
+import { mergeRule } from "@/lib/tasks/merge";
 
 const SIZES = [1_000, 10_000, 100_000];
 const PAGE = 60;
@@ -141,15 +143,15 @@ function makeTask(i: number, random: () => number, start: number): Task {
   });
 }
 
-function fill(store: TaskStore, count: number): void {
+async function fill(store: TaskStore, count: number): Promise<void> {
   const random = rng(count);
   const start = Date.UTC(2024, 0, 1);
   for (let offset = 0; offset < count; offset += 5_000) {
     const batch = Array.from({ length: Math.min(5_000, count - offset) }, (_, j) =>
       makeTask(offset + j, random, start),
     );
-    store.upsertMany(batch);
-    store.setFavorite(
+    await store.record(batch, mergeRule);
+    await store.setFavorite(
       batch.filter(() => random() < 0.08).map((t) => t.id),
       true,
     );
@@ -172,12 +174,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function measure(run: (i: number) => void): { p50: number; p99: number } {
-  for (let i = 0; i < 10; i++) run(i);
+async function measure(run: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 10; i++) await run(i);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    run(i);
+    await run(i);
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
@@ -191,21 +193,23 @@ export async function benchHistory(): Promise<void> {
     const store = createSqliteTaskStore(path.join(dir, "history.sqlite"));
     try {
       const fillStart = performance.now();
-      fill(store, size);
+      await fill(store, size);
       const fillMs = performance.now() - fillStart;
       const query = (i: number) => ({ ...SEARCHES[i % SEARCHES.length]!, limit: PAGE });
-      const cursors = SEARCHES.map((_, i) => store.list({ ...query(i), cursor: null }).nextCursor);
-      const first = measure((i) => store.list({ ...query(i), cursor: null }));
-      const second = measure((i) =>
+      const cursors = await Promise.all(
+        SEARCHES.map(async (_, i) => (await store.list({ ...query(i), cursor: null })).nextCursor),
+      );
+      const first = await measure((i) => store.list({ ...query(i), cursor: null }));
+      const second = await measure((i) =>
         store.list({ ...query(i), cursor: cursors[i % SEARCHES.length] ?? null }),
       );
-      const plain = measure(() => store.list({ limit: PAGE, cursor: null }));
+      const plain = await measure(() => store.list({ limit: PAGE, cursor: null }));
       const ms = (n: number) => n.toFixed(2);
       rows.push(
         `| ${size.toLocaleString("en")} | ${ms(first.p50)} / ${ms(first.p99)} | ${ms(second.p50)} / ${ms(second.p99)} | ${ms(plain.p50)} / ${ms(plain.p99)} | ${(fillMs / 1000).toFixed(1)} s |`,
       );
     } finally {
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -1,7 +1,8 @@
 import "server-only";
 import path from "node:path";
 import { env } from "@/lib/env";
-import { createSqliteTaskStore, type TaskStore } from "./task-store";
+import { createSqliteTaskStore } from "./sqlite-task-store";
+import type { TaskStore } from "./task-store";
 
 export { InvalidCursorError, type TaskPage, type TaskStore } from "./task-store";
 

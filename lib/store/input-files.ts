@@ -65,3 +65,12 @@ export function createInputFiles(dir: string): InputFiles {
     },
   };
 }
+
+/** The files as the task service's `RequestInputs` (async, as every storage port is). */
+export function fileRequestInputs(dir: string) {
+  const files = createInputFiles(dir);
+  return {
+    save: async (image: string) => files.save(image),
+    remove: async (names: readonly string[]) => files.remove([...names]),
+  };
+}

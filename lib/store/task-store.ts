@@ -1,9 +1,11 @@
-import { z } from "zod";
-import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
-import path from "node:path";
-import type Database from "better-sqlite3";
-import { openDatabase } from "./database";
-import { createInputFiles } from "./input-files";
+import type { Task } from "@/lib/mj/task";
+
+/**
+ * The TaskStore port: persistence of every task the app has seen. Every method is async, so a
+ * backend that talks to a server (PostgreSQL) implements it as well as the SQLite one does.
+ * Callers import this module only; `lib/server/services.ts` picks the adapter, and
+ * `task-store.contract.ts` is the suite every adapter passes.
+ */
 
 /** A task as the store hands it out: the Task JSON plus the user's own `favorite` flag. */
 export type StoredTask = Task & { favorite: boolean };
@@ -21,7 +23,7 @@ export interface TaskListQuery {
   limit: number;
   /** From the previous page's `nextCursor`, for the same sort; null for the first page. */
   cursor: string | null;
-  /** Words of the prompt, each matched as a word prefix (see `searchTerms`). */
+  /** Words of the prompt, each matched as a word prefix; Chinese, Japanese, Korean, Thai as substrings. */
   q?: string | undefined;
   /** Any of these actions / statuses. */
   action?: readonly string[] | undefined;
@@ -42,7 +44,7 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 /** The fields of a submit body that carry images (§3). */
 export const REQUEST_IMAGE_FIELDS = ["base64Array", "base64", "maskBase64"] as const;
 
-/** How a stored request body refers to an image file in place of its base64. */
+/** How a stored request body refers to a stored request image in place of its base64. */
 export interface InputRef {
   input: string;
 }
@@ -61,35 +63,44 @@ export interface TaskLineage {
 }
 
 /**
- * Persistence of every task the app has seen. Callers depend on this interface only, so another
- * backend (PostgreSQL) can be added beside the SQLite one without touching them.
+ * What to keep when a copy of a task arrives: given the stored copy (null when there is none),
+ * the incoming one and whether the user deleted this id, the copy to write, or null to write
+ * nothing. The store calls it inside its write transaction; the rules themselves belong to the
+ * history's one writer (`lib/tasks/merge.ts`), not to any backend.
  */
+export type MergeRule = (stored: Task | null, incoming: Task, deleted: boolean) => Task | null;
+
 export interface TaskStore {
   /**
-   * Records what the app saw. Returns the task as stored after the merge (which may be the
-   * older, higher-ranked copy). A task the user deleted stays deleted: its copy is not stored
-   * and comes back unchanged (with `favorite: false`), so polling it still answers.
+   * Records copies of tasks, atomically: all are written or none. For each, `merge` decides
+   * what is written (see MergeRule). Returns each task as stored afterwards: the written copy,
+   * or when nothing was written the stored one, or else the incoming one with `favorite: false`.
+   * `undelete` first forgets that these ids were deleted (an explicit import by the user).
+   * The sort time is fixed at the first write: `submitTime`, else the time of first sight.
    */
-  upsert(task: Task): StoredTask;
-  /**
-   * Like `upsert` for each task, in one transaction: all are recorded or none. `undelete`
-   * first forgets that these ids were deleted (an explicit import by the user).
-   */
-  upsertMany(tasks: Task[], options?: { undelete?: boolean }): StoredTask[];
-  get(id: string): StoredTask | null;
+  record(tasks: readonly Task[], merge: MergeRule, options?: { undelete?: boolean }): Promise<StoredTask[]>;
+  get(id: string): Promise<StoredTask | null>;
   /** Any order; unknown ids are omitted. */
-  getMany(ids: string[]): StoredTask[];
+  getMany(ids: readonly string[]): Promise<StoredTask[]>;
   /** Sorted by first-seen submit time then id, filtered, keyset-paginated (no OFFSET). */
-  list(query: TaskListQuery): TaskPage;
+  list(query: TaskListQuery): Promise<TaskPage>;
   /** Sets the flag on the recorded tasks among `ids`; returns how many there were. */
-  setFavorite(ids: string[], favorite: boolean): number;
-  /** Removes the recorded tasks among `ids` and their requests, and remembers them as deleted. */
-  delete(ids: string[]): string[];
-  lineage(id: string): TaskLineage;
-  /** Records the body the app forwarded for these (new) tasks; images are kept as files. */
-  saveRequest(taskIds: string[], kind: RequestKind, body: Record<string, unknown>): void;
-  getRequest(taskId: string): StoredRequest | null;
-  close(): void;
+  setFavorite(ids: readonly string[], favorite: boolean): Promise<number>;
+  /**
+   * Removes the recorded tasks among `ids` and their requests, and remembers the ids as deleted.
+   * `orphanedInputs` are the request images no remaining request refers to: the caller removes them.
+   */
+  delete(ids: readonly string[]): Promise<{ deleted: string[]; orphanedInputs: string[] }>;
+  lineage(id: string): Promise<TaskLineage>;
+  /** Records the body the app forwarded for these (new) tasks; `inputs` are the images it refers to. */
+  saveRequest(
+    taskIds: readonly string[],
+    kind: RequestKind,
+    body: Record<string, unknown>,
+    inputs: readonly string[],
+  ): Promise<void>;
+  getRequest(taskId: string): Promise<StoredRequest | null>;
+  close(): Promise<void>;
 }
 
 /** A cursor that was not produced by `list` for this sort order (the route answers 400). */
@@ -98,400 +109,4 @@ export class InvalidCursorError extends Error {
     super("Invalid cursor");
     this.name = "InvalidCursorError";
   }
-}
-
-/** When a task moves on, these describe its new state even where they are null or empty. */
-const CURRENT_STATE_FIELDS = ["status", "progress", "failReason", "buttons", "imageUrl"] as const;
-
-/**
- * Combines the stored copy with a newer-or-equal incoming one. Fields the incoming copy leaves
- * null (a relay's reduced copy, a list endpoint that omits them) keep the stored value instead
- * of erasing it; `properties` is merged key by key for the same reason. Only when the status
- * moved forward do the current-state fields follow the incoming copy even when empty (progress
- * "" on FAILURE); at the same rank an empty button list does not erase known buttons.
- */
-function mergeTasks(stored: Task, incoming: Task, movedOn: boolean): Task {
-  const merged: Record<string, unknown> = { ...stored };
-  for (const [key, value] of Object.entries(incoming)) {
-    if (value !== null && value !== undefined) merged[key] = value;
-  }
-  if (movedOn) {
-    for (const key of CURRENT_STATE_FIELDS) merged[key] = incoming[key];
-  } else if (incoming.buttons.length === 0) {
-    merged.buttons = stored.buttons;
-  }
-  merged.properties = { ...stored.properties, ...withoutNulls(incoming.properties) };
-  // Both sides are parsed tasks and every field came from one of them, so this is a Task too;
-  // re-parsing would only cost time on the polling path.
-  return merged as Task;
-}
-
-function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(record).filter(([, value]) => value !== null && value !== undefined),
-  );
-}
-
-/**
- * Opaque to clients; base64url so it travels in a query string untouched. It holds the sort
- * order and the position (sort time, id) of the last item, not the filters: the next page is
- * "the same query, after this position", and a cursor used with the other order is refused.
- */
-function encodeCursor(sort: SortOrder, sortTime: number, id: string): string {
-  return Buffer.from(JSON.stringify([sort === "newest" ? "n" : "o", sortTime, id])).toString("base64url");
-}
-
-const cursorSchema = z.tuple([z.enum(["n", "o"]), z.number().int(), z.string().min(1)]);
-
-function decodeCursor(cursor: string, sort: SortOrder): { sortTime: number; id: string } {
-  // Node's base64url decoder skips characters outside the alphabet instead of failing.
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success || parsed.data[0] !== (sort === "newest" ? "n" : "o")) throw new InvalidCursorError();
-  const [, sortTime, id] = parsed.data;
-  return { sortTime, id };
-}
-
-/** Scripts whose text unicode61 does not split into words: a whole run is one token to it. */
-const UNSPACED_SCRIPT =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
-const SEARCH_TERM = /[\p{L}\p{M}\p{N}]+/gu;
-const MAX_SEARCH_TERMS = 16;
-/** Matches beyond which reading them all and sorting costs more than walking the sort index. */
-const BROAD_MATCH = 500;
-
-/**
- * Splits a search into what FTS5 can match and what it cannot. Terms are the runs of letters
- * and digits, so quotes, `*`, `(`, `:` and `-` never reach the MATCH syntax; each is quoted
- * (which also makes OR, AND, NOT and NEAR plain words) and matched as a word prefix. Terms in
- * Chinese, Japanese, Korean or Thai become substring matches on the prompt instead, because the
- * tokenizer indexes a run of such characters as one word. A search with no term filters nothing.
- */
-export function searchTerms(q: string): { match: string | null; substrings: string[] } {
-  const terms = [...new Set(q.match(SEARCH_TERM) ?? [])].slice(0, MAX_SEARCH_TERMS);
-  const words = terms.filter((term) => !UNSPACED_SCRIPT.test(term));
-  return {
-    match: words.length > 0 ? words.map((word) => `"${word}"*`).join(" ") : null,
-    substrings: terms.filter((term) => UNSPACED_SCRIPT.test(term)),
-  };
-}
-
-interface DataRow {
-  data: string;
-}
-
-interface StoredRow extends DataRow {
-  favorite: number;
-}
-
-interface PageRow extends StoredRow {
-  sort_time: number;
-  id: string;
-}
-
-interface WriteParams {
-  id: string;
-  status: string;
-  statusRank: number;
-  action: string | null;
-  parentId: string | null;
-  prompt: string | null;
-  sortTime: number;
-  data: string;
-  now: number;
-}
-
-function readTask(row: DataRow): Task {
-  return taskSchema.parse(JSON.parse(row.data));
-}
-
-function readStored(row: StoredRow): StoredTask {
-  return { ...readTask(row), favorite: row.favorite === 1 };
-}
-
-/** `favorite` is a column, not part of the Task JSON; a task read from the store carries it. */
-function withoutFavorite(task: Task): Task {
-  if (!("favorite" in task)) return task;
-  const copy: Record<string, unknown> = { ...task };
-  delete copy.favorite;
-  return copy as Task;
-}
-
-export interface SqliteTaskStoreOptions {
-  /** Where request images are stored; default `inputs/` beside the database file. */
-  inputsDir?: string;
-}
-
-export function createSqliteTaskStore(filePath: string, options: SqliteTaskStoreOptions = {}): TaskStore {
-  const db = openDatabase(filePath);
-  const inputs = createInputFiles(options.inputsDir ?? path.join(path.dirname(filePath), "inputs"));
-
-  const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite FROM tasks WHERE id = ?");
-  // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
-  // once and no id count can reach SQLite's bound-parameter limit.
-  const selectMany = db.prepare<[string], StoredRow>(
-    "SELECT data, favorite FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
-  );
-  const isDeleted = db.prepare<[string], { id: string }>("SELECT id FROM deleted_tasks WHERE id = ?");
-  const forgetDeleted = db.prepare<[string]>(
-    "DELETE FROM deleted_tasks WHERE id IN (SELECT value FROM json_each(?))",
-  );
-  // sort_time, created_at and favorite are left out of the UPDATE: the first two are fixed at
-  // first insert so cursors stay stable, the last belongs to the user, not to the upstream.
-  const write = db.prepare<[WriteParams]>(`
-    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
-    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @sortTime, @data, @now, @now)
-    ON CONFLICT (id) DO UPDATE SET
-      status = excluded.status,
-      status_rank = excluded.status_rank,
-      action = excluded.action,
-      parent_id = excluded.parent_id,
-      prompt = excluded.prompt,
-      data = excluded.data,
-      updated_at = excluded.updated_at
-  `);
-  const updateFavorite = db.prepare<[number, string]>(
-    "UPDATE tasks SET favorite = ? WHERE id IN (SELECT value FROM json_each(?))",
-  );
-  const deleteTasks = db.prepare<[string], { id: string }>(
-    "DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?)) RETURNING id",
-  );
-  const rememberDeleted = db.prepare<[number, string]>(
-    "INSERT OR REPLACE INTO deleted_tasks (id, deleted_at) SELECT value, ? FROM json_each(?)",
-  );
-  const requestFiles = db.prepare<[string], { file: string }>(
-    "SELECT DISTINCT file FROM task_request_inputs WHERE task_id IN (SELECT value FROM json_each(?))",
-  );
-  const deleteRequests = db.prepare<[string]>(
-    "DELETE FROM task_requests WHERE task_id IN (SELECT value FROM json_each(?))",
-  );
-  const unreferenced = db.prepare<[string], { file: string }>(`
-    SELECT value AS file FROM json_each(?)
-    WHERE NOT EXISTS (SELECT 1 FROM task_request_inputs WHERE file = value)
-  `);
-  // UNION ALL with a depth bound rather than cycle detection: parent ids come from the
-  // upstream, and a loop in them must not hang the query. Duplicates are dropped below.
-  const selectParents = db.prepare<[string], StoredRow & { id: string }>(`
-    WITH RECURSIVE chain (id, depth) AS (
-      SELECT parent_id, 1 FROM tasks WHERE id = ? AND parent_id IS NOT NULL
-      UNION ALL
-      SELECT t.parent_id, chain.depth + 1 FROM chain JOIN tasks t ON t.id = chain.id
-      WHERE t.parent_id IS NOT NULL AND chain.depth < 100
-    )
-    SELECT t.id, t.data, t.favorite FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth
-  `);
-  const selectChildren = db.prepare<[string], StoredRow>(
-    "SELECT data, favorite FROM tasks WHERE parent_id = ? ORDER BY sort_time, id",
-  );
-  const writeRequest = db.prepare<[string, string, string, number]>(
-    "INSERT OR REPLACE INTO task_requests (task_id, kind, body, created_at) VALUES (?, ?, ?, ?)",
-  );
-  const writeRequestInput = db.prepare<[string, string]>(
-    "INSERT OR IGNORE INTO task_request_inputs (task_id, file) VALUES (?, ?)",
-  );
-  const selectRequest = db.prepare<[string], { kind: string; body: string }>(
-    "SELECT kind, body FROM task_requests WHERE task_id = ?",
-  );
-
-  const countMatches = db.prepare<[string, number], { n: number }>(
-    "SELECT count(*) AS n FROM (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? LIMIT ?)",
-  );
-  const isBroad = (match: string): boolean => countMatches.get(match, BROAD_MATCH)!.n >= BROAD_MATCH;
-
-  // A list statement per combination of filters in use (a few dozen at most), prepared once.
-  const listStatements = new Map<string, Database.Statement<unknown[], PageRow>>();
-
-  function upsertOne(incoming: Task): StoredTask {
-    const task = withoutFavorite(incoming);
-    if (isDeleted.get(task.id)) return { ...task, favorite: false };
-    const row = selectOne.get(task.id);
-    const stored = row ? readTask(row) : null;
-    const favorite = row?.favorite === 1;
-    // A stale copy (a late IN_PROGRESS after SUCCESS, a relay's "" status) never undoes what was seen.
-    if (stored && statusRank(task) < statusRank(stored)) return { ...stored, favorite };
-    const next = stored
-      ? mergeTasks(stored, task, statusRank(task) > statusRank(stored))
-      : taskSchema.parse(task);
-    const data = JSON.stringify(next);
-    // Polls mostly repeat what is stored; an unchanged task costs a read, not a write.
-    if (row?.data === data) return { ...next, favorite };
-    const now = Date.now();
-    write.run({
-      id: next.id,
-      status: next.status,
-      statusRank: statusRank(next),
-      action: next.action,
-      parentId: next.parentId,
-      prompt: next.prompt,
-      sortTime: Math.trunc(next.submitTime ?? now),
-      data,
-      now,
-    });
-    return { ...next, favorite };
-  }
-
-  function listStatement(
-    query: TaskListQuery,
-    sort: SortOrder,
-    search: ReturnType<typeof searchTerms>,
-    paging: boolean,
-  ) {
-    const conditions: string[] = [];
-    if (search.match !== null) {
-      // SQLite cannot estimate how many rows a MATCH finds, so the store tells it. A narrow
-      // search reads its few rows by rowid and sorts them; a broad one (a common word, a short
-      // prefix) walks the sort-order index and stops at a page, testing membership in the match
-      // set: "+rowid" keeps the planner from reading every match by rowid and sorting them all.
-      const rowid = isBroad(search.match) ? "+rowid" : "rowid";
-      conditions.push(`${rowid} IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)`);
-    }
-    search.substrings.forEach((_, i) => conditions.push(`instr(prompt, @sub${i}) > 0`));
-    // Placeholders per value (not json_each) so the planner can estimate them from the indexes.
-    if (query.action?.length)
-      conditions.push(`action IN (${query.action.map((_, i) => `@action${i}`).join(", ")})`);
-    if (query.status?.length)
-      conditions.push(`status IN (${query.status.map((_, i) => `@status${i}`).join(", ")})`);
-    if (query.excludeStatus?.length)
-      conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
-    if (query.favorite !== undefined) conditions.push("favorite = @favorite");
-    if (query.from !== undefined) conditions.push("sort_time >= @from");
-    if (query.to !== undefined) conditions.push("sort_time <= @to");
-    if (paging) conditions.push(`(sort_time, id) ${sort === "newest" ? "<" : ">"} (@afterTime, @afterId)`);
-    const direction = sort === "newest" ? "DESC" : "ASC";
-    const sql =
-      "SELECT data, favorite, sort_time, id FROM tasks" +
-      (conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "") +
-      ` ORDER BY sort_time ${direction}, id ${direction} LIMIT @limit`;
-    let statement = listStatements.get(sql);
-    if (!statement) {
-      statement = db.prepare<unknown[], PageRow>(sql);
-      listStatements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  // IMMEDIATE: take the write lock before the read, so the read-merge-write cannot interleave
-  // with another process writing the same task.
-  const upsertTransaction = db.transaction(upsertOne);
-  const upsertManyTransaction = db.transaction((tasks: Task[], undelete: boolean) => {
-    if (undelete) forgetDeleted.run(JSON.stringify(tasks.map((t) => t.id)));
-    return tasks.map(upsertOne);
-  });
-  const deleteTransaction = db.transaction((ids: string[]) => {
-    const deleted = deleteTasks.all(JSON.stringify(ids)).map((row) => row.id);
-    const json = JSON.stringify(deleted);
-    rememberDeleted.run(Date.now(), json);
-    const files = requestFiles.all(json).map((row) => row.file);
-    deleteRequests.run(json);
-    return { deleted, orphans: unreferenced.all(JSON.stringify(files)).map((row) => row.file) };
-  });
-  const saveRequestTransaction = db.transaction(
-    (taskIds: string[], kind: RequestKind, body: string, files: string[]) => {
-      const now = Date.now();
-      for (const id of taskIds) {
-        writeRequest.run(id, kind, body, now);
-        for (const file of files) writeRequestInput.run(id, file);
-      }
-    },
-  );
-
-  /** Replaces each base64 image with a reference to its file; an http(s) URL stays as it is. */
-  function storeImages(body: Record<string, unknown>): { body: Record<string, unknown>; files: string[] } {
-    const files: string[] = [];
-    const toRef = (value: unknown): unknown => {
-      if (typeof value !== "string" || /^https?:\/\//i.test(value)) return value;
-      const name = inputs.save(value);
-      if (name === null) return null;
-      files.push(name);
-      return { input: name } satisfies InputRef;
-    };
-    const out: Record<string, unknown> = { ...body };
-    for (const field of REQUEST_IMAGE_FIELDS) {
-      const value = out[field];
-      if (value === undefined) continue;
-      out[field] = Array.isArray(value) ? value.map(toRef) : toRef(value);
-    }
-    return { body: out, files: [...new Set(files)] };
-  }
-
-  return {
-    upsert: (task) => upsertTransaction.immediate(task),
-    upsertMany: (tasks, options) => upsertManyTransaction.immediate(tasks, options?.undelete === true),
-    get(id) {
-      const row = selectOne.get(id);
-      return row ? readStored(row) : null;
-    },
-    getMany(ids) {
-      if (ids.length === 0) return [];
-      return selectMany.all(JSON.stringify(ids)).map(readStored);
-    },
-    list(query) {
-      const { limit, cursor } = query;
-      if (!Number.isSafeInteger(limit) || limit < 1) {
-        throw new RangeError(`limit must be a positive integer, got ${limit}`);
-      }
-      const sort = query.sort ?? "newest";
-      const after = cursor === null ? null : decodeCursor(cursor, sort);
-      const search = searchTerms(query.q ?? "");
-      const params: Record<string, unknown> = { limit: limit + 1 };
-      if (search.match !== null) params.match = search.match;
-      search.substrings.forEach((term, i) => (params[`sub${i}`] = term));
-      query.action?.forEach((value, i) => (params[`action${i}`] = value));
-      query.status?.forEach((value, i) => (params[`status${i}`] = value));
-      query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
-      if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
-      if (query.from !== undefined) params.from = query.from;
-      if (query.to !== undefined) params.to = query.to;
-      if (after) {
-        params.afterTime = after.sortTime;
-        params.afterId = after.id;
-      }
-      // One row more than asked tells whether another page exists without a COUNT.
-      const rows = listStatement(query, sort, search, after !== null).all(params);
-      const pageRows = rows.slice(0, limit);
-      const last = pageRows.at(-1);
-      return {
-        items: pageRows.map(readStored),
-        nextCursor: rows.length > limit && last ? encodeCursor(sort, last.sort_time, last.id) : null,
-      };
-    },
-    setFavorite(ids, favorite) {
-      if (ids.length === 0) return 0;
-      return updateFavorite.run(favorite ? 1 : 0, JSON.stringify(ids)).changes;
-    },
-    delete(ids) {
-      if (ids.length === 0) return [];
-      const { deleted, orphans } = deleteTransaction.immediate(ids);
-      // After the commit: a file is removed only once no row can refer to it any more.
-      inputs.remove(orphans);
-      return deleted;
-    },
-    lineage(id) {
-      const seen = new Set([id]);
-      const parents: StoredTask[] = [];
-      for (const row of selectParents.all(id)) {
-        if (seen.has(row.id)) break;
-        seen.add(row.id);
-        parents.push(readStored(row));
-      }
-      return { parents, children: selectChildren.all(id).map(readStored) };
-    },
-    saveRequest(taskIds, kind, body) {
-      if (taskIds.length === 0) return;
-      const stored = storeImages(body);
-      saveRequestTransaction.immediate(taskIds, kind, JSON.stringify(stored.body), stored.files);
-    },
-    getRequest(taskId) {
-      const row = selectRequest.get(taskId);
-      if (!row) return null;
-      return { kind: row.kind as RequestKind, body: JSON.parse(row.body) as Record<string, unknown> };
-    },
-    close: () => db.close(),
-  };
 }

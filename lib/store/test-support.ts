@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
-import { createSqliteTaskStore, type TaskStore } from "./task-store";
+import { createSqliteTaskStore } from "./sqlite-task-store";
+import type { TaskStore } from "./task-store";
 
 /**
  * A fresh data directory and SQLite path for every test, and everything opened on it closed

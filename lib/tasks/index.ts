@@ -1,6 +1,9 @@
 import "server-only";
 import { getMediaCache, removeTaskMedia } from "@/lib/media";
+import path from "node:path";
+import { env } from "@/lib/env";
 import { getTaskStore } from "@/lib/store";
+import { fileRequestInputs } from "@/lib/store/input-files";
 import { getUpstream } from "@/lib/upstream";
 import { createTaskService, type TaskService } from "./service";
 
@@ -11,6 +14,7 @@ export function tasks(): TaskService {
   globalCache.__mjTaskService ??= createTaskService({
     upstream: getUpstream(),
     store: getTaskStore(),
+    inputs: fileRequestInputs(path.join(env().dataDir, "inputs")),
     cacheMedia: (finished) => getMediaCache().enqueue(finished),
     removeMedia: removeTaskMedia,
   });

@@ -9,7 +9,9 @@ import {
   type SimulatorOptions,
 } from "@/lib/simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
-import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
+import { fileRequestInputs } from "@/lib/store/input-files";
+import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import type { TaskStore } from "@/lib/store/task-store";
 import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";
 import { createTaskService, type TaskService, type TaskServiceDeps } from "./service";
 
@@ -37,7 +39,7 @@ function setup(
   const simulator = createSimulator({ family, apiKey: KEY, speed: 50, relayLagMs: 0, ...options });
   cleanups.push(() => {
     simulator.close();
-    store.close();
+    void store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const upstream = createUpstreamClient({
@@ -49,7 +51,8 @@ function setup(
     log: () => {},
   });
   const { removeMedia } = deps;
-  return { service: createTaskService({ upstream, store, now, removeMedia }), store, simulator };
+  const inputs = fileRequestInputs(path.join(dir, "inputs"));
+  return { service: createTaskService({ upstream, store, inputs, now, removeMedia }), store, simulator };
 }
 
 async function waitFor(service: TaskService, id: string, status: string) {
@@ -74,7 +77,7 @@ describe("recording", () => {
   it("records an accepted task before the submit answers", async () => {
     const { service, store } = setup("trueai", "authorization");
     const envelope = await service.imagine({ prompt: "recorded at once --ar 2:3" });
-    const stored = store.get(envelope.result as string);
+    const stored = await store.get(envelope.result as string);
     expect(stored).toMatchObject({
       id: envelope.result,
       action: "IMAGINE",
@@ -88,7 +91,7 @@ describe("recording", () => {
     await service.imagine({ prompt: "first" });
     const second = await service.imagine({ prompt: "second" });
     expect(second.code).toBe(22);
-    expect(store.get(second.result as string)?.properties.numberOfQueues).toBe(1);
+    expect((await store.get(second.result as string))?.properties.numberOfQueues).toBe(1);
   });
 
   it("does not record refused submits", async () => {
@@ -98,7 +101,7 @@ describe("recording", () => {
       customId: "MJ::JOB::upsample::1::abcdef12-0000",
     });
     expect(envelope.code).toBe(3);
-    expect(store.list({ limit: 10, cursor: null }).items).toEqual([]);
+    expect((await store.list({ limit: 10, cursor: null })).items).toEqual([]);
   });
 
   it("hands out app media URLs and never the key", async () => {
@@ -109,7 +112,7 @@ describe("recording", () => {
     const everything = JSON.stringify([
       task,
       await service.listByIds([task.id]),
-      service.history({ limit: 10, cursor: null }),
+      await service.history({ limit: 10, cursor: null }),
     ]);
     expect(everything).not.toContain(KEY);
     expect(everything).not.toContain("simulator.invalid");
@@ -131,7 +134,7 @@ describe("recording", () => {
     const envelope = await service.action({ taskId: done.id, customId: all.customId });
     const ids = (envelope.result as string).split(",");
     expect(ids).toHaveLength(4);
-    for (const id of ids) expect(store.get(id)).toMatchObject({ parentId: done.id, action: "IMAGINE" });
+    for (const id of ids) expect(await store.get(id)).toMatchObject({ parentId: done.id, action: "IMAGINE" });
   });
 });
 
@@ -140,11 +143,11 @@ describe("history", () => {
     const { service, store } = setup("trueai", "authorization");
     const image = await imageOf("reference", service);
     const envelope = await service.imagine({ prompt: "with a reference", base64Array: [image] });
-    const request = store.getRequest(envelope.result as string);
+    const request = await store.getRequest(envelope.result as string);
     expect(request).toMatchObject({ kind: "imagine", body: { prompt: "with a reference" } });
     expect(request?.body.base64Array).toEqual([{ input: expect.stringMatching(/^[0-9a-f]{64}\.\w+$/) }]);
 
-    const detail = service.detail(envelope.result as string);
+    const detail = await service.detail(envelope.result as string);
     expect(detail.request?.body.base64Array).toEqual([
       expect.stringMatching(/^\/api\/inputs\/[0-9a-f]{64}\.\w+$/),
     ]);
@@ -155,9 +158,9 @@ describe("history", () => {
     const single = await upscaled(service, "zoom me");
     const zoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom::"))!;
     const opened = await service.action({ taskId: single.id, customId: zoom.customId });
-    expect(store.getRequest(opened.result as string)?.kind).toBe("action");
+    expect((await store.getRequest(opened.result as string))?.kind).toBe("action");
     await service.modal({ taskId: opened.result as string, prompt: "zoom me --zoom 1.5" });
-    expect(store.getRequest(opened.result as string)).toEqual({
+    expect(await store.getRequest(opened.result as string)).toEqual({
       kind: "modal",
       body: { taskId: opened.result, prompt: "zoom me --zoom 1.5" },
     });
@@ -182,23 +185,23 @@ describe("history", () => {
       console.error = errors;
     }
     expect(asked.map((ids) => [...ids].sort())).toEqual([[a, b].sort()]);
-    await expect(service.deleteOne(a)).rejects.toMatchObject({ code: "not_found" });
+    (await expect(service.deleteOne(a))).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("restore brings back deleted tasks, leaves recorded ones as they are, and says which", async () => {
     const { service, store } = setup("trueai", "authorization");
     const kept = (await service.imagine({ prompt: "kept as recorded" })).result as string;
     const gone = (await service.imagine({ prompt: "deleted, then restored" })).result as string;
-    const archived = store.getMany([kept, gone]);
+    const archived = await store.getMany([kept, gone]);
     await service.delete([gone]);
-    store.setFavorite([kept], true);
+    await store.setFavorite([kept], true);
 
-    const result = service.restore(
+    const result = await service.restore(
       archived.map((task) => ({ ...task, prompt: `${task.prompt} (archived)` })),
     );
     expect(result).toEqual({ restored: [gone], skipped: [kept] });
-    expect(store.get(gone)).toMatchObject({ prompt: "deleted, then restored (archived)" });
-    expect(store.get(kept)).toMatchObject({ prompt: "kept as recorded", favorite: true });
+    expect(await store.get(gone)).toMatchObject({ prompt: "deleted, then restored (archived)" });
+    expect(await store.get(kept)).toMatchObject({ prompt: "kept as recorded", favorite: true });
   });
 });
 
@@ -210,7 +213,7 @@ describe("relays (new-api)", () => {
     const envelope = await service.action({ taskId: single.id, customId: vary.customId, enableRemix: true });
     expect(envelope.code).toBe(21);
     expect(envelope.properties.finalPrompt).toContain("remix me");
-    expect(store.get(envelope.result as string)?.status).toBe("MODAL");
+    expect((await store.get(envelope.result as string))?.status).toBe("MODAL");
 
     const confirmed = await service.modal({
       taskId: envelope.result as string,
@@ -324,8 +327,8 @@ describe("hostile upstream answers", () => {
       expect((await service.listByIds([id])).map((task) => task.id)).toEqual([id]);
       expect((await service.listByIds([id, "1000000000000000"])).map((task) => task.id)).toEqual([id]);
 
-      expect(store.list({ limit: 100, cursor: null }).items.map((task) => task.id)).toEqual([id]);
-      for (const hostile of HOSTILE_IDS) expect(store.get(hostile)).toBeNull();
+      expect((await store.list({ limit: 100, cursor: null })).items.map((task) => task.id)).toEqual([id]);
+      for (const hostile of HOSTILE_IDS) expect(await store.get(hostile)).toBeNull();
 
       const logged = warn.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("[tasks]"));
       expect(logged).toHaveLength(1);
@@ -347,7 +350,7 @@ describe("hostile upstream answers", () => {
         },
       });
       await service.imagine({ prompt: "answered with a path" });
-      expect(store.list({ limit: 10, cursor: null }).items).toEqual([]);
+      expect((await store.list({ limit: 10, cursor: null })).items).toEqual([]);
     } finally {
       warn.mockRestore();
     }
@@ -369,7 +372,7 @@ describe("hostile upstream answers", () => {
       wrapFetch: hostileLists([long]),
     });
     const answered = await service.listByIds([LONG_ID]);
-    const stored = store.get(LONG_ID)!;
+    const stored = (await store.get(LONG_ID))!;
     for (const task of [stored, answered.find((t) => t.id === LONG_ID)!]) {
       for (const [text, letter, max] of [
         [task.prompt, "p", TASK_TEXT_LIMITS.promptChars],
@@ -383,6 +386,6 @@ describe("hostile upstream answers", () => {
       }
     }
     expect(TASK_TEXT_LIMITS.promptChars).toBeLessThan(20_000);
-    expect(JSON.stringify(service.history({ limit: 10, cursor: null })).length).toBeLessThan(100_000);
+    expect(JSON.stringify(await service.history({ limit: 10, cursor: null })).length).toBeLessThan(100_000);
   });
 });

@@ -14,9 +14,10 @@ import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/t
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
 import type { HistoryDetail, ImportResult } from "./history-query";
+import { mergeRule } from "./merge";
+import { presentRequestBody, withInputRefs, type RequestInputs } from "./request-inputs";
 import {
   InvalidCursorError,
-  REQUEST_IMAGE_FIELDS,
   type RequestKind,
   type StoredTask,
   type TaskListQuery,
@@ -34,6 +35,8 @@ import type { UpstreamClient } from "@/lib/upstream/client";
 export interface TaskServiceDeps {
   upstream: UpstreamClient;
   store: TaskStore;
+  /** Where the images of submitted requests are kept (blobs in the media room). */
+  inputs: RequestInputs;
   now?: () => number;
   /** Drops the cached media of deleted tasks (the media cache implements it); default none. */
   removeMedia?: (ids: string[]) => Promise<void>;
@@ -82,28 +85,10 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
 export const POLL_FRESH_MS = 800;
 const MAX_TRACKED = 10_000;
 
-/** The app URL of a stored request image (served by `/api/inputs/[name]`). */
-export function inputUrl(name: string): string {
-  return `/api/inputs/${name}`;
-}
-
-/** A stored request body as the app hands it out: image references become app URLs. */
-function presentRequestBody(body: Record<string, unknown>): Record<string, unknown> {
-  const toUrl = (value: unknown): unknown =>
-    typeof value === "object" && value !== null && typeof (value as { input?: unknown }).input === "string"
-      ? inputUrl((value as { input: string }).input)
-      : value;
-  const out: Record<string, unknown> = { ...body };
-  for (const field of REQUEST_IMAGE_FIELDS) {
-    const value = out[field];
-    if (value !== undefined) out[field] = Array.isArray(value) ? value.map(toUrl) : toUrl(value);
-  }
-  return out;
-}
-
 export function createTaskService({
   upstream,
   store,
+  inputs,
   now = Date.now,
   removeMedia = async () => {},
   cacheMedia,
@@ -138,9 +123,9 @@ export function createTaskService({
   }
 
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
-  function record(tasks: Task[], options?: { undelete?: boolean }): Task[] {
+  async function record(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
     const usable = usableIds(tasks, (task) => task.id);
-    const stored = store.upsertMany(usable, options);
+    const stored = await store.record(usable, mergeRule, options);
     try {
       cacheMedia?.(stored);
     } catch (error) {
@@ -167,11 +152,11 @@ export function createTaskService({
    * task: failing to store it (a full disk) is logged and does not fail a submit the upstream
    * already accepted, which a retry would only duplicate.
    */
-  function recordAccepted(
+  async function recordAccepted(
     result: SubmitResult,
     fields: KnownFields,
     request: { kind: RequestKind; body: object },
-  ): void {
+  ): Promise<void> {
     if (!isAccepted(result.code)) return;
     const status = result.code === SUBMIT_CODE.existed ? TASK_STATUS.modal : TASK_STATUS.notStart;
     const properties: Record<string, unknown> = { ...fields.properties };
@@ -181,13 +166,31 @@ export function createTaskService({
       properties.numberOfQueues = result.properties.numberOfQueues;
     }
     const ids = usableIds(resultTaskIds(result.result), (id) => id);
-    store.upsertMany(ids.map((id) => placeholder({ ...fields, id, status, properties })));
-    saveRequest(ids, request);
+    await store.record(
+      ids.map((id) => placeholder({ ...fields, id, status, properties })),
+      mergeRule,
+    );
+    await saveRequest(ids, request);
   }
 
-  function saveRequest(ids: string[], request: { kind: RequestKind; body: object }): void {
+  /**
+   * Request images and the rows that refer to them change one at a time: otherwise a delete
+   * could find an image unreferenced and remove it between its save and the row naming it.
+   */
+  let inputsTurn: Promise<unknown> = Promise.resolve();
+  function inInputsTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = inputsTurn.then(work, work);
+    inputsTurn = run.catch(() => {});
+    return run;
+  }
+
+  async function saveRequest(ids: string[], request: { kind: RequestKind; body: object }): Promise<void> {
+    if (ids.length === 0) return;
     try {
-      store.saveRequest(ids, request.kind, { ...request.body });
+      await inInputsTurn(async () => {
+        const stored = await withInputRefs({ ...request.body }, inputs);
+        await store.saveRequest(ids, request.kind, stored.body, stored.inputs);
+      });
     } catch (error) {
       console.error(`[tasks] could not record the ${request.kind} request of ${ids.join(", ")}`, error);
     }
@@ -195,15 +198,22 @@ export function createTaskService({
 
   const present = <T extends Task>(task: T): T => withAppMediaUrls(task) as T;
 
-  function requireStored(id: string): StoredTask {
-    const task = store.get(id);
+  async function requireStored(id: string): Promise<StoredTask> {
+    const task = await store.get(id);
     if (!task) throw new AppError("not_found", `Task ${id} is not in the history.`);
     return task;
   }
 
   /** Deletes for good: a later poll or re-sync does not bring the tasks back (see the store). */
   async function deleteTasks(ids: string[]): Promise<string[]> {
-    const deleted = store.delete([...new Set(ids)]);
+    const deleted = await inInputsTurn(async () => {
+      const removed = await store.delete([...new Set(ids)]);
+      // After the commit: an image is removed only once no row can refer to it any more.
+      await inputs.remove(removed.orphanedInputs).catch((error: unknown) =>
+        console.error(`[tasks] could not remove ${removed.orphanedInputs.length} request image(s)`, error),
+      );
+      return removed.deleted;
+    });
     if (deleted.length > 0) {
       // The rows are gone either way; media left behind is only disk space, so say so and go on.
       await removeMedia(deleted).catch((error: unknown) =>
@@ -216,7 +226,7 @@ export function createTaskService({
   return {
     async imagine(body: ImagineRequest): Promise<SubmitResult> {
       const result = await upstream.submit("imagine", body);
-      recordAccepted(
+      await recordAccepted(
         result,
         {
           action: "IMAGINE",
@@ -231,7 +241,7 @@ export function createTaskService({
 
     async describe(body: DescribeRequest): Promise<SubmitResult> {
       const result = await upstream.submit("describe", body);
-      recordAccepted(
+      await recordAccepted(
         result,
         { action: "DESCRIBE", prompt: "", state: body.state ?? null },
         { kind: "describe", body },
@@ -241,7 +251,7 @@ export function createTaskService({
 
     async blend(body: BlendRequest): Promise<SubmitResult> {
       const result = await upstream.submit("blend", body);
-      recordAccepted(
+      await recordAccepted(
         result,
         {
           action: "BLEND",
@@ -259,7 +269,7 @@ export function createTaskService({
      * when the child is a MODAL task the caller is still told 21, with the prompt to edit.
      */
     async action(body: ActionRequest): Promise<SubmitResult> {
-      const parent = store.get(body.taskId);
+      const parent = await store.get(body.taskId);
       const button = parseCustomId(body.customId);
       let result = await upstream.submit("action", body);
       const ids = resultTaskIds(result.result);
@@ -282,7 +292,7 @@ export function createTaskService({
           };
         }
       }
-      recordAccepted(
+      await recordAccepted(
         result,
         {
           action: childAction(button.kind, button.variant, parent),
@@ -303,15 +313,20 @@ export function createTaskService({
     async modal(body: ModalRequest): Promise<SubmitResult> {
       const result = await upstream.submit("modal", body);
       if (isAccepted(result.code)) {
-        const pending = store.get(body.taskId);
+        const pending = await store.get(body.taskId);
         // MODAL and NOT_START rank the same, so this moves the record on without a poll.
-        store.upsert({
-          ...(pending ?? placeholder({ id: body.taskId })),
-          status: TASK_STATUS.notStart,
-          ...(body.prompt ? { prompt: body.prompt } : {}),
-        });
+        await store.record(
+          [
+            {
+              ...(pending ?? placeholder({ id: body.taskId })),
+              status: TASK_STATUS.notStart,
+              ...(body.prompt ? { prompt: body.prompt } : {}),
+            },
+          ],
+          mergeRule,
+        );
         // Replaces the action that opened the modal: this body is what finally ran.
-        saveRequest([body.taskId], { kind: "modal", body });
+        await saveRequest([body.taskId], { kind: "modal", body });
       }
       return result;
     },
@@ -319,7 +334,7 @@ export function createTaskService({
     async fetch(id: string): Promise<Task> {
       const task = await upstream.fetchTask(id);
       if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
-      const [stored] = record([task]);
+      const [stored] = await record([task]);
       if (!stored)
         throw new AppError("upstream_bad_response", `The upstream answered task ${id} with an unusable id.`);
       return present(stored);
@@ -332,7 +347,7 @@ export function createTaskService({
      */
     async listByIds(ids: string[]): Promise<Task[]> {
       const at = now();
-      const stored = new Map(store.getMany(ids).map((task) => [task.id, task]));
+      const stored = new Map((await store.getMany(ids)).map((task) => [task.id, task]));
       const ask = ids.filter((id) => {
         const task = stored.get(id);
         if (!task) return true;
@@ -340,7 +355,7 @@ export function createTaskService({
         return at - (askedAt.get(id) ?? 0) >= POLL_FRESH_MS;
       });
       for (const id of ask) askedAt.set(id, at);
-      const fetched = ask.length > 0 ? record(await upstream.listByIds(ask)) : [];
+      const fetched = ask.length > 0 ? await record(await upstream.listByIds(ask)) : [];
       for (const task of fetched) if (isTerminalStatus(task.status)) askedAt.delete(task.id);
       if (askedAt.size > MAX_TRACKED) askedAt.clear();
       const asked = new Set(ask);
@@ -352,14 +367,14 @@ export function createTaskService({
     },
 
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
-      return record(await upstream.listByCondition(body)).map(present);
+      return (await record(await upstream.listByCondition(body))).map(present);
     },
 
     async imageSeed(id: string): Promise<SubmitResult> {
       const result = await upstream.imageSeed(id);
-      const stored = store.get(id);
+      const stored = await store.get(id);
       if (result.code === SUBMIT_CODE.success && typeof result.result === "string" && stored) {
-        store.upsert({ ...stored, seed: result.result });
+        await store.record([{ ...stored, seed: result.result }], mergeRule);
       }
       return result;
     },
@@ -367,13 +382,13 @@ export function createTaskService({
     async cancel(id: string): Promise<SubmitResult> {
       await upstream.cancel(id);
       const task = await upstream.fetchTask(id).catch(() => null);
-      if (task) record([task]);
+      if (task) await record([task]);
       return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
     },
 
-    history(query: TaskListQuery): TaskPage {
+    async history(query: TaskListQuery): Promise<TaskPage> {
       try {
-        const page = store.list(query);
+        const page = await store.list(query);
         return { items: page.items.map(present), nextCursor: page.nextCursor };
       } catch (error) {
         if (error instanceof InvalidCursorError)
@@ -382,10 +397,10 @@ export function createTaskService({
       }
     },
 
-    detail(id: string): HistoryDetail {
-      const task = requireStored(id);
-      const { parents, children } = store.lineage(id);
-      const request = store.getRequest(id);
+    async detail(id: string): Promise<HistoryDetail> {
+      const task = await requireStored(id);
+      const { parents, children } = await store.lineage(id);
+      const request = await store.getRequest(id);
       return {
         task: present(task),
         parents: parents.map(present),
@@ -394,13 +409,13 @@ export function createTaskService({
       };
     },
 
-    setFavorite(id: string, favorite: boolean): StoredTask {
-      if (store.setFavorite([id], favorite) === 0) requireStored(id);
-      return present(requireStored(id));
+    async setFavorite(id: string, favorite: boolean): Promise<StoredTask> {
+      if ((await store.setFavorite([id], favorite)) === 0) await requireStored(id);
+      return present(await requireStored(id));
     },
 
-    setFavorites(ids: string[], favorite: boolean): { updated: number } {
-      return { updated: store.setFavorite([...new Set(ids)], favorite) };
+    async setFavorites(ids: string[], favorite: boolean): Promise<{ updated: number }> {
+      return { updated: await store.setFavorite([...new Set(ids)], favorite) };
     },
 
     async delete(ids: string[]): Promise<{ deleted: number }> {
@@ -421,7 +436,7 @@ export function createTaskService({
     async importTasks(ids: string[]): Promise<ImportResult> {
       const wanted = new Set(ids);
       const found = (await upstream.listByIds([...wanted])).filter((task) => wanted.has(task.id));
-      const imported = record(found, { undelete: true });
+      const imported = await record(found, { undelete: true });
       const seen = new Set(imported.map((task) => task.id));
       return { imported: seen.size, missing: [...wanted].filter((id) => !seen.has(id)) };
     },
@@ -432,12 +447,12 @@ export function createTaskService({
      * are left as they are. `restored` is what the store holds afterwards, not what was sent:
      * a task the recording refuses is in neither list.
      */
-    restore(tasks: Task[]): { restored: string[]; skipped: string[] } {
-      const skipped = store.getMany(tasks.map((task) => task.id)).map((task) => task.id);
+    async restore(tasks: Task[]): Promise<{ restored: string[]; skipped: string[] }> {
+      const skipped = (await store.getMany(tasks.map((task) => task.id))).map((task) => task.id);
       const known = new Set(skipped);
       const fresh = tasks.filter((task) => !known.has(task.id));
-      record(fresh, { undelete: true });
-      const restored = store.getMany(fresh.map((task) => task.id)).map((task) => task.id);
+      await record(fresh, { undelete: true });
+      const restored = (await store.getMany(fresh.map((task) => task.id))).map((task) => task.id);
       return { restored, skipped };
     },
   };

@@ -1,0 +1,320 @@
+import type Database from "better-sqlite3";
+import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { openDatabase } from "./database";
+import type {
+  MergeRule,
+  RequestKind,
+  SortOrder,
+  StoredTask,
+  TaskListQuery,
+  TaskStore,
+} from "./task-store";
+
+/** The TaskStore on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
+
+/** Scripts whose text unicode61 does not split into words: a whole run is one token to it. */
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+const SEARCH_TERM = /[\p{L}\p{M}\p{N}]+/gu;
+const MAX_SEARCH_TERMS = 16;
+/** Matches beyond which reading them all and sorting costs more than walking the sort index. */
+const BROAD_MATCH = 500;
+
+/**
+ * Splits a search into what FTS5 can match and what it cannot. Terms are the runs of letters
+ * and digits, so quotes, `*`, `(`, `:` and `-` never reach the MATCH syntax; each is quoted
+ * (which also makes OR, AND, NOT and NEAR plain words) and matched as a word prefix. Terms in
+ * Chinese, Japanese, Korean or Thai become substring matches on the prompt instead, because the
+ * tokenizer indexes a run of such characters as one word. A search with no term filters nothing.
+ */
+export function searchTerms(q: string): { match: string | null; substrings: string[] } {
+  const terms = [...new Set(q.match(SEARCH_TERM) ?? [])].slice(0, MAX_SEARCH_TERMS);
+  const words = terms.filter((term) => !UNSPACED_SCRIPT.test(term));
+  return {
+    match: words.length > 0 ? words.map((word) => `"${word}"*`).join(" ") : null,
+    substrings: terms.filter((term) => UNSPACED_SCRIPT.test(term)),
+  };
+}
+
+interface DataRow {
+  data: string;
+}
+
+interface StoredRow extends DataRow {
+  favorite: number;
+}
+
+interface PageRow extends StoredRow {
+  sort_time: number;
+  id: string;
+}
+
+interface WriteParams {
+  id: string;
+  status: string;
+  statusRank: number;
+  action: string | null;
+  parentId: string | null;
+  prompt: string | null;
+  sortTime: number;
+  data: string;
+  now: number;
+}
+
+function readTask(row: DataRow): Task {
+  return taskSchema.parse(JSON.parse(row.data));
+}
+
+function readStored(row: StoredRow): StoredTask {
+  return { ...readTask(row), favorite: row.favorite === 1 };
+}
+
+/** `favorite` is a column, not part of the Task JSON; a task read from the store carries it. */
+function withoutFavorite(task: Task): Task {
+  if (!("favorite" in task)) return task;
+  const copy: Record<string, unknown> = { ...task };
+  delete copy.favorite;
+  return copy as Task;
+}
+
+export function createSqliteTaskStore(filePath: string): TaskStore {
+  const db = openDatabase(filePath);
+
+  const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite FROM tasks WHERE id = ?");
+  // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
+  // once and no id count can reach SQLite's bound-parameter limit.
+  const selectMany = db.prepare<[string], StoredRow>(
+    "SELECT data, favorite FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
+  );
+  const isDeleted = db.prepare<[string], { id: string }>("SELECT id FROM deleted_tasks WHERE id = ?");
+  const forgetDeleted = db.prepare<[string]>(
+    "DELETE FROM deleted_tasks WHERE id IN (SELECT value FROM json_each(?))",
+  );
+  // sort_time, created_at and favorite are left out of the UPDATE: the first two are fixed at
+  // first insert so cursors stay stable, the last belongs to the user, not to the upstream.
+  const write = db.prepare<[WriteParams]>(`
+    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
+    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @sortTime, @data, @now, @now)
+    ON CONFLICT (id) DO UPDATE SET
+      status = excluded.status,
+      status_rank = excluded.status_rank,
+      action = excluded.action,
+      parent_id = excluded.parent_id,
+      prompt = excluded.prompt,
+      data = excluded.data,
+      updated_at = excluded.updated_at
+  `);
+  const updateFavorite = db.prepare<[number, string]>(
+    "UPDATE tasks SET favorite = ? WHERE id IN (SELECT value FROM json_each(?))",
+  );
+  const deleteTasks = db.prepare<[string], { id: string }>(
+    "DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?)) RETURNING id",
+  );
+  const rememberDeleted = db.prepare<[number, string]>(
+    "INSERT OR REPLACE INTO deleted_tasks (id, deleted_at) SELECT value, ? FROM json_each(?)",
+  );
+  const requestFiles = db.prepare<[string], { file: string }>(
+    "SELECT DISTINCT file FROM task_request_inputs WHERE task_id IN (SELECT value FROM json_each(?))",
+  );
+  const deleteRequests = db.prepare<[string]>(
+    "DELETE FROM task_requests WHERE task_id IN (SELECT value FROM json_each(?))",
+  );
+  const unreferenced = db.prepare<[string], { file: string }>(`
+    SELECT value AS file FROM json_each(?)
+    WHERE NOT EXISTS (SELECT 1 FROM task_request_inputs WHERE file = value)
+  `);
+  // UNION ALL with a depth bound rather than cycle detection: parent ids come from the
+  // upstream, and a loop in them must not hang the query. Duplicates are dropped below.
+  const selectParents = db.prepare<[string], StoredRow & { id: string }>(`
+    WITH RECURSIVE chain (id, depth) AS (
+      SELECT parent_id, 1 FROM tasks WHERE id = ? AND parent_id IS NOT NULL
+      UNION ALL
+      SELECT t.parent_id, chain.depth + 1 FROM chain JOIN tasks t ON t.id = chain.id
+      WHERE t.parent_id IS NOT NULL AND chain.depth < 100
+    )
+    SELECT t.id, t.data, t.favorite FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth
+  `);
+  const selectChildren = db.prepare<[string], StoredRow>(
+    "SELECT data, favorite FROM tasks WHERE parent_id = ? ORDER BY sort_time, id",
+  );
+  const writeRequest = db.prepare<[string, string, string, number]>(
+    "INSERT OR REPLACE INTO task_requests (task_id, kind, body, created_at) VALUES (?, ?, ?, ?)",
+  );
+  const writeRequestInput = db.prepare<[string, string]>(
+    "INSERT OR IGNORE INTO task_request_inputs (task_id, file) VALUES (?, ?)",
+  );
+  const selectRequest = db.prepare<[string], { kind: string; body: string }>(
+    "SELECT kind, body FROM task_requests WHERE task_id = ?",
+  );
+
+  const countMatches = db.prepare<[string, number], { n: number }>(
+    "SELECT count(*) AS n FROM (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? LIMIT ?)",
+  );
+  const isBroad = (match: string): boolean => countMatches.get(match, BROAD_MATCH)!.n >= BROAD_MATCH;
+
+  // A list statement per combination of filters in use (a few dozen at most), prepared once.
+  const listStatements = new Map<string, Database.Statement<unknown[], PageRow>>();
+
+  function recordOne(incoming: Task, merge: MergeRule): StoredTask {
+    const row = selectOne.get(incoming.id);
+    const stored = row ? readTask(row) : null;
+    const favorite = row?.favorite === 1;
+    const merged = merge(stored, incoming, !row && isDeleted.get(incoming.id) !== undefined);
+    if (!merged) return stored ? { ...stored, favorite } : { ...incoming, favorite: false };
+    const next = withoutFavorite(merged);
+    const data = JSON.stringify(next);
+    // Polls mostly repeat what is stored; an unchanged task costs a read, not a write.
+    if (row?.data === data) return { ...next, favorite };
+    const now = Date.now();
+    write.run({
+      id: next.id,
+      status: next.status,
+      statusRank: statusRank(next),
+      action: next.action,
+      parentId: next.parentId,
+      prompt: next.prompt,
+      sortTime: Math.trunc(next.submitTime ?? now),
+      data,
+      now,
+    });
+    return { ...next, favorite };
+  }
+
+  function listStatement(
+    query: TaskListQuery,
+    sort: SortOrder,
+    search: ReturnType<typeof searchTerms>,
+    paging: boolean,
+  ) {
+    const conditions: string[] = [];
+    if (search.match !== null) {
+      // SQLite cannot estimate how many rows a MATCH finds, so the store tells it. A narrow
+      // search reads its few rows by rowid and sorts them; a broad one (a common word, a short
+      // prefix) walks the sort-order index and stops at a page, testing membership in the match
+      // set: "+rowid" keeps the planner from reading every match by rowid and sorting them all.
+      const rowid = isBroad(search.match) ? "+rowid" : "rowid";
+      conditions.push(`${rowid} IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH @match)`);
+    }
+    search.substrings.forEach((_, i) => conditions.push(`instr(prompt, @sub${i}) > 0`));
+    // Placeholders per value (not json_each) so the planner can estimate them from the indexes.
+    if (query.action?.length)
+      conditions.push(`action IN (${query.action.map((_, i) => `@action${i}`).join(", ")})`);
+    if (query.status?.length)
+      conditions.push(`status IN (${query.status.map((_, i) => `@status${i}`).join(", ")})`);
+    if (query.excludeStatus?.length)
+      conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
+    if (query.favorite !== undefined) conditions.push("favorite = @favorite");
+    if (query.from !== undefined) conditions.push("sort_time >= @from");
+    if (query.to !== undefined) conditions.push("sort_time <= @to");
+    if (paging) conditions.push(`(sort_time, id) ${sort === "newest" ? "<" : ">"} (@afterTime, @afterId)`);
+    const direction = sort === "newest" ? "DESC" : "ASC";
+    const sql =
+      "SELECT data, favorite, sort_time, id FROM tasks" +
+      (conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "") +
+      ` ORDER BY sort_time ${direction}, id ${direction} LIMIT @limit`;
+    let statement = listStatements.get(sql);
+    if (!statement) {
+      statement = db.prepare<unknown[], PageRow>(sql);
+      listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // IMMEDIATE: take the write lock before the read, so the read-merge-write cannot interleave
+  // with another process writing the same task.
+  const recordTransaction = db.transaction((tasks: readonly Task[], merge: MergeRule, undelete: boolean) => {
+    if (undelete) forgetDeleted.run(JSON.stringify(tasks.map((t) => t.id)));
+    return tasks.map((task) => recordOne(task, merge));
+  });
+  const deleteTransaction = db.transaction((ids: readonly string[]) => {
+    const deleted = deleteTasks.all(JSON.stringify(ids)).map((row) => row.id);
+    const json = JSON.stringify(deleted);
+    rememberDeleted.run(Date.now(), json);
+    const files = requestFiles.all(json).map((row) => row.file);
+    deleteRequests.run(json);
+    return { deleted, orphanedInputs: unreferenced.all(JSON.stringify(files)).map((row) => row.file) };
+  });
+  const saveRequestTransaction = db.transaction(
+    (taskIds: readonly string[], kind: RequestKind, body: string, files: readonly string[]) => {
+      const now = Date.now();
+      for (const id of taskIds) {
+        writeRequest.run(id, kind, body, now);
+        for (const file of files) writeRequestInput.run(id, file);
+      }
+    },
+  );
+
+  return {
+    record: async (tasks, merge, options) =>
+      recordTransaction.immediate(tasks, merge, options?.undelete === true),
+    async get(id) {
+      const row = selectOne.get(id);
+      return row ? readStored(row) : null;
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      return selectMany.all(JSON.stringify(ids)).map(readStored);
+    },
+    async list(query) {
+      const { limit, cursor } = query;
+      if (!Number.isSafeInteger(limit) || limit < 1) {
+        throw new RangeError(`limit must be a positive integer, got ${limit}`);
+      }
+      const sort = query.sort ?? "newest";
+      const after = cursor === null ? null : decodeCursor(cursor, sort);
+      const search = searchTerms(query.q ?? "");
+      const params: Record<string, unknown> = { limit: limit + 1 };
+      if (search.match !== null) params.match = search.match;
+      search.substrings.forEach((term, i) => (params[`sub${i}`] = term));
+      query.action?.forEach((value, i) => (params[`action${i}`] = value));
+      query.status?.forEach((value, i) => (params[`status${i}`] = value));
+      query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
+      if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
+      if (query.from !== undefined) params.from = query.from;
+      if (query.to !== undefined) params.to = query.to;
+      if (after) {
+        params.afterTime = after.sortTime;
+        params.afterId = after.id;
+      }
+      // One row more than asked tells whether another page exists without a COUNT.
+      const rows = listStatement(query, sort, search, after !== null).all(params);
+      const pageRows = rows.slice(0, limit);
+      const last = pageRows.at(-1);
+      return {
+        items: pageRows.map(readStored),
+        nextCursor: rows.length > limit && last ? encodeCursor(sort, last.sort_time, last.id) : null,
+      };
+    },
+    async setFavorite(ids, favorite) {
+      if (ids.length === 0) return 0;
+      return updateFavorite.run(favorite ? 1 : 0, JSON.stringify(ids)).changes;
+    },
+    async delete(ids) {
+      if (ids.length === 0) return { deleted: [], orphanedInputs: [] };
+      return deleteTransaction.immediate(ids);
+    },
+    async lineage(id) {
+      const seen = new Set([id]);
+      const parents: StoredTask[] = [];
+      for (const row of selectParents.all(id)) {
+        if (seen.has(row.id)) break;
+        seen.add(row.id);
+        parents.push(readStored(row));
+      }
+      return { parents, children: selectChildren.all(id).map(readStored) };
+    },
+    async saveRequest(taskIds, kind, body, inputs) {
+      if (taskIds.length === 0) return;
+      saveRequestTransaction.immediate(taskIds, kind, JSON.stringify(body), [...new Set(inputs)]);
+    },
+    async getRequest(taskId) {
+      const row = selectRequest.get(taskId);
+      if (!row) return null;
+      return { kind: row.kind as RequestKind, body: JSON.parse(row.body) as Record<string, unknown> };
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
