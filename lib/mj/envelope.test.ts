@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isAccepted, resultTaskIds, SUBMIT_CODE, submitResultSchema } from "./envelope";
 
@@ -172,16 +174,14 @@ describe("isAccepted", () => {
     expect(isAccepted(code)).toBe(accepted);
   });
 
-  it("uses the codes of §2.1", () => {
-    expect(SUBMIT_CODE).toEqual({
-      success: 1,
-      notFound: 3,
-      validationError: 4,
-      failure: 9,
-      existed: 21,
-      inQueue: 22,
-      queueRejected: 23,
-      bannedPrompt: 24,
-    });
+  it("uses the codes of §2.1, as docs/protocol.md lists them", () => {
+    // The table's rows read `| 21 | EXISTED | …`; SUBMIT_CODE names them in camelCase.
+    const section = readFileSync(path.join(process.cwd(), "docs", "protocol.md"), "utf8").split("### 2.1")[1]!;
+    const rows = [...section.split("### 2.2")[0]!.matchAll(/^\| (\d+) \| ([A-Z_]+) \|/gm)];
+    const documented = Object.fromEntries(
+      rows.map(([, code, name]) => [name!.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), Number(code)]),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    expect(SUBMIT_CODE).toEqual(documented);
   });
 });
