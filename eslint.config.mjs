@@ -205,6 +205,8 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     "next-env.d.ts",
+    // Written and removed by lint/fences.test.ts (which lints them with ignores off).
+    "lint/cycle-probe-*/**",
   ]),
   ...fences,
 ]);
