@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): installs what the tests need on a fresh Debian machine
-# with only Node and npm, then runs lint, types, unit tests, the production build and the e2e suite.
+# with only Node and npm, then runs lint, the formatting check, types, unit tests, the production build
+# and the e2e suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,9 @@ fi
 
 step "Lint"
 npx eslint . --max-warnings 0
+
+step "Formatting (Prettier)"
+npx prettier --check .
 
 step "Type check"
 npx next typegen >/dev/null

@@ -4,7 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callRoute, errorCode, type Method, type RouteCall } from "./test-support";
-import { historyDetailSchema, historyItemSchema, historyPageSchema } from "@/lib/tasks/history-query";
+import { historyDetailSchema, historyItemSchema, historyPageSchema } from "@/lib/mj/history-query";
 
 /**
  * The history routes (`/api/tasks*`, `/api/inputs/*`), called as Next calls them, in demo mode

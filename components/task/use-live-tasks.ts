@@ -11,7 +11,7 @@ import {
   type PollTracker,
 } from "@/lib/api/queries";
 import { isTerminalStatus, type Task } from "@/lib/mj/task";
-import type { HistoryPage } from "@/lib/tasks/history-query";
+import type { HistoryPage } from "@/lib/mj/history-query";
 import { isPollable } from "@/lib/mj/task-view";
 import { useNow } from "./use-now";
 

@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { Task } from "@/lib/mj/task";
-import { historyDetailSchema, historyPageSchema } from "@/lib/tasks/history-query";
+import { historyDetailSchema, historyPageSchema } from "@/lib/mj/history-query";
 import { fetchJson } from "./fetch-json";
 import { historySearch, type GalleryFilters } from "./gallery-filters";
 import { nextPollDelay } from "./polling";

@@ -9,7 +9,7 @@ import type {
 } from "@/lib/mj/requests";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import { blendRequestSchema, describeRequestSchema, imagineRequestSchema, LIMITS } from "@/lib/mj/requests";
-import { historyDetailSchema } from "@/lib/tasks/history-query";
+import { historyDetailSchema } from "@/lib/mj/history-query";
 import { fetchJson } from "./fetch-json";
 
 /** Browser calls to the app's mirror of the protocol and to its history. Every answer is parsed before use. */

@@ -330,9 +330,10 @@ function nameOf(p: ParsedCustomId): ButtonName | null {
 
 /**
  * Midjourney's English name, for buttons whose upstream label is empty (emoji-only) or missing.
- * The same words as the English UI's `task.buttons` messages: they are what Midjourney calls them.
+ * The same words as the English UI's `task.buttons` messages (messages/buttons.test.ts holds them
+ * to it): they are what Midjourney calls them.
  */
-const ENGLISH: Record<ButtonNameKey, (values: Record<string, number>) => string> = {
+export const ENGLISH_BUTTON_NAMES: Record<ButtonNameKey, (values: Record<string, number>) => string> = {
   upscale: ({ n }) => `U${n}`,
   upscaleSubtle: () => "Upscale (Subtle)",
   upscaleCreative: () => "Upscale (Creative)",
@@ -420,7 +421,7 @@ export function describeButton(button: Pick<Button, "customId" | "label" | "emoj
   const parsed = parseCustomId(button.customId);
   const name = nameOf(parsed);
   const upstreamLabel = button.label.trim();
-  const label = upstreamLabel || (name ? ENGLISH[name.key](name.values) : button.emoji || "Action");
+  const label = upstreamLabel || (name ? ENGLISH_BUTTON_NAMES[name.key](name.values) : button.emoji || "Action");
   return {
     ...parsed,
     customId: button.customId,

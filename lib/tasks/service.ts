@@ -13,7 +13,7 @@ import {
 import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
-import type { HistoryDetail, ImportResult } from "./history-query";
+import type { HistoryDetail, ImportResult } from "@/lib/mj/history-query";
 import { mergeRule } from "./merge";
 import { presentRequestBody, withInputRefs, type RequestInputs } from "./request-inputs";
 import {

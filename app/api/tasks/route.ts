@@ -1,5 +1,5 @@
 import { parseWith, readJson, respond } from "@/lib/http/route";
-import { bulkFavoriteBodySchema, historyQuerySchema } from "@/lib/tasks/history-query";
+import { bulkFavoriteBodySchema, historyQuerySchema } from "@/lib/mj/history-query";
 import { tasks } from "@/lib/tasks";
 
 export async function GET(request: Request) {

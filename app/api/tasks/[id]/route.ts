@@ -1,6 +1,6 @@
 import { parseWith, readJson, respond } from "@/lib/http/route";
 import { taskIdSchema } from "@/lib/mj/requests";
-import { favoriteBodySchema } from "@/lib/tasks/history-query";
+import { favoriteBodySchema } from "@/lib/mj/history-query";
 import { tasks } from "@/lib/tasks";
 
 type Context = RouteContext<"/api/tasks/[id]">;

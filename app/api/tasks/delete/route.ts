@@ -1,5 +1,5 @@
 import { readJson, respond } from "@/lib/http/route";
-import { bulkDeleteBodySchema } from "@/lib/tasks/history-query";
+import { bulkDeleteBodySchema } from "@/lib/mj/history-query";
 import { tasks } from "@/lib/tasks";
 
 export async function POST(request: Request) {

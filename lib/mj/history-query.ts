@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { taskIdSchema } from "@/lib/mj/requests";
-import { TASK_ACTIONS, TASK_STATUS, taskSchema } from "@/lib/mj/task";
+import { taskIdSchema } from "./requests";
+import { TASK_ACTIONS, TASK_STATUS, taskSchema } from "./task";
 
 /**
  * The history API's inputs and outputs (`/api/tasks*`), shared by the route handlers and the
