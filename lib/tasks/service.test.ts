@@ -7,7 +7,7 @@ import {
   type Simulator,
   type SimulatorFamily,
   type SimulatorOptions,
-} from "@/lib/simulator";
+} from "mj-simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";

@@ -83,10 +83,9 @@ describe("the simulator over HTTP", () => {
     expect((await list()).status).toBe(200);
   });
 
-  it("npm run simulator: the script listens, logs one line, answers, and stops on SIGTERM", async () => {
-    const root = path.resolve(import.meta.dirname, "../..");
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/simulator.ts"], {
-      cwd: root,
+  it("the CLI (npm run simulator): listens, logs one line, answers, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
       env: {
         ...process.env,
         PORT: "0",
