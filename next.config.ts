@@ -2,7 +2,9 @@ import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
-  // Native and WebAssembly modules stay in node_modules instead of being bundled.
+  // The simulator workspace package (demo mode) ships TypeScript source for Next to compile.
+  transpilePackages: ["mj-simulator"],
+  // Native and WebAssembly modules stay in node_modules instead of being bundled (the simulator's too).
   serverExternalPackages: ["better-sqlite3", "sharp", "h264-mp4-encoder"],
   poweredByHeader: false,
   experimental: {

@@ -104,7 +104,7 @@ export default defineConfig({
     }),
     ...upstreams.flatMap((u) => [
       {
-        command: "node_modules/.bin/tsx scripts/simulator.ts",
+        command: "node_modules/.bin/tsx packages/mj-simulator/src/cli.ts",
         url: `http://127.0.0.1:${u.simulatorPort}/mj/task/list`,
         reuseExistingServer: false,
         timeout: 60_000,

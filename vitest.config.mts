@@ -16,6 +16,7 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "messages/**/*.test.ts",
       "lint/**/*.test.ts",
+      "packages/*/src/**/*.test.ts",
     ],
     environment: "node",
     pool: "forks",

@@ -77,7 +77,7 @@ export async function startSimulator(options: { key: string; speed: number }): P
   const port = await freePort();
   return start(
     path.join(ROOT, "node_modules/.bin/tsx"),
-    ["scripts/simulator.ts"],
+    ["packages/mj-simulator/src/cli.ts"],
     {
       PORT: String(port),
       HOST: "127.0.0.1",

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startSimulatorServer, type SimulatorServer } from "@/lib/simulator/http-server";
+import { startSimulatorServer, type SimulatorServer } from "mj-simulator/http-server";
 import { freePort } from "./free-port";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
-import type { SimulatorServer } from "@/lib/simulator/http-server";
+import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Task } from "@/lib/mj/task";
-import { createSimulator } from "@/lib/simulator";
+import { createSimulator } from "mj-simulator";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
 import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";

@@ -7,7 +7,7 @@ import {
   type Simulator,
   type SimulatorFamily,
   type SimulatorOptions,
-} from "@/lib/simulator";
+} from "mj-simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
 import { fileRequestInputs } from "@/lib/store/input-files";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";

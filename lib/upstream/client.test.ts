@@ -4,8 +4,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
-import { createSimulator, type Simulator, type SimulatorFamily } from "@/lib/simulator";
-import { startSimulatorServer } from "@/lib/simulator/http-server";
+import { createSimulator, type Simulator, type SimulatorFamily } from "mj-simulator";
+import { startSimulatorServer } from "mj-simulator/http-server";
 import { createUpstreamClient, type AuthHeader, type UpstreamClient } from "./client";
 
 /** The upstream client against the simulator speaking each server family's dialect. */

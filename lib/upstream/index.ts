@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { env } from "@/lib/env";
-import { createSimulator } from "@/lib/simulator";
+import { createSimulator } from "mj-simulator";
 import { createUpstreamClient, type UpstreamClient } from "./client";
 
 /** Where the in-process simulator's media URLs point; only its own fetch ever resolves them. */

@@ -1,4 +1,4 @@
-import type { ParsedCustomId, PanDirection } from "@/lib/mj/buttons";
+import type { ButtonIntent } from "./custom-ids";
 import { subjectOf } from "./prompt";
 import { rootOf, withSeed } from "./recipes";
 import type { OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
@@ -23,45 +23,6 @@ export type Press =
   | { type: "rejected" };
 
 const REJECTED: Press = { type: "rejected" };
-
-const DIRECTIONS: readonly PanDirection[] = ["left", "right", "up", "down"];
-const asDirection = (v: string | null): PanDirection => DIRECTIONS.find((d) => d === v) ?? "left";
-const asMotion = (v: string | null): "high" | "low" => (v === "high" ? "high" : "low");
-const HD_MODES = ["subtle", "creative", "2x", "4x"] as const;
-
-function upscale(parsed: ParsedCustomId, recipe: Recipe): Press {
-  const index = parsed.index ?? 1;
-  if (parsed.variant === "grid") {
-    return {
-      type: "direct",
-      action: "UPSCALE",
-      output: "image",
-      actionIndex: index,
-      remixable: false,
-      recipe: { kind: "upscale", parent: recipe, index },
-    };
-  }
-  if (parsed.variant === "video") {
-    return {
-      type: "direct",
-      action: "UPSCALE",
-      output: "video",
-      actionIndex: index,
-      remixable: false,
-      recipe: { kind: "video", parent: recipe, index },
-    };
-  }
-  const mode = HD_MODES.find((m) => m === parsed.variant);
-  if (!mode) return REJECTED;
-  return {
-    type: "direct",
-    action: "UPSCALE_HD",
-    output: "image-hd",
-    actionIndex: 1,
-    remixable: false,
-    recipe: { kind: "upscale-hd", parent: recipe, mode },
-  };
-}
 
 /**
  * 🔄 repeats the job with a new seed, keeping its action; on a single image it re-runs the prompt
@@ -90,42 +51,61 @@ function reroll(parent: TaskRecord, recipe: Recipe, seed: number): Press {
 }
 
 export function planPress(
-  parsed: ParsedCustomId,
+  intent: ButtonIntent,
   parent: TaskRecord,
   seed: number,
   options: { strong: boolean | null },
 ): Press {
-  if (parsed.kind === "imagine-all") return { type: "imagine-all" };
-  if (parsed.kind === "reroll" && parsed.variant === "describe") return { type: "describe-again" };
-  if (parsed.kind === "describe-prompt") {
-    const index = parsed.index ?? 1;
-    const prompt = parent.describePrompts?.[index - 1];
+  if (intent.kind === "imagine-all") return { type: "imagine-all" };
+  if (intent.kind === "describe-again") return { type: "describe-again" };
+  if (intent.kind === "describe-prompt") {
+    const prompt = parent.describePrompts?.[intent.index - 1];
     if (prompt === undefined) return REJECTED;
     return {
       type: "modal",
       action: "IMAGINE",
       output: "grid",
-      actionIndex: index,
+      actionIndex: intent.index,
       modal: { kind: "describe-prompt", suggestedPrompt: prompt },
     };
   }
   const recipe = parent.source?.type === "recipe" ? parent.source.recipe : null;
   if (!recipe) return REJECTED;
   const prompt = subjectOf(parent.prompt);
-  switch (parsed.kind) {
+  switch (intent.kind) {
     case "upscale":
-      return upscale(parsed, recipe);
-    case "vary": {
-      const grid = parsed.variant === "grid";
+      return {
+        type: "direct",
+        action: "UPSCALE",
+        output: "image",
+        actionIndex: intent.index,
+        remixable: false,
+        recipe: { kind: "upscale", parent: recipe, index: intent.index },
+      };
+    case "upscale-video":
+      return {
+        type: "direct",
+        action: "UPSCALE",
+        output: "video",
+        actionIndex: intent.index,
+        remixable: false,
+        recipe: { kind: "video", parent: recipe, index: intent.index },
+      };
+    case "upscale-hd":
+      return {
+        type: "direct",
+        action: "UPSCALE_HD",
+        output: "image-hd",
+        actionIndex: 1,
+        remixable: false,
+        recipe: { kind: "upscale-hd", parent: recipe, mode: intent.mode },
+      };
+    case "vary":
+    case "vary-image": {
+      const grid = intent.kind === "vary";
       // V1-V4 use "high variation mode" unless the request turns it off with `strong: false`.
-      const strength = grid
-        ? options.strong === false
-          ? "subtle"
-          : "strong"
-        : parsed.variant === "subtle"
-          ? "subtle"
-          : "strong";
-      const index = grid ? (parsed.index ?? 1) : null;
+      const strength = grid ? (options.strong === false ? "subtle" : "strong") : intent.strength;
+      const index = grid ? intent.index : null;
       return {
         type: "direct",
         action: "VARIATION",
@@ -139,13 +119,14 @@ export function planPress(
     case "custom-zoom":
       return {
         type: "modal",
-        action: parsed.kind === "vary-region" ? "VARIATION" : "ZOOM",
+        action: intent.kind === "vary-region" ? "VARIATION" : "ZOOM",
         // The region editor repaints the one image (render.ts), zoom reframes it into a grid.
-        output: parsed.kind === "vary-region" ? "image" : "grid",
+        output: intent.kind === "vary-region" ? "image" : "grid",
         actionIndex: 1,
-        modal: { kind: parsed.kind, suggestedPrompt: parent.prompt, parent: recipe },
+        modal: { kind: intent.kind, suggestedPrompt: parent.prompt, parent: recipe },
       };
-    case "zoom":
+    case "zoom-out":
+    case "make-square":
       return {
         type: "direct",
         action: "ZOOM",
@@ -153,9 +134,9 @@ export function planPress(
         actionIndex: 1,
         remixable: false,
         recipe:
-          parsed.variant === "square"
+          intent.kind === "make-square"
             ? { kind: "zoom", parent: recipe, factor: 1, seed, square: true }
-            : { kind: "zoom", parent: recipe, factor: parsed.zoomFactor ?? 2, seed },
+            : { kind: "zoom", parent: recipe, factor: intent.factor, seed },
       };
     case "pan":
       return {
@@ -164,7 +145,7 @@ export function planPress(
         output: "grid",
         actionIndex: 1,
         remixable: true,
-        recipe: { kind: "pan", parent: recipe, direction: asDirection(parsed.variant), seed },
+        recipe: { kind: "pan", parent: recipe, direction: intent.direction, seed },
       };
     case "reroll":
       return reroll(parent, recipe, seed);
@@ -175,18 +156,18 @@ export function planPress(
         output: "video-grid",
         actionIndex: 1,
         remixable: true,
-        recipe: { kind: "video-grid", parent: recipe, seed, motion: asMotion(parsed.variant) },
+        recipe: { kind: "video-grid", parent: recipe, seed, motion: intent.motion },
       };
     case "extend":
       return {
         type: "direct",
         action: "VIDEO",
         output: "video",
-        actionIndex: parsed.index ?? 1,
+        actionIndex: 1,
         remixable: true,
-        recipe: { kind: "extend", parent: recipe, motion: asMotion(parsed.variant), seed },
+        recipe: { kind: "extend", parent: recipe, motion: intent.motion, seed },
       };
-    default:
+    case "bookmark":
       return REJECTED;
   }
 }

@@ -9,7 +9,7 @@ import { SqliteTaskStore } from "./sqlite-store";
 import { MemoryTaskStore, type TaskStore } from "./store";
 import type { Simulator, SimulatorOptions } from "./types";
 
-export const DEFAULT_BASE_URL = "http://simulator.invalid";
+const DEFAULT_BASE_URL = "http://simulator.invalid";
 /** The "Discord channel" every task runs on, as trueai reports `instanceId` (§4.2). */
 const INSTANCE_ID = "1118138338562560102";
 /** new-api polls its upstream about every 15 s (§8). */

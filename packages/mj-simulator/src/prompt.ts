@@ -6,7 +6,7 @@ import type { Aspect } from "./render";
  */
 
 /** Words that make a job fail (trueai) or be refused at submit (novicezk), matched as whole words. */
-export const BANNED_WORDS: readonly string[] = ["gore", "nsfw", "banned"];
+const BANNED_WORDS: readonly string[] = ["gore", "nsfw", "banned"];
 
 export type SpeedMode = "FAST" | "RELAX" | "TURBO";
 

@@ -2,9 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { submitResultSchema } from "@/lib/mj/envelope";
-import { taskSchema, type Task } from "@/lib/mj/task";
 import { startSimulatorServer, type SimulatorServer } from "./http-server";
+import { envelopeSchema, wireTaskSchema, type Task } from "./test-support";
 
 const servers: SimulatorServer[] = [];
 
@@ -16,7 +15,7 @@ const KEY = "http-test-key";
 
 async function poll(url: string, id: string, headers: Record<string, string>): Promise<Task> {
   for (let i = 0; i < 200; i++) {
-    const task = taskSchema.parse(await (await fetch(`${url}/mj/task/${id}/fetch`, { headers })).json());
+    const task = wireTaskSchema.parse(await (await fetch(`${url}/mj/task/${id}/fetch`, { headers })).json());
     if (task.status === "SUCCESS" || task.status === "FAILURE") return task;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -29,7 +28,7 @@ async function imagineOver(url: string, headers: Record<string, string>): Promis
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ prompt: "over the wire --ar 2:1" }),
   });
-  const envelope = submitResultSchema.parse(await res.json());
+  const envelope = envelopeSchema.parse(await res.json());
   expect(envelope.code).toBe(1);
   return poll(url, envelope.result as string, headers);
 }
@@ -83,10 +82,9 @@ describe("the simulator over HTTP", () => {
     expect((await list()).status).toBe(200);
   });
 
-  it("npm run simulator: the script listens, logs one line, answers, and stops on SIGTERM", async () => {
-    const root = path.resolve(import.meta.dirname, "../..");
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/simulator.ts"], {
-      cwd: root,
+  it("the CLI (npm run simulator): listens, logs one line, answers, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
       env: {
         ...process.env,
         PORT: "0",

@@ -1,3 +1,2 @@
-export { createSimulator, DEFAULT_BASE_URL } from "./simulator";
-export { BANNED_WORDS } from "./prompt";
+export { createSimulator } from "./simulator";
 export type { Simulator, SimulatorFamily, SimulatorFaults, SimulatorOptions, SimulatorStats } from "./types";

@@ -1,14 +1,71 @@
 import sharp from "sharp";
-import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import { z } from "zod";
 import { createSimulator } from "./simulator";
 import type { Simulator, SimulatorOptions } from "./types";
 
 /**
  * Test helpers for the simulator's own tests: a manual clock (so a job "takes" seconds without the
- * test waiting for them), request shorthands, and parsers that hold every answer to the app's
- * own wire schemas.
+ * test waiting for them), request shorthands, and parsers that hold every answer to the wire
+ * shapes of docs/protocol.md as this simulator writes them. (That the app reads them is checked on
+ * the app's side, in lib/upstream/simulator-contract.test.ts.)
  */
+
+/** The submit envelope (§2): the same four fields in every family. */
+export const envelopeSchema = z.strictObject({
+  code: z.number().int(),
+  description: z.string(),
+  result: z.string().nullable(),
+  properties: z.record(z.string(), z.unknown()),
+});
+export type Envelope = z.output<typeof envelopeSchema>;
+
+const buttonSchema = z.strictObject({
+  customId: z.string().min(1),
+  emoji: z.string(),
+  label: z.string(),
+  style: z.number().int(),
+  type: z.number().int(),
+});
+
+const mediaRefSchema = z.looseObject({ url: z.string().min(1), thumbnail: z.string().nullish() });
+
+/**
+ * The Task object (§4) as any of the three families writes it: the fields they share, and
+ * trueai's extras where the tests read them. A relay's copy before its first poll has null
+ * buttons and properties, read here as none.
+ */
+export const wireTaskSchema = z.looseObject({
+  id: z.string().regex(/^\d{16}$/),
+  action: z.string().min(1),
+  status: z.enum(["", "NOT_START", "SUBMITTED", "MODAL", "IN_PROGRESS", "SUCCESS", "FAILURE"]),
+  prompt: z.string(),
+  promptEn: z.string(),
+  description: z.string(),
+  state: z.string().nullable(),
+  submitTime: z.number().int(),
+  startTime: z.number().int().nullable(),
+  finishTime: z.number().int().nullable(),
+  imageUrl: z.string().nullable(),
+  progress: z.string().nullable(),
+  failReason: z.string().nullable(),
+  properties: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .transform((v) => v ?? {}),
+  buttons: z
+    .array(buttonSchema)
+    .nullable()
+    .transform((v) => v ?? []),
+  parentId: z.string().nullish(),
+  mode: z.string().nullish(),
+  seed: z.string().nullish(),
+  width: z.number().int().nullish(),
+  height: z.number().int().nullish(),
+  contentType: z.string().nullish(),
+  videoUrl: z.string().nullish(),
+  videoUrls: z.array(mediaRefSchema).nullish(),
+});
+export type Task = z.output<typeof wireTaskSchema>;
 
 export const BASE = "http://simulator.invalid";
 export const T0 = 1_700_000_000_000;
@@ -27,7 +84,7 @@ export interface Harness {
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Answer>;
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
   /** POST a submit and parse the envelope (fails the test on anything else). */
-  submit(path: string, body: unknown, headers?: Record<string, string>): Promise<SubmitResult>;
+  submit(path: string, body: unknown, headers?: Record<string, string>): Promise<Envelope>;
   task(id: string, headers?: Record<string, string>): Promise<Task>;
   /** Moves the clock until the task leaves the running states; returns it. */
   settle(id: string, headers?: Record<string, string>): Promise<Task>;
@@ -66,7 +123,7 @@ export function harness(options: SimulatorOptions = {}): Harness {
   const task = async (id: string, headers?: Record<string, string>) => {
     const res = await get(`/mj/task/${id}/fetch`, headers);
     if (res.status !== 200) throw new Error(`fetch ${id}: HTTP ${res.status} ${res.text}`);
-    return taskSchema.parse(parseJson(res.text));
+    return wireTaskSchema.parse(parseJson(res.text));
   };
   return {
     sim,
@@ -77,7 +134,7 @@ export function harness(options: SimulatorOptions = {}): Harness {
     post,
     get,
     submit: async (path, body, headers) =>
-      submitResultSchema.parse(parseJson((await post(path, body, headers)).text)),
+      envelopeSchema.parse(parseJson((await post(path, body, headers)).text)),
     task,
     settle: async (id, headers) => {
       for (let i = 0; i < 400; i++) {
@@ -108,7 +165,7 @@ export function buttonId(task: Task, match: (customId: string) => boolean): stri
 
 export async function mediaOf(
   h: Harness,
-  url: string | null,
+  url: string | null | undefined,
 ): Promise<{ status: number; type: string | null; data: Buffer }> {
   if (!url) throw new Error("no media url");
   const res = await h.sim.fetch(url);

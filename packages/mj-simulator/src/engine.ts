@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { parseCustomId } from "@/lib/mj/buttons";
 import { buttonsFor } from "./button-sets";
+import { readCustomId } from "./custom-ids";
 import {
   decodeImageInput,
   decodeImageInputs,
@@ -211,8 +211,8 @@ export class Engine {
     if (!taskId || !customId) return invalid(MESSAGES.badParams);
     const parent = this.store.get(taskId);
     if (!parent) return envelope(3, MESSAGES.parentMissing, null, {}, 404);
-    const parsed = parseCustomId(customId);
-    if (parsed.kind === "unknown" || parsed.kind === "bookmark") return invalid(MESSAGES.unknownAction);
+    const intent = readCustomId(customId);
+    if (!intent || intent.kind === "bookmark") return invalid(MESSAGES.unknownAction);
     if (phaseAt(parent, ctx.now).status !== "SUCCESS") return invalid(MESSAGES.parentState);
     // Midjourney only reacts to buttons on the message: a customId the task does not carry
     // (U5, Make Square on a square image, another job's uuid) goes nowhere.
@@ -222,7 +222,7 @@ export class Engine {
 
     const id = this.newId(ctx.now);
     const seed = hashString(id);
-    const press = planPress(parsed, parent, seed, { strong: body.strong ?? null });
+    const press = planPress(intent, parent, seed, { strong: body.strong ?? null });
     const child = { parent, customId, seed, body };
     switch (press.type) {
       case "rejected":

@@ -1,9 +1,26 @@
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { progressPercent, statusRank, taskSchema, type Task } from "@/lib/mj/task";
-import { BASE, closeAll, dataUrl, harness, mediaOf, parseJson, png } from "./test-support";
+import {
+  BASE,
+  closeAll,
+  dataUrl,
+  harness,
+  mediaOf,
+  parseJson,
+  png,
+  wireTaskSchema,
+  type Task,
+} from "./test-support";
 
 afterEach(closeAll);
+
+/** `"45%"` -> 45; no progress reads as 0. */
+const percent = (progress: string | null) => Number.parseFloat(progress ?? "") || 0;
+
+/** Where a task is on its way (§4.7): the status, then its percent within IN_PROGRESS. */
+const STATUS_ORDER = ["NOT_START", "SUBMITTED", "IN_PROGRESS", "SUCCESS"];
+const rank = (s: { status: string; progress: string | null }) =>
+  STATUS_ORDER.indexOf(s.status) + percent(s.progress) / 1000;
 
 describe("an imagine job", () => {
   it("walks NOT_START -> SUBMITTED -> IN_PROGRESS (with previews) -> SUCCESS with a grid of the asked --ar", async () => {
@@ -27,11 +44,11 @@ describe("an imagine job", () => {
       expect.arrayContaining(["NOT_START", "SUBMITTED", "IN_PROGRESS", "SUCCESS"]),
     );
     // Never goes backwards, in status or in percent.
-    const ranks = seen.map((s) => statusRank(s));
+    const ranks = seen.map(rank);
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
     expect(seen.find((s) => s.status === "SUBMITTED")?.progress).toBe("0%");
 
-    const previews = seen.filter((s) => s.status === "IN_PROGRESS" && (progressPercent(s.progress) ?? 0) > 0);
+    const previews = seen.filter((s) => s.status === "IN_PROGRESS" && percent(s.progress) > 0);
     expect(new Set(previews.map((p) => p.progress)).size).toBeGreaterThanOrEqual(4);
     for (const preview of previews) {
       const media = await mediaOf(h, preview.imageUrl);
@@ -98,7 +115,7 @@ describe("an imagine job", () => {
       useTime: "-",
       version: "v 7",
     });
-    expect(taskSchema.safeParse(raw).success).toBe(true);
+    expect(wireTaskSchema.safeParse(raw).success).toBe(true);
   });
 
   it("queues jobs beyond maxConcurrent with code 22 and starts them when a slot frees", async () => {

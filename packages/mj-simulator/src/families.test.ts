@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { taskSchema } from "@/lib/mj/task";
-import { buttonId, closeAll, harness, parseJson, upscaled } from "./test-support";
+import { buttonId, closeAll, harness, parseJson, upscaled, wireTaskSchema } from "./test-support";
 
 afterEach(closeAll);
 
@@ -163,7 +162,7 @@ describe("new-api relay (§8)", () => {
       maskBase64: "",
       videoUrls: null,
     });
-    expect(taskSchema.parse(raw).status).toBe("");
+    expect(wireTaskSchema.parse(raw).status).toBe("");
 
     h.advance(14_000); // the job is done upstream by now, but the relay has not polled yet
     expect((await h.task(id)).status).toBe("");

@@ -1,14 +1,15 @@
 import { parseArgs } from "node:util";
-import { startSimulatorServer } from "@/lib/simulator/http-server";
-import type { SimulatorFamily } from "@/lib/simulator/types";
+import { startSimulatorServer } from "./http-server";
+import type { SimulatorFamily } from "./types";
 
 /**
- * `npm run simulator`: the midjourney-proxy simulator on a real port, to point MJ_API_URL (or any
- * midjourney-proxy client) at. Configured by environment, or by the same names as arguments
- * (`npm run simulator -- --port 9000 --family new-api`): PORT (8787; 0 = any free port),
- * HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api), SIMULATOR_KEY (unset = no
- * auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file; unset = memory only).
- * Tests flip its fault switches at runtime with `POST /__faults` (lib/simulator/http-server.ts).
+ * `npm run simulator` (or `npm start` in this package): the midjourney-proxy simulator on a real
+ * port, to point MJ_API_URL (or any midjourney-proxy client) at. Configured by environment, or by
+ * the same names as arguments (`npm run simulator -- --port 9000 --family new-api`): PORT (8787;
+ * 0 = any free port), HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api),
+ * SIMULATOR_KEY (unset = no auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file;
+ * unset = memory only).
+ * Tests flip its fault switches at runtime with `POST /__faults` (http-server.ts).
  */
 
 const FAMILIES: readonly SimulatorFamily[] = ["trueai", "novicezk", "new-api"];

@@ -1,9 +1,11 @@
+import { customIdOf, type GridIndex } from "./custom-ids";
 import { parseVersion } from "./prompt";
 import type { MediaInfo, TaskRecord } from "./record";
 
 /**
  * The buttons a finished task carries (docs/protocol.md §5), as Discord lays them out row by row and
- * trueai flattens them. Each customId embeds the task's own job uuid, as Midjourney's do.
+ * trueai flattens them. Each customId embeds the task's own job uuid, as Midjourney's do
+ * (custom-ids.ts writes them).
  */
 
 export interface WireButton {
@@ -19,30 +21,30 @@ function button(customId: string, label: string, emoji = ""): WireButton {
   return { customId, emoji, label, style: 2, type: 2 };
 }
 
-const INDEXES = [1, 2, 3, 4] as const;
+const INDEXES: readonly GridIndex[] = [1, 2, 3, 4];
 
 function reroll(job: string): WireButton {
-  return button(`MJ::JOB::reroll::0::${job}::SOLO`, "", "🔄");
+  return button(customIdOf({ kind: "reroll" }, job), "", "🔄");
 }
 
 function gridButtons(job: string): WireButton[] {
   return [
-    ...INDEXES.map((n) => button(`MJ::JOB::upsample::${n}::${job}`, `U${n}`)),
+    ...INDEXES.map((index) => button(customIdOf({ kind: "upscale", index }, job), `U${index}`)),
     reroll(job),
-    ...INDEXES.map((n) => button(`MJ::JOB::variation::${n}::${job}`, `V${n}`)),
+    ...INDEXES.map((index) => button(customIdOf({ kind: "vary", index }, job), `V${index}`)),
   ];
 }
 
 function upscalerButtons(record: TaskRecord, job: string): WireButton[] {
   const { upscaler } = parseVersion(record.prompt, record.botType);
   if (upscaler === "v5") {
-    return (["2x", "4x"] as const).map((f) =>
-      button(`MJ::JOB::upsample_v5_${f}::1::${job}::SOLO`, `Upscale (${f})`, "upscale_1"),
+    return (["2x", "4x"] as const).map((mode) =>
+      button(customIdOf({ kind: "upscale-hd", upscaler, mode }, job), `Upscale (${mode})`, "upscale_1"),
     );
   }
   return (["subtle", "creative"] as const).map((mode) =>
     button(
-      `MJ::JOB::upsample_${upscaler}_2x_${mode}::1::${job}::SOLO`,
+      customIdOf({ kind: "upscale-hd", upscaler, mode }, job),
       `Upscale (${mode === "subtle" ? "Subtle" : "Creative"})`,
       "upscale_1",
     ),
@@ -51,24 +53,24 @@ function upscalerButtons(record: TaskRecord, job: string): WireButton[] {
 
 function varyButtons(job: string): WireButton[] {
   return [
-    button(`MJ::JOB::low_variation::1::${job}::SOLO`, "Vary (Subtle)", "🪄"),
-    button(`MJ::JOB::high_variation::1::${job}::SOLO`, "Vary (Strong)", "🪄"),
-    button(`MJ::Inpaint::1::${job}::SOLO`, "Vary (Region)", "🖌️"),
+    button(customIdOf({ kind: "vary-image", strength: "subtle" }, job), "Vary (Subtle)", "🪄"),
+    button(customIdOf({ kind: "vary-image", strength: "strong" }, job), "Vary (Strong)", "🪄"),
+    button(customIdOf({ kind: "vary-region" }, job), "Vary (Region)", "🖌️"),
   ];
 }
 
 function zoomButtons(job: string): WireButton[] {
   return [
-    button(`MJ::Outpaint::50::1::${job}::SOLO`, "Zoom Out 2x", "🔍"),
-    button(`MJ::Outpaint::75::1::${job}::SOLO`, "Zoom Out 1.5x", "🔍"),
-    button(`MJ::CustomZoom::${job}`, "Custom Zoom", "🔍"),
+    button(customIdOf({ kind: "zoom-out", factor: 2 }, job), "Zoom Out 2x", "🔍"),
+    button(customIdOf({ kind: "zoom-out", factor: 1.5 }, job), "Zoom Out 1.5x", "🔍"),
+    button(customIdOf({ kind: "custom-zoom" }, job), "Custom Zoom", "🔍"),
   ];
 }
 
 function animateButtons(job: string): WireButton[] {
   return [
-    button(`MJ::JOB::animate_high::1::${job}::SOLO`, "Animate (High motion)", "🎞️"),
-    button(`MJ::JOB::animate_low::1::${job}::SOLO`, "Animate (Low motion)", "🎞️"),
+    button(customIdOf({ kind: "animate", motion: "high" }, job), "Animate (High motion)", "🎞️"),
+    button(customIdOf({ kind: "animate", motion: "low" }, job), "Animate (Low motion)", "🎞️"),
   ];
 }
 
@@ -85,10 +87,10 @@ function imageButtons(record: TaskRecord, job: string, media: MediaInfo): WireBu
     ...upscalerButtons(record, job),
     ...varyButtons(job),
     ...zoomButtons(job),
-    ...(square ? [] : [button(`MJ::Outpaint::100::1::${job}::SOLO`, "Make Square")]),
-    ...PANS.map(([direction, emoji]) => button(`MJ::JOB::pan_${direction}::1::${job}::SOLO`, "", emoji)),
+    ...(square ? [] : [button(customIdOf({ kind: "make-square" }, job), "Make Square")]),
+    ...PANS.map(([direction, emoji]) => button(customIdOf({ kind: "pan", direction }, job), "", emoji)),
     ...animateButtons(job),
-    button(`MJ::BOOKMARK::${job}`, "", "❤️"),
+    button(customIdOf({ kind: "bookmark" }, job), "", "❤️"),
     reroll(job),
   ];
 }
@@ -100,15 +102,15 @@ function hdButtons(job: string): WireButton[] {
 
 function videoGridButtons(job: string): WireButton[] {
   return [
-    ...INDEXES.map((n) => button(`MJ::JOB::video_virtual_upscale::${n}::${job}`, `U${n}`)),
+    ...INDEXES.map((index) => button(customIdOf({ kind: "upscale-video", index }, job), `U${index}`)),
     reroll(job),
   ];
 }
 
 function videoButtons(job: string): WireButton[] {
   return [
-    button(`MJ::JOB::animate_high_extend::1::${job}`, "Extend (High motion)", "🎞️"),
-    button(`MJ::JOB::animate_low_extend::1::${job}`, "Extend (Low motion)", "🎞️"),
+    button(customIdOf({ kind: "extend", motion: "high" }, job), "Extend (High motion)", "🎞️"),
+    button(customIdOf({ kind: "extend", motion: "low" }, job), "Extend (Low motion)", "🎞️"),
   ];
 }
 
@@ -117,9 +119,11 @@ const NUMBER_EMOJI = ["1️⃣", "2️⃣", "3️⃣", "4️⃣"] as const;
 /** trueai clears the describe prompt buttons' labels; only the emoji remains (§5.4). */
 function describeButtons(): WireButton[] {
   return [
-    ...NUMBER_EMOJI.map((emoji, i) => button(`MJ::Job::PicReader::${i + 1}`, "", emoji)),
-    button("MJ::Job::PicReader::all", "Imagine all", "🎉"),
-    button("MJ::Picread::Retry", "", "🔄"),
+    ...INDEXES.map((index) =>
+      button(customIdOf({ kind: "describe-prompt", index }, ""), "", NUMBER_EMOJI[index - 1]),
+    ),
+    button(customIdOf({ kind: "imagine-all" }, ""), "Imagine all", "🎉"),
+    button(customIdOf({ kind: "describe-again" }, ""), "", "🔄"),
   ];
 }
 
