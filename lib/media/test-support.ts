@@ -6,7 +6,6 @@ import { createSimulator } from "@/lib/simulator";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
 import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
-import type { ArchiveDeps } from "./archive";
 import { createMediaCache, type MediaCache } from "./cache";
 import { inProcessGuard, type UrlGuard } from "./fetch";
 
@@ -117,17 +116,4 @@ export async function finished(service: TaskService, prompt: string): Promise<Ta
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`task ${id} never finished`);
-}
-
-/** What the archive routes are wired with, on a test world and its cache. */
-export function archiveDeps(w: World, cache: MediaCache, log: (message: string) => void = () => {}): ArchiveDeps {
-  return {
-    store: w.store,
-    tasks: w.service,
-    cache,
-    upstream: w.upstream,
-    guard: inProcessGuard,
-    tmpDir: path.join(w.dir, "tmp"),
-    log,
-  };
 }

@@ -1,7 +1,10 @@
 import "server-only";
-import { getMediaCache, removeTaskMedia } from "@/lib/media";
+import { getMediaCache, getMediaGuard, removeTaskMedia } from "@/lib/media";
+import { openMedia } from "@/lib/media/fetch";
+import { importStagingRoot } from "@/lib/media/staging";
 import { getTaskStore } from "@/lib/store";
 import { getUpstream } from "@/lib/upstream";
+import type { ArchiveDeps } from "./archive";
 import { createTaskService, type TaskService } from "./service";
 
 const globalCache = globalThis as typeof globalThis & { __mjTaskService?: TaskService };
@@ -15,4 +18,16 @@ export function tasks(): TaskService {
     removeMedia: removeTaskMedia,
   });
   return globalCache.__mjTaskService;
+}
+
+/** What the archive routes (download, export, import) work with: the process-wide services. */
+export function archiveDeps(): ArchiveDeps {
+  return {
+    store: getTaskStore(),
+    tasks: tasks(),
+    cache: getMediaCache(),
+    openUrl: (url) => openMedia({ upstream: getUpstream(), guard: getMediaGuard() }, url),
+    stagingRoot: importStagingRoot(),
+    log: (message) => console.warn(message),
+  };
 }

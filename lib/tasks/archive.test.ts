@@ -6,15 +6,15 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
+import { inProcessGuard } from "@/lib/media/fetch";
+import { serveMedia } from "@/lib/media/serve";
+import { closeWorlds, finished, world } from "@/lib/media/test-support";
 import { archiveIdsSchema, downloadArchive, exportArchive, importArchive } from "./archive";
-import { inProcessGuard } from "./fetch";
-import { serveMedia } from "./serve";
-import { archiveDeps, closeWorlds, finished, world } from "./test-support";
+import { archiveDeps } from "./test-support";
 
 /** Bulk download, export and import of zip archives, including hostile uploads. */
 
 afterEach(closeWorlds);
-
 
 async function png(): Promise<Uint8Array> {
   return new Uint8Array(
@@ -44,7 +44,7 @@ describe("export and import", () => {
     const owl = await finished(a.service, "an owl at night --ar 2:3");
     await cacheA.idle();
 
-    const archive = exportArchive(null, archiveDeps(a, cacheA));
+    const archive = await exportArchive(null, archiveDeps(a, cacheA));
     expect(archive.filename).toMatch(/^mj-studio-export-\d{4}-\d{2}-\d{2}\.zip$/);
     const zip = await read(archive.body);
     const entries = unzipSync(zip);
@@ -92,7 +92,7 @@ describe("export and import", () => {
     const one = await finished(w.service, "a green apple");
     await finished(w.service, "a yellow pear");
     await cache.idle();
-    const entries = unzipSync(await read(exportArchive([one.id], archiveDeps(w, cache)).body));
+    const entries = unzipSync(await read((await exportArchive([one.id], archiveDeps(w, cache))).body));
     const tasks = (JSON.parse(new TextDecoder().decode(entries["tasks.json"])) as { tasks: { id: string }[] })
       .tasks;
     expect(tasks.map((t) => t.id)).toEqual([one.id]);
@@ -107,7 +107,7 @@ describe("bulk download", () => {
     const cached = await finished(w.service, "a copper kettle");
     await cache.idle();
     const uncachedCache = w.cache({ dir: path.join(w.dir, "media-empty") });
-    const archive = downloadArchive([cached.id, "999"], archiveDeps(w, uncachedCache));
+    const archive = await downloadArchive([cached.id, "999"], archiveDeps(w, uncachedCache));
     expect(archive.filename).toMatch(/^mj-studio-\d{4}-\d{2}-\d{2}\.zip$/);
     const entries = unzipSync(await read(archive.body));
     const name = `a-copper-kettle-${cached.id.slice(-6)}-image.png`;
@@ -203,7 +203,7 @@ describe("restoring an export", () => {
     const made: string[] = [];
     for (let i = 0; i < 6; i++) made.push((await finished(w.service, `restore me ${i}`)).id);
     await cache.idle();
-    const zip = await read(exportArchive(made, archiveDeps(w, cache)).body);
+    const zip = await read((await exportArchive(made, archiveDeps(w, cache))).body);
 
     expect(await w.service.delete(made)).toEqual({ deleted: 6 });
     const result = await importArchive(upload(zip), archiveDeps(w, cache));
@@ -315,7 +315,9 @@ describe("restoring an export", () => {
     const cache = w.cache();
     // Noise, so the compressed pixel data is long enough to cut in half.
     const noise = Uint8Array.from({ length: 128 * 128 * 3 }, (_, i) => (i * 2654435761) >>> 24);
-    const real = await sharp(noise, { raw: { width: 128, height: 128, channels: 3 } }).png().toBuffer();
+    const real = await sharp(noise, { raw: { width: 128, height: 128, channels: 3 } })
+      .png()
+      .toBuffer();
     const header = real.subarray(0, 8 + 25); // signature and IHDR, as the encoder wrote them
     const chunk = (type: string, data: Buffer) => {
       const length = Buffer.alloc(4);
@@ -359,7 +361,7 @@ describe("restoring an export", () => {
       Buffer.from("PK\x07\x08PK\x03\x04PK\x01\x02 trailing", "latin1"),
     ]);
     const original = await cacheA.put("2000", "image", "image/png", [bytes]);
-    const zip = await read(exportArchive(null, archiveDeps(a, cacheA)).body);
+    const zip = await read((await exportArchive(null, archiveDeps(a, cacheA))).body);
 
     const b = world();
     const cacheB = b.cache();

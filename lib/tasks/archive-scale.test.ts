@@ -5,20 +5,21 @@ import zlib from "node:zlib";
 import { strToU8, Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from "fflate";
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closeWorlds, world } from "@/lib/media/test-support";
 import { importArchive } from "./archive";
-import { archiveDeps, closeWorlds, world } from "./test-support";
+import { archiveDeps } from "./test-support";
 
 /**
  * Imports at real sizes and hostile ones, with real zips built by fflate's streaming Zip (as the
  * export writes them: no sizes in the local headers) and the memory the import takes measured.
  */
 
-afterEach(closeWorlds);
-
 /** Loose on purpose: the budget is 300 MB for any archive; a measurement, not a timing. */
 const MEMORY_BUDGET = 300 * 1024 * 1024;
 const SLOW = 10 * 60 * 1000;
 
+// Removing a world of 5,000 media folders takes more than the default 10 s on a busy machine.
+afterEach(closeWorlds, SLOW);
 
 /** The whole body as one chunk, as a buffered upload arrives. */
 function upload(bytes: Uint8Array) {
