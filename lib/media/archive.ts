@@ -1,18 +1,16 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
+import { BlobTooLargeError, type BlobStore } from "./blob-store";
 import { extensionFor, type MediaCache } from "./cache";
 import { chunksOf, MEDIA_LIMITS, type MediaDownload } from "./fetch";
 import { downloadName } from "./serve";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
-import { IMPORT_STAGING_PREFIX } from "./staging";
+import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
 import { MEDIA_CONTENT_TYPE } from "./types";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
@@ -280,14 +278,14 @@ export interface StagedArchive {
 const bad = (message: string) => new AppError("invalid_input", `Invalid archive: ${message}`);
 
 /**
- * Stages an upload (written as it arrives, at the pace the disk takes it, under `stagingRoot`),
- * checks it through the zip's central directory (any structural fault refuses the whole archive
- * with a 400 before `work` runs), hands it to `work`, and removes the staged file whatever
+ * Stages an upload (a `staging/<id>.zip` blob, written as it arrives at the pace the store takes
+ * it), checks it through the zip's central directory (any structural fault refuses the whole
+ * archive with a 400 before `work` runs), hands it to `work`, and deletes the staged blob whatever
  * happens. Memory stays bounded by one batch of records and one image, whatever the archive.
  */
 export async function withStagedArchive<T>(
   upload: ArchiveUpload,
-  stagingRoot: string,
+  blobs: Pick<BlobStore, "put" | "get" | "head" | "delete">,
   work: (archive: StagedArchive) => Promise<T>,
 ): Promise<T> {
   const type = (upload.contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -298,25 +296,20 @@ export async function withStagedArchive<T>(
   const body = upload.body;
   if (!body) throw bad("the body is empty");
 
-  const staging = path.join(stagingRoot, `${IMPORT_STAGING_PREFIX}${randomUUID()}`);
-  await fs.promises.mkdir(staging, { recursive: true });
+  const key = stagingKey();
   try {
-    const file = path.join(staging, "upload.zip");
-    let received = 0;
-    await pipeline(async function* () {
-      for await (const chunk of chunksOf(body)) {
-        received += chunk.byteLength;
-        if (received > ARCHIVE_LIMITS.importBytes) throw tooLarge();
-        yield chunk;
-      }
-    }, fs.createWriteStream(file));
-    const index = await check(file);
+    await blobs
+      .put(key, body, { contentType: "application/zip", maxBytes: ARCHIVE_LIMITS.importBytes })
+      .catch((error: unknown) => {
+        throw error instanceof BlobTooLargeError ? tooLarge() : error;
+      });
+    const index = await check(blobs, key);
     return await work({
       readRecords: (onBatch) => asArchiveFault(() => readTasksJson(index.zip, index.tasksJson, onBatch)),
       restoreMedia: (taskId, cache, log) => restoreMediaOf(index, taskId, cache, log),
     });
   } finally {
-    await fs.promises.rm(staging, { recursive: true, force: true });
+    await blobs.delete(key);
   }
 }
 
@@ -338,9 +331,9 @@ async function asArchiveFault<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The entries, their names and sizes, media.json and the structure of tasks.json. */
-async function check(file: string): Promise<ArchiveIndex> {
+async function check(blobs: Pick<BlobStore, "get" | "head">, key: string): Promise<ArchiveIndex> {
   return asArchiveFault(async () => {
-    const zip = await openZip(file, {
+    const zip = await openZip(blobs, key, {
       entries: ARCHIVE_LIMITS.entries,
       directoryBytes: ARCHIVE_LIMITS.directoryBytes,
     });

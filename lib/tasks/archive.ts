@@ -11,6 +11,7 @@ import {
   type ArchiveUpload,
   type OriginalsSources,
 } from "@/lib/media/archive";
+import type { BlobStore } from "@/lib/media/blob-store";
 import type { MediaCache } from "@/lib/media/cache";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { TaskService } from "./service";
@@ -33,8 +34,8 @@ export interface ArchiveDeps {
   tasks: Pick<TaskService, "restore">;
   cache: Pick<MediaCache, "get" | "list" | "put" | "cacheNow" | "remove">;
   openUrl: OriginalsSources["openUrl"];
-  /** Where an import is staged (DATA_DIR/tmp). */
-  stagingRoot: string;
+  /** Where an import is staged (`staging/<id>.zip`) while it is checked and read. */
+  blobs: Pick<BlobStore, "put" | "get" | "head" | "delete">;
   log: (message: string) => void;
 }
 
@@ -129,7 +130,7 @@ function parseTask(text: string): Task | null {
  * put in the cache before its record so the cache does not fetch it upstream.
  */
 export async function importArchive(upload: ArchiveUpload, deps: ArchiveDeps): Promise<ArchiveImportResult> {
-  return withStagedArchive(upload, deps.stagingRoot, async (archive) => {
+  return withStagedArchive(upload, deps.blobs, async (archive) => {
     const result: ArchiveImportResult = { imported: 0, skipped: 0, invalid: 0 };
     const seen = new Set<string>();
     await archive.readRecords(async (records) => {

@@ -1,9 +1,11 @@
 import "server-only";
 import { getMediaCache, getMediaGuard, removeTaskMedia } from "@/lib/media";
 import { openMedia } from "@/lib/media/fetch";
-import { importStagingRoot } from "@/lib/media/staging";
+import { createFsBlobStore } from "@/lib/media/fs-blob-store";
+import { env } from "@/lib/env";
 import { getTaskStore } from "@/lib/store";
 import { getUpstream } from "@/lib/upstream";
+import type { BlobStore } from "@/lib/media/blob-store";
 import type { ArchiveDeps } from "./archive";
 import { createTaskService, type TaskService } from "./service";
 
@@ -27,7 +29,12 @@ export function archiveDeps(): ArchiveDeps {
     tasks: tasks(),
     cache: getMediaCache(),
     openUrl: (url) => openMedia({ upstream: getUpstream(), guard: getMediaGuard() }, url),
-    stagingRoot: importStagingRoot(),
+    blobs: archiveBlobs(),
     log: (message) => console.warn(message),
   };
+}
+
+/** The blob store under DATA_DIR that imports are staged in (`staging/<id>.zip`). */
+export function archiveBlobs(): BlobStore {
+  return createFsBlobStore(env().dataDir);
 }

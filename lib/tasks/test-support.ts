@@ -1,6 +1,6 @@
-import path from "node:path";
 import type { MediaCache } from "@/lib/media/cache";
 import { inProcessGuard, openMedia } from "@/lib/media/fetch";
+import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import type { World } from "@/lib/media/test-support";
 import type { ArchiveDeps } from "./archive";
 
@@ -15,7 +15,14 @@ export function archiveDeps(
     tasks: w.service,
     cache,
     openUrl: (url) => openMedia({ upstream: w.upstream, guard: inProcessGuard }, url),
-    stagingRoot: path.join(w.dir, "tmp"),
+    blobs: createFsBlobStore(w.dir),
     log,
   };
+}
+
+/** The keys of the imports still staged in the world's blob store (none once an import is over). */
+export async function stagedImports(w: World): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const info of createFsBlobStore(w.dir).list("staging/")) keys.push(info.key);
+  return keys;
 }
