@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
+import { bareContentType, contentTypeOfName, isMediaType } from "@/lib/mj/media-kinds";
 import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
 import { BlobTooLargeError, type BlobStore } from "./blob-store";
@@ -12,7 +13,6 @@ import { downloadName } from "./serve";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
 import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
-import { MEDIA_CONTENT_TYPE } from "./types";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
 
 /**
@@ -217,24 +217,13 @@ const manifestSchema = z
   .array(
     z.looseObject({
       path: z.string(),
-      contentType: z.string().regex(MEDIA_CONTENT_TYPE, { error: "is not a supported image or video type" }),
+      contentType: z.string().refine(isMediaType, { error: "is not a supported image or video type" }),
     }),
   )
   .max(ARCHIVE_LIMITS.entries);
 
 const MEDIA_ENTRY =
   /^media\/([A-Za-z0-9_-]{1,64})\/((?:image|video|images\.\d{1,2}|videos\.\d{1,2}))\.([a-z0-9]{2,5})$/;
-
-const CONTENT_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  avif: "image/avif",
-  mp4: "video/mp4",
-  webm: "video/webm",
-  mov: "video/quicktime",
-};
 
 interface ArchivedMedia {
   slot: OriginalSlot;
@@ -288,7 +277,7 @@ export async function withStagedArchive<T>(
   blobs: Pick<BlobStore, "put" | "get" | "head" | "delete">,
   work: (archive: StagedArchive) => Promise<T>,
 ): Promise<T> {
-  const type = (upload.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = bareContentType(upload.contentType);
   if (type !== "application/zip" && type !== "application/x-zip-compressed") {
     throw new AppError("unsupported_media_type", "Send the archive as Content-Type: application/zip.");
   }
@@ -488,9 +477,8 @@ async function restoreMedia(
   { slot, entry }: ArchivedMedia,
   cache: Pick<MediaCache, "put">,
 ): Promise<void> {
-  const contentType =
-    index.types.get(entry.name) ?? CONTENT_TYPES[entry.name.slice(entry.name.lastIndexOf(".") + 1)];
-  if (!contentType) throw new Error("its type is not known");
+  const contentType = index.types.get(entry.name) ?? contentTypeOfName(entry.name);
+  if (!contentType || !isMediaType(contentType)) throw new Error("its type is not known");
   const video = contentType.startsWith("video/");
   const limit = video ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
   if (entry.size > limit) throw new Error(`it is larger than ${limit / 1024 / 1024} MB`);
