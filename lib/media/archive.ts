@@ -128,7 +128,7 @@ export interface OriginalsSources {
  */
 export function originalsZip(tasks: readonly Task[], sources: OriginalsSources): ReadableStream<Uint8Array> {
   async function open(task: Task, slot: OriginalSlot, url: string) {
-    const cached = sources.cache.get(task.id, slot);
+    const cached = await sources.cache.get(task.id, slot);
     if (cached) return { contentType: cached.contentType, data: fs.createReadStream(cached.path) };
     const media = await sources.openUrl(url);
     return { contentType: media.contentType, data: chunksOf(media.body) };
@@ -188,7 +188,7 @@ export function exportZip(
     const manifest: MediaManifestEntry[] = [];
     for await (const task of tasks()) {
       await cache.cacheNow(task.id);
-      for (const media of cache.list(task.id)) {
+      for (const media of await cache.list(task.id)) {
         if (isThumbSlot(media.slot)) continue;
         const file = `media/${task.id}/${media.slot}.${extensionFor(media.contentType)}`;
         manifest.push({
@@ -458,7 +458,7 @@ async function restoreMediaOf(
   log: (message: string) => void,
 ): Promise<void> {
   for (const media of index.media.get(taskId) ?? []) {
-    if (cache.get(taskId, media.slot)) continue;
+    if (await cache.get(taskId, media.slot)) continue;
     await restoreMedia(index, taskId, media, cache).catch((error: unknown) =>
       log(
         `[archive] not keeping ${media.entry.name}: ${error instanceof Error ? error.message : String(error)}`,
