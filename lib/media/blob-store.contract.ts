@@ -252,6 +252,23 @@ export function describeBlobStore(
       await expect(keys("../")).rejects.toBeInstanceOf(InvalidBlobKeyError);
     });
 
+    it("stops a read when its signal aborts", async () => {
+      await store.put("media/t/video.mp4", bytes(400_000), { contentType: "video/mp4" });
+      const controller = new AbortController();
+      const blob = await store.get("media/t/video.mp4", { signal: controller.signal });
+      const reader = blob!.body.getReader();
+      await reader.read();
+      controller.abort(new Error("client gone"));
+      await expect(
+        (async () => {
+          for (;;) if ((await reader.read()).done) return;
+        })(),
+      ).rejects.toThrow("client gone");
+      await expect(store.get("media/t/video.mp4", { signal: controller.signal })).rejects.toThrow(
+        "client gone",
+      );
+    });
+
     it("ends a ranged read's stream when the reader cancels it", async () => {
       await store.put("media/t/video.mp4", bytes(300_000), { contentType: "video/mp4" });
       const blob = await store.get("media/t/video.mp4", { range: { start: 10, end: 299_999 } });

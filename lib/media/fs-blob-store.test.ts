@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { readBlob } from "./blob-store";
 import { describeBlobStore } from "./blob-store.contract";
 import { createFsBlobStore } from "./fs-blob-store";
 
@@ -72,6 +73,28 @@ describe("fs blob store", () => {
     createFsBlobStore(dir);
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(fresh)).toBe(true);
+  });
+
+  it("errors a read whose blob was replaced before its first byte, rather than mix two blobs", async () => {
+    const store = createFsBlobStore(tempDir());
+    await store.put("media/1/image.png", new Uint8Array(10), { contentType: "image/png" });
+    const blob = await store.get("media/1/image.png");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.put("media/1/image.png", new Uint8Array(20), { contentType: "image/png" });
+    await expect(readBlob(blob!)).rejects.toThrow("replaced");
+  });
+
+  it("opens no file for a body nobody reads, and closes it once read", async () => {
+    const store = createFsBlobStore(tempDir());
+    await store.put("media/1/video.mp4", new Uint8Array(300_000), { contentType: "video/mp4" });
+    const open = () => fs.readdirSync("/proc/self/fd").length;
+    const before = open();
+    const unread = await store.get("media/1/video.mp4");
+    expect(open()).toBe(before);
+    const read = await store.get("media/1/video.mp4");
+    expect((await readBlob(read!)).length).toBe(300_000);
+    expect(open()).toBe(before);
+    await unread!.body.cancel();
   });
 
   it("removes directories a delete leaves empty", async () => {

@@ -3,7 +3,6 @@ import { createHash, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { contentTypeOfName } from "@/lib/mj/media-kinds";
 import {
   assertBlobKey,
@@ -14,6 +13,7 @@ import {
   RangeNotSatisfiableError,
   type BlobInfo,
   type BlobStore,
+  type ByteRange,
 } from "./blob-store";
 
 /**
@@ -166,44 +166,20 @@ export function createFsBlobStore(rootDir: string): BlobStore {
     async get(key, options = {}) {
       const file = fileOf(key);
       options.signal?.throwIfAborted();
-      let handle: fs.promises.FileHandle;
-      try {
-        handle = await fs.promises.open(file, "r");
-      } catch (error) {
-        if (isMissing(error) || isDirectory(error)) return null;
-        throw error;
-      }
-      try {
-        // The open file is the blob whatever is renamed over its key meanwhile: stat it, not the path.
-        const stat = await handle.stat();
-        if (!stat.isFile()) {
-          await handle.close();
-          return null;
+      const stat = await statFile(file);
+      if (!stat) return null;
+      const info = infoOf(key, stat);
+      let range = null;
+      if (options.range) {
+        const { start, end } = options.range;
+        if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+          throw new RangeError(`Invalid byte range ${start}-${end}.`);
         }
-        const info = infoOf(key, stat);
-        let range = null;
-        if (options.range) {
-          const { start, end } = options.range;
-          if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-            throw new RangeError(`Invalid byte range ${start}-${end}.`);
-          }
-          if (start >= info.size) throw new RangeNotSatisfiableError(info.size);
-          range = { start, end: Math.min(end, info.size - 1) };
-        }
-        // An empty blob: createReadStream's `end` cannot say "nothing", so no stream at all.
-        const stream =
-          info.size === 0
-            ? Readable.from([])
-            : handle.createReadStream({
-                ...(range ?? { start: 0, end: info.size - 1 }),
-                ...(options.signal ? { signal: options.signal } : {}),
-              });
-        if (info.size === 0) await handle.close();
-        return { info, range, body: Readable.toWeb(stream) as ReadableStream<Uint8Array> };
-      } catch (error) {
-        await handle.close().catch(() => {});
-        throw error;
+        if (start >= info.size) throw new RangeNotSatisfiableError(info.size);
+        range = { start, end: Math.min(end, info.size - 1) };
       }
+      const body = readFile(file, stat, range ?? { start: 0, end: info.size - 1 }, options.signal);
+      return { info, range, body };
     },
 
     async head(key) {
@@ -227,11 +203,81 @@ export function createFsBlobStore(rootDir: string): BlobStore {
   };
 }
 
+const READ_CHUNK = 128 * 1024;
+
+/**
+ * Bytes `start..end` of a file as a web stream that opens the file on the first read and closes it
+ * at the end, on cancel or on abort: a body nobody reads (a HEAD, a client gone before the first
+ * byte) holds no file handle. Should the file have been replaced since `stat` (a put renamed a new
+ * blob over the key), the stream errors rather than mix two blobs under one length.
+ */
+function readFile(
+  file: string,
+  stat: fs.Stats,
+  range: ByteRange,
+  signal: AbortSignal | undefined,
+): ReadableStream<Uint8Array> {
+  let handle: fs.promises.FileHandle | null = null;
+  let position = range.start;
+  let done = false;
+  let onAbort: (() => void) | null = null;
+  const finish = async () => {
+    done = true;
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    const open = handle;
+    handle = null;
+    await open?.close().catch(() => {});
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        onAbort = () => {
+          if (done) return;
+          void finish();
+          controller.error(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller) {
+        try {
+          signal?.throwIfAborted();
+          const length = Math.min(READ_CHUNK, range.end + 1 - position);
+          if (length > 0 && !handle) {
+            handle = await fs.promises.open(file, "r");
+            const now = await handle.stat();
+            if (now.ino !== stat.ino || now.size !== stat.size || now.mtimeMs !== stat.mtimeMs) {
+              throw new Error("The blob was replaced while it was being read.");
+            }
+          }
+          if (length <= 0 || !handle) {
+            await finish();
+            controller.close();
+            return;
+          }
+          const chunk = new Uint8Array(length);
+          const { bytesRead } = await handle.read(chunk, 0, length, position);
+          if (bytesRead === 0) throw new Error("The blob ended before its size.");
+          position += bytesRead;
+          controller.enqueue(chunk.subarray(0, bytesRead));
+          if (position > range.end) {
+            await finish();
+            controller.close();
+          }
+        } catch (error) {
+          await finish();
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await finish();
+      },
+    },
+    // Nothing is read ahead of the reader: the file is opened only once a byte is asked for.
+    new CountQueuingStrategy({ highWaterMark: 0 }),
+  );
+}
+
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   return code === "ENOENT" || code === "ENOTDIR";
-}
-
-function isDirectory(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === "EISDIR";
 }

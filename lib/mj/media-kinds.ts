@@ -26,7 +26,11 @@ export const MEDIA_KINDS = [
   { contentType: "application/zip", extensions: ["zip"], kind: "archive" },
 ] as const satisfies readonly MediaKind[];
 
-export type KnownContentType = (typeof MEDIA_KINDS)[number]["contentType"];
+type Kind = (typeof MEDIA_KINDS)[number];
+export type ImageContentType = Extract<Kind, { kind: "image" }>["contentType"];
+export type VideoContentType = Extract<Kind, { kind: "video" }>["contentType"];
+/** What the app stores and serves as media: a table keyed by it must cover every type. */
+export type MediaContentType = ImageContentType | VideoContentType;
 
 const BY_TYPE = new Map<string, MediaKind>(MEDIA_KINDS.map((kind) => [kind.contentType, kind]));
 const BY_EXTENSION = new Map<string, MediaKind>(
@@ -64,7 +68,77 @@ export function contentTypeOfName(name: string): string | null {
  * A raster image or plain video the app may store and serve from its own origin (not an archive),
  * spelled exactly as stored: lower case, no parameters (callers bare a header first).
  */
-export function isMediaType(contentType: string): boolean {
+export function isMediaType(contentType: string): contentType is MediaContentType {
   const kind = BY_TYPE.get(contentType)?.kind;
   return kind === "image" || kind === "video";
+}
+
+const NAME_MAX_CHARS = 48;
+
+/** The words of a prompt: no image URLs, no `--` parameters (Midjourney requires them last), no weights. */
+function promptWords(prompt: string): string[] {
+  const text = prompt
+    .normalize("NFKC")
+    // macOS turns "--" into an em dash and Midjourney accepts both, so both start the parameters.
+    .replace(/(?:^|\s)(?:--|—)[a-z].*$/isu, "")
+    .replace(/<?https?:\/\/\S+/giu, " ")
+    .replace(/::-?[\d.]*/gu, " ")
+    .toLowerCase();
+  return text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
+}
+
+/** What a download name is made of: a task's id and prompt (structurally, so this module imports nothing). */
+export interface NamedTask {
+  id: string;
+  prompt?: string | null;
+}
+
+/**
+ * A file name a person recognises in their downloads: prompt words (any script, so Chinese prompts
+ * stay readable), capped so CJK names stay far below the 255-byte limit, then the task id, an
+ * optional suffix (the quadrant, the slot) and the extension. Only letters, digits and hyphens
+ * survive, which every file system accepts. `ascii` keeps only ASCII words: the fallback name of
+ * an HTTP attachment for clients that ignore `filename*`.
+ *
+ * The one naming rule: the lightbox's and result actions' saves, the media route's attachments and
+ * the bulk download's zip entries.
+ */
+export function downloadName(
+  task: NamedTask,
+  suffix: string | null,
+  ext: string,
+  options: { ascii?: boolean } = {},
+): string {
+  let stem = "";
+  for (const word of promptWords(task.prompt ?? "")) {
+    if (options.ascii && !/^[a-z0-9]+$/.test(word)) continue;
+    const next = stem ? `${stem}-${word}` : word;
+    if (Array.from(next).length > NAME_MAX_CHARS) {
+      // One unbroken run (Chinese has no spaces) is cut rather than dropped.
+      if (!stem) stem = Array.from(word).slice(0, NAME_MAX_CHARS).join("");
+      break;
+    }
+    stem = next;
+  }
+  const id = task.id.replace(/[^A-Za-z0-9_-]+/g, "");
+  const cleanSuffix = (suffix ?? "").replace(/[^A-Za-z0-9_-]+/g, "");
+  const cleanExt =
+    ext
+      .replace(/^\.+/, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "") || "bin";
+  return `${[stem || "midjourney", id, cleanSuffix].filter(Boolean).join("-")}.${cleanExt}`;
+}
+
+/**
+ * The download name of a stored file of a task: `images.2` of a PNG becomes
+ * `<prompt words>-<id>-images-2.png`.
+ */
+export function mediaDownloadName(
+  task: NamedTask,
+  slot: string,
+  contentType: string,
+  options: { ascii?: boolean } = {},
+): string {
+  return downloadName(task, slot.replace(/\./g, "-"), extensionOf(contentType) ?? "bin", options);
 }
