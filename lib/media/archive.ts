@@ -3,13 +3,18 @@ import fs from "node:fs";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
-import { bareContentType, contentTypeOfName, isMediaType } from "@/lib/mj/media-kinds";
+import {
+  bareContentType,
+  contentTypeOfName,
+  extensionOf,
+  isMediaType,
+  mediaDownloadName,
+} from "@/lib/mj/media-kinds";
 import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
 import { BlobTooLargeError, type BlobStore } from "./blob-store";
-import { extensionFor, type MediaCache } from "./cache";
+import type { MediaCache } from "./cache";
 import { chunksOf, MEDIA_LIMITS, type MediaDownload } from "./fetch";
-import { downloadName } from "./serve";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
 import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
@@ -142,7 +147,7 @@ export function originalsZip(tasks: readonly Task[], sources: OriginalsSources):
           return null;
         });
         if (!source) continue;
-        let name = downloadName(task, slot, source.contentType);
+        let name = mediaDownloadName(task, slot, source.contentType);
         for (let n = 2; names.has(name); n++) name = name.replace(/(-\d+)?(\.[a-z0-9]+)$/, `-${n}$2`);
         names.add(name);
         yield { name, deflate: false, data: source.data };
@@ -190,7 +195,7 @@ export function exportZip(
       await cache.cacheNow(task.id);
       for (const media of await cache.list(task.id)) {
         if (isThumbSlot(media.slot)) continue;
-        const file = `media/${task.id}/${media.slot}.${extensionFor(media.contentType)}`;
+        const file = `media/${task.id}/${media.slot}.${extensionOf(media.contentType) ?? "bin"}`;
         manifest.push({
           taskId: task.id,
           slot: media.slot,

@@ -110,7 +110,7 @@ describe("bulk download", () => {
     const archive = await downloadArchive([cached.id, "999"], archiveDeps(w, uncachedCache));
     expect(archive.filename).toMatch(/^mj-studio-\d{4}-\d{2}-\d{2}\.zip$/);
     const entries = unzipSync(await read(archive.body));
-    const name = `a-copper-kettle-${cached.id.slice(-6)}-image.png`;
+    const name = `a-copper-kettle-${cached.id}-image.png`;
     expect(Object.keys(entries)).toEqual([name]);
     expect(Buffer.from(entries[name]!).equals(fs.readFileSync(cache.get(cached.id, "image")!.path))).toBe(
       true,
