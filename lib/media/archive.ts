@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
+import { extensionOf, isMediaType, mediaDownloadName } from "@/lib/mj/media-kinds";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { getTaskStore } from "@/lib/store";
@@ -15,14 +16,12 @@ import type { TaskService } from "@/lib/tasks/service";
 import { getUpstream } from "@/lib/upstream";
 import type { UpstreamClient } from "@/lib/upstream/client";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
-import { extensionFor, type MediaCache } from "./cache";
+import type { MediaCache } from "./cache";
 import { chunksOf, MEDIA_LIMITS, openMedia, type UrlGuard } from "./fetch";
 import { getMediaCache, getMediaGuard } from "./index";
-import { downloadName } from "./serve";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
 import { IMPORT_STAGING_PREFIX, importStagingRoot } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
-import { MEDIA_CONTENT_TYPE } from "./types";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
 
 /**
@@ -188,7 +187,7 @@ export function downloadArchive(ids: readonly string[], deps = defaultDeps()): A
           return null;
         });
         if (!source) continue;
-        let name = downloadName(task, slot, source.contentType);
+        let name = mediaDownloadName(task, slot, source.contentType);
         for (let n = 2; names.has(name); n++) name = name.replace(/(-\d+)?(\.[a-z0-9]+)$/, `-${n}$2`);
         names.add(name);
         yield { name, deflate: false, data: source.data };
@@ -204,8 +203,9 @@ async function openOriginal(
   slot: OriginalSlot,
   deps: ArchiveDeps,
 ): Promise<{ contentType: string; data: AsyncIterable<Uint8Array> } | null> {
-  const cached = deps.cache.get(task.id, slot);
-  if (cached) return { contentType: cached.contentType, data: fs.createReadStream(cached.path) };
+  const cached = await deps.cache.get(task.id, slot);
+  const stored = cached && (await deps.cache.open(cached));
+  if (cached && stored) return { contentType: cached.contentType, data: chunksOf(stored.body) };
   const url = originalSlots(task).find((s) => s.slot === slot)?.url;
   if (!url) return null;
   const media = await openMedia({ upstream: deps.upstream, guard: deps.guard }, url);
@@ -250,9 +250,11 @@ export function exportArchive(ids: readonly string[] | null, deps = defaultDeps(
     for await (const task of everyTask()) {
       // Originals still only upstream are cached first, so the archive holds files, not links.
       await deps.cache.cacheNow(task.id);
-      for (const media of deps.cache.list(task.id)) {
+      for (const media of await deps.cache.list(task.id)) {
         if (isThumbSlot(media.slot)) continue;
-        const file = `media/${task.id}/${media.slot}.${extensionFor(media.contentType)}`;
+        const stored = await deps.cache.open(media);
+        if (!stored) continue;
+        const file = `media/${task.id}/${media.slot}.${extensionOf(media.contentType)}`;
         manifest.push({
           taskId: task.id,
           slot: media.slot,
@@ -261,7 +263,7 @@ export function exportArchive(ids: readonly string[] | null, deps = defaultDeps(
           bytes: media.bytes,
           sha256: media.sha256,
         });
-        yield { name: file, deflate: false, data: fs.createReadStream(media.path) };
+        yield { name: file, deflate: false, data: chunksOf(stored.body) };
       }
     }
     yield { name: "media.json", deflate: true, data: [new TextEncoder().encode(JSON.stringify(manifest))] };
@@ -291,7 +293,7 @@ const manifestSchema = z
   .array(
     z.looseObject({
       path: z.string(),
-      contentType: z.string().regex(MEDIA_CONTENT_TYPE, { error: "is not a supported image or video type" }),
+      contentType: z.string().refine(isMediaType, { error: "is not a supported image or video type" }),
     }),
   )
   .max(ARCHIVE_LIMITS.entries);
@@ -549,7 +551,7 @@ async function restoreAll(index: ArchiveIndex, deps: ArchiveDeps): Promise<Impor
       }
       for (const task of tasks) {
         for (const media of index.media.get(task.id) ?? []) {
-          if (deps.cache.get(task.id, media.slot)) continue;
+          if (await deps.cache.get(task.id, media.slot)) continue;
           await restoreMedia(index, task.id, media, deps.cache).catch((error: unknown) =>
             log(
               `[archive] not keeping ${media.entry.name}: ${error instanceof Error ? error.message : String(error)}`,
