@@ -15,8 +15,8 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Record<string, 
 /** Nothing cached; every URL answers with its own bytes as a PNG. */
 function upstreamOnly(log: string[] = []): OriginalsSources {
   return {
-    cache: { get: async () => null },
-    openUrl: async (url) => ({
+    cache: { get: async () => null, open: async () => null },
+    download: async (url) => ({
       body: new Response(new TextEncoder().encode(url)).body!,
       contentType: "image/png",
       length: null,
@@ -47,10 +47,10 @@ describe("the bulk download's zip", () => {
   it("gives each entry its own name, and leaves out (and logs) what cannot be opened", async () => {
     const log: string[] = [];
     const sources = upstreamOnly(log);
-    const openUrl = sources.openUrl;
-    sources.openUrl = async (url) => {
+    const download = sources.download;
+    sources.download = async (url) => {
       if (url.includes("gone")) throw new Error("expired");
-      return openUrl(url);
+      return download(url);
     };
     const same = { prompt: "a fox" };
     const entries = await read(

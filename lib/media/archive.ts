@@ -1,5 +1,4 @@
 import "server-only";
-import fs from "node:fs";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
@@ -14,7 +13,7 @@ import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
 import { BlobTooLargeError, type BlobStore } from "./blob-store";
 import type { MediaCache } from "./cache";
-import { chunksOf, MEDIA_LIMITS, type MediaDownload } from "./fetch";
+import { chunksOf, MEDIA_LIMITS, type MediaDownloader } from "./fetch";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
 import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
@@ -120,9 +119,9 @@ function distinctOriginals(task: Task): { slot: OriginalSlot; url: string }[] {
 }
 
 export interface OriginalsSources {
-  cache: Pick<MediaCache, "get">;
-  /** Opens an upstream media URL (the guarded fetch the media route uses). */
-  openUrl: (url: string) => Promise<MediaDownload>;
+  cache: Pick<MediaCache, "get" | "open">;
+  /** Opens an upstream media URL (guarded and capped, as the media route does). */
+  download: MediaDownloader;
   log: (message: string) => void;
 }
 
@@ -134,8 +133,9 @@ export interface OriginalsSources {
 export function originalsZip(tasks: readonly Task[], sources: OriginalsSources): ReadableStream<Uint8Array> {
   async function open(task: Task, slot: OriginalSlot, url: string) {
     const cached = await sources.cache.get(task.id, slot);
-    if (cached) return { contentType: cached.contentType, data: fs.createReadStream(cached.path) };
-    const media = await sources.openUrl(url);
+    const stored = cached && (await sources.cache.open(cached));
+    if (cached && stored) return { contentType: cached.contentType, data: chunksOf(stored.body) };
+    const media = await sources.download(url);
     return { contentType: media.contentType, data: chunksOf(media.body) };
   }
   async function* entries(): AsyncGenerator<OutgoingEntry> {
@@ -173,7 +173,7 @@ interface MediaManifestEntry {
  */
 export function exportZip(
   tasks: () => AsyncIterable<Task>,
-  cache: Pick<MediaCache, "cacheNow" | "list">,
+  cache: Pick<MediaCache, "cacheNow" | "list" | "open">,
 ): ReadableStream<Uint8Array> {
   async function* tasksJson(): AsyncGenerator<Uint8Array> {
     const encoder = new TextEncoder();
@@ -195,6 +195,9 @@ export function exportZip(
       await cache.cacheNow(task.id);
       for (const media of await cache.list(task.id)) {
         if (isThumbSlot(media.slot)) continue;
+        // Opened now, read as the zip is: a file gone since it was listed is left out.
+        const stored = await cache.open(media);
+        if (!stored) continue;
         const file = `media/${task.id}/${media.slot}.${extensionOf(media.contentType) ?? "bin"}`;
         manifest.push({
           taskId: task.id,
@@ -204,7 +207,7 @@ export function exportZip(
           bytes: media.bytes,
           sha256: media.sha256,
         });
-        yield { name: file, deflate: false, data: fs.createReadStream(media.path) };
+        yield { name: file, deflate: false, data: chunksOf(stored.body) };
       }
     }
     yield { name: "media.json", deflate: true, data: [new TextEncoder().encode(JSON.stringify(manifest))] };

@@ -6,11 +6,11 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
-import { inProcessGuard } from "@/lib/media/fetch";
+import { readBlob } from "@/lib/media/blob-store";
 import { serveMedia } from "@/lib/media/serve";
 import { closeWorlds, finished, world } from "@/lib/media/test-support";
 import { archiveIdsSchema, downloadArchive, exportArchive, importArchive } from "./archive";
-import { archiveDeps, stagedImports } from "./test-support";
+import { archiveDeps, blobKeys, stagedImports } from "./test-support";
 
 /** Bulk download, export and import of zip archives, including hostile uploads. */
 
@@ -69,13 +69,10 @@ describe("export and import", () => {
     });
     await cacheB.idle();
     expect(b.store.get(fox.id)).toMatchObject({ status: "SUCCESS", prompt: "a red fox in snow" });
-    expect(cacheB.get(fox.id, "image")?.sha256).toBe(cacheA.get(fox.id, "image")?.sha256);
+    expect((await cacheB.get(fox.id, "image"))?.sha256).toBe((await cacheA.get(fox.id, "image"))?.sha256);
     // B's upstream never knew these tasks: the image comes from the imported file.
-    const served = await serveMedia(
-      { taskId: owl.id, slot: "image", version: null },
-      { upstream: b.upstream, store: b.store, cache: cacheB, guard: inProcessGuard },
-    );
-    expect(served.headers.get("etag")).toBe(`"${cacheA.get(owl.id, "image")?.sha256}"`);
+    const served = await serveMedia({ taskId: owl.id, slot: "image", version: null }, b.mediaDeps(cacheB));
+    expect(served.headers.get("etag")).toBe(`"${(await cacheA.get(owl.id, "image"))?.sha256}"`);
     expect(b.mediaRequests).toHaveLength(0);
 
     expect(await importArchive(upload(zip), archiveDeps(b, cacheB))).toEqual({
@@ -112,9 +109,8 @@ describe("bulk download", () => {
     const entries = unzipSync(await read(archive.body));
     const name = `a-copper-kettle-${cached.id}-image.png`;
     expect(Object.keys(entries)).toEqual([name]);
-    expect(Buffer.from(entries[name]!).equals(fs.readFileSync(cache.get(cached.id, "image")!.path))).toBe(
-      true,
-    );
+    const original = await readBlob((await cache.open((await cache.get(cached.id, "image"))!))!);
+    expect(Buffer.from(entries[name]!).equals(original)).toBe(true);
   });
 
   it("bounds the id list", () => {
@@ -209,7 +205,7 @@ describe("restoring an export", () => {
     const result = await importArchive(upload(zip), archiveDeps(w, cache));
     for (const id of made) {
       expect(w.service.detail(id).task).toMatchObject({ id, status: "SUCCESS" });
-      expect(cache.get(id, "image")).not.toBeNull();
+      expect(await cache.get(id, "image")).not.toBeNull();
     }
     expect(result).toEqual({ imported: 6, skipped: 0, invalid: 0 });
     expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
@@ -242,7 +238,7 @@ describe("restoring an export", () => {
       invalid: 6,
     });
     expect(w.store.list({ limit: 10, cursor: null }).items.map((task) => task.id)).toEqual(["1234"]);
-    expect(cache.get("1234", "image")).not.toBeNull();
+    expect(await cache.get("1234", "image")).not.toBeNull();
   });
 
   it("counts a task id repeated in the archive as skipped, keeping its first record", async () => {
@@ -295,18 +291,15 @@ describe("restoring an export", () => {
       ]),
     });
     const result = await importArchive(upload(zip), archiveDeps(w, cache));
-    expect(cache.get("10", "image")?.contentType).toBe("image/png");
-    expect(cache.get("11", "image")).toBeNull();
-    expect(cache.get("12", "image")).toBeNull();
-    expect(cache.get("13", "video")).toBeNull();
-    expect(cache.get("14", "video")?.contentType).toBe("video/mp4");
-    expect(cache.get("15", "image")).toBeNull();
-    // Nothing else on disk either (no half-written file of a refused one).
-    const files = fs.readdirSync(path.join(w.dir, "media"), { recursive: true, encoding: "utf8" });
-    expect(files.filter((name) => /\.(png|jpg|mp4)/.test(name)).sort()).toEqual([
-      "10/image.png",
-      "14/video.mp4",
-    ]);
+    expect((await cache.get("10", "image"))?.contentType).toBe("image/png");
+    expect(await cache.get("11", "image")).toBeNull();
+    expect(await cache.get("12", "image")).toBeNull();
+    expect(await cache.get("13", "video")).toBeNull();
+    expect((await cache.get("14", "video"))?.contentType).toBe("video/mp4");
+    expect(await cache.get("15", "image")).toBeNull();
+    // Nothing else stored either (no half-written blob of a refused one).
+    const originals = (await blobKeys(w, "media/")).filter((key) => /\.(png|jpg|mp4)/.test(key));
+    expect(originals).toEqual(["media/10/image.png", "media/14/video.mp4"]);
     expect(result).toEqual({ imported: 6, skipped: 0, invalid: 0 });
   });
 
@@ -346,9 +339,9 @@ describe("restoring an export", () => {
       skipped: 0,
       invalid: 0,
     });
-    expect(cache.get("20", "image")?.contentType).toBe("image/png");
-    expect(cache.get("21", "image")).toBeNull();
-    expect(cache.get("22", "image")).toBeNull();
+    expect((await cache.get("20", "image"))?.contentType).toBe("image/png");
+    expect(await cache.get("21", "image")).toBeNull();
+    expect(await cache.get("22", "image")).toBeNull();
   });
 
   it("restores a media file whose bytes contain zip signatures, exactly", async () => {
@@ -366,7 +359,7 @@ describe("restoring an export", () => {
     const b = world();
     const cacheB = b.cache();
     const result = await importArchive(upload(zip), archiveDeps(b, cacheB));
-    expect(cacheB.get("2000", "image")?.sha256).toBe(original.sha256);
+    expect((await cacheB.get("2000", "image"))?.sha256).toBe(original.sha256);
     expect(result).toEqual({ imported: 1, skipped: 0, invalid: 0 });
   });
 });

@@ -32,8 +32,8 @@ export interface ArchiveDeps {
   store: Pick<TaskStore, "getMany" | "list">;
   /** The one writer of the history: an import records through it. */
   tasks: Pick<TaskService, "restore">;
-  cache: Pick<MediaCache, "get" | "list" | "put" | "cacheNow" | "remove">;
-  openUrl: OriginalsSources["openUrl"];
+  cache: Pick<MediaCache, "get" | "open" | "list" | "put" | "cacheNow" | "remove">;
+  download: OriginalsSources["download"];
   /** Where an import is staged (`staging/<id>.zip`) while it is checked and read. */
   blobs: Pick<BlobStore, "put" | "get" | "head" | "delete">;
   log: (message: string) => void;

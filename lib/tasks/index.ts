@@ -1,11 +1,7 @@
 import "server-only";
-import { getMediaCache, getMediaGuard, removeTaskMedia } from "@/lib/media";
-import { openMedia } from "@/lib/media/fetch";
-import { createFsBlobStore } from "@/lib/media/fs-blob-store";
-import { env } from "@/lib/env";
+import { getBlobStore, getMediaCache, getMediaDeps, removeTaskMedia } from "@/lib/media";
 import { getTaskStore } from "@/lib/store";
 import { getUpstream } from "@/lib/upstream";
-import type { BlobStore } from "@/lib/media/blob-store";
 import type { ArchiveDeps } from "./archive";
 import { createTaskService, type TaskService } from "./service";
 
@@ -28,13 +24,8 @@ export function archiveDeps(): ArchiveDeps {
     store: getTaskStore(),
     tasks: tasks(),
     cache: getMediaCache(),
-    openUrl: (url) => openMedia({ upstream: getUpstream(), guard: getMediaGuard() }, url),
-    blobs: archiveBlobs(),
+    download: getMediaDeps().download,
+    blobs: getBlobStore(),
     log: (message) => console.warn(message),
   };
-}
-
-/** The blob store under DATA_DIR that imports are staged in (`staging/<id>.zip`). */
-export function archiveBlobs(): BlobStore {
-  return createFsBlobStore(env().dataDir);
 }

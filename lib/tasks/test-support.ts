@@ -1,6 +1,4 @@
 import type { MediaCache } from "@/lib/media/cache";
-import { inProcessGuard, openMedia } from "@/lib/media/fetch";
-import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import type { World } from "@/lib/media/test-support";
 import type { ArchiveDeps } from "./archive";
 
@@ -14,15 +12,20 @@ export function archiveDeps(
     store: w.store,
     tasks: w.service,
     cache,
-    openUrl: (url) => openMedia({ upstream: w.upstream, guard: inProcessGuard }, url),
-    blobs: createFsBlobStore(w.dir),
+    download: w.mediaDeps(cache).download,
+    blobs: w.blobs,
     log,
   };
 }
 
-/** The keys of the imports still staged in the world's blob store (none once an import is over). */
-export async function stagedImports(w: World): Promise<string[]> {
+/** The keys of the blobs under `prefix` in the world's store. */
+export async function blobKeys(w: World, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  for await (const info of createFsBlobStore(w.dir).list("staging/")) keys.push(info.key);
+  for await (const info of w.blobs.list(prefix)) keys.push(info.key);
   return keys;
+}
+
+/** The keys of the imports still staged (none once an import is over, whatever its outcome). */
+export function stagedImports(w: World): Promise<string[]> {
+  return blobKeys(w, "staging/");
 }
