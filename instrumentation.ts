@@ -7,7 +7,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
   stampPeerAddresses();
-  await (await import("@/lib/media/staging")).removeLeftoverImports();
+  const { removeLeftoverImports } = await import("@/lib/media/staging");
+  await removeLeftoverImports((await import("@/lib/media")).getBlobStore());
   const { env } = await import("@/lib/env");
   const { host, exposedWithoutPassword } = env();
   if (exposedWithoutPassword) {

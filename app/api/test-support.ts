@@ -3,7 +3,7 @@
  * Not a route: Next only routes `route.ts` files.
  */
 
-export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+export type Method = "GET" | "HEAD" | "POST" | "PATCH" | "DELETE";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export interface RouteCall {
@@ -13,6 +13,8 @@ export interface RouteCall {
   body?: string | object;
   params?: Record<string, string>;
   query?: string;
+  /** Request headers besides the content type (Range, If-Range, If-None-Match...). */
+  headers?: Record<string, string>;
 }
 
 export async function callRoute(
@@ -27,7 +29,7 @@ export async function callRoute(
   const request = new Request(`http://localhost/api/test${init.query ?? ""}`, {
     method,
     body,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
   });
   const response = await handler(request, { params: Promise.resolve(init.params ?? {}) });
   const text = await response.clone().text();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import {
-  downloadName,
   extensionFor,
   isGridTask,
   isSingleVideo,
@@ -137,54 +136,6 @@ describe("grid detection", () => {
       animated: false,
     });
     expect(resultMedia(task({ action: "DESCRIBE", imageUrl: null }))).toBeNull();
-  });
-});
-
-describe("downloadName", () => {
-  const id = "1723456789012345";
-
-  it("uses the prompt words and the id, without parameters", () => {
-    expect(downloadName({ id, prompt: "A Cat in Space, oil painting --ar 16:9 --v 7" }, null, "png")).toBe(
-      `a-cat-in-space-oil-painting-${id}.png`,
-    );
-    expect(downloadName({ id, prompt: "neon city —ar 3:2 --no cars" }, "2", "png")).toBe(
-      `neon-city-${id}-2.png`,
-    );
-  });
-
-  it("drops image URLs and multi-prompt weights", () => {
-    expect(
-      downloadName(
-        { id, prompt: "https://example.com/a.png <https://x.test/b.jpg> hot dog::1.5 cat::-0.5" },
-        null,
-        "jpg",
-      ),
-    ).toBe(`hot-dog-cat-${id}.jpg`);
-  });
-
-  it("keeps Chinese prompts readable and caps their length", () => {
-    expect(downloadName({ id, prompt: "一只猫在太空中 --ar 1:1" }, null, "png")).toBe(
-      `一只猫在太空中-${id}.png`,
-    );
-    const long = "猫".repeat(200);
-    const name = downloadName({ id, prompt: long }, "1", "png");
-    expect(name).toBe(`${"猫".repeat(48)}-${id}-1.png`);
-    expect(new TextEncoder().encode(name).length).toBeLessThan(255);
-  });
-
-  it("caps long English prompts on a word boundary", () => {
-    const prompt = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
-    const stem = downloadName({ id, prompt }, null, "png").replace(`-${id}.png`, "");
-    expect(stem.length).toBeLessThanOrEqual(48);
-    expect(stem).toMatch(/^word0-word1-.*word\d+$/);
-  });
-
-  it("removes characters file systems reject and falls back when nothing is left", () => {
-    expect(downloadName({ id, prompt: 'a/b\\c:d*e?f"g<h>i|j' }, null, "png")).toBe(
-      `a-b-c-d-e-f-g-h-i-j-${id}.png`,
-    );
-    expect(downloadName({ id: "a/b..c", prompt: null }, null, ".PNG")).toBe("midjourney-abc.png");
-    expect(downloadName({ id, prompt: "--ar 1:1" }, null, "")).toBe(`midjourney-${id}.bin`);
   });
 });
 

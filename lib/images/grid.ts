@@ -1,3 +1,4 @@
+import { bareContentType, extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 
 /**
@@ -122,61 +123,20 @@ export function truncateText(text: string, max: number): string {
         .trimEnd()}…`;
 }
 
-const NAME_MAX_CHARS = 48;
-
-/** The words of a prompt: no image URLs, no `--` parameters (Midjourney requires them last), no weights. */
-function promptWords(prompt: string): string[] {
-  const text = prompt
-    .normalize("NFKC")
-    // macOS turns "--" into an em dash and Midjourney accepts both, so both start the parameters.
-    .replace(/(?:^|\s)(?:--|—)[a-z].*$/isu, "")
-    .replace(/<?https?:\/\/\S+/giu, " ")
-    .replace(/::-?[\d.]*/gu, " ")
-    .toLowerCase();
-  return text.match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
-}
-
 /**
- * A file name a person recognises in their downloads: prompt words (any script, so Chinese prompts
- * stay readable), capped so CJK names stay far below the 255-byte limit, then the task id, an
- * optional suffix (the quadrant) and the extension. Only letters, digits and hyphens survive, which
- * every file system accepts.
+ * Re-exported for the components that still import it from here; the rule lives in the media
+ * vocabulary (lib/mj/media-kinds), which the server's names use too.
  */
-export function downloadName(task: Pick<Task, "id" | "prompt">, suffix: string | null, ext: string): string {
-  let stem = "";
-  for (const word of promptWords(task.prompt ?? "")) {
-    const next = stem ? `${stem}-${word}` : word;
-    if (Array.from(next).length > NAME_MAX_CHARS) {
-      // One unbroken run (Chinese has no spaces) is cut rather than dropped.
-      if (!stem) stem = Array.from(word).slice(0, NAME_MAX_CHARS).join("");
-      break;
-    }
-    stem = next;
-  }
-  const id = task.id.replace(/[^A-Za-z0-9_-]+/g, "");
-  const cleanSuffix = (suffix ?? "").replace(/[^A-Za-z0-9_-]+/g, "");
-  const cleanExt =
-    ext
-      .replace(/^\.+/, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "") || "bin";
-  return `${[stem || "midjourney", id, cleanSuffix].filter(Boolean).join("-")}.${cleanExt}`;
-}
-
-const EXTENSIONS: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/gif": "gif",
-  "video/mp4": "mp4",
-  "video/webm": "webm",
-};
+export { downloadName } from "@/lib/mj/media-kinds";
 
 /**
  * The extension for a downloaded file's MIME type (parameters ignored): the usual one for common
- * types, the subtype for other media (`image/avif` -> avif), else the fallback.
+ * types (the media vocabulary), the subtype for other media (`image/heic` -> heic), else the fallback.
  */
 export function extensionFor(mimeType: string | null | undefined, fallback: string): string {
-  const bare = mimeType?.split(";")[0]?.trim().toLowerCase() ?? "";
-  return EXTENSIONS[bare] ?? /^(?:image|video)\/([a-z0-9]{2,8})$/.exec(bare)?.[1] ?? fallback;
+  return (
+    extensionOf(mimeType) ??
+    /^(?:image|video)\/([a-z0-9]{2,8})$/.exec(bareContentType(mimeType))?.[1] ??
+    fallback
+  );
 }

@@ -1,34 +1,29 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
-import { taskIdSchema } from "@/lib/mj/requests";
-import { taskSchema, type Task } from "@/lib/mj/task";
-import { getTaskStore } from "@/lib/store";
-import type { TaskStore } from "@/lib/store/task-store";
-import { tasks as taskService } from "@/lib/tasks";
-import type { TaskService } from "@/lib/tasks/service";
-import { getUpstream } from "@/lib/upstream";
-import type { UpstreamClient } from "@/lib/upstream/client";
+import {
+  bareContentType,
+  contentTypeOfName,
+  extensionOf,
+  isMediaType,
+  mediaDownloadName,
+} from "@/lib/mj/media-kinds";
+import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
-import { extensionFor, type MediaCache } from "./cache";
-import { chunksOf, MEDIA_LIMITS, openMedia, type UrlGuard } from "./fetch";
-import { getMediaCache, getMediaGuard } from "./index";
-import { downloadName } from "./serve";
+import { BlobTooLargeError, type BlobStore } from "./blob-store";
+import type { MediaCache } from "./cache";
+import { chunksOf, MEDIA_LIMITS, type MediaDownloader } from "./fetch";
 import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
-import { IMPORT_STAGING_PREFIX, importStagingRoot } from "./staging";
+import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
-import { MEDIA_CONTENT_TYPE } from "./types";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
 
 /**
- * Zip archives of tasks. A zip is produced with fflate chunk by chunk as the response is read
- * (never whole in memory); an uploaded one is staged to disk, checked, and only then applied
- * (see `importArchive`).
+ * The mechanics of zip archives of tasks; which tasks go in, and how restored ones are recorded,
+ * is lib/tasks/archive.ts's business. A zip is produced with fflate chunk by chunk as the
+ * response is read (never whole in memory); an uploaded one is staged, checked, and only then
+ * handed over record by record (see `withStagedArchive`).
  *
  * Export layout: `tasks.json` (`{format, version, exportedAt, tasks}`: the Task records as stored,
  * upstream URLs included: they are the record, and the archive goes to the key's owner),
@@ -37,8 +32,6 @@ import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
  */
 
 export const ARCHIVE_LIMITS = {
-  /** Tasks in one bulk download or selection export (the route's bound). */
-  ids: 200,
   importBytes: 2 * 1024 ** 3,
   /** Every entry as unpacked, by the sizes the archive declares (reading holds it to them). */
   unpackedBytes: 4 * 1024 ** 3,
@@ -47,41 +40,17 @@ export const ARCHIVE_LIMITS = {
   /** Read as a stream, record by record: its size costs time, not memory. */
   tasksJsonBytes: 1024 ** 3,
   records: 1_000_000,
-  /** One task record: a larger one is skipped as invalid (a real one is a few KB). */
+  /** One task record: a larger one is handed over as invalid (a real one is a few KB). */
   recordChars: 8 * 1024 ** 2,
   /** Parsed whole: ~200 bytes per media file. */
   manifestBytes: 32 * 1024 ** 2,
 } as const;
 
 const FORMAT = "mj-studio-archive";
-const PAGE = 200;
-
-export interface ArchiveDeps {
-  store: TaskStore;
-  /** The one writer of the history: an import records through it. */
-  tasks: Pick<TaskService, "restore">;
-  cache: MediaCache;
-  upstream: UpstreamClient;
-  guard: UrlGuard;
-  /** Where an import is staged (DATA_DIR/tmp). */
-  tmpDir: string;
-  log?: (message: string) => void;
-}
 
 export interface ArchiveResponse {
   body: ReadableStream<Uint8Array>;
   filename: string;
-}
-
-function defaultDeps(): ArchiveDeps {
-  return {
-    store: getTaskStore(),
-    tasks: taskService(),
-    cache: getMediaCache(),
-    upstream: getUpstream(),
-    guard: getMediaGuard(),
-    tmpDir: importStagingRoot(),
-  };
 }
 
 /** The zip as an attachment; the body streams as the client reads. */
@@ -95,24 +64,6 @@ export function zipResponse(archive: ArchiveResponse): Response {
     },
   });
 }
-
-/** `a,b,c` -> 1 to 200 task ids, each checked. */
-export const archiveIdsSchema = z
-  .string()
-  .transform((value) => [
-    ...new Set(
-      value
-        .split(",")
-        .map((id) => id.trim())
-        .filter(Boolean),
-    ),
-  ])
-  .pipe(
-    z
-      .array(taskIdSchema)
-      .min(1, { error: "ids must name at least one task" })
-      .max(ARCHIVE_LIMITS.ids, { error: `ids may name at most ${ARCHIVE_LIMITS.ids} tasks` }),
-  );
 
 interface OutgoingEntry {
   name: string;
@@ -161,113 +112,49 @@ function zipStream(entries: () => AsyncGenerator<OutgoingEntry>): ReadableStream
   });
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-function tasksInOrder(store: TaskStore, ids: readonly string[]): Task[] {
-  const found = new Map(store.getMany([...ids]).map((task) => [task.id, task]));
-  return ids.flatMap((id) => found.get(id) ?? []);
-}
-
 /** Each distinct original of a task once (a video task's imageUrl, videoUrl and videos.0 are one mp4). */
-function distinctOriginals(task: Task): OriginalSlot[] {
+function distinctOriginals(task: Task): { slot: OriginalSlot; url: string }[] {
   const seen = new Set<string>();
-  return originalSlots(task).flatMap(({ slot, url }) => (seen.has(url) ? [] : (seen.add(url), [slot])));
+  return originalSlots(task).filter(({ url }) => !seen.has(url) && (seen.add(url), true));
 }
 
-/** `GET /api/tasks/download?ids=`: the originals of these tasks, flat, named for people. */
-export function downloadArchive(ids: readonly string[], deps = defaultDeps()): ArchiveResponse {
-  const tasks = tasksInOrder(deps.store, ids);
-  if (tasks.length === 0) throw new AppError("not_found", "None of these tasks is recorded.");
-  const log = deps.log ?? ((message: string) => console.warn(message));
+export interface OriginalsSources {
+  cache: Pick<MediaCache, "get" | "open">;
+  /** Opens an upstream media URL (guarded and capped, as the media route does). */
+  download: MediaDownloader;
+  log: (message: string) => void;
+}
+
+/**
+ * The bulk download: the originals of these tasks, flat, named for people, each from the cache or
+ * else from the upstream (not cached here: the background queue does that). An original that
+ * cannot be opened is left out and logged.
+ */
+export function originalsZip(tasks: readonly Task[], sources: OriginalsSources): ReadableStream<Uint8Array> {
+  async function open(task: Task, slot: OriginalSlot, url: string) {
+    const cached = await sources.cache.get(task.id, slot);
+    const stored = cached && (await sources.cache.open(cached));
+    if (cached && stored) return { contentType: cached.contentType, data: chunksOf(stored.body) };
+    const media = await sources.download(url);
+    return { contentType: media.contentType, data: chunksOf(media.body) };
+  }
   async function* entries(): AsyncGenerator<OutgoingEntry> {
     const names = new Set<string>();
     for (const task of tasks) {
-      for (const slot of distinctOriginals(task)) {
-        const source = await openOriginal(task, slot, deps).catch((error: unknown) => {
-          log(`[archive] skipping ${slot} of ${task.id}: ${String(error)}`);
+      for (const { slot, url } of distinctOriginals(task)) {
+        const source = await open(task, slot, url).catch((error: unknown) => {
+          sources.log(`[archive] skipping ${slot} of ${task.id}: ${String(error)}`);
           return null;
         });
         if (!source) continue;
-        let name = downloadName(task, slot, source.contentType);
+        let name = mediaDownloadName(task, slot, source.contentType);
         for (let n = 2; names.has(name); n++) name = name.replace(/(-\d+)?(\.[a-z0-9]+)$/, `-${n}$2`);
         names.add(name);
         yield { name, deflate: false, data: source.data };
       }
     }
   }
-  return { body: zipStream(entries), filename: `mj-studio-${today()}.zip` };
-}
-
-/** The cached file, or the upstream's (not cached here: the background queue does that). */
-async function openOriginal(
-  task: Task,
-  slot: OriginalSlot,
-  deps: ArchiveDeps,
-): Promise<{ contentType: string; data: AsyncIterable<Uint8Array> } | null> {
-  const cached = deps.cache.get(task.id, slot);
-  if (cached) return { contentType: cached.contentType, data: fs.createReadStream(cached.path) };
-  const url = originalSlots(task).find((s) => s.slot === slot)?.url;
-  if (!url) return null;
-  const media = await openMedia({ upstream: deps.upstream, guard: deps.guard }, url);
-  return { contentType: media.contentType, data: chunksOf(media.body) };
-}
-
-/** `GET /api/tasks/export[?ids=]`: records and originals, restorable with `importArchive`. */
-export function exportArchive(ids: readonly string[] | null, deps = defaultDeps()): ArchiveResponse {
-  const selection = ids ? tasksInOrder(deps.store, ids) : null;
-  if (selection?.length === 0) throw new AppError("not_found", "None of these tasks is recorded.");
-
-  /** The selection, or the whole history page by page (newest first). */
-  async function* everyTask(): AsyncGenerator<Task> {
-    if (selection) {
-      yield* selection;
-      return;
-    }
-    let cursor: string | null = null;
-    do {
-      const page = deps.store.list({ limit: PAGE, cursor });
-      yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
-
-  async function* tasksJson(): AsyncGenerator<Uint8Array> {
-    const encoder = new TextEncoder();
-    yield encoder.encode(
-      `{"format":"${FORMAT}","version":1,"exportedAt":${JSON.stringify(new Date().toISOString())},"tasks":[`,
-    );
-    let first = true;
-    for await (const task of everyTask()) {
-      yield encoder.encode(`${first ? "" : ","}\n${JSON.stringify(task)}`);
-      first = false;
-    }
-    yield encoder.encode("\n]}\n");
-  }
-
-  async function* entries(): AsyncGenerator<OutgoingEntry> {
-    yield { name: "tasks.json", deflate: true, data: tasksJson() };
-    const manifest: MediaManifestEntry[] = [];
-    for await (const task of everyTask()) {
-      // Originals still only upstream are cached first, so the archive holds files, not links.
-      await deps.cache.cacheNow(task.id);
-      for (const media of deps.cache.list(task.id)) {
-        if (isThumbSlot(media.slot)) continue;
-        const file = `media/${task.id}/${media.slot}.${extensionFor(media.contentType)}`;
-        manifest.push({
-          taskId: task.id,
-          slot: media.slot,
-          path: file,
-          contentType: media.contentType,
-          bytes: media.bytes,
-          sha256: media.sha256,
-        });
-        yield { name: file, deflate: false, data: fs.createReadStream(media.path) };
-      }
-    }
-    yield { name: "media.json", deflate: true, data: [new TextEncoder().encode(JSON.stringify(manifest))] };
-  }
-
-  return { body: zipStream(entries), filename: `mj-studio-export-${today()}.zip` };
+  return zipStream(entries);
 }
 
 interface MediaManifestEntry {
@@ -279,19 +166,66 @@ interface MediaManifestEntry {
   sha256: string;
 }
 
+/**
+ * An export, restorable with `withStagedArchive`: tasks.json written record by record as `tasks()`
+ * yields them, then each task's cached originals (those still only upstream cached first, so the
+ * archive holds files, not links) and media.json. `tasks` is called twice, once per pass.
+ */
+export function exportZip(
+  tasks: () => AsyncIterable<Task>,
+  cache: Pick<MediaCache, "cacheNow" | "list" | "open">,
+): ReadableStream<Uint8Array> {
+  async function* tasksJson(): AsyncGenerator<Uint8Array> {
+    const encoder = new TextEncoder();
+    yield encoder.encode(
+      `{"format":"${FORMAT}","version":1,"exportedAt":${JSON.stringify(new Date().toISOString())},"tasks":[`,
+    );
+    let first = true;
+    for await (const task of tasks()) {
+      yield encoder.encode(`${first ? "" : ","}\n${JSON.stringify(task)}`);
+      first = false;
+    }
+    yield encoder.encode("\n]}\n");
+  }
+
+  async function* entries(): AsyncGenerator<OutgoingEntry> {
+    yield { name: "tasks.json", deflate: true, data: tasksJson() };
+    const manifest: MediaManifestEntry[] = [];
+    for await (const task of tasks()) {
+      await cache.cacheNow(task.id);
+      for (const media of await cache.list(task.id)) {
+        if (isThumbSlot(media.slot)) continue;
+        // Opened now, read as the zip is: a file gone since it was listed is left out.
+        const stored = await cache.open(media);
+        if (!stored) continue;
+        const file = `media/${task.id}/${media.slot}.${extensionOf(media.contentType) ?? "bin"}`;
+        manifest.push({
+          taskId: task.id,
+          slot: media.slot,
+          path: file,
+          contentType: media.contentType,
+          bytes: media.bytes,
+          sha256: media.sha256,
+        });
+        yield { name: file, deflate: false, data: chunksOf(stored.body) };
+      }
+    }
+    yield { name: "media.json", deflate: true, data: [new TextEncoder().encode(JSON.stringify(manifest))] };
+  }
+
+  return zipStream(entries);
+}
+
 const tasksHeaderSchema = z.object({
   format: z.literal(FORMAT, { error: `tasks.json is not an ${FORMAT} file` }),
   version: z.literal(1, { error: "tasks.json has an unknown version" }),
 });
 
-/** A task record as an archive must carry it (a task, with an id fit for a path and a URL). */
-const archivedIdSchema = z.looseObject({ id: taskIdSchema });
-
 const manifestSchema = z
   .array(
     z.looseObject({
       path: z.string(),
-      contentType: z.string().regex(MEDIA_CONTENT_TYPE, { error: "is not a supported image or video type" }),
+      contentType: z.string().refine(isMediaType, { error: "is not a supported image or video type" }),
     }),
   )
   .max(ARCHIVE_LIMITS.entries);
@@ -299,23 +233,12 @@ const manifestSchema = z
 const MEDIA_ENTRY =
   /^media\/([A-Za-z0-9_-]{1,64})\/((?:image|video|images\.\d{1,2}|videos\.\d{1,2}))\.([a-z0-9]{2,5})$/;
 
-const CONTENT_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  webp: "image/webp",
-  gif: "image/gif",
-  avif: "image/avif",
-  mp4: "video/mp4",
-  webm: "video/webm",
-  mov: "video/quicktime",
-};
-
 interface ArchivedMedia {
   slot: OriginalSlot;
   entry: ZipEntry;
 }
 
-/** What an archive holds, checked before anything is written. */
+/** What an archive holds, checked before anything is handed over. */
 interface ArchiveIndex {
   zip: ZipFile;
   tasksJson: ZipEntry;
@@ -325,60 +248,65 @@ interface ArchiveIndex {
   types: Map<string, string>;
 }
 
-export interface ImportResult {
-  /** Tasks the history now holds that it did not. */
-  imported: number;
+export interface ArchiveUpload {
+  body: ReadableStream<Uint8Array> | null;
+  contentType: string | null;
+  contentLength: string | null;
+}
+
+/** An uploaded archive, staged and checked. */
+export interface StagedArchive {
   /**
-   * Tasks it held already (left as they were; their missing media added), and repeats of an id
-   * earlier in the same archive (the first one counts), so the three add up to the records.
+   * Reads tasks.json again, as a stream, and hands over its records in batches (each one's JSON
+   * text, or null for one too long to be a task), one batch at a time.
    */
-  skipped: number;
-  /** Records that are not tasks (a malformed id, a missing status, not JSON, too long). */
-  invalid: number;
+  readRecords(onBatch: (records: (string | null)[]) => Promise<void>): Promise<void>;
+  /**
+   * Puts the task's archived media in the cache, each one only if it is what it claims to be and
+   * the cache does not hold that slot yet. A refused file is logged and left out.
+   */
+  restoreMedia(
+    taskId: string,
+    cache: Pick<MediaCache, "get" | "put">,
+    log: (message: string) => void,
+  ): Promise<void>;
 }
 
 const bad = (message: string) => new AppError("invalid_input", `Invalid archive: ${message}`);
 
 /**
- * `POST /api/tasks/import-archive`: restores an export. The upload is written to a staging folder
- * as it arrives (at the pace the disk takes it), then read through the zip's central directory:
- * the entries are checked first (any structural fault refuses the whole archive and nothing is
- * written), then tasks.json is read record by record and restored in batches through lib/tasks,
- * each task's media put in the cache before its record so the cache does not fetch it upstream.
- * Memory stays bounded by one batch and one image, whatever the archive.
+ * Stages an upload (a `staging/<id>.zip` blob, written as it arrives at the pace the store takes
+ * it), checks it through the zip's central directory (any structural fault refuses the whole
+ * archive with a 400 before `work` runs), hands it to `work`, and deletes the staged blob whatever
+ * happens. Memory stays bounded by one batch of records and one image, whatever the archive.
  */
-export async function importArchive(
-  request: {
-    body: ReadableStream<Uint8Array> | null;
-    contentType: string | null;
-    contentLength: string | null;
-  },
-  deps = defaultDeps(),
-): Promise<ImportResult> {
-  const type = (request.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+export async function withStagedArchive<T>(
+  upload: ArchiveUpload,
+  blobs: Pick<BlobStore, "put" | "get" | "head" | "delete">,
+  work: (archive: StagedArchive) => Promise<T>,
+): Promise<T> {
+  const type = bareContentType(upload.contentType);
   if (type !== "application/zip" && type !== "application/x-zip-compressed") {
     throw new AppError("unsupported_media_type", "Send the archive as Content-Type: application/zip.");
   }
-  if (Number(request.contentLength ?? "0") > ARCHIVE_LIMITS.importBytes) throw tooLarge();
-  const body = request.body;
+  if (Number(upload.contentLength ?? "0") > ARCHIVE_LIMITS.importBytes) throw tooLarge();
+  const body = upload.body;
   if (!body) throw bad("the body is empty");
 
-  const staging = path.join(deps.tmpDir, `${IMPORT_STAGING_PREFIX}${randomUUID()}`);
-  await fs.promises.mkdir(staging, { recursive: true });
+  const key = stagingKey();
   try {
-    const file = path.join(staging, "upload.zip");
-    let received = 0;
-    await pipeline(async function* () {
-      for await (const chunk of chunksOf(body)) {
-        received += chunk.byteLength;
-        if (received > ARCHIVE_LIMITS.importBytes) throw tooLarge();
-        yield chunk;
-      }
-    }, fs.createWriteStream(file));
-    const index = await check(file);
-    return await restoreAll(index, deps);
+    await blobs
+      .put(key, body, { contentType: "application/zip", maxBytes: ARCHIVE_LIMITS.importBytes })
+      .catch((error: unknown) => {
+        throw error instanceof BlobTooLargeError ? tooLarge() : error;
+      });
+    const index = await check(blobs, key);
+    return await work({
+      readRecords: (onBatch) => asArchiveFault(() => readTasksJson(index.zip, index.tasksJson, onBatch)),
+      restoreMedia: (taskId, cache, log) => restoreMediaOf(index, taskId, cache, log),
+    });
   } finally {
-    await fs.promises.rm(staging, { recursive: true, force: true });
+    await blobs.delete(key);
   }
 }
 
@@ -400,9 +328,9 @@ async function asArchiveFault<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The entries, their names and sizes, media.json and the structure of tasks.json. */
-async function check(file: string): Promise<ArchiveIndex> {
+async function check(blobs: Pick<BlobStore, "get" | "head">, key: string): Promise<ArchiveIndex> {
   return asArchiveFault(async () => {
-    const zip = await openZip(file, {
+    const zip = await openZip(blobs, key, {
       entries: ARCHIVE_LIMITS.entries,
       directoryBytes: ARCHIVE_LIMITS.directoryBytes,
     });
@@ -472,7 +400,7 @@ function parseJson(text: string, name: string): unknown {
   }
 }
 
-/** A batch of records restored at once: one transaction, and bounded memory. */
+/** A batch of records handed over at once: one transaction for the writer, and bounded memory. */
 const BATCH_RECORDS = 500;
 const BATCH_CHARS = 16 * 1024 * 1024;
 
@@ -531,55 +459,20 @@ async function readTasksJson(
   if (batch.length > 0) await flush();
 }
 
-async function restoreAll(index: ArchiveIndex, deps: ArchiveDeps): Promise<ImportResult> {
-  const log = deps.log ?? ((message: string) => console.warn(message));
-  const result: ImportResult = { imported: 0, skipped: 0, invalid: 0 };
-  const seen = new Set<string>();
-  await asArchiveFault(() =>
-    readTasksJson(index.zip, index.tasksJson, async (records) => {
-      const tasks: Task[] = [];
-      for (const text of records) {
-        const task = text === null ? null : parseTask(text);
-        if (!task) result.invalid++;
-        else if (seen.has(task.id)) result.skipped++;
-        else {
-          seen.add(task.id);
-          tasks.push(task);
-        }
-      }
-      for (const task of tasks) {
-        for (const media of index.media.get(task.id) ?? []) {
-          if (deps.cache.get(task.id, media.slot)) continue;
-          await restoreMedia(index, task.id, media, deps.cache).catch((error: unknown) =>
-            log(
-              `[archive] not keeping ${media.entry.name}: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-          );
-        }
-      }
-      const { restored, skipped } = deps.tasks.restore(tasks);
-      const kept = new Set([...restored, ...skipped]);
-      const refused = tasks.filter((task) => !kept.has(task.id)).map((task) => task.id);
-      // Their media went in first (so the cache would not fetch it upstream): take it out again.
-      if (refused.length > 0) await deps.cache.remove(refused);
-      result.imported += restored.length;
-      result.skipped += skipped.length;
-      result.invalid += refused.length;
-    }),
-  );
-  return result;
-}
-
-function parseTask(text: string): Task | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
+async function restoreMediaOf(
+  index: ArchiveIndex,
+  taskId: string,
+  cache: Pick<MediaCache, "get" | "put">,
+  log: (message: string) => void,
+): Promise<void> {
+  for (const media of index.media.get(taskId) ?? []) {
+    if (await cache.get(taskId, media.slot)) continue;
+    await restoreMedia(index, taskId, media, cache).catch((error: unknown) =>
+      log(
+        `[archive] not keeping ${media.entry.name}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
   }
-  if (!archivedIdSchema.safeParse(value).success) return null;
-  const parsed = taskSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
 }
 
 /**
@@ -590,11 +483,10 @@ async function restoreMedia(
   index: ArchiveIndex,
   taskId: string,
   { slot, entry }: ArchivedMedia,
-  cache: MediaCache,
+  cache: Pick<MediaCache, "put">,
 ): Promise<void> {
-  const contentType =
-    index.types.get(entry.name) ?? CONTENT_TYPES[entry.name.slice(entry.name.lastIndexOf(".") + 1)];
-  if (!contentType) throw new Error("its type is not known");
+  const contentType = index.types.get(entry.name) ?? contentTypeOfName(entry.name);
+  if (!contentType || !isMediaType(contentType)) throw new Error("its type is not known");
   const video = contentType.startsWith("video/");
   const limit = video ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
   if (entry.size > limit) throw new Error(`it is larger than ${limit / 1024 / 1024} MB`);

@@ -6,10 +6,19 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
 import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
-import { backoffMs, createMediaCache, type MediaCache } from "./cache";
-import { createUrlGuard, inProcessGuard, MEDIA_LIMITS, openMedia, readAll, type UrlGuard } from "./fetch";
-import { downloadName, serveMedia } from "./serve";
-import { closeWorlds, finished, onClose, world, type World } from "./test-support";
+import { readBlob } from "./blob-store";
+import { backoffMs, type CachedMedia, type MediaCache } from "./cache";
+import {
+  createUrlGuard,
+  inProcessGuard,
+  MEDIA_LIMITS,
+  mediaDownloader,
+  openMedia,
+  readAll,
+  type UrlGuard,
+} from "./fetch";
+import { serveMedia } from "./serve";
+import { closeWorlds, finished, world, type World } from "./test-support";
 
 /** The media cache, its thumbnails, the media route and the fetch hardening. */
 
@@ -20,7 +29,11 @@ async function bytesOf(response: Response): Promise<Buffer> {
 }
 
 function deps(w: World, cache: MediaCache, guard: UrlGuard = inProcessGuard) {
-  return { upstream: w.upstream, store: w.store, cache, guard };
+  return w.mediaDeps(cache, guard);
+}
+
+async function bytesOfCached(cache: MediaCache, media: CachedMedia): Promise<Buffer> {
+  return readBlob((await cache.open(media))!);
 }
 
 describe("background caching", () => {
@@ -30,13 +43,14 @@ describe("background caching", () => {
     const task = await finished(w.service, "a red fox in snow --ar 3:2");
     await cache.idle();
 
-    const cached = cache.get(task.id, "image");
-    expect(cached).toMatchObject({ contentType: "image/png" });
-    const onDisk = fs.readFileSync(cached!.path);
+    const cached = await cache.get(task.id, "image");
+    expect(cached).toMatchObject({ contentType: "image/png", key: `media/${task.id}/image.png` });
+    const onDisk = await bytesOfCached(cache, cached!);
     expect(cached!.bytes).toBe(onDisk.length);
     expect(cached!.sha256).toBe(createHash("sha256").update(onDisk).digest("hex"));
-    expect(cached!.path.startsWith(path.join(w.dir, "media", task.id))).toBe(true);
-    expect(cache.job(task.id)).toMatchObject({ state: "done" });
+    // Where the cache always kept it: an existing DATA_DIR/media is read as it is.
+    expect(fs.readFileSync(path.join(w.dir, "media", task.id, "image.png")).equals(onDisk)).toBe(true);
+    expect(await cache.job(task.id)).toMatchObject({ state: "done" });
 
     const seen = w.mediaRequests.length;
     const response = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
@@ -72,7 +86,7 @@ describe("background caching", () => {
     expect(Math.max(meta.width, meta.height)).toBe(400);
     expect(meta.width / meta.height).toBeCloseTo(16 / 9, 1);
     expect(thumb.length).toBeLessThan(80 * 1024);
-    expect(thumb.length).toBeLessThan(cache.get(task.id, "image")!.bytes / 5);
+    expect(thumb.length).toBeLessThan((await cache.get(task.id, "image"))!.bytes / 5);
     // Made with the originals in the background, so serving it fetched nothing.
     expect(w.mediaRequests.length).toBe(seen);
   });
@@ -82,9 +96,9 @@ describe("background caching", () => {
     const cache = w.cache();
     const task = await finished(w.service, "a blue whale");
     await cache.idle();
-    const thumb = cache.get(task.id, "thumb")!;
+    const thumb = (await cache.get(task.id, "thumb"))!;
     await cache.remove([]); // no-op
-    fs.rmSync(thumb.path);
+    fs.rmSync(path.join(w.dir, ...thumb.key.split("/"))); // by hand
     const seen = w.mediaRequests.length;
     const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
     expect(response.status).toBe(200);
@@ -97,7 +111,7 @@ describe("background caching", () => {
     const cache = w.cache();
     const task = await finished(w.service, "a fern in the rain");
     await cache.idle();
-    expect(cache.get(task.id, "image")).not.toBeNull();
+    expect(await cache.get(task.id, "image")).not.toBeNull();
     const mediaDir = path.join(w.dir, "media");
 
     // The whole directory, index included, goes while the server runs; then the task is viewed.
@@ -107,10 +121,10 @@ describe("background caching", () => {
     expect(meanwhile.headers.get("etag")).toBeNull(); // streamed from the upstream meanwhile
     expect((await sharp(await bytesOf(meanwhile)).metadata()).format).toBe("png");
     await cache.idle();
-    const again = cache.get(task.id, "image");
+    const again = await cache.get(task.id, "image");
     expect(again).not.toBeNull();
-    expect(fs.existsSync(again!.path)).toBe(true);
-    expect(cache.job(task.id)).toMatchObject({ state: "done" });
+    expect(await w.blobs.head(again!.key)).not.toBeNull();
+    expect(await cache.job(task.id)).toMatchObject({ state: "done" });
     const fromDisk = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
     expect(fromDisk.headers.get("etag")).toBe(`"${again!.sha256}"`);
     await bytesOf(fromDisk);
@@ -121,10 +135,11 @@ describe("background caching", () => {
     expect(thumb.status).toBe(200);
     await bytesOf(thumb);
     await cache.idle();
-    expect(fs.existsSync(cache.get(task.id, "image")?.path ?? "")).toBe(true);
+    const refilled = await cache.get(task.id, "image");
+    expect(refilled && (await w.blobs.head(refilled.key))).toBeTruthy();
   });
 
-  it("answers ?download=1 with an attachment named after the prompt, id and slot", async () => {
+  it("answers ?download=1 with an attachment named after the prompt, id and slot, in any script", async () => {
     const w = world();
     const cache = w.cache();
     const task = await finished(w.service, "A Red Fox, in snow! --ar 3:2 --v 7");
@@ -134,29 +149,40 @@ describe("background caching", () => {
       deps(w, cache),
     );
     expect(response.headers.get("content-disposition")).toBe(
-      `attachment; filename="a-red-fox-in-snow-${task.id.slice(-6)}-image.png"`,
+      `attachment; filename="a-red-fox-in-snow-${task.id}-image.png"`,
     );
-    expect(downloadName({ id: "1723456789012345", prompt: "一只猫" }, "images.2", "image/webp")).toBe(
-      "mj-012345-images-2.webp",
+    await bytesOf(response);
+
+    // The lightbox's rule, so a Chinese prompt survives (in filename*, with an ASCII fallback).
+    const chinese = await finished(w.service, "一只猫 in snow");
+    const named = await serveMedia(
+      { taskId: chinese.id, slot: "image", version: null, download: true },
+      deps(w, cache),
     );
+    expect(named.headers.get("content-disposition")).toBe(
+      `attachment; filename="in-snow-${chinese.id}-image.png"; ` +
+        `filename*=UTF-8''${encodeURIComponent(`一只猫-in-snow-${chinese.id}-image.png`)}`,
+    );
+    await bytesOf(named);
   });
 
   it("re-fetches the task for a fresh link when the stored one has expired", async () => {
     const w = world();
     const task = await finished(w.service, "an old map");
-    const stale = `${w.store.get(task.id)!.imageUrl}&stale=1`;
-    w.store.upsert({ ...w.store.get(task.id)!, imageUrl: stale });
+    const stored = (await w.store.get(task.id))!;
+    const stale = `${stored.imageUrl}&stale=1`;
+    await w.store.upsert({ ...stored, imageUrl: stale });
     w.fault.media = (url) => (url.includes("stale=1") ? new Response("gone", { status: 410 }) : null);
     const fetchesBefore = w.taskFetches.length;
 
     const cache = w.cache();
-    cache.enqueue([w.store.get(task.id)!]);
+    cache.enqueue([(await w.store.get(task.id))!]);
     await cache.idle();
 
     expect(w.taskFetches.length).toBe(fetchesBefore + 1);
-    expect(w.store.get(task.id)!.imageUrl).not.toContain("stale=1");
-    expect(cache.get(task.id, "image")).not.toBeNull();
-    expect(cache.job(task.id)).toMatchObject({ state: "done", attempts: 0 });
+    expect((await w.store.get(task.id))!.imageUrl).not.toContain("stale=1");
+    expect(await cache.get(task.id, "image")).not.toBeNull();
+    expect(await cache.job(task.id)).toMatchObject({ state: "done", attempts: 0 });
   });
 
   it("retries with backoff after upstream 500s, then succeeds", async () => {
@@ -166,8 +192,8 @@ describe("background caching", () => {
     const cache = w.cache({ retryBaseMs: 5 });
     const task = await finished(w.service, "a storm over the sea");
     await cache.idle();
-    expect(cache.get(task.id, "image")).not.toBeNull();
-    expect(cache.job(task.id)).toMatchObject({ state: "done", attempts: 2 });
+    expect(await cache.get(task.id, "image")).not.toBeNull();
+    expect(await cache.job(task.id)).toMatchObject({ state: "done", attempts: 2 });
     expect([1, 2, 3, 30].map((n) => backoffMs(n, 5_000))).toEqual([5_000, 10_000, 20_000, 600_000]);
   });
 
@@ -177,28 +203,28 @@ describe("background caching", () => {
     const first = w.cache({ retryBaseMs: 1, maxAttempts: 2 });
     const task = await finished(w.service, "a kite over dunes");
     await first.idle();
-    expect(first.job(task.id)).toMatchObject({ state: "failed", attempts: 2 });
+    expect(await first.job(task.id)).toMatchObject({ state: "failed", attempts: 2 });
 
     // The upstream is back: seeing the task again queues it anew.
     w.fault.media = null;
-    first.enqueue([w.store.get(task.id)!]);
+    first.enqueue([(await w.store.get(task.id))!]);
     await first.idle();
-    expect(first.job(task.id)).toMatchObject({ state: "done" });
-    expect(first.get(task.id, "image")).not.toBeNull();
+    expect(await first.job(task.id)).toMatchObject({ state: "done" });
+    expect(await first.get(task.id, "image")).not.toBeNull();
     first.close();
 
     // Failed again, then a restart alone retries it.
     const other = await finished(w.service, "a lantern in fog");
     w.fault.media = () => new Response("down", { status: 503 });
     const second = w.cache({ retryBaseMs: 1, maxAttempts: 1 });
-    second.enqueue([w.store.get(other.id)!]);
+    second.enqueue([(await w.store.get(other.id))!]);
     await second.idle();
-    expect(second.job(other.id)).toMatchObject({ state: "failed" });
+    expect(await second.job(other.id)).toMatchObject({ state: "failed" });
     second.close();
     w.fault.media = null;
     const third = w.cache();
     await third.idle();
-    expect(third.job(other.id)).toMatchObject({ state: "done" });
+    expect(await third.job(other.id)).toMatchObject({ state: "done" });
   });
 
   it("resumes unfinished downloads after a restart", async () => {
@@ -206,18 +232,18 @@ describe("background caching", () => {
     w.fault.media = () => new Response("down", { status: 503 });
     const first = w.cache({ retryBaseMs: 60_000 });
     const task = await finished(w.service, "a paper crane");
-    for (let i = 0; i < 200 && (first.job(task.id)?.attempts ?? 0) < 1; i++) {
+    for (let i = 0; i < 200 && ((await first.job(task.id))?.attempts ?? 0) < 1; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(first.job(task.id)).toMatchObject({ state: "pending", attempts: 1 });
-    expect(first.get(task.id, "image")).toBeNull();
+    expect(await first.job(task.id)).toMatchObject({ state: "pending", attempts: 1 });
+    expect(await first.get(task.id, "image")).toBeNull();
     first.close();
 
     w.fault.media = null;
     const second = w.cache();
     await second.idle();
-    expect(second.get(task.id, "image")).not.toBeNull();
-    expect(second.job(task.id)).toMatchObject({ state: "done" });
+    expect(await second.get(task.id, "image")).not.toBeNull();
+    expect(await second.job(task.id)).toMatchObject({ state: "done" });
   });
 
   it("caches a video task's mp4 once and thumbnails its still", async () => {
@@ -246,22 +272,24 @@ describe("background caching", () => {
           : new Response(new Uint8Array(still), { headers: { "content-type": "image/png" } });
       },
     });
-    const videoCache = createMediaCache({
+    const videoCache = w.cache({
       dir: path.join(w.dir, "media-video"),
-      upstream: fake,
-      store: w.store,
-      guard: inProcessGuard,
-      log: () => {},
+      download: mediaDownloader({ upstream: fake, guard: inProcessGuard }),
     });
-    onClose(() => videoCache.close());
-    w.store.upsert(video);
+    await w.store.upsert(video);
     videoCache.enqueue([video]);
     await videoCache.idle();
     expect(served.filter((u) => u.endsWith(".mp4"))).toHaveLength(1);
-    expect(videoCache.get(video.id, "video")).toMatchObject({ contentType: "video/mp4", bytes: 4096 });
-    expect(videoCache.get(video.id, "videos.0")?.sha256).toBe(videoCache.get(video.id, "image")?.sha256);
-    const thumb = videoCache.get(video.id, "thumb")!;
-    expect(await sharp(thumb.path).metadata()).toMatchObject({ format: "webp", width: 400, height: 267 });
+    expect(await videoCache.get(video.id, "video")).toMatchObject({ contentType: "video/mp4", bytes: 4096 });
+    expect((await videoCache.get(video.id, "videos.0"))?.sha256).toBe(
+      (await videoCache.get(video.id, "image"))?.sha256,
+    );
+    const thumb = (await videoCache.get(video.id, "thumb"))!;
+    expect(await sharp(await bytesOfCached(videoCache, thumb)).metadata()).toMatchObject({
+      format: "webp",
+      width: 400,
+      height: 267,
+    });
     cache.close();
   });
 
@@ -270,11 +298,11 @@ describe("background caching", () => {
     const cache = w.cache();
     const task = await finished(w.service, "a lantern");
     await cache.idle();
-    const files = cache.list(task.id);
+    const files = await cache.list(task.id);
     expect(files.map((f) => f.slot).sort()).toEqual(["image", "thumb"]);
     await cache.remove([task.id]);
-    expect(cache.list(task.id)).toEqual([]);
-    expect(cache.job(task.id)).toBeNull();
+    expect(await cache.list(task.id)).toEqual([]);
+    expect(await cache.job(task.id)).toBeNull();
     expect(fs.existsSync(path.join(w.dir, "media", task.id))).toBe(false);
   });
 });
@@ -401,7 +429,7 @@ describe("hardening", () => {
     const w = world();
     const cache = w.cache({ guard: privateGuard });
     const task = taskSchema.parse({ id: "77", status: "SUCCESS", imageUrl: "http://127.0.0.1:9/x.png" });
-    w.store.upsert(task);
+    await w.store.upsert(task);
     const error = await serveMedia(
       { taskId: "77", slot: "image", version: null },
       deps(w, cache, privateGuard),
@@ -410,7 +438,7 @@ describe("hardening", () => {
     expect(error).toMatchObject({ status: 502, message: expect.stringContaining("private") });
     await cache.idle();
     // The background job gives up at once: a refusal is not retried.
-    expect(cache.job("77")).toMatchObject({ state: "failed", attempts: 1 });
+    expect(await cache.job("77")).toMatchObject({ state: "failed", attempts: 1 });
   });
 
   it("serves only slots of recorded tasks", async () => {

@@ -1,14 +1,9 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
-import { once } from "node:events";
-import fs from "node:fs";
-import path from "node:path";
+import { extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
-import { openDatabase } from "@/lib/store/database";
-import type { Migration } from "@/lib/store/migrations";
-import type { TaskStore } from "@/lib/store/task-store";
-import type { UpstreamClient } from "@/lib/upstream/client";
-import { chunksOf, MediaFetchError, openMedia, readAll, type UrlGuard } from "./fetch";
+import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
+import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
+import type { MediaFileRecord, MediaIndex, MediaJobState } from "./media-index";
 import { makeThumbnail } from "./thumbnail";
 import {
   originalSlots,
@@ -21,69 +16,42 @@ import {
 } from "./urls";
 
 /**
- * The media cache: a finished task's images and videos, downloaded in the background to
- * `DATA_DIR/media/<taskId>/<slot>.<ext>` while the upstream's links still work (Discord's expire
- * within a day), plus WebP thumbnails made from them. The index (what is cached, its type, size
- * and SHA-256, which becomes the ETag) and the job queue live in `DATA_DIR/media/index.sqlite`,
- * beside the files they describe: deleting the directory resets the cache coherently, and the
- * history database's migrations stay the history's.
+ * The media cache: a finished task's images and videos, downloaded in the background into the
+ * blob store (`media/<taskId>/<slot>.<ext>`) while the upstream's links still work (Discord's
+ * expire within a day), plus WebP thumbnails made from them. What is cached and the job queue are
+ * kept by the MediaIndex; tasks come from injected functions, so this module knows neither the
+ * task store nor the upstream.
  *
- * Jobs are rows, so a restart resumes what was not cached yet. A failing download is retried with
- * exponential backoff; an expired link (403/404/410) first makes the task be fetched again from
- * the upstream for a fresh link. Refusals (private address, not an image or video, too large)
- * are final.
+ * A failing download is retried with exponential backoff; an expired link (403/404/410) first
+ * makes the task be fetched again (`refreshTask`: the task service asks the upstream and records
+ * it) for a fresh link. Refusals (private address, not an image or video, too large) are final.
  */
-
-const MEDIA_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "media files and jobs",
-    up: `
-      CREATE TABLE media_files (
-        task_id      TEXT NOT NULL,
-        slot         TEXT NOT NULL,
-        file         TEXT NOT NULL,
-        content_type TEXT NOT NULL,
-        bytes        INTEGER NOT NULL,
-        sha256       TEXT NOT NULL,
-        source       TEXT NOT NULL,
-        created_at   INTEGER NOT NULL,
-        PRIMARY KEY (task_id, slot)
-      ) WITHOUT ROWID;
-      CREATE TABLE media_jobs (
-        task_id  TEXT PRIMARY KEY,
-        state    TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_at  INTEGER NOT NULL,
-        error    TEXT
-      ) WITHOUT ROWID;
-      CREATE INDEX media_jobs_state ON media_jobs (state);
-    `,
-  },
-];
 
 export interface CachedMedia {
   taskId: string;
   slot: MediaSlot;
-  /** Absolute path of the file. */
-  path: string;
+  /** The blob holding it; read it with `MediaCache.open`. */
+  key: string;
   contentType: string;
   bytes: number;
   sha256: string;
 }
 
 export interface MediaJob {
-  state: "pending" | "done" | "failed";
+  state: MediaJobState;
   attempts: number;
   error: string | null;
 }
 
 export interface MediaCacheOptions {
-  /** `DATA_DIR/media`. */
-  dir: string;
-  upstream: UpstreamClient;
-  store: Pick<TaskStore, "get" | "upsert">;
-  guard: UrlGuard;
+  blobs: BlobStore;
+  index: MediaIndex;
+  /** The recorded task, or null. */
+  getTask(id: string): Promise<Task | null>;
+  /** Fetches the task from the upstream again and records it; the recorded copy, or null when gone. */
+  refreshTask(id: string): Promise<Task | null>;
+  /** Opens a media URL a task carries (guarded, capped). */
+  download: MediaDownloader;
   /** Downloads at once (default 2: the machine serves pages meanwhile). */
   concurrency?: number;
   /** First retry delay; doubles per attempt (default 5 s). */
@@ -98,9 +66,11 @@ export interface MediaCache {
   /** Queues the finished ones among these tasks (others are ignored); never waits for a download. */
   enqueue(tasks: readonly Task[]): void;
   /** The cached file of this slot, or null. */
-  get(taskId: string, slot: MediaSlot): CachedMedia | null;
-  /** Every cached file of a task (originals and thumbnails). */
-  list(taskId: string): CachedMedia[];
+  get(taskId: string, slot: MediaSlot): Promise<CachedMedia | null>;
+  /** Every cached file of a task (originals and thumbnails), by slot. */
+  list(taskId: string): Promise<CachedMedia[]>;
+  /** The bytes of a cached file, or of a range of them; null when they are gone. */
+  open(media: CachedMedia, options?: { range?: ByteRange; signal?: AbortSignal }): Promise<BlobBody | null>;
   /** The thumbnail, made now if missing; null when the task has nothing to make one from. */
   thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null>;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
@@ -112,97 +82,47 @@ export interface MediaCache {
     contentType: string,
     body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<CachedMedia>;
+  /** Deletes these tasks' files, records and jobs. */
   remove(ids: readonly string[]): Promise<void>;
-  job(taskId: string): MediaJob | null;
+  job(taskId: string): Promise<MediaJob | null>;
   /** Resolves once no job is queued, running or waiting to retry. */
   idle(): Promise<void>;
+  /** Stops the queue; the index and blob store stay open (their creator closes them). */
   close(): void;
 }
 
-/** Ids become directory names; anything else an upstream might send is not cached. */
+/** Ids become key segments; anything else an upstream might send is not cached. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_BACKOFF_MS = 10 * 60 * 1000;
-
-const EXTENSIONS: Record<string, string> = {
-  "image/png": "png",
-  "image/jpeg": "jpg",
-  "image/webp": "webp",
-  "image/gif": "gif",
-  "image/avif": "avif",
-  "video/mp4": "mp4",
-  "video/webm": "webm",
-  "video/quicktime": "mov",
-};
-
-export function extensionFor(contentType: string): string {
-  return EXTENSIONS[contentType] ?? (contentType.startsWith("video/") ? "video" : "img");
-}
 
 /** Delay before retry number `attempt` (1-based). */
 export function backoffMs(attempt: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
 }
 
-interface FileRow {
-  task_id: string;
-  slot: string;
-  file: string;
-  content_type: string;
-  bytes: number;
-  sha256: string;
-  source: string;
+/** The blob of a slot of a task: `media/<taskId>/<slot>.<ext>`. */
+function keyOf(taskId: string, slot: MediaSlot, contentType: string): string {
+  const extension = extensionOf(contentType);
+  if (!extension) throw new Error(`${contentType} is not a media type the cache stores`);
+  return `media/${taskId}/${slot}.${extension}`;
 }
 
-interface JobRow {
-  task_id: string;
-  state: MediaJob["state"];
-  attempts: number;
-  next_at: number;
-  error: string | null;
-}
+const toMedia = (file: MediaFileRecord): CachedMedia => ({
+  taskId: file.taskId,
+  slot: file.slot,
+  key: file.key,
+  contentType: file.contentType,
+  bytes: file.bytes,
+  sha256: file.sha256,
+});
 
 export function createMediaCache(options: MediaCacheOptions): MediaCache {
-  const { dir, upstream, store, guard } = options;
+  const { blobs, index, getTask, refreshTask, download } = options;
   const concurrency = options.concurrency ?? 2;
   const retryBaseMs = options.retryBaseMs ?? 5_000;
   const maxAttempts = options.maxAttempts ?? 6;
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(message));
-
-  fs.mkdirSync(dir, { recursive: true });
-  const db = openDatabase(path.join(dir, "index.sqlite"), MEDIA_MIGRATIONS);
-  const sql = {
-    file: db.prepare<[string, string], FileRow>("SELECT * FROM media_files WHERE task_id = ? AND slot = ?"),
-    files: db.prepare<[string], FileRow>("SELECT * FROM media_files WHERE task_id = ? ORDER BY slot"),
-    bySource: db.prepare<[string, string], FileRow>(
-      "SELECT * FROM media_files WHERE task_id = ? AND source = ? LIMIT 1",
-    ),
-    insertFile: db.prepare(
-      `INSERT OR REPLACE INTO media_files (task_id, slot, file, content_type, bytes, sha256, source, created_at)
-       VALUES (@task_id, @slot, @file, @content_type, @bytes, @sha256, @source, @created_at)`,
-    ),
-    deleteFile: db.prepare<[string, string]>("DELETE FROM media_files WHERE task_id = ? AND slot = ?"),
-    deleteFiles: db.prepare<[string]>("DELETE FROM media_files WHERE task_id = ?"),
-    job: db.prepare<[string], JobRow>("SELECT * FROM media_jobs WHERE task_id = ?"),
-    pending: db.prepare<[], JobRow>("SELECT * FROM media_jobs WHERE state = 'pending'"),
-    // A job that gave up gets a fresh round when the task is seen again (viewed, fetched,
-    // imported): an upstream outage of a few minutes must not leave media uncached for good.
-    insertJob: db.prepare<[string, number]>(
-      `INSERT INTO media_jobs (task_id, state, attempts, next_at) VALUES (?, 'pending', 0, ?)
-       ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at
-       WHERE media_jobs.state = 'failed'`,
-    ),
-    reopenJob: db.prepare<[number, string]>(
-      "UPDATE media_jobs SET state = 'pending', attempts = 0, next_at = ? WHERE task_id = ? AND state = 'done'",
-    ),
-    retryFailed: db.prepare<[number]>(
-      "UPDATE media_jobs SET state = 'pending', attempts = 0, next_at = ? WHERE state = 'failed'",
-    ),
-    updateJob: db.prepare<[MediaJob["state"], number, number, string | null, string]>(
-      "UPDATE media_jobs SET state = ?, attempts = ?, next_at = ?, error = ? WHERE task_id = ?",
-    ),
-    deleteJob: db.prepare<[string]>("DELETE FROM media_jobs WHERE task_id = ?"),
-  };
 
   const queue: string[] = [];
   const queued = new Set<string>();
@@ -212,101 +132,82 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const thumbsInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
   let running = 0;
+  /** Index work started by a synchronous call (enqueue, the restart): not idle until it is done. */
+  let bookkeeping = 0;
   let closed = false;
 
-  const toMedia = (row: FileRow): CachedMedia => ({
-    taskId: row.task_id,
-    slot: row.slot as MediaSlot,
-    path: path.join(dir, row.file),
-    contentType: row.content_type,
-    bytes: row.bytes,
-    sha256: row.sha256,
-  });
-
-  function get(taskId: string, slot: MediaSlot): CachedMedia | null {
-    const row = sql.file.get(taskId, slot);
-    if (!row) return null;
-    const media = toMedia(row);
-    // Someone cleaned the directory by hand: forget the record, the task's URL may still serve,
-    // and a job that had cached it is not done any more: download it again.
-    if (!fs.existsSync(media.path)) {
-      sql.deleteFile.run(taskId, slot);
-      reopen(taskId);
-      return null;
-    }
-    return media;
+  function inBackground(label: string, work: () => Promise<void>): void {
+    bookkeeping++;
+    void work()
+      .catch((error: unknown) => log(`[media] ${label} failed: ${String(error)}`))
+      .finally(() => {
+        bookkeeping--;
+        settleIdle();
+      });
   }
 
-  /** Streams a body to `<taskId>/<name>` (via a temporary name, so a crash leaves no half file). */
-  async function saveFile(
-    taskId: string,
-    name: string,
-    body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  ) {
-    const taskDir = path.join(dir, taskId);
-    await fs.promises.mkdir(taskDir, { recursive: true });
-    const target = path.join(taskDir, name);
-    const part = `${target}.${randomUUID()}.part`;
-    const hash = createHash("sha256");
-    let bytes = 0;
-    const out = fs.createWriteStream(part);
-    try {
-      for await (const chunk of body) {
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-        if (!out.write(chunk)) await once(out, "drain");
-      }
-      await new Promise<void>((resolve, reject) =>
-        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
-      await fs.promises.rename(part, target);
-    } catch (error) {
-      out.destroy();
-      await fs.promises.rm(part, { force: true });
-      throw error;
-    }
-    return { file: `${taskId}/${name}`, bytes, sha256: hash.digest("hex") };
+  async function get(taskId: string, slot: MediaSlot): Promise<CachedMedia | null> {
+    const file = await index.file(taskId, slot);
+    if (!file) return null;
+    if (await blobs.head(file.key)) return toMedia(file);
+    await lost(taskId, slot);
+    return null;
   }
 
-  function record(
+  /**
+   * Someone cleaned the storage by hand: forget the record, the task's URL may still serve, and a
+   * job that had cached it is not done any more: download it again.
+   */
+  async function lost(taskId: string, slot: MediaSlot): Promise<void> {
+    if (closed) return;
+    await index.deleteFile(taskId, slot);
+    await reopen(taskId);
+  }
+
+  /** Streams a body into the slot's blob (atomically: a crash leaves no half file). */
+  async function save(
     taskId: string,
     slot: MediaSlot,
-    saved: { file: string; bytes: number; sha256: string },
+    contentType: string,
+    body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Uint8Array,
+  ) {
+    const maxBytes = contentType.startsWith("video/") ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
+    const key = keyOf(taskId, slot, contentType);
+    const saved = await blobs.put(key, body, { contentType, maxBytes });
+    return { key, bytes: saved.size, sha256: saved.sha256 };
+  }
+
+  async function record(
+    taskId: string,
+    slot: MediaSlot,
+    saved: { key: string; bytes: number; sha256: string },
     contentType: string,
     source: string,
-  ): CachedMedia | null {
+  ): Promise<CachedMedia | null> {
     // The task was deleted while its file downloaded: drop what arrived late.
-    if (removed.has(taskId) || closed) return null;
-    const row: FileRow = {
-      task_id: taskId,
-      slot,
-      file: saved.file,
-      bytes: saved.bytes,
-      sha256: saved.sha256,
-      content_type: contentType,
-      source,
-    };
-    sql.insertFile.run({ ...row, created_at: now() });
-    return toMedia(row);
+    if (removed.has(taskId) || closed) {
+      if (removed.has(taskId)) await blobs.delete(saved.key);
+      return null;
+    }
+    const file: MediaFileRecord = { taskId, slot, ...saved, contentType, source };
+    await index.putFile(file, now());
+    return toMedia(file);
   }
 
   async function downloadMissing(task: Task): Promise<void> {
     for (const { slot, url } of originalSlots(task)) {
-      if (get(task.id, slot)) continue;
+      if (await get(task.id, slot)) continue;
       const source = urlVersion(url);
-      // Several slots carrying one URL (a video task's imageUrl is its mp4) share one file.
-      const same = sql.bySource.get(task.id, source);
-      if (same && fs.existsSync(path.join(dir, same.file))) {
-        record(task.id, slot, same, same.content_type, source);
+      // Several slots carrying one URL (a video task's imageUrl is its mp4) share one blob.
+      const same = await index.fileFrom(task.id, source);
+      if (same && (await blobs.head(same.key))) {
+        const { key, bytes, sha256, contentType } = same;
+        await record(task.id, slot, { key, bytes, sha256 }, contentType, source);
         continue;
       }
-      const download = await openMedia({ upstream, guard }, url);
-      const saved = await saveFile(
-        task.id,
-        `${slot}.${extensionFor(download.contentType)}`,
-        chunksOf(download.body),
-      );
-      record(task.id, slot, saved, download.contentType, source);
+      const media = await download(url);
+      const saved = await save(task.id, slot, media.contentType, media.body);
+      await record(task.id, slot, saved, media.contentType, source);
     }
   }
 
@@ -320,9 +221,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       } catch (error) {
         if (!(error instanceof MediaFetchError) || error.reason !== "expired" || refreshed) throw error;
         refreshed = true;
-        const fresh = await upstream.fetchTask(task.id);
+        const fresh = await refreshTask(task.id);
         if (!fresh) throw error;
-        task = store.upsert(fresh);
+        task = fresh;
       }
     }
   }
@@ -333,11 +234,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function runJob(taskId: string): Promise<void> {
-    const job = sql.job.get(taskId);
+    const job = await index.job(taskId);
     if (!job || job.state !== "pending") return;
-    let task: Task | null = store.get(taskId);
+    let task = await getTask(taskId);
     if (!task || task.status !== TASK_STATUS.success || removed.has(taskId)) {
-      sql.deleteJob.run(taskId);
+      if (!closed) await index.deleteJob(taskId);
       return;
     }
     try {
@@ -347,7 +248,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           log(`[media] thumbnail ${slot} of ${taskId} failed: ${String(error)}`),
         );
       }
-      if (!closed) sql.updateJob.run("done", job.attempts, now(), null, taskId);
+      if (!closed)
+        await index.updateJob(taskId, { state: "done", attempts: job.attempts, nextAt: now(), error: null });
     } catch (error) {
       if (closed) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -356,10 +258,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         (error instanceof MediaFetchError && error.reason === "refused") || attempts >= maxAttempts;
       if (final) {
         log(`[media] giving up caching ${taskId} after ${attempts} attempt(s): ${message}`);
-        sql.updateJob.run("failed", attempts, now(), message, taskId);
+        await index.updateJob(taskId, { state: "failed", attempts, nextAt: now(), error: message });
       } else {
         const delay = backoffMs(attempts, retryBaseMs);
-        sql.updateJob.run("pending", attempts, now() + delay, message, taskId);
+        await index.updateJob(taskId, { state: "pending", attempts, nextAt: now() + delay, error: message });
         schedule(taskId, delay);
       }
     }
@@ -381,8 +283,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   /** Queues a finished job again: a file it cached is gone. */
-  function reopen(taskId: string): void {
-    if (sql.reopenJob.run(now(), taskId).changes > 0) push(taskId);
+  async function reopen(taskId: string): Promise<void> {
+    if (!closed && (await index.reopenJob(taskId, now()))) push(taskId);
   }
 
   function push(taskId: string): void {
@@ -414,7 +316,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   function isIdle(): boolean {
-    return running === 0 && queue.length === 0 && timers.size === 0;
+    return running === 0 && bookkeeping === 0 && queue.length === 0 && timers.size === 0;
   }
 
   function settleIdle(): void {
@@ -422,16 +324,20 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function sourceImage(task: Task, source: OriginalSlot): Promise<Buffer | null> {
-    const cached = get(task.id, source);
-    if (cached) return cached.contentType.startsWith("image/") ? fs.promises.readFile(cached.path) : null;
+    const cached = await get(task.id, source);
+    if (cached) {
+      if (!cached.contentType.startsWith("image/")) return null;
+      const body = await blobs.get(cached.key);
+      if (body) return readBlob(body);
+    }
     const url = upstreamUrlFor(task, source);
     if (!url) return null;
-    const download = await openMedia({ upstream, guard }, url);
-    if (!download.contentType.startsWith("image/")) {
-      await download.body.cancel();
+    const media = await download(url);
+    if (!media.contentType.startsWith("image/")) {
+      await media.body.cancel();
       return null;
     }
-    return readAll(download);
+    return readAll(media);
   }
 
   async function makeThumb(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
@@ -448,18 +354,20 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           "The upstream's image could not be read.",
         );
       }
-      const saved = await saveFile(task.id, `${slot}.webp`, [webp]);
+      const saved = await save(task.id, slot, "image/webp", webp);
       return record(task.id, slot, saved, "image/webp", `thumb:${source}`);
     }
     return null;
   }
 
-  function thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
-    const existing = get(task.id, slot);
-    if (existing) return Promise.resolve(existing);
-    // A running task's previews change every step; only finished content is thumbnailed for good.
-    if (task.status !== TASK_STATUS.success || !SAFE_ID.test(task.id)) return Promise.resolve(null);
+  async function thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
     const key = `${task.id}/${slot}`;
+    const making = thumbsInFlight.get(key);
+    if (making) return making;
+    const existing = await get(task.id, slot);
+    if (existing) return existing;
+    // A running task's previews change every step; only finished content is thumbnailed for good.
+    if (task.status !== TASK_STATUS.success || !SAFE_ID.test(task.id)) return null;
     let pending = thumbsInFlight.get(key);
     if (!pending) {
       pending = makeThumb(task, slot).finally(() => thumbsInFlight.delete(key));
@@ -470,19 +378,32 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   // A restart picks up what the last process left unfinished, and what it gave up on, at once:
   // it is a fresh chance.
-  sql.retryFailed.run(now());
-  for (const job of sql.pending.all()) push(job.task_id);
+  inBackground("resuming jobs", async () => {
+    await index.retryFailedJobs(now());
+    for (const job of await index.pendingJobs()) push(job.taskId);
+  });
 
   function enqueue(tasks: readonly Task[]): void {
     if (closed) return;
-    for (const task of tasks) {
-      if (task.status !== TASK_STATUS.success || !SAFE_ID.test(task.id)) continue;
-      if (originalSlots(task).length === 0) continue;
-      removed.delete(task.id);
-      if (sql.insertJob.run(task.id, now()).changes > 0) push(task.id);
-      // Done, but a file is no longer recorded (its directory was emptied): fetch it again.
-      else if (originalSlots(task).some(({ slot }) => !sql.file.get(task.id, slot))) reopen(task.id);
-    }
+    const finished = tasks.filter(
+      (task) =>
+        task.status === TASK_STATUS.success && SAFE_ID.test(task.id) && originalSlots(task).length > 0,
+    );
+    if (finished.length === 0) return;
+    for (const task of finished) removed.delete(task.id);
+    inBackground("queueing", async () => {
+      for (const task of finished) {
+        if (closed) return;
+        if (await index.openJob(task.id, now())) push(task.id);
+        // Done, but a file is no longer recorded (its storage was emptied): fetch it again.
+        else if (await someUnrecorded(task)) await reopen(task.id);
+      }
+    });
+  }
+
+  async function someUnrecorded(task: Task): Promise<boolean> {
+    for (const { slot } of originalSlots(task)) if (!(await index.file(task.id, slot))) return true;
+    return false;
   }
 
   return {
@@ -490,14 +411,20 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
     get,
 
-    list(taskId) {
-      return sql.files.all(taskId).map(toMedia);
+    async list(taskId) {
+      return (await index.files(taskId)).map(toMedia);
+    },
+
+    async open(media, options = {}) {
+      const body = await blobs.get(media.key, options);
+      if (!body) await lost(media.taskId, media.slot);
+      return body;
     },
 
     thumbnail,
 
     async cacheNow(taskId) {
-      const task = store.get(taskId);
+      const task = await getTask(taskId);
       if (!task || task.status !== TASK_STATUS.success || !SAFE_ID.test(taskId)) return;
       try {
         await cacheOriginals(task);
@@ -510,8 +437,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     async put(taskId, slot, contentType, body) {
       if (!SAFE_ID.test(taskId)) throw new Error(`unsafe task id ${taskId}`);
       removed.delete(taskId);
-      const saved = await saveFile(taskId, `${slot}.${extensionFor(contentType)}`, body);
-      const media = record(taskId, slot, saved, contentType, `sha:${saved.sha256}`);
+      const chunks = (async function* () {
+        yield* body;
+      })();
+      const saved = await save(taskId, slot, contentType, chunks);
+      const media = await record(taskId, slot, saved, contentType, `sha:${saved.sha256}`);
       if (!media) throw new Error("the media cache is closed");
       return media;
     },
@@ -522,18 +452,18 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         const timer = timers.get(id);
         if (timer) clearTimeout(timer);
         timers.delete(id);
-        if (!closed) {
-          sql.deleteFiles.run(id);
-          sql.deleteJob.run(id);
-        }
-        if (SAFE_ID.test(id)) await fs.promises.rm(path.join(dir, id), { recursive: true, force: true });
+        if (!closed) await index.forgetTask(id);
+        if (!SAFE_ID.test(id)) continue;
+        const keys: string[] = [];
+        for await (const blob of blobs.list(`media/${id}/`)) keys.push(blob.key);
+        for (const key of keys) await blobs.delete(key);
       }
       settleIdle();
     },
 
-    job(taskId) {
-      const row = sql.job.get(taskId);
-      return row ? { state: row.state, attempts: row.attempts, error: row.error } : null;
+    async job(taskId) {
+      const job = await index.job(taskId);
+      return job ? { state: job.state, attempts: job.attempts, error: job.error } : null;
     },
 
     idle() {
@@ -545,7 +475,6 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       queue.length = 0;
-      db.close();
       for (const resolve of idleWaiters.splice(0)) resolve();
     },
   };

@@ -2,8 +2,7 @@ import "server-only";
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
-import type { UpstreamClient } from "@/lib/upstream/client";
-import { MEDIA_CONTENT_TYPE } from "./types";
+import { bareContentType, isMediaType } from "@/lib/mj/media-kinds";
 
 /**
  * Fetching a URL a task carries, safely: the media route and the cache are not a way into the
@@ -149,6 +148,21 @@ export function createUrlGuard(options: {
   };
 }
 
+/**
+ * What fetches a media URL: the upstream client's `fetchMedia` (whose fetch is the simulator in
+ * demo mode). Described here rather than imported, so lib/media does not depend on lib/upstream.
+ */
+export interface MediaFetcher {
+  fetchMedia(url: string, signal?: AbortSignal): Promise<Response>;
+}
+
+/** Opens one media URL, checked and capped: `openMedia` with its deps bound. */
+export type MediaDownloader = (url: string, signal?: AbortSignal) => Promise<MediaDownload>;
+
+export function mediaDownloader(deps: { upstream: MediaFetcher; guard: UrlGuard }): MediaDownloader {
+  return (url, signal) => openMedia(deps, url, signal);
+}
+
 export interface MediaDownload {
   body: ReadableStream<Uint8Array>;
   contentType: string;
@@ -161,7 +175,7 @@ export interface MediaDownload {
  * the guard on every hop. The body errors out once it passes the cap for its type.
  */
 export async function openMedia(
-  deps: { upstream: UpstreamClient; guard: UrlGuard },
+  deps: { upstream: MediaFetcher; guard: UrlGuard },
   url: string,
   signal?: AbortSignal,
 ): Promise<MediaDownload> {
@@ -201,8 +215,8 @@ export async function openMedia(
             `The upstream failed to send the file (HTTP ${response.status}).`,
           );
     }
-    const contentType = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!MEDIA_CONTENT_TYPE.test(contentType)) {
+    const contentType = bareContentType(response.headers.get("content-type"));
+    if (!isMediaType(contentType)) {
       await response.body.cancel();
       throw new MediaFetchError(
         "refused",

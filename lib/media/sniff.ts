@@ -1,5 +1,6 @@
 import "server-only";
 import sharp from "sharp";
+import { isMediaType, type ImageContentType, type MediaContentType } from "@/lib/mj/media-kinds";
 
 /**
  * Whether bytes from elsewhere (an imported archive) are what they are labelled: the cache serves
@@ -29,7 +30,7 @@ function ftypBrands(head: Uint8Array): string[] | null {
   return brands;
 }
 
-const SIGNATURES: Record<string, (head: Uint8Array) => boolean> = {
+const SIGNATURES: Record<MediaContentType, (head: Uint8Array) => boolean> = {
   "image/png": (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   "image/jpeg": (b) => startsWith(b, [0xff, 0xd8, 0xff]),
   "image/gif": (b) => ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a",
@@ -46,8 +47,8 @@ const SIGNATURES: Record<string, (head: Uint8Array) => boolean> = {
   "video/webm": (b) => startsWith(b, [0x1a, 0x45, 0xdf, 0xa3]) && ascii(b, 0, b.length).includes("webm"),
 };
 
-/** What sharp calls each image type's format. */
-const SHARP_FORMATS: Record<string, string> = {
+/** What sharp calls each image type's format (typed so every image type of the vocabulary has one). */
+const SHARP_FORMATS: Record<ImageContentType, string> = {
   "image/png": "png",
   "image/jpeg": "jpeg",
   "image/gif": "gif",
@@ -57,7 +58,7 @@ const SHARP_FORMATS: Record<string, string> = {
 
 /** The container header (the first SNIFF_BYTES bytes) is `contentType`'s. */
 export function hasSignatureOf(contentType: string, head: Uint8Array): boolean {
-  return SIGNATURES[contentType]?.(head) ?? false;
+  return isMediaType(contentType) && SIGNATURES[contentType](head);
 }
 
 /**
@@ -72,7 +73,8 @@ export async function isImageOf(contentType: string, bytes: Buffer): Promise<boo
   try {
     const image = sharp(bytes, { failOn: "error" });
     const meta = await image.metadata();
-    if (meta.format !== SHARP_FORMATS[contentType] || !(meta.width ?? 0) || !(meta.height ?? 0)) return false;
+    const format: string | undefined = (SHARP_FORMATS as Record<string, string>)[contentType];
+    if (meta.format !== format || !(meta.width ?? 0) || !(meta.height ?? 0)) return false;
     // Raw pixels: nothing is encoded, the decode is the check.
     await image.resize(64, 64, { fit: "inside", withoutEnlargement: true }).raw().toBuffer();
     return true;

@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
+import { createFsBlobStore } from "./fs-blob-store";
 
-/** What an import killed mid-way (SIGKILL, OOM) leaves in DATA_DIR/tmp goes at the next start. */
+/** What an import killed mid-way (SIGKILL, OOM) leaves staged goes at the next start. */
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-staging-"));
 process.env.DATA_DIR = dataDir;
@@ -12,13 +13,18 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-it("the server's start removes the staging folders of imports that never finished", async () => {
-  const leftover = path.join(dataDir, "tmp", "import-3b9e7c1a");
-  fs.mkdirSync(path.join(leftover, "media"), { recursive: true });
-  fs.writeFileSync(path.join(leftover, "upload.zip"), new Uint8Array(1024 * 1024));
-  fs.writeFileSync(path.join(leftover, "media", "0"), "half an entry");
-  const unrelated = path.join(dataDir, "tmp", "keep-me.txt");
-  fs.writeFileSync(unrelated, "not an import");
+async function keys(prefix: string, root = dataDir): Promise<string[]> {
+  const found: string[] = [];
+  for await (const info of createFsBlobStore(root).list(prefix)) found.push(info.key);
+  return found;
+}
+
+it("the server's start removes the staged uploads of imports that never finished", async () => {
+  const blobs = createFsBlobStore(dataDir);
+  const zip = { contentType: "application/zip" };
+  await blobs.put("staging/3b9e7c1a.zip", new Uint8Array(1024 * 1024), zip);
+  await blobs.put("staging/5d0f2e88.zip", new TextEncoder().encode("half an upload"), zip);
+  await blobs.put("media/1234/image.png", new Uint8Array(8), { contentType: "image/png" });
 
   const previous = process.env.NEXT_RUNTIME;
   process.env.NEXT_RUNTIME = "nodejs";
@@ -30,17 +36,20 @@ it("the server's start removes the staging folders of imports that never finishe
     else process.env.NEXT_RUNTIME = previous;
   }
 
-  expect(fs.existsSync(leftover)).toBe(false);
-  expect(fs.existsSync(unrelated)).toBe(true);
+  expect(await keys("staging/")).toEqual([]);
+  expect(await keys("")).toEqual(["media/1234/image.png"]);
 });
 
-it("a start with no staging folder at all creates none and warns of nothing", async () => {
+it("a start with nothing staged creates nothing and warns of nothing", async () => {
   const { removeLeftoverImports } = await import("./staging");
   const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
   try {
-    const missing = path.join(dataDir, "no-such-dir");
-    await removeLeftoverImports(missing);
-    expect(fs.existsSync(missing)).toBe(false);
+    const empty = path.join(dataDir, "no-such-dir");
+    const blobs = createFsBlobStore(empty);
+    const before = fs.readdirSync(empty, { recursive: true });
+    await removeLeftoverImports(blobs);
+    expect(fs.readdirSync(empty, { recursive: true })).toEqual(before);
+    expect(await keys("", empty)).toEqual([]);
     expect(warn).not.toHaveBeenCalled();
   } finally {
     warn.mockRestore();

@@ -1,29 +1,27 @@
 import "server-only";
-import fs from "node:fs";
-import path from "node:path";
-import { env } from "@/lib/env";
+import { randomUUID } from "node:crypto";
+import type { BlobStore } from "./blob-store";
 
-/** Archive imports are unpacked under DATA_DIR/tmp, each in its own folder with this prefix. */
-export const IMPORT_STAGING_PREFIX = "import-";
+/** Archive imports are staged as blobs under this prefix, one `staging/<id>.zip` per upload. */
+const STAGING_PREFIX = "staging/";
 
-export function importStagingRoot(): string {
-  return path.join(env().dataDir, "tmp");
+/** A fresh key to stage one upload under. */
+export function stagingKey(): string {
+  return `${STAGING_PREFIX}${randomUUID()}.zip`;
 }
 
 /**
- * Removes the folders of imports that never finished: a process killed mid-import (a deploy, the
- * OOM killer) leaves its upload behind, up to 2 GB. Runs once at server start, before any import.
+ * Deletes the uploads of imports that never finished: a process killed mid-import (a deploy, the
+ * OOM killer) leaves its staged upload behind, up to 2 GB. Runs once at server start, before any
+ * import.
  */
-export async function removeLeftoverImports(root = importStagingRoot()): Promise<void> {
+export async function removeLeftoverImports(blobs: Pick<BlobStore, "list" | "delete">): Promise<void> {
   try {
-    const names = await fs.promises.readdir(root).catch(() => []);
-    await Promise.all(
-      names
-        .filter((name) => name.startsWith(IMPORT_STAGING_PREFIX))
-        .map((name) => fs.promises.rm(path.join(root, name), { recursive: true, force: true })),
-    );
+    const leftovers: string[] = [];
+    for await (const info of blobs.list(STAGING_PREFIX)) leftovers.push(info.key);
+    await Promise.all(leftovers.map((key) => blobs.delete(key)));
   } catch (error) {
     // Only disk space is at stake: the server starts anyway.
-    console.warn("[archive] could not remove what an interrupted import left in", root, error);
+    console.warn("[archive] could not remove what an interrupted import left behind", error);
   }
 }

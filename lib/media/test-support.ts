@@ -6,9 +6,14 @@ import { createSimulator } from "mj-simulator";
 import { createSqliteTaskStore, type TaskStore } from "@/lib/store/task-store";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
 import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
-import type { ArchiveDeps } from "./archive";
+import { AppError } from "@/lib/http/errors";
+import type { BlobStore } from "./blob-store";
 import { createMediaCache, type MediaCache } from "./cache";
-import { inProcessGuard, type UrlGuard } from "./fetch";
+import { inProcessGuard, mediaDownloader, type MediaDownloader, type UrlGuard } from "./fetch";
+import { createFsBlobStore } from "./fs-blob-store";
+import type { MediaIndex } from "./media-index";
+import type { MediaDeps } from "./serve";
+import { createSqliteMediaIndex } from "./sqlite-media-index";
 
 /**
  * Test helpers for lib/media: the simulator (real sharp-rendered images) behind the upstream
@@ -31,7 +36,10 @@ export function onClose(cleanup: () => void): void {
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface World {
+  /** The data directory: the blob store's root (`media/`, `inputs/`) and the task database. */
   dir: string;
+  /** The blob store the caches use by default (rooted at `dir`). */
+  blobs: BlobStore;
   store: TaskStore;
   service: TaskService;
   /** Media requests seen (after faults). */
@@ -40,13 +48,17 @@ export interface World {
   /** Replaces the answer to a media request, or passes it on (return null). */
   fault: { media: ((url: string) => Response | null) | null };
   upstream: UpstreamClient;
+  /** A media cache on blobs rooted at `dir` (default: the world's), its index in `<dir>/media`. */
   cache(options?: {
     retryBaseMs?: number;
     maxAttempts?: number;
     guard?: UrlGuard;
     dir?: string;
     store?: TaskStore;
+    download?: MediaDownloader;
   }): MediaCache;
+  /** What serveMedia is wired with, on this world and a cache of it. */
+  mediaDeps(cache: MediaCache, guard?: UrlGuard): MediaDeps;
 }
 
 export function world(): World {
@@ -54,8 +66,10 @@ export function world(): World {
   const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
   const simulator = createSimulator({ apiKey: KEY, speed: 50 });
   const caches: MediaCache[] = [];
+  const indexes: MediaIndex[] = [];
   cleanups.push(() => {
     for (const cache of caches) cache.close();
+    for (const index of indexes) void index.close();
     simulator.close();
     store.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -84,8 +98,20 @@ export function world(): World {
   });
   let current: MediaCache | null = null;
   const service = createTaskService({ upstream, store, cacheMedia: (tasks) => current?.enqueue(tasks) });
+  const getTaskOf = (from: TaskStore) => async (id: string) => await from.get(id);
+  /** What the task service will offer as `refresh`: fetched from the upstream, recorded, read back. */
+  const refreshTask = async (id: string) => {
+    try {
+      await service.fetch(id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") return null;
+      throw error;
+    }
+    return await store.get(id);
+  };
   return {
     dir,
+    blobs: createFsBlobStore(dir),
     store,
     service,
     mediaRequests,
@@ -93,17 +119,24 @@ export function world(): World {
     fault,
     upstream,
     cache(options = {}) {
+      const root = options.dir ?? dir;
+      const index = createSqliteMediaIndex(path.join(root, "media", "index.sqlite"));
+      indexes.push(index);
       current = createMediaCache({
-        dir: options.dir ?? path.join(dir, "media"),
-        upstream,
-        store: options.store ?? store,
-        guard: options.guard ?? inProcessGuard,
+        blobs: createFsBlobStore(root),
+        index,
+        getTask: getTaskOf(options.store ?? store),
+        refreshTask,
+        download: options.download ?? mediaDownloader({ upstream, guard: options.guard ?? inProcessGuard }),
         retryBaseMs: options.retryBaseMs ?? 5,
         ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
         log: () => {},
       });
       caches.push(current);
       return current;
+    },
+    mediaDeps(cache, guard = inProcessGuard) {
+      return { getTask: getTaskOf(store), cache, download: mediaDownloader({ upstream, guard }) };
     },
   };
 }
@@ -117,17 +150,4 @@ export async function finished(service: TaskService, prompt: string): Promise<Ta
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`task ${id} never finished`);
-}
-
-/** What the archive routes are wired with, on a test world and its cache. */
-export function archiveDeps(w: World, cache: MediaCache, log: (message: string) => void = () => {}): ArchiveDeps {
-  return {
-    store: w.store,
-    tasks: w.service,
-    cache,
-    upstream: w.upstream,
-    guard: inProcessGuard,
-    tmpDir: path.join(w.dir, "tmp"),
-    log,
-  };
 }

@@ -1,10 +1,13 @@
 import "server-only";
-import fs from "node:fs";
-import { pipeline, type Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
+import { chunksOfSource, RangeNotSatisfiableError, type BlobStore } from "./blob-store";
 
 /**
- * Reads a zip file on disk through its central directory, one entry at a time, as a stream.
+ * Reads a zip blob through its central directory, one entry at a time, as a stream: every read is
+ * a ranged `get` of the blob (the end record, the directory, each local header, each entry's data),
+ * so the archive can sit in any BlobStore and is never read whole.
  *
  * Not fflate's streaming `Unzip`: that one finds where an entry ends by scanning its data for the
  * next signature, and the exports this app writes (fflate's streaming `Zip`) give no sizes in the
@@ -58,10 +61,25 @@ const ZIP64_MARK = 0xffffffff;
 const STORED = 0;
 const DEFLATED = 8;
 
-async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buffer, 0, length, position);
-  if (bytesRead !== length) throw new ZipError("it is cut short");
+type Blobs = Pick<BlobStore, "get" | "head">;
+
+/** A range that starts past the blob's end reads as nothing (the caller says what is missing). */
+function beyondEnd(error: unknown): null {
+  if (error instanceof RangeNotSatisfiableError) return null;
+  throw error;
+}
+
+/** `length` bytes of the blob from `position`, all of them or a ZipError. */
+async function readAt(blobs: Blobs, key: string, position: number, length: number): Promise<Buffer> {
+  if (length === 0) return Buffer.alloc(0);
+  const blob = await blobs
+    .get(key, { range: { start: position, end: position + length - 1 } })
+    .catch(beyondEnd);
+  if (!blob) throw new ZipError("it is cut short");
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunksOfSource(blob.body)) parts.push(chunk);
+  const buffer = Buffer.concat(parts);
+  if (buffer.length !== length) throw new ZipError("it is cut short");
   return buffer;
 }
 
@@ -75,33 +93,31 @@ function findEnd(tail: Buffer): number {
   throw new ZipError("it is not a readable zip file");
 }
 
-export async function openZip(file: string, limits: ZipLimits): Promise<ZipFile> {
-  const handle = await fs.promises.open(file, "r");
-  let entries: ZipEntry[];
-  try {
-    const { size: fileSize } = await handle.stat();
-    const tailLength = Math.min(fileSize, EOCD_BYTES + 0xffff);
-    if (tailLength < EOCD_BYTES) throw new ZipError("it is not a readable zip file");
-    const tail = await readAt(handle, fileSize - tailLength, tailLength);
-    const end = findEnd(tail);
-    const endOffset = fileSize - tailLength + end;
-    const directorySize = tail.readUInt32LE(end + 12);
-    const directoryOffset = tail.readUInt32LE(end + 16);
-    if (tail.readUInt16LE(end + 4) !== 0 || tail.readUInt16LE(end + 6) !== 0) {
-      throw new ZipError("it spans several disks");
-    }
-    if (directorySize === ZIP64_MARK || directoryOffset === ZIP64_MARK) {
-      throw new ZipError("it uses ZIP64, which is not supported");
-    }
-    if (directoryOffset + directorySize > endOffset) throw new ZipError("its central directory is corrupt");
-    if (directorySize > limits.directoryBytes) {
-      throw new ZipError(`its central directory is larger than ${limits.directoryBytes / 1024 / 1024} MB`);
-    }
-    entries = readDirectory(await readAt(handle, directoryOffset, directorySize), directoryOffset, limits);
-  } finally {
-    await handle.close();
+/** Opens the zip blob at `key` by its central directory (a ZipError when it is not a usable zip). */
+export async function openZip(blobs: Blobs, key: string, limits: ZipLimits): Promise<ZipFile> {
+  const info = await blobs.head(key);
+  if (!info) throw new ZipError("it is not a readable zip file");
+  const fileSize = info.size;
+  const tailLength = Math.min(fileSize, EOCD_BYTES + 0xffff);
+  if (tailLength < EOCD_BYTES) throw new ZipError("it is not a readable zip file");
+  const tail = await readAt(blobs, key, fileSize - tailLength, tailLength);
+  const end = findEnd(tail);
+  const endOffset = fileSize - tailLength + end;
+  const directorySize = tail.readUInt32LE(end + 12);
+  const directoryOffset = tail.readUInt32LE(end + 16);
+  if (tail.readUInt16LE(end + 4) !== 0 || tail.readUInt16LE(end + 6) !== 0) {
+    throw new ZipError("it spans several disks");
   }
-  return { entries, read: (entry) => readEntry(file, entry) };
+  if (directorySize === ZIP64_MARK || directoryOffset === ZIP64_MARK) {
+    throw new ZipError("it uses ZIP64, which is not supported");
+  }
+  if (directoryOffset + directorySize > endOffset) throw new ZipError("its central directory is corrupt");
+  if (directorySize > limits.directoryBytes) {
+    throw new ZipError(`its central directory is larger than ${limits.directoryBytes / 1024 / 1024} MB`);
+  }
+  const directory = await readAt(blobs, key, directoryOffset, directorySize);
+  const entries = readDirectory(directory, directoryOffset, limits);
+  return { entries, read: (entry) => readEntry(blobs, key, entry) };
 }
 
 /**
@@ -141,24 +157,25 @@ function readDirectory(directory: Buffer, directoryOffset: number, limits: ZipLi
 }
 
 /** Where the data starts needs the local header: its name and extra field may differ in length. */
-async function* readEntry(file: string, entry: ZipEntry): AsyncGenerator<Uint8Array> {
+async function* readEntry(blobs: Blobs, key: string, entry: ZipEntry): AsyncGenerator<Uint8Array> {
   const corrupt = () => new ZipError(`entry "${entry.name.slice(0, 120)}" is corrupt`);
   if (entry.method !== STORED && entry.method !== DEFLATED) {
     throw new ZipError(`entry "${entry.name.slice(0, 120)}" uses an unsupported compression`);
   }
-  const handle = await fs.promises.open(file, "r");
-  let start: number;
-  try {
-    const local = await readAt(handle, entry.offset, 30);
-    if (local.readUInt32LE(0) !== LOCAL) throw corrupt();
-    start = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  } finally {
-    await handle.close();
-  }
+  const local = await readAt(blobs, key, entry.offset, 30);
+  if (local.readUInt32LE(0) !== LOCAL) throw corrupt();
+  const start = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   let seen = 0;
   let crc = 0;
   if (entry.compressedSize > 0) {
-    const raw = fs.createReadStream(file, { start, end: start + entry.compressedSize - 1 });
+    const end = start + entry.compressedSize - 1;
+    const blob = await blobs.get(key, { range: { start, end } }).catch(beyondEnd);
+    // Clamped at the blob's end: the data the directory promises is not all there.
+    if (!blob || blob.range?.end !== end) {
+      await blob?.body.cancel();
+      throw corrupt();
+    }
+    const raw = Readable.fromWeb(blob.body as NodeReadableStream<Uint8Array>);
     const source: Readable =
       entry.method === DEFLATED ? pipeline(raw, zlib.createInflateRaw(), () => {}) : raw;
     try {
@@ -173,6 +190,7 @@ async function* readEntry(file: string, entry: ZipEntry): AsyncGenerator<Uint8Ar
     } catch (error) {
       throw error instanceof ZipError ? error : corrupt();
     } finally {
+      // Stopping early (a refused entry, a failing consumer) releases the blob's stream.
       raw.destroy();
       source.destroy();
     }

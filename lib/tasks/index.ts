@@ -1,10 +1,8 @@
 import "server-only";
-import { getMediaCache, removeTaskMedia } from "@/lib/media";
-import path from "node:path";
-import { env } from "@/lib/env";
+import { getBlobStore, getMediaCache, getMediaDeps, getRequestInputs, removeTaskMedia } from "@/lib/media";
 import { getTaskStore } from "@/lib/store";
-import { fileRequestInputs } from "@/lib/store/input-files";
 import { getUpstream } from "@/lib/upstream";
+import type { ArchiveDeps } from "./archive";
 import { createTaskService, type TaskService } from "./service";
 
 const globalCache = globalThis as typeof globalThis & { __mjTaskService?: TaskService };
@@ -14,9 +12,21 @@ export function tasks(): TaskService {
   globalCache.__mjTaskService ??= createTaskService({
     upstream: getUpstream(),
     store: getTaskStore(),
-    inputs: fileRequestInputs(path.join(env().dataDir, "inputs")),
+    inputs: getRequestInputs(),
     cacheMedia: (finished) => getMediaCache().enqueue(finished),
     removeMedia: removeTaskMedia,
   });
   return globalCache.__mjTaskService;
+}
+
+/** What the archive routes (download, export, import) work with: the process-wide services. */
+export function archiveDeps(): ArchiveDeps {
+  return {
+    store: getTaskStore(),
+    tasks: tasks(),
+    cache: getMediaCache(),
+    download: getMediaDeps().download,
+    blobs: getBlobStore(),
+    log: (message) => console.warn(message),
+  };
 }

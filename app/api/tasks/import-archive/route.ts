@@ -1,13 +1,17 @@
 import { respond } from "@/lib/http/route";
-import { importArchive } from "@/lib/media/archive";
+import { archiveDeps } from "@/lib/tasks";
+import { importArchive } from "@/lib/tasks/archive";
 
-/** Restores an export (body: the zip, Content-Type: application/zip) -> `{imported, skipped}`. */
+/** Restores an export (body: the zip, Content-Type: application/zip) -> `{imported, skipped, invalid}`. */
 export async function POST(request: Request) {
   return respond(request, async () =>
-    importArchive({
-      body: request.body,
-      contentType: request.headers.get("content-type"),
-      contentLength: request.headers.get("content-length"),
-    }),
+    importArchive(
+      {
+        body: request.body,
+        contentType: request.headers.get("content-type"),
+        contentLength: request.headers.get("content-length"),
+      },
+      archiveDeps(),
+    ),
   );
 }

@@ -1,4 +1,6 @@
 import { parseWith, respond } from "@/lib/http/route";
+import { fromRequest } from "@/lib/media/http-ranges";
+import { getMediaDeps } from "@/lib/media";
 import { serveMedia } from "@/lib/media/serve";
 import { taskIdSchema } from "@/lib/mj/requests";
 
@@ -6,13 +8,17 @@ export async function GET(request: Request, context: RouteContext<"/api/media/[t
   return respond(request, async () => {
     const { taskId, slot } = await context.params;
     const query = new URL(request.url).searchParams;
-    return serveMedia({
-      taskId: parseWith(taskIdSchema, taskId, "task id"),
-      slot,
-      version: query.get("v"),
-      download: query.get("download") === "1",
-      ifNoneMatch: request.headers.get("if-none-match"),
-      signal: request.signal,
-    });
+    return serveMedia(
+      {
+        taskId: parseWith(taskIdSchema, taskId, "task id"),
+        slot,
+        version: query.get("v"),
+        download: query.get("download") === "1",
+        ...fromRequest(request),
+      },
+      getMediaDeps(),
+    );
   });
 }
+
+export const HEAD = GET;

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { MediaFileRecord, MediaIndex } from "./media-index";
+
+/**
+ * The behaviour every MediaIndex adapter promises, on a fresh index per test. An adapter's test
+ * file calls `describeMediaIndex("sqlite", factory)`; the factory's cleanup runs after each test.
+ */
+export function describeMediaIndex(
+  name: string,
+  factory: () => Promise<{ index: MediaIndex; cleanup: () => Promise<void> }>,
+): void {
+  describe(`MediaIndex contract: ${name}`, () => {
+    let index: MediaIndex;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ index, cleanup } = await factory());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    const file = (taskId: string, slot: MediaFileRecord["slot"], extra: Partial<MediaFileRecord> = {}) => ({
+      taskId,
+      slot,
+      key: `media/${taskId}/${slot}.png`,
+      contentType: "image/png",
+      bytes: 10,
+      sha256: "a".repeat(64),
+      source: `src-${slot}`,
+      ...extra,
+    });
+
+    it("records files, replaces a slot's, and lists a task's by slot", async () => {
+      expect(await index.file("1", "image")).toBeNull();
+      await index.putFile(file("1", "image"), 1);
+      await index.putFile(file("1", "images.1"), 1);
+      await index.putFile(file("1", "images.0"), 1);
+      await index.putFile(file("2", "image"), 1);
+      expect(await index.file("1", "image")).toEqual(file("1", "image"));
+
+      await index.putFile(file("1", "image", { bytes: 99, sha256: "b".repeat(64), source: "other" }), 2);
+      expect(await index.file("1", "image")).toMatchObject({
+        bytes: 99,
+        sha256: "b".repeat(64),
+        source: "other",
+      });
+      expect((await index.files("1")).map((f) => f.slot)).toEqual(["image", "images.0", "images.1"]);
+      expect(await index.files("3")).toEqual([]);
+    });
+
+    it("finds a task's file by its source", async () => {
+      await index.putFile(file("1", "image", { source: "v1", key: "media/1/image.mp4" }), 1);
+      expect(await index.fileFrom("1", "v1")).toMatchObject({ slot: "image", key: "media/1/image.mp4" });
+      expect(await index.fileFrom("1", "v2")).toBeNull();
+      expect(await index.fileFrom("2", "v1")).toBeNull();
+    });
+
+    it("deletes one file, or all of a task with its job", async () => {
+      await index.putFile(file("1", "image"), 1);
+      await index.putFile(file("1", "thumb"), 1);
+      await index.putFile(file("2", "image"), 1);
+      await index.openJob("1", 5);
+      await index.openJob("2", 5);
+      await index.deleteFile("1", "thumb");
+      expect((await index.files("1")).map((f) => f.slot)).toEqual(["image"]);
+      await index.forgetTask("1");
+      expect(await index.files("1")).toEqual([]);
+      expect(await index.job("1")).toBeNull();
+      expect(await index.files("2")).toHaveLength(1);
+      expect(await index.job("2")).not.toBeNull();
+    });
+
+    it("opens a job once, and again only after it failed", async () => {
+      expect(await index.job("1")).toBeNull();
+      expect(await index.openJob("1", 100)).toBe(true);
+      expect(await index.job("1")).toEqual({
+        taskId: "1",
+        state: "pending",
+        attempts: 0,
+        nextAt: 100,
+        error: null,
+      });
+      expect(await index.openJob("1", 200)).toBe(false);
+
+      await index.updateJob("1", { state: "done", attempts: 2, nextAt: 300, error: null });
+      expect(await index.openJob("1", 400)).toBe(false);
+      expect(await index.job("1")).toMatchObject({ state: "done", attempts: 2 });
+
+      await index.updateJob("1", { state: "failed", attempts: 6, nextAt: 500, error: "down" });
+      expect(await index.job("1")).toMatchObject({ state: "failed", attempts: 6, error: "down" });
+      expect(await index.openJob("1", 600)).toBe(true);
+      expect(await index.job("1")).toMatchObject({ state: "pending", attempts: 0, nextAt: 600 });
+    });
+
+    it("reopens only a done job", async () => {
+      expect(await index.reopenJob("1", 1)).toBe(false);
+      await index.openJob("1", 1);
+      expect(await index.reopenJob("1", 2)).toBe(false);
+      await index.updateJob("1", { state: "done", attempts: 1, nextAt: 2, error: null });
+      expect(await index.reopenJob("1", 3)).toBe(true);
+      expect(await index.job("1")).toMatchObject({ state: "pending", attempts: 0, nextAt: 3 });
+      await index.updateJob("1", { state: "failed", attempts: 1, nextAt: 4, error: "x" });
+      expect(await index.reopenJob("1", 5)).toBe(false);
+    });
+
+    it("lists pending jobs, and gives every failed one a fresh round", async () => {
+      for (const id of ["1", "2", "3"]) await index.openJob(id, 1);
+      await index.updateJob("2", { state: "failed", attempts: 6, nextAt: 2, error: "x" });
+      await index.updateJob("3", { state: "done", attempts: 0, nextAt: 2, error: null });
+      expect((await index.pendingJobs()).map((job) => job.taskId)).toEqual(["1"]);
+      await index.retryFailedJobs(10);
+      expect((await index.pendingJobs()).map((job) => job.taskId).sort()).toEqual(["1", "2"]);
+      expect(await index.job("2")).toMatchObject({ attempts: 0, nextAt: 10 });
+      await index.deleteJob("1");
+      expect(await index.job("1")).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import type { MediaSlot } from "./urls";
+
+/**
+ * The MediaIndex port: what the media cache knows beside the bytes. Which files of which task are
+ * cached (in which blob, of what type, size and SHA-256, which becomes the ETag), and the job
+ * queue of tasks whose originals are still to be cached. Jobs are records, so a restart resumes
+ * what was not cached yet. The SQLite adapter is sqlite-media-index.ts; the contract every adapter
+ * passes is media-index.contract.ts.
+ */
+
+export interface MediaFileRecord {
+  taskId: string;
+  slot: MediaSlot;
+  /** The blob holding the bytes; several slots may share one (a video task's image is its mp4). */
+  key: string;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  /** What it was made from: the upstream URL's version, `thumb:<slot>`, or `sha:<hash>` (imported). */
+  source: string;
+}
+
+export type MediaJobState = "pending" | "done" | "failed";
+
+export interface MediaJobRecord {
+  taskId: string;
+  state: MediaJobState;
+  attempts: number;
+  /** When a pending job may run (ms epoch). */
+  nextAt: number;
+  error: string | null;
+}
+
+export interface MediaIndex {
+  file(taskId: string, slot: MediaSlot): Promise<MediaFileRecord | null>;
+  /** A task's files, by slot. */
+  files(taskId: string): Promise<MediaFileRecord[]>;
+  /** A file of the task made from this source, if any. */
+  fileFrom(taskId: string, source: string): Promise<MediaFileRecord | null>;
+  /** Records a file, replacing what the slot held. */
+  putFile(file: MediaFileRecord, createdAt: number): Promise<void>;
+  deleteFile(taskId: string, slot: MediaSlot): Promise<void>;
+
+  job(taskId: string): Promise<MediaJobRecord | null>;
+  pendingJobs(): Promise<MediaJobRecord[]>;
+  /**
+   * A pending job for the task, new or a fresh round (attempts 0) for one that failed: a task seen
+   * again after an outage gets another chance. True when a job was created or restarted; a
+   * pending or done job is left as it is.
+   */
+  openJob(taskId: string, now: number): Promise<boolean>;
+  /** A done job pending again (a file of it is gone); true when the job was done. */
+  reopenJob(taskId: string, now: number): Promise<boolean>;
+  /** Every failed job pending again, attempts 0 (a restart is a fresh chance). */
+  retryFailedJobs(now: number): Promise<void>;
+  updateJob(taskId: string, update: Omit<MediaJobRecord, "taskId">): Promise<void>;
+  deleteJob(taskId: string): Promise<void>;
+
+  /** Forgets a task's files and its job. */
+  forgetTask(taskId: string): Promise<void>;
+  close(): Promise<void>;
+}
