@@ -202,8 +202,7 @@ function Slider({
   );
 }
 
-const selectClass =
-  "min-h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
+const selectClass = fieldClasses("min-h-8 w-full py-0");
 
 export function ParameterControls({
   params,

@@ -5,6 +5,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
+import { fieldClasses } from "@/components/ui/field";
 import { useErrorText } from "@/lib/api/error-text";
 import { useSubmitModal } from "@/lib/api/mutations";
 import type { ButtonKind } from "@/lib/mj/buttons";
@@ -123,7 +124,7 @@ function ModalForm({ pending, onClose }: { pending: PendingModal; onClose: () =>
               value={prompt}
               onChange={(event) => setPrompt(event.target.value)}
               rows={isRegion ? 2 : 3}
-              className="w-full rounded-md border border-zinc-300 bg-transparent p-2 text-sm dark:border-zinc-700"
+              className={fieldClasses("w-full bg-transparent p-2 dark:bg-transparent")}
             />
           </div>
           {isZoom && (
@@ -156,7 +157,7 @@ function ModalForm({ pending, onClose }: { pending: PendingModal; onClose: () =>
                     setAspect(value);
                     setPrompt((text) => setParam(text, "aspect", value || null));
                   }}
-                  className="w-full rounded-md border border-zinc-300 bg-transparent p-1.5 text-sm dark:border-zinc-700"
+                  className={fieldClasses("w-full bg-transparent p-1.5 dark:bg-transparent")}
                 >
                   {ASPECTS.map((value) => (
                     <option key={value} value={value}>
