@@ -13,6 +13,7 @@ export default defineConfig({
     include: [
       "lib/**/*.test.ts",
       "app/**/*.test.ts",
+      "components/**/*.test.ts",
       "scripts/**/*.test.ts",
       "messages/**/*.test.ts",
       "lint/**/*.test.ts",

@@ -3,30 +3,33 @@
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { ApiError, fetchJson } from "@/lib/api/fetch-json";
+import { fieldClasses } from "@/components/ui/field";
+import { useErrorText } from "@/lib/api/error-text";
+import { ApiError } from "@/lib/api/fetch-json";
+import { useLogin } from "@/lib/api/mutations";
 
 /** Password sign-in; on success a full page load of `next` (a same-origin path) with the new cookie. */
 export function LoginForm({ next }: { next: string }) {
   const t = useTranslations("auth");
   const passwordId = useId();
   const errorId = useId();
+  const errorText = useErrorText();
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const signingIn = useLogin({ onSuccess: () => window.location.assign(next) });
+  // After success the page is leaving: the form stays busy until it has.
+  const pending = signingIn.isPending || signingIn.isSuccess;
+  const caught = signingIn.error;
+  const error = !caught
+    ? null
+    : caught instanceof ApiError && caught.status === 401
+      ? t("wrongPassword")
+      : caught instanceof ApiError && caught.status === 429
+        ? t("tooMany")
+        : errorText(caught).message;
 
-  async function submit(event: FormEvent<HTMLFormElement>) {
+  function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      await fetchJson("/api/auth/login", { method: "POST", body: JSON.stringify({ password }) });
-      window.location.assign(next);
-    } catch (caught) {
-      setPending(false);
-      if (caught instanceof ApiError && caught.status === 401) setError(t("wrongPassword"));
-      else if (caught instanceof ApiError && caught.status === 429) setError(t("tooMany"));
-      else setError(caught instanceof Error ? caught.message : String(caught));
-    }
+    signingIn.mutate(password);
   }
 
   return (
@@ -45,7 +48,7 @@ export function LoginForm({ next }: { next: string }) {
           aria-invalid={error !== null}
           aria-describedby={errorId}
           onChange={(event) => setPassword(event.target.value)}
-          className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900"
+          className={fieldClasses("w-full")}
         />
         <p id={errorId} role="alert" className="min-h-5 text-sm text-red-600 dark:text-red-400">
           {error}

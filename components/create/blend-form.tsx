@@ -4,6 +4,7 @@ import { Combine, Loader2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { SegmentedRadio } from "@/components/ui/segmented-radio";
 import { BLEND_DIMENSIONS, type BlendRequest } from "@/lib/mj/requests";
 import {
   ImageDropZone,
@@ -13,7 +14,6 @@ import {
   useImageList,
   usePastedImages,
 } from "./reference-images";
-import { SegmentedRadio } from "./parameter-controls";
 
 const BLEND_RANGE = { min: 2, max: 5 } as const;
 
@@ -72,7 +72,11 @@ export function BlendForm({
 
       <div className="flex justify-end">
         <Button type="submit" variant="primary" disabled={!canSubmit}>
-          {submitting ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Combine className="size-4" aria-hidden />}
+          {submitting ? (
+            <Loader2 className="size-4 animate-spin" aria-hidden />
+          ) : (
+            <Combine className="size-4" aria-hidden />
+          )}
           {t("submit")}
         </Button>
       </div>

@@ -15,27 +15,15 @@ import {
   type Ref,
 } from "react";
 import { toast } from "sonner";
-import { toastError } from "@/components/task/upstream-refusal";
+import { cn } from "@/lib/cn";
+import type { SubmitRequest } from "@/lib/api/client";
 import { parsePrompt } from "@/lib/mj/prompt-params";
-import {
-  blendRequestSchema,
-  describeRequestSchema,
-  imagineRequestSchema,
-  LIMITS,
-  type BlendRequest,
-  type DescribeRequest,
-  type ImagineRequest,
-} from "@/lib/mj/requests";
+import { blendRequestSchema, describeRequestSchema, imagineRequestSchema, LIMITS } from "@/lib/mj/requests";
 import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
 import { ParameterControls, useIssueMessages } from "./parameter-controls";
 import { PromptBar } from "./prompt-bar";
 import { useImageList, usePastedImages } from "./reference-images";
-
-export type ComposerSubmit =
-  | { kind: "imagine"; body: ImagineRequest }
-  | { kind: "describe"; body: DescribeRequest }
-  | { kind: "blend"; body: BlendRequest };
 
 /** What the rest of the Create page may do to the composer ("Use prompt", "Use as reference"). */
 export interface ComposerHandle {
@@ -53,7 +41,11 @@ type Mode = (typeof MODES)[number];
 const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine } as const;
 
 /** The last check before the network: the same schemas the route handlers apply. */
-const SCHEMAS = { imagine: imagineRequestSchema, describe: describeRequestSchema, blend: blendRequestSchema } as const;
+const SCHEMAS = {
+  imagine: imagineRequestSchema,
+  describe: describeRequestSchema,
+  blend: blendRequestSchema,
+} as const;
 
 /** Inputs whose Enter does something of their own (open a file picker, press a button). */
 const OWN_ENTER_INPUTS = new Set(["button", "submit", "reset", "image", "file"]);
@@ -83,11 +75,14 @@ function isTypingTarget(target: EventTarget | null): boolean {
  */
 export function Composer({
   onSubmit,
+  submitting,
   remix,
   onRemixChange,
   handleRef,
 }: {
-  onSubmit(request: ComposerSubmit): Promise<void>;
+  /** Rejects when the submit failed; the page's mutation has told the user why. */
+  onSubmit(request: SubmitRequest): Promise<unknown>;
+  submitting: boolean;
   remix: boolean;
   onRemixChange(value: boolean): void;
   handleRef?: Ref<ComposerHandle>;
@@ -97,7 +92,6 @@ export function Composer({
   const issuesId = `${baseId}-issues`;
   const [mode, setMode] = useState<Mode>("imagine");
   const [prompt, setPrompt] = useState("");
-  const [submitting, setSubmitting] = useState(false);
   const [announcement, setAnnouncement] = useState("");
   const [focusRequest, setFocusRequest] = useState(0);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -143,7 +137,8 @@ export function Composer({
   // "/" focuses the prompt from anywhere on the page, as on midjourney.com, unless the user is typing.
   useEffect(() => {
     function onKeyDown(event: globalThis.KeyboardEvent) {
-      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented)
+        return;
       if (isTypingTarget(event.target)) return;
       event.preventDefault();
       focusPrompt();
@@ -155,7 +150,7 @@ export function Composer({
   // Two Enters within one render would both see `submitting` false; the ref sees the first at once.
   const inFlight = useRef(false);
   const submit = useCallback(
-    async (request: ComposerSubmit) => {
+    async (request: SubmitRequest) => {
       if (inFlight.current) return;
       const checked = SCHEMAS[request.kind].safeParse(request.body);
       if (!checked.success) {
@@ -163,17 +158,14 @@ export function Composer({
         return;
       }
       inFlight.current = true;
-      setSubmitting(true);
       setAnnouncement("");
       try {
         await onSubmit(request);
         setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
-      } catch (error) {
-        // The message is the page's (already human); the inputs stay so the user can retry.
-        toastError(error);
+      } catch {
+        // The page's mutation said why; the inputs stay so the user can retry.
       } finally {
         inFlight.current = false;
-        setSubmitting(false);
       }
     },
     [onSubmit, t],
@@ -236,11 +228,12 @@ export function Composer({
               aria-controls={`${baseId}-panel-${value}`}
               tabIndex={selected ? 0 : -1}
               onClick={() => setMode(value)}
-              className={`inline-flex min-h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium ${
+              className={cn(
+                "inline-flex min-h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium",
                 selected
                   ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-950 dark:text-zinc-100"
-                  : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
-              }`}
+                  : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
+              )}
             >
               <Icon className="size-4" aria-hidden />
               {t(`modes.${value}`)}
@@ -250,7 +243,12 @@ export function Composer({
       </div>
 
       {/* Every panel stays mounted while hidden, so switching tabs keeps what was typed and picked. */}
-      <div role="tabpanel" id={`${baseId}-panel-imagine`} aria-labelledby={`${baseId}-tab-imagine`} hidden={mode !== "imagine"}>
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-imagine`}
+        aria-labelledby={`${baseId}-tab-imagine`}
+        hidden={mode !== "imagine"}
+      >
         <form onSubmit={submitImagine} onKeyDown={keepEnterFromSubmitting} className="space-y-1">
           <PromptBar
             value={prompt}
@@ -267,7 +265,14 @@ export function Composer({
           {/* One reserved line: problems appear without pushing the page down in the common case. */}
           <ul id={issuesId} aria-live="polite" className="min-h-5 space-y-0.5 px-1 text-sm">
             {issueMessages.map(({ key, message, severity }) => (
-              <li key={key} className={severity === "error" ? "text-red-600 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}>
+              <li
+                key={key}
+                className={
+                  severity === "error"
+                    ? "text-red-600 dark:text-red-400"
+                    : "text-amber-700 dark:text-amber-400"
+                }
+              >
                 {message}
               </li>
             ))}
@@ -276,11 +281,29 @@ export function Composer({
           <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
         </form>
       </div>
-      <div role="tabpanel" id={`${baseId}-panel-describe`} aria-labelledby={`${baseId}-tab-describe`} hidden={mode !== "describe"}>
-        <DescribeForm active={mode === "describe"} submitting={submitting} onSubmit={(body) => void submit({ kind: "describe", body })} />
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-describe`}
+        aria-labelledby={`${baseId}-tab-describe`}
+        hidden={mode !== "describe"}
+      >
+        <DescribeForm
+          active={mode === "describe"}
+          submitting={submitting}
+          onSubmit={(body) => void submit({ kind: "describe", body })}
+        />
       </div>
-      <div role="tabpanel" id={`${baseId}-panel-blend`} aria-labelledby={`${baseId}-tab-blend`} hidden={mode !== "blend"}>
-        <BlendForm active={mode === "blend"} submitting={submitting} onSubmit={(body) => void submit({ kind: "blend", body })} />
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-blend`}
+        aria-labelledby={`${baseId}-tab-blend`}
+        hidden={mode !== "blend"}
+      >
+        <BlendForm
+          active={mode === "blend"}
+          submitting={submitting}
+          onSubmit={(body) => void submit({ kind: "blend", body })}
+        />
       </div>
 
       <p role="status" className="sr-only">

@@ -4,21 +4,25 @@ import { Bell, BellOff } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Composer, type ComposerHandle, type ComposerSubmit } from "@/components/create/composer";
+import { Composer, type ComposerHandle } from "@/components/create/composer";
 import { Lightbox } from "@/components/result/lightbox";
+import { useLightboxNavigation } from "@/components/result/use-lightbox";
+import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
 import { TaskCard, type TaskCardHandlers } from "@/components/task/task-card";
 import { useLiveTasks } from "@/components/task/use-live-tasks";
 import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
-import { feedQuery } from "@/lib/api/queries";
-import { api } from "@/lib/api/tasks";
-import type { Task } from "@/lib/mj/task";
+import { useSubmitTask } from "@/lib/api/mutations";
+import { taskListQuery } from "@/lib/api/queries";
 import { COMPOSER_PARAMS } from "./composer-params";
 import { useBackgroundNotifications } from "./use-background-notifications";
 
 /** Tasks a Retry can submit again from their original request (buttons retry through their parent). */
 const RETRYABLE_ACTIONS = new Set(["IMAGINE", "DESCRIBE", "BLEND"]);
+
+/** The feed is the plain view of the history: everything, newest first. */
+const FEED = taskListQuery({}, 20);
 
 /**
  * The Create page: the composer on top, the live feed below. It owns every network call the
@@ -30,24 +34,11 @@ export function CreatePage() {
   const searchParams = useSearchParams();
   const composer = useRef<ComposerHandle>(null);
   const [remix, setRemix] = useState(false);
-  /** The task in the lightbox: one of the feed, or one reached through its lineage (`task`). */
-  const [lightbox, setLightbox] = useState<{ id: string; index: number | null; task?: Task } | null>(null);
   const notifications = useBackgroundNotifications();
-  const { list: feed, tasks, pollError, refresh } = useLiveTasks(feedQuery(), notifications.onFinished);
-  const actions = useTaskActions({ tasks, remix, refresh });
-  const { accept, run, busy } = actions;
-
-  const submitComposer = useCallback(
-    async (request: ComposerSubmit) => {
-      const result = await (request.kind === "imagine"
-        ? api.imagine(request.body)
-        : request.kind === "describe"
-          ? api.describe(request.body)
-          : api.blend(request.body));
-      await accept(result);
-    },
-    [accept],
-  );
+  const { list: feed, tasks, pollError } = useLiveTasks(FEED, notifications.onFinished);
+  const actions = useTaskActions({ tasks, remix });
+  const lightbox = useLightboxNavigation({ tasks });
+  const submitting = useSubmitTask();
 
   const applyPrompt = useCallback((prompt: string) => {
     composer.current?.setPrompt(prompt);
@@ -75,40 +66,24 @@ export function CreatePage() {
     canRetry: (task) =>
       RETRYABLE_ACTIONS.has(task.action ?? "") ||
       (task.parentId !== null && typeof task.properties.custom_id === "string"),
-    onRetry: (task) =>
-      run(`retry:${task.id}`, async () => {
-        // The server kept the original request, images included, so Retry works after a reload too.
-        const original = await api.originalRequest(task.id);
-        if (original && original.kind !== "action" && original.kind !== "modal")
-          return submitComposer(original);
-        if (task.parentId && typeof task.properties.custom_id === "string") {
-          await accept(await api.action({ taskId: task.parentId, customId: task.properties.custom_id }));
-          return;
-        }
-        await accept(
-          await api.imagine({
-            prompt: task.prompt ?? "",
-            ...(task.botType === "NIJI_JOURNEY" ? { botType: "NIJI_JOURNEY" as const } : {}),
-          }),
-        );
-      }),
+    onRetry: (task) => actions.retry(task),
     onOpenModal: actions.openModal,
-    onDismiss: (task) => void actions.dismiss(task),
-    onOpen: (task, index) => setLightbox({ id: task.id, index }),
+    onDismiss: (task) => actions.dismiss(task),
+    onOpen: (task, index) => lightbox.open(task, index),
     onUsePrompt: applyPrompt,
     onUseAsReference: applyReference,
-  };
-
-  const shown = lightbox ? tasks.findIndex((task) => task.id === lightbox.id) : -1;
-  const step = (delta: 1 | -1) => {
-    const next = tasks[shown + delta];
-    if (next) setLightbox({ id: next.id, index: null });
   };
 
   return (
     <div className="space-y-6">
       <h1 className="sr-only">{t("pageTitle")}</h1>
-      <Composer handleRef={composer} onSubmit={submitComposer} remix={remix} onRemixChange={setRemix} />
+      <Composer
+        handleRef={composer}
+        onSubmit={submitting.mutateAsync}
+        submitting={submitting.isPending}
+        remix={remix}
+        onRemixChange={setRemix}
+      />
 
       <section aria-labelledby="feed-heading" className="space-y-3">
         <div className="flex items-center gap-2">
@@ -142,7 +117,7 @@ export function CreatePage() {
         <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
           {tasks.map((task) => (
             <li key={task.id}>
-              <TaskCard task={task} busy={busy} handlers={handlers} />
+              <TaskCard task={task} busy={actions.busy} handlers={handlers} />
             </li>
           ))}
         </ul>
@@ -155,21 +130,16 @@ export function CreatePage() {
         )}
       </section>
 
-      {actions.dialog}
+      <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
       <Lightbox
-        task={tasks[shown] ?? lightbox?.task ?? null}
-        index={lightbox?.index ?? null}
-        onClose={() => setLightbox(null)}
-        onPrev={shown > 0 ? () => step(-1) : null}
-        onNext={shown >= 0 && shown < tasks.length - 1 ? () => step(1) : null}
+        navigation={lightbox}
         actions={actions}
-        onOpenTask={(task) => setLightbox({ id: task.id, index: null, task })}
         onUsePrompt={(text) => {
-          setLightbox(null);
+          lightbox.close();
           applyPrompt(text);
         }}
         onUseAsReference={(url) => {
-          setLightbox(null);
+          lightbox.close();
           applyReference(url);
         }}
       />

@@ -4,6 +4,7 @@ import { ImageIcon, Loader2, ScanText, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
+import { fieldClasses } from "@/components/ui/field";
 import type { DescribeRequest } from "@/lib/mj/requests";
 import {
   ImageDropZone,
@@ -126,7 +127,7 @@ export function DescribeForm({
             setUrl(event.target.value);
             if (image) list.remove(image.id);
           }}
-          className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900"
+          className={fieldClasses("w-full")}
         />
         <p id={urlErrorId} aria-live="polite" className="min-h-5 text-sm text-red-600 dark:text-red-400">
           {urlInvalid ? t("urlInvalid") : null}
@@ -135,7 +136,11 @@ export function DescribeForm({
 
       <div className="flex justify-end">
         <Button type="submit" variant="primary" disabled={!canSubmit}>
-          {submitting ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <ScanText className="size-4" aria-hidden />}
+          {submitting ? (
+            <Loader2 className="size-4 animate-spin" aria-hidden />
+          ) : (
+            <ScanText className="size-4" aria-hidden />
+          )}
           {t("submit")}
         </Button>
       </div>

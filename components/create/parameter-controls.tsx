@@ -2,7 +2,10 @@
 
 import { ChevronDown, Dices, RotateCcw } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useId, useState, useSyncExternalStore } from "react";
+import { SegmentedRadio } from "@/components/ui/segmented-radio";
+import { fieldClasses } from "@/components/ui/field";
+import { cn } from "@/lib/cn";
 import {
   PARAM_LIMITS,
   setParam,
@@ -69,7 +72,9 @@ export interface IssueMessage {
  */
 export function useIssueMessages(issues: readonly PromptIssue[]): IssueMessage[] {
   const t = useTranslations("prompt");
-  const ordered = [...issues].sort((a, b) => Number(a.severity === "warning") - Number(b.severity === "warning"));
+  const ordered = [...issues].sort(
+    (a, b) => Number(a.severity === "warning") - Number(b.severity === "warning"),
+  );
   return ordered.map((issue, index) => {
     const key = `issues.${issue.code}`;
     const label = t(`params.labels.${issue.param}`);
@@ -79,54 +84,6 @@ export function useIssueMessages(issues: readonly PromptIssue[]): IssueMessage[]
       severity: issue.severity,
     };
   });
-}
-
-/** Native radios styled as a segmented control: arrow keys and form semantics come for free. */
-export function SegmentedRadio<V extends string>({
-  legend,
-  options,
-  value,
-  onChange,
-  invalid = false,
-  children,
-}: {
-  legend: string;
-  options: readonly { value: V; label: ReactNode }[];
-  value: V | null;
-  onChange: (value: V) => void;
-  invalid?: boolean;
-  /** Extra content in the group, after the options (the custom aspect field). */
-  children?: ReactNode;
-}) {
-  const name = useId();
-  const legendId = `${name}-legend`;
-  return (
-    // radiogroup rather than the fieldset's implicit group: it is the role that carries aria-invalid.
-    <fieldset role="radiogroup" aria-labelledby={legendId} aria-invalid={invalid} className="group min-w-0 space-y-1.5">
-      <legend id={legendId} className="mb-1.5 text-sm font-medium group-aria-invalid:text-red-600 dark:group-aria-invalid:text-red-400">
-        {legend}
-      </legend>
-      <div className="flex flex-wrap items-center gap-1.5">
-        {options.map((option) => (
-          <label key={option.value} className="relative cursor-pointer">
-            {/* Invisible but on top of its chip, so a click or tap lands on the radio itself. */}
-            <input
-              type="radio"
-              name={name}
-              value={option.value}
-              checked={value === option.value}
-              onChange={() => onChange(option.value)}
-              className="peer absolute inset-0 z-10 m-0 cursor-pointer opacity-0"
-            />
-            <span className="inline-flex min-h-8 items-center gap-1.5 rounded-md border border-zinc-300 px-2.5 text-sm peer-checked:border-sky-600 peer-checked:bg-sky-600 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-500 hover:bg-zinc-100 peer-checked:hover:bg-sky-700 group-aria-invalid:border-red-500 dark:border-zinc-700 dark:hover:bg-zinc-800">
-              {option.label}
-            </span>
-          </label>
-        ))}
-        {children}
-      </div>
-    </fieldset>
-  );
 }
 
 /** A small rectangle of the ratio's shape, so the presets read at a glance. */
@@ -176,7 +133,7 @@ function PromptTextField({
       onBlur={() => setDraft(null)}
       autoComplete="off"
       {...rest}
-      className={`min-h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900 ${rest.className ?? ""}`}
+      className={fieldClasses("min-h-8 py-0", rest.className)}
     />
   );
 }
@@ -218,7 +175,13 @@ function Slider({
         <label htmlFor={id} className="text-sm font-medium">
           {label}
         </label>
-        <output htmlFor={id} className={`ml-auto text-sm tabular-nums ${invalid ? "text-red-600 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>
+        <output
+          htmlFor={id}
+          className={cn(
+            "ml-auto text-sm tabular-nums",
+            invalid ? "text-red-600 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400",
+          )}
+        >
           {shown}
         </output>
         {value !== null && <ResetButton label={t("reset", { label })} onClick={() => onChange(null)} />}
@@ -239,8 +202,7 @@ function Slider({
   );
 }
 
-const selectClass =
-  "min-h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-900";
+const selectClass = fieldClasses("min-h-8 w-full py-0");
 
 export function ParameterControls({
   params,
@@ -255,7 +217,11 @@ export function ParameterControls({
   const t = useTranslations("prompt.params");
   const baseId = useId();
   const panelId = `${baseId}-panel`;
-  const wide = useSyncExternalStore(subscribeWide, () => window.matchMedia(WIDE_QUERY).matches, () => true);
+  const wide = useSyncExternalStore(
+    subscribeWide,
+    () => window.matchMedia(WIDE_QUERY).matches,
+    () => true,
+  );
   // null until the user toggles: the CSS breakpoint decides, so nothing jumps after hydration.
   const [userOpen, setUserOpen] = useState<boolean | null>(null);
   const open = userOpen ?? wide;
@@ -267,7 +233,8 @@ export function ParameterControls({
   const model = modelValue(params);
   const knownModel = model === "" || MODELS.some((option) => option.value === model);
   const aspectPreset = ASPECT_PRESETS.find((preset) => preset === params.aspect) ?? null;
-  const qualityKnown = params.quality === null || (PARAM_LIMITS.quality as readonly number[]).includes(params.quality);
+  const qualityKnown =
+    params.quality === null || (PARAM_LIMITS.quality as readonly number[]).includes(params.quality);
 
   return (
     <div className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
@@ -278,12 +245,15 @@ export function ParameterControls({
         onClick={() => setUserOpen(!open)}
         className="flex min-h-10 w-full items-center gap-2 rounded-xl px-3 text-sm font-medium"
       >
-        <ChevronDown className={`size-4 transition-transform ${open ? "" : "-rotate-90"}`} aria-hidden />
+        <ChevronDown className={cn("size-4 transition-transform", !open && "-rotate-90")} aria-hidden />
         {t("title")}
       </button>
       <div
         id={panelId}
-        className={`${userOpen === null ? "hidden md:grid" : open ? "grid" : "hidden"} grid-cols-1 gap-x-6 gap-y-4 border-t border-zinc-200 p-3 sm:grid-cols-2 lg:grid-cols-3 dark:border-zinc-800`}
+        className={cn(
+          userOpen === null ? "hidden md:grid" : open ? "grid" : "hidden",
+          "grid-cols-1 gap-x-6 gap-y-4 border-t border-zinc-200 p-3 sm:grid-cols-2 lg:grid-cols-3 dark:border-zinc-800",
+        )}
       >
         <div className="sm:col-span-2 lg:col-span-3">
           <SegmentedRadio
@@ -352,7 +322,9 @@ export function ParameterControls({
             id={`${baseId}-quality`}
             value={params.quality === null ? "" : String(params.quality)}
             aria-invalid={invalid.has("quality")}
-            onChange={(event) => set("quality", event.target.value === "" ? null : Number(event.target.value))}
+            onChange={(event) =>
+              set("quality", event.target.value === "" ? null : Number(event.target.value))
+            }
             className={selectClass}
           >
             <option value="">{t("default")}</option>
@@ -361,7 +333,11 @@ export function ParameterControls({
                 {quality}
               </option>
             ))}
-            {!qualityKnown && <option value={String(params.quality)}>{t("fromPrompt", { value: String(params.quality) })}</option>}
+            {!qualityKnown && (
+              <option value={String(params.quality)}>
+                {t("fromPrompt", { value: String(params.quality) })}
+              </option>
+            )}
           </select>
         </div>
 
@@ -393,9 +369,27 @@ export function ParameterControls({
           </div>
         </div>
 
-        <Slider name="stylize" label={t("stylize")} value={params.stylize} invalid={invalid.has("stylize")} onChange={(v) => set("stylize", v)} />
-        <Slider name="chaos" label={t("chaos")} value={params.chaos} invalid={invalid.has("chaos")} onChange={(v) => set("chaos", v)} />
-        <Slider name="weird" label={t("weird")} value={params.weird} invalid={invalid.has("weird")} onChange={(v) => set("weird", v)} />
+        <Slider
+          name="stylize"
+          label={t("stylize")}
+          value={params.stylize}
+          invalid={invalid.has("stylize")}
+          onChange={(v) => set("stylize", v)}
+        />
+        <Slider
+          name="chaos"
+          label={t("chaos")}
+          value={params.chaos}
+          invalid={invalid.has("chaos")}
+          onChange={(v) => set("chaos", v)}
+        />
+        <Slider
+          name="weird"
+          label={t("weird")}
+          value={params.weird}
+          invalid={invalid.has("weird")}
+          onChange={(v) => set("weird", v)}
+        />
 
         <div className="space-y-1">
           <label htmlFor={`${baseId}-no`} className="block text-sm font-medium">

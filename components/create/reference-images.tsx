@@ -3,6 +3,8 @@
 import { ImagePlus, Loader2, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from "react";
+import { buttonClasses } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import { downscaleImage, IMAGE_ACCEPT, ImageFileError, type ImageErrorCode } from "@/lib/images/downscale";
 
 /**
@@ -66,7 +68,8 @@ export function useImageList(max: number): ImageList {
       setImages((current) => (replace ? placeholders : [...current, ...placeholders]));
       for (const { id, name, load } of taken) {
         load().then(
-          (src) => setImages((current) => current.map((image) => (image.id === id ? { ...image, src } : image))),
+          (src) =>
+            setImages((current) => current.map((image) => (image.id === id ? { ...image, src } : image))),
           (error: unknown) => {
             setImages((current) => current.filter((image) => image.id !== id));
             const key = error instanceof ImageFileError ? ERROR_KEYS[error.code] : "unreadable";
@@ -79,7 +82,8 @@ export function useImageList(max: number): ImageList {
   );
 
   const addFiles = useCallback(
-    (files: readonly File[]) => start(files.map((file) => ({ name: file.name, load: () => downscaleImage(file) }))),
+    (files: readonly File[]) =>
+      start(files.map((file) => ({ name: file.name, load: () => downscaleImage(file) }))),
     [start],
   );
 
@@ -97,7 +101,8 @@ export function useImageList(max: number): ImageList {
               if (error instanceof ImageFileError) throw error;
               // A foreign image the browser may not read (CORS) is still one the upstream can fetch.
               const absolute = new URL(url, window.location.href);
-              if (/^https?:$/.test(absolute.protocol) && absolute.origin !== window.location.origin) return url;
+              if (/^https?:$/.test(absolute.protocol) && absolute.origin !== window.location.origin)
+                return url;
               throw error;
             }
           },
@@ -159,7 +164,7 @@ export function usePastedImages(active: boolean, list: Pick<ImageList, "addFiles
  */
 export function ImageDropZone({
   list,
-  className = "",
+  className,
   children,
 }: {
   list: Pick<ImageList, "addFiles" | "addUrl">;
@@ -172,7 +177,7 @@ export function ImageDropZone({
 
   return (
     <div
-      className={`${className} ${depth > 0 ? "ring-2 ring-sky-500 ring-offset-2 dark:ring-offset-zinc-950" : ""}`}
+      className={cn(className, depth > 0 && "ring-2 ring-sky-500 ring-offset-2 dark:ring-offset-zinc-950")}
       onDragEnter={(event) => {
         if (!acceptsDrag(event)) return;
         event.preventDefault();
@@ -192,7 +197,10 @@ export function ImageDropZone({
         setDepth(0);
         const files = filesOf(event.dataTransfer);
         if (files.length > 0) return list.addFiles(files);
-        const url = event.dataTransfer.getData("text/uri-list").split(/\r?\n/).find((line) => line && !line.startsWith("#"));
+        const url = event.dataTransfer
+          .getData("text/uri-list")
+          .split(/\r?\n/)
+          .find((line) => line && !line.startsWith("#"));
         if (url) list.addUrl(url);
       }}
     >
@@ -218,7 +226,12 @@ export function ImagePickerButton({
 }) {
   return (
     <label
-      className={`inline-flex min-h-9 cursor-pointer items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-100 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-sky-500 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800 ${disabled ? "cursor-not-allowed opacity-60" : ""}`}
+      className={buttonClasses({
+        className: [
+          "min-h-9 cursor-pointer has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-sky-500",
+          disabled && "cursor-not-allowed opacity-60",
+        ],
+      })}
     >
       <ImagePlus className="size-4 shrink-0" aria-hidden />
       <span>{label}</span>
@@ -253,7 +266,10 @@ export function ImageThumbnails({
   return (
     <ul className="flex flex-wrap gap-2">
       {list.images.map((image, index) => (
-        <li key={image.id} className={`relative ${size} shrink-0 overflow-hidden rounded-md bg-zinc-200 dark:bg-zinc-800`}>
+        <li
+          key={image.id}
+          className={cn("relative shrink-0 overflow-hidden rounded-md bg-zinc-200 dark:bg-zinc-800", size)}
+        >
           {image.src ? (
             // eslint-disable-next-line @next/next/no-img-element -- a local data URL, nothing for next/image to optimise
             <img src={image.src} alt={image.name} className="h-full w-full object-cover" />
@@ -279,9 +295,9 @@ export function ImageThumbnails({
 }
 
 /** Where an image list's notice is read out; the line is reserved so a notice moves nothing. */
-export function ImageNotice({ notice, className = "" }: { notice: string | null; className?: string }) {
+export function ImageNotice({ notice }: { notice: string | null }) {
   return (
-    <p aria-live="polite" className={`min-h-5 text-sm text-red-600 dark:text-red-400 ${className}`}>
+    <p aria-live="polite" className="min-h-5 text-sm text-red-600 dark:text-red-400">
       {notice}
     </p>
   );

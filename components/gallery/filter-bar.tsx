@@ -4,6 +4,7 @@ import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { fieldClasses } from "@/components/ui/field";
 import {
   EMPTY_FILTERS,
   GALLERY_ACTIONS,
@@ -14,9 +15,6 @@ import {
 
 /** Typing pauses this long before the search reaches the URL (and the server). */
 const SEARCH_DEBOUNCE_MS = 300;
-
-const FIELD =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 /** Search, filters and sort of the gallery; every change goes to the URL through `onChange`. */
 export function FilterBar({
@@ -71,7 +69,7 @@ export function FilterBar({
           placeholder={t("searchPlaceholder")}
           aria-label={t("search")}
           maxLength={200}
-          className={`${FIELD} w-full pl-8`}
+          className={fieldClasses("w-full pl-8")}
         />
       </label>
       <label className="flex flex-col text-xs text-zinc-500">
@@ -79,7 +77,7 @@ export function FilterBar({
         <select
           value={draft.action}
           onChange={(event) => set("action", event.target.value)}
-          className={FIELD}
+          className={fieldClasses()}
         >
           <option value="">{t("all")}</option>
           {GALLERY_ACTIONS.map((action) => (
@@ -94,7 +92,7 @@ export function FilterBar({
         <select
           value={draft.status}
           onChange={(event) => set("status", event.target.value as GalleryStatus | "")}
-          className={FIELD}
+          className={fieldClasses()}
         >
           <option value="">{t("all")}</option>
           {(Object.keys(GALLERY_STATUSES) as GalleryStatus[]).map((status) => (
@@ -112,7 +110,7 @@ export function FilterBar({
           value={draft.from}
           max={draft.to || undefined}
           onChange={(event) => set("from", event.target.value)}
-          className={FIELD}
+          className={fieldClasses()}
         />
       </label>
       <label className="flex flex-col text-xs text-zinc-500" htmlFor={`${id}-to`}>
@@ -123,7 +121,7 @@ export function FilterBar({
           value={draft.to}
           min={draft.from || undefined}
           onChange={(event) => set("to", event.target.value)}
-          className={FIELD}
+          className={fieldClasses()}
         />
       </label>
       <label className="flex flex-col text-xs text-zinc-500">
@@ -131,7 +129,7 @@ export function FilterBar({
         <select
           value={draft.sort}
           onChange={(event) => set("sort", event.target.value === "oldest" ? "oldest" : "newest")}
-          className={FIELD}
+          className={fieldClasses()}
         >
           <option value="newest">{t("newest")}</option>
           <option value="oldest">{t("oldest")}</option>

@@ -5,6 +5,7 @@ import { Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTaskWords } from "@/components/task/task-words";
+import { cn } from "@/lib/cn";
 import { PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
@@ -32,7 +33,8 @@ export function GalleryGrid({
   hasMore: boolean;
   loadMore(): void;
   selected: ReadonlySet<string>;
-  onToggle(task: Task, index: number, range: boolean): void;
+  /** `range`: shift-click, from the last clicked tile to this one. */
+  onToggle(index: number, range: boolean): void;
   onOpen(task: Task): void;
 }) {
   const t = useTranslations("gallery");
@@ -96,7 +98,7 @@ export function GalleryGrid({
               key={task.id}
               task={task}
               selected={selected.has(task.id)}
-              onToggle={(range) => onToggle(task, row.index * columns + i, range)}
+              onToggle={(range) => onToggle(row.index * columns + i, range)}
               onOpen={() => onOpen(task)}
             />
           ))}
@@ -133,7 +135,10 @@ function Tile({
       aria-label={prompt}
       data-task-id={task.id}
       data-status={task.status || "PENDING"}
-      className={`group relative overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800 ${selected ? "ring-3 ring-sky-500" : ""}`}
+      className={cn(
+        "group relative overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800",
+        selected && "ring-3 ring-sky-500",
+      )}
     >
       {thumb ? (
         // eslint-disable-next-line @next/next/no-img-element -- a small WebP from the app's media cache
@@ -156,7 +161,11 @@ function Tile({
         className="absolute inset-0 cursor-zoom-in focus-visible:outline-offset-[-3px]"
       />
       <label
-        className={`absolute top-1.5 left-1.5 rounded bg-black/50 p-1 ${selected ? "" : "opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100"}`}
+        className={cn(
+          "absolute top-1.5 left-1.5 rounded bg-black/50 p-1",
+          !selected &&
+            "opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100",
+        )}
       >
         <input
           type="checkbox"

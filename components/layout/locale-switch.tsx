@@ -3,6 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
+import { fieldClasses } from "@/components/ui/field";
 import { LOCALE_COOKIE, LOCALES, isLocale } from "@/i18n/locales";
 
 /** Saves the choice in a cookie (read by i18n/request.ts) and re-renders the server parts. */
@@ -25,7 +26,7 @@ export function LocaleSwitch() {
           document.cookie = `${LOCALE_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
           startTransition(() => router.refresh());
         }}
-        className="rounded-md border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+        className={fieldClasses("bg-transparent py-1 dark:bg-transparent")}
       >
         {LOCALES.map((value) => (
           <option key={value} value={value}>

@@ -4,6 +4,7 @@ import { Moon, Sun } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useTheme } from "next-themes";
 import { useSyncExternalStore } from "react";
+import { IconButton } from "@/components/ui/icon-button";
 
 const subscribe = () => () => {};
 
@@ -21,14 +22,8 @@ export function ThemeToggle() {
   const label = t("toggle", { next: t(next) });
 
   return (
-    <button
-      type="button"
-      onClick={() => setTheme(next)}
-      aria-label={label}
-      title={label}
-      className="rounded-md p-2 hover:bg-zinc-200 dark:hover:bg-zinc-800"
-    >
+    <IconButton label={label} onClick={() => setTheme(next)}>
       {next === "light" ? <Sun className="size-4" aria-hidden /> : <Moon className="size-4" aria-hidden />}
-    </button>
+    </IconButton>
   );
 }

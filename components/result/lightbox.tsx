@@ -3,11 +3,11 @@
 import { ChevronLeft, ChevronRight, Download, LayoutGrid, Loader2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
-import { toast } from "sonner";
+import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { cn } from "@/lib/cn";
 import {
-  downloadName,
   isGridTask,
   PROMPT_PREVIEW_CHARS,
   promptOf,
@@ -17,8 +17,10 @@ import {
   truncateText,
 } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
-import { ActionButton, downloadMedia, ResultActions, saveBlob } from "./result-actions";
-import { TaskDetails, type LightboxActions } from "./task-details";
+import { mediaFileName, saveBlob, useMediaDownload } from "./download";
+import { ActionButton, ResultActions } from "./result-actions";
+import { TaskDetails } from "./task-details";
+import { useLightboxKeys, type LightboxNavigation } from "./use-lightbox";
 
 const TITLE_MAX = 90;
 /**
@@ -33,29 +35,19 @@ const MEDIA = "mx-auto block h-auto max-h-[70dvh] w-auto max-w-full object-conta
  * is cut out in the browser, so looking at or downloading image 3 never spends an upscale.
  */
 export function Lightbox({
-  task,
-  index,
-  onClose,
-  onPrev,
-  onNext,
+  navigation,
   actions,
-  onOpenTask,
   onUsePrompt,
   onUseAsReference,
 }: {
-  task: Task | null;
-  index: number | null;
-  onClose(): void;
-  /** Null at either end of the list. */
-  onPrev: (() => void) | null;
-  onNext: (() => void) | null;
-  actions: LightboxActions;
-  /** A task of the lineage was chosen. */
-  onOpenTask(task: Task): void;
+  /** Which task is on view and how to move (useLightboxNavigation). */
+  navigation: LightboxNavigation;
+  actions: Pick<TaskActions, "busy" | "press">;
   onUsePrompt(prompt: string): void;
   onUseAsReference(imageUrl: string): void;
 }) {
   const t = useTranslations("result");
+  const { task, index, close: onClose, prev: onPrev, next: onNext } = navigation;
   const title = task
     ? truncateText(task.prompt || promptOf(task) || t("untitled"), TITLE_MAX)
     : t("untitled");
@@ -76,7 +68,7 @@ export function Lightbox({
           <TaskDetails
             task={task}
             actions={actions}
-            onOpenTask={onOpenTask}
+            onOpenTask={(lineage) => navigation.open(lineage)}
             onDeleted={() => (onNext ?? onPrev ?? onClose)()}
             onModalOpened={onClose}
           />
@@ -119,32 +111,16 @@ function LightboxBody({
   const alt = truncateText(promptOf(task) || t("untitled"), PROMPT_PREVIEW_CHARS);
   const clip = grid?.animated && view !== null ? quadrantVideo(task, view) : null;
 
-  const isGrid = grid !== null;
-  useEffect(() => {
-    // On the document, not the body: focus starts on the dialog's close button, outside this tree.
-    function onKeyDown(event: KeyboardEvent) {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      // Keys already mean something in text fields and video controls.
-      if (
-        event.target instanceof Element &&
-        event.target.closest("input, textarea, select, video, [contenteditable]")
-      )
-        return;
-      const go = event.key === "ArrowLeft" ? onPrev : event.key === "ArrowRight" ? onNext : null;
-      if (go) {
-        event.preventDefault();
-        go();
-        return;
-      }
-      const quadrant = isGrid ? QUADRANT_KEYS[event.key] : undefined;
-      if (quadrant !== undefined) {
-        event.preventDefault();
-        setView(quadrant);
-      }
-    }
-    document.addEventListener("keydown", onKeyDown);
-    return () => document.removeEventListener("keydown", onKeyDown);
-  }, [isGrid, onPrev, onNext]);
+  useLightboxKeys({
+    onPrev,
+    onNext,
+    onKey: (key) => {
+      const quadrant = grid ? QUADRANT_KEYS[key] : undefined;
+      if (quadrant === undefined) return false;
+      setView(quadrant);
+      return true;
+    },
+  });
 
   function onPointerUp(event: PointerEvent<HTMLDivElement>) {
     const start = swipeStart.current;
@@ -243,11 +219,12 @@ function LightboxBody({
                   aria-pressed={view === v}
                   aria-label={v === null ? undefined : t("imageN", { n: v })}
                   onClick={() => setView(v)}
-                  className={`inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium ${
+                  className={cn(
+                    "inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium",
                     view === v
                       ? "border-sky-600 bg-sky-600 text-white"
-                      : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-                  }`}
+                      : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800",
+                  )}
                 >
                   {v === null ? (
                     <>
@@ -269,7 +246,7 @@ function LightboxBody({
         {view !== null && crop && crop !== "error" && (
           <ActionButton
             icon={<Download className="size-3.5" aria-hidden />}
-            onClick={() => saveBlob(crop.blob, downloadName(task, String(view), "png"))}
+            onClick={() => saveBlob(crop.blob, mediaFileName(task, String(view), crop.blob.type, "png"))}
           >
             {t("downloadImage", { n: view })}
           </ActionButton>
@@ -340,17 +317,8 @@ function AnimatedQuadrant({
 
 function ClipDownload({ task, url, index }: { task: Task; url: string; index: number }) {
   const t = useTranslations("result");
-  const [busy, setBusy] = useState(false);
-  async function download() {
-    setBusy(true);
-    try {
-      await downloadMedia(task, url, String(index), "mp4");
-    } catch (error) {
-      toast.error(t("downloadFailed", { message: error instanceof Error ? error.message : String(error) }));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const download = useMediaDownload(task, String(index), "mp4");
+  const busy = download.isPending;
   return (
     <ActionButton
       icon={
@@ -362,7 +330,7 @@ function ClipDownload({ task, url, index }: { task: Task; url: string; index: nu
       }
       disabled={busy}
       aria-busy={busy}
-      onClick={() => void download()}
+      onClick={() => download.mutate(url)}
     >
       {t("downloadVideo", { n: index })}
     </ActionButton>

@@ -4,11 +4,12 @@ import { Check, Copy, Dices, Download, ImagePlus, Loader2, PenLine } from "lucid
 import { useTranslations } from "next-intl";
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { toast } from "sonner";
-import { fetchJson } from "@/lib/api/fetch-json";
-import { apiErrorSchema } from "@/lib/http/errors";
-import { downloadName, extensionFor, promptOf, resultMedia } from "@/lib/images/grid";
-import { submitResultSchema, SUBMIT_CODE } from "@/lib/mj/envelope";
+import { Button } from "@/components/ui/button";
+import { useImageSeed } from "@/lib/api/mutations";
+import { cn } from "@/lib/cn";
+import { promptOf, resultMedia } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
+import { useMediaDownload } from "./download";
 
 /**
  * Copies text. `navigator.clipboard` exists only in secure contexts, and a self-hosted studio is
@@ -31,39 +32,6 @@ export async function copyText(text: string): Promise<void> {
   if (!copied) throw new Error("copy refused");
 }
 
-/** Saves a blob under a name: `<a download>` only names files of the page's own origin or blobs. */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoking at once can cancel the download in some browsers before it has read the blob.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
-
-/**
- * Downloads one of the task's media files through the app's own URL (never the upstream's, which
- * expires and would reveal where it came from), named after the prompt and typed by what arrived.
- */
-export async function downloadMedia(
-  task: Task,
-  url: string,
-  suffix: string | null,
-  fallbackExt: string,
-): Promise<void> {
-  const response = await fetch(url);
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => null);
-    const parsed = apiErrorSchema.safeParse(body);
-    throw new Error(parsed.success ? parsed.data.error.message : `HTTP ${response.status}`);
-  }
-  const blob = await response.blob();
-  saveBlob(blob, downloadName(task, suffix, extensionFor(blob.type, fallbackExt)));
-}
-
 /** The row's look: small, labelled, wraps on a phone. */
 export function ActionButton({
   icon,
@@ -71,14 +39,10 @@ export function ActionButton({
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { icon: ReactNode }) {
   return (
-    <button
-      type="button"
-      className="inline-flex items-center gap-1 rounded-md border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800"
-      {...props}
-    >
+    <Button size="sm" {...props}>
       {icon}
       <span>{children}</span>
-    </button>
+    </Button>
   );
 }
 
@@ -101,11 +65,15 @@ export function ResultActions({
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
-  const [downloading, setDownloading] = useState(false);
-  const [seed, setSeed] = useState<string | null>(null);
-  const [seedLoading, setSeedLoading] = useState(false);
-  const prompt = promptOf(task);
   const media = resultMedia(task);
+  const downloading = useMediaDownload(
+    task,
+    null,
+    media?.kind === "video" ? "mp4" : media?.kind === "image" && media.animated ? "webp" : "png",
+  );
+  const [seed, setSeed] = useState<string | null>(null);
+  const seeking = useImageSeed({ onSuccess: setSeed });
+  const prompt = promptOf(task);
   // An animated grid or a video is no image prompt Midjourney accepts.
   const reference = media?.kind === "image" && !media.animated ? media.src : null;
 
@@ -118,45 +86,10 @@ export function ResultActions({
     }
   }
 
-  async function download() {
-    if (!media) return;
-    setDownloading(true);
-    try {
-      await downloadMedia(
-        task,
-        media.src,
-        null,
-        media.kind === "video" ? "mp4" : media.animated ? "webp" : "png",
-      );
-    } catch (error) {
-      toast.error(t("downloadFailed", { message: error instanceof Error ? error.message : String(error) }));
-    } finally {
-      setDownloading(false);
-    }
-  }
-
-  async function lookUpSeed() {
+  function lookUpSeed() {
     // trueai remembers the seed on the task once anyone asked; no need to ask again.
-    if (task.seed) {
-      setSeed(task.seed);
-      return;
-    }
-    setSeedLoading(true);
-    try {
-      const parsed = submitResultSchema.safeParse(
-        await fetchJson(`/api/mj/task/${encodeURIComponent(task.id)}/image-seed`),
-      );
-      if (!parsed.success) toast.error(t("seedFailed"));
-      else if (parsed.data.code !== SUBMIT_CODE.success || typeof parsed.data.result !== "string") {
-        // The upstream's reason (`未找到 seed`, …) is its own words: a detail under the app's.
-        const detail = parsed.data.description.trim();
-        toast.error(t("seedFailed"), detail ? { description: detail } : undefined);
-      } else setSeed(parsed.data.result);
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : t("seedFailed"));
-    } finally {
-      setSeedLoading(false);
-    }
+    if (task.seed) setSeed(task.seed);
+    else seeking.mutate(task);
   }
 
   return (
@@ -182,15 +115,15 @@ export function ResultActions({
       {media && (
         <ActionButton
           icon={
-            downloading ? (
-              <Loader2 className={`${ICON} animate-spin`} aria-hidden />
+            downloading.isPending ? (
+              <Loader2 className={cn(ICON, "animate-spin")} aria-hidden />
             ) : (
               <Download className={ICON} aria-hidden />
             )
           }
-          disabled={downloading}
-          aria-busy={downloading}
-          onClick={() => void download()}
+          disabled={downloading.isPending}
+          aria-busy={downloading.isPending}
+          onClick={() => downloading.mutate(media.src)}
         >
           {t("download")}
         </ActionButton>
@@ -199,21 +132,21 @@ export function ResultActions({
       {seed === null ? (
         <ActionButton
           icon={
-            seedLoading ? (
-              <Loader2 className={`${ICON} animate-spin`} aria-hidden />
+            seeking.isPending ? (
+              <Loader2 className={cn(ICON, "animate-spin")} aria-hidden />
             ) : (
               <Dices className={ICON} aria-hidden />
             )
           }
-          disabled={seedLoading}
-          aria-busy={seedLoading}
-          onClick={() => void lookUpSeed()}
+          disabled={seeking.isPending}
+          aria-busy={seeking.isPending}
+          onClick={lookUpSeed}
         >
           {t("seed")}
         </ActionButton>
       ) : (
         <span role="status" className="inline-flex items-center gap-1 text-xs">
-          <Check className={`${ICON} text-emerald-600`} aria-hidden />
+          <Check className={cn(ICON, "text-emerald-600")} aria-hidden />
           {t("seed")}
           <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono select-all dark:bg-zinc-800">
             {seed}

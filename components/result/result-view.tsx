@@ -2,6 +2,7 @@
 
 import { Maximize2 } from "lucide-react";
 import { useTranslations } from "next-intl";
+import { cn } from "@/lib/cn";
 import { PROMPT_PREVIEW_CHARS, promptOf, resultMedia, truncateText } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
 
@@ -41,7 +42,7 @@ export function ResultView({ task, onOpen }: { task: Task; onOpen(index: number 
           type="button"
           onClick={() => onOpen(null)}
           aria-label={t("open")}
-          className={`absolute top-2 right-2 ${CHIP} ${REVEAL} [@media(hover:none)]:opacity-100`}
+          className={cn("absolute top-2 right-2", CHIP, REVEAL, "[@media(hover:none)]:opacity-100")}
         >
           <Maximize2 className="size-3.5" aria-hidden />
         </button>
@@ -70,7 +71,7 @@ export function ResultView({ task, onOpen }: { task: Task; onOpen(index: number 
                 type="button"
                 onClick={() => onOpen(n)}
                 aria-label={t("openImage", { n })}
-                className={`${CHIP} ${REVEAL} [@media(hover:none)]:pointer-events-none`}
+                className={cn(CHIP, REVEAL, "[@media(hover:none)]:pointer-events-none")}
               >
                 <Maximize2 className="size-3.5" aria-hidden />
                 {n}

@@ -1,26 +1,22 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Heart, Loader2, Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { toast } from "sonner";
 import { TaskButtons } from "@/components/task/task-buttons";
 import { useTaskWords } from "@/components/task/task-words";
+import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
+import { useDeleteTask, useSetFavorite } from "@/lib/api/mutations";
 import { taskDetailQuery } from "@/lib/api/queries";
-import { api } from "@/lib/api/tasks";
+import { cn } from "@/lib/cn";
 import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
-import type { ButtonInfo } from "@/lib/mj/buttons";
 import { classifyFailure } from "@/lib/mj/fail-reason";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
-
-export interface LightboxActions {
-  busy: string | null;
-  press(task: Task, button: ButtonInfo): Promise<boolean>;
-}
 
 const PARAM_ORDER: (keyof PromptParams)[] = [
   "aspect",
@@ -53,7 +49,7 @@ export function TaskDetails({
   onModalOpened,
 }: {
   task: Task;
-  actions: LightboxActions;
+  actions: Pick<TaskActions, "busy" | "press">;
   onOpenTask(task: Task): void;
   onDeleted(task: Task): void;
   onModalOpened(): void;
@@ -61,10 +57,16 @@ export function TaskDetails({
   const t = useTranslations("details");
   const tTask = useTranslations("task");
   const words = useTaskWords();
-  const queryClient = useQueryClient();
   const detail = useQuery(taskDetailQuery(task.id));
   const [confirming, setConfirming] = useState(false);
-  const [working, setWorking] = useState(false);
+  const favoriting = useSetFavorite();
+  const deleting = useDeleteTask({
+    onSuccess: (_, deleted) => {
+      toast.success(t("deleted"));
+      onDeleted(deleted);
+    },
+  });
+  const working = favoriting.isPending || deleting.isPending;
   const favorite = isFavorite(detail.data?.task ?? task);
   const prompt = promptOf(task);
   const shownPrompt = truncateText(prompt, PROMPT_DETAIL_CHARS);
@@ -78,48 +80,25 @@ export function TaskDetails({
   const mode = task.mode ?? params.speed;
   const failed = task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel;
 
-  async function refreshAll() {
-    await queryClient.invalidateQueries({ queryKey: ["tasks"] });
-  }
-
-  async function toggleFavorite() {
-    setWorking(true);
-    try {
-      await api.setFavorite(task.id, !favorite);
-      await refreshAll();
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : String(error));
-    } finally {
-      setWorking(false);
-    }
-  }
-
-  async function remove() {
-    setWorking(true);
-    try {
-      await api.remove(task.id);
-      toast.success(t("deleted"));
-      onDeleted(task);
-      await refreshAll();
-    } catch (error) {
-      toast.error(error instanceof Error ? error.message : String(error));
-    } finally {
-      setWorking(false);
-      setConfirming(false);
-    }
-  }
-
   return (
     <div className="space-y-3 text-sm">
       <div className="flex flex-wrap items-center gap-2">
-        <Button aria-pressed={favorite} onClick={() => void toggleFavorite()} disabled={working}>
-          <Heart className={`size-4 ${favorite ? "fill-red-500 text-red-500" : ""}`} aria-hidden />
+        <Button
+          aria-pressed={favorite}
+          onClick={() => favoriting.mutate({ task, favorite: !favorite })}
+          disabled={working}
+        >
+          <Heart className={cn("size-4", favorite && "fill-red-500 text-red-500")} aria-hidden />
           {t("favorite")}
         </Button>
         {confirming ? (
           <span className="inline-flex items-center gap-2" role="group" aria-label={t("confirmDelete")}>
             <span>{t("confirmDelete")}</span>
-            <Button variant="danger" onClick={() => void remove()} disabled={working}>
+            <Button
+              variant="danger"
+              onClick={() => deleting.mutate(task, { onSettled: () => setConfirming(false) })}
+              disabled={working}
+            >
               {working ? (
                 <Loader2 className="size-4 animate-spin" aria-hidden />
               ) : (
@@ -146,9 +125,9 @@ export function TaskDetails({
           // The Favourite button above is the same thing as Midjourney's ❤️.
           hidden={["bookmark"]}
           onPress={(button) =>
-            void actions.press(task, button).then((opened) => {
-              if (opened) onModalOpened();
-              else toast.success(t("started", { label: words.button(button) }));
+            void actions.press(task, button).then((outcome) => {
+              if (outcome?.kind === "modal") onModalOpened();
+              else if (outcome) toast.success(t("started", { label: words.button(button) }));
             })
           }
         />

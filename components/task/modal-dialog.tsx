@@ -2,15 +2,17 @@
 
 import { useTranslations } from "next-intl";
 import { useId, useRef, useState, type FormEvent } from "react";
-import { MaskEditor, type MaskEditorHandle } from "@/components/modals/mask-editor";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
+import { fieldClasses } from "@/components/ui/field";
+import { useErrorText } from "@/lib/api/error-text";
+import { useSubmitModal } from "@/lib/api/mutations";
 import type { ButtonKind } from "@/lib/mj/buttons";
 import { setParam } from "@/lib/mj/prompt-params";
 import type { Task } from "@/lib/mj/task";
 import { isValidZoom, readZoom, writeZoom, ZOOM_RANGE } from "@/lib/mj/zoom";
-import { errorDetail } from "./upstream-refusal";
+import { MaskEditor, type MaskEditorHandle } from "./mask-editor";
 
 /** A MODAL task waiting for the user (code 21), and what the dialog needs to show. */
 export interface PendingModal {
@@ -27,31 +29,15 @@ const ASPECTS = ["", "1:1", "4:3", "3:2", "16:9", "3:4", "2:3", "9:16"] as const
  * The dialog for a code-21 answer: remix prompt, Custom Zoom, Vary (Region) or a describe prompt.
  * Closing it without submitting leaves the task in MODAL; its card offers to reopen or dismiss it.
  */
-export function ModalDialog({
-  pending,
-  onClose,
-  onSubmit,
-}: {
-  pending: PendingModal | null;
-  onClose: () => void;
-  onSubmit: (body: { taskId: string; prompt: string; maskBase64?: string }) => Promise<void>;
-}) {
+export function ModalDialog({ pending, onClose }: { pending: PendingModal | null; onClose: () => void }) {
   if (!pending) return null;
   // Keyed by task so a reopened dialog starts from that task's prompt and an empty mask.
-  return <ModalForm key={pending.taskId} pending={pending} onClose={onClose} onSubmit={onSubmit} />;
+  return <ModalForm key={pending.taskId} pending={pending} onClose={onClose} />;
 }
 
 type FormError = { kind: "mask" } | { kind: "message"; message: string; detail: string | null };
 
-function ModalForm({
-  pending,
-  onClose,
-  onSubmit,
-}: {
-  pending: PendingModal;
-  onClose: () => void;
-  onSubmit: (body: { taskId: string; prompt: string; maskBase64?: string }) => Promise<void>;
-}) {
+function ModalForm({ pending, onClose }: { pending: PendingModal; onClose: () => void }) {
   const t = useTranslations("task.modal");
   const tc = useTranslations("common");
   const promptId = useId();
@@ -64,8 +50,12 @@ function ModalForm({
       ? writeZoom(pending.finalPrompt, ZOOM_RANGE.default)
       : pending.finalPrompt,
   );
+  const errorText = useErrorText();
+  // The form's own checks; a refused or failed submit is the mutation's error.
   const [error, setError] = useState<FormError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const submitting = useSubmitModal({ onSuccess: onClose });
+  const shownError: FormError | null =
+    error ?? (submitting.error ? { kind: "message", ...errorText(submitting.error) } : null);
   const [aspect, setAspect] = useState<(typeof ASPECTS)[number]>("");
   const [hasMask, setHasMask] = useState(false);
   const [confirmingClose, setConfirmingClose] = useState(false);
@@ -100,20 +90,8 @@ function ModalForm({
       maskBase64 = (await mask.current?.exportMask()) ?? undefined;
       if (!maskBase64) return setError({ kind: "mask" });
     }
-    setSubmitting(true);
     setError(null);
-    try {
-      await onSubmit({ taskId: pending.taskId, prompt, ...(maskBase64 ? { maskBase64 } : {}) });
-      onClose();
-    } catch (cause) {
-      setError({
-        kind: "message",
-        message: cause instanceof Error ? cause.message : String(cause),
-        detail: errorDetail(cause),
-      });
-    } finally {
-      setSubmitting(false);
-    }
+    submitting.mutate({ taskId: pending.taskId, prompt, ...(maskBase64 ? { maskBase64 } : {}) });
   }
 
   const imageUrl = pending.parent?.imageUrl;
@@ -146,7 +124,7 @@ function ModalForm({
               value={prompt}
               onChange={(event) => setPrompt(event.target.value)}
               rows={isRegion ? 2 : 3}
-              className="w-full rounded-md border border-zinc-300 bg-transparent p-2 text-sm dark:border-zinc-700"
+              className={fieldClasses("w-full bg-transparent p-2 dark:bg-transparent")}
             />
           </div>
           {isZoom && (
@@ -179,7 +157,7 @@ function ModalForm({
                     setAspect(value);
                     setPrompt((text) => setParam(text, "aspect", value || null));
                   }}
-                  className="w-full rounded-md border border-zinc-300 bg-transparent p-1.5 text-sm dark:border-zinc-700"
+                  className={fieldClasses("w-full bg-transparent p-1.5 dark:bg-transparent")}
                 >
                   {ASPECTS.map((value) => (
                     <option key={value} value={value}>
@@ -193,17 +171,19 @@ function ModalForm({
         </div>
         <div className="shrink-0 space-y-2 pt-2">
           <div role="alert" className="min-h-5 text-sm text-red-600 dark:text-red-400">
-            {error?.kind === "mask" && t("maskEmpty")}
-            {error?.kind === "message" && (
+            {shownError?.kind === "mask" && t("maskEmpty")}
+            {shownError?.kind === "message" && (
               <>
-                {error.message}
-                {error.detail && <span className="block text-xs text-zinc-500">{error.detail}</span>}
+                {shownError.message}
+                {shownError.detail && (
+                  <span className="block text-xs text-zinc-500">{shownError.detail}</span>
+                )}
               </>
             )}
           </div>
           <div className="flex justify-end gap-2">
             <Button onClick={requestClose}>{tc("cancel")}</Button>
-            <Button type="submit" variant="primary" disabled={submitting || zoomInvalid}>
+            <Button type="submit" variant="primary" disabled={submitting.isPending || zoomInvalid}>
               {t("submit")}
             </Button>
           </div>

@@ -1,6 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import { describeButton, type ButtonGroup, type ButtonInfo } from "@/lib/mj/buttons";
 import type { Task } from "@/lib/mj/task";
 import { isFavorite } from "@/lib/mj/task-view";
@@ -44,19 +46,20 @@ export function TaskButtons({
               const used = task.buttons.find((b) => b.customId === info.customId)?.style === 1;
               const favorite = info.kind === "bookmark" ? isFavorite(task) : null;
               return (
-                <button
+                <Button
                   key={info.customId}
-                  type="button"
+                  size="sm"
                   disabled={busy !== null}
                   aria-busy={busy === info.customId}
                   aria-pressed={favorite ?? undefined}
                   onClick={() => onPress(info)}
                   title={info.label}
-                  className={`inline-flex items-center gap-1 rounded-md border px-2 py-1 text-xs font-medium hover:bg-zinc-100 disabled:opacity-60 dark:hover:bg-zinc-800 ${used ? "border-sky-500 text-sky-700 dark:text-sky-300" : "border-zinc-300 dark:border-zinc-700"}`}
+                  // A button already pressed on this task (style 1) is outlined, as on Midjourney's site.
+                  className={cn(used && "border-sky-500 text-sky-700 dark:border-sky-500 dark:text-sky-300")}
                 >
-                  <Icon className={`size-3.5 ${favorite ? "fill-red-500 text-red-500" : ""}`} aria-hidden />
+                  <Icon className={cn("size-3.5", favorite && "fill-red-500 text-red-500")} aria-hidden />
                   <span>{words.button(info)}</span>
-                </button>
+                </Button>
               );
             })}
           </div>

@@ -4,6 +4,7 @@ import * as RadixDialog from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { cn } from "@/lib/cn";
 
 /**
  * The app's one dialog: Radix handles focus trapping, Escape, aria-modal and labelling, so every
@@ -34,7 +35,10 @@ export function Dialog({
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <RadixDialog.Content
-          className={`fixed top-1/2 left-1/2 z-50 flex max-h-[92dvh] w-[calc(100vw-1.5rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-800 dark:bg-zinc-900 ${wide ? "max-w-4xl" : "max-w-lg"}`}
+          className={cn(
+            "fixed top-1/2 left-1/2 z-50 flex max-h-[92dvh] w-[calc(100vw-1.5rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white p-4 shadow-xl dark:border-zinc-800 dark:bg-zinc-900",
+            wide ? "max-w-4xl" : "max-w-lg",
+          )}
         >
           <div className="mb-3 flex shrink-0 items-start gap-3">
             <div className="min-w-0 flex-1">
@@ -55,7 +59,7 @@ export function Dialog({
             </RadixDialog.Close>
           </div>
           {/* The padding keeps focus outlines inside the scrolling box's clip. */}
-          <div className={`-m-1 min-h-0 flex-1 p-1 ${scroll ? "overflow-y-auto" : "flex flex-col"}`}>
+          <div className={cn("-m-1 min-h-0 flex-1 p-1", scroll ? "overflow-y-auto" : "flex flex-col")}>
             {children}
           </div>
         </RadixDialog.Content>

@@ -24,6 +24,15 @@ export function isUpstreamFault(error: unknown): boolean {
   return error instanceof ApiError && UPSTREAM_FAULTS.has(error.code);
 }
 
+/** A non-2xx answer as an ApiError with the server's own message. */
+async function errorOf(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  const parsed = apiErrorSchema.safeParse(body);
+  return parsed.success
+    ? new ApiError(response.status, parsed.data.error.code, parsed.data.error.message)
+    : new ApiError(response.status, "http_error", `The server answered HTTP ${response.status}.`);
+}
+
 /** Fetches app JSON; non-2xx answers become ApiError with the server's own message. */
 export async function fetchJson(input: string, init?: RequestInit): Promise<unknown> {
   const response = await fetch(input, {
@@ -34,12 +43,13 @@ export async function fetchJson(input: string, init?: RequestInit): Promise<unkn
       ...init?.headers,
     },
   });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(body);
-    throw parsed.success
-      ? new ApiError(response.status, parsed.data.error.code, parsed.data.error.message)
-      : new ApiError(response.status, "http_error", `The server answered HTTP ${response.status}.`);
-  }
-  return body;
+  if (!response.ok) throw await errorOf(response);
+  return response.json().catch(() => null);
+}
+
+/** Fetches one of the app's media or input files; a refusal is an ApiError like any other. */
+export async function fetchBlob(input: string): Promise<Blob> {
+  const response = await fetch(input);
+  if (!response.ok) throw await errorOf(response);
+  return response.blob();
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, filtersFromSearch, filtersToSearch, historySearch } from "./gallery-filters";
+import { taskListSearch } from "./client";
+import {
+  EMPTY_FILTERS,
+  filtersFromSearch,
+  filtersToSearch,
+  historyParams,
+  type GalleryFilters,
+} from "./gallery-filters";
+
+/** The `GET /api/tasks` query of a page of the view these filters stand for. */
+const historySearch = (filters: GalleryFilters, limit: number, cursor: string | null) =>
+  taskListSearch(historyParams(filters), limit, cursor);
 
 describe("gallery filters in the URL", () => {
   it("round-trips every filter", () => {

@@ -1,3 +1,5 @@
+import type { TaskListParams } from "./client";
+
 /**
  * The gallery's view as it lives in the page URL (so a view can be shared and survives a reload),
  * and its translation into the history API's query. Dates are the user's calendar days: `to`
@@ -88,17 +90,16 @@ function dayStart(day: string): number {
   return new Date(y!, m! - 1, d!).getTime();
 }
 
-/** The `GET /api/tasks` query for one page of this view. */
-export function historySearch(filters: GalleryFilters, limit: number, cursor: string | null): string {
-  const search = new URLSearchParams({ limit: String(limit) });
-  if (filters.q.trim()) search.set("q", filters.q.trim());
-  if (filters.action) search.set("action", filters.action);
-  if (filters.status) search.set("status", GALLERY_STATUSES[filters.status].join(","));
-  else search.set("excludeStatus", HIDDEN_BY_DEFAULT.join(","));
-  if (filters.favorite) search.set("favorite", "true");
-  if (filters.from) search.set("from", String(dayStart(filters.from)));
-  if (filters.to) search.set("to", String(dayStart(filters.to) + 24 * 60 * 60 * 1000 - 1));
-  if (filters.sort !== "newest") search.set("sort", filters.sort);
-  if (cursor) search.set("cursor", cursor);
-  return search.toString();
+/** The history view (`GET /api/tasks` parameters) these filters stand for. */
+export function historyParams(filters: GalleryFilters): TaskListParams {
+  const q = filters.q.trim();
+  return {
+    ...(q ? { q } : {}),
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.status ? { status: GALLERY_STATUSES[filters.status] } : { excludeStatus: HIDDEN_BY_DEFAULT }),
+    ...(filters.favorite ? { favorite: true } : {}),
+    ...(filters.from ? { from: dayStart(filters.from) } : {}),
+    ...(filters.to ? { to: dayStart(filters.to) + 24 * 60 * 60 * 1000 - 1 } : {}),
+    ...(filters.sort !== "newest" ? { sort: filters.sort } : {}),
+  };
 }

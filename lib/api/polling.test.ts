@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextPollDelay } from "./polling";
+import { createPollTracker, nextPollDelay } from "./polling";
 
 describe("nextPollDelay", () => {
   it("stops when nothing is running", () => {
@@ -20,7 +20,30 @@ describe("nextPollDelay", () => {
   });
 
   it("backs off exponentially on errors, up to 15 s", () => {
-    const delays = [1, 2, 3, 4, 5, 6, 20].map((failures) => nextPollDelay({ pending: 1, failures, unchanged: 0 }));
+    const delays = [1, 2, 3, 4, 5, 6, 20].map((failures) =>
+      nextPollDelay({ pending: 1, failures, unchanged: 0 }),
+    );
     expect(delays).toEqual([2_000, 4_000, 8_000, 15_000, 15_000, 15_000, 15_000]);
+  });
+});
+
+describe("createPollTracker", () => {
+  const task = (id: string, progress: string) => ({ id, status: "IN_PROGRESS", progress, imageUrl: null });
+
+  it("counts answers in a row that look the same, whatever their order", () => {
+    const tracker = createPollTracker();
+    tracker.observe([task("a", "10%"), task("b", "0%")]);
+    expect(tracker.unchanged).toBe(0);
+    tracker.observe([task("b", "0%"), task("a", "10%")]);
+    tracker.observe([task("a", "10%"), task("b", "0%")]);
+    expect(tracker.unchanged).toBe(2);
+  });
+
+  it("starts over when anything a person would see moves", () => {
+    const tracker = createPollTracker();
+    tracker.observe([task("a", "10%")]);
+    tracker.observe([task("a", "10%")]);
+    tracker.observe([task("a", "20%")]);
+    expect(tracker.unchanged).toBe(0);
   });
 });

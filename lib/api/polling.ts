@@ -1,3 +1,5 @@
+import type { Task } from "@/lib/mj/task";
+
 /**
  * How long the browser waits before the next batched poll. One request covers every unfinished
  * task, so the rate depends on time, never on the number of tasks: about 1 s while things move,
@@ -21,4 +23,32 @@ export function nextPollDelay(state: {
   if (state.pending === 0) return false;
   if (state.failures > 0) return Math.min(POLL.errorMaxMs, POLL.errorBaseMs * 2 ** (state.failures - 1));
   return Math.min(POLL.idleMaxMs, Math.round(POLL.baseMs * POLL.idleGrowth ** state.unchanged));
+}
+
+/**
+ * What the poll remembers between ticks to slow down while nothing changes: how many answers in a
+ * row looked the same. One per page, outside the query's key (it is the poll's memory, not its input).
+ */
+export interface PollTracker {
+  readonly unchanged: number;
+  /** Records one answer; its signature is what a person would see change. */
+  observe(tasks: readonly Pick<Task, "id" | "status" | "progress" | "imageUrl">[]): void;
+}
+
+export function createPollTracker(): PollTracker {
+  let signature = "";
+  let unchanged = 0;
+  return {
+    get unchanged() {
+      return unchanged;
+    },
+    observe(tasks) {
+      const next = tasks
+        .map((t) => `${t.id}:${t.status}:${t.progress}:${t.imageUrl}`)
+        .sort()
+        .join("|");
+      unchanged = next === signature ? unchanged + 1 : 0;
+      signature = next;
+    },
+  };
 }

@@ -1,57 +1,44 @@
-import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions, type QueryClient } from "@tanstack/react-query";
 import type { Task } from "@/lib/mj/task";
-import { historyDetailSchema, historyPageSchema } from "@/lib/mj/history-query";
-import { fetchJson } from "./fetch-json";
-import { historySearch, type GalleryFilters } from "./gallery-filters";
-import { nextPollDelay } from "./polling";
-import { api } from "./tasks";
+import { getTask, listTasks, listTasksByIds, type TaskListParams } from "./client";
+import { nextPollDelay, type PollTracker } from "./polling";
+
+/**
+ * The query keys of everything the browser caches, from one factory, so an invalidation names
+ * exactly what it means: `taskKeys.lists()` is every list (the Create feed, each gallery view).
+ */
+export const taskKeys = {
+  all: ["tasks"] as const,
+  lists: () => [...taskKeys.all, "list"] as const,
+  list: (params: TaskListParams, pageSize: number) => [...taskKeys.lists(), params, pageSize] as const,
+  details: () => [...taskKeys.all, "detail"] as const,
+  detail: (id: string) => [...taskKeys.details(), id] as const,
+  poll: (ids: readonly string[]) => [...taskKeys.all, "poll", ids] as const,
+};
 
 /** Query-option factories: each keeps its key and its fetcher together. */
 
-/** Every list of recorded tasks lives under this key, so one invalidation refreshes them all. */
-export const TASK_LISTS_KEY = ["tasks", "list"] as const;
-
-/** Every task's detail (lineage) lives under this key. */
-export const TASK_DETAIL_KEY = ["tasks", "detail"] as const;
-
-/** The Create feed: the server's record, newest first, a page at a time. */
-export function feedQuery(pageSize = 20) {
+/**
+ * A view of the server's record, a page at a time: the Create feed is the plain view (`{}`), a
+ * gallery view adds search, filters and sort.
+ */
+export function taskListQuery(params: TaskListParams, pageSize: number) {
   return infiniteQueryOptions({
-    queryKey: [...TASK_LISTS_KEY, "feed", pageSize],
-    queryFn: async ({ pageParam }) =>
-      historyPageSchema.parse(
-        await fetchJson(
-          `/api/tasks?limit=${pageSize}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`,
-        ),
-      ),
+    queryKey: taskKeys.list(params, pageSize),
+    queryFn: ({ pageParam }) => listTasks(params, pageSize, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
 }
 
-/** The gallery: one view of the history (search, filters, sort), a page of tiles at a time. */
-export function galleryQuery(filters: GalleryFilters, pageSize = 60) {
-  return infiniteQueryOptions({
-    queryKey: [...TASK_LISTS_KEY, "gallery", filters, pageSize],
-    queryFn: async ({ pageParam }) =>
-      historyPageSchema.parse(await fetchJson(`/api/tasks?${historySearch(filters, pageSize, pageParam)}`)),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
-}
+export type TaskListQuery = ReturnType<typeof taskListQuery>;
 
 /** One task with its lineage: the chain of parents up to the original, and its children. */
 export function taskDetailQuery(id: string) {
   return queryOptions({
-    queryKey: [...TASK_DETAIL_KEY, id],
-    queryFn: async () => historyDetailSchema.parse(await fetchJson(`/api/tasks/${encodeURIComponent(id)}`)),
+    queryKey: taskKeys.detail(id),
+    queryFn: () => getTask(id),
   });
-}
-
-/** What the poll remembers between ticks to slow down while nothing changes. */
-export interface PollTracker {
-  signature: string;
-  unchanged: number;
 }
 
 /**
@@ -61,15 +48,10 @@ export interface PollTracker {
  */
 export function taskPollQuery(ids: string[], tracker: PollTracker, onTasks: (tasks: Task[]) => void) {
   return queryOptions({
-    queryKey: ["tasks", "poll", ids],
+    queryKey: taskKeys.poll(ids),
     queryFn: async () => {
-      const tasks = await api.listByIds(ids);
-      const signature = tasks
-        .map((t) => `${t.id}:${t.status}:${t.progress}:${t.imageUrl}`)
-        .sort()
-        .join("|");
-      tracker.unchanged = signature === tracker.signature ? tracker.unchanged + 1 : 0;
-      tracker.signature = signature;
+      const tasks = await listTasksByIds(ids);
+      tracker.observe(tasks);
       onTasks(tasks);
       return tasks;
     },
@@ -84,4 +66,18 @@ export function taskPollQuery(ids: string[], tracker: PollTracker, onTasks: (tas
         unchanged: tracker.unchanged,
       }),
   });
+}
+
+/**
+ * After a write: the server recorded the change before answering, so re-reading the lists shows
+ * it. A read already in flight started before the change; React Query would hand back that
+ * promise during a first load, so it is cancelled first and every list read anew. Lineage shown
+ * in a lightbox gains the new child too.
+ */
+export async function refreshTaskLists(queryClient: QueryClient): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: taskKeys.lists() });
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: taskKeys.lists() }),
+    queryClient.invalidateQueries({ queryKey: taskKeys.details() }),
+  ]);
 }

@@ -1,11 +1,12 @@
 import auth from "./auth.json";
 import common from "./common.json";
 import details from "./details.json";
+import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import result from "./result.json";
 import task from "./task.json";
 
-const en = { auth, common, details, gallery, maskEditor, prompt, result, task };
+const en = { auth, common, details, errors, gallery, maskEditor, prompt, result, task };
 export default en;

@@ -2,6 +2,7 @@ import type en from "../en";
 import auth from "./auth.json";
 import common from "./common.json";
 import details from "./details.json";
+import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
@@ -9,5 +10,5 @@ import result from "./result.json";
 import task from "./task.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
-const zh: typeof en = { auth, common, details, gallery, maskEditor, prompt, result, task };
+const zh: typeof en = { auth, common, details, errors, gallery, maskEditor, prompt, result, task };
 export default zh;

@@ -26,6 +26,7 @@ import {
   type Ref,
 } from "react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import {
   apply,
   BRUSH_SIZE,
@@ -452,7 +453,7 @@ export function MaskEditor({
             setFailed(!(width > 0 && height > 0));
           }}
           onError={() => setFailed(true)}
-          className={`absolute inset-0 size-full ${ready ? "" : "invisible"}`}
+          className={cn("absolute inset-0 size-full", !ready && "invisible")}
         />
         <canvas
           ref={canvasRef}
@@ -471,7 +472,10 @@ export function MaskEditor({
         {draft && (
           <div
             aria-hidden
-            className={`pointer-events-none absolute border-2 border-dashed ${draft.mode === "paint" ? "border-sky-400 bg-sky-400/40" : "border-zinc-100 bg-zinc-900/40"}`}
+            className={cn(
+              "pointer-events-none absolute border-2 border-dashed",
+              draft.mode === "paint" ? "border-sky-400 bg-sky-400/40" : "border-zinc-100 bg-zinc-900/40",
+            )}
             style={{
               left: `${Math.min(draft.from.x, draft.to.x) * 100}%`,
               top: `${Math.min(draft.from.y, draft.to.y) * 100}%`,
