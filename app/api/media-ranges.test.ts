@@ -79,8 +79,8 @@ beforeAll(async () => {
   const animated = await press(single, (id) => id.includes("animate_high::"));
   const video = await press(animated, (id) => id.includes("video_virtual_upscale::1"));
   // Everything finished is cached in the background: wait until it is, so ranges come from storage.
-  const { getMediaCache } = await import("@/lib/media");
-  await getMediaCache().idle();
+  const { services } = await import("@/lib/server/services");
+  await services().media.idle();
   files.push(
     {
       label: "cached PNG",

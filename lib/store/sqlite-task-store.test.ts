@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { migrate, openDatabase } from "./database";
 import { MIGRATIONS } from "./migrations";
-import { createSqliteTaskStore } from "./sqlite-task-store";
 import { describeTaskStore } from "./task-store.contract";
 import type { MergeRule, TaskListQuery, TaskStore } from "./task-store";
 import { tempStoreFixture } from "./test-support";

@@ -366,6 +366,16 @@ export function createTaskService({
       return answered.map(present);
     },
 
+    /**
+     * The task asked again from the upstream and recorded, as stored afterwards; null when the
+     * upstream no longer knows it (the media cache's answer to an expired link).
+     */
+    async refresh(id: string): Promise<StoredTask | null> {
+      const task = await upstream.fetchTask(id);
+      if (task) await record([task]);
+      return store.get(id);
+    },
+
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
       return (await record(await upstream.listByCondition(body))).map(present);
     },

@@ -1,7 +1,7 @@
 import { parseWith, readJson, respond } from "@/lib/http/route";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { favoriteBodySchema } from "@/lib/mj/history-query";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 type Context = RouteContext<"/api/tasks/[id]">;
 
@@ -10,20 +10,20 @@ async function taskId(context: Context): Promise<string> {
 }
 
 export async function GET(request: Request, context: Context) {
-  return respond(request, async () => tasks().detail(await taskId(context)));
+  return respond(request, async () => services().tasks.detail(await taskId(context)));
 }
 
 export async function PATCH(request: Request, context: Context) {
   return respond(request, async () => {
     const id = await taskId(context);
     const { favorite } = await readJson(request, favoriteBodySchema);
-    return tasks().setFavorite(id, favorite);
+    return services().tasks.setFavorite(id, favorite);
   });
 }
 
 export async function DELETE(request: Request, context: Context) {
   return respond(request, async () => {
-    await tasks().deleteOne(await taskId(context));
+    await services().tasks.deleteOne(await taskId(context));
     return new Response(null, { status: 204 });
   });
 }

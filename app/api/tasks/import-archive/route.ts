@@ -1,6 +1,6 @@
 import { respond } from "@/lib/http/route";
-import { archiveDeps } from "@/lib/tasks";
 import { importArchive } from "@/lib/tasks/archive";
+import { services } from "@/lib/server/services";
 
 /** Restores an export (body: the zip, Content-Type: application/zip) -> `{imported, skipped, invalid}`. */
 export async function POST(request: Request) {
@@ -11,7 +11,7 @@ export async function POST(request: Request) {
         contentType: request.headers.get("content-type"),
         contentLength: request.headers.get("content-length"),
       },
-      archiveDeps(),
+      services().archive,
     ),
   );
 }

@@ -1,7 +1,7 @@
 import { readJson, respond } from "@/lib/http/route";
 import { importBodySchema } from "@/lib/mj/history-query";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
-  return respond(request, async () => tasks().importTasks((await readJson(request, importBodySchema)).ids));
+  return respond(request, async () => services().tasks.importTasks((await readJson(request, importBodySchema)).ids));
 }

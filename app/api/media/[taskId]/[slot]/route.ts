@@ -1,8 +1,8 @@
 import { parseWith, respond } from "@/lib/http/route";
 import { fromRequest } from "@/lib/media/http-ranges";
-import { getMediaDeps } from "@/lib/media";
 import { serveMedia } from "@/lib/media/serve";
 import { taskIdSchema } from "@/lib/mj/requests";
+import { services } from "@/lib/server/services";
 
 export async function GET(request: Request, context: RouteContext<"/api/media/[taskId]/[slot]">) {
   return respond(request, async () => {
@@ -16,7 +16,7 @@ export async function GET(request: Request, context: RouteContext<"/api/media/[t
         download: query.get("download") === "1",
         ...fromRequest(request),
       },
-      getMediaDeps(),
+      services().mediaDeps,
     );
   });
 }

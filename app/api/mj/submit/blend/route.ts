@@ -1,7 +1,7 @@
 import { readJson, respond } from "@/lib/http/route";
 import { blendRequestSchema } from "@/lib/mj/requests";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
-  return respond(request, async () => tasks().blend(await readJson(request, blendRequestSchema)));
+  return respond(request, async () => services().tasks.blend(await readJson(request, blendRequestSchema)));
 }

@@ -1,7 +1,7 @@
 import { readJson, respond } from "@/lib/http/route";
 import { describeRequestSchema } from "@/lib/mj/requests";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
-  return respond(request, async () => tasks().describe(await readJson(request, describeRequestSchema)));
+  return respond(request, async () => services().tasks.describe(await readJson(request, describeRequestSchema)));
 }

@@ -1,7 +1,7 @@
 import { readJson, respond } from "@/lib/http/route";
 import { modalRequestSchema } from "@/lib/mj/requests";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
-  return respond(request, async () => tasks().modal(await readJson(request, modalRequestSchema)));
+  return respond(request, async () => services().tasks.modal(await readJson(request, modalRequestSchema)));
 }

@@ -1,9 +1,9 @@
 import { readJson, respond } from "@/lib/http/route";
 import { listByConditionRequestSchema } from "@/lib/mj/requests";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
   return respond(request, async () =>
-    tasks().listByCondition(await readJson(request, listByConditionRequestSchema)),
+    services().tasks.listByCondition(await readJson(request, listByConditionRequestSchema)),
   );
 }

@@ -1,9 +1,9 @@
 import { readJson, respond } from "@/lib/http/route";
 import { listByIdsRequestSchema } from "@/lib/mj/requests";
-import { tasks } from "@/lib/tasks";
+import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
   return respond(request, async () =>
-    tasks().listByIds((await readJson(request, listByIdsRequestSchema)).ids),
+    services().tasks.listByIds((await readJson(request, listByIdsRequestSchema)).ids),
   );
 }

@@ -1,0 +1,143 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { createSimulator, type Simulator } from "mj-simulator";
+import { env, type AppEnv } from "@/lib/env";
+import type { BlobStore } from "@/lib/media/blob-store";
+import { createMediaCache, type MediaCache } from "@/lib/media/cache";
+import { createUrlGuard, inProcessGuard, mediaDownloader, type UrlGuard } from "@/lib/media/fetch";
+import { createFsBlobStore } from "@/lib/media/fs-blob-store";
+import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
+import type { MediaDeps } from "@/lib/media/serve";
+import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
+import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import type { TaskStore } from "@/lib/store/task-store";
+import type { ArchiveDeps } from "@/lib/tasks/archive";
+import { createTaskService, type TaskService } from "@/lib/tasks/service";
+import { createUpstreamClient, type UpstreamClient, type UpstreamConfig } from "@/lib/upstream/client";
+
+/**
+ * The composition root: the one module that knows which adapters exist and whether the upstream
+ * is real or simulated. It builds every server-side service once from the parsed environment;
+ * route handlers take what they need from `services()`, and nothing else keeps a server singleton.
+ */
+
+/** Where the in-process simulator's media URLs point; only its own fetch ever resolves them. */
+export const DEMO_BASE_URL = "http://simulator.invalid";
+
+export interface Services {
+  config: AppEnv;
+  upstream: UpstreamClient;
+  /** The history (SQLite file `DATA_DIR/mj-studio.sqlite`). */
+  store: TaskStore;
+  /** Every blob under DATA_DIR: `media/…` (the cache), `inputs/…` (request images), `staging/…` (imports). */
+  blobs: BlobStore;
+  media: MediaCache;
+  /** What `GET /api/media/...` is served with. */
+  mediaDeps: MediaDeps;
+  inputs: RequestInputs;
+  /** The one writer of the history. */
+  tasks: TaskService;
+  /** What the archive routes (download, export, import) work with. */
+  archive: ArchiveDeps;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** In demo mode: the simulator (and its key) to use instead of one persisted under DATA_DIR (tests). */
+  simulator?: { simulator: Simulator; apiKey: string };
+  log?: (message: string) => void;
+}
+
+type Resilience = Pick<UpstreamConfig, "timeoutMs" | "readAttempts" | "breaker">;
+
+function demoUpstream(config: AppEnv, options: ServiceOptions, resilience: Resilience) {
+  // A per-process key, so the simulator behaves as a trueai proxy with a user key (cancel works)
+  // rather than as one with auth switched off.
+  const apiKey = options.simulator?.apiKey ?? randomUUID();
+  const simulator =
+    options.simulator?.simulator ??
+    createSimulator({
+      apiKey,
+      speed: config.simulatorSpeed,
+      baseUrl: DEMO_BASE_URL,
+      persistPath: path.join(config.dataDir, "simulator.sqlite"),
+    });
+  const upstream = createUpstreamClient({
+    baseUrl: DEMO_BASE_URL,
+    apiKey,
+    authHeader: "authorization",
+    ...resilience,
+    fetch: simulator.fetch,
+  });
+  return { upstream, simulator };
+}
+
+/** Builds every service over `config`; `close()` releases them (tests build and close their own). */
+export function createServices(config: AppEnv, options: ServiceOptions = {}): Services {
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const resilience: Resilience = { timeoutMs: config.timeoutMs, readAttempts: config.readAttempts, breaker: config.breaker };
+  const demo = config.upstream ? null : demoUpstream(config, options, resilience);
+  const upstream = demo ? demo.upstream : createUpstreamClient({ ...config.upstream!, ...resilience });
+  // What media URLs may be fetched: in demo mode the simulator is in-process, so anything it hands out.
+  const guard: UrlGuard = config.upstream
+    ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
+    : inProcessGuard;
+
+  const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
+  // were, so an existing DATA_DIR needs no move.
+  const blobs = createFsBlobStore(config.dataDir);
+  const mediaIndex = createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
+  const inputs = createRequestInputs(blobs);
+  const download = mediaDownloader({ upstream, guard });
+  const getTask = (id: string) => store.get(id);
+
+  // The cache and the task service need each other: the service hands finished tasks to the
+  // cache, the cache asks the service (the one writer) to refresh a task whose links expired
+  // (only ever later, from a download, so `tasks` exists by then).
+  const media = createMediaCache({
+    blobs,
+    index: mediaIndex,
+    getTask,
+    refreshTask: (id) => tasks.refresh(id),
+    download,
+    log,
+  });
+  const tasks: TaskService = createTaskService({
+    upstream,
+    store,
+    inputs,
+    cacheMedia: (finished) => media.enqueue(finished),
+    removeMedia: (ids) => media.remove(ids),
+  });
+
+  return {
+    config,
+    upstream,
+    store,
+    blobs,
+    media,
+    mediaDeps: { getTask, cache: media, download },
+    inputs,
+    tasks,
+    archive: { store, tasks, cache: media, download, blobs, log },
+    async close() {
+      media.close();
+      await media.idle();
+      await mediaIndex.close();
+      await store.close();
+      if (demo && !options.simulator) demo.simulator.close();
+    },
+  };
+}
+
+// On globalThis rather than in a module variable: Next dev re-evaluates modules on every edit,
+// and route handlers are bundled separately, so a module variable could exist more than once.
+const holder = globalThis as typeof globalThis & { __mjServices?: Services };
+
+/** The process-wide services over the parsed environment, built at first use. */
+export function services(): Services {
+  holder.__mjServices ??= createServices(env());
+  return holder.__mjServices;
+}
