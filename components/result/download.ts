@@ -1,7 +1,7 @@
 "use client";
 
 import { useFetchMedia } from "@/lib/api/mutations";
-import { downloadName, extensionFor } from "@/lib/images/grid";
+import { downloadName, extensionFor } from "@/lib/mj/media-kinds";
 import type { Task } from "@/lib/mj/task";
 
 /** Saves a blob under a name: `<a download>` only names files of the page's own origin or blobs. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import {
-  extensionFor,
   isGridTask,
   isSingleVideo,
   promptOf,
@@ -140,14 +139,6 @@ describe("grid detection", () => {
 });
 
 describe("small helpers", () => {
-  it("extensionFor maps MIME types, ignoring parameters", () => {
-    expect(extensionFor("image/jpeg", "png")).toBe("jpg");
-    expect(extensionFor("video/mp4; codecs=avc1", "png")).toBe("mp4");
-    expect(extensionFor("image/avif", "png")).toBe("avif");
-    expect(extensionFor("application/octet-stream", "webp")).toBe("webp");
-    expect(extensionFor("", "mp4")).toBe("mp4");
-    expect(extensionFor(null, "png")).toBe("png");
-  });
 
   it("promptOf prefers the final prompt", () => {
     expect(promptOf(task({ prompt: "猫", properties: { finalPrompt: "cat --v 7" } }))).toBe("cat --v 7");

@@ -1,4 +1,3 @@
-import { bareContentType, extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 
 /**
@@ -123,20 +122,3 @@ export function truncateText(text: string, max: number): string {
         .trimEnd()}…`;
 }
 
-/**
- * Re-exported for the components that still import it from here; the rule lives in the media
- * vocabulary (lib/mj/media-kinds), which the server's names use too.
- */
-export { downloadName } from "@/lib/mj/media-kinds";
-
-/**
- * The extension for a downloaded file's MIME type (parameters ignored): the usual one for common
- * types (the media vocabulary), the subtype for other media (`image/heic` -> heic), else the fallback.
- */
-export function extensionFor(mimeType: string | null | undefined, fallback: string): string {
-  return (
-    extensionOf(mimeType) ??
-    /^(?:image|video)\/([a-z0-9]{2,8})$/.exec(bareContentType(mimeType))?.[1] ??
-    fallback
-  );
-}

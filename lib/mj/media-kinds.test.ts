@@ -3,6 +3,7 @@ import {
   bareContentType,
   contentTypeOfName,
   downloadName,
+  extensionFor,
   extensionOf,
   isMediaType,
   kindOfExtension,
@@ -117,5 +118,16 @@ describe("mediaDownloadName", () => {
     expect(mediaDownloadName({ id, prompt: "一只猫" }, "image", "image/png", { ascii: true })).toBe(
       `midjourney-${id}-image.png`,
     );
+  });
+});
+
+describe("extensionFor", () => {
+  it("extensionFor maps MIME types, ignoring parameters", () => {
+    expect(extensionFor("image/jpeg", "png")).toBe("jpg");
+    expect(extensionFor("video/mp4; codecs=avc1", "png")).toBe("mp4");
+    expect(extensionFor("image/avif", "png")).toBe("avif");
+    expect(extensionFor("application/octet-stream", "webp")).toBe("webp");
+    expect(extensionFor("", "mp4")).toBe("mp4");
+    expect(extensionFor(null, "png")).toBe("png");
   });
 });

@@ -57,6 +57,18 @@ export function extensionOf(contentType: string | null | undefined): string | nu
   return kindOfType(contentType)?.extensions[0] ?? null;
 }
 
+/**
+ * The extension for a downloaded file's MIME type (parameters ignored): the usual one for common
+ * types (the media vocabulary), the subtype for other media (`image/heic` -> heic), else the fallback.
+ */
+export function extensionFor(mimeType: string | null | undefined, fallback: string): string {
+  return (
+    extensionOf(mimeType) ??
+    /^(?:image|video)\/([a-z0-9]{2,8})$/.exec(bareContentType(mimeType))?.[1] ??
+    fallback
+  );
+}
+
 /** The MIME type of a file name or key by its extension (`media/1/image.png` -> `image/png`), or null. */
 export function contentTypeOfName(name: string): string | null {
   const dot = name.lastIndexOf(".");
