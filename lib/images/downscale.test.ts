@@ -79,10 +79,10 @@ describe("image types", () => {
   it("sniffs the real type from the first bytes", () => {
     const bytes = (...values: number[]) =>
       Uint8Array.from([...values, ...new Array(12).fill(0)].slice(0, 12));
-    expect(sniffImageBytes(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBe("png");
-    expect(sniffImageBytes(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe("jpeg");
-    expect(sniffImageBytes(bytes(0x47, 0x49, 0x46, 0x38, 0x39, 0x61))).toBe("gif");
-    expect(sniffImageBytes(new TextEncoder().encode("RIFF\0\0\0\0WEBP"))).toBe("webp");
+    expect(sniffImageBytes(bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a))).toBe("image/png");
+    expect(sniffImageBytes(bytes(0xff, 0xd8, 0xff, 0xe0))).toBe("image/jpeg");
+    expect(sniffImageBytes(bytes(0x47, 0x49, 0x46, 0x38, 0x39, 0x61))).toBe("image/gif");
+    expect(sniffImageBytes(new TextEncoder().encode("RIFF\0\0\0\0WEBP"))).toBe("image/webp");
     expect(sniffImageBytes(new TextEncoder().encode("<svg xmlns=..."))).toBeNull();
     expect(sniffImageBytes(Uint8Array.from([0xff, 0xd8]))).toBeNull();
   });

@@ -1,3 +1,4 @@
+import { REQUEST_IMAGE_TYPES, type RequestImageType } from "@/lib/mj/media-kinds";
 import { LIMITS, sniffBase64Image } from "@/lib/mj/requests";
 
 /**
@@ -16,9 +17,8 @@ export const DOWNSCALE = {
   mimeType: "image/jpeg",
 } as const;
 
-export const ACCEPTED_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
 /** For `<input type="file" accept>`. */
-export const IMAGE_ACCEPT = ACCEPTED_IMAGE_TYPES.join(",");
+export const IMAGE_ACCEPT = REQUEST_IMAGE_TYPES.join(",");
 
 export type ImageErrorCode = "unsupported-type" | "unreadable" | "too-large";
 
@@ -44,7 +44,7 @@ export interface EncodeAttempt extends Size {
 
 /** Empty type is allowed: some drag sources (and Windows for .webp) leave it blank; the bytes decide. */
 export function isAcceptedImageType(type: string): boolean {
-  return type === "" || (ACCEPTED_IMAGE_TYPES as readonly string[]).includes(type.toLowerCase());
+  return type === "" || (REQUEST_IMAGE_TYPES as readonly string[]).includes(type.toLowerCase());
 }
 
 /** Scales to fit the long side within `maxLongSide`, keeping the aspect ratio; never upscales. */
@@ -89,8 +89,8 @@ export function dataUrlByteLength(dataUrl: string): number {
   return Math.floor((base64.length * 3) / 4) - padding;
 }
 
-/** The image type the first bytes announce (`png`, `jpeg`, `webp`, `gif`), reusing the server's sniffing. */
-export function sniffImageBytes(head: Uint8Array): string | null {
+/** The request image type the first bytes announce (`image/png`…), by the same rule as the server's. */
+export function sniffImageBytes(head: Uint8Array): RequestImageType | null {
   // 12 bytes cover every signature and make exactly 16 base64 characters, which the sniffer expects.
   if (head.length < 12) return null;
   return sniffBase64Image(btoa(String.fromCharCode(...head.subarray(0, 12))));
@@ -146,7 +146,7 @@ export async function downscaleImage(file: Blob & { name?: string }): Promise<st
     const size = { width: bitmap.width, height: bitmap.height };
     // The sniffed type, not file.type: a blank or wrong extension-derived type would mislabel the data URL.
     if (canKeepOriginal(file.size, size))
-      return await readAsDataUrl(new Blob([file], { type: `image/${type}` }));
+      return await readAsDataUrl(new Blob([file], { type }));
     let smallest: Blob | null = null;
     for (const attempt of encodeAttempts(size)) {
       smallest = await encode(bitmap, attempt);

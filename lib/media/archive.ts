@@ -6,15 +6,17 @@ import {
   bareContentType,
   contentTypeOfName,
   extensionOf,
+  hasSignatureOf,
   isMediaType,
   mediaDownloadName,
+  SNIFF_BYTES,
 } from "@/lib/mj/media-kinds";
 import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
 import { BlobTooLargeError, type BlobStore } from "./blob-store";
 import type { MediaCache } from "./cache";
 import { chunksOf, MEDIA_LIMITS, type MediaDownloader } from "./fetch";
-import { hasSignatureOf, isImageOf, SNIFF_BYTES } from "./sniff";
+import { isImageOf } from "./sniff";
 import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";

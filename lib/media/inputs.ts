@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { kindOfExtension } from "@/lib/mj/media-kinds";
+import { kindOfType } from "@/lib/mj/media-kinds";
 import { sniffBase64Image } from "@/lib/mj/requests";
 import type { BlobBody, BlobInfo, BlobStore, ByteRange } from "./blob-store";
 
@@ -33,7 +33,7 @@ export function createRequestInputs(blobs: BlobStore): RequestInputs {
     async save(image) {
       const base64 = image.replace(DATA_URL_PREFIX, "");
       const type = sniffBase64Image(base64);
-      const kind = type ? kindOfExtension(type) : null;
+      const kind = type ? kindOfType(type) : null;
       if (!kind) return null;
       const bytes = Buffer.from(base64, "base64");
       const name = `${createHash("sha256").update(bytes).digest("hex")}.${kind.extensions[0]}`;

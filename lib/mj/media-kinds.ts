@@ -32,6 +32,13 @@ export type VideoContentType = Extract<Kind, { kind: "video" }>["contentType"];
 /** What the app stores and serves as media: a table keyed by it must cover every type. */
 export type MediaContentType = ImageContentType | VideoContentType;
 
+/**
+ * The images a submit may carry (references, blend sources, describe images, masks): what the
+ * upstream accepts as input, a subset of what the app stores.
+ */
+export const REQUEST_IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+export type RequestImageType = (typeof REQUEST_IMAGE_TYPES)[number];
+
 const BY_TYPE = new Map<string, MediaKind>(MEDIA_KINDS.map((kind) => [kind.contentType, kind]));
 const BY_EXTENSION = new Map<string, MediaKind>(
   MEDIA_KINDS.flatMap((kind) => kind.extensions.map((extension): [string, MediaKind] => [extension, kind])),
@@ -153,4 +160,55 @@ export function mediaDownloadName(
   options: { ascii?: boolean } = {},
 ): string {
   return downloadName(task, slot.replace(/\./g, "-"), extensionOf(contentType) ?? "bin", options);
+}
+
+/** Enough of the start of a file to tell every stored type apart. */
+export const SNIFF_BYTES = 64;
+
+const ascii = (bytes: Uint8Array, start: number, end: number) =>
+  String.fromCharCode(...bytes.subarray(start, end));
+
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.every((b, i) => bytes[i] === b);
+
+/** HEIF-family brands: an `ftyp` box carrying one of these as its major brand is a still image. */
+const IMAGE_BRANDS = new Set(["avif", "avis", "heic", "heix", "mif1", "msf1"]);
+
+/** The brands of a leading ISO-BMFF `ftyp` box (MP4, QuickTime, AVIF): major first. */
+function ftypBrands(head: Uint8Array): string[] | null {
+  if (head.length < 16 || ascii(head, 4, 8) !== "ftyp") return null;
+  const size = Math.min(
+    new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0),
+    head.length,
+  );
+  const brands = [ascii(head, 8, 12)];
+  for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(head, at, at + 4));
+  return brands;
+}
+
+const SIGNATURES: Record<MediaContentType, (head: Uint8Array) => boolean> = {
+  "image/png": (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  "image/jpeg": (b) => startsWith(b, [0xff, 0xd8, 0xff]),
+  "image/gif": (b) => ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a",
+  "image/webp": (b) => ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "WEBP",
+  "image/avif": (b) => ftypBrands(b)?.some((brand) => brand === "avif" || brand === "avis") ?? false,
+  "video/mp4": (b) => {
+    const brands = ftypBrands(b);
+    return brands !== null && !IMAGE_BRANDS.has(brands[0]!);
+  },
+  // Older QuickTime files open with the movie or data atom, not `ftyp`.
+  "video/quicktime": (b) =>
+    ftypBrands(b) !== null || ["moov", "mdat", "wide", "free", "skip"].includes(ascii(b, 4, 8)),
+  // EBML, whose DocType says which Matroska flavour.
+  "video/webm": (b) => startsWith(b, [0x1a, 0x45, 0xdf, 0xa3]) && ascii(b, 0, b.length).includes("webm"),
+};
+
+/** The container header (the first SNIFF_BYTES bytes) is `contentType`'s. */
+export function hasSignatureOf(contentType: string, head: Uint8Array): boolean {
+  return isMediaType(contentType) && SIGNATURES[contentType](head);
+}
+
+
+/** The media type the first bytes announce (by their signature), or null. */
+export function sniffContentType(head: Uint8Array): MediaContentType | null {
+  return (Object.keys(SIGNATURES) as MediaContentType[]).find((type) => SIGNATURES[type](head)) ?? null;
 }

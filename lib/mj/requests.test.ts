@@ -53,7 +53,7 @@ describe("imageInputSchema", () => {
   it.each(FORMATS)("accepts a real %s as a data URL and as bare base64", (format) => {
     expect(imageInputSchema.safeParse(dataUrl(format))).toEqual({ success: true, data: dataUrl(format) });
     expect(imageInputSchema.safeParse(images[format])).toEqual({ success: true, data: images[format] });
-    expect(sniffBase64Image(images[format])).toBe(format);
+    expect(sniffBase64Image(images[format])).toBe(`image/${format}`);
   });
 
   it("accepts the jpg spelling and upper-case data URL prefixes (they are case-insensitive)", () => {
@@ -104,7 +104,7 @@ describe("imageInputSchema", () => {
 
   it("marks an 11 MB image as TOO_LARGE", () => {
     const big = fakePng(11 * 1024 * 1024);
-    expect(sniffBase64Image(big)).toBe("png");
+    expect(sniffBase64Image(big)).toBe("image/png");
     for (const value of [big, `data:image/png;base64,${big}`]) {
       expect(issuesOf(imageInputSchema.safeParse(value))).toEqual([
         { path: [], message: "image is larger than 10 MB", params: TOO_LARGE },

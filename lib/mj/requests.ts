@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REQUEST_IMAGE_TYPES, sniffContentType, type RequestImageType } from "./media-kinds";
 
 /**
  * Request bodies the app accepts on `/api/mj/*`: the upstream's own shapes (§3), with every size
@@ -28,18 +29,6 @@ export const taskIdSchema = z
   .string({ error: "task id must be a string" })
   .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "task id must be 1-64 letters, digits, '-' or '_'" });
 
-const IMAGE_MAGIC: { type: string; test: (b: Uint8Array) => boolean }[] = [
-  { type: "png", test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
-  { type: "jpeg", test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { type: "gif", test: (b) => b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 },
-  {
-    type: "webp",
-    test: (b) =>
-      String.fromCharCode(b[0] ?? 0, b[1] ?? 0, b[2] ?? 0, b[3] ?? 0) === "RIFF" &&
-      String.fromCharCode(b[8] ?? 0, b[9] ?? 0, b[10] ?? 0, b[11] ?? 0) === "WEBP",
-  },
-];
-
 const DATA_URL = /^data:image\/(png|jpeg|jpg|webp|gif);base64,/i;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -53,11 +42,14 @@ export function base64ByteLength(base64: string): number {
   return Math.floor((base64.length * 3) / 4) - padding;
 }
 
-/** The image type a data URL or bare base64 string really holds (by its magic bytes), or null. */
-export function sniffBase64Image(base64: string): string | null {
+/**
+ * The request image type a bare base64 string really holds (by its signature, the media
+ * vocabulary's), or null when it is none of REQUEST_IMAGE_TYPES.
+ */
+export function sniffBase64Image(base64: string): RequestImageType | null {
   if (base64.length < 16 || base64.length % 4 !== 0 || !BASE64.test(base64)) return null;
-  const head = decodeHead(base64);
-  return IMAGE_MAGIC.find((m) => m.test(head))?.type ?? null;
+  const type = sniffContentType(decodeHead(base64));
+  return (REQUEST_IMAGE_TYPES as readonly string[]).includes(type ?? "") ? (type as RequestImageType) : null;
 }
 
 /**
