@@ -13,9 +13,9 @@ import {
 } from "@/lib/mj/media-kinds";
 import type { Task } from "@/lib/mj/task";
 import { createTasksFileReader, TasksFileError } from "./archive-json";
-import { BlobTooLargeError, type BlobStore } from "./blob-store";
+import { BlobTooLargeError, chunksOfSource, type BlobStore } from "./blob-store";
 import type { MediaCache } from "./cache";
-import { chunksOf, MEDIA_LIMITS, type MediaDownloader } from "./fetch";
+import { MEDIA_LIMITS, type MediaDownloader } from "./fetch";
 import { isImageOf } from "./sniff";
 import { stagingKey } from "./staging";
 import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
@@ -136,9 +136,9 @@ export function originalsZip(tasks: readonly Task[], sources: OriginalsSources):
   async function open(task: Task, slot: OriginalSlot, url: string) {
     const cached = await sources.cache.get(task.id, slot);
     const stored = cached && (await sources.cache.open(cached));
-    if (cached && stored) return { contentType: cached.contentType, data: chunksOf(stored.body) };
+    if (cached && stored) return { contentType: cached.contentType, data: chunksOfSource(stored.body) };
     const media = await sources.download(url);
-    return { contentType: media.contentType, data: chunksOf(media.body) };
+    return { contentType: media.contentType, data: chunksOfSource(media.body) };
   }
   async function* entries(): AsyncGenerator<OutgoingEntry> {
     const names = new Set<string>();
@@ -209,7 +209,7 @@ export function exportZip(
           bytes: media.bytes,
           sha256: media.sha256,
         });
-        yield { name: file, deflate: false, data: chunksOf(stored.body) };
+        yield { name: file, deflate: false, data: chunksOfSource(stored.body) };
       }
     }
     yield { name: "media.json", deflate: true, data: [new TextEncoder().encode(JSON.stringify(manifest))] };

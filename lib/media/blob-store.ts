@@ -124,9 +124,14 @@ export async function* chunksOfSource(body: BlobSource): AsyncGenerator<Uint8Arr
   }
 }
 
+/** Reads a source whole (small ones only: thumbnail sources, request images). */
+export async function readSource(source: BlobSource): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of chunksOfSource(source)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
 /** Reads a blob body whole (small blobs: thumbnail sources, request images). */
 export async function readBlob(body: BlobBody): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of chunksOfSource(body.body)) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return readSource(body.body);
 }

@@ -27,15 +27,8 @@ import {
  * it) for a fresh link. Refusals (private address, not an image or video, too large) are final.
  */
 
-export interface CachedMedia {
-  taskId: string;
-  slot: MediaSlot;
-  /** The blob holding it; read it with `MediaCache.open`. */
-  key: string;
-  contentType: string;
-  bytes: number;
-  sha256: string;
-}
+/** A cached file as callers see it (its `key` is read with `MediaCache.open`). */
+export type CachedMedia = Omit<MediaFileRecord, "source">;
 
 export interface MediaJob {
   state: MediaJobState;

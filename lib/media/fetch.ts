@@ -3,6 +3,7 @@ import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
 import { bareContentType, isMediaType } from "@/lib/mj/media-kinds";
+import { readSource } from "./blob-store";
 
 /**
  * Fetching a URL a task carries, safely: the media route and the cache are not a way into the
@@ -263,24 +264,7 @@ function capped(limit: number): TransformStream<Uint8Array, Uint8Array> {
   });
 }
 
-/** A web stream as an async iterable (the DOM typings lack `ReadableStream[Symbol.asyncIterator]`). */
-export async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stopping early (an error downstream) cancels the upstream body instead of leaving it open.
-    await reader.cancel().catch(() => {});
-  }
-}
-
 /** Reads a download whole (thumbnail sources: images, capped at 25 MB). */
 export async function readAll(download: MediaDownload): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of chunksOf(download.body)) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return readSource(download.body);
 }
