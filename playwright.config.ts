@@ -87,7 +87,11 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${authPort}` },
     },
     // Starts its own simulator and app on free ports (e2e/stack.ts): it flips faults and SIGKILLs the app.
-    { name: "resilience", testMatch: /(resilience|restart|limits|slow-jobs)\.spec\.ts/, use: { ...devices["Desktop Chrome"] } },
+    {
+      name: "resilience",
+      testMatch: /(resilience|restart|limits|slow-jobs)\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"] },
+    },
   ],
   webServer: [
     appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "4", MJ_API_URL: "", MJ_API_KEY: "" }),

@@ -61,7 +61,11 @@ async function pngOfExactly(bytes: number): Promise<Buffer> {
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString("base64")}`;
 
-async function post(pathname: string, body: string | Uint8Array<ArrayBuffer>, contentType = "application/json") {
+async function post(
+  pathname: string,
+  body: string | Uint8Array<ArrayBuffer>,
+  contentType = "application/json",
+) {
   const response = await fetch(`${app.url}${pathname}`, {
     method: "POST",
     headers: { "content-type": contentType },

@@ -41,12 +41,20 @@ async function finished(request: APIRequestContext, id: string): Promise<Task> {
 async function press(request: APIRequestContext, parent: Task, pattern: RegExp): Promise<Task> {
   const button = parent.buttons.find((b) => pattern.test(b.customId));
   expect(button, `a ${pattern} button on ${parent.id}`).toBeDefined();
-  return finished(request, await submit(request, "action", { taskId: parent.id, customId: button!.customId }));
+  return finished(
+    request,
+    await submit(request, "action", { taskId: parent.id, customId: button!.customId }),
+  );
 }
 
-test("a cached video answers byte ranges: 206 with Content-Range, 416 beyond its end", async ({ request }) => {
+test("a cached video answers byte ranges: 206 with Content-Range, 416 beyond its end", async ({
+  request,
+}) => {
   test.setTimeout(180_000);
-  const grid = await finished(request, await submit(request, "imagine", { prompt: "a paper boat on a pond" }));
+  const grid = await finished(
+    request,
+    await submit(request, "imagine", { prompt: "a paper boat on a pond" }),
+  );
   const upscale = await press(request, grid, /::upsample::1::/);
   const animated = await press(request, upscale, /::animate_low::/);
   // Animate answers an animated grid; its video U1 is one MP4 (§5.3).

@@ -28,12 +28,19 @@ test.afterAll(async () => {
 
 async function stack() {
   const simulator = await startSimulator({ key: KEY, speed: 20 });
-  const app = await startApp({ DATA_DIR: dataDir, MJ_API_URL: simulator.url, MJ_API_KEY: KEY, MJ_AUTH_HEADER: "authorization" });
+  const app = await startApp({
+    DATA_DIR: dataDir,
+    MJ_API_URL: simulator.url,
+    MJ_API_KEY: KEY,
+    MJ_AUTH_HEADER: "authorization",
+  });
   procs.push(simulator, app);
   return { simulator, app };
 }
 
-test("after a restart, with every upstream link dead, the task is found and its images load", async ({ page }) => {
+test("after a restart, with every upstream link dead, the task is found and its images load", async ({
+  page,
+}) => {
   const first = await stack();
   const submit = await fetch(`${first.app.url}/api/mj/submit/imagine`, {
     method: "POST",
@@ -42,13 +49,20 @@ test("after a restart, with every upstream link dead, the task is found and its 
   });
   const { result: id } = (await submit.json()) as { result: string };
   await expect
-    .poll(async () => ((await (await fetch(`${first.app.url}/api/mj/task/${id}/fetch`)).json()) as { status: string }).status, {
-      timeout: 60_000,
-    })
+    .poll(
+      async () =>
+        ((await (await fetch(`${first.app.url}/api/mj/task/${id}/fetch`)).json()) as { status: string })
+          .status,
+      {
+        timeout: 60_000,
+      },
+    )
     .toBe("SUCCESS");
   // The cache answers with the content's hash as ETag once the original is on disk.
   await expect
-    .poll(async () => (await fetch(`${first.app.url}/api/media/${id}/image`)).headers.get("etag"), { timeout: 60_000 })
+    .poll(async () => (await fetch(`${first.app.url}/api/media/${id}/image`)).headers.get("etag"), {
+      timeout: 60_000,
+    })
     .toMatch(/^"[0-9a-f]{64}"$/);
 
   await first.app.kill("SIGTERM");
@@ -65,8 +79,12 @@ test("after a restart, with every upstream link dead, the task is found and its 
   expect(await thumb.getAttribute("src")).toMatch(/\/thumb\?/);
 
   await tile.getByRole("button", { name: /^Open / }).click();
-  const large = page.getByRole("dialog").getByRole("img", { name: "an armadillo astronaut restartword --ar 3:2" });
-  await expect.poll(() => large.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight)).toBeCloseTo(3 / 2, 1);
+  const large = page
+    .getByRole("dialog")
+    .getByRole("img", { name: "an armadillo astronaut restartword --ar 3:2" });
+  await expect
+    .poll(() => large.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
+    .toBeCloseTo(3 / 2, 1);
   const download = await fetch(`${second.app.url}/api/media/${id}/image?download=1`);
   expect(download.status).toBe(200);
   expect(download.headers.get("content-disposition")).toMatch(/attachment; filename=".*armadillo.*"/);

@@ -100,7 +100,11 @@ export function PromptBar({
           {t("remix")}
         </label>
         <Button type="submit" variant="primary" disabled={!canSubmit} className="ml-auto min-h-9">
-          {submitting ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Sparkles className="size-4" aria-hidden />}
+          {submitting ? (
+            <Loader2 className="size-4 animate-spin" aria-hidden />
+          ) : (
+            <Sparkles className="size-4" aria-hidden />
+          )}
           {t("submit")}
         </Button>
       </div>

@@ -13,7 +13,11 @@ const subscribe = () => () => {};
  */
 export function useBackgroundNotifications() {
   const t = useTranslations("task.notification");
-  const supported = useSyncExternalStore(subscribe, () => "Notification" in window, () => false);
+  const supported = useSyncExternalStore(
+    subscribe,
+    () => "Notification" in window,
+    () => false,
+  );
   // Read once on the client; the button that shows it only renders after hydration (`supported`).
   const [enabled, setEnabled] = useState(
     () =>

@@ -45,7 +45,7 @@ export function SegmentedRadio<V extends string>({
               onChange={() => onChange(option.value)}
               className="peer absolute inset-0 z-10 m-0 cursor-pointer opacity-0"
             />
-            <span className="inline-flex min-h-8 items-center gap-1.5 rounded-md border border-zinc-300 px-2.5 text-sm peer-checked:border-sky-600 peer-checked:bg-sky-600 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-500 hover:bg-zinc-100 peer-checked:hover:bg-sky-700 group-aria-invalid:border-red-500 dark:border-zinc-700 dark:hover:bg-zinc-800">
+            <span className="inline-flex min-h-8 items-center gap-1.5 rounded-md border border-zinc-300 px-2.5 text-sm group-aria-invalid:border-red-500 peer-checked:border-sky-600 peer-checked:bg-sky-600 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-sky-500 hover:bg-zinc-100 peer-checked:hover:bg-sky-700 dark:border-zinc-700 dark:hover:bg-zinc-800">
               {option.label}
             </span>
           </label>

@@ -165,7 +165,9 @@ export function login(request: Request, password: string): Response {
   const { loginPerClient, loginGlobal } = limiters();
   const key = signingKey(configured);
   const clientWait = loginPerClient.retryAfter(client);
-  const serverWait = isKnownDevice(readCookie(request, DEVICE_COOKIE), key) ? 0 : loginGlobal.retryAfter("all");
+  const serverWait = isKnownDevice(readCookie(request, DEVICE_COOKIE), key)
+    ? 0
+    : loginGlobal.retryAfter("all");
   const wait = Math.max(clientWait, serverWait);
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
@@ -194,7 +196,10 @@ export function login(request: Request, password: string): Response {
 export function logout(request: Request): Response {
   const session = sessionOf(request);
   if (session) revokeSession(session);
-  return new Response(null, { status: 204, headers: { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) } });
+  return new Response(null, {
+    status: 204,
+    headers: { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) },
+  });
 }
 
 function cookie(request: Request, name: string, value: string, maxAge: number): string {

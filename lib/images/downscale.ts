@@ -145,8 +145,7 @@ export async function downscaleImage(file: Blob & { name?: string }): Promise<st
   try {
     const size = { width: bitmap.width, height: bitmap.height };
     // The sniffed type, not file.type: a blank or wrong extension-derived type would mislabel the data URL.
-    if (canKeepOriginal(file.size, size))
-      return await readAsDataUrl(new Blob([file], { type }));
+    if (canKeepOriginal(file.size, size)) return await readAsDataUrl(new Blob([file], { type }));
     let smallest: Blob | null = null;
     for (const attempt of encodeAttempts(size)) {
       smallest = await encode(bitmap, attempt);

@@ -121,4 +121,3 @@ export function truncateText(text: string, max: number): string {
         .join("")
         .trimEnd()}…`;
 }
-

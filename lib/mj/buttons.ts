@@ -190,7 +190,8 @@ const RULES: Rule[] = [
         jobId: m[3]!,
         variant: percent >= 100 ? "square" : "out",
         // Midjourney names ::75 "Zoom Out 1.5x" (not 100/75 = 1.33), so the known ones are a table.
-        zoomFactor: OUTPAINT_FACTOR[percent] ?? (percent >= 100 ? 1 : Math.round((100 / percent) * 100) / 100),
+        zoomFactor:
+          OUTPAINT_FACTOR[percent] ?? (percent >= 100 ? 1 : Math.round((100 / percent) * 100) / 100),
       };
     },
   },
@@ -421,7 +422,8 @@ export function describeButton(button: Pick<Button, "customId" | "label" | "emoj
   const parsed = parseCustomId(button.customId);
   const name = nameOf(parsed);
   const upstreamLabel = button.label.trim();
-  const label = upstreamLabel || (name ? ENGLISH_BUTTON_NAMES[name.key](name.values) : button.emoji || "Action");
+  const label =
+    upstreamLabel || (name ? ENGLISH_BUTTON_NAMES[name.key](name.values) : button.emoji || "Action");
   return {
     ...parsed,
     customId: button.customId,

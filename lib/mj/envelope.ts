@@ -26,7 +26,13 @@ const resultSchema = z
   .catch(null);
 
 export const submitResultSchema = z.object({
-  code: z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]),
+  code: z.union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ]),
   description: z
     .string()
     .nullish()

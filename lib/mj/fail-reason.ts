@@ -11,7 +11,10 @@ export type FailKind = "banned" | "invalidParameter" | "timeout" | "cancelled" |
 
 const FAIL_RULES: { kind: FailKind; pattern: RegExp }[] = [
   { kind: "banned", pattern: BANNED },
-  { kind: "invalidParameter", pattern: /invalid parameter|参数|unrecognized parameter|invalid value|aspect ratio/i },
+  {
+    kind: "invalidParameter",
+    pattern: /invalid parameter|参数|unrecognized parameter|invalid value|aspect ratio/i,
+  },
   { kind: "cancelled", pattern: /取消|cancel/i },
   { kind: "queueFull", pattern: /队列已满|queue (is )?full|too many|并发|上限/i },
   { kind: "timeout", pattern: /超时|timed? ?out|timeout/i },
@@ -56,7 +59,11 @@ const REFUSAL_RULES: { kind: RefusalKind; pattern: RegExp }[] = [
 ];
 
 /** Codes that name their reason whatever the text says (§2.1). */
-const REFUSAL_CODES: Partial<Record<number, RefusalKind>> = { 3: "taskNotFound", 23: "queueFull", 24: "banned" };
+const REFUSAL_CODES: Partial<Record<number, RefusalKind>> = {
+  3: "taskNotFound",
+  23: "queueFull",
+  24: "banned",
+};
 
 export function classifyRefusal(code: number, description: string | null): RefusalKind {
   const byText = description ? REFUSAL_RULES.find((rule) => rule.pattern.test(description))?.kind : undefined;

@@ -61,7 +61,8 @@ function instant(name: string, edge: "start" | "end") {
       // Date.parse rolls 2026-02-30 over into March; a day that does not exist is a mistake.
       const day = value.slice(0, 10);
       const dayMs = Date.parse(`${day}T00:00:00Z`);
-      const realDay = !DATE_ONLY.test(day) || (Number.isFinite(dayMs) && new Date(dayMs).toISOString().startsWith(day));
+      const realDay =
+        !DATE_ONLY.test(day) || (Number.isFinite(dayMs) && new Date(dayMs).toISOString().startsWith(day));
       if (!Number.isFinite(ms) || !realDay) {
         ctx.addIssue({ code: "custom", message: `${name} must be epoch milliseconds or an ISO date` });
         return z.NEVER;

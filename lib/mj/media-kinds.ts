@@ -207,7 +207,6 @@ export function hasSignatureOf(contentType: string, head: Uint8Array): boolean {
   return isMediaType(contentType) && SIGNATURES[contentType](head);
 }
 
-
 /** The media type the first bytes announce (by their signature), or null. */
 export function sniffContentType(head: Uint8Array): MediaContentType | null {
   return (Object.keys(SIGNATURES) as MediaContentType[]).find((type) => SIGNATURES[type](head)) ?? null;

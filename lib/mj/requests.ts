@@ -93,12 +93,21 @@ const botTypeSchema = z.enum(["MID_JOURNEY", "NIJI_JOURNEY"], {
 
 /** Fields every submit accepts (§3). `accountFilter` is trueai's; relays drop it. */
 const baseSubmit = {
-  notifyHook: z.url({ protocol: /^https?$/, error: "notifyHook must be an http(s) URL" }).max(LIMITS.notifyHookChars).optional(),
-  state: z.string().max(LIMITS.stateChars, { error: `state is longer than ${LIMITS.stateChars} characters` }).optional(),
+  notifyHook: z
+    .url({ protocol: /^https?$/, error: "notifyHook must be an http(s) URL" })
+    .max(LIMITS.notifyHookChars)
+    .optional(),
+  state: z
+    .string()
+    .max(LIMITS.stateChars, { error: `state is longer than ${LIMITS.stateChars} characters` })
+    .optional(),
   accountFilter: z
     .object({
       instanceId: z.string().max(64).optional(),
-      modes: z.array(z.enum(["RELAX", "FAST", "TURBO"])).max(3).optional(),
+      modes: z
+        .array(z.enum(["RELAX", "FAST", "TURBO"]))
+        .max(3)
+        .optional(),
       remix: z.boolean().optional(),
       nijiRemix: z.boolean().optional(),
       remixAutoConsidered: z.boolean().optional(),
@@ -133,7 +142,10 @@ export type ImagineRequest = z.output<typeof imagineRequestSchema>;
 export const describeRequestSchema = z
   .object({
     base64: imageInputSchema.optional(),
-    link: z.url({ protocol: /^https?$/, error: "link must be an http(s) URL" }).max(2048).optional(),
+    link: z
+      .url({ protocol: /^https?$/, error: "link must be an http(s) URL" })
+      .max(2048)
+      .optional(),
     botType: botTypeSchema.optional(),
     language: z.string().max(16).optional(),
     ...baseSubmit,
@@ -150,7 +162,9 @@ export const blendRequestSchema = z.object({
     .array(imageInputSchema, { error: "base64Array must be a list of images" })
     .min(2, { error: "blend needs 2 to 5 images" })
     .max(5, { error: "blend needs 2 to 5 images" }),
-  dimensions: z.enum(BLEND_DIMENSIONS, { error: "dimensions must be PORTRAIT, SQUARE or LANDSCAPE" }).optional(),
+  dimensions: z
+    .enum(BLEND_DIMENSIONS, { error: "dimensions must be PORTRAIT, SQUARE or LANDSCAPE" })
+    .optional(),
   botType: botTypeSchema.optional(),
   ...baseSubmit,
 });

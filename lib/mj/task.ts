@@ -90,7 +90,12 @@ const epochMs = z
   .transform((v) => (v ? v : null))
   .catch(null);
 
-const integer = z.number().int().nullish().transform((v) => v ?? null).catch(null);
+const integer = z
+  .number()
+  .int()
+  .nullish()
+  .transform((v) => v ?? null)
+  .catch(null);
 
 /** `"NN%"` on the wire; a bare number is accepted and written back the same way. */
 const progressText = z
@@ -122,7 +127,11 @@ const mediaList = z
   .nullish()
   .transform((items) =>
     items
-      ? firstValid(items, mediaRefSchema.refine((ref) => ref.url !== ""), TASK_LIST_LIMITS.mediaRefs)
+      ? firstValid(
+          items,
+          mediaRefSchema.refine((ref) => ref.url !== ""),
+          TASK_LIST_LIMITS.mediaRefs,
+        )
       : null,
   )
   .catch(null);
@@ -155,35 +164,37 @@ const propertiesSchema = z
   .catch({});
 
 /** Unknown fields are bounded like the rest (`catchall` on the loose object). */
-export const taskSchema = z.looseObject({
-  id: z.union([z.string().min(1), z.number().transform(String)]),
-  action: enumText,
-  /** Kept as a string: relays send `""` before their first poll, servers may add values. */
-  status: enumText.transform((v) => v ?? ""),
-  prompt: promptText,
-  promptEn: promptText,
-  description: text,
-  state: text,
-  submitTime: epochMs,
-  startTime: epochMs,
-  finishTime: epochMs,
-  imageUrl: url,
-  imageUrls: mediaList,
-  thumbnailUrl: url,
-  videoUrl: url,
-  videoUrls: mediaList,
-  progress: progressText,
-  failReason: text,
-  properties: propertiesSchema,
-  buttons: buttonList,
-  parentId: text,
-  botType: enumText,
-  mode: enumText,
-  seed: text,
-  width: integer,
-  height: integer,
-  contentType: text,
-}).catchall(boundedUnknown);
+export const taskSchema = z
+  .looseObject({
+    id: z.union([z.string().min(1), z.number().transform(String)]),
+    action: enumText,
+    /** Kept as a string: relays send `""` before their first poll, servers may add values. */
+    status: enumText.transform((v) => v ?? ""),
+    prompt: promptText,
+    promptEn: promptText,
+    description: text,
+    state: text,
+    submitTime: epochMs,
+    startTime: epochMs,
+    finishTime: epochMs,
+    imageUrl: url,
+    imageUrls: mediaList,
+    thumbnailUrl: url,
+    videoUrl: url,
+    videoUrls: mediaList,
+    progress: progressText,
+    failReason: text,
+    properties: propertiesSchema,
+    buttons: buttonList,
+    parentId: text,
+    botType: enumText,
+    mode: enumText,
+    seed: text,
+    width: integer,
+    height: integer,
+    contentType: text,
+  })
+  .catchall(boundedUnknown);
 export type Task = z.output<typeof taskSchema>;
 
 /** A list response: every item parsed on its own so one broken entry drops only itself. */

@@ -76,7 +76,11 @@ function demoUpstream(config: AppEnv, options: ServiceOptions, resilience: Resil
 /** Builds every service over `config`; `close()` releases them (tests build and close their own). */
 export function createServices(config: AppEnv, options: ServiceOptions = {}): Services {
   const log = options.log ?? ((message: string) => console.warn(message));
-  const resilience: Resilience = { timeoutMs: config.timeoutMs, readAttempts: config.readAttempts, breaker: config.breaker };
+  const resilience: Resilience = {
+    timeoutMs: config.timeoutMs,
+    readAttempts: config.readAttempts,
+    breaker: config.breaker,
+  };
   const demo = config.upstream ? null : demoUpstream(config, options, resilience);
   const upstream = demo ? demo.upstream : createUpstreamClient({ ...config.upstream!, ...resilience });
   // What media URLs may be fetched: in demo mode the simulator is in-process, so anything it hands out.

@@ -2,14 +2,7 @@ import type Database from "better-sqlite3";
 import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
-import type {
-  MergeRule,
-  RequestKind,
-  SortOrder,
-  StoredTask,
-  TaskListQuery,
-  TaskStore,
-} from "./task-store";
+import type { MergeRule, RequestKind, SortOrder, StoredTask, TaskListQuery, TaskStore } from "./task-store";
 
 /** The TaskStore on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 

@@ -63,7 +63,10 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         const before = Date.now();
         await upsert(store, task({ id: "old", submitTime: before - 60_000 }));
         await upsert(store, task({ id: "new", submitTime: null }));
-        expect((await store.list({ limit: 10, cursor: null })).items.map((t) => t.id)).toEqual(["new", "old"]);
+        expect((await store.list({ limit: 10, cursor: null })).items.map((t) => t.id)).toEqual([
+          "new",
+          "old",
+        ]);
       });
       it("records all tasks and returns them as stored", async () => {
         const store = await openStore();
@@ -86,7 +89,11 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         // A BigInt cannot be serialised to JSON, so the second write throws mid-batch.
         const unserialisable = { ...task({ id: "bad" }), extra: 10n };
         await expect(
-          upsertMany(store, [task({ id: "existing", status: "SUCCESS" }), unserialisable, task({ id: "after" })]),
+          upsertMany(store, [
+            task({ id: "existing", status: "SUCCESS" }),
+            unserialisable,
+            task({ id: "after" }),
+          ]),
         ).rejects.toThrow();
         expect((await store.get("existing"))?.status).toBe("SUBMITTED");
         expect(await store.get("bad")).toBeNull();
@@ -121,7 +128,10 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
       it("handles more ids than SQLite's classic 999 bound-parameter limit", async () => {
         const store = await openStore();
         const ids = Array.from({ length: 2_500 }, (_, i) => `t${i}`);
-        await upsertMany(store, ids.filter((_, i) => i % 2 === 0).map((id) => task({ id })));
+        await upsertMany(
+          store,
+          ids.filter((_, i) => i % 2 === 0).map((id) => task({ id })),
+        );
         const found = await store.getMany(ids);
         expect(found).toHaveLength(1_250);
         expect(new Set(found.map((t) => t.id))).toEqual(new Set(ids.filter((_, i) => i % 2 === 0)));
@@ -140,7 +150,10 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
           { id: "f", submitTime: 4_000 },
           { id: "g", submitTime: 2_000 },
         ];
-        await upsertMany(store, rows.map((r) => task(r)));
+        await upsertMany(
+          store,
+          rows.map((r) => task(r)),
+        );
         return ["f", "e", "d", "c", "g", "b", "a"];
       }
 
@@ -306,20 +319,34 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         expect(await ids(store, { from: 401 })).toEqual(["d1"]);
         expect(await ids(store, { to: 100 })).toEqual(["i1"]);
         expect(await ids(store, { q: "sun", status: ["SUCCESS"] })).toEqual(["u1", "i1"]);
-        expect(await ids(store, { q: "sun", favorite: true, action: ["VARIATION", "IMAGINE"] })).toEqual(["v1", "i1"]);
-        expect(await ids(store, { q: "sun", from: 150, to: 350, status: ["SUCCESS"], favorite: false })).toEqual([
+        expect(await ids(store, { q: "sun", favorite: true, action: ["VARIATION", "IMAGINE"] })).toEqual([
+          "v1",
+          "i1",
+        ]);
+        expect(
+          await ids(store, { q: "sun", from: 150, to: 350, status: ["SUCCESS"], favorite: false }),
+        ).toEqual(["u1"]);
+        expect(await ids(store, { action: ["IMAGINE"], status: ["IN_PROGRESS"] })).toEqual([]);
+        expect(await ids(store, { sort: "oldest", action: ["IMAGINE", "UPSCALE"] })).toEqual([
+          "i1",
+          "i2",
           "u1",
         ]);
-        expect(await ids(store, { action: ["IMAGINE"], status: ["IN_PROGRESS"] })).toEqual([]);
-        expect(await ids(store, { sort: "oldest", action: ["IMAGINE", "UPSCALE"] })).toEqual(["i1", "i2", "u1"]);
       });
 
       it("excludeStatus leaves statuses out; asking for them by status still finds them", async () => {
         const store = await openStore();
         await seed(store);
-        await upsert(store, task({ id: "m1", action: "VARIATION", status: "MODAL", submitTime: 600, prompt: "sun" }));
+        await upsert(
+          store,
+          task({ id: "m1", action: "VARIATION", status: "MODAL", submitTime: 600, prompt: "sun" }),
+        );
         expect(await ids(store, { excludeStatus: ["MODAL"] })).toEqual(["d1", "v1", "u1", "i2", "i1"]);
-        expect(await ids(store, { excludeStatus: ["MODAL", "FAILURE"], q: "sun" })).toEqual(["v1", "u1", "i1"]);
+        expect(await ids(store, { excludeStatus: ["MODAL", "FAILURE"], q: "sun" })).toEqual([
+          "v1",
+          "u1",
+          "i1",
+        ]);
         expect(await ids(store, { status: ["MODAL"] })).toEqual(["m1"]);
         expect(await ids(store, {})).toContain("m1");
       });
@@ -338,7 +365,8 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
     describe("keyset paging", () => {
       async function seed(store: TaskStore, count: number) {
         // Pairs share a sort time so pages split inside ties.
-        await upsertMany(store, 
+        await upsertMany(
+          store,
           Array.from({ length: count }, (_, i) =>
             task({
               id: `t${String(i).padStart(3, "0")}`,
@@ -391,7 +419,8 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
 
       it("gives the same pages for a broad search (hundreds of matches) as for a narrow one", async () => {
         const store = await openStore();
-        await upsertMany(store, 
+        await upsertMany(
+          store,
           Array.from({ length: 1_200 }, (_, i) =>
             task({
               id: `b${String(i).padStart(4, "0")}`,
@@ -421,7 +450,9 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         const store = await openStore();
         await seed(store, 10);
         const { nextCursor } = await store.list({ limit: 3, cursor: null, sort: "newest" });
-        await expect(store.list({ limit: 3, cursor: nextCursor, sort: "oldest" })).rejects.toThrow(InvalidCursorError);
+        await expect(store.list({ limit: 3, cursor: nextCursor, sort: "oldest" })).rejects.toThrow(
+          InvalidCursorError,
+        );
         await expect(store.list({ limit: 3, cursor: nextCursor, sort: "newest" })).resolves.toBeDefined();
       });
     });
@@ -439,10 +470,9 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         await store.close();
 
         const reopened = await openStore();
-        expect((await upsertMany(reopened, [task({ id: "b" }), task({ id: "c" })])).map((t) => t.id)).toEqual([
-          "b",
-          "c",
-        ]);
+        expect((await upsertMany(reopened, [task({ id: "b" }), task({ id: "c" })])).map((t) => t.id)).toEqual(
+          ["b", "c"],
+        );
         expect(await reopened.get("b")).toBeNull();
         expect(await ids(reopened, {})).toEqual(["c", "a"]);
         expect((await reopened.getMany(["a", "b", "c"])).map((t) => t.id).sort()).toEqual(["a", "c"]);

@@ -209,9 +209,11 @@ export function createTaskService({
     const deleted = await inInputsTurn(async () => {
       const removed = await store.delete([...new Set(ids)]);
       // After the commit: an image is removed only once no row can refer to it any more.
-      await inputs.remove(removed.orphanedInputs).catch((error: unknown) =>
-        console.error(`[tasks] could not remove ${removed.orphanedInputs.length} request image(s)`, error),
-      );
+      await inputs
+        .remove(removed.orphanedInputs)
+        .catch((error: unknown) =>
+          console.error(`[tasks] could not remove ${removed.orphanedInputs.length} request image(s)`, error),
+        );
       return removed.deleted;
     });
     if (deleted.length > 0) {

@@ -3,5 +3,7 @@ import { bulkDeleteBodySchema } from "@/lib/mj/history-query";
 import { services } from "@/lib/server/services";
 
 export async function POST(request: Request) {
-  return respond(request, async () => services().tasks.delete((await readJson(request, bulkDeleteBodySchema)).ids));
+  return respond(request, async () =>
+    services().tasks.delete((await readJson(request, bulkDeleteBodySchema)).ids),
+  );
 }
