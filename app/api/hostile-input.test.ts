@@ -258,7 +258,12 @@ const ROUTES: RouteSpec[] = [
     queries: [`?ids=${TEN_THOUSAND_IDS.join(",")}`, "?ids=../../etc/passwd", "?ids=%00"],
   },
   // Not a zip: every hostile body is refused (wrong type, not an archive, too large).
-  { path: "tasks/import-archive", load: () => import("./tasks/import-archive/route"), method: "POST", body: true },
+  {
+    path: "tasks/import-archive",
+    load: () => import("./tasks/import-archive/route"),
+    method: "POST",
+    body: true,
+  },
   {
     path: "inputs/[name]",
     load: () => import("./inputs/[name]/route"),

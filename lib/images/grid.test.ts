@@ -139,7 +139,6 @@ describe("grid detection", () => {
 });
 
 describe("small helpers", () => {
-
   it("promptOf prefers the final prompt", () => {
     expect(promptOf(task({ prompt: "猫", properties: { finalPrompt: "cat --v 7" } }))).toBe("cat --v 7");
     expect(promptOf(task({ prompt: "cat", properties: { finalPrompt: "" } }))).toBe("cat");

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { describeButton, parseCustomId, type ButtonGroup, type ButtonIcon, type ParsedCustomId } from "./buttons";
+import {
+  describeButton,
+  parseCustomId,
+  type ButtonGroup,
+  type ButtonIcon,
+  type ParsedCustomId,
+} from "./buttons";
 
 /** Realistic Midjourney job ids (the uuid embedded in a customId = the task's jobId). */
 const JOB = "3f1c8a2e-5b7d-4e2a-9c1f-0a1b2c3d4e5f";
@@ -20,24 +26,41 @@ const p = (over: Partial<ParsedCustomId> & Pick<ParsedCustomId, "kind">): Parsed
 /** Every customId pattern of docs/protocol.md §5, with the full parse it must produce. */
 const CATALOGUE: Row[] = [
   // 5.1 on a 4-image grid
-  ...[1, 2, 3, 4].map(
-    (n): Row => [`MJ::JOB::upsample::${n}::${JOB}`, p({ kind: "upscale", index: n, jobId: JOB, variant: "grid" })],
-  ),
+  ...[1, 2, 3, 4].map((n): Row => [
+    `MJ::JOB::upsample::${n}::${JOB}`,
+    p({ kind: "upscale", index: n, jobId: JOB, variant: "grid" }),
+  ]),
   [`MJ::JOB::reroll::0::${JOB}::SOLO`, p({ kind: "reroll", jobId: JOB, variant: "job", remixable: true })],
-  ...[1, 2, 3, 4].map(
-    (n): Row => [
-      `MJ::JOB::variation::${n}::${JOB}`,
-      p({ kind: "vary", index: n, jobId: JOB, variant: "grid", remixable: true }),
-    ],
-  ),
+  ...[1, 2, 3, 4].map((n): Row => [
+    `MJ::JOB::variation::${n}::${JOB}`,
+    p({ kind: "vary", index: n, jobId: JOB, variant: "grid", remixable: true }),
+  ]),
 
   // 5.2 on an upscaled single image
-  [`MJ::JOB::upsample_v7_2x_subtle::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" })],
-  [`MJ::JOB::upsample_v7_2x_creative::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" })],
-  [`MJ::JOB::upsample_v6r1_2x_subtle::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" })],
-  [`MJ::JOB::upsample_v6r1_2x_creative::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" })],
-  [`MJ::JOB::upsample_v6_2x_subtle::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" })],
-  [`MJ::JOB::upsample_v6_2x_creative::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" })],
+  [
+    `MJ::JOB::upsample_v7_2x_subtle::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" }),
+  ],
+  [
+    `MJ::JOB::upsample_v7_2x_creative::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" }),
+  ],
+  [
+    `MJ::JOB::upsample_v6r1_2x_subtle::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" }),
+  ],
+  [
+    `MJ::JOB::upsample_v6r1_2x_creative::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" }),
+  ],
+  [
+    `MJ::JOB::upsample_v6_2x_subtle::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "subtle" }),
+  ],
+  [
+    `MJ::JOB::upsample_v6_2x_creative::1::${JOB}::SOLO`,
+    p({ kind: "upscale", index: 1, jobId: JOB, variant: "creative" }),
+  ],
   [`MJ::JOB::upsample_v5_2x::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "2x" })],
   [`MJ::JOB::upsample_v5_4x::1::${JOB}::SOLO`, p({ kind: "upscale", index: 1, jobId: JOB, variant: "4x" })],
   [
@@ -49,17 +72,24 @@ const CATALOGUE: Row[] = [
     p({ kind: "vary", index: 1, jobId: JOB, variant: "strong", remixable: true }),
   ],
   [`MJ::Inpaint::1::${JOB}::SOLO`, p({ kind: "vary-region", index: 1, jobId: JOB, alwaysModal: true })],
-  [`MJ::Outpaint::50::1::${JOB}::SOLO`, p({ kind: "zoom", index: 1, jobId: JOB, variant: "out", zoomFactor: 2 })],
-  [`MJ::Outpaint::75::1::${JOB}::SOLO`, p({ kind: "zoom", index: 1, jobId: JOB, variant: "out", zoomFactor: 1.5 })],
-  [`MJ::Outpaint::100::1::${JOB}::SOLO`, p({ kind: "zoom", index: 1, jobId: JOB, variant: "square", zoomFactor: 1 })],
+  [
+    `MJ::Outpaint::50::1::${JOB}::SOLO`,
+    p({ kind: "zoom", index: 1, jobId: JOB, variant: "out", zoomFactor: 2 }),
+  ],
+  [
+    `MJ::Outpaint::75::1::${JOB}::SOLO`,
+    p({ kind: "zoom", index: 1, jobId: JOB, variant: "out", zoomFactor: 1.5 }),
+  ],
+  [
+    `MJ::Outpaint::100::1::${JOB}::SOLO`,
+    p({ kind: "zoom", index: 1, jobId: JOB, variant: "square", zoomFactor: 1 }),
+  ],
   [`MJ::CustomZoom::${JOB}`, p({ kind: "custom-zoom", index: 1, jobId: JOB, alwaysModal: true })],
   [`MJ::CustomZoom::1::${JOB}`, p({ kind: "custom-zoom", index: 1, jobId: JOB, alwaysModal: true })],
-  ...(["left", "right", "up", "down"] as const).map(
-    (dir): Row => [
-      `MJ::JOB::pan_${dir}::1::${JOB}::SOLO`,
-      p({ kind: "pan", index: 1, jobId: JOB, variant: dir, remixable: true }),
-    ],
-  ),
+  ...(["left", "right", "up", "down"] as const).map((dir): Row => [
+    `MJ::JOB::pan_${dir}::1::${JOB}::SOLO`,
+    p({ kind: "pan", index: 1, jobId: JOB, variant: dir, remixable: true }),
+  ]),
   [
     `MJ::JOB::animate_high::1::${JOB}::SOLO`,
     p({ kind: "animate", index: 1, jobId: JOB, variant: "high", remixable: true }),
@@ -71,12 +101,10 @@ const CATALOGUE: Row[] = [
   [`MJ::BOOKMARK::${JOB}`, p({ kind: "bookmark", jobId: JOB })],
 
   // 5.3 video results
-  ...[1, 2, 3, 4].map(
-    (n): Row => [
-      `MJ::JOB::video_virtual_upscale::${n}::${VIDEO_JOB}`,
-      p({ kind: "upscale", index: n, jobId: VIDEO_JOB, variant: "video" }),
-    ],
-  ),
+  ...[1, 2, 3, 4].map((n): Row => [
+    `MJ::JOB::video_virtual_upscale::${n}::${VIDEO_JOB}`,
+    p({ kind: "upscale", index: n, jobId: VIDEO_JOB, variant: "video" }),
+  ]),
   [
     `MJ::JOB::animate_high_extend::1::${VIDEO_JOB}`,
     p({ kind: "extend", index: 1, jobId: VIDEO_JOB, variant: "high", remixable: true }),
@@ -87,9 +115,10 @@ const CATALOGUE: Row[] = [
   ],
 
   // 5.4 after DESCRIBE (note `Job`, not `JOB`; no job id in the customId)
-  ...[1, 2, 3, 4].map(
-    (n): Row => [`MJ::Job::PicReader::${n}`, p({ kind: "describe-prompt", index: n, alwaysModal: true })],
-  ),
+  ...[1, 2, 3, 4].map((n): Row => [
+    `MJ::Job::PicReader::${n}`,
+    p({ kind: "describe-prompt", index: n, alwaysModal: true }),
+  ]),
   ["MJ::Job::PicReader::all", p({ kind: "imagine-all" })],
   // A new DESCRIBE on the same image: submitted directly (code 1/22), never a remix modal.
   ["MJ::Picread::Retry", p({ kind: "reroll", variant: "describe" })],
@@ -147,7 +176,12 @@ describe("parseCustomId", () => {
   });
 });
 
-type LabelRow = [customId: string, label: string, emoji: string, expected: { label: string; icon: ButtonIcon; group: ButtonGroup }];
+type LabelRow = [
+  customId: string,
+  label: string,
+  emoji: string,
+  expected: { label: string; icon: ButtonIcon; group: ButtonGroup },
+];
 
 /** Labels and emoji as Midjourney/trueai attach them (§4.6, §5). */
 const PRESENTATION: LabelRow[] = [
@@ -167,16 +201,56 @@ const PRESENTATION: LabelRow[] = [
     "upscale_1",
     { label: "Upscale (Creative)", icon: "maximize", group: "upscale" },
   ],
-  [`MJ::JOB::upsample_v5_4x::1::${JOB}::SOLO`, "Upscale (4x)", "", { label: "Upscale (4x)", icon: "maximize", group: "upscale" }],
-  [`MJ::JOB::low_variation::1::${JOB}::SOLO`, "Vary (Subtle)", "🪄", { label: "Vary (Subtle)", icon: "wand", group: "vary" }],
-  [`MJ::JOB::high_variation::1::${JOB}::SOLO`, "Vary (Strong)", "🪄", { label: "Vary (Strong)", icon: "wand", group: "vary" }],
-  [`MJ::Inpaint::1::${JOB}::SOLO`, "Vary (Region)", "🖌️", { label: "Vary (Region)", icon: "brush", group: "vary" }],
-  [`MJ::Outpaint::50::1::${JOB}::SOLO`, "Zoom Out 2x", "🔍", { label: "Zoom Out 2x", icon: "zoom-out", group: "zoom" }],
-  [`MJ::Outpaint::75::1::${JOB}::SOLO`, "Zoom Out 1.5x", "🔍", { label: "Zoom Out 1.5x", icon: "zoom-out", group: "zoom" }],
-  [`MJ::Outpaint::100::1::${JOB}::SOLO`, "Make Square", "", { label: "Make Square", icon: "square", group: "zoom" }],
+  [
+    `MJ::JOB::upsample_v5_4x::1::${JOB}::SOLO`,
+    "Upscale (4x)",
+    "",
+    { label: "Upscale (4x)", icon: "maximize", group: "upscale" },
+  ],
+  [
+    `MJ::JOB::low_variation::1::${JOB}::SOLO`,
+    "Vary (Subtle)",
+    "🪄",
+    { label: "Vary (Subtle)", icon: "wand", group: "vary" },
+  ],
+  [
+    `MJ::JOB::high_variation::1::${JOB}::SOLO`,
+    "Vary (Strong)",
+    "🪄",
+    { label: "Vary (Strong)", icon: "wand", group: "vary" },
+  ],
+  [
+    `MJ::Inpaint::1::${JOB}::SOLO`,
+    "Vary (Region)",
+    "🖌️",
+    { label: "Vary (Region)", icon: "brush", group: "vary" },
+  ],
+  [
+    `MJ::Outpaint::50::1::${JOB}::SOLO`,
+    "Zoom Out 2x",
+    "🔍",
+    { label: "Zoom Out 2x", icon: "zoom-out", group: "zoom" },
+  ],
+  [
+    `MJ::Outpaint::75::1::${JOB}::SOLO`,
+    "Zoom Out 1.5x",
+    "🔍",
+    { label: "Zoom Out 1.5x", icon: "zoom-out", group: "zoom" },
+  ],
+  [
+    `MJ::Outpaint::100::1::${JOB}::SOLO`,
+    "Make Square",
+    "",
+    { label: "Make Square", icon: "square", group: "zoom" },
+  ],
   [`MJ::CustomZoom::${JOB}`, "Custom Zoom", "🔍", { label: "Custom Zoom", icon: "search", group: "zoom" }],
   [`MJ::JOB::pan_left::1::${JOB}::SOLO`, "", "⬅️", { label: "Pan left", icon: "arrow-left", group: "pan" }],
-  [`MJ::JOB::pan_right::1::${JOB}::SOLO`, "", "➡️", { label: "Pan right", icon: "arrow-right", group: "pan" }],
+  [
+    `MJ::JOB::pan_right::1::${JOB}::SOLO`,
+    "",
+    "➡️",
+    { label: "Pan right", icon: "arrow-right", group: "pan" },
+  ],
   [`MJ::JOB::pan_up::1::${JOB}::SOLO`, "", "⬆️", { label: "Pan up", icon: "arrow-up", group: "pan" }],
   [`MJ::JOB::pan_down::1::${JOB}::SOLO`, "", "⬇️", { label: "Pan down", icon: "arrow-down", group: "pan" }],
   [
@@ -192,7 +266,12 @@ const PRESENTATION: LabelRow[] = [
     { label: "Animate (Low motion)", icon: "film", group: "video" },
   ],
   [`MJ::BOOKMARK::${JOB}`, "", "❤️", { label: "Favourite", icon: "heart", group: "other" }],
-  [`MJ::JOB::video_virtual_upscale::2::${VIDEO_JOB}`, "U2", "", { label: "U2", icon: "maximize", group: "video" }],
+  [
+    `MJ::JOB::video_virtual_upscale::2::${VIDEO_JOB}`,
+    "U2",
+    "",
+    { label: "U2", icon: "maximize", group: "video" },
+  ],
   [
     `MJ::JOB::animate_high_extend::1::${VIDEO_JOB}`,
     "Extend (High motion)",
@@ -220,7 +299,14 @@ describe("describeButton", () => {
     expect({ label: info.label, icon: info.icon, group: info.group }).toEqual(expected);
     expect(info.customId).toBe(customId);
     // The parse is carried along unchanged.
-    expect({ ...info, customId: undefined, label: undefined, name: undefined, icon: undefined, group: undefined }).toEqual({
+    expect({
+      ...info,
+      customId: undefined,
+      label: undefined,
+      name: undefined,
+      icon: undefined,
+      group: undefined,
+    }).toEqual({
       ...parseCustomId(customId),
       customId: undefined,
       label: undefined,
@@ -230,10 +316,13 @@ describe("describeButton", () => {
     });
   });
 
-  it.each(PRESENTATION)("%s: has the app's own name exactly when the catalogue knows it", (customId, _label, emoji) => {
-    const info = describeButton({ customId, label: "", emoji });
-    expect(info.name === null).toBe(info.kind === "unknown");
-  });
+  it.each(PRESENTATION)(
+    "%s: has the app's own name exactly when the catalogue knows it",
+    (customId, _label, emoji) => {
+      const info = describeButton({ customId, label: "", emoji });
+      expect(info.name === null).toBe(info.kind === "unknown");
+    },
+  );
 
   it("keeps the upstream label verbatim inside the accessible label", () => {
     for (const [customId, label, emoji] of PRESENTATION) {
@@ -242,7 +331,9 @@ describe("describeButton", () => {
   });
 
   it("trims whitespace around an upstream label", () => {
-    expect(describeButton({ customId: `MJ::JOB::upsample::1::${JOB}`, label: "  U1 ", emoji: "" }).label).toBe("U1");
+    expect(
+      describeButton({ customId: `MJ::JOB::upsample::1::${JOB}`, label: "  U1 ", emoji: "" }).label,
+    ).toBe("U1");
   });
 
   it.each([

@@ -28,13 +28,21 @@ describe("submitResultSchema", () => {
         code: 21,
         description: "Waiting for window confirm",
         result: "1723456789012346",
-        properties: { finalPrompt: "a red fox in snow --ar 3:2 --v 7", remix: true, discordInstanceId: CHANNEL },
+        properties: {
+          finalPrompt: "a red fox in snow --ar 3:2 --v 7",
+          remix: true,
+          discordInstanceId: CHANNEL,
+        },
       },
       {
         code: 21,
         description: "Waiting for window confirm",
         result: "1723456789012346",
-        properties: { finalPrompt: "a red fox in snow --ar 3:2 --v 7", remix: true, discordInstanceId: CHANNEL },
+        properties: {
+          finalPrompt: "a red fox in snow --ar 3:2 --v 7",
+          remix: true,
+          discordInstanceId: CHANNEL,
+        },
       },
     ],
     [
@@ -77,13 +85,19 @@ describe("submitResultSchema", () => {
       {
         code: 1,
         description: "上传成功",
-        result: ["https://cdn.discordapp.com/attachments/1/2/a.png", "https://cdn.discordapp.com/attachments/1/3/b.png"],
+        result: [
+          "https://cdn.discordapp.com/attachments/1/2/a.png",
+          "https://cdn.discordapp.com/attachments/1/3/b.png",
+        ],
         properties: {},
       },
       {
         code: 1,
         description: "上传成功",
-        result: ["https://cdn.discordapp.com/attachments/1/2/a.png", "https://cdn.discordapp.com/attachments/1/3/b.png"],
+        result: [
+          "https://cdn.discordapp.com/attachments/1/2/a.png",
+          "https://cdn.discordapp.com/attachments/1/3/b.png",
+        ],
         properties: {},
       },
     ],
@@ -99,8 +113,18 @@ describe("submitResultSchema", () => {
     ],
     [
       "code as a numeric string",
-      { code: "22", description: "排队中，前面还有1个任务", result: "1723456789012349", properties: { numberOfQueues: 1 } },
-      { code: 22, description: "排队中，前面还有1个任务", result: "1723456789012349", properties: { numberOfQueues: 1 } },
+      {
+        code: "22",
+        description: "排队中，前面还有1个任务",
+        result: "1723456789012349",
+        properties: { numberOfQueues: 1 },
+      },
+      {
+        code: 22,
+        description: "排队中，前面还有1个任务",
+        result: "1723456789012349",
+        properties: { numberOfQueues: 1 },
+      },
     ],
     [
       "negative code as a string",
@@ -125,7 +149,10 @@ describe("submitResultSchema", () => {
     ["missing code", { description: "提交成功", result: "1" }],
     ["non-numeric code", { code: "ok", result: "1" }],
     ["fractional code", { code: 1.5, result: "1" }],
-    ["trueai's generic error envelope", { success: false, message: "并发数已达上限", timestamp: "638590000000000000" }],
+    [
+      "trueai's generic error envelope",
+      { success: false, message: "并发数已达上限", timestamp: "638590000000000000" },
+    ],
     ["not an object", "1723456789012345"],
   ])("refuses %s", (_, body) => {
     expect(submitResultSchema.safeParse(body).success).toBe(false);
@@ -136,22 +163,28 @@ describe("resultTaskIds", () => {
   it.each([
     ["a,b, c", ["a", "b", "c"]],
     ["1723456789012345", ["1723456789012345"]],
-    ["1723456789012345,1723456789012346,1723456789012347,1723456789012348", [
-      "1723456789012345",
-      "1723456789012346",
-      "1723456789012347",
-      "1723456789012348",
-    ]],
+    [
+      "1723456789012345,1723456789012346,1723456789012347,1723456789012348",
+      ["1723456789012345", "1723456789012346", "1723456789012347", "1723456789012348"],
+    ],
     [" a , ,b,", ["a", "b"]],
     ["", []],
     [null, []],
-    [["x", " y "], ["x", "y"]],
+    [
+      ["x", " y "],
+      ["x", "y"],
+    ],
   ] as const)("%j → %j", (result, ids) => {
     expect(resultTaskIds(result as string | string[] | null)).toEqual(ids);
   });
 
   it("reads the ids out of a parsed Imagine-all envelope", () => {
-    const envelope = submitResultSchema.parse({ code: 1, description: "提交成功", result: "101,102,103,104", properties: {} });
+    const envelope = submitResultSchema.parse({
+      code: 1,
+      description: "提交成功",
+      result: "101,102,103,104",
+      properties: {},
+    });
     expect(resultTaskIds(envelope.result)).toEqual(["101", "102", "103", "104"]);
   });
 });
@@ -176,10 +209,15 @@ describe("isAccepted", () => {
 
   it("uses the codes of §2.1, as docs/protocol.md lists them", () => {
     // The table's rows read `| 21 | EXISTED | …`; SUBMIT_CODE names them in camelCase.
-    const section = readFileSync(path.join(process.cwd(), "docs", "protocol.md"), "utf8").split("### 2.1")[1]!;
+    const section = readFileSync(path.join(process.cwd(), "docs", "protocol.md"), "utf8").split(
+      "### 2.1",
+    )[1]!;
     const rows = [...section.split("### 2.2")[0]!.matchAll(/^\| (\d+) \| ([A-Z_]+) \|/gm)];
     const documented = Object.fromEntries(
-      rows.map(([, code, name]) => [name!.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), Number(code)]),
+      rows.map(([, code, name]) => [
+        name!.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()),
+        Number(code),
+      ]),
     );
     expect(rows.length).toBeGreaterThanOrEqual(8);
     expect(SUBMIT_CODE).toEqual(documented);

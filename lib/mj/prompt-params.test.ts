@@ -244,7 +244,13 @@ describe("validatePrompt", () => {
       "warning",
       "Niji version 8 isn't one MJ Studio knows (4, 5, 6, 7); it is sent as typed for Midjourney to judge.",
     ],
-    ["a --v latest", "version", "not_a_number", "error", 'Model version (--v) must be a number, not "latest".'],
+    [
+      "a --v latest",
+      "version",
+      "not_a_number",
+      "error",
+      'Model version (--v) must be a number, not "latest".',
+    ],
     [
       "a --v 8.1 --q 1",
       "quality",

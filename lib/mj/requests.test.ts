@@ -46,7 +46,11 @@ function fakePng(size: number): string {
 
 function issuesOf(result: z.ZodSafeParseResult<unknown>) {
   expect(result.success).toBe(false);
-  return result.error!.issues.map((i) => ({ path: i.path, message: i.message, params: "params" in i ? i.params : undefined }));
+  return result.error!.issues.map((i) => ({
+    path: i.path,
+    message: i.message,
+    params: "params" in i ? i.params : undefined,
+  }));
 }
 
 describe("imageInputSchema", () => {
@@ -83,10 +87,18 @@ describe("imageInputSchema", () => {
 
   it("refuses a PNG-looking data URL whose text is garbage with the 'not an image' message", () => {
     expect(issuesOf(imageInputSchema.safeParse(`data:image/png;base64,${TEXT_FILE}`))).toEqual([
-      { path: [], message: "image is not a PNG, JPEG, WebP or GIF (data URL, base64 or http(s) URL)", params: undefined },
+      {
+        path: [],
+        message: "image is not a PNG, JPEG, WebP or GIF (data URL, base64 or http(s) URL)",
+        params: undefined,
+      },
     ]);
     expect(issuesOf(imageInputSchema.safeParse(`data:text/plain;base64,${TEXT_FILE}`))).toEqual([
-      { path: [], message: "image data URL must be data:image/(png|jpeg|webp|gif);base64,…", params: undefined },
+      {
+        path: [],
+        message: "image data URL must be data:image/(png|jpeg|webp|gif);base64,…",
+        params: undefined,
+      },
     ]);
   });
 
@@ -114,13 +126,19 @@ describe("imageInputSchema", () => {
 
   it("draws the size line at exactly 10 MB decoded", () => {
     expect(imageInputSchema.safeParse(fakePng(LIMITS.imageBytes)).success).toBe(true);
-    expect(issuesOf(imageInputSchema.safeParse(fakePng(LIMITS.imageBytes + 1)))[0]!.params).toEqual(TOO_LARGE);
+    expect(issuesOf(imageInputSchema.safeParse(fakePng(LIMITS.imageBytes + 1)))[0]!.params).toEqual(
+      TOO_LARGE,
+    );
   });
 
   it("reports TOO_LARGE at the image's path inside a request", () => {
     const big = fakePng(11 * 1024 * 1024);
-    const issues = issuesOf(blendRequestSchema.safeParse({ base64Array: [dataUrl("png"), `data:image/png;base64,${big}`] }));
-    expect(issues).toEqual([{ path: ["base64Array", 1], message: "image is larger than 10 MB", params: TOO_LARGE }]);
+    const issues = issuesOf(
+      blendRequestSchema.safeParse({ base64Array: [dataUrl("png"), `data:image/png;base64,${big}`] }),
+    );
+    expect(issues).toEqual([
+      { path: ["base64Array", 1], message: "image is larger than 10 MB", params: TOO_LARGE },
+    ]);
   });
 
   it.each([0, 1, 2, 3, 4, 5, 100, 1001])("base64ByteLength matches the decoded size of %d bytes", (size) => {
@@ -144,9 +162,9 @@ describe("blendRequestSchema", () => {
 
   it("refuses an unknown dimensions value and a bad image among good ones", () => {
     expect(blendRequestSchema.safeParse({ base64Array: many(2), dimensions: "WIDE" }).success).toBe(false);
-    expect(issuesOf(blendRequestSchema.safeParse({ base64Array: [dataUrl("png"), TEXT_FILE] })).map((i) => i.path)).toEqual([
-      ["base64Array", 1],
-    ]);
+    expect(
+      issuesOf(blendRequestSchema.safeParse({ base64Array: [dataUrl("png"), TEXT_FILE] })).map((i) => i.path),
+    ).toEqual([["base64Array", 1]]);
   });
 });
 
@@ -162,7 +180,9 @@ describe("imagineRequestSchema", () => {
     ["8001 characters", "x".repeat(8001), "prompt is longer than 8000 characters"],
     ["a number", 42, "prompt must be a string"],
   ])("refuses a prompt of %s", (_, prompt, message) => {
-    expect(issuesOf(imagineRequestSchema.safeParse({ prompt }))).toEqual([{ path: ["prompt"], message, params: undefined }]);
+    expect(issuesOf(imagineRequestSchema.safeParse({ prompt }))).toEqual([
+      { path: ["prompt"], message, params: undefined },
+    ]);
   });
 
   it("accepts 8000 characters, and 8001 when the extra one is whitespace", () => {
@@ -173,9 +193,11 @@ describe("imagineRequestSchema", () => {
   it("takes up to 5 reference images", () => {
     const refs = (n: number) => Array.from({ length: n }, () => images.jpeg);
     expect(imagineRequestSchema.safeParse({ prompt: "a cat", base64Array: refs(5) }).success).toBe(true);
-    expect(issuesOf(imagineRequestSchema.safeParse({ prompt: "a cat", base64Array: refs(6) })).map((i) => i.message)).toEqual([
-      "at most 5 reference images",
-    ]);
+    expect(
+      issuesOf(imagineRequestSchema.safeParse({ prompt: "a cat", base64Array: refs(6) })).map(
+        (i) => i.message,
+      ),
+    ).toEqual(["at most 5 reference images"]);
   });
 
   it.each([
@@ -206,7 +228,10 @@ describe("describeRequestSchema", () => {
     [{ base64: "TEXT_FILE" }, false],
   ])("%j → accepted %s", (body, ok) => {
     const resolved = Object.fromEntries(
-      Object.entries(body).map(([k, v]) => [k, v === "DATA_URL_PNG" ? dataUrl("png") : v === "TEXT_FILE" ? TEXT_FILE : v]),
+      Object.entries(body).map(([k, v]) => [
+        k,
+        v === "DATA_URL_PNG" ? dataUrl("png") : v === "TEXT_FILE" ? TEXT_FILE : v,
+      ]),
     );
     expect(describeRequestSchema.safeParse(resolved).success).toBe(ok);
   });
@@ -214,23 +239,31 @@ describe("describeRequestSchema", () => {
 
 describe("modalRequestSchema", () => {
   it("validates maskBase64 as an image", () => {
-    expect(modalRequestSchema.parse({ taskId: "1723456789012346", prompt: "a fox", maskBase64: dataUrl("png") })).toEqual({
+    expect(
+      modalRequestSchema.parse({ taskId: "1723456789012346", prompt: "a fox", maskBase64: dataUrl("png") }),
+    ).toEqual({
       taskId: "1723456789012346",
       prompt: "a fox",
       maskBase64: dataUrl("png"),
     });
-    expect(issuesOf(modalRequestSchema.safeParse({ taskId: "1723456789012346", maskBase64: TEXT_FILE })).map((i) => i.path)).toEqual([
-      ["maskBase64"],
-    ]);
     expect(
-      issuesOf(modalRequestSchema.safeParse({ taskId: "1723456789012346", maskBase64: fakePng(11 * 1024 * 1024) }))[0]!.params,
+      issuesOf(modalRequestSchema.safeParse({ taskId: "1723456789012346", maskBase64: TEXT_FILE })).map(
+        (i) => i.path,
+      ),
+    ).toEqual([["maskBase64"]]);
+    expect(
+      issuesOf(
+        modalRequestSchema.safeParse({ taskId: "1723456789012346", maskBase64: fakePng(11 * 1024 * 1024) }),
+      )[0]!.params,
     ).toEqual(TOO_LARGE);
   });
 
   it("lets the prompt be empty or absent but not too long, and checks the task id", () => {
     expect(modalRequestSchema.safeParse({ taskId: "1723456789012346" }).success).toBe(true);
     expect(modalRequestSchema.safeParse({ taskId: "1723456789012346", prompt: "" }).success).toBe(true);
-    expect(modalRequestSchema.safeParse({ taskId: "1723456789012346", prompt: "x".repeat(8001) }).success).toBe(false);
+    expect(
+      modalRequestSchema.safeParse({ taskId: "1723456789012346", prompt: "x".repeat(8001) }).success,
+    ).toBe(false);
     expect(modalRequestSchema.safeParse({ taskId: "../1723456789012346" }).success).toBe(false);
   });
 });
@@ -251,7 +284,11 @@ describe("actionRequestSchema", () => {
     ["empty", { taskId: "1723456789012345", customId: "" }, ["customId"]],
     ["too long", { taskId: "1723456789012345", customId: "M".repeat(513) }, ["customId"]],
     ["without a task", { customId }, ["taskId"]],
-    ["with enableRemix as text", { taskId: "1723456789012345", customId, enableRemix: "yes" }, ["enableRemix"]],
+    [
+      "with enableRemix as text",
+      { taskId: "1723456789012345", customId, enableRemix: "yes" },
+      ["enableRemix"],
+    ],
   ])("refuses a customId %s", (_, body, path) => {
     expect(issuesOf(actionRequestSchema.safeParse(body)).map((i) => i.path)).toEqual([path]);
   });
@@ -298,7 +335,9 @@ describe("id lists", () => {
     expect(issuesOf(listByIdsRequestSchema.safeParse({ ids: ids(201) })).map((i) => i.message)).toEqual([
       "at most 200 ids per request",
     ]);
-    expect(issuesOf(listByIdsRequestSchema.safeParse({ ids: ["1", "../etc"] })).map((i) => i.path)).toEqual([["ids", 1]]);
+    expect(issuesOf(listByIdsRequestSchema.safeParse({ ids: ["1", "../etc"] })).map((i) => i.path)).toEqual([
+      ["ids", 1],
+    ]);
     expect(listByConditionRequestSchema.parse({})).toEqual({});
   });
 });

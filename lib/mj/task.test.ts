@@ -264,7 +264,9 @@ describe("taskSchema", () => {
       customId: "",
       maskBase64: "",
     });
-    expect(task.videoUrls).toEqual([{ url: "https://cdn.midjourney.com/video/abc/0_0.mp4", thumbnail: null }]);
+    expect(task.videoUrls).toEqual([
+      { url: "https://cdn.midjourney.com/video/abc/0_0.mp4", thumbnail: null },
+    ]);
     expect(task.imageUrls).toBeNull();
     expect(statusRank(task)).toBe(-1);
     expect(isTerminalStatus(task.status)).toBe(false);
@@ -314,7 +316,9 @@ describe("taskSchema", () => {
       isVideoUpscale: true,
     });
     expect(task.imageUrls).toEqual([{ url: "string", thumbnail: "string" }]);
-    expect(task.buttons).toEqual([{ customId: "string", emoji: "string", label: "string", style: 0, type: 0 }]);
+    expect(task.buttons).toEqual([
+      { customId: "string", emoji: "string", label: "string", style: 0, type: 0 },
+    ]);
     expect(progressPercent(task.progress)).toBeNull();
   });
 
@@ -339,7 +343,12 @@ describe("taskSchema", () => {
       prompt: 42,
       buttons: [{ customId: `MJ::JOB::upsample::1::${JOB}`, emoji: null, label: null, style: "2", type: 2 }],
     });
-    expect(task).toMatchObject({ id: "1723456789012345", progress: "45%", submitTime: 1723456789012, prompt: "42" });
+    expect(task).toMatchObject({
+      id: "1723456789012345",
+      progress: "45%",
+      submitTime: 1723456789012,
+      prompt: "42",
+    });
     expect(task.buttons).toEqual([
       { customId: `MJ::JOB::upsample::1::${JOB}`, emoji: "", label: "", style: null, type: 2 },
     ]);
@@ -379,7 +388,12 @@ describe("taskSchema", () => {
       width: 1456.5,
       height: "976",
       imageUrls: "https://cdn.midjourney.com/x/0_0.png",
-      videoUrls: [{ url: 5 }, "https://cdn.midjourney.com/video/x/0_0.mp4", { thumbnail: "t.webp" }, { url: "" }],
+      videoUrls: [
+        { url: 5 },
+        "https://cdn.midjourney.com/video/x/0_0.mp4",
+        { thumbnail: "t.webp" },
+        { url: "" },
+      ],
       buttons: { customId: "MJ::JOB::upsample::1::x" },
       properties: ["finalPrompt"],
       botType: 7,
@@ -404,7 +418,12 @@ describe("taskSchema", () => {
 
   it("keeps unknown fields, including ones a future server might add", () => {
     const task = taskSchema.parse({ ...TRUEAI_IMAGINE, isVideo: false, novelField: { nested: [1, 2] } });
-    expect(task).toMatchObject({ isVideo: false, novelField: { nested: [1, 2] }, isWhite: false, instanceId: CHANNEL });
+    expect(task).toMatchObject({
+      isVideo: false,
+      novelField: { nested: [1, 2] },
+      isWhite: false,
+      instanceId: CHANNEL,
+    });
   });
 
   it("drops link buttons and other buttons without a usable customId, keeping the order of the rest", () => {
@@ -419,20 +438,29 @@ describe("taskSchema", () => {
         { customId: `MJ::BOOKMARK::${JOB}`, emoji: "❤️", label: "", style: 2, type: 2 },
       ],
     });
-    expect(task.buttons.map((b) => b.customId)).toEqual([`MJ::JOB::upsample::1::${JOB}`, `MJ::BOOKMARK::${JOB}`]);
+    expect(task.buttons.map((b) => b.customId)).toEqual([
+      `MJ::JOB::upsample::1::${JOB}`,
+      `MJ::BOOKMARK::${JOB}`,
+    ]);
   });
 
   it("reads imageUrls items as {url, thumbnail} objects or bare strings", () => {
     const task = taskSchema.parse({
       id: "1",
       imageUrls: [
-        { url: `https://cdn.midjourney.com/${JOB}/0_0.png`, thumbnail: `https://cdn.midjourney.com/${JOB}/0_0_640_N.webp` },
+        {
+          url: `https://cdn.midjourney.com/${JOB}/0_0.png`,
+          thumbnail: `https://cdn.midjourney.com/${JOB}/0_0_640_N.webp`,
+        },
         `https://cdn.midjourney.com/${JOB}/0_1.png`,
         { url: `https://cdn.midjourney.com/${JOB}/0_2.png`, thumbnail: null },
       ],
     });
     expect(task.imageUrls).toEqual([
-      { url: `https://cdn.midjourney.com/${JOB}/0_0.png`, thumbnail: `https://cdn.midjourney.com/${JOB}/0_0_640_N.webp` },
+      {
+        url: `https://cdn.midjourney.com/${JOB}/0_0.png`,
+        thumbnail: `https://cdn.midjourney.com/${JOB}/0_0_640_N.webp`,
+      },
       { url: `https://cdn.midjourney.com/${JOB}/0_1.png`, thumbnail: null },
       { url: `https://cdn.midjourney.com/${JOB}/0_2.png`, thumbnail: null },
     ]);

@@ -37,7 +37,11 @@ describe("stale statuses never win", () => {
   it("keeps SUCCESS when a late IN_PROGRESS 80% arrives", () => {
     const stored = task({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/final.png" });
     expect(
-      mergeRule(stored, task({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" }), false),
+      mergeRule(
+        stored,
+        task({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" }),
+        false,
+      ),
     ).toBeNull();
     expect(
       apply(stored, task({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" })),
@@ -46,13 +50,17 @@ describe("stale statuses never win", () => {
 
   it("keeps 40% when 20% arrives late", () => {
     expect(
-      apply(task({ status: "IN_PROGRESS", progress: "40%" }), task({ status: "IN_PROGRESS", progress: "20%" }))
-        ?.progress,
+      apply(
+        task({ status: "IN_PROGRESS", progress: "40%" }),
+        task({ status: "IN_PROGRESS", progress: "20%" }),
+      )?.progress,
     ).toBe("40%");
   });
 
   it("never lets a relay's empty status overwrite anything, even NOT_START", () => {
-    expect(apply(task({ status: "NOT_START", prompt: "cat" }), task({ status: "", prompt: "dog" }))).toMatchObject({
+    expect(
+      apply(task({ status: "NOT_START", prompt: "cat" }), task({ status: "", prompt: "dog" })),
+    ).toMatchObject({
       status: "NOT_START",
       prompt: "cat",
     });
