@@ -4,7 +4,7 @@ import path from "node:path";
 import { createSimulator, type Simulator } from "mj-simulator";
 import { env, type AppEnv } from "@/lib/env";
 import type { BlobStore } from "@/lib/media/blob-store";
-import { createMediaCache, type MediaCache } from "@/lib/media/cache";
+import { createMediaCache, type MediaCache, type MediaCacheOptions } from "@/lib/media/cache";
 import { createUrlGuard, inProcessGuard, mediaDownloader, type UrlGuard } from "@/lib/media/fetch";
 import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
@@ -43,9 +43,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+type Fetch = NonNullable<UpstreamConfig["fetch"]>;
+
 export interface ServiceOptions {
   /** In demo mode: the simulator (and its key) to use instead of one persisted under DATA_DIR (tests). */
   simulator?: { simulator: Simulator; apiKey: string };
+  /**
+   * Tests: wraps the fetch the upstream client talks through (the simulator's in demo mode, the
+   * network's otherwise), to count requests, inject faults or stand the simulator in for a server.
+   */
+  upstreamFetch?: (fetch: Fetch) => Fetch;
+  /** Tests: the media queue's retry timing, so a test of retries takes milliseconds, not minutes. */
+  mediaQueue?: Pick<MediaCacheOptions, "retryBaseMs" | "maxAttempts">;
   log?: (message: string) => void;
 }
 
@@ -68,7 +77,7 @@ function demoUpstream(config: AppEnv, options: ServiceOptions, resilience: Resil
     apiKey,
     authHeader: "authorization",
     ...resilience,
-    fetch: simulator.fetch,
+    fetch: options.upstreamFetch ? options.upstreamFetch(simulator.fetch) : simulator.fetch,
   });
   return { upstream, simulator };
 }
@@ -82,7 +91,13 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     breaker: config.breaker,
   };
   const demo = config.upstream ? null : demoUpstream(config, options, resilience);
-  const upstream = demo ? demo.upstream : createUpstreamClient({ ...config.upstream!, ...resilience });
+  const upstream = demo
+    ? demo.upstream
+    : createUpstreamClient({
+        ...config.upstream!,
+        ...resilience,
+        ...(options.upstreamFetch ? { fetch: options.upstreamFetch(fetch) } : {}),
+      });
   // What media URLs may be fetched: in demo mode the simulator is in-process, so anything it hands out.
   const guard: UrlGuard = config.upstream
     ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
@@ -106,6 +121,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     getTask,
     refreshTask: (id) => tasks.refresh(id),
     download,
+    ...options.mediaQueue,
     log,
   });
   const tasks: TaskService = createTaskService({
@@ -144,4 +160,11 @@ const holder = globalThis as typeof globalThis & { __mjServices?: Services };
 export function services(): Services {
   holder.__mjServices ??= createServices(env());
   return holder.__mjServices;
+}
+
+/** Closes the process-wide services, if built, so the next `services()` builds them anew (tests). */
+export async function resetServices(): Promise<void> {
+  const current = holder.__mjServices;
+  holder.__mjServices = undefined;
+  await current?.close();
 }
