@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callRoute, errorCode, type Method, type RouteCall } from "./test-support";
+import { beforeAll, describe, expect, it } from "vitest";
 import { historyDetailSchema, historyItemSchema, historyPageSchema } from "@/lib/mj/history-query";
+import { callRoute, errorCode, type Method, type RouteCall } from "@/lib/testing/routes";
+import { testServer } from "@/lib/testing/server-env";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * The history routes (`/api/tasks*`, `/api/inputs/*`), called as Next calls them, in demo mode
  * on the in-process simulator with a throw-away DATA_DIR.
  */
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-history-routes-"));
-process.env.DATA_DIR = dataDir;
-process.env.SIMULATOR_SPEED = "50";
-delete process.env.MJ_API_URL;
+testServer();
 
 const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
@@ -36,17 +32,11 @@ async function imagine(prompt: string, base64Array?: string[]): Promise<string> 
   return (json as { result: string }).result;
 }
 
-async function waitForSuccess(id: string) {
-  for (let i = 0; i < 200; i++) {
-    const task = (await call("fetch", { params: { id } })).json as {
-      status: string;
-      buttons: { label: string; customId: string }[];
-    };
-    if (task.status === "SUCCESS") return task;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`task ${id} never finished`);
-}
+const fetchTask = async (id: string) =>
+  (await call("fetch", { params: { id } })).json as {
+    status: string;
+    buttons: { label: string; customId: string }[];
+  };
 
 async function page(query: string) {
   const result = await call("tasks", { query });
@@ -64,10 +54,6 @@ beforeAll(async () => {
       .toBuffer()
   ).toString("base64");
   imagineId = await imagine("history fox in the snow --ar 3:2", [`data:image/png;base64,${png}`]);
-});
-
-afterAll(() => {
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("bad input is a 4xx in the one error shape", () => {
@@ -208,7 +194,10 @@ describe("history list", () => {
 
   it("an unknown status or action is a 400 that lists the accepted values", async () => {
     for (const [query, accepted] of [
-      ["?status=NOPE", /status must be one of NOT_START, SUBMITTED, MODAL, IN_PROGRESS, SUCCESS, FAILURE, CANCEL/],
+      [
+        "?status=NOPE",
+        /status must be one of NOT_START, SUBMITTED, MODAL, IN_PROGRESS, SUCCESS, FAILURE, CANCEL/,
+      ],
       ["?status=success,NOPE", /status must be one of .*SUCCESS/],
       ["?action=NOPE", /action must be one of IMAGINE, UPSCALE, .*VARIATION, .*DESCRIBE, .*BLEND/],
     ] as const) {
@@ -241,7 +230,7 @@ describe("history list", () => {
 
 describe("detail", () => {
   it("answers the task, its lineage and the request with its images as app URLs", async () => {
-    const grid = await waitForSuccess(imagineId);
+    const grid = await waitForStatus(fetchTask, imagineId, "SUCCESS");
     const u1 = grid.buttons.find((b) => b.label === "U1")!;
     const child = (
       (await call("action", { body: { taskId: imagineId, customId: u1.customId } })).json as {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { testServer } from "@/lib/testing/server-env";
 
 /**
  * Every `/api/*` route handler through hostile input: wrong types, huge and deeply nested JSON,
@@ -11,14 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
  * it is there).
  */
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-hostile-"));
-process.env.DATA_DIR = dataDir;
-process.env.SIMULATOR_SPEED = "50";
 // With a password set, the login route checks what it is sent (without one it answers 404 to all).
-process.env.APP_PASSWORD = "hostile-suite-password";
-delete process.env.MJ_API_URL;
-
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+testServer({ APP_PASSWORD: "hostile-suite-password" });
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

@@ -1,20 +1,16 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callRoute, type RouteCall } from "./test-support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callRoute, type RouteCall } from "@/lib/testing/routes";
+import { testServer } from "@/lib/testing/server-env";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * Byte ranges of stored files (`GET`/`HEAD /api/media/...` and `/api/inputs/...`), as a video
  * element asks for them: a real MP4 and PNG from the demo simulator, cached, then read in parts.
  */
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-media-ranges-"));
-process.env.DATA_DIR = dataDir;
-process.env.SIMULATOR_SPEED = "50";
-delete process.env.MJ_API_URL;
+testServer();
 
 const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
@@ -33,15 +29,9 @@ interface Task {
   buttons: { customId: string; label: string }[];
 }
 
-async function settled(id: string): Promise<Task> {
-  for (let i = 0; i < 400; i++) {
-    const task = (await call("fetch", { params: { id } })).json as Task;
-    if (task.status === "SUCCESS") return task;
-    if (task.status === "FAILURE") throw new Error(`task ${id} failed: ${String(task.failReason)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`task ${id} never finished`);
-}
+const fetchTask = async (id: string) => (await call("fetch", { params: { id } })).json as Task;
+/** Rendering and encoding a video takes a few steps: more time than the default wait. */
+const VIDEO_WAIT = { timeoutMs: 30_000 };
 
 async function press(task: Task, match: (customId: string) => boolean): Promise<Task> {
   const button = task.buttons.find((b) => match(b.customId));
@@ -49,7 +39,7 @@ async function press(task: Task, match: (customId: string) => boolean): Promise<
   const answer = (await call("action", { body: { taskId: task.id, customId: button.customId } })).json as {
     result: string;
   };
-  return settled(answer.result);
+  return waitForStatus(fetchTask, answer.result, "SUCCESS", VIDEO_WAIT);
 }
 
 /** A stored file and the route that serves it. */
@@ -74,7 +64,7 @@ beforeAll(async () => {
       body: { prompt: "ranges of a tide pool", base64Array: [png.toString("base64")] },
     })
   ).json as { result: string };
-  const grid = await settled(imagine.result);
+  const grid = await waitForStatus(fetchTask, imagine.result, "SUCCESS", VIDEO_WAIT);
   const single = await press(grid, (id) => id.startsWith("MJ::JOB::upsample::1::"));
   const animated = await press(single, (id) => id.includes("animate_high::"));
   const video = await press(animated, (id) => id.includes("video_virtual_upscale::1"));
@@ -102,10 +92,6 @@ beforeAll(async () => {
     },
   );
 }, 120_000);
-
-afterAll(() => {
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 const bytesOf = async (response: Response) => Buffer.from(await response.arrayBuffer());
 

@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callRoute, errorCode, type RouteCall } from "./test-support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
+import { testServer } from "@/lib/testing/server-env";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * The route handlers, called as Next calls them, in demo mode on the in-process simulator with a
  * throw-away DATA_DIR. Bad input must always be a 4xx in the one error shape, never a 500.
  */
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-routes-"));
-process.env.DATA_DIR = dataDir;
-process.env.SIMULATOR_SPEED = "50";
-delete process.env.MJ_API_URL;
+testServer();
 
 const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
@@ -43,10 +39,6 @@ beforeAll(async () => {
     .png()
     .toBuffer();
   pngBase64 = png.toString("base64");
-});
-
-afterAll(() => {
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("bad input is a 4xx in the one error shape", () => {
@@ -401,16 +393,8 @@ describe("bad input is a 4xx in the one error shape", () => {
 });
 
 describe("the flow through the app in demo mode", () => {
-  async function waitForStatus(id: string, status: string): Promise<Record<string, unknown>> {
-    for (let i = 0; i < 200; i++) {
-      const { json } = await call("fetch", { params: { id } });
-      const task = json as Record<string, unknown>;
-      if (task.status === status) return task;
-      if (task.status === "FAILURE") throw new Error(`task ${id} failed: ${String(task.failReason)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`task ${id} never reached ${status}`);
-  }
+  const fetchTask = async (id: string) =>
+    (await call("fetch", { params: { id } })).json as Record<string, unknown>;
 
   it("health says demo", async () => {
     expect((await call("health")).json).toEqual({
@@ -432,7 +416,7 @@ describe("the flow through the app in demo mode", () => {
     const history = (await call("tasks", { query: "?limit=5" })).json as { items: { id: string }[] };
     expect(history.items.map((t) => t.id)).toContain(envelope.result);
 
-    const grid = await waitForStatus(envelope.result, "SUCCESS");
+    const grid = await waitForStatus(fetchTask, envelope.result, "SUCCESS");
     const imageUrl = grid.imageUrl as string;
     expect(imageUrl).toMatch(new RegExp(`^/api/media/${envelope.result}/image\\?v=`));
     const buttons = grid.buttons as { customId: string; label: string }[];
@@ -457,7 +441,7 @@ describe("the flow through the app in demo mode", () => {
       result: string;
     };
     expect([1, 22]).toContain(upscale.code);
-    const single = await waitForStatus(upscale.result, "SUCCESS");
+    const single = await waitForStatus(fetchTask, upscale.result, "SUCCESS");
     expect(single.parentId).toBe(envelope.result);
 
     const customZoom = (single.buttons as { customId: string; label: string }[]).find((b) =>
@@ -476,7 +460,7 @@ describe("the flow through the app in demo mode", () => {
     ).json as { code: number; result: string };
     expect(confirmed.code).toBe(1);
     expect(confirmed.result).toBe(modalAnswer.result);
-    const zoomed = await waitForStatus(modalAnswer.result, "SUCCESS");
+    const zoomed = await waitForStatus(fetchTask, modalAnswer.result, "SUCCESS");
     const zoomMedia = await call("media", { params: { taskId: modalAnswer.result, slot: "image" } });
     expect(zoomMedia.status).toBe(200);
     expect(zoomMedia.response.headers.get("content-type")).toMatch(/^image\//);
@@ -503,7 +487,7 @@ describe("the flow through the app in demo mode", () => {
       ids.push(((await call("imagine", { body: { prompt } })).json as { result: string }).result);
     }
     // Finished, so each has an image: a list of tasks without one would prove nothing.
-    for (const id of ids) await waitForStatus(id, "SUCCESS");
+    for (const id of ids) await waitForStatus(fetchTask, id, "SUCCESS");
     const list = (await call("listByIds", { body: { ids } })).json as {
       id: string;
       imageUrl: string | null;

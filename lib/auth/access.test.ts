@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
+import { testServer } from "@/lib/testing/server-env";
 
 /** The access rules as proxy.ts applies them, with a password, an API token and a low submit limit. */
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-access-"));
-Object.assign(process.env, {
-  DATA_DIR: dataDir,
+const { dataDir } = testServer({
   APP_PASSWORD: "correct horse",
   APP_API_TOKEN: "token-for-other-tools-0123456789",
   APP_SUBMIT_RATE_LIMIT: "2",

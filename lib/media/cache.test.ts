@@ -5,20 +5,11 @@ import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
-import { createUpstreamClient, type UpstreamClient } from "@/lib/upstream/client";
+import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { readBlob } from "./blob-store";
 import { backoffMs, type CachedMedia, type MediaCache } from "./cache";
-import {
-  createUrlGuard,
-  inProcessGuard,
-  MEDIA_LIMITS,
-  mediaDownloader,
-  openMedia,
-  readAll,
-  type UrlGuard,
-} from "./fetch";
+import { createUrlGuard, MEDIA_LIMITS, openMedia, readAll, type MediaFetcher } from "./fetch";
 import { serveMedia } from "./serve";
-import { closeWorlds, finished, world, type World } from "./test-support";
 
 /** The media cache, its thumbnails, the media route and the fetch hardening. */
 
@@ -28,10 +19,6 @@ async function bytesOf(response: Response): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-function deps(w: World, cache: MediaCache, guard: UrlGuard = inProcessGuard) {
-  return w.mediaDeps(cache, guard);
-}
-
 async function bytesOfCached(cache: MediaCache, media: CachedMedia): Promise<Buffer> {
   return readBlob((await cache.open(media))!);
 }
@@ -39,8 +26,8 @@ async function bytesOfCached(cache: MediaCache, media: CachedMedia): Promise<Buf
 describe("background caching", () => {
   it("downloads a finished task's image once, then serves it from disk with an ETag", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "a red fox in snow --ar 3:2");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a red fox in snow --ar 3:2");
     await cache.idle();
 
     const cached = await cache.get(task.id, "image");
@@ -53,7 +40,7 @@ describe("background caching", () => {
     expect(await cache.job(task.id)).toMatchObject({ state: "done" });
 
     const seen = w.mediaRequests.length;
-    const response = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    const response = await serveMedia({ taskId: task.id, slot: "image", version: null }, w.mediaDeps);
     expect(response.status).toBe(200);
     expect(response.headers.get("etag")).toBe(`"${cached!.sha256}"`);
     expect(response.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
@@ -64,7 +51,7 @@ describe("background caching", () => {
 
     const again = await serveMedia(
       { taskId: task.id, slot: "image", version: null, ifNoneMatch: `W/"x", "${cached!.sha256}"` },
-      deps(w, cache),
+      w.mediaDeps,
     );
     expect(again.status).toBe(304);
     expect(again.headers.get("etag")).toBe(`"${cached!.sha256}"`);
@@ -73,11 +60,11 @@ describe("background caching", () => {
 
   it("makes a WebP thumbnail of about 400 px on the long side, a few dozen KB", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "a lighthouse at dusk --ar 16:9");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a lighthouse at dusk --ar 16:9");
     await cache.idle();
     const seen = w.mediaRequests.length;
-    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, w.mediaDeps);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("image/webp");
     const thumb = await bytesOf(response);
@@ -93,14 +80,14 @@ describe("background caching", () => {
 
   it("makes a missing thumbnail on demand, from the cached original", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "a blue whale");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a blue whale");
     await cache.idle();
     const thumb = (await cache.get(task.id, "thumb"))!;
     await cache.remove([]); // no-op
     fs.rmSync(path.join(w.dir, ...thumb.key.split("/"))); // by hand
     const seen = w.mediaRequests.length;
-    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    const response = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, w.mediaDeps);
     expect(response.status).toBe(200);
     expect((await sharp(await bytesOf(response)).metadata()).format).toBe("webp");
     expect(w.mediaRequests.length).toBe(seen);
@@ -108,15 +95,15 @@ describe("background caching", () => {
 
   it("refills an emptied cache while running: a shown task's originals are downloaded again", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "a fern in the rain");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a fern in the rain");
     await cache.idle();
     expect(await cache.get(task.id, "image")).not.toBeNull();
     const mediaDir = path.join(w.dir, "media");
 
     // The whole directory, index included, goes while the server runs; then the task is viewed.
     fs.rmSync(mediaDir, { recursive: true, force: true });
-    const meanwhile = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    const meanwhile = await serveMedia({ taskId: task.id, slot: "image", version: null }, w.mediaDeps);
     expect(meanwhile.status).toBe(200);
     expect(meanwhile.headers.get("etag")).toBeNull(); // streamed from the upstream meanwhile
     expect((await sharp(await bytesOf(meanwhile)).metadata()).format).toBe("png");
@@ -125,13 +112,13 @@ describe("background caching", () => {
     expect(again).not.toBeNull();
     expect(await w.blobs.head(again!.key)).not.toBeNull();
     expect(await cache.job(task.id)).toMatchObject({ state: "done" });
-    const fromDisk = await serveMedia({ taskId: task.id, slot: "image", version: null }, deps(w, cache));
+    const fromDisk = await serveMedia({ taskId: task.id, slot: "image", version: null }, w.mediaDeps);
     expect(fromDisk.headers.get("etag")).toBe(`"${again!.sha256}"`);
     await bytesOf(fromDisk);
 
     // Emptied again, and only the gallery thumbnail is shown: the original comes back too.
     fs.rmSync(mediaDir, { recursive: true, force: true });
-    const thumb = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps(w, cache));
+    const thumb = await serveMedia({ taskId: task.id, slot: "thumb", version: null }, w.mediaDeps);
     expect(thumb.status).toBe(200);
     await bytesOf(thumb);
     await cache.idle();
@@ -141,12 +128,12 @@ describe("background caching", () => {
 
   it("answers ?download=1 with an attachment named after the prompt, id and slot, in any script", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "A Red Fox, in snow! --ar 3:2 --v 7");
+    const cache = w.media;
+    const task = await finished(w.tasks, "A Red Fox, in snow! --ar 3:2 --v 7");
     await cache.idle();
     const response = await serveMedia(
       { taskId: task.id, slot: "image", version: null, download: true },
-      deps(w, cache),
+      w.mediaDeps,
     );
     expect(response.headers.get("content-disposition")).toBe(
       `attachment; filename="a-red-fox-in-snow-${task.id}-image.png"`,
@@ -154,10 +141,10 @@ describe("background caching", () => {
     await bytesOf(response);
 
     // The lightbox's rule, so a Chinese prompt survives (in filename*, with an ASCII fallback).
-    const chinese = await finished(w.service, "一只猫 in snow");
+    const chinese = await finished(w.tasks, "一只猫 in snow");
     const named = await serveMedia(
       { taskId: chinese.id, slot: "image", version: null, download: true },
-      deps(w, cache),
+      w.mediaDeps,
     );
     expect(named.headers.get("content-disposition")).toBe(
       `attachment; filename="in-snow-${chinese.id}-image.png"; ` +
@@ -168,14 +155,17 @@ describe("background caching", () => {
 
   it("re-fetches the task for a fresh link when the stored one has expired", async () => {
     const w = world();
-    const task = await finished(w.service, "an old map");
+    const task = await finished(w.tasks, "an old map");
+    // Not cached yet when its link expires: the queue meets the stale link first.
+    await w.media.idle();
+    await w.media.remove([task.id]);
     const stored = (await w.store.get(task.id))!;
     const stale = `${stored.imageUrl}&stale=1`;
-    await w.store.upsert({ ...stored, imageUrl: stale });
+    await w.record({ ...stored, imageUrl: stale });
     w.fault.media = (url) => (url.includes("stale=1") ? new Response("gone", { status: 410 }) : null);
     const fetchesBefore = w.taskFetches.length;
 
-    const cache = w.cache();
+    const cache = w.media;
     cache.enqueue([(await w.store.get(task.id))!]);
     await cache.idle();
 
@@ -186,11 +176,11 @@ describe("background caching", () => {
   });
 
   it("retries with backoff after upstream 500s, then succeeds", async () => {
-    const w = world();
+    const w = world({ mediaQueue: { retryBaseMs: 5 } });
     let failures = 2;
     w.fault.media = () => (failures-- > 0 ? new Response("boom", { status: 500 }) : null);
-    const cache = w.cache({ retryBaseMs: 5 });
-    const task = await finished(w.service, "a storm over the sea");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a storm over the sea");
     await cache.idle();
     expect(await cache.get(task.id, "image")).not.toBeNull();
     expect(await cache.job(task.id)).toMatchObject({ state: "done", attempts: 2 });
@@ -198,10 +188,10 @@ describe("background caching", () => {
   });
 
   it("gives a job that gave up a fresh round when the task is seen again, and at a restart", async () => {
-    const w = world();
+    const w = world({ mediaQueue: { retryBaseMs: 1, maxAttempts: 2 } });
     w.fault.media = () => new Response("down", { status: 503 });
-    const first = w.cache({ retryBaseMs: 1, maxAttempts: 2 });
-    const task = await finished(w.service, "a kite over dunes");
+    const first = w.media;
+    const task = await finished(w.tasks, "a kite over dunes");
     await first.idle();
     expect(await first.job(task.id)).toMatchObject({ state: "failed", attempts: 2 });
 
@@ -211,36 +201,32 @@ describe("background caching", () => {
     await first.idle();
     expect(await first.job(task.id)).toMatchObject({ state: "done" });
     expect(await first.get(task.id, "image")).not.toBeNull();
-    first.close();
 
     // Failed again, then a restart alone retries it.
-    const other = await finished(w.service, "a lantern in fog");
+    const second = (await w.restart({ mediaQueue: { retryBaseMs: 1, maxAttempts: 1 } })).media;
     w.fault.media = () => new Response("down", { status: 503 });
-    const second = w.cache({ retryBaseMs: 1, maxAttempts: 1 });
-    second.enqueue([(await w.store.get(other.id))!]);
+    const other = await finished(w.tasks, "a lantern in fog");
     await second.idle();
     expect(await second.job(other.id)).toMatchObject({ state: "failed" });
-    second.close();
     w.fault.media = null;
-    const third = w.cache();
+    const third = (await w.restart()).media;
     await third.idle();
     expect(await third.job(other.id)).toMatchObject({ state: "done" });
   });
 
   it("resumes unfinished downloads after a restart", async () => {
-    const w = world();
+    const w = world({ mediaQueue: { retryBaseMs: 60_000 } });
     w.fault.media = () => new Response("down", { status: 503 });
-    const first = w.cache({ retryBaseMs: 60_000 });
-    const task = await finished(w.service, "a paper crane");
+    const first = w.media;
+    const task = await finished(w.tasks, "a paper crane");
     for (let i = 0; i < 200 && ((await first.job(task.id))?.attempts ?? 0) < 1; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(await first.job(task.id)).toMatchObject({ state: "pending", attempts: 1 });
     expect(await first.get(task.id, "image")).toBeNull();
-    first.close();
 
     w.fault.media = null;
-    const second = w.cache();
+    const second = (await w.restart({ mediaQueue: { retryBaseMs: 5 } })).media;
     await second.idle();
     expect(await second.get(task.id, "image")).not.toBeNull();
     expect(await second.job(task.id)).toMatchObject({ state: "done" });
@@ -248,7 +234,7 @@ describe("background caching", () => {
 
   it("caches a video task's mp4 once and thumbnails its still", async () => {
     const w = world();
-    const cache = w.cache();
+    const cache = w.media;
     const video = taskSchema.parse({
       id: "9000000000000001",
       status: "SUCCESS",
@@ -260,43 +246,33 @@ describe("background caching", () => {
       .png()
       .toBuffer();
     const served: string[] = [];
-    const fake = createUpstreamClient({
-      baseUrl: "https://cdn.example",
-      authHeader: "authorization",
-      timeoutMs: 5_000,
-      fetch: async (input) => {
-        const url = String(input);
-        served.push(url);
-        return url.endsWith(".mp4")
-          ? new Response(new Uint8Array(4096), { headers: { "content-type": "video/mp4" } })
-          : new Response(new Uint8Array(still), { headers: { "content-type": "image/png" } });
-      },
-    });
-    const videoCache = w.cache({
-      dir: path.join(w.dir, "media-video"),
-      download: mediaDownloader({ upstream: fake, guard: inProcessGuard }),
-    });
-    await w.store.upsert(video);
-    videoCache.enqueue([video]);
-    await videoCache.idle();
+    // The task's links point at a CDN, which the world's upstream answers for.
+    w.fault.media = (url) => {
+      served.push(url);
+      return url.endsWith(".mp4")
+        ? new Response(new Uint8Array(4096), { headers: { "content-type": "video/mp4" } })
+        : new Response(new Uint8Array(still), { headers: { "content-type": "image/png" } });
+    };
+    await w.record(video);
+    cache.enqueue([video]);
+    await cache.idle();
     expect(served.filter((u) => u.endsWith(".mp4"))).toHaveLength(1);
-    expect(await videoCache.get(video.id, "video")).toMatchObject({ contentType: "video/mp4", bytes: 4096 });
-    expect((await videoCache.get(video.id, "videos.0"))?.sha256).toBe(
-      (await videoCache.get(video.id, "image"))?.sha256,
+    expect(await cache.get(video.id, "video")).toMatchObject({ contentType: "video/mp4", bytes: 4096 });
+    expect((await cache.get(video.id, "videos.0"))?.sha256).toBe(
+      (await cache.get(video.id, "image"))?.sha256,
     );
-    const thumb = (await videoCache.get(video.id, "thumb"))!;
-    expect(await sharp(await bytesOfCached(videoCache, thumb)).metadata()).toMatchObject({
+    const thumb = (await cache.get(video.id, "thumb"))!;
+    expect(await sharp(await bytesOfCached(cache, thumb)).metadata()).toMatchObject({
       format: "webp",
       width: 400,
       height: 267,
     });
-    cache.close();
   });
 
   it("removeTaskMedia deletes a task's files and records", async () => {
     const w = world();
-    const cache = w.cache();
-    const task = await finished(w.service, "a lantern");
+    const cache = w.media;
+    const task = await finished(w.tasks, "a lantern");
     await cache.idle();
     const files = await cache.list(task.id);
     expect(files.map((f) => f.slot).sort()).toEqual(["image", "thumb"]);
@@ -361,13 +337,9 @@ describe("hardening", () => {
     await expect(privateGuard(new URL("http://[64:ff9b::93.184.216.34]/x.png"))).resolves.toBeUndefined();
   });
 
-  function fakeUpstream(answer: (url: string) => Response): UpstreamClient {
-    return createUpstreamClient({
-      baseUrl: "https://cdn.example.com",
-      authHeader: "authorization",
-      timeoutMs: 5_000,
-      fetch: async (input) => answer(String(input)),
-    });
+  /** What openMedia is given to fetch a URL with (the upstream client's fetchMedia in the app). */
+  function fakeUpstream(answer: (url: string) => Response): MediaFetcher {
+    return { fetchMedia: async (url) => answer(url) };
   }
 
   it("checks every redirect hop", async () => {
@@ -426,14 +398,14 @@ describe("hardening", () => {
   });
 
   it("the media route refuses a recorded task whose URL points at a private address", async () => {
-    const w = world();
-    const cache = w.cache({ guard: privateGuard });
+    // Against a real upstream, whose media links are checked (demo mode trusts its own simulator).
+    const w = world({ upstream: { authHeader: "authorization" } });
+    const cache = w.media;
     const task = taskSchema.parse({ id: "77", status: "SUCCESS", imageUrl: "http://127.0.0.1:9/x.png" });
-    await w.store.upsert(task);
-    const error = await serveMedia(
-      { taskId: "77", slot: "image", version: null },
-      deps(w, cache, privateGuard),
-    ).catch((e: unknown) => e);
+    await w.record(task);
+    const error = await serveMedia({ taskId: "77", slot: "image", version: null }, w.mediaDeps).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ status: 502, message: expect.stringContaining("private") });
     await cache.idle();
@@ -443,14 +415,13 @@ describe("hardening", () => {
 
   it("serves only slots of recorded tasks", async () => {
     const w = world();
-    const cache = w.cache();
     await expect(
-      serveMedia({ taskId: "404", slot: "image", version: null }, deps(w, cache)),
+      serveMedia({ taskId: "404", slot: "image", version: null }, w.mediaDeps),
     ).rejects.toMatchObject({
       status: 404,
     });
     await expect(
-      serveMedia({ taskId: "404", slot: "../etc", version: null }, deps(w, cache)),
+      serveMedia({ taskId: "404", slot: "../etc", version: null }, w.mediaDeps),
     ).rejects.toMatchObject({
       status: 404,
     });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { taskSchema } from "@/lib/mj/task";
+import { closeWorlds, world } from "@/lib/testing/world";
 import { parseRange, rangeAllowed, sliceBytes } from "./http-ranges";
 import { serveMedia } from "./serve";
-import { closeWorlds, world } from "./test-support";
 
 afterEach(closeWorlds);
 
@@ -70,18 +70,17 @@ describe("sliceBytes", () => {
 describe("ranges before the cache has the file", () => {
   it("cuts the range from the upstream's stream when it declared its length", async () => {
     const w = world();
-    const cache = w.cache();
     const bytes = Uint8Array.from({ length: 5000 }, (_, i) => i % 256);
     const task = taskSchema.parse({ id: "88", status: "IN_PROGRESS", videoUrl: "https://cdn.example/v.mp4" });
     const deps = {
-      ...w.mediaDeps(cache),
+      ...w.mediaDeps,
       download: async () => ({
         body: new Response(bytes).body!,
         contentType: "video/mp4",
         length: bytes.length,
       }),
     };
-    await w.store.upsert(task);
+    await w.record(task);
     const request = { taskId: "88", slot: "video", version: null };
 
     const part = await serveMedia({ ...request, range: "bytes=4990-" }, deps);

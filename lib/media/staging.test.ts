@@ -1,17 +1,12 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
+import { testServer } from "@/lib/testing/server-env";
 import { createFsBlobStore } from "./fs-blob-store";
 
 /** What an import killed mid-way (SIGKILL, OOM) leaves staged goes at the next start. */
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-staging-"));
-process.env.DATA_DIR = dataDir;
-
-afterAll(() => {
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const { dataDir } = testServer();
 
 async function keys(prefix: string, root = dataDir): Promise<string[]> {
   const found: string[] = [];

@@ -3,11 +3,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { taskSchema, type Task } from "@/lib/mj/task";
+import { tempStoreFixture } from "@/lib/testing/temp-store";
 import { migrate, openDatabase } from "./database";
 import { MIGRATIONS } from "./migrations";
 import { describeTaskStore } from "./task-store.contract";
 import type { MergeRule, TaskListQuery, TaskStore } from "./task-store";
-import { tempStoreFixture } from "./test-support";
 
 /** The SQLite adapter: the port's contract, and what only SQLite has (migrations, columns, raw rows). */
 

@@ -3,9 +3,8 @@ import zlib from "node:zlib";
 import { strToU8, Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from "fflate";
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { closeWorlds, world } from "@/lib/media/test-support";
+import { closeWorlds, world } from "@/lib/testing/world";
 import { importArchive } from "./archive";
-import { archiveDeps, stagedImports } from "./test-support";
 
 /**
  * Imports at real sizes and hostile ones, with real zips built by fflate's streaming Zip (as the
@@ -141,17 +140,15 @@ describe("archives at real sizes", () => {
         ...ids.map((id) => ({ name: `media/${id}/image.png`, deflate: false, chunks: [png] })),
       ]);
       const w = world();
-      const cache = w.cache();
-      const { result, rss, arrayBuffers } = await measured(() =>
-        importArchive(upload(zip), archiveDeps(w, cache)),
-      );
+      const cache = w.media;
+      const { result, rss, arrayBuffers } = await measured(() => importArchive(upload(zip), w.archive));
       expect(result).toEqual({ imported: 5_000, skipped: 0, invalid: 0 });
       const missing: string[] = [];
       for (const id of ids) if ((await cache.get(id, "image")) === null) missing.push(id);
       expect(missing).toEqual([]);
       expect(rss).toBeLessThan(MEMORY_BUDGET);
       expect(arrayBuffers).toBeLessThan(MEMORY_BUDGET);
-      expect(await stagedImports(w)).toEqual([]);
+      expect(await w.blobKeys("staging/")).toEqual([]);
     },
     SLOW,
   );
@@ -194,13 +191,10 @@ describe("a zip bomb", () => {
     "is not kept, and costs bounded memory, %s",
     async (_, variant, reason) => {
       const w = world();
-      const cache = w.cache();
+      const cache = w.media;
       const logs: string[] = [];
       const { result, rss, arrayBuffers } = await measured(() =>
-        importArchive(
-          upload(variant(bomb)),
-          archiveDeps(w, cache, (message) => logs.push(message)),
-        ),
+        importArchive(upload(variant(bomb)), { ...w.archive, log: (message) => logs.push(message) }),
       );
       expect(logs).toEqual([expect.stringMatching(reason)]);
       expect(result).toEqual({ imported: 1, skipped: 0, invalid: 0 });

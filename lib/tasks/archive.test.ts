@@ -8,9 +8,8 @@ import { AppError } from "@/lib/http/errors";
 import { taskSchema } from "@/lib/mj/task";
 import { readBlob } from "@/lib/media/blob-store";
 import { serveMedia } from "@/lib/media/serve";
-import { closeWorlds, finished, world } from "@/lib/media/test-support";
+import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { archiveIdsSchema, downloadArchive, exportArchive, importArchive } from "./archive";
-import { archiveDeps, blobKeys, stagedImports } from "./test-support";
 
 /** Bulk download, export and import of zip archives, including hostile uploads. */
 
@@ -39,12 +38,12 @@ function upload(bytes: Uint8Array, contentType = "application/zip") {
 describe("export and import", () => {
   it("round-trips tasks and media into a fresh DATA_DIR, without duplicates on a second import", async () => {
     const a = world();
-    const cacheA = a.cache();
-    const fox = await finished(a.service, "a red fox in snow");
-    const owl = await finished(a.service, "an owl at night --ar 2:3");
+    const cacheA = a.media;
+    const fox = await finished(a.tasks, "a red fox in snow");
+    const owl = await finished(a.tasks, "an owl at night --ar 2:3");
     await cacheA.idle();
 
-    const archive = await exportArchive(null, archiveDeps(a, cacheA));
+    const archive = await exportArchive(null, a.archive);
     expect(archive.filename).toMatch(/^mj-studio-export-\d{4}-\d{2}-\d{2}\.zip$/);
     const zip = await read(archive.body);
     const entries = unzipSync(zip);
@@ -61,35 +60,35 @@ describe("export and import", () => {
     expect(tasksJson.tasks[0]!.imageUrl).toMatch(/^http:\/\/simulator\.invalid\/sim\/media\//);
 
     const b = world();
-    const cacheB = b.cache();
-    expect(await importArchive(upload(zip), archiveDeps(b, cacheB))).toEqual({
+    const cacheB = b.media;
+    expect(await importArchive(upload(zip), b.archive)).toEqual({
       imported: 2,
       skipped: 0,
       invalid: 0,
     });
     await cacheB.idle();
-    expect(b.store.get(fox.id)).toMatchObject({ status: "SUCCESS", prompt: "a red fox in snow" });
+    expect(await b.store.get(fox.id)).toMatchObject({ status: "SUCCESS", prompt: "a red fox in snow" });
     expect((await cacheB.get(fox.id, "image"))?.sha256).toBe((await cacheA.get(fox.id, "image"))?.sha256);
     // B's upstream never knew these tasks: the image comes from the imported file.
-    const served = await serveMedia({ taskId: owl.id, slot: "image", version: null }, b.mediaDeps(cacheB));
+    const served = await serveMedia({ taskId: owl.id, slot: "image", version: null }, b.mediaDeps);
     expect(served.headers.get("etag")).toBe(`"${(await cacheA.get(owl.id, "image"))?.sha256}"`);
     expect(b.mediaRequests).toHaveLength(0);
 
-    expect(await importArchive(upload(zip), archiveDeps(b, cacheB))).toEqual({
+    expect(await importArchive(upload(zip), b.archive)).toEqual({
       imported: 0,
       skipped: 2,
       invalid: 0,
     });
-    expect(b.store.list({ limit: 10, cursor: null }).items).toHaveLength(2);
+    expect((await b.store.list({ limit: 10, cursor: null })).items).toHaveLength(2);
   });
 
   it("exports a selection only", async () => {
     const w = world();
-    const cache = w.cache();
-    const one = await finished(w.service, "a green apple");
-    await finished(w.service, "a yellow pear");
+    const cache = w.media;
+    const one = await finished(w.tasks, "a green apple");
+    await finished(w.tasks, "a yellow pear");
     await cache.idle();
-    const entries = unzipSync(await read((await exportArchive([one.id], archiveDeps(w, cache))).body));
+    const entries = unzipSync(await read((await exportArchive([one.id], w.archive)).body));
     const tasks = (JSON.parse(new TextDecoder().decode(entries["tasks.json"])) as { tasks: { id: string }[] })
       .tasks;
     expect(tasks.map((t) => t.id)).toEqual([one.id]);
@@ -100,16 +99,18 @@ describe("export and import", () => {
 describe("bulk download", () => {
   it("zips the originals with readable names, from the cache or the upstream", async () => {
     const w = world();
-    const cache = w.cache();
-    const cached = await finished(w.service, "a copper kettle");
+    const cache = w.media;
+    const cached = await finished(w.tasks, "a copper kettle");
     await cache.idle();
-    const uncachedCache = w.cache({ dir: path.join(w.dir, "media-empty") });
-    const archive = await downloadArchive([cached.id, "999"], archiveDeps(w, uncachedCache));
+    const original = await readBlob((await cache.open((await cache.get(cached.id, "image"))!))!);
+    // Restarted with the cache emptied: the originals come from the upstream.
+    fs.rmSync(path.join(w.dir, "media"), { recursive: true });
+    await w.restart();
+    const archive = await downloadArchive([cached.id, "999"], w.archive);
     expect(archive.filename).toMatch(/^mj-studio-\d{4}-\d{2}-\d{2}\.zip$/);
     const entries = unzipSync(await read(archive.body));
     const name = `a-copper-kettle-${cached.id}-image.png`;
     expect(Object.keys(entries)).toEqual([name]);
-    const original = await readBlob((await cache.open((await cache.get(cached.id, "image"))!))!);
     expect(Buffer.from(entries[name]!).equals(original)).toBe(true);
   });
 
@@ -150,41 +151,38 @@ describe("hostile archives are a 400, and nothing is written", () => {
     ],
   ])("%s", async (_, files) => {
     const w = world();
-    const cache = w.cache();
-    const error = await importArchive(upload(zipSync(files)), archiveDeps(w, cache)).catch((e: unknown) => e);
+    const error = await importArchive(upload(zipSync(files)), w.archive).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({
       status: 400,
       code: "invalid_input",
       message: expect.stringMatching(/^Invalid archive/),
     });
-    expect(w.store.get("1234")).toBeNull();
+    expect(await w.store.get("1234")).toBeNull();
     expect(fs.existsSync(path.join(w.dir, "evil.png"))).toBe(false);
-    expect(await stagedImports(w)).toEqual([]);
+    expect(await w.blobKeys("staging/")).toEqual([]);
   });
 
   it("refuses bytes that are not a zip", async () => {
     const w = world();
-    const cache = w.cache();
     await expect(
-      importArchive(upload(strToU8("just some text, not a zip at all")), archiveDeps(w, cache)),
+      importArchive(upload(strToU8("just some text, not a zip at all")), w.archive),
     ).rejects.toMatchObject({ status: 400 });
-    await expect(
-      importArchive(upload(new Uint8Array(4096).fill(0x50)), archiveDeps(w, cache)),
-    ).rejects.toMatchObject({ status: 400 });
+    await expect(importArchive(upload(new Uint8Array(4096).fill(0x50)), w.archive)).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("refuses another content type (415) and a declared size over 2 GB (413)", async () => {
     const w = world();
-    const cache = w.cache();
     const zip = zipSync({ "tasks.json": tasksJson([good]) });
-    await expect(importArchive(upload(zip, "text/plain"), archiveDeps(w, cache))).rejects.toMatchObject({
+    await expect(importArchive(upload(zip, "text/plain"), w.archive)).rejects.toMatchObject({
       status: 415,
     });
     await expect(
-      importArchive({ ...upload(zip), contentLength: String(3 * 1024 ** 3) }, archiveDeps(w, cache)),
+      importArchive({ ...upload(zip), contentLength: String(3 * 1024 ** 3) }, w.archive),
     ).rejects.toMatchObject({ status: 413 });
-    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+    expect(await importArchive(upload(zip), w.archive)).toEqual({
       imported: 1,
       skipped: 0,
       invalid: 0,
@@ -195,20 +193,20 @@ describe("hostile archives are a 400, and nothing is written", () => {
 describe("restoring an export", () => {
   it("brings back the tasks deleted since, with their media, and counts what the history holds", async () => {
     const w = world();
-    const cache = w.cache();
+    const cache = w.media;
     const made: string[] = [];
-    for (let i = 0; i < 6; i++) made.push((await finished(w.service, `restore me ${i}`)).id);
+    for (let i = 0; i < 6; i++) made.push((await finished(w.tasks, `restore me ${i}`)).id);
     await cache.idle();
-    const zip = await read((await exportArchive(made, archiveDeps(w, cache))).body);
+    const zip = await read((await exportArchive(made, w.archive)).body);
 
-    expect(await w.service.delete(made)).toEqual({ deleted: 6 });
-    const result = await importArchive(upload(zip), archiveDeps(w, cache));
+    expect(await w.tasks.delete(made)).toEqual({ deleted: 6 });
+    const result = await importArchive(upload(zip), w.archive);
     for (const id of made) {
-      expect(w.service.detail(id).task).toMatchObject({ id, status: "SUCCESS" });
+      expect((await w.tasks.detail(id)).task).toMatchObject({ id, status: "SUCCESS" });
       expect(await cache.get(id, "image")).not.toBeNull();
     }
     expect(result).toEqual({ imported: 6, skipped: 0, invalid: 0 });
-    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+    expect(await importArchive(upload(zip), w.archive)).toEqual({
       imported: 0,
       skipped: 6,
       invalid: 0,
@@ -217,7 +215,7 @@ describe("restoring an export", () => {
 
   it("skips and counts the records that are not tasks, and restores the rest", async () => {
     const w = world();
-    const cache = w.cache();
+    const cache = w.media;
     const good = { id: "1234", status: "SUCCESS", prompt: "ok" };
     const records = [
       good,
@@ -232,34 +230,33 @@ describe("restoring an export", () => {
       "tasks.json": strToU8(JSON.stringify({ format: "mj-studio-archive", version: 1, tasks: records })),
       "media/1234/image.png": await png(),
     });
-    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+    expect(await importArchive(upload(zip), w.archive)).toEqual({
       imported: 1,
       skipped: 0,
       invalid: 6,
     });
-    expect(w.store.list({ limit: 10, cursor: null }).items.map((task) => task.id)).toEqual(["1234"]);
+    expect((await w.store.list({ limit: 10, cursor: null })).items.map((task) => task.id)).toEqual(["1234"]);
     expect(await cache.get("1234", "image")).not.toBeNull();
   });
 
   it("counts a task id repeated in the archive as skipped, keeping its first record", async () => {
     const w = world();
-    const cache = w.cache();
     const first = { id: "1234", status: "SUCCESS", prompt: "first" };
     const records = [first, { ...first, prompt: "again" }, { id: "5678", status: "SUCCESS" }, first];
     const zip = zipSync({
       "tasks.json": strToU8(JSON.stringify({ format: "mj-studio-archive", version: 1, tasks: records })),
     });
-    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+    expect(await importArchive(upload(zip), w.archive)).toEqual({
       imported: 2,
       skipped: 2,
       invalid: 0,
     });
-    expect(w.service.detail("1234").task).toMatchObject({ prompt: "first" });
+    expect((await w.tasks.detail("1234")).task).toMatchObject({ prompt: "first" });
   });
 
   it("keeps only media that are what they claim to be", async () => {
     const w = world();
-    const cache = w.cache();
+    const cache = w.media;
     const ids = ["10", "11", "12", "13", "14", "15"];
     const ftyp = Uint8Array.from(
       Buffer.from("0000001c6674797069736f6d0000020069736f6d6d70343100000008", "hex"),
@@ -290,7 +287,7 @@ describe("restoring an export", () => {
         ...new Uint8Array(200),
       ]),
     });
-    const result = await importArchive(upload(zip), archiveDeps(w, cache));
+    const result = await importArchive(upload(zip), w.archive);
     expect((await cache.get("10", "image"))?.contentType).toBe("image/png");
     expect(await cache.get("11", "image")).toBeNull();
     expect(await cache.get("12", "image")).toBeNull();
@@ -298,14 +295,14 @@ describe("restoring an export", () => {
     expect((await cache.get("14", "video"))?.contentType).toBe("video/mp4");
     expect(await cache.get("15", "image")).toBeNull();
     // Nothing else stored either (no half-written blob of a refused one).
-    const originals = (await blobKeys(w, "media/")).filter((key) => /\.(png|jpg|mp4)/.test(key));
+    const originals = (await w.blobKeys("media/")).filter((key) => /\.(png|jpg|mp4)/.test(key));
     expect(originals).toEqual(["media/10/image.png", "media/14/video.mp4"]);
     expect(result).toEqual({ imported: 6, skipped: 0, invalid: 0 });
   });
 
   it("keeps no image whose header is valid but whose pixel data is junk or cut short", async () => {
     const w = world();
-    const cache = w.cache();
+    const cache = w.media;
     // Noise, so the compressed pixel data is long enough to cut in half.
     const noise = Uint8Array.from({ length: 128 * 128 * 3 }, (_, i) => (i * 2654435761) >>> 24);
     const real = await sharp(noise, { raw: { width: 128, height: 128, channels: 3 } })
@@ -334,7 +331,7 @@ describe("restoring an export", () => {
       "media/21/image.png": Buffer.concat([header, chunk("IDAT", junk), chunk("IEND", Buffer.alloc(0))]),
       "media/22/image.png": real.subarray(0, real.length >> 1),
     });
-    expect(await importArchive(upload(zip), archiveDeps(w, cache))).toEqual({
+    expect(await importArchive(upload(zip), w.archive)).toEqual({
       imported: 3,
       skipped: 0,
       invalid: 0,
@@ -347,18 +344,18 @@ describe("restoring an export", () => {
   it("restores a media file whose bytes contain zip signatures, exactly", async () => {
     // fflate's streaming unzip took these bytes for the end of the file and the start of another.
     const a = world();
-    const cacheA = a.cache();
-    a.store.upsert(taskSchema.parse({ id: "2000", status: "SUCCESS", prompt: "signatures inside" }));
+    const cacheA = a.media;
+    await a.record(taskSchema.parse({ id: "2000", status: "SUCCESS", prompt: "signatures inside" }));
     const bytes = Buffer.concat([
       await png(),
       Buffer.from("PK\x07\x08PK\x03\x04PK\x01\x02 trailing", "latin1"),
     ]);
     const original = await cacheA.put("2000", "image", "image/png", [bytes]);
-    const zip = await read((await exportArchive(null, archiveDeps(a, cacheA))).body);
+    const zip = await read((await exportArchive(null, a.archive)).body);
 
     const b = world();
-    const cacheB = b.cache();
-    const result = await importArchive(upload(zip), archiveDeps(b, cacheB));
+    const cacheB = b.media;
+    const result = await importArchive(upload(zip), b.archive);
     expect((await cacheB.get("2000", "image"))?.sha256).toBe(original.sha256);
     expect(result).toEqual({ imported: 1, skipped: 0, invalid: 0 });
   });

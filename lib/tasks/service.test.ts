@@ -1,76 +1,35 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  createSimulator,
-  type Simulator,
-  type SimulatorFamily,
-  type SimulatorOptions,
-} from "mj-simulator";
+import type { Simulator, SimulatorFamily, SimulatorOptions } from "mj-simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
-import { fileRequestInputs } from "@/lib/store/input-files";
-import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
-import type { TaskStore } from "@/lib/store/task-store";
-import { createUpstreamClient, type AuthHeader } from "@/lib/upstream/client";
-import { createTaskService, type TaskService, type TaskServiceDeps } from "./service";
+import { waitForStatus } from "@/lib/testing/wait";
+import { closeWorlds, KEY, world, type WorldOptions } from "@/lib/testing/world";
+import type { AuthHeader } from "@/lib/upstream/client";
+import type { TaskService } from "./service";
 
-/** The task operations over a real SQLite store and the simulator in each family's dialect. */
+/** The task operations as the app wires them, over the simulator in each family's dialect. */
 
-const KEY = "sk-service-secret-9876543210";
-const cleanups: (() => void)[] = [];
+afterEach(closeWorlds);
 
-afterEach(() => {
-  while (cleanups.length > 0) cleanups.pop()!();
-});
-
+/**
+ * The app against the simulator speaking `family`'s dialect, the key sent in `authHeader`;
+ * `wrapFetch` stands between the client and the simulator, to make the upstream say what a test needs.
+ */
 function setup(
   family: SimulatorFamily,
   authHeader: AuthHeader,
   options: Partial<SimulatorOptions> = {},
-  now?: () => number,
-  deps: Pick<TaskServiceDeps, "removeMedia"> & {
-    /** Stands between the client and the simulator, to make the upstream say what a test needs. */
-    wrapFetch?: (fetch: Simulator["fetch"]) => Simulator["fetch"];
-  } = {},
-): { service: TaskService; store: TaskStore; simulator: Simulator } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "mj-service-"));
-  const store = createSqliteTaskStore(path.join(dir, "tasks.sqlite"));
-  const simulator = createSimulator({ family, apiKey: KEY, speed: 50, relayLagMs: 0, ...options });
-  cleanups.push(() => {
-    simulator.close();
-    void store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const upstream = createUpstreamClient({
-    baseUrl: "http://simulator.invalid",
-    apiKey: KEY,
-    authHeader,
-    timeoutMs: 5_000,
-    fetch: deps.wrapFetch ? deps.wrapFetch(simulator.fetch) : simulator.fetch,
-    log: () => {},
-  });
-  const { removeMedia } = deps;
-  const inputs = fileRequestInputs(path.join(dir, "inputs"));
-  return { service: createTaskService({ upstream, store, inputs, now, removeMedia }), store, simulator };
-}
-
-async function waitFor(service: TaskService, id: string, status: string) {
-  for (let i = 0; i < 300; i++) {
-    const task = await service.fetch(id);
-    if (task.status === status) return task;
-    if (task.status === "FAILURE") throw new Error(`task failed: ${task.failReason}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`task ${id} never reached ${status}`);
+  wrapFetch?: WorldOptions["wrapFetch"],
+) {
+  const w = world({ simulator: { family, ...options }, upstream: { authHeader }, wrapFetch });
+  return { service: w.tasks, store: w.store, simulator: w.simulator, media: w.media };
 }
 
 async function upscaled(service: TaskService, prompt: string) {
   const grid = await service.imagine({ prompt });
-  const done = await waitFor(service, grid.result as string, "SUCCESS");
+  const done = await waitForStatus(service.fetch, grid.result as string, "SUCCESS");
   const u1 = done.buttons.find((b) => b.label === "U1")!;
   const child = await service.action({ taskId: done.id, customId: u1.customId });
-  return waitFor(service, child.result as string, "SUCCESS");
+  return waitForStatus(service.fetch, child.result as string, "SUCCESS");
 }
 
 describe("recording", () => {
@@ -107,7 +66,7 @@ describe("recording", () => {
   it("hands out app media URLs and never the key", async () => {
     const { service } = setup("trueai", "authorization");
     const { result } = await service.imagine({ prompt: "no leaks" });
-    const task = await waitFor(service, result as string, "SUCCESS");
+    const task = await waitForStatus(service.fetch, result as string, "SUCCESS");
     expect(task.imageUrl).toMatch(/^\/api\/media\/\d+\/image\?v=/);
     const everything = JSON.stringify([
       task,
@@ -120,8 +79,8 @@ describe("recording", () => {
 
   it("'Imagine all' records every comma-joined child", async () => {
     const { service, store } = setup("trueai", "authorization");
-    const grid = await waitFor(
-      service,
+    const grid = await waitForStatus(
+      service.fetch,
       (await service.imagine({ prompt: "to describe" })).result as string,
       "SUCCESS",
     );
@@ -129,7 +88,7 @@ describe("recording", () => {
     // The simulator has no internet: describe one of its own images instead.
     const source =
       described?.code === 1 ? described : await service.describe({ base64: await imageOf(grid.id, service) });
-    const done = await waitFor(service, source.result as string, "SUCCESS");
+    const done = await waitForStatus(service.fetch, source.result as string, "SUCCESS");
     const all = done.buttons.find((b) => b.customId.endsWith("PicReader::all"))!;
     const envelope = await service.action({ taskId: done.id, customId: all.customId });
     const ids = (envelope.result as string).split(",");
@@ -168,11 +127,10 @@ describe("history", () => {
 
   it("delete asks for the media of deleted tasks to be removed, and survives that failing", async () => {
     const asked: string[][] = [];
-    const { service } = setup("trueai", "authorization", {}, undefined, {
-      removeMedia: async (ids) => {
-        asked.push(ids);
-        throw new Error("disk on fire");
-      },
+    const { service, media } = setup("trueai", "authorization");
+    vi.spyOn(media, "remove").mockImplementation(async (ids) => {
+      asked.push([...ids]);
+      throw new Error("disk on fire");
     });
     const a = (await service.imagine({ prompt: "a" })).result as string;
     const b = (await service.imagine({ prompt: "b" })).result as string;
@@ -185,7 +143,7 @@ describe("history", () => {
       console.error = errors;
     }
     expect(asked.map((ids) => [...ids].sort())).toEqual([[a, b].sort()]);
-    (await expect(service.deleteOne(a))).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.deleteOne(a)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("restore brings back deleted tasks, leaves recorded ones as they are, and says which", async () => {
@@ -220,7 +178,7 @@ describe("relays (new-api)", () => {
       prompt: "remix me, but in autumn",
     });
     expect(confirmed.code).toBe(1);
-    await waitFor(service, envelope.result as string, "SUCCESS");
+    await waitForStatus(service.fetch, envelope.result as string, "SUCCESS");
   });
 
   it("sees the child in MODAL when the account has remix on", async () => {
@@ -245,7 +203,7 @@ describe("relays (new-api)", () => {
     const envelope = await service.action({ taskId: single.id, customId: zoom.customId });
     expect(envelope.code).toBe(21);
     await service.modal({ taskId: envelope.result as string, prompt: "zoom through relay --zoom 1.5" });
-    await waitFor(service, envelope.result as string, "SUCCESS");
+    await waitForStatus(service.fetch, envelope.result as string, "SUCCESS");
   });
 });
 
@@ -268,26 +226,31 @@ describe("polling cost", () => {
       .reduce((sum, [, count]) => sum + count, 0);
 
   it("two tabs polling the same unfinished tasks within the freshness window cost one upstream request", async () => {
-    let clock = Date.now();
-    const { service: timed, simulator } = setup("trueai", "authorization", { speed: 0.01 }, () => clock);
-    const ids = [
-      (await timed.imagine({ prompt: "tab one" })).result as string,
-      (await timed.imagine({ prompt: "tab two" })).result as string,
-    ];
-    const before = upstreamListCalls(simulator);
-    const tabA = await timed.listByIds(ids);
-    const tabB = await timed.listByIds(ids);
-    expect(upstreamListCalls(simulator) - before).toBe(1);
-    expect(tabB.map((t) => t.id).sort()).toEqual(tabA.map((t) => t.id).sort());
-    clock += 1_000;
-    await timed.listByIds(ids);
-    expect(upstreamListCalls(simulator) - before).toBe(2);
+    // The clock stands still unless the test moves it.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const { service: timed, simulator } = setup("trueai", "authorization", { speed: 0.01 });
+      const ids = [
+        (await timed.imagine({ prompt: "tab one" })).result as string,
+        (await timed.imagine({ prompt: "tab two" })).result as string,
+      ];
+      const before = upstreamListCalls(simulator);
+      const tabA = await timed.listByIds(ids);
+      const tabB = await timed.listByIds(ids);
+      expect(upstreamListCalls(simulator) - before).toBe(1);
+      expect(tabB.map((t) => t.id).sort()).toEqual(tabA.map((t) => t.id).sort());
+      vi.setSystemTime(Date.now() + 1_000);
+      await timed.listByIds(ids);
+      expect(upstreamListCalls(simulator) - before).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("finished tasks are answered from the record without asking the upstream", async () => {
     const { service, simulator } = setup("trueai", "authorization");
     const { result } = await service.imagine({ prompt: "done already" });
-    await waitFor(service, result as string, "SUCCESS");
+    await waitForStatus(service.fetch, result as string, "SUCCESS");
     const before = upstreamListCalls(simulator);
     const tasks = await service.listByIds([result as string]);
     expect(tasks.map((t) => t.status)).toEqual(["SUCCESS"]);
@@ -312,14 +275,17 @@ describe("hostile upstream answers", () => {
       return Response.json([...tasks, ...extra]);
     };
 
-  const hostileTasks = HOSTILE_IDS.map((id) => ({ id, action: "IMAGINE", status: "SUCCESS", prompt: "evil" }));
+  const hostileTasks = HOSTILE_IDS.map((id) => ({
+    id,
+    action: "IMAGINE",
+    status: "SUCCESS",
+    prompt: "evil",
+  }));
 
   it("tasks with unusable ids are neither recorded nor handed out, and are logged once without the key", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const { service, store } = setup("trueai", "authorization", {}, undefined, {
-        wrapFetch: hostileLists(hostileTasks),
-      });
+      const { service, store } = setup("trueai", "authorization", {}, hostileLists(hostileTasks));
       const { result } = await service.imagine({ prompt: "an honest task" });
       const id = result as string;
 
@@ -342,12 +308,11 @@ describe("hostile upstream answers", () => {
   it("a submit the upstream answers with an unusable id records nothing", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const { service, store } = setup("trueai", "authorization", {}, undefined, {
-        wrapFetch: (fetch) => async (input, init) => {
-          const response = await fetch(input, init);
-          if (!String(input instanceof Request ? input.url : input).endsWith("/mj/submit/imagine")) return response;
-          return Response.json({ ...((await response.json()) as object), result: "../../etc/passwd" });
-        },
+      const { service, store } = setup("trueai", "authorization", {}, (fetch) => async (input, init) => {
+        const response = await fetch(input, init);
+        if (!String(input instanceof Request ? input.url : input).endsWith("/mj/submit/imagine"))
+          return response;
+        return Response.json({ ...((await response.json()) as object), result: "../../etc/passwd" });
       });
       await service.imagine({ prompt: "answered with a path" });
       expect((await store.list({ limit: 10, cursor: null })).items).toEqual([]);
@@ -368,9 +333,7 @@ describe("hostile upstream answers", () => {
       properties: { finalPrompt: "q".repeat(BIG) },
       somethingElse: "s".repeat(100_000),
     };
-    const { service, store } = setup("trueai", "authorization", {}, undefined, {
-      wrapFetch: hostileLists([long]),
-    });
+    const { service, store } = setup("trueai", "authorization", {}, hostileLists([long]));
     const answered = await service.listByIds([LONG_ID]);
     const stored = (await store.get(LONG_ID))!;
     for (const task of [stored, answered.find((t) => t.id === LONG_ID)!]) {

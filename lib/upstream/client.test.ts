@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { createSimulator, type Simulator, type SimulatorFamily } from "mj-simulator";
 import { startSimulatorServer } from "mj-simulator/http-server";
+import { waitForStatus } from "@/lib/testing/wait";
 import { createUpstreamClient, type AuthHeader, type UpstreamClient } from "./client";
 
 /** The upstream client against the simulator speaking each server family's dialect. */
@@ -38,16 +39,6 @@ function setup(
     log: (line) => logs.push(line),
   });
   return { client, simulator, logs };
-}
-
-async function waitForSuccess(client: UpstreamClient, id: string) {
-  for (let i = 0; i < 200; i++) {
-    const task = await client.fetchTask(id);
-    if (task?.status === "SUCCESS") return task;
-    if (task?.status === "FAILURE") throw new Error(`task failed: ${task.failReason}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`task ${id} did not finish`);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -107,7 +98,7 @@ describe.each(FAMILIES)("$family upstream ($authHeader)", ({ family, authHeader 
     const envelope = await client.submit("imagine", { prompt: "a quiet harbour --ar 16:9" });
     expect(envelope.code).toBe(1);
     expect(typeof envelope.result).toBe("string");
-    const task = await waitForSuccess(client, envelope.result as string);
+    const task = await waitForStatus(client.fetchTask, envelope.result as string, "SUCCESS");
     expect(task.imageUrl).toMatch(/^http/);
     expect(task.progress).toBe("100%");
 
@@ -300,7 +291,7 @@ describe("retries and the circuit breaker", () => {
 
     simulator.setFaults({});
     await new Promise((r) => setTimeout(r, 60));
-    const task = await waitForSuccess(client, result as string);
+    const task = await waitForStatus(client.fetchTask, result as string, "SUCCESS");
     expect(task.id).toBe(result);
     expect(client.health().state).toBe("ok");
   });
@@ -322,7 +313,7 @@ describe("trueai specifics", () => {
     const { result } = await client.submit("imagine", { prompt: "seed me" });
     const early = await client.imageSeed(result as string);
     expect(early.code).toBe(4);
-    await waitForSuccess(client, result as string);
+    await waitForStatus(client.fetchTask, result as string, "SUCCESS");
     const seed = await client.imageSeed(result as string);
     expect(seed.code).toBe(1);
     expect(seed.result).toMatch(/^\d+$/);
@@ -356,7 +347,7 @@ describe("over real HTTP", () => {
       });
       const { code, result } = await client.submit("imagine", { prompt: "over the wire" });
       expect(code).toBe(1);
-      const task = await waitForSuccess(client, result as string);
+      const task = await waitForStatus(client.fetchTask, result as string, "SUCCESS");
       const media = await client.fetchMedia(task.imageUrl!);
       expect(media.status).toBe(200);
       expect(media.headers.get("content-type")).toBe("image/png");

@@ -4,6 +4,7 @@ import { createSimulator, type Simulator, type SimulatorFamily, type SimulatorOp
 import { describeButton } from "@/lib/mj/buttons";
 import { submitResultSchema } from "@/lib/mj/envelope";
 import { statusRank, taskSchema, type Button, type Task } from "@/lib/mj/task";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * The simulator stands in for the upstream in demo mode, in the tests and in e2e, so what it says
@@ -39,14 +40,13 @@ function world(options: SimulatorOptions = {}) {
     return envelope.result as string;
   };
   const task = async (id: string): Promise<Task> => taskSchema.parse(await raw(`/mj/task/${id}/fetch`));
-  const settle = async (id: string): Promise<Task> => {
-    for (let i = 0; i < 400; i++) {
-      const current = await task(id);
-      if (current.status === "SUCCESS") return current;
-      t += 500;
-    }
-    throw new Error(`task ${id} never finished`);
-  };
+  // On the simulator's clock: between two reads, half a second passes at once.
+  const settle = (id: string): Promise<Task> =>
+    waitForStatus(task, id, "SUCCESS", {
+      pause: () => {
+        t += 500;
+      },
+    });
   return {
     raw,
     submit,

@@ -1,7 +1,4 @@
-/**
- * Calls a route handler as Next does (a Request and a promised `params`), for the route tests.
- * Not a route: Next only routes `route.ts` files.
- */
+/** Calls a route handler as Next does (a Request and a promised `params`), for the route tests. */
 
 export type Method = "GET" | "HEAD" | "POST" | "PATCH" | "DELETE";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;

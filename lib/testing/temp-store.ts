@@ -2,20 +2,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
-import { createSqliteTaskStore } from "./sqlite-task-store";
-import type { TaskStore } from "./task-store";
+import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import type { TaskStore } from "@/lib/store/task-store";
 
 /**
  * A fresh data directory and SQLite path for every test, and everything opened on it closed
  * and removed afterwards. Call once at the top of a test file.
  */
 export function tempStoreFixture(prefix: string, file = "mj-studio.sqlite") {
-  const toClose: { close(): void }[] = [];
+  const toClose: { close(): unknown }[] = [];
   const temp = {
     dir: "",
     dbPath: "",
     /** Closes `handle` after the test (unless the test already did). */
-    track<T extends { close(): void }>(handle: T): T {
+    track<T extends { close(): unknown }>(handle: T): T {
       toClose.push(handle);
       return handle;
     },
@@ -27,10 +27,10 @@ export function tempStoreFixture(prefix: string, file = "mj-studio.sqlite") {
     temp.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     temp.dbPath = path.join(temp.dir, file);
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const handle of toClose.splice(0)) {
       try {
-        handle.close();
+        await handle.close();
       } catch {
         // Already closed by the test itself.
       }
