@@ -86,7 +86,7 @@ export default defineConfig({
       testMatch: /auth\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${authPort}` },
     },
-    // Starts its own simulator and app on free ports (e2e/stack.ts): it flips faults and SIGKILLs the app.
+    // Starts its own simulator and app on free ports (lib/testing/processes.ts): it flips faults and SIGKILLs the app.
     {
       name: "resilience",
       testMatch: /(resilience|restart|limits|slow-jobs)\.spec\.ts/,

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { expect, test } from "@playwright/test";
-import { startApp, type Proc } from "./stack";
+import { startApp, type Proc } from "@/lib/testing/processes";
 
 /**
  * Every documented size limit, from outside, against a production server: 10 MB per image,

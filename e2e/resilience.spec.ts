@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { setFaults, startApp, startSimulator, type Proc } from "@/lib/testing/processes";
 import { E2E_UPSTREAM_KEY } from "./constants";
-import { setFaults, startApp, startSimulator, type Proc } from "./stack";
 
 /**
  * Upstream faults, a crash, and the key: the production build in front of the standalone

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { startApp, startSimulator, type Proc } from "./stack";
+import { startApp, startSimulator, type Proc } from "@/lib/testing/processes";
 
 /**
  * History that lasts: a task is made, the server is restarted and the upstream that made it is

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { startApp, type Proc } from "./stack";
+import { startApp, type Proc } from "@/lib/testing/processes";
 
 /**
  * What needs a job that is still running when the person acts: its own demo app whose simulator

@@ -4,6 +4,7 @@
  * once as the task JSON's `thumbnailUrl` (the app's WebP) and once as `imageUrl` (the original).
  * Runs the production build in front of the simulator served on loopback, like the other benches.
  */
+import { until } from "@/lib/testing/wait";
 import { startStack } from "./bench-stack";
 
 const TILES = 60;
@@ -15,16 +16,6 @@ interface TaskJson {
   status: string;
   imageUrl: string | null;
   thumbnailUrl: string | null;
-}
-
-async function until<T>(probe: () => Promise<T | null>, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
 /** Loads URLs BROWSER_PARALLEL at a time, as a page of <img> tags would; bytes and wall time. */
@@ -62,15 +53,19 @@ export async function benchGalleryBytes(): Promise<void> {
       });
       ids.push(((await response.json()) as { result: string }).result);
     }
-    const tasks = await until(async () => {
-      const response = await fetch(`${appUrl}/api/mj/task/list-by-ids`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ids }),
-      });
-      const list = (await response.json()) as TaskJson[];
-      return list.length === TILES && list.every((t) => t.status === "SUCCESS") ? list : null;
-    }, `${TILES} tasks finishing`);
+    const tasks = await until(
+      async () => {
+        const response = await fetch(`${appUrl}/api/mj/task/list-by-ids`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ids }),
+        });
+        const list = (await response.json()) as TaskJson[];
+        return list.length === TILES && list.every((t) => t.status === "SUCCESS") ? list : null;
+      },
+      `${TILES} tasks finishing`,
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
 
     const thumbs = tasks.map((t) => t.thumbnailUrl ?? "");
     const originals = tasks.map((t) => t.imageUrl ?? "");

@@ -4,32 +4,13 @@
  * data, so the numbers include HTTP, validation, the upstream client, the SQLite record and
  * media-URL rewriting.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startSimulatorServer, type SimulatorServer } from "mj-simulator/http-server";
-import { freePort } from "./free-port";
+import { startApp, type Proc } from "@/lib/testing/processes";
 
-export const ROOT = path.resolve(import.meta.dirname, "..");
 export const KEY = "bench-key";
-
-export async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not ready yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-}
 
 export interface Stack {
   appUrl: string;
@@ -51,35 +32,28 @@ export async function startStack(simulatorOptions: {
     ...simulatorOptions,
   });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-"));
-  const port = await freePort();
-  const app = spawn(
-    path.join(ROOT, "node_modules/.bin/next"),
-    ["start", "--hostname", "127.0.0.1", "--port", String(port)],
-    {
-      cwd: ROOT,
-      // No submit rate limit: the bench submits dozens of tasks at once on purpose.
-      env: {
-        ...process.env,
-        MJ_API_URL: simulator.url,
-        MJ_API_KEY: KEY,
-        MJ_AUTH_HEADER: "authorization",
-        DATA_DIR: dataDir,
-        APP_SUBMIT_RATE_LIMIT: "0",
-      },
-      stdio: "ignore",
-      detached: true,
-    },
-  );
-  const appUrl = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${appUrl}/api/health`)).ok, "the app starting");
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  let app: Proc;
+  try {
+    app = await startApp({
+      MJ_API_URL: simulator.url,
+      MJ_API_KEY: KEY,
+      MJ_AUTH_HEADER: "authorization",
+      DATA_DIR: dataDir,
+    });
+  } catch (error) {
+    await simulator.close();
+    removeData();
+    throw error;
+  }
   return {
-    appUrl,
-    appPid: app.pid!,
+    appUrl: app.url,
+    appPid: app.child.pid!,
     simulator,
     async close() {
-      if (app.pid) process.kill(-app.pid, "SIGTERM");
+      await app.kill();
       await simulator.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeData();
     },
   };
 }

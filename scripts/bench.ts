@@ -14,7 +14,9 @@ import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
-import { imagineMany, KEY, percentile, ROOT, startStack, waitFor } from "./bench-stack";
+import { ROOT } from "@/lib/testing/processes";
+import { until } from "@/lib/testing/wait";
+import { imagineMany, KEY, percentile, startStack } from "./bench-stack";
 
 const upstreamCalls = (simulator: SimulatorServer, fragment: string) =>
   Object.entries(simulator.simulator.stats().byPath)
@@ -32,10 +34,10 @@ async function overhead(): Promise<void> {
   try {
     const finished = await imagineMany(stack.appUrl, 50, "bench finished");
     const listOf = (ids: string[]) => JSON.stringify({ ids });
-    await waitFor(async () => {
+    await until(async () => {
       const tasks = (await (await fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: { "content-type": "application/json" }, body: listOf(finished) })).json()) as { status: string }[];
       return tasks.length === 50 && tasks.every((t) => t.status === "SUCCESS");
-    }, "50 tasks finishing");
+    }, "50 tasks finishing", { timeoutMs: 60_000, intervalMs: 200 });
 
     const auth = { authorization: KEY, "content-type": "application/json" };
     const cases = [

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import path from "node:path";
-import { freePort } from "../scripts/free-port";
+import { until } from "./wait";
 
 /**
- * Processes a spec runs on its own, outside playwright.config.ts's web servers: the standalone
- * simulator as the upstream and `next start` in front of it, each in its own process group so a
- * spec can SIGKILL the app while the upstream keeps running, as in a real crash.
+ * The process stacks of e2e and bench: `next start` (the production build) and the standalone
+ * simulator, each in its own process group so a spec can SIGKILL the app while the upstream keeps
+ * running, as in a real crash, and waited for until they answer.
  */
 
-const ROOT = path.resolve(__dirname, "..");
+/** The repository's root (`__dirname`: Playwright and tsx both load this file as CommonJS). */
+export const ROOT = path.resolve(__dirname, "..", "..");
 
 export interface Proc {
   url: string;
@@ -18,27 +20,28 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url} exited early:\n${output()}`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up within 60 s:\n${output()}`);
+/** A port nothing listens on right now, on loopback: for servers a bench or a spec starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
+    });
+  });
 }
 
+/** Spawns `command` in its own process group and waits until `url + probe` answers below 500. */
 async function start(
   command: string,
   args: string[],
   env: Record<string, string>,
   url: string,
   probe: string,
-) {
+): Promise<Proc> {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
@@ -65,14 +68,26 @@ async function start(
     },
   };
   try {
-    await waitUntilUp(`${url}${probe}`, child, output);
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${url} exited early`);
+        try {
+          return (await fetch(`${url}${probe}`)).status < 500;
+        } catch {
+          return false; // not listening yet
+        }
+      },
+      `${url} coming up`,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   } catch (error) {
     await proc.kill("SIGKILL");
-    throw error;
+    throw new Error(`${(error as Error).message}:\n${output()}`);
   }
   return proc;
 }
 
+/** The standalone simulator (`npm run simulator`) on a free port, speaking trueai's dialect. */
 export async function startSimulator(options: { key: string; speed: number }): Promise<Proc> {
   const port = await freePort();
   return start(
@@ -90,12 +105,13 @@ export async function startSimulator(options: { key: string; speed: number }): P
   );
 }
 
+/** `next start` on a free port with `env` (DATA_DIR, MJ_API_URL...) over this process's environment. */
 export async function startApp(env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
   return start(
     path.join(ROOT, "node_modules/.bin/next"),
     ["start", "--hostname", "127.0.0.1", "--port", String(port)],
-    // These tests submit dozens of tasks in seconds on purpose; the per-session limit is auth.spec's.
+    // Specs and the bench submit dozens of tasks in seconds on purpose; the per-session limit is auth.spec's.
     { APP_SUBMIT_RATE_LIMIT: "0", ...env },
     `http://127.0.0.1:${port}`,
     "/api/health",
