@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { waitForStatus } from "@/lib/testing/wait";
 
 test("the home page loads in demo mode and says so", async ({ page }) => {
   await page.goto("/");
@@ -24,16 +25,9 @@ test("a task submitted through the API appears on the home page with a real imag
   const envelope = (await submit.json()) as { code: number; result: string };
   expect(envelope.code).toBe(1);
 
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as { status: string })
-          .status,
-      {
-        timeout: 30_000,
-      },
-    )
-    .toBe("SUCCESS");
+  const read = async (id: string) =>
+    (await (await request.get(`/api/mj/task/${id}/fetch`)).json()) as { status: string };
+  await waitForStatus(read, envelope.result, "SUCCESS", { timeoutMs: 30_000, intervalMs: 250 });
 
   await page.goto("/");
   const image = page.getByRole("img", { name: "a lighthouse at dusk --ar 3:2" }).first();

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * Media as a browser's <video> and <img> fetch them from the production server: byte ranges of a
@@ -23,19 +24,10 @@ async function submit(request: APIRequestContext, path: string, body: object): P
   return envelope.result;
 }
 
-async function finished(request: APIRequestContext, id: string): Promise<Task> {
-  let task: Task | null = null;
-  await expect
-    .poll(
-      async () => {
-        task = (await (await request.get(`/api/mj/task/${id}/fetch`)).json()) as Task;
-        if (task.status === "FAILURE") throw new Error(`task ${id} failed: ${task.failReason}`);
-        return task.status;
-      },
-      { timeout: 90_000, intervals: [250] },
-    )
-    .toBe("SUCCESS");
-  return task!;
+function finished(request: APIRequestContext, id: string): Promise<Task> {
+  const read = async (task: string) =>
+    (await (await request.get(`/api/mj/task/${task}/fetch`)).json()) as Task;
+  return waitForStatus(read, id, "SUCCESS", { timeoutMs: 90_000, intervalMs: 250 });
 }
 
 async function press(request: APIRequestContext, parent: Task, pattern: RegExp): Promise<Task> {

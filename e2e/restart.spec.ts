@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { startApp, startSimulator, type Proc } from "@/lib/testing/processes";
+import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * History that lasts: a task is made, the server is restarted and the upstream that made it is
@@ -48,16 +49,9 @@ test("after a restart, with every upstream link dead, the task is found and its 
     body: JSON.stringify({ prompt: "an armadillo astronaut restartword --ar 3:2" }),
   });
   const { result: id } = (await submit.json()) as { result: string };
-  await expect
-    .poll(
-      async () =>
-        ((await (await fetch(`${first.app.url}/api/mj/task/${id}/fetch`)).json()) as { status: string })
-          .status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .toBe("SUCCESS");
+  const read = async (task: string) =>
+    (await (await fetch(`${first.app.url}/api/mj/task/${task}/fetch`)).json()) as { status: string };
+  await waitForStatus(read, id, "SUCCESS", { timeoutMs: 60_000, intervalMs: 250 });
   // The cache answers with the content's hash as ETag once the original is on disk.
   await expect
     .poll(async () => (await fetch(`${first.app.url}/api/media/${id}/image`)).headers.get("etag"), {

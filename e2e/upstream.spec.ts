@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { waitForStatus } from "@/lib/testing/wait";
 import { E2E_UPSTREAM_KEY } from "./constants";
 
 /**
@@ -30,21 +31,13 @@ async function post(request: APIRequestContext, path: string, data: object): Pro
   return JSON.parse(text) as Envelope;
 }
 
-async function finished(request: APIRequestContext, id: string): Promise<Task> {
-  let task: Task | undefined;
-  await expect
-    .poll(
-      async () => {
-        const response = await request.get(`/api/mj/task/${id}/fetch`);
-        const text = await response.text();
-        seen.push(text);
-        task = JSON.parse(text) as Task;
-        return task.status;
-      },
-      { timeout: 45_000, intervals: [250] },
-    )
-    .toBe("SUCCESS");
-  return task!;
+function finished(request: APIRequestContext, id: string): Promise<Task> {
+  const read = async (task: string) => {
+    const text = await (await request.get(`/api/mj/task/${task}/fetch`)).text();
+    seen.push(text);
+    return JSON.parse(text) as Task;
+  };
+  return waitForStatus(read, id, "SUCCESS", { timeoutMs: 45_000, intervalMs: 250 });
 }
 
 async function expectRealImage(request: APIRequestContext, url: string | null) {
