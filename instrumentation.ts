@@ -8,7 +8,7 @@ export async function register() {
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
   stampPeerAddresses();
   const { removeLeftoverImports } = await import("@/lib/media/staging");
-  await removeLeftoverImports((await import("@/lib/server/services")).services().blobs);
+  await removeLeftoverImports((await import("@/lib/server/services")).blobsAtStart());
   const { env } = await import("@/lib/env");
   const { host, exposedWithoutPassword } = env();
   if (exposedWithoutPassword) {

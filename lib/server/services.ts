@@ -162,6 +162,16 @@ export function services(): Services {
   return holder.__mjServices;
 }
 
+/**
+ * The blob store over DATA_DIR, for the start hook (instrumentation.ts) alone. Next bundles the
+ * hook apart from the route handlers, with its own copy of every module: services it built would
+ * become the routes' through the holder, and their errors would not be the routes' AppError (a
+ * 404 answered as a 500).
+ */
+export function blobsAtStart(): BlobStore {
+  return createFsBlobStore(env().dataDir);
+}
+
 /** Closes the process-wide services, if built, so the next `services()` builds them anew (tests). */
 export async function resetServices(): Promise<void> {
   const current = holder.__mjServices;
