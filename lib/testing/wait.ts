@@ -12,7 +12,7 @@ export interface WaitOptions {
   pause?: () => void | Promise<void>;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Asks `probe` until it answers something (not null, undefined or false) and returns that; fails
