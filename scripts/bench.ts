@@ -34,10 +34,20 @@ async function overhead(): Promise<void> {
   try {
     const finished = await imagineMany(stack.appUrl, 50, "bench finished");
     const listOf = (ids: string[]) => JSON.stringify({ ids });
-    await until(async () => {
-      const tasks = (await (await fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: { "content-type": "application/json" }, body: listOf(finished) })).json()) as { status: string }[];
-      return tasks.length === 50 && tasks.every((t) => t.status === "SUCCESS");
-    }, "50 tasks finishing", { timeoutMs: 60_000, intervalMs: 200 });
+    await until(
+      async () => {
+        const tasks = (await (
+          await fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: listOf(finished),
+          })
+        ).json()) as { status: string }[];
+        return tasks.length === 50 && tasks.every((t) => t.status === "SUCCESS");
+      },
+      "50 tasks finishing",
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
 
     const auth = { authorization: KEY, "content-type": "application/json" };
     const cases = [
@@ -49,14 +59,26 @@ async function overhead(): Promise<void> {
       },
       {
         name: "POST list-by-ids, 50 finished",
-        direct: () => fetch(`${stack.simulator.url}/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listOf(finished) }),
-        app: () => fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, { method: "POST", headers: auth, body: listOf(finished) }),
+        direct: () =>
+          fetch(`${stack.simulator.url}/mj/task/list-by-ids`, {
+            method: "POST",
+            headers: auth,
+            body: listOf(finished),
+          }),
+        app: () =>
+          fetch(`${stack.appUrl}/api/mj/task/list-by-ids`, {
+            method: "POST",
+            headers: auth,
+            body: listOf(finished),
+          }),
         upstreamPath: "/list-by",
       },
     ];
 
     console.log(`\n## Proxy overhead (${ITERATIONS} sequential requests each, loopback)\n`);
-    console.log("| request | direct p50 | direct p99 | via app p50 | via app p99 | ratio p50 | ratio p99 | upstream calls per app request |");
+    console.log(
+      "| request | direct p50 | direct p99 | via app p50 | via app p99 | ratio p50 | ratio p99 | upstream calls per app request |",
+    );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const c of cases) {
       const samples = { direct: [] as number[], app: [] as number[] };
@@ -82,7 +104,9 @@ async function overhead(): Promise<void> {
           `${(percentile(a, 50) / percentile(d, 50)).toFixed(2)}x | ${(percentile(a, 99) / percentile(d, 99)).toFixed(2)}x | ${(upstreamDuringApp / ITERATIONS).toFixed(2)} |`,
       );
     }
-    console.log("\nFinished tasks are answered from the app's record (0 upstream calls); fetch always asks the upstream.");
+    console.log(
+      "\nFinished tasks are answered from the app's record (0 upstream calls); fetch always asks the upstream.",
+    );
   } finally {
     await stack.close();
   }
@@ -97,8 +121,17 @@ async function polling(): Promise<void> {
   // Slow jobs (about a minute and a half) so every task stays running through the window.
   const stack = await startStack({ speed: 0.08, maxConcurrent: 1_000 });
   const browser = await chromium.launch({
-    executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    executablePath:
+      process.env.PLAYWRIGHT_CHROMIUM_PATH ??
+      (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   const rows: string[] = [];
   let submitted = 0;
@@ -115,12 +148,18 @@ async function polling(): Promise<void> {
       for (const tab of tabs) await tab.goto(stack.appUrl);
       await new Promise((r) => setTimeout(r, 3_000)); // settle: first page load, first polls
       browserPolls = 0;
-      const upstreamBefore = upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch");
+      const upstreamBefore =
+        upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch");
       await new Promise((r) => setTimeout(r, POLL_WINDOW_MS));
-      const upstream = upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch") - upstreamBefore;
+      const upstream =
+        upstreamCalls(stack.simulator, "/list-by") +
+        upstreamCalls(stack.simulator, "/fetch") -
+        upstreamBefore;
       const perMinute = (n: number) => ((n * 60_000) / POLL_WINDOW_MS).toFixed(0);
       const naive = running * 30 * tabs.length; // one request per task every 2 s, per tab
-      rows.push(`| ${running} | ${tabs.length} | ${perMinute(browserPolls)} | ${perMinute(upstream)} | ${naive} |`);
+      rows.push(
+        `| ${running} | ${tabs.length} | ${perMinute(browserPolls)} | ${perMinute(upstream)} | ${naive} |`,
+      );
       await context.close();
     }
   } finally {
@@ -128,7 +167,9 @@ async function polling(): Promise<void> {
     await stack.close();
   }
   console.log(`\n## Browser polling (${POLL_WINDOW_MS / 1000} s window, extrapolated per minute)\n`);
-  console.log("| running tasks | open tabs | browser → app requests/min | app → upstream requests/min | one request per task every 2 s, per tab |");
+  console.log(
+    "| running tasks | open tabs | browser → app requests/min | app → upstream requests/min | one request per task every 2 s, per tab |",
+  );
   console.log("|---|---|---|---|---|");
   for (const row of rows) console.log(row);
 }
@@ -137,15 +178,17 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build");
     await new Promise<void>((resolve, reject) =>
-      spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" }).once("exit", (code) =>
-        code === 0 ? resolve() : reject(new Error(`next build exited ${code}`)),
+      spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" }).once(
+        "exit",
+        (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))),
       ),
     );
   }
   // `npm run bench -- load` runs only the parts named; no argument runs them all.
   const parts = { overhead, polling, history: benchHistory, gallery: benchGalleryBytes, load: benchLoad };
   const wanted = process.argv.slice(2);
-  for (const [name, run] of Object.entries(parts)) if (wanted.length === 0 || wanted.includes(name)) await run();
+  for (const [name, run] of Object.entries(parts))
+    if (wanted.length === 0 || wanted.includes(name)) await run();
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@ import "server-only";
 import { RangeNotSatisfiableError, type BlobBody, type ByteRange } from "./blob-store";
 
 /**
- * Conditional and partial GETs of stored files (RFC 9110 §13, §14): ETag revalidation (304),
+ * Conditional and partial GETs of stored files (RFC 9110 sections 13 and 14): ETag revalidation (304),
  * single byte ranges (206, 416), If-Range, and HEAD. A video element needs ranges to seek, and
  * Safari will not even play a video whose server does not answer them.
  *
@@ -56,7 +56,7 @@ export function parseRange(
   return { start, end: last === "" ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
-/** If-None-Match against a strong ETag (weak comparison, as §13.1.2 says; `*` matches). */
+/** If-None-Match against a strong ETag (weak comparison, as RFC 9110 section 13.1.2 says; `*` matches). */
 export function noneMatch(ifNoneMatch: string | null | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(",").some((tag) => {
