@@ -2,7 +2,8 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import type { Task } from "@/lib/mj/task";
+import { makeTask } from "@/lib/testing/tasks";
 import { tempStoreFixture } from "@/lib/testing/temp-store";
 import { migrate, openDatabase } from "./database";
 import { MIGRATIONS } from "./migrations";
@@ -30,15 +31,6 @@ function openRaw(): Database.Database {
   const db = openDatabase(temp.dbPath);
   temp.track(db);
   return db;
-}
-
-function task(fields: Record<string, unknown>): Task {
-  return taskSchema.parse({
-    id: "1723456789012345",
-    status: "SUBMITTED",
-    submitTime: 1_700_000_000_000,
-    ...fields,
-  });
 }
 
 async function ids(store: TaskStore, query: Partial<TaskListQuery>): Promise<string[]> {
@@ -70,7 +62,7 @@ describe("migrations", () => {
 
   it("are idempotent on re-open, and a restart loses nothing", async () => {
     const first = openStore();
-    await upsert(first, task({ id: "a", prompt: "a red fox" }));
+    await upsert(first, makeTask({ id: "a", prompt: "a red fox" }));
     await first.close();
 
     const second = openStore();
@@ -151,7 +143,7 @@ describe("migration 2", () => {
 describe("rows", () => {
   it("keeps the stored status_rank column in step with the data", async () => {
     const store = openStore();
-    await upsert(store, task({ status: "IN_PROGRESS", progress: "50%" }));
+    await upsert(store, makeTask({ status: "IN_PROGRESS", progress: "50%" }));
     await store.close();
     const db = openRaw();
     expect(db.prepare("SELECT status, status_rank FROM tasks").get()).toEqual({
@@ -161,7 +153,7 @@ describe("rows", () => {
   });
   it("stores JSON that reads back through taskSchema", async () => {
     const store = openStore();
-    await upsert(store, task({ id: "42", status: "SUCCESS" }));
+    await upsert(store, makeTask({ id: "42", status: "SUCCESS" }));
     await store.close();
     // Raw upstream spellings written behind the store's back must come out normalised.
     const db = openRaw();
@@ -186,9 +178,9 @@ describe("rows", () => {
   });
   it("keeps the favourite flag through later copies, outside the Task JSON", async () => {
     const store = openStore();
-    await upsert(store, task({ id: "a", status: "IN_PROGRESS", progress: "10%" }));
+    await upsert(store, makeTask({ id: "a", status: "IN_PROGRESS", progress: "10%" }));
     expect(await store.setFavorite(["a"], true)).toBe(1);
-    const after = await upsert(store, task({ id: "a", status: "SUCCESS", progress: "100%" }));
+    const after = await upsert(store, makeTask({ id: "a", status: "SUCCESS", progress: "100%" }));
     expect(after).toMatchObject({ status: "SUCCESS", favorite: true });
     // A copy read from the store (favorite: true) written back does not put the flag into data.
     await upsert(store, { ...(await store.get("a"))!, seed: "123" });

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import type { Task } from "@/lib/mj/task";
+import { makeTask } from "@/lib/testing/tasks";
 import { mergeRule } from "./merge";
 
 /**
  * The history's rules for an arriving copy, as pure functions: what `record` writes for a
  * stored copy and an incoming one. `apply` plays the store: it keeps what the rule returns.
  */
-
-function task(fields: Record<string, unknown>): Task {
-  return taskSchema.parse({
-    id: "1723456789012345",
-    status: "SUBMITTED",
-    submitTime: 1_700_000_000_000,
-    ...fields,
-  });
-}
 
 /** Feeds copies through the rule in order, as the store would; returns what ends up stored. */
 function apply(...copies: Task[]): Task | null {
@@ -25,41 +17,41 @@ function apply(...copies: Task[]): Task | null {
 
 describe("deleted stays deleted", () => {
   it("writes nothing for a deleted id, whatever the copy", () => {
-    expect(mergeRule(null, task({ status: "SUCCESS" }), true)).toBeNull();
+    expect(mergeRule(null, makeTask({ status: "SUCCESS" }), true)).toBeNull();
   });
 
   it("writes a first copy as it is, validated", () => {
-    expect(mergeRule(null, task({ prompt: "cat" }), false)).toMatchObject({ prompt: "cat" });
+    expect(mergeRule(null, makeTask({ prompt: "cat" }), false)).toMatchObject({ prompt: "cat" });
   });
 });
 
 describe("stale statuses never win", () => {
   it("keeps SUCCESS when a late IN_PROGRESS 80% arrives", () => {
-    const stored = task({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/final.png" });
+    const stored = makeTask({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/final.png" });
     expect(
       mergeRule(
         stored,
-        task({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" }),
+        makeTask({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" }),
         false,
       ),
     ).toBeNull();
     expect(
-      apply(stored, task({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" })),
+      apply(stored, makeTask({ status: "IN_PROGRESS", progress: "80%", imageUrl: "https://cdn/p.png" })),
     ).toMatchObject({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/final.png" });
   });
 
   it("keeps 40% when 20% arrives late", () => {
     expect(
       apply(
-        task({ status: "IN_PROGRESS", progress: "40%" }),
-        task({ status: "IN_PROGRESS", progress: "20%" }),
+        makeTask({ status: "IN_PROGRESS", progress: "40%" }),
+        makeTask({ status: "IN_PROGRESS", progress: "20%" }),
       )?.progress,
     ).toBe("40%");
   });
 
   it("never lets a relay's empty status overwrite anything, even NOT_START", () => {
     expect(
-      apply(task({ status: "NOT_START", prompt: "cat" }), task({ status: "", prompt: "dog" })),
+      apply(makeTask({ status: "NOT_START", prompt: "cat" }), makeTask({ status: "", prompt: "dog" })),
     ).toMatchObject({
       status: "NOT_START",
       prompt: "cat",
@@ -68,15 +60,15 @@ describe("stale statuses never win", () => {
 
   it("accepts MODAL -> SUBMITTED", () => {
     expect(
-      apply(task({ status: "MODAL", progress: null }), task({ status: "SUBMITTED", progress: "0%" })),
+      apply(makeTask({ status: "MODAL", progress: null }), makeTask({ status: "SUBMITTED", progress: "0%" })),
     ).toMatchObject({ status: "SUBMITTED", progress: "0%" });
   });
 
   it("accepts FAILURE -> SUCCESS (higher rank) and clears the failure reason", () => {
     expect(
       apply(
-        task({ status: "FAILURE", progress: "", failReason: "timeout" }),
-        task({ status: "SUCCESS", progress: "100%", failReason: null }),
+        makeTask({ status: "FAILURE", progress: "", failReason: "timeout" }),
+        makeTask({ status: "SUCCESS", progress: "100%", failReason: null }),
       ),
     ).toMatchObject({ status: "SUCCESS", progress: "100%", failReason: null });
   });
@@ -84,17 +76,17 @@ describe("stale statuses never win", () => {
   it("keeps FAILURE against a late IN_PROGRESS; FAILURE takes its '' progress and null preview", () => {
     expect(
       apply(
-        task({ status: "IN_PROGRESS", progress: "60%", imageUrl: "https://cdn/preview.png" }),
-        task({ status: "FAILURE", progress: "", failReason: "banned", imageUrl: null }),
-        task({ status: "IN_PROGRESS", progress: "70%" }),
+        makeTask({ status: "IN_PROGRESS", progress: "60%", imageUrl: "https://cdn/preview.png" }),
+        makeTask({ status: "FAILURE", progress: "", failReason: "banned", imageUrl: null }),
+        makeTask({ status: "IN_PROGRESS", progress: "70%" }),
       ),
     ).toMatchObject({ status: "FAILURE", progress: "", failReason: "banned", imageUrl: null });
   });
 
   it("accepts an equal rank, so buttons and new previews arrive", () => {
     const merged = apply(
-      task({ status: "SUCCESS", progress: "100%", buttons: [] }),
-      task({
+      makeTask({ status: "SUCCESS", progress: "100%", buttons: [] }),
+      makeTask({
         status: "SUCCESS",
         progress: "100%",
         buttons: [{ customId: "MJ::JOB::upsample::1::abc", label: "U1" }],
@@ -107,8 +99,8 @@ describe("stale statuses never win", () => {
     const buttons = [{ customId: "MJ::JOB::upsample::1::abc", label: "U1" }];
     expect(
       apply(
-        task({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/grid.png", buttons }),
-        task({ status: "SUCCESS", progress: "100%", imageUrl: null, buttons: null }),
+        makeTask({ status: "SUCCESS", progress: "100%", imageUrl: "https://cdn/grid.png", buttons }),
+        makeTask({ status: "SUCCESS", progress: "100%", imageUrl: null, buttons: null }),
       ),
     ).toMatchObject({
       imageUrl: "https://cdn/grid.png",
@@ -120,7 +112,7 @@ describe("stale statuses never win", () => {
 describe("merging copies", () => {
   it("does not let null fields of a reduced copy erase the richer stored ones", () => {
     const merged = apply(
-      task({
+      makeTask({
         status: "IN_PROGRESS",
         progress: "50%",
         prompt: "a lighthouse --ar 16:9",
@@ -130,7 +122,7 @@ describe("merging copies", () => {
         properties: { finalPrompt: "a lighthouse --ar 16:9 --v 7", nonce: "n1" },
         customField: "kept",
       }),
-      task({
+      makeTask({
         status: "SUCCESS",
         progress: "100%",
         prompt: null,
