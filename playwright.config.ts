@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./lib/testing/chromium";
 import { E2E_API_TOKEN, E2E_APP_PASSWORD, E2E_SUBMIT_LIMIT, E2E_UPSTREAM_KEY } from "./e2e/constants";
 
 /**
@@ -44,10 +44,6 @@ const appServer = (appPort: number, env: Record<string, string>) => ({
   env: { APP_SUBMIT_RATE_LIMIT: "0", ...env },
 });
 
-const systemChromium = "/usr/bin/chromium";
-const executablePath =
-  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync(systemChromium) ? systemChromium : undefined);
-
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -58,17 +54,7 @@ export default defineConfig({
   timeout: 60_000,
   use: {
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: executablePath || undefined,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   projects: [
     {

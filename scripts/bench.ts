@@ -15,6 +15,7 @@ import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
 import { ROOT } from "@/lib/testing/processes";
+import { chromiumLaunchOptions } from "@/lib/testing/chromium";
 import { until } from "@/lib/testing/wait";
 import { imagineMany, KEY, percentile, startStack } from "./bench-stack";
 
@@ -120,19 +121,7 @@ const POLL_WINDOW_MS = 30_000;
 async function polling(): Promise<void> {
   // Slow jobs (about a minute and a half) so every task stays running through the window.
   const stack = await startStack({ speed: 0.08, maxConcurrent: 1_000 });
-  const browser = await chromium.launch({
-    executablePath:
-      process.env.PLAYWRIGHT_CHROMIUM_PATH ??
-      (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const rows: string[] = [];
   let submitted = 0;
   try {
