@@ -21,7 +21,7 @@ import { parsePrompt } from "@/lib/mj/prompt-params";
 import { blendRequestSchema, describeRequestSchema, imagineRequestSchema, LIMITS } from "@/lib/mj/requests";
 import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
-import { ParameterControls, useIssueMessages } from "./parameter-controls";
+import { IssueList, ParameterControls } from "./parameter-controls";
 import { PromptBar } from "./prompt-bar";
 import { useImageList, usePastedImages } from "./reference-images";
 
@@ -100,7 +100,6 @@ export function Composer({
 
   // parsePrompt returns validatePrompt's issues too: one pass feeds the controls and the issue list.
   const parsed = useMemo(() => parsePrompt(prompt), [prompt]);
-  const issueMessages = useIssueMessages(parsed.issues);
   // Warnings (a repeated parameter, stray words) are shown but do not block: Midjourney accepts them.
   const blocked = parsed.issues.some((issue) => issue.severity === "error");
 
@@ -262,22 +261,9 @@ export function Composer({
             remix={remix}
             onRemixChange={onRemixChange}
           />
-          {/* One reserved line: problems appear without pushing the page down in the common case. */}
-          <ul id={issuesId} aria-live="polite" className="min-h-5 space-y-0.5 px-1 text-sm">
-            {issueMessages.map(({ key, message, severity }) => (
-              <li
-                key={key}
-                className={
-                  severity === "error"
-                    ? "text-red-600 dark:text-red-400"
-                    : "text-amber-700 dark:text-amber-400"
-                }
-              >
-                {message}
-              </li>
-            ))}
+          <IssueList id={issuesId} issues={parsed.issues} onPromptChange={setPrompt}>
             {references.notice && <li className="text-red-600 dark:text-red-400">{references.notice}</li>}
-          </ul>
+          </IssueList>
           <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
         </form>
       </div>

@@ -7,6 +7,7 @@ export function SegmentedRadio<V extends string>({
   value,
   onChange,
   invalid = false,
+  describedBy,
   children,
 }: {
   legend: string;
@@ -14,6 +15,8 @@ export function SegmentedRadio<V extends string>({
   value: V | null;
   onChange: (value: V) => void;
   invalid?: boolean;
+  /** The id of text explaining the group (why an option is missing). */
+  describedBy?: string | undefined;
   /** Extra content in the group, after the options (the custom aspect field). */
   children?: ReactNode;
 }) {
@@ -25,6 +28,7 @@ export function SegmentedRadio<V extends string>({
       role="radiogroup"
       aria-labelledby={legendId}
       aria-invalid={invalid}
+      aria-describedby={describedBy}
       className="group min-w-0 space-y-1.5"
     >
       <legend
