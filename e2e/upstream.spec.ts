@@ -54,7 +54,10 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   page,
   baseURL,
 }) => {
-  const imagine = await post(request, "/api/mj/submit/imagine", { prompt: "a lantern in fog --ar 4:3" });
+  // V7: the default model (V8.1) has no Custom Zoom (docs/protocol.md §5.2.1).
+  const imagine = await post(request, "/api/mj/submit/imagine", {
+    prompt: "a lantern in fog --ar 4:3 --v 7",
+  });
   expect([1, 22]).toContain(imagine.code);
   const grid = await finished(request, imagine.result);
   await expectRealImage(request, grid.imageUrl);
@@ -73,7 +76,7 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   expect(modal.code).toBe(21);
   const confirmed = await post(request, "/api/mj/submit/modal", {
     taskId: modal.result,
-    prompt: "a lantern in fog --ar 4:3 --zoom 1.5",
+    prompt: "a lantern in fog --ar 4:3 --v 7 --zoom 1.5",
   });
   expect(confirmed.code).toBe(1);
   const zoomed = await finished(request, modal.result);
@@ -89,7 +92,7 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Your tasks" })).toBeVisible();
-  await expect(page.getByRole("img", { name: "a lantern in fog --ar 4:3" }).first()).toBeVisible();
+  await expect(page.getByRole("img", { name: "a lantern in fog --ar 4:3 --v 7" }).first()).toBeVisible();
   seen.push(await page.content());
 
   for (const text of seen) expect(text).not.toContain(E2E_UPSTREAM_KEY);

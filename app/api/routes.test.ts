@@ -405,8 +405,9 @@ describe("the flow through the app in demo mode", () => {
   });
 
   it("imagine → SUCCESS → U1 → Custom Zoom (21) → modal → SUCCESS, every image URL serving a real image", async () => {
+    // V7: the default model (V8.1) has no Custom Zoom (docs/protocol.md §5.2.1).
     const submit = await call("imagine", {
-      body: { prompt: "a red fox in snow --ar 3:2", base64Array: [pngBase64] },
+      body: { prompt: "a red fox in snow --ar 3:2 --v 7", base64Array: [pngBase64] },
     });
     expect(submit.status).toBe(200);
     const envelope = submit.json as { code: number; result: string };
@@ -456,7 +457,9 @@ describe("the flow through the app in demo mode", () => {
     expect(pending.status).toBe("MODAL");
 
     const confirmed = (
-      await call("modal", { body: { taskId: modalAnswer.result, prompt: "a red fox in snow --zoom 1.5" } })
+      await call("modal", {
+        body: { taskId: modalAnswer.result, prompt: "a red fox in snow --v 7 --zoom 1.5" },
+      })
     ).json as { code: number; result: string };
     expect(confirmed.code).toBe(1);
     expect(confirmed.result).toBe(modalAnswer.result);

@@ -114,14 +114,15 @@ describe("history", () => {
 
   it("a modal confirmation replaces the request of the action that opened it", async () => {
     const { service, store } = setup("trueai", "authorization");
-    const single = await upscaled(service, "zoom me");
+    // V7: the default model (V8.1) has no zoom or pan (docs/protocol.md §5.2.1).
+    const single = await upscaled(service, "zoom me --v 7");
     const zoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom::"))!;
     const opened = await service.action({ taskId: single.id, customId: zoom.customId });
     expect((await store.getRequest(opened.result as string))?.kind).toBe("action");
-    await service.modal({ taskId: opened.result as string, prompt: "zoom me --zoom 1.5" });
+    await service.modal({ taskId: opened.result as string, prompt: "zoom me --v 7 --zoom 1.5" });
     expect(await store.getRequest(opened.result as string)).toEqual({
       kind: "modal",
-      body: { taskId: opened.result, prompt: "zoom me --zoom 1.5" },
+      body: { taskId: opened.result, prompt: "zoom me --v 7 --zoom 1.5" },
     });
   });
 
@@ -183,7 +184,7 @@ describe("relays (new-api)", () => {
 
   it("sees the child in MODAL when the account has remix on", async () => {
     const { service } = setup("new-api", "bearer", { remix: true });
-    const single = await upscaled(service, "account remix");
+    const single = await upscaled(service, "account remix --v 7");
     const pan = single.buttons.find((b) => b.customId.includes("pan_left"))!;
     const envelope = await service.action({ taskId: single.id, customId: pan.customId });
     expect(envelope.code).toBe(21);
@@ -198,11 +199,11 @@ describe("relays (new-api)", () => {
 
   it("Custom Zoom keeps its 21 through the relay", async () => {
     const { service } = setup("new-api", "bearer");
-    const single = await upscaled(service, "zoom through relay");
+    const single = await upscaled(service, "zoom through relay --v 7");
     const zoom = single.buttons.find((b) => b.customId.startsWith("MJ::CustomZoom"))!;
     const envelope = await service.action({ taskId: single.id, customId: zoom.customId });
     expect(envelope.code).toBe(21);
-    await service.modal({ taskId: envelope.result as string, prompt: "zoom through relay --zoom 1.5" });
+    await service.modal({ taskId: envelope.result as string, prompt: "zoom through relay --v 7 --zoom 1.5" });
     await waitForStatus(service.fetch, envelope.result as string, "SUCCESS");
   });
 });

@@ -102,6 +102,18 @@ describe("the simulator speaks the protocol the app reads", () => {
     expect(statusRank(copy)).toBeLessThan(statusRank({ status: "NOT_START", progress: null }));
   });
 
+  it("a SHORTEN, and a job Midjourney fails for its parameters, parse as the app reads them", async () => {
+    const w = world();
+    const shorten = await w.settle(await w.submit("/mj/submit/shorten", { prompt: "a cat in a garden" }));
+    expect(shorten).toMatchObject({ action: "SHORTEN", status: "SUCCESS", imageUrl: null });
+    expect(shorten.properties.finalPrompt).toMatch(/^\*\*Important tokens\*\*\n/);
+    expect(shorten.buttons).toHaveLength(6);
+
+    const id = await w.submit("/mj/submit/imagine", { prompt: "a cat --v 8.1 --q 2" });
+    const failed = await waitForStatus(w.task, id, "FAILURE", { pause: () => w.advance(500) });
+    expect(failed.failReason).toBe("[Invalid parameter] --quality is not compatible with --version 8.1");
+  });
+
   it("every button the simulator puts on a task is one the app knows, on that task's job", async () => {
     const w = world();
     const buttons: { task: Task; button: Button }[] = [];
@@ -111,13 +123,16 @@ describe("the simulator speaks the protocol the app reads", () => {
       return task;
     };
 
+    // V7 has every image button; the default model (V8.1) trueai's reduced V8 set (§5.2.1).
     const grid = collect(
-      await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour --ar 3:2" })),
+      await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour --ar 3:2 --v 7" })),
     );
     const single = collect(await press(w, grid, (id) => id.startsWith("MJ::JOB::upsample::1::")));
     collect(await press(w, single, (id) => id.includes("upsample_v7_2x_subtle")));
     const videoGrid = collect(await press(w, single, (id) => id.includes("animate_low::")));
     collect(await press(w, videoGrid, (id) => id.includes("video_virtual_upscale::1::")));
+    const v8 = await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour --draft" }));
+    collect(await press(w, collect(v8), (id) => id.startsWith("MJ::JOB::upsample::1::")));
     const v5 = collect(await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour --v 5.2" })));
     collect(await press(w, v5, (id) => id.startsWith("MJ::JOB::upsample::1::")));
     const image = await sharp({ create: { width: 96, height: 64, channels: 3, background: "#1450c8" } })

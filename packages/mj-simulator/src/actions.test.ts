@@ -18,9 +18,9 @@ const press = (h: Harness, taskId: string, customId: string, extra: Record<strin
   h.submit("/mj/submit/action", { taskId, customId, ...extra });
 
 describe("buttons on a grid and on an upscale", () => {
-  it("U1 gives the single image with the §5.2 buttons; Make Square only when not square", async () => {
+  it("U1 on V7 gives the single image with the §5.2 buttons; Make Square only when not square", async () => {
     const h = harness();
-    const single = await upscaled(h, "a lighthouse at dusk --ar 3:2");
+    const single = await upscaled(h, "a lighthouse at dusk --ar 3:2 --v 7");
     expect(single).toMatchObject({ action: "UPSCALE", status: "SUCCESS", properties: { action_index: 1 } });
     expect(single.parentId).toMatch(/^\d{16}$/);
     const job = single.properties.messageHash as string;
@@ -51,9 +51,50 @@ describe("buttons on a grid and on an upscale", () => {
     expect(square.buttons[0]?.customId).toMatch(/^MJ::JOB::upsample_v6r1_2x_subtle::1::/);
   });
 
+  it("U1 on V8.x (the default, 8.1) gives trueai's V8 set: no HD upscale, zoom or pan (§5.2.1)", async () => {
+    const h = harness();
+    for (const prompt of ["a lighthouse at dusk --ar 3:2", "a lighthouse --v 8", "a lighthouse --v 8.2"]) {
+      const single = await upscaled(h, prompt);
+      const job = single.properties.messageHash as string;
+      expect(
+        single.buttons.map((b) => b.customId),
+        prompt,
+      ).toEqual([
+        `MJ::JOB::low_variation::1::${job}::SOLO`,
+        `MJ::JOB::high_variation::1::${job}::SOLO`,
+        `MJ::Inpaint::1::${job}::SOLO`,
+        `MJ::JOB::animate_high::1::${job}::SOLO`,
+        `MJ::JOB::animate_low::1::${job}::SOLO`,
+        `MJ::BOOKMARK::${job}`,
+        `MJ::JOB::reroll::0::${job}::SOLO`,
+      ]);
+    }
+    const v7 = await upscaled(h, "the same --v 7");
+    const zoom = v7.buttons.find((b) => b.customId.startsWith("MJ::Outpaint::50::"))!.customId;
+    const v8 = await upscaled(h, "the same");
+    // A button of another set is not on the message: Midjourney ignores it.
+    const foreign = zoom.replace(v7.properties.messageHash as string, v8.properties.messageHash as string);
+    expect(await press(h, v8.id, foreign)).toMatchObject({ code: 4, description: "未知的 Action 类型" });
+  });
+
+  it("the V8 set is chosen by version as trueai does: Niji 6/7 keep the full set, unknown versions lose zoom and pan", async () => {
+    const h = harness();
+    const labels = async (prompt: string) =>
+      (await upscaled(h, prompt)).buttons.map((b) => b.label || b.emoji);
+    expect(await labels("a fox --niji 6")).toContain("Upscale (Subtle)");
+    expect(await labels("a fox --niji")).toContain("Zoom Out 2x");
+    expect(await labels("a fox --v 5.2")).toContain("Upscale (4x)");
+    const v9 = await labels("a fox --v 9");
+    expect(v9).toContain("Vary (Region)");
+    expect(v9.some((l) => /Zoom|Upscale|⬅️/.test(l))).toBe(false);
+    const v4 = await labels("a fox --v 4");
+    expect(v4).not.toContain("Vary (Region)");
+    expect(v4).toContain("Vary (Strong)");
+  });
+
   it("Upscale (Subtle) is UPSCALE_HD with trueai's reduced set; zoom and pan give grids", async () => {
     const h = harness();
-    const single = await upscaled(h, "detail");
+    const single = await upscaled(h, "detail --v 7");
     const hd = await h.settle(
       (
         await press(
@@ -153,7 +194,7 @@ describe("buttons on a grid and on an upscale", () => {
 describe("modals (§6)", () => {
   it("Custom Zoom: code 21, a MODAL child, then a --zoom between 1.0 and 2.0 is required", async () => {
     const h = harness();
-    const single = await upscaled(h, "a harbour --ar 3:2");
+    const single = await upscaled(h, "a harbour --ar 3:2 --v 7");
     const opened = await press(
       h,
       single.id,
@@ -162,7 +203,7 @@ describe("modals (§6)", () => {
     expect(opened).toMatchObject({
       code: 21,
       description: "Waiting for window confirm",
-      properties: { finalPrompt: "a harbour --ar 3:2", remix: true },
+      properties: { finalPrompt: "a harbour --ar 3:2 --v 7", remix: true },
     });
     const childId = opened.result as string;
     expect(await h.task(childId)).toMatchObject({
@@ -283,7 +324,7 @@ describe("modals (§6)", () => {
 
   it("an account with remix on opens the modal for remixable buttons without enableRemix", async () => {
     const h = harness({ remix: true });
-    const single = await upscaled(h, "remix account");
+    const single = await upscaled(h, "remix account --niji 6");
     expect(
       (
         await press(

@@ -1,5 +1,5 @@
-import { customIdOf, type GridIndex } from "./custom-ids";
-import { parseVersion } from "./prompt";
+import { customIdOf, type GridIndex, type ShortenIndex } from "./custom-ids";
+import { parseVersion, type ModelVersion, type UpscalerFamily } from "./prompt";
 import type { MediaInfo, TaskRecord } from "./record";
 
 /**
@@ -35,8 +35,40 @@ function gridButtons(job: string): WireButton[] {
   ];
 }
 
-function upscalerButtons(record: TaskRecord, job: string): WireButton[] {
-  const { upscaler } = parseVersion(record.prompt, record.botType);
+/**
+ * What trueai's synthetic set offers after U1-U4, by model version (§5.2.1): V8.x dropped the HD
+ * upscale, zoom and pan ("done in edit"); V1-V4 had no region, zoom or pan. trueai guesses an
+ * upscaler for an unknown version (`upsample_v9_2x_subtle`) that Midjourney may not know; the
+ * simulator offers none there.
+ */
+interface ImageSet {
+  upscaler: UpscalerFamily | null;
+  region: boolean;
+  /** Zoom Out, Custom Zoom, Make Square and Pan. */
+  reframe: boolean;
+}
+
+const FULL = (upscaler: UpscalerFamily): ImageSet => ({ upscaler, region: true, reframe: true });
+const LEGACY: ImageSet = { upscaler: null, region: false, reframe: false };
+const NO_REFRAME: ImageSet = { upscaler: null, region: true, reframe: false };
+
+function imageSetOf(version: ModelVersion): ImageSet {
+  const n = Number(version.value);
+  if (version.niji) {
+    if (n === 7) return FULL("v7");
+    if (n === 6) return FULL("v6");
+    if (n === 5) return FULL("v5");
+    return n === 4 ? LEGACY : NO_REFRAME;
+  }
+  if (n >= 1 && n < 5) return LEGACY;
+  if (n >= 5 && n < 6) return FULL("v5");
+  if (n === 6) return FULL("v6");
+  if (n === 6.1) return FULL("v6r1");
+  if (n >= 7 && n < 8) return FULL("v7");
+  return NO_REFRAME;
+}
+
+function upscalerButtons(upscaler: UpscalerFamily, job: string): WireButton[] {
   if (upscaler === "v5") {
     return (["2x", "4x"] as const).map((mode) =>
       button(customIdOf({ kind: "upscale-hd", upscaler, mode }, job), `Upscale (${mode})`, "upscale_1"),
@@ -51,11 +83,11 @@ function upscalerButtons(record: TaskRecord, job: string): WireButton[] {
   );
 }
 
-function varyButtons(job: string): WireButton[] {
+function varyButtons(job: string, region = true): WireButton[] {
   return [
     button(customIdOf({ kind: "vary-image", strength: "subtle" }, job), "Vary (Subtle)", "🪄"),
     button(customIdOf({ kind: "vary-image", strength: "strong" }, job), "Vary (Strong)", "🪄"),
-    button(customIdOf({ kind: "vary-region" }, job), "Vary (Region)", "🖌️"),
+    ...(region ? [button(customIdOf({ kind: "vary-region" }, job), "Vary (Region)", "🖌️")] : []),
   ];
 }
 
@@ -81,14 +113,19 @@ const PANS = [
   ["down", "⬇️"],
 ] as const;
 
-function imageButtons(record: TaskRecord, job: string, media: MediaInfo): WireButton[] {
-  const square = media.width === media.height;
+function imageButtons(record: TaskRecord, job: string, media: MediaInfo | null): WireButton[] {
+  const set = imageSetOf(parseVersion(record.prompt, record.botType));
+  const square = media !== null && media.width === media.height;
   return [
-    ...upscalerButtons(record, job),
-    ...varyButtons(job),
-    ...zoomButtons(job),
-    ...(square ? [] : [button(customIdOf({ kind: "make-square" }, job), "Make Square")]),
-    ...PANS.map(([direction, emoji]) => button(customIdOf({ kind: "pan", direction }, job), "", emoji)),
+    ...(set.upscaler ? upscalerButtons(set.upscaler, job) : []),
+    ...varyButtons(job, set.region),
+    ...(set.reframe
+      ? [
+          ...zoomButtons(job),
+          ...(square ? [] : [button(customIdOf({ kind: "make-square" }, job), "Make Square")]),
+          ...PANS.map(([direction, emoji]) => button(customIdOf({ kind: "pan", direction }, job), "", emoji)),
+        ]
+      : []),
     ...animateButtons(job),
     button(customIdOf({ kind: "bookmark" }, job), "", "❤️"),
     reroll(job),
@@ -114,7 +151,7 @@ function videoButtons(job: string): WireButton[] {
   ];
 }
 
-const NUMBER_EMOJI = ["1️⃣", "2️⃣", "3️⃣", "4️⃣"] as const;
+const NUMBER_EMOJI = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"] as const;
 
 /** trueai clears the describe prompt buttons' labels; only the emoji remains (§5.4). */
 function describeButtons(): WireButton[] {
@@ -127,8 +164,23 @@ function describeButtons(): WireButton[] {
   ];
 }
 
-/** The buttons of a finished task; `media` is its rendered result (Make Square needs its shape). */
-export function buttonsFor(record: TaskRecord, media: MediaInfo): WireButton[] {
+const SHORTEN_INDEXES: readonly ShortenIndex[] = [1, 2, 3, 4, 5];
+
+/** One button per shortened prompt, and "Show Details" (§5.5; trueai HEAD refuses them all). */
+function shortenButtons(job: string): WireButton[] {
+  return [
+    ...SHORTEN_INDEXES.map((index) =>
+      button(customIdOf({ kind: "shorten-prompt", index }, job), "", NUMBER_EMOJI[index - 1]),
+    ),
+    button(customIdOf({ kind: "shorten-details" }, job), "Show Details"),
+  ];
+}
+
+/**
+ * The buttons of a finished task; `media` is its rendered result (Make Square needs its shape),
+ * null for a task without media (SHORTEN).
+ */
+export function buttonsFor(record: TaskRecord, media: MediaInfo | null): WireButton[] {
   const job = record.jobId;
   switch (record.output) {
     case "grid":
@@ -143,5 +195,7 @@ export function buttonsFor(record: TaskRecord, media: MediaInfo): WireButton[] {
       return videoButtons(job);
     case "describe":
       return describeButtons();
+    case "shorten":
+      return shortenButtons(job);
   }
 }

@@ -36,9 +36,17 @@ function finished(output: OutputKind, prompt: string): TaskRecord {
   };
 }
 
-const OUTPUTS: readonly OutputKind[] = ["grid", "image", "image-hd", "video-grid", "video", "describe"];
-/** One prompt per upscaler family (v7, v6r1, v6, v5). */
-const PROMPTS = ["a cat", "a cat --v 6.1", "a cat --v 6", "a cat --v 5.2", "a cat --niji 6"];
+const OUTPUTS: readonly OutputKind[] = [
+  "grid",
+  "image",
+  "image-hd",
+  "video-grid",
+  "video",
+  "describe",
+  "shorten",
+];
+/** One prompt per button set: the default (V8.1) and each upscaler family (v7, v6r1, v6, v5). */
+const PROMPTS = ["a cat", "a cat --v 7", "a cat --v 6.1", "a cat --v 6", "a cat --v 5.2", "a cat --niji 6"];
 const SHAPES: MediaInfo[] = [
   { width: 1024, height: 1024, size: 1, contentType: "image/png" },
   { width: 1456, height: 816, size: 1, contentType: "image/png" },

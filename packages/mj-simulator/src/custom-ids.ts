@@ -9,6 +9,7 @@ import type { Motion } from "./render-video";
  */
 
 export type GridIndex = 1 | 2 | 3 | 4;
+export type ShortenIndex = 1 | 2 | 3 | 4 | 5;
 export type PanDirection = "left" | "right" | "up" | "down";
 
 /** Upscale (Subtle/Creative) for v6 and later, Upscale (2x/4x) for v5 (§5.2). */
@@ -41,7 +42,10 @@ export type ButtonIntent =
   | { kind: "describe-prompt"; index: GridIndex }
   | { kind: "imagine-all" }
   /** 🔄 under a describe. */
-  | { kind: "describe-again" };
+  | { kind: "describe-again" }
+  /** 1️⃣-5️⃣ under a shorten: imagine that shortened prompt (§5.5). */
+  | { kind: "shorten-prompt"; index: ShortenIndex }
+  | { kind: "shorten-details" };
 
 const JOB = "{job}";
 const OUTPAINT_PERCENT = { 2: 50, 1.5: 75 } as const;
@@ -84,6 +88,10 @@ function template(intent: ButtonIntent): string {
       return "MJ::Job::PicReader::all";
     case "describe-again":
       return "MJ::Picread::Retry";
+    case "shorten-prompt":
+      return `MJ::Job::PromptAnalyzer::${JOB}::${intent.index}`;
+    case "shorten-details":
+      return `MJ::Job::PromptAnalyzer::${JOB}::show_details`;
   }
 }
 
@@ -127,6 +135,8 @@ export const ALL_INTENTS: readonly ButtonIntent[] = [
   { kind: "bookmark" },
   { kind: "imagine-all" },
   { kind: "describe-again" },
+  ...([1, 2, 3, 4, 5] as const).map((index): ButtonIntent => ({ kind: "shorten-prompt", index })),
+  { kind: "shorten-details" },
 ];
 
 const BY_TEMPLATE = new Map(ALL_INTENTS.map((intent) => [template(intent), intent]));

@@ -3,7 +3,17 @@ import type { Engine, Outcome, RequestContext } from "./engine";
 import type { Family, SnapshotAt } from "./families";
 import { relayActionLabel, relayError, relayRewrite } from "./relay";
 import type { RouteMatch } from "./routes";
-import { actionBody, blendBody, describeBody, idsBody, imagineBody, modalBody, readBody } from "./schemas";
+import {
+  actionBody,
+  blendBody,
+  describeBody,
+  idsBody,
+  imagineBody,
+  modalBody,
+  readBody,
+  shortenBody,
+  uploadBody,
+} from "./schemas";
 import type { TaskStore } from "./store";
 
 /**
@@ -18,6 +28,8 @@ export interface DispatchDeps {
   store: TaskStore;
   apiKey: string | null;
   snapshotAt: SnapshotAt;
+  /** The file storage behind `upload-discord-images` is down (a fault switch). */
+  storageFails: () => boolean;
 }
 
 export type Dispatch = (
@@ -30,13 +42,22 @@ export type Dispatch = (
 /** trueai's cancel is admin-only; without a configured key everyone is an anonymous demo user (§3.14). */
 const DEMO_CANCEL = "演示模式，禁止操作";
 
-export function createDispatch({ engine, family, store, apiKey, snapshotAt }: DispatchDeps): Dispatch {
+export function createDispatch({
+  engine,
+  family,
+  store,
+  apiKey,
+  snapshotAt,
+  storageFails,
+}: DispatchDeps): Dispatch {
   const relay = family.isRelay;
 
   async function present(outcome: Outcome, now: number): Promise<Response> {
     switch (outcome.kind) {
       case "envelope":
         return Response.json(outcome.envelope, { status: outcome.status });
+      case "json":
+        return Response.json(outcome.body, { status: outcome.status });
       case "task":
         return Response.json(await family.taskJson(outcome.record, now, snapshotAt));
       case "tasks":
@@ -97,6 +118,15 @@ export function createDispatch({ engine, family, store, apiKey, snapshotAt }: Di
           if (relay && !isKnown(body.taskId)) return relayError("task_not_found");
           return submitted(await engine.modal(body, ctx), "MODAL", ctx.now);
         });
+      case "shorten":
+        return withBody(shortenBody, async (body) =>
+          submitted(engine.shorten(body, ctx), "SHORTEN", ctx.now),
+        );
+      case "upload":
+        // The relay passes the answer through and records an UPLOAD task of its own (§3.9).
+        return withBody(uploadBody, async (body) =>
+          present(await engine.upload(body, ctx, storageFails()), ctx.now),
+        );
       case "fetch":
         return present(engine.fetch(taskId), ctx.now);
       case "image-seed":

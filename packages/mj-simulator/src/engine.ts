@@ -11,8 +11,10 @@ import {
 import { isFinished, phaseAt, planJob, type JobTiming } from "./lifecycle";
 import { ensureMediaInfo, resolveMedia, type MediaDeps } from "./media";
 import { planPress } from "./press";
+import { rejectionOf } from "./models";
 import {
   findBannedWord,
+  isDraft,
   parseAspect,
   parseSeed,
   parseSpeed,
@@ -24,7 +26,17 @@ import { withPrompt } from "./recipes";
 import type { MediaSource, OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
 import { describeImage, type Recipe } from "./render";
 import { hashString, newTaskId, snowflake } from "./random";
-import type { AccountFilter, ActionBody, BlendBody, DescribeBody, ImagineBody, ModalBody } from "./schemas";
+import type {
+  AccountFilter,
+  ActionBody,
+  BlendBody,
+  DescribeBody,
+  ImagineBody,
+  ModalBody,
+  ShortenBody,
+  UploadBody,
+} from "./schemas";
+import { analysePrompt } from "./shorten";
 import type { TaskStore } from "./store";
 
 /**
@@ -35,12 +47,15 @@ import type { TaskStore } from "./store";
 export interface Envelope {
   code: number;
   description: string;
-  result: string | null;
+  /** A task id, or the URLs of `upload-discord-images` (§3.9). */
+  result: string | string[] | null;
   properties: Record<string, unknown>;
 }
 
 export type Outcome =
   | { kind: "envelope"; status: number; envelope: Envelope }
+  /** An answer shaped unlike the envelope: trueai's storage failure drops `result` and `properties`. */
+  | { kind: "json"; status: number; body: Record<string, unknown> }
   | { kind: "task"; record: TaskRecord }
   | { kind: "tasks"; records: TaskRecord[] }
   | { kind: "unknown-task" }
@@ -79,18 +94,27 @@ const MESSAGES = {
   seedFound: "成功",
   maskMissing: "maskBase64不能为空",
   maskInvalid: "maskBase64格式错误",
+  uploadEmpty: "base64 参数错误",
+  uploadStorage: "上传图片到云存储异常",
+  nothingToShorten: "[Invalid parameter] Nothing to shorten: the prompt has no words",
   zoomInvalid:
     'Custom Zoom 需要在 prompt 中提供 --zoom 参数，取值 1.0~2.0（例如 "a cat --zoom 1.5"）/ Custom Zoom needs --zoom between 1.0 and 2.0 in the prompt',
 } as const;
 
 const DEFAULT_ASPECT = { w: 1, h: 1 };
+const EXTENSIONS: Record<string, string> = {
+  "image/png": "png",
+  "image/jpeg": "jpg",
+  "image/webp": "webp",
+  "image/gif": "gif",
+};
 const LATEST_LIMIT = 100;
 const IMAGINE_ALL = 4;
 
 function envelope(
   code: number,
   description: string,
-  result: string | null = null,
+  result: Envelope["result"] = null,
   properties: Record<string, unknown> = {},
   status = 200,
 ): Outcome {
@@ -98,6 +122,11 @@ function envelope(
 }
 
 const invalid = (description: string) => envelope(4, description);
+
+/** A draft imagine, or a reroll of one: Midjourney runs it at draft speed. */
+function isDraftRecipe(recipe: Recipe): boolean {
+  return recipe.kind === "imagine" && recipe.draft === true;
+}
 
 function botTypeOf(value: string | null | undefined): string {
   return value === "NIJI_JOURNEY" || value === "niji" ? "NIJI_JOURNEY" : "MID_JOURNEY";
@@ -155,6 +184,7 @@ export class Engine {
       seed,
       aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
       ...(decoded.images.length > 0 ? { refImages: decoded.images.map((image) => image.data) } : {}),
+      ...(isDraft(prompt) ? { draft: true } : {}),
     };
     const record = this.newRecord(id, ctx, {
       action: "IMAGINE",
@@ -278,6 +308,7 @@ export class Engine {
           prompt: subjectOf(prompt),
           seed: parseSeed(prompt) ?? record.seed,
           aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
+          ...(isDraft(prompt) ? { draft: true } : {}),
         };
         break;
       case "custom-zoom": {
@@ -314,8 +345,49 @@ export class Engine {
       modal: null,
       source: { type: "recipe", recipe },
       bannedWord: this.options.bannedAtSubmit ? null : findBannedWord(prompt),
+      rejection: rejectionOf(prompt, record.botType, record.requestMode),
     };
     return this.enqueue(confirmed, ctx.now);
+  }
+
+  /** A SHORTEN task: no media, its analysis revealed on success (§3.6; shorten.ts). */
+  shorten(body: ShortenBody, ctx: RequestContext): Outcome {
+    // trueai passes even an empty prompt on; Midjourney is the one to refuse it.
+    const prompt = (body.prompt ?? "").trim();
+    const record = this.newRecord(this.newId(ctx.now), ctx, {
+      action: "SHORTEN",
+      output: "shorten",
+      prompt,
+      description: `/shorten ${prompt}`,
+      source: null,
+      body,
+    });
+    const rejection = analysePrompt(prompt) === null ? MESSAGES.nothingToShorten : null;
+    // The analysis does not judge parameters or words; nothing is generated.
+    return this.enqueue({ ...record, rejection, bannedWord: null }, ctx.now);
+  }
+
+  /**
+   * `upload-discord-images` (§3.9): stores the images and answers their URLs, one per input, in
+   * order. `storageFails` plays a broken file storage, answered with trueai's short body.
+   */
+  async upload(body: UploadBody, ctx: RequestContext, storageFails: boolean): Promise<Outcome> {
+    const inputs = body.base64Array ?? [];
+    if (inputs.length === 0) return invalid(MESSAGES.uploadEmpty);
+    // Only base64 is uploaded: a URL is not a file to store.
+    if (inputs.some((input) => /^https?:\/\//i.test(input.trim()))) return invalid(INPUT_ERRORS.badBase64);
+    const decoded = await decodeImageInputs(inputs, this.ownMedia(ctx.now));
+    if (!decoded.ok) return invalid(decoded.message);
+    if (storageFails) {
+      return { kind: "json", status: 200, body: { code: 9, description: MESSAGES.uploadStorage } };
+    }
+    const day = new Date(ctx.now).toISOString().slice(0, 10).replaceAll("-", "");
+    const urls = decoded.images.map((image) => {
+      const path = `${day}/${randomUUID()}.${EXTENSIONS[image.contentType] ?? "png"}`;
+      this.store.saveAttachment({ path, ...image });
+      return this.options.links.attachmentUrl(path);
+    });
+    return envelope(1, MESSAGES.submitted, urls);
   }
 
   fetch(id: string): Outcome {
@@ -361,6 +433,9 @@ export class Engine {
 
   private newRecord(id: string, ctx: RequestContext, task: NewTask): TaskRecord {
     const filter = task.body.accountFilter ?? null;
+    const botType = task.parent?.botType ?? botTypeOf(task.body.botType);
+    const requestMode =
+      ctx.pathMode ?? filter?.modes?.[0] ?? parseSpeed(task.prompt) ?? task.parent?.requestMode ?? null;
     return {
       id,
       action: task.action,
@@ -371,9 +446,8 @@ export class Engine {
       prompt: task.prompt,
       description: task.description,
       state: task.body.state ?? "",
-      botType: task.parent?.botType ?? botTypeOf(task.body.botType),
-      requestMode:
-        ctx.pathMode ?? filter?.modes?.[0] ?? parseSpeed(task.prompt) ?? task.parent?.requestMode ?? null,
+      botType,
+      requestMode,
       accountFilter: filter,
       notifyHook: task.body.notifyHook ?? null,
       submitTime: ctx.now,
@@ -384,6 +458,8 @@ export class Engine {
       modal: task.modal ?? null,
       schedule: null,
       bannedWord: this.options.bannedAtSubmit ? null : findBannedWord(task.prompt),
+      // A child repeats its parent's prompt, which ran; a modal child is judged again on confirm.
+      rejection: rejectionOf(task.prompt, botType, requestMode),
       cancelledAt: null,
       source: task.source,
       describePrompts: task.describePrompts ?? null,
@@ -498,6 +574,8 @@ export class Engine {
         output: record.output,
         mode: record.requestMode,
         banned: record.bannedWord !== null,
+        rejection: record.rejection ?? null,
+        draft: record.source?.type === "recipe" && isDraftRecipe(record.source.recipe),
       },
       now,
       this.store.activeJobs(now),

@@ -188,7 +188,7 @@ describe("new-api relay (§8)", () => {
     const queued = await h.submit("/mj/submit/imagine", { prompt: "second" });
     expect(queued).toMatchObject({ code: 1, description: "排队中，前面还有1个任务" });
 
-    const single = await upscaled(h, "relay modal");
+    const single = await upscaled(h, "relay modal --v 7");
     const remix = await h.submit("/mj/submit/action", {
       taskId: single.id,
       customId: buttonId(single, (id) => id.includes("high_variation")),

@@ -43,6 +43,8 @@ export interface Family {
 }
 
 const SUBMIT_ROUTES: RouteName[] = ["imagine", "describe", "blend", "action", "modal"];
+/** trueai's later routes, relayed by new-api (§3.6, §3.9, §8.1); novicezk has neither. */
+const NEWER_SUBMIT_ROUTES: RouteName[] = ["shorten", "upload"];
 
 /** .NET DateTime ticks (100 ns since 0001-01-01), as trueai's `Result.timestamp`. */
 function dotnetTicks(ms: number): string {
@@ -64,6 +66,7 @@ function trueai(config: FamilyConfig): Family {
     name: "trueai",
     routes: new Set<RouteName>([
       ...SUBMIT_ROUTES,
+      ...NEWER_SUBMIT_ROUTES,
       "fetch",
       "image-seed",
       "cancel",
@@ -129,7 +132,13 @@ function relayToken(headers: Headers): string | null {
 function newApi(config: FamilyConfig): Family {
   return {
     name: "new-api",
-    routes: new Set<RouteName>([...SUBMIT_ROUTES, "fetch", "image-seed", "list-by-condition"]),
+    routes: new Set<RouteName>([
+      ...SUBMIT_ROUTES,
+      ...NEWER_SUBMIT_ROUTES,
+      "fetch",
+      "image-seed",
+      "list-by-condition",
+    ]),
     // The relay mounts `/:anything/mj/...` and forwards it as `/mj/...` (§1.1).
     prefix: () => ({ mounted: true, mode: null }),
     authorize: (headers, apiKey) => {

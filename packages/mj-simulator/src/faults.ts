@@ -58,6 +58,11 @@ export class FaultInjector {
     this.random = new Rng(FAULT_SEED);
   }
 
+  /** Not a transport fault: the upload route answers it in its own words. */
+  get uploadStorageDown(): boolean {
+    return this.faults.uploadStorageDown === true;
+  }
+
   /**
    * What a faulty upstream answers instead of the real response, or null to answer normally.
    * Every call draws the same number of values, so one rate does not shift another's sequence.

@@ -23,6 +23,7 @@ const faultsBody = z.strictObject({
   timeoutRate: rate.optional(),
   malformedRate: rate.optional(),
   unauthorized: z.boolean().optional(),
+  uploadStorageDown: z.boolean().optional(),
 });
 
 export interface SimulatorServerOptions extends SimulatorOptions {

@@ -113,7 +113,8 @@ describe("an imagine job", () => {
       isCompleted: false,
       isDiscord: true,
       useTime: "-",
-      version: "v 7",
+      // trueai's default model since 2026-07-07 (§5.2.1).
+      version: "v 8.1",
     });
     expect(wireTaskSchema.safeParse(raw).success).toBe(true);
   });

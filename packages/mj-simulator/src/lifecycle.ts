@@ -23,9 +23,13 @@ const SUBMITTED_MS = 700;
 const SUBMITTED_JITTER_MS = 600;
 const MODE_FACTOR: Record<SpeedMode, number> = { FAST: 1, RELAX: 2, TURBO: 0.5 };
 
+/** A draft job takes about half the time of a full one (§11.2). */
+const DRAFT_FACTOR = 0.5;
+
 /** How long the generating part takes at speed 1, by what is being made. */
 function workMs(action: TaskAction, output: OutputKind): number {
   if (output === "describe") return 2_500;
+  if (output === "shorten") return 1_500;
   if (action === "VIDEO") return 8_000;
   if (action === "UPSCALE") return 2_500;
   if (action === "UPSCALE_HD") return 5_000;
@@ -55,13 +59,19 @@ export interface PlannedJob {
  * served, so the `maxConcurrent` busiest slots end at the `maxConcurrent` latest end times and
  * the new job starts when the earliest of those frees up.
  */
-export function planJob(
-  job: { id: string; action: TaskAction; output: OutputKind; mode: SpeedMode | null; banned: boolean },
-  now: number,
-  active: ActiveJob[],
-  timing: JobTiming,
-): PlannedJob {
-  const scale = MODE_FACTOR[job.mode ?? "FAST"] / timing.speed;
+export interface JobShape {
+  id: string;
+  action: TaskAction;
+  output: OutputKind;
+  mode: SpeedMode | null;
+  banned: boolean;
+  /** Midjourney refuses the job's parameters: it fails as soon as it is submitted. */
+  rejection: string | null;
+  draft: boolean;
+}
+
+export function planJob(job: JobShape, now: number, active: ActiveJob[], timing: JobTiming): PlannedJob {
+  const scale = (MODE_FACTOR[job.mode ?? "FAST"] * (job.draft ? DRAFT_FACTOR : 1)) / timing.speed;
   const jitter = unitHash(job.id);
   const ready = now + DISPATCH_MS / timing.speed;
   const ends = active.map((j) => j.endAt).sort((a, b) => b - a);
@@ -77,7 +87,9 @@ export function planJob(
       startAt,
       progressAt,
       endAt,
-      failAt: job.banned ? Math.round(progressAt + stepMs * BANNED_FAIL_STEP) : null,
+      ...(job.rejection !== null
+        ? { failAt: progressAt, failReason: job.rejection }
+        : { failAt: job.banned ? Math.round(progressAt + stepMs * BANNED_FAIL_STEP) : null }),
     },
     ahead: slotFreeAt > now ? active.length - timing.maxConcurrent + 1 : 0,
     queued: slotFreeAt > now,
@@ -130,7 +142,12 @@ export function phaseAt(record: Pick<TaskRecord, "schedule" | "cancelledAt">, t:
   }
   if (!s) return { status: "MODAL" };
   if (s.failAt !== null && t >= s.failAt) {
-    return { status: "FAILURE", startTime: s.startAt, finishTime: s.failAt, reason: FAIL_REASON.banned };
+    return {
+      status: "FAILURE",
+      startTime: s.startAt,
+      finishTime: s.failAt,
+      reason: s.failReason ?? FAIL_REASON.banned,
+    };
   }
   return runningPhase(s, t);
 }

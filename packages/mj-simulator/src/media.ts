@@ -15,6 +15,9 @@ import type { TaskStore } from "./store";
 export type MediaVariant = { kind: "result" } | { kind: "preview"; percent: number } | { kind: "thumb" };
 
 export const MEDIA_PREFIX = "/sim/media/";
+/** Where `upload-discord-images` files are served, as trueai's file storage names them (§3.9). */
+export const ATTACHMENT_PREFIX = "/attachments/";
+const ATTACHMENT_PATH = /^\d{8}\/[0-9a-f-]{36}\.(png|jpg|webp|gif)$/;
 
 /** Shown in `ex` when links never expire: Discord's usual one day. */
 const DISPLAY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -92,8 +95,23 @@ export class MediaLinks {
     return `${this.origin}${pathname}?ex=${ex}&is=${is}&hm=${this.sign(pathname, ex, is)}`;
   }
 
+  /** A task's media or an uploaded attachment of this simulator. */
   isOwn(url: URL): boolean {
-    return url.origin === this.origin && url.pathname.startsWith(MEDIA_PREFIX);
+    return (
+      url.origin === this.origin &&
+      (url.pathname.startsWith(MEDIA_PREFIX) || url.pathname.startsWith(ATTACHMENT_PREFIX))
+    );
+  }
+
+  attachmentUrl(path: string): string {
+    return `${this.origin}${ATTACHMENT_PREFIX}${path}`;
+  }
+
+  /** The stored path an attachment URL names (query ignored, as a file server does), or null. */
+  attachmentPath(url: URL): string | null {
+    if (url.origin !== this.origin || !url.pathname.startsWith(ATTACHMENT_PREFIX)) return null;
+    const path = url.pathname.slice(ATTACHMENT_PREFIX.length);
+    return ATTACHMENT_PATH.test(path) ? path : null;
   }
 
   /** What a media URL points at, or null when it is forged, malformed or expired. */
@@ -148,6 +166,8 @@ export interface MediaDeps {
 
 /** The media a URL of this simulator points at, or null (unknown, expired, not produced yet). */
 export async function resolveMedia(deps: MediaDeps, url: URL, now: number): Promise<MediaBody | null> {
+  const attachment = deps.links.attachmentPath(url);
+  if (attachment !== null) return deps.store.attachment(attachment) ?? null;
   const target = deps.links.verify(url, now);
   const record = target && deps.store.get(target.taskId);
   if (!target || !record || !isAvailable(record, target.variant, now)) return null;
@@ -184,9 +204,11 @@ function rememberMediaInfo(store: TaskStore, record: TaskRecord, body: MediaBody
 
 /**
  * Size and type of a finished task's result. A real server knows them from the attachment; the
- * simulator learns them by rendering once, then keeps them with the record.
+ * simulator learns them by rendering once, then keeps them with the record. Null for a task that
+ * makes no media (SHORTEN).
  */
-export async function ensureMediaInfo(store: TaskStore, record: TaskRecord): Promise<MediaInfo> {
+export async function ensureMediaInfo(store: TaskStore, record: TaskRecord): Promise<MediaInfo | null> {
+  if (record.output === "shorten") return null;
   if (record.media) return record.media;
   return rememberMediaInfo(store, record, await renderMedia(record, { kind: "result" }));
 }

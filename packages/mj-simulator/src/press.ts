@@ -58,6 +58,8 @@ export function planPress(
 ): Press {
   if (intent.kind === "imagine-all") return { type: "imagine-all" };
   if (intent.kind === "describe-again") return { type: "describe-again" };
+  // trueai HEAD's controller has no branch for the PromptAnalyzer buttons (§5.5).
+  if (intent.kind === "shorten-prompt" || intent.kind === "shorten-details") return REJECTED;
   if (intent.kind === "describe-prompt") {
     const prompt = parent.describePrompts?.[intent.index - 1];
     if (prompt === undefined) return REJECTED;

@@ -10,6 +10,8 @@ const BANNED_WORDS: readonly string[] = ["gore", "nsfw", "banned"];
 
 export type SpeedMode = "FAST" | "RELAX" | "TURBO";
 
+const MAX_RATIO = 14;
+
 const BANNED_PATTERNS = BANNED_WORDS.map(
   (word) => [word, new RegExp(`(?<![\\p{L}\\p{N}])${word}(?![\\p{L}\\p{N}])`, "iu")] as const,
 );
@@ -22,13 +24,13 @@ function parameter(prompt: string, names: string, value: string): RegExpExecArra
   return new RegExp(`(?:^|\\s)--(?:${names})\\s+${value}(?=\\s|$)`, "i").exec(prompt);
 }
 
-/** `--ar W:H` / `--aspect W:H`; ratios beyond 1:8 are not something Midjourney renders. */
+/** `--ar W:H` / `--aspect W:H`; ratios beyond 14:1 (V8.1 SD's limit, §11.2) are not something Midjourney renders. */
 export function parseAspect(prompt: string): Aspect | null {
   const match = parameter(prompt, "ar|aspect", "(\\d{1,3})\\s*:\\s*(\\d{1,3})");
   if (!match) return null;
   const w = Number(match[1]);
   const h = Number(match[2]);
-  if (w < 1 || h < 1 || w / h > 8 || h / w > 8) return null;
+  if (w < 1 || h < 1 || w / h > MAX_RATIO || h / w > MAX_RATIO) return null;
   return { w, h };
 }
 
@@ -55,22 +57,35 @@ export function parseSpeed(prompt: string): SpeedMode | null {
 /** Which upscaler family the Upscale buttons of an image belong to (§5.2). */
 export type UpscalerFamily = "v7" | "v6r1" | "v6" | "v5";
 
+/** trueai's model when a prompt names none: 8.1 since 2026-07-07, 7 before (§5.2.1). */
+export const DEFAULT_VERSION = "8.1";
+/** A bare `--niji` is Niji 7 for trueai (§11.1). */
+const BARE_NIJI = "7";
+const NUMBER = "(\\d+(?:\\.\\d+)?)";
+
 export interface ModelVersion {
-  /** trueai's `version` field: `v 7`, `v 6.1`, `niji 6`. */
+  /** trueai's `version` field: `v 8.1`, `v 6.1`, `niji 7`. */
   label: string;
-  upscaler: UpscalerFamily;
+  niji: boolean;
+  /** The number as written: `8.1`, `6.0`, `7`. */
+  value: string;
 }
 
+/**
+ * The model a prompt runs on, read as trueai reads it for its buttons (§5.2.1): `--version`/`--v`,
+ * else `--niji <n>` (bare = 7), else the default; a Niji bot or any `--niji` makes it `niji …`.
+ */
 export function parseVersion(prompt: string, botType: string): ModelVersion {
   const niji = /(?:^|\s)--niji(?:\s+(\d+(?:\.\d+)?))?(?=\s|$)/i.exec(prompt);
-  if (niji || botType === "NIJI_JOURNEY") {
-    const n = niji?.[1] ?? "6";
-    return { label: `niji ${n}`, upscaler: Number(n) >= 7 ? "v7" : Number(n) >= 6 ? "v6" : "v5" };
-  }
-  const v = parameter(prompt, "v|version", "(\\d+(?:\\.\\d+)?)")?.[1] ?? "7";
-  const n = Number(v);
-  const upscaler: UpscalerFamily = n >= 7 ? "v7" : n >= 6.1 ? "v6r1" : n >= 6 ? "v6" : "v5";
-  return { label: `v ${v}`, upscaler };
+  const value =
+    parameter(prompt, "v|version", NUMBER)?.[1] ?? (niji ? (niji[1] ?? BARE_NIJI) : DEFAULT_VERSION);
+  const isNiji = niji !== null || botType === "NIJI_JOURNEY";
+  return { label: `${isNiji ? "niji" : "v"} ${value}`, niji: isNiji, value };
+}
+
+/** `--draft`: a faster, half-resolution draft job (V7 and later, §11.2). */
+export function isDraft(prompt: string): boolean {
+  return /(?:^|\s)--draft(?=\s|$)/i.test(prompt);
 }
 
 /**

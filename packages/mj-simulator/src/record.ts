@@ -8,10 +8,19 @@ import type { SpeedMode } from "./prompt";
  */
 
 export type TaskAction =
-  "IMAGINE" | "UPSCALE" | "UPSCALE_HD" | "VARIATION" | "ZOOM" | "PAN" | "DESCRIBE" | "BLEND" | "VIDEO";
+  | "IMAGINE"
+  | "UPSCALE"
+  | "UPSCALE_HD"
+  | "VARIATION"
+  | "ZOOM"
+  | "PAN"
+  | "DESCRIBE"
+  | "BLEND"
+  | "VIDEO"
+  | "SHORTEN";
 
 /** What the finished task shows, which decides its media type and its buttons (§5). */
-export type OutputKind = "grid" | "image" | "image-hd" | "video-grid" | "video" | "describe";
+export type OutputKind = "grid" | "image" | "image-hd" | "video-grid" | "video" | "describe" | "shorten";
 
 export type MediaSource =
   /** Generated content: rendered (and memoised) from the recipe when someone asks for it. */
@@ -37,8 +46,13 @@ export interface Schedule {
   progressAt: number;
   /** SUCCESS from here. */
   endAt: number;
-  /** A banned word makes the job fail here, part-way through IN_PROGRESS (trueai). */
+  /**
+   * The job fails here: a banned word part-way through IN_PROGRESS (trueai), a parameter
+   * Midjourney refuses as soon as it gets the job.
+   */
   failAt: number | null;
+  /** Why it fails at `failAt`; null (or absent, in records stored before it existed) = the banned word. */
+  failReason?: string | null;
 }
 
 /** Facts about the finished media, learnt the first time it is rendered and kept. */
@@ -75,8 +89,13 @@ export interface TaskRecord {
   modal: PendingModal | null;
   schedule: Schedule | null;
   bannedWord: string | null;
+  /**
+   * Midjourney's `[Invalid parameter] …` for a prompt the chosen model refuses (models.ts); the
+   * job fails with it once submitted. Absent in records stored before it existed.
+   */
+  rejection?: string | null;
   cancelledAt: number | null;
-  /** Null only while in MODAL (the content depends on the modal's input). */
+  /** Null while in MODAL (the content depends on the modal's input), and for SHORTEN (no media). */
   source: MediaSource | null;
   /** DESCRIBE: the four prompts it will reveal on success. */
   describePrompts: string[] | null;

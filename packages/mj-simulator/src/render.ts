@@ -48,7 +48,15 @@ export { describeImage } from "./render-describe";
 
 export type Aspect = { w: number; h: number };
 export type Recipe =
-  | { kind: "imagine"; prompt: string; seed: number; aspect: Aspect; refImages?: Buffer[] }
+  | {
+      kind: "imagine";
+      prompt: string;
+      seed: number;
+      aspect: Aspect;
+      refImages?: Buffer[];
+      /** `--draft`: rendered at half resolution (§11.2). */
+      draft?: boolean;
+    }
   | {
       kind: "variation";
       parent: Recipe;
@@ -76,6 +84,8 @@ export interface Rendered {
 
 /** Long side of one grid cell; a grid is two cells across, so 1024. */
 const CELL_LONG_SIDE = 512;
+/** A draft grid is half the resolution: 512 across. */
+const DRAFT_CELL_LONG_SIDE = CELL_LONG_SIDE / 2;
 const HD_MAX_LONG_SIDE = 2048;
 const VIDEO_CELL_LONG_SIDE = 288;
 const MP4_LONG_SIDE = 512;
@@ -194,10 +204,14 @@ async function decodeCovers(
 }
 
 /** Decoded reference images of an imagine (at cell size) and the style they tint. */
+function imagineCell(recipe: Extract<Recipe, { kind: "imagine" }>): { width: number; height: number } {
+  return aspectSize(recipe.aspect, recipe.draft ? DRAFT_CELL_LONG_SIDE : CELL_LONG_SIDE);
+}
+
 async function imagineStyle(
   recipe: Extract<Recipe, { kind: "imagine" }>,
 ): Promise<{ style: Style; refs: Raster[] }> {
-  const { width, height } = aspectSize(recipe.aspect, CELL_LONG_SIDE);
+  const { width, height } = imagineCell(recipe);
   const refs = await decodeCovers(recipe.refImages ?? [], "reference image", width, height);
   return { style: styleFor(recipe.prompt, recipe.seed, await Promise.all(refs.map(dominant))), refs };
 }
@@ -224,7 +238,7 @@ function gridOfFour(make: (slot: number) => Promise<Raster>): Promise<Raster> {
 
 async function imagine(recipe: Extract<Recipe, { kind: "imagine" }>): Promise<Raster> {
   const { style, refs } = await imagineStyle(recipe);
-  const { width, height } = aspectSize(recipe.aspect, CELL_LONG_SIDE);
+  const { width, height } = imagineCell(recipe);
   return gridOfFour(async (slot) => {
     const scene = await renderScene(style, slot, width, height);
     const ref = refs[(slot - 1) % Math.max(1, refs.length)];

@@ -6,6 +6,8 @@ export type RouteName =
   | "blend"
   | "action"
   | "modal"
+  | "shorten"
+  | "upload"
   | "fetch"
   | "image-seed"
   | "cancel"
@@ -30,6 +32,8 @@ const TABLE: { pattern: RegExp; name: RouteName; method: "GET" | "POST" }[] = [
   { pattern: /^submit\/blend$/, name: "blend", method: "POST" },
   { pattern: /^submit\/action$/, name: "action", method: "POST" },
   { pattern: /^submit\/modal$/, name: "modal", method: "POST" },
+  { pattern: /^submit\/shorten$/, name: "shorten", method: "POST" },
+  { pattern: /^submit\/upload-discord-images$/, name: "upload", method: "POST" },
   { pattern: /^task\/list-by-ids$/, name: "list-by-ids", method: "POST" },
   { pattern: /^task\/list-by-condition$/, name: "list-by-condition", method: "POST" },
   { pattern: /^task\/list$/, name: "list", method: "GET" },

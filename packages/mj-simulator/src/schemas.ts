@@ -65,6 +65,17 @@ export const modalBody = z.looseObject({
   ...base,
 });
 
+export const shortenBody = z.looseObject({
+  prompt: text,
+  botType: text,
+  ...base,
+});
+
+export const uploadBody = z.looseObject({
+  base64Array: z.array(z.string()).nullish(),
+  accountFilter: base.accountFilter,
+});
+
 export const idsBody = z.looseObject({ ids: z.array(z.string()).nullish() });
 
 export type ImagineBody = z.output<typeof imagineBody>;
@@ -72,6 +83,8 @@ export type DescribeBody = z.output<typeof describeBody>;
 export type BlendBody = z.output<typeof blendBody>;
 export type ActionBody = z.output<typeof actionBody>;
 export type ModalBody = z.output<typeof modalBody>;
+export type ShortenBody = z.output<typeof shortenBody>;
+export type UploadBody = z.output<typeof uploadBody>;
 export type AccountFilter = NonNullable<ImagineBody["accountFilter"]>;
 
 export type BodyResult<T> = { ok: true; data: T } | { ok: false; message: string };

@@ -2,7 +2,7 @@ import { createDispatch } from "./dispatch";
 import { Engine } from "./engine";
 import { createFamily, type SnapshotAt } from "./families";
 import { FaultInjector, raceAbort } from "./faults";
-import { MEDIA_PREFIX, MediaLinks, serveMedia } from "./media";
+import { ATTACHMENT_PREFIX, MEDIA_PREFIX, MediaLinks, serveMedia } from "./media";
 import { matchRoute } from "./routes";
 import { takeSnapshot } from "./snapshot";
 import { SqliteTaskStore } from "./sqlite-store";
@@ -48,8 +48,15 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     instanceId: INSTANCE_ID,
   });
   const snapshotAt: SnapshotAt = (record, t) => takeSnapshot(record, t, { store, links });
-  const dispatch = createDispatch({ engine, family, store, apiKey, snapshotAt });
   const faults = new FaultInjector(options.faults);
+  const dispatch = createDispatch({
+    engine,
+    family,
+    store,
+    apiKey,
+    snapshotAt,
+    storageFails: () => faults.uploadStorageDown,
+  });
   const counts = new Map<string, number>();
   let requests = 0;
 
@@ -60,9 +67,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   async function respond(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    // Media is the CDN, not the API: no key, no API faults (Discord links work without a token).
-    if (url.pathname.startsWith(MEDIA_PREFIX)) {
-      count(MEDIA_PREFIX.slice(0, -1));
+    // Media and uploads are the CDN and the file storage, not the API: no key, no API faults
+    // (Discord links and stored files work without a token).
+    const servedPrefix = [MEDIA_PREFIX, ATTACHMENT_PREFIX].find((p) => url.pathname.startsWith(p));
+    if (servedPrefix) {
+      count(servedPrefix.slice(0, -1));
       if (request.method !== "GET") return new Response(null, { status: 405 });
       return serveMedia({ store, links }, url, clock());
     }

@@ -2,6 +2,7 @@ import { buttonsFor, type WireButton } from "./button-sets";
 import { phaseAt, type Phase } from "./lifecycle";
 import { ensureMediaInfo, type MediaDeps } from "./media";
 import type { MediaInfo, TaskRecord } from "./record";
+import { analysePrompt } from "./shorten";
 
 /**
  * A task as it stands at one moment, in family-neutral terms. The wire formats of the three
@@ -16,6 +17,8 @@ export interface TaskSnapshot {
   finishTime: number | null;
   failReason: string | null;
   prompt: string;
+  /** The task's `description`; a finished SHORTEN shows its analysis there. */
+  description: string;
   finalPrompt: string | null;
   imageUrl: string | null;
   videoUrl: string | null;
@@ -53,12 +56,15 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
   // ensureMediaInfo may have stored what it learnt; carry on with the record as it is now.
   const current = media ? (deps.store.get(record.id) ?? record) : record;
   const describe = current.output === "describe";
+  const shorten = current.output === "shorten";
   const revealed = describe && success ? describeText(current.describePrompts ?? []) : null;
+  const analysis = shorten && success ? analysePrompt(current.prompt) : null;
 
+  // A SHORTEN is text only: no image, no preview.
   let imageUrl: string | null = null;
-  if (phase.status === "SUCCESS") {
+  if (phase.status === "SUCCESS" && !shorten) {
     imageUrl = deps.links.url(current, { kind: "result" }, phase.finishTime);
-  } else if (phase.status === "IN_PROGRESS" && phase.percent > 0 && !describe) {
+  } else if (phase.status === "IN_PROGRESS" && phase.percent > 0 && !describe && !shorten) {
     imageUrl = deps.links.url(current, { kind: "preview", percent: phase.percent }, phase.stepStartedAt);
   }
   const videoUrls =
@@ -75,11 +81,12 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
     finishTime: "finishTime" in phase ? phase.finishTime : null,
     failReason: phase.status === "FAILURE" ? phase.reason : success ? "" : null,
     prompt: describe ? (revealed ?? "") : current.prompt,
-    finalPrompt: describe ? revealed : (current.modal?.suggestedPrompt ?? current.prompt),
+    description: analysis ?? current.description,
+    finalPrompt: describe ? revealed : (analysis ?? current.modal?.suggestedPrompt ?? current.prompt),
     imageUrl,
     videoUrl: videoUrls ? imageUrl : null,
     videoUrls,
-    buttons: media ? buttonsFor(current, media) : [],
+    buttons: success ? buttonsFor(current, media) : [],
     media,
   };
 }

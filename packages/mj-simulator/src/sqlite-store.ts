@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { effectiveEnd, type ActiveJob } from "./lifecycle";
 import type { TaskRecord } from "./record";
-import type { TaskStore } from "./store";
+import type { Attachment, TaskStore } from "./store";
 
 /**
  * Task records in SQLite, so demo-mode tasks (and the images they were made from) survive a
@@ -51,6 +51,13 @@ export class SqliteTaskStore implements TaskStore {
       CREATE INDEX IF NOT EXISTS tasks_submit ON tasks (submit_time, id);
       CREATE TABLE IF NOT EXISTS blobs (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS attachments (
+        path TEXT PRIMARY KEY,
+        content_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
     `);
     this.statements = {
       get: this.db.prepare<[string], { data: string }>("SELECT data FROM tasks WHERE id = ?"),
@@ -71,6 +78,12 @@ export class SqliteTaskStore implements TaskStore {
       getBlob: this.db.prepare<[string], { data: Buffer }>("SELECT data FROM blobs WHERE hash = ?"),
       getMeta: this.db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       putMeta: this.db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)"),
+      putAttachment: this.db.prepare(
+        "INSERT OR REPLACE INTO attachments (path, content_type, width, height, data) VALUES (@path, @contentType, @width, @height, @data)",
+      ),
+      getAttachment: this.db.prepare<[string], Omit<Attachment, "path">>(
+        "SELECT content_type AS contentType, width, height, data FROM attachments WHERE path = ?",
+      ),
     };
     this.statements.putMeta.run("signingSecret", randomBytes(32).toString("hex"));
     this.signingSecret = this.statements.getMeta.get("signingSecret")!.value;
@@ -105,6 +118,15 @@ export class SqliteTaskStore implements TaskStore {
 
   activeJobs(now: number): ActiveJob[] {
     return this.statements.active.all(now);
+  }
+
+  saveAttachment(attachment: Attachment): void {
+    this.statements.putAttachment.run(attachment);
+  }
+
+  attachment(path: string): Attachment | undefined {
+    const row = this.statements.getAttachment.get(path);
+    return row ? { path, ...row } : undefined;
   }
 
   close(): void {

@@ -16,6 +16,11 @@ export interface SimulatorFaults {
   malformedRate?: number;
   /** Every API call is refused with the family's 401. */
   unauthorized?: boolean;
+  /**
+   * `upload-discord-images` fails as trueai does when its file storage does: code 9
+   * `上传图片到云存储异常`, without `result` or `properties` (§3.9).
+   */
+  uploadStorageDown?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -47,7 +52,10 @@ export interface SimulatorOptions {
 
 export interface SimulatorStats {
   requests: number;
-  /** Keyed by path with task ids replaced by `{id}` and media paths collapsed to `/sim/media`. */
+  /**
+   * Keyed by path as requested, speed prefix included (`/mj-relax/mj/submit/imagine`), with task
+   * ids replaced by `{id}`, media paths collapsed to `/sim/media` and uploads to `/attachments`.
+   */
   byPath: Record<string, number>;
 }
 

@@ -66,7 +66,7 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
     status: snap.status,
     prompt: snap.prompt,
     promptEn: snap.prompt,
-    description: r.description,
+    description: snap.description,
     state: r.state,
     submitTime: r.submitTime,
     startTime: snap.startTime,
@@ -139,7 +139,10 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
     videoUrl: snap.videoUrl,
     videoUrls: snap.videoUrls,
     useTime: elapsedText(snap),
-    version: r.output === "describe" || r.action === "BLEND" ? null : parseVersion(r.prompt, r.botType).label,
+    version:
+      r.output === "describe" || r.output === "shorten" || r.action === "BLEND"
+        ? null
+        : parseVersion(r.prompt, r.botType).label,
     storageOption: null,
     videoType: null,
     isHdVideo: false,
@@ -155,7 +158,7 @@ export function novicezkTask(snap: TaskSnapshot, instanceId: string): Record<str
     status: snap.status,
     prompt: snap.prompt,
     promptEn: snap.prompt,
-    description: r.description,
+    description: snap.description,
     state: r.state,
     submitTime: r.submitTime,
     startTime: snap.startTime,
@@ -212,7 +215,7 @@ export function relayTask(
   return {
     ...common,
     promptEn: snap.prompt,
-    description: record.description,
+    description: snap.description,
     state: record.state,
     submitTime: record.submitTime,
     startTime: snap.startTime ?? 0,
