@@ -1,13 +1,33 @@
+import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { closeWorlds, world } from "@/lib/testing/world";
+import { createSimulator } from "mj-simulator";
+import { waitForStatus } from "@/lib/testing/wait";
+import { closeWorlds, KEY, world } from "@/lib/testing/world";
 
 /**
- * Shorten (§3.6) and upload-discord-images (§3.9) through the task service. The simulator does
- * not speak either yet (its branch adds them), so the upstream's answers here are the documented
- * shapes, stubbed in front of it; once it does, the stubbed cases should run against it instead.
+ * Shorten (§3.6) and upload-discord-images (§3.9) through the task service: the documented
+ * answers stubbed in front of the simulator, and the simulator itself once it speaks both.
  */
 
 afterEach(closeWorlds);
+
+/**
+ * Whether this simulator has the routes (its own branch adds them): until it does, the stubbed
+ * cases stand in and the simulator's are skipped; once it does, both run.
+ */
+const simulatorSpeaks = await (async () => {
+  const simulator = createSimulator({ apiKey: KEY });
+  try {
+    const answer = await simulator.fetch("http://simulator.invalid/mj/submit/upload-discord-images", {
+      method: "POST",
+      headers: { authorization: KEY, "content-type": "application/json" },
+      body: "{}",
+    });
+    return answer.status !== 404;
+  } finally {
+    simulator.close();
+  }
+})();
 
 const SHORTEN_ID = "1780000000000001";
 
@@ -93,11 +113,38 @@ describe("upload-discord-images", () => {
     });
   });
 
-  it("an upstream without the route (the simulator, for now) is not_supported", async () => {
-    const { w } = setup({});
+  it("an upstream without the route (trueai before it) is not_supported", async () => {
+    const { w } = setup({ "/mj/submit/upload-discord-images": () => new Response(null, { status: 404 }) });
     await expect(w.tasks.uploadImages(images)).rejects.toMatchObject({
       code: "not_supported",
       message: expect.stringMatching(/cannot host local files.*Paste a public image URL instead/),
     });
+  });
+});
+
+describe.skipIf(!simulatorSpeaks)("against the simulator", () => {
+  it("shorten runs to SUCCESS with the analysis text, recorded as a SHORTEN task", async () => {
+    const w = world({ upstream: { authHeader: "authorization" } });
+    const prompt = "a very beautiful cat in a garden at sunset";
+    const envelope = await w.tasks.shorten({ prompt });
+    expect(envelope.code).toBe(1);
+    const done = await waitForStatus(w.tasks.fetch, envelope.result as string, "SUCCESS");
+    expect(done.action).toBe("SHORTEN");
+    expect(String(done.properties.finalPrompt)).toMatch(/Shortened prompts/);
+    expect((await w.store.get(done.id))?.status).toBe("SUCCESS");
+  });
+
+  it("upload answers one URL per image, each serving that image, and records no task", async () => {
+    const w = world({ upstream: { authHeader: "authorization" } });
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#3a6" } })
+      .png()
+      .toBuffer();
+    const answer = await w.tasks.uploadImages({
+      base64Array: [`data:image/png;base64,${png.toString("base64")}`, png.toString("base64")],
+    });
+    expect(answer).toMatchObject({ code: 1, properties: {} });
+    expect(answer.result).toHaveLength(2);
+    for (const url of answer.result) expect((await w.simulator.fetch(url)).status).toBe(200);
+    expect((await w.store.list({ limit: 10, cursor: null })).items).toEqual([]);
   });
 });
