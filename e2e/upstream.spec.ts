@@ -100,3 +100,43 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   const upstreamOrigin = baseURL!.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 90}`);
   expect(seen.join("\n")).not.toContain(upstreamOrigin);
 });
+
+test("Relax sent as a prefix", async ({ request }, testInfo) => {
+  interface ModeTask extends Task {
+    mode?: string | null;
+    prompt: string;
+  }
+  // The prompt's --relax goes out as the path /mj-relax/mj/submit/imagine as well (MJ_SPEED_VIA=both).
+  // accountFilter asks for FAST, which trueai ranks below the path prefix and above the flag (§3):
+  // only the prefixed path makes the job RELAX.
+  const envelope = await post(request, "/api/mj/submit/imagine", {
+    prompt: "a paper kite over dunes --relax",
+    accountFilter: { modes: ["FAST"] },
+  });
+  expect(envelope.code).toBe(1);
+  const read = async (id: string) =>
+    (await (await request.get(`/api/mj-relax/mj/task/${id}/fetch`)).json()) as ModeTask;
+  const task = await waitForStatus(read, envelope.result, "SUCCESS", { timeoutMs: 45_000, intervalMs: 250 });
+  if (testInfo.project.name === "trueai") {
+    expect(task.mode).toBe("RELAX");
+  } else {
+    // new-api mounts /:anything/mj/... and cuts the prefix (§8.2): the submit is accepted, the flag
+    // is what reaches the upstream, and the relay's task copy has no mode (§8.1).
+    expect(task.prompt).toContain("--relax");
+    expect(task.mode ?? null).toBeNull();
+  }
+
+  // The drop-in prefix itself: same answer as the plain route, the speed taken from the path.
+  const dropIn = await post(request, "/api/mj-relax/mj/submit/imagine", {
+    prompt: "a paper kite over dunes",
+    accountFilter: { modes: ["FAST"] },
+  });
+  const viaPrefix = await waitForStatus(read, dropIn.result, "SUCCESS", {
+    timeoutMs: 45_000,
+    intervalMs: 250,
+  });
+  if (testInfo.project.name === "trueai") expect(viaPrefix.mode).toBe("RELAX");
+  const unknown = await request.post("/api/mj-slow/mj/submit/imagine", { data: { prompt: "x" } });
+  expect(unknown.status()).toBe(404);
+  expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("not_found");
+});

@@ -54,7 +54,15 @@ describe("parseEnv", () => {
     );
   });
 
+  it("sends a job's speed as prefix and flag unless MJ_SPEED_VIA says otherwise", () => {
+    expect(parseEnv({}).speedVia).toBe("both");
+    expect(parseEnv({ MJ_SPEED_VIA: "" }).speedVia).toBe("both");
+    expect(parseEnv({ MJ_SPEED_VIA: "prefix" }).speedVia).toBe("prefix");
+    expect(parseEnv({ MJ_SPEED_VIA: "flag" }).speedVia).toBe("flag");
+  });
+
   it.each([
+    [{ MJ_SPEED_VIA: "path" }, /MJ_SPEED_VIA must be prefix, flag or both \(got "path"\)/],
     [{ MJ_API_URL: "not a url" }, /MJ_API_URL/],
     [{ MJ_API_URL: "ftp://x" }, /MJ_API_URL/],
     [{ MJ_AUTH_HEADER: "basic" }, /MJ_AUTH_HEADER/],

@@ -2,6 +2,7 @@ import "server-only";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { SPEED_VIAS, type SpeedVia } from "@/lib/mj/speed";
 
 /**
  * The server's configuration, parsed once from the environment. Without MJ_API_URL the app runs
@@ -45,6 +46,14 @@ const envSchema = z.object({
   ),
   MJ_API_KEY: optionalText,
   MJ_AUTH_HEADER: z.enum(["authorization", "bearer", "mj-api-secret"]).default("authorization"),
+  MJ_SPEED_VIA: optionalText.pipe(
+    z
+      .enum(SPEED_VIAS, {
+        error: (issue) =>
+          `MJ_SPEED_VIA must be prefix, flag or both (got "${String(issue.input).slice(0, 40)}")`,
+      })
+      .default("both"),
+  ),
   MJ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
   MJ_READ_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   MJ_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
@@ -107,6 +116,8 @@ export interface AppEnv {
     apiKey: string | undefined;
     authHeader: "authorization" | "bearer" | "mj-api-secret";
   } | null;
+  /** How a job's speed reaches the upstream: path prefix, prompt flag, or both (§8.2). */
+  speedVia: SpeedVia;
   timeoutMs: number;
   /** Tries of an idempotent upstream read; submits are tried once. */
   readAttempts: number;
@@ -146,6 +157,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     upstream: e.MJ_API_URL
       ? { baseUrl: e.MJ_API_URL, apiKey: e.MJ_API_KEY, authHeader: e.MJ_AUTH_HEADER }
       : null,
+    speedVia: e.MJ_SPEED_VIA,
     timeoutMs: e.MJ_TIMEOUT_MS,
     readAttempts: e.MJ_READ_ATTEMPTS,
     breaker: { failureThreshold: e.MJ_BREAKER_FAILURES, cooldownMs: e.MJ_BREAKER_COOLDOWN_MS },

@@ -29,6 +29,10 @@ interface RouteSpec {
   /** Hostile bodies or query strings only this route understands. */
   bodies?: unknown[];
   queries?: string[];
+  /** The URL path under /api/ when it is not `path` (a route with dynamic segments in its folder). */
+  url?: string;
+  /** The handler's params from the (flat) params above, when they are not the same. */
+  context?: (params: Record<string, string>) => Record<string, unknown>;
 }
 
 const ID = "1000000000000000";
@@ -121,6 +125,34 @@ const ROUTES: RouteSpec[] = [
       { taskId: ID, prompt: "zoom\u0000out" },
       ...Object.values(IMAGES).map((image) => ({ taskId: ID, maskBase64: image })),
       { taskId: "..%2F..%2Fsecret", prompt: "x" },
+    ],
+  },
+  {
+    path: "mj/submit/shorten",
+    load: () => import("./mj/submit/shorten/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { prompt: 42 },
+      { prompt: null },
+      { prompt: HUGE_PROMPT },
+      { prompt: "cat\u0000--v 6" },
+      { prompt: "cat", botType: "DALLE" },
+      { prompt: "cat", state: HUGE_PROMPT },
+    ],
+  },
+  {
+    path: "mj/submit/upload-discord-images",
+    load: () => import("./mj/submit/upload-discord-images/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { base64Array: [] },
+      { base64Array: "not-an-array" },
+      { base64Array: [42] },
+      ...Object.values(IMAGES).map((image) => ({ base64Array: [image] })),
+      { base64Array: Array(10_000).fill(IMAGES.textAsPng) },
+      { base64Array: Array(6).fill(IMAGES.oversized) },
     ],
   },
   {
@@ -283,6 +315,27 @@ const ROUTES: RouteSpec[] = [
   { path: "health", load: () => import("./health/route"), method: "GET" },
 ];
 
+/**
+ * The speed-prefixed mirror (app/api/[speed]/mj/[...path]) of every /api/mj route, with that route's
+ * hostile bodies and ids, and hostile speed segments besides.
+ */
+ROUTES.push(
+  ...ROUTES.filter((route) => route.path.startsWith("mj/")).map((route): RouteSpec => {
+    const rest = route.path.slice("mj/".length).split("/");
+    return {
+      ...route,
+      path: "[speed]/mj/[...path]",
+      load: () => import("./[speed]/mj/[...path]/route"),
+      url: `mj-relax/mj/${rest.join("/").replace("[id]", ID)}`,
+      params: { speed: "mj-relax", ...route.params },
+      context: ({ speed = "", id = "" }) => ({
+        speed,
+        path: rest.map((part) => (part === "[id]" ? id : part)),
+      }),
+    };
+  }),
+);
+
 /** Bodies no route should accept. */
 const HOSTILE_BODIES: { name: string; body: () => string | Uint8Array<ArrayBuffer> }[] = [
   { name: "malformed JSON", body: () => '{"prompt": "cat",' },
@@ -357,12 +410,15 @@ async function send(
 ): Promise<Response> {
   const handler = await handlerOf(route);
   const cookie = await signIn();
-  const request = new Request(`http://localhost/api/${route.path}${init.query ?? ""}`, {
+  const request = new Request(`http://localhost/api/${route.url ?? route.path}${init.query ?? ""}`, {
     method: route.method,
     body: init.body,
     headers: { cookie, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
   });
-  return handler(request, { params: Promise.resolve(init.params ?? route.params ?? {}) });
+  const params = init.params ?? route.params ?? {};
+  return handler(request, {
+    params: Promise.resolve((route.context?.(params) ?? params) as Record<string, string>),
+  });
 }
 
 /** A 4xx whose body is exactly `{"error": {"code", "message"}}`, with a message a person can read. */
@@ -401,9 +457,9 @@ describe("hostile input against every /api route", () => {
   });
 
   const bodyCases = ROUTES.filter((r) => r.body).flatMap((route) => [
-    ...HOSTILE_BODIES.map((c) => ({ label: `${route.path} ← ${c.name}`, route, body: c.body })),
+    ...HOSTILE_BODIES.map((c) => ({ label: `${route.url ?? route.path} ← ${c.name}`, route, body: c.body })),
     ...(route.bodies ?? []).map((value, i) => ({
-      label: `${route.path} ← case ${i + 1}: ${JSON.stringify(value).slice(0, 80)}`,
+      label: `${route.url ?? route.path} ← case ${i + 1}: ${JSON.stringify(value).slice(0, 80)}`,
       route,
       body: () => JSON.stringify(value),
     })),
@@ -417,7 +473,7 @@ describe("hostile input against every /api route", () => {
   const paramCases = ROUTES.filter((r) => r.params).flatMap((route) =>
     Object.keys(route.params!).flatMap((name) =>
       HOSTILE_PARAMS.map((value) => ({
-        label: `${route.path} [${name}] = ${JSON.stringify(value).slice(0, 40)}`,
+        label: `${route.url ?? route.path} [${name}] = ${JSON.stringify(value).slice(0, 40)}`,
         route,
         params: { ...route.params, [name]: value },
       })),
@@ -430,7 +486,11 @@ describe("hostile input against every /api route", () => {
   });
 
   const queryCases = ROUTES.flatMap((route) =>
-    (route.queries ?? []).map((query) => ({ label: `${route.path}${query.slice(0, 60)}`, route, query })),
+    (route.queries ?? []).map((query) => ({
+      label: `${route.url ?? route.path}${query.slice(0, 60)}`,
+      route,
+      query,
+    })),
   );
 
   it.each(queryCases)("$label", async ({ route, query }) => {

@@ -1,15 +1,23 @@
 import { z } from "zod";
-import { isAccepted, resultTaskIds, submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
+import {
+  isAccepted,
+  resultTaskIds,
+  SUBMIT_CODE,
+  submitResultSchema,
+  type SubmitResult,
+} from "@/lib/mj/envelope";
 import {
   blendRequestSchema,
   describeRequestSchema,
   imagineRequestSchema,
   LIMITS,
+  shortenRequestSchema,
   type ActionRequest,
   type BlendRequest,
   type DescribeRequest,
   type ImagineRequest,
   type ModalRequest,
+  type ShortenRequest,
 } from "@/lib/mj/requests";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import {
@@ -61,11 +69,12 @@ async function submit(path: string, body: unknown): Promise<SubmitResult> {
   return submitResultSchema.parse(await post(path, body));
 }
 
-/** What the composer (and a Retry) submits: one of the three ways to start a task. */
+/** What the composer (and a Retry) submits: one of the ways to start a task. */
 export type SubmitRequest =
   | { kind: "imagine"; body: ImagineRequest }
   | { kind: "describe"; body: DescribeRequest }
-  | { kind: "blend"; body: BlendRequest };
+  | { kind: "blend"; body: BlendRequest }
+  | { kind: "shorten"; body: ShortenRequest };
 
 export function submitTask(request: SubmitRequest): Promise<SubmitResult> {
   return submit(`/api/mj/submit/${request.kind}`, request.body);
@@ -77,6 +86,20 @@ export function submitAction(body: ActionRequest): Promise<SubmitResult> {
 
 export function submitModal(body: ModalRequest): Promise<SubmitResult> {
   return submit("/api/mj/submit/modal", body);
+}
+
+/**
+ * Local images (data URLs) as public URLs the upstream hosts, one per image in order (§3.9). An
+ * upstream without the route is an ApiError with code `not_supported` (its message asks for a
+ * URL instead); a refusal (uploads off, storage failure) an `UpstreamRefusal`.
+ */
+export async function uploadImages(base64Array: string[]): Promise<string[]> {
+  const answer = submitResultSchema.parse(
+    await post("/api/mj/submit/upload-discord-images", { base64Array }),
+  );
+  if (answer.code !== SUBMIT_CODE.success) throw new UpstreamRefusal(answer);
+  // The server answers an array of URLs, one per image (an empty one on a refusal).
+  return Array.isArray(answer.result) ? answer.result : [];
 }
 
 export async function cancelTask(id: string): Promise<SubmitResult> {
@@ -212,6 +235,7 @@ const originalRequestSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("imagine"), body: imagineRequestSchema }),
   z.object({ kind: z.literal("describe"), body: describeRequestSchema }),
   z.object({ kind: z.literal("blend"), body: blendRequestSchema }),
+  z.object({ kind: z.literal("shorten"), body: shortenRequestSchema }),
   z.object({ kind: z.literal("action"), body: z.unknown() }),
   z.object({ kind: z.literal("modal"), body: z.unknown() }),
 ]);

@@ -62,6 +62,9 @@ describe("checkAccess with APP_PASSWORD", () => {
   it("lets the API token in on /api/mj/* only", () => {
     const bearer = { authorization: "Bearer token-for-other-tools-0123456789" };
     expect(checkAccess(request("/api/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    // The speed-prefixed mirror is the same API; another first segment is not.
+    expect(checkAccess(request("/api/mj-relax/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    expect(checkAccess(request("/api/mj-slow/mj/task/x/fetch", { headers: bearer })).kind).toBe("refuse");
     expect(checkAccess(request("/api/tasks", { headers: bearer })).kind).toBe("refuse");
     expect(
       checkAccess(request("/api/mj/task/x/fetch", { headers: { authorization: "Bearer nope" } })).kind,
@@ -111,9 +114,10 @@ describe("checkAccess with APP_PASSWORD", () => {
 
   it("limits submissions per session with a Retry-After", () => {
     const cookie = sessionCookie();
-    const submit = () =>
-      checkAccess(request("/api/mj/submit/imagine", { method: "POST", headers: { cookie } }));
-    expect([submit().kind, submit().kind]).toEqual(["allow", "allow"]);
+    const submit = (path = "/api/mj/submit/imagine") =>
+      checkAccess(request(path, { method: "POST", headers: { cookie } }));
+    // A submit under a speed prefix spends the same budget.
+    expect([submit().kind, submit("/api/mj-turbo/mj/submit/imagine").kind]).toEqual(["allow", "allow"]);
     const verdict = submit();
     expect(verdict.kind).toBe("refuse");
     if (verdict.kind !== "refuse") return;

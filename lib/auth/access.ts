@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { splitSpeedPath } from "@/lib/mj/speed";
 import { safeEqual } from "./compare";
 import { RateLimiter } from "./rate-limit";
 import {
@@ -84,7 +85,8 @@ export type Verdict =
 /** The decision for one request, made in proxy.ts before any page or route handler runs. */
 export function checkAccess(request: Request): Verdict {
   const url = new URL(request.url);
-  const path = url.pathname;
+  // The drop-in speed prefixes (`/api/mj-relax/mj/...`) are the `/api/mj/...` routes: same token, same limit.
+  const path = splitSpeedPath(url.pathname).path;
   const isApi = path === "/api" || path.startsWith("/api/");
   const { password, apiToken, submitsPerMinute } = env().auth;
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();

@@ -2,7 +2,9 @@ import "server-only";
 import type { z } from "zod";
 import { checkAccess } from "@/lib/auth/access";
 import { SECURITY_HEADERS } from "@/lib/auth/security-headers";
+import type { Speed } from "@/lib/mj/prompt-params";
 import { LIMITS } from "@/lib/mj/requests";
+import { splitSpeedPath } from "@/lib/mj/speed";
 import { AppError, fromZodError } from "./errors";
 
 /**
@@ -57,6 +59,14 @@ function withSecurityHeaders(response: Response): Response {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
+}
+
+/**
+ * The speed of the drop-in prefix a submit came through (`/api/mj-relax/mj/...`, the mirror in
+ * app/api/[speed]), or null on the plain `/api/mj/...` routes: the task service's submit context.
+ */
+export function submitContext(request: Request): { speed: Speed | null } {
+  return { speed: splitSpeedPath(new URL(request.url).pathname).speed };
 }
 
 /** Reads at most `limit` bytes of the body, refusing more without buffering it. */

@@ -130,7 +130,7 @@ export const historyDetailSchema = z.object({
   children: z.array(historyItemSchema),
   request: z
     .object({
-      kind: z.enum(["imagine", "describe", "blend", "action", "modal"]),
+      kind: z.enum(["imagine", "describe", "blend", "action", "modal", "shorten"]),
       body: z.record(z.string(), z.unknown()),
     })
     .nullable(),

@@ -139,6 +139,26 @@ export const imagineRequestSchema = z.object({
 });
 export type ImagineRequest = z.output<typeof imagineRequestSchema>;
 
+/** Prompt analysis (§3.6): the prompt as imagine takes it, bounded the same way. */
+export const shortenRequestSchema = z.object({
+  prompt: promptSchema,
+  botType: botTypeSchema.optional(),
+  ...baseSubmit,
+});
+export type ShortenRequest = z.output<typeof shortenRequestSchema>;
+
+/**
+ * Local images to turn into URLs the upstream hosts (§3.9), each bounded like any request image.
+ * An http(s) URL passes as trueai accepts one (it re-hosts it), though the UI never sends one.
+ */
+export const uploadRequestSchema = z.object({
+  base64Array: z
+    .array(imageInputSchema, { error: "base64Array must be a list of images" })
+    .min(1, { error: `upload needs 1 to ${LIMITS.referenceImages} images` })
+    .max(LIMITS.referenceImages, { error: `upload needs 1 to ${LIMITS.referenceImages} images` }),
+});
+export type UploadRequest = z.output<typeof uploadRequestSchema>;
+
 export const describeRequestSchema = z
   .object({
     base64: imageInputSchema.optional(),

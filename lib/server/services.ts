@@ -58,7 +58,7 @@ export interface ServiceOptions {
   log?: (message: string) => void;
 }
 
-type Resilience = Pick<UpstreamConfig, "timeoutMs" | "readAttempts" | "breaker">;
+type Resilience = Pick<UpstreamConfig, "timeoutMs" | "readAttempts" | "breaker" | "speedVia">;
 
 function demoUpstream(config: AppEnv, options: ServiceOptions, resilience: Resilience) {
   // A per-process key, so the simulator behaves as a trueai proxy with a user key (cancel works)
@@ -89,6 +89,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     timeoutMs: config.timeoutMs,
     readAttempts: config.readAttempts,
     breaker: config.breaker,
+    speedVia: config.speedVia,
   };
   const demo = config.upstream ? null : demoUpstream(config, options, resilience);
   const upstream = demo

@@ -38,7 +38,7 @@ export interface TaskListQuery {
   sort?: SortOrder | undefined;
 }
 
-export const REQUEST_KINDS = ["imagine", "describe", "blend", "action", "modal"] as const;
+export const REQUEST_KINDS = ["imagine", "describe", "blend", "action", "modal", "shorten"] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** The fields of a submit body that carry images (§3). */

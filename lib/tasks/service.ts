@@ -9,7 +9,11 @@ import {
   type ImagineRequest,
   type ListByConditionRequest,
   type ModalRequest,
+  type ShortenRequest,
+  type UploadRequest,
 } from "@/lib/mj/requests";
+import type { Speed } from "@/lib/mj/prompt-params";
+import { promptSpeed } from "@/lib/mj/speed";
 import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
@@ -24,7 +28,7 @@ import {
   type TaskPage,
   type TaskStore,
 } from "@/lib/store/task-store";
-import type { UpstreamClient } from "@/lib/upstream/client";
+import type { UploadResult, UpstreamClient } from "@/lib/upstream/client";
 
 /**
  * The app's task operations: each one talks to the upstream once (or twice, where a relay hides
@@ -48,6 +52,16 @@ export interface TaskServiceDeps {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
+
+/** How a submit reached the app: the speed of its drop-in prefix (`/api/mj-relax/mj/...`), if any. */
+export interface SubmitContext {
+  speed?: Speed | null;
+}
+
+/** A job's speed: the prefix the caller used outranks the prompt's flag, as trueai ranks them (§3). */
+function jobSpeed(context: SubmitContext | undefined, prompt?: string): { speed: Speed | null } {
+  return { speed: context?.speed ?? promptSpeed(prompt) };
+}
 
 /** What the app knows of a task it just submitted, before the first poll. */
 type KnownFields = Partial<Pick<Task, "action" | "prompt" | "parentId" | "botType" | "state" | "properties">>;
@@ -226,8 +240,8 @@ export function createTaskService({
   }
 
   return {
-    async imagine(body: ImagineRequest): Promise<SubmitResult> {
-      const result = await upstream.submit("imagine", body);
+    async imagine(body: ImagineRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await upstream.submit("imagine", body, jobSpeed(context, body.prompt));
       await recordAccepted(
         result,
         {
@@ -241,8 +255,8 @@ export function createTaskService({
       return result;
     },
 
-    async describe(body: DescribeRequest): Promise<SubmitResult> {
-      const result = await upstream.submit("describe", body);
+    async describe(body: DescribeRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await upstream.submit("describe", body, jobSpeed(context));
       await recordAccepted(
         result,
         { action: "DESCRIBE", prompt: "", state: body.state ?? null },
@@ -251,8 +265,8 @@ export function createTaskService({
       return result;
     },
 
-    async blend(body: BlendRequest): Promise<SubmitResult> {
-      const result = await upstream.submit("blend", body);
+    async blend(body: BlendRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await upstream.submit("blend", body, jobSpeed(context));
       await recordAccepted(
         result,
         {
@@ -270,10 +284,10 @@ export function createTaskService({
      * Presses a button. A relay (new-api) rewrites the modal answer 21 to 1 for remix actions;
      * when the child is a MODAL task the caller is still told 21, with the prompt to edit.
      */
-    async action(body: ActionRequest): Promise<SubmitResult> {
+    async action(body: ActionRequest, context?: SubmitContext): Promise<SubmitResult> {
       const parent = await store.get(body.taskId);
       const button = parseCustomId(body.customId);
-      let result = await upstream.submit("action", body);
+      let result = await upstream.submit("action", body, jobSpeed(context));
       const ids = resultTaskIds(result.result);
       const onlyChild = ids.length === 1 ? ids[0] : undefined;
       if (result.code === SUBMIT_CODE.success && onlyChild !== undefined) {
@@ -312,8 +326,8 @@ export function createTaskService({
       return result;
     },
 
-    async modal(body: ModalRequest): Promise<SubmitResult> {
-      const result = await upstream.submit("modal", body);
+    async modal(body: ModalRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await upstream.submit("modal", body, jobSpeed(context, body.prompt));
       if (isAccepted(result.code)) {
         const pending = await store.get(body.taskId);
         // MODAL and NOT_START rank the same, so this moves the record on without a poll.
@@ -331,6 +345,25 @@ export function createTaskService({
         await saveRequest([body.taskId], { kind: "modal", body });
       }
       return result;
+    },
+
+    /** Prompt analysis (§3.6): a SHORTEN task whose result is the analysis text, recorded like any submit. */
+    async shorten(body: ShortenRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await upstream.submit("shorten", body, jobSpeed(context, body.prompt));
+      await recordAccepted(
+        result,
+        { action: "SHORTEN", prompt: body.prompt, botType: body.botType ?? null, state: body.state ?? null },
+        { kind: "shorten", body },
+      );
+      return result;
+    },
+
+    /**
+     * Local images as URLs the upstream hosts (§3.9), for image prompts and references. No task:
+     * nothing is recorded, and a speed does not apply (no job runs).
+     */
+    async uploadImages(body: UploadRequest): Promise<UploadResult> {
+      return upstream.uploadImages(body);
     },
 
     async fetch(id: string): Promise<Task> {

@@ -10,6 +10,8 @@ export interface RouteCall {
   body?: string | object;
   params?: Record<string, string>;
   query?: string;
+  /** The request's path (default `/api/test`): what handlers that read their URL see. */
+  path?: string;
   /** Request headers besides the content type (Range, If-Range, If-None-Match...). */
   headers?: Record<string, string>;
 }
@@ -23,7 +25,7 @@ export async function callRoute(
     typeof init.body === "string" || init.body === undefined ? init.body : JSON.stringify(init.body);
   const handler = ((await load()) as Record<string, Handler | undefined>)[method];
   if (!handler) throw new Error(`the route has no ${method} handler`);
-  const request = new Request(`http://localhost/api/test${init.query ?? ""}`, {
+  const request = new Request(`http://localhost${init.path ?? "/api/test"}${init.query ?? ""}`, {
     method,
     body,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },

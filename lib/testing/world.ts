@@ -37,6 +37,8 @@ export interface WorldOptions {
   mediaQueue?: MediaQueue;
   /** Where the services log (default: nowhere). */
   log?: (message: string) => void;
+  /** More environment variables of the app (MJ_SPEED_VIA, say). */
+  env?: Record<string, string>;
 }
 
 export interface World {
@@ -84,12 +86,12 @@ export function world(options: WorldOptions = {}): World {
     baseUrl: DEMO_BASE_URL,
     ...options.simulator,
   });
-  const config = testEnv(
-    dir,
-    options.upstream
+  const config = testEnv(dir, {
+    ...(options.upstream
       ? { MJ_API_URL: DEMO_BASE_URL, MJ_API_KEY: KEY, MJ_AUTH_HEADER: options.upstream.authHeader }
-      : {},
-  );
+      : {}),
+    ...options.env,
+  });
 
   const mediaRequests: string[] = [];
   const taskFetches: string[] = [];

@@ -4,6 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/http/errors";
+import { classifyRefusal } from "@/lib/mj/fail-reason";
 import { createSimulator, type Simulator, type SimulatorFamily } from "mj-simulator";
 import { startSimulatorServer } from "mj-simulator/http-server";
 import { waitForStatus } from "@/lib/testing/wait";
@@ -537,5 +538,196 @@ describe("redirects of API calls", () => {
     });
     expect(await client.fetchTask("1")).toMatchObject({ id: "1", status: "SUCCESS" });
     expect(seen).toEqual([`GET /mj/task/1/fetch ${KEY}`, `GET /moved/mj/task/1/fetch ${KEY}`]);
+  });
+});
+
+describe("business outcomes with an error status (relays, §8.3)", () => {
+  /** An upstream answering every call with `status` and `body`, counting the calls. */
+  function answering(status: number, body: string, options: { failureThreshold?: number } = {}) {
+    const calls: string[] = [];
+    const client = createUpstreamClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      authHeader: "bearer",
+      timeoutMs: 5_000,
+      readAttempts: 3,
+      breaker: { failureThreshold: options.failureThreshold ?? 1, cooldownMs: 60_000 },
+      sleep: async () => {},
+      log: () => {},
+      fetch: async (input) => {
+        calls.push(new URL(String(input)).pathname);
+        return new Response(body, { status, headers: { "content-type": "application/json" } });
+      },
+    });
+    return { client, calls };
+  }
+
+  const flattened = (code: number, description: string) =>
+    JSON.stringify({ description: `${description}  (request id: 2026120112)`, type: "upstream_error", code });
+
+  it.each([
+    { status: 429, code: 23, what: "hardened fork: queue full" },
+    { status: 400, code: 24, what: "hardened fork: banned prompt" },
+    { status: 503, code: 3, what: "hardened fork: no account for this mode" },
+    { status: 502, code: 4, what: "hardened fork: upstream validation" },
+    { status: 502, code: 9, what: "hardened fork: upstream failure" },
+    { status: 400, code: 4, what: "new-api main: quota_not_enough" },
+  ])(
+    "HTTP $status with code $code ($what) is that envelope, not retried, not counted",
+    async ({ status, code, what }) => {
+      const { client, calls } = answering(status, flattened(code, what));
+      for (let i = 0; i < 3; i++) {
+        const envelope = await client.submit("imagine", { prompt: "cat" });
+        expect(envelope).toMatchObject({ code, result: null, properties: {} });
+        expect(envelope.description).toContain(what);
+      }
+      expect(calls).toHaveLength(3);
+      // One fault would have opened this breaker (threshold 1).
+      expect(client.health()).toMatchObject({ state: "ok", circuit: "closed", consecutiveFailures: 0 });
+    },
+  );
+
+  it("the submit envelope itself, sent with a 5xx, passes through whole", async () => {
+    const body = {
+      code: 9,
+      description: "提交失败，队列已满，请稍后重试",
+      result: null,
+      properties: { a: 1 },
+    };
+    const { client } = answering(502, JSON.stringify(body));
+    expect(await client.submit("blend", { base64Array: [] })).toEqual(body);
+    expect(client.health().circuit).toBe("closed");
+  });
+
+  it("an envelope where a task was due is a refusal: no retry, no breaker count", async () => {
+    const { client, calls } = answering(503, flattened(3, "no credential"));
+    const error = await rejection(client.fetchTask("task_abc"));
+    expect(error.code).toBe("upstream_error");
+    expect(error.message).toBe("The upstream refused the request (HTTP 503, code 3).");
+    expect((await rejection(client.listByIds(["task_abc"]))).code).toBe("upstream_error");
+    expect(calls).toEqual(["/mj/task/task_abc/fetch", "/mj/task/list-by-ids"]);
+    expect(client.health().circuit).toBe("closed");
+  });
+
+  it("429 with code 30 (new-api main: saturated) stays rate_limited, not counted", async () => {
+    const { client, calls } = answering(429, flattened(30, "当前分组上游负载已饱和"));
+    expect((await rejection(client.submit("imagine", { prompt: "cat" }))).code).toBe("rate_limited");
+    expect((await rejection(client.fetchTask("1"))).code).toBe("rate_limited");
+    expect(calls).toHaveLength(2);
+    expect(client.health().circuit).toBe("closed");
+  });
+
+  it.each([401, 403])("HTTP %i stays upstream_unauthorized, envelope or not", async (status) => {
+    const { client } = answering(status, flattened(4, "无效的令牌"));
+    expect((await rejection(client.submit("imagine", { prompt: "cat" }))).code).toBe("upstream_unauthorized");
+  });
+
+  it.each([
+    { what: "an HTML error page", body: "<html><body>502 Bad Gateway</body></html>" },
+    { what: "trueai's unhandled exception", body: '{"success":false,"code":-1,"message":"NullReference"}' },
+    { what: "JSON without a code", body: '{"error":"upstream down"}' },
+    { what: "a code that is not a number", body: '{"description":"x","code":"busy"}' },
+  ])("a 5xx with $what is a fault: retried on reads, counted", async ({ body }) => {
+    const { client, calls } = answering(502, body, { failureThreshold: 2 });
+    expect((await rejection(client.fetchTask("1"))).code).toBe("upstream_error");
+    expect(calls).toHaveLength(3);
+    expect((await rejection(client.submit("imagine", { prompt: "cat" }))).code).toBe("upstream_error");
+    expect(calls).toHaveLength(4);
+    expect(client.health().circuit).toBe("open");
+  });
+
+  it("a relay's unknown_action refusal says plainly that this relay cannot run the button", async () => {
+    const { client, simulator } = setup("new-api", "bearer");
+    const { result } = await client.submit("imagine", { prompt: "a harbour" });
+    await waitForStatus(client.fetchTask, result as string, "SUCCESS");
+    const envelope = await client.submit("action", {
+      taskId: result,
+      customId: "MJ::JOB::video_virtual_upscale::1::0b2a8f7d",
+    });
+    expect(envelope.code).toBe(4);
+    // The relay's marker first (the UI names the button from it), then plain words.
+    expect(envelope.description).toMatch(
+      /^unknown_action:MJ::JOB::video_virtual_upscale::1::0b2a8f7d — This relay cannot run this button: .* pressing it again will not help\.$/,
+    );
+    // The UI's stable reading of it (lib/mj/fail-reason): "the upstream cannot run this action".
+    expect(classifyRefusal(envelope.code, envelope.description)).toBe("unsupportedAction");
+    expect(client.health().circuit).toBe("closed");
+    expect(simulator.stats().byPath["/mj/submit/action"]).toBe(1);
+  });
+});
+
+describe("upload-discord-images (§3.9)", () => {
+  /** An upstream answering the upload route with `status` and `body`; what it was sent. */
+  function uploading(status: number, body: string) {
+    const sent: unknown[] = [];
+    const client = createUpstreamClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+      fetch: async (input, init) => {
+        expect(new URL(String(input)).pathname).toBe("/mj/submit/upload-discord-images");
+        sent.push(JSON.parse(String(init?.body)));
+        return new Response(body, { status });
+      },
+    });
+    return { client, sent };
+  }
+  const images = { base64Array: ["data:image/png;base64,AAAA", "data:image/png;base64,BBBB"] };
+
+  it("answers one URL per image, in order", async () => {
+    const urls = [
+      "https://cdn.example/attachments/20261201/a.png",
+      "https://cdn.example/attachments/20261201/b.png",
+    ];
+    const { client, sent } = uploading(
+      200,
+      JSON.stringify({ code: 1, description: "提交成功", result: urls, properties: {} }),
+    );
+    expect(await client.uploadImages(images)).toEqual({
+      code: 1,
+      description: "提交成功",
+      result: urls,
+      properties: {},
+    });
+    expect(sent).toEqual([images]);
+  });
+
+  it("the short failure body {code: 9, description} is a refusal with no URLs", async () => {
+    const { client } = uploading(200, '{"code":9,"description":"上传图片到云存储异常"}');
+    expect(await client.uploadImages(images)).toEqual({
+      code: 9,
+      description: "上传图片到云存储异常",
+      result: [],
+      properties: {},
+    });
+  });
+
+  it("a refusal code 4 (uploads off) passes through", async () => {
+    const { client } = uploading(200, '{"code":4,"description":"禁止上传","result":null,"properties":{}}');
+    expect(await client.uploadImages(images)).toMatchObject({ code: 4, result: [] });
+  });
+
+  it.each([
+    { what: "trueai before the route", status: 404, body: "" },
+    { what: "new-api without it", status: 404, body: "404 page not found" },
+    { what: "a server that knows the path but not the method", status: 405, body: "" },
+  ])(
+    "an upstream without the route ($what) is not_supported, in words a person can act on",
+    async ({ status, body }) => {
+      const { client } = uploading(status, body);
+      const error = await rejection(client.uploadImages(images));
+      expect(error.code).toBe("not_supported");
+      expect(error.status).toBe(501);
+      expect(error.message).toMatch(/cannot host local files/);
+      expect(error.message).toMatch(/Paste a public image URL instead/);
+    },
+  );
+
+  it("is never retried: each try would store the images again", async () => {
+    const { client, sent } = uploading(502, "<html>bad gateway</html>");
+    expect((await rejection(client.uploadImages(images))).code).toBe("upstream_error");
+    expect(sent).toHaveLength(1);
   });
 });

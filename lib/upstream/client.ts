@@ -1,5 +1,7 @@
 import "server-only";
-import { submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
+import { SUBMIT_CODE, submitResultSchema, type SubmitResult } from "@/lib/mj/envelope";
+import type { Speed } from "@/lib/mj/prompt-params";
+import { speedSegment, withSpeedFlag, type SpeedVia } from "@/lib/mj/speed";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
@@ -12,12 +14,18 @@ import { startDeadline, type Deadline } from "./deadline";
  */
 
 export type AuthHeader = "authorization" | "bearer" | "mj-api-secret";
-export type SubmitKind = "imagine" | "describe" | "blend" | "action" | "modal";
+export type SubmitKind = "imagine" | "describe" | "blend" | "action" | "modal" | "shorten";
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface UpstreamConfig {
   /** Origin (and optional path prefix such as `/mj-fast`) in front of `/mj/...`. */
   baseUrl: string;
+  /**
+   * How a job's speed reaches the upstream (§8.2): the path prefix (`/mj-relax/mj/...`), the
+   * prompt flag (`--relax`), or both (the default: the prefix for trueai, the flag through a relay
+   * that cuts the prefix).
+   */
+  speedVia?: SpeedVia;
   apiKey?: string | undefined;
   authHeader: AuthHeader;
   timeoutMs: number;
@@ -41,8 +49,23 @@ export interface UpstreamHealth {
   retryInMs: number | null;
 }
 
+export interface SubmitOptions {
+  /** The job's speed, carried as `speedVia` says; null or absent leaves the account's own. */
+  speed?: Speed | null;
+}
+
+/** What `upload-discord-images` answers (§3.9): one URL per image, in order; none when refused. */
+export interface UploadResult {
+  code: number;
+  description: string;
+  result: string[];
+  properties: Record<string, unknown>;
+}
+
 export interface UpstreamClient {
-  submit(kind: SubmitKind, body: unknown): Promise<SubmitResult>;
+  submit(kind: SubmitKind, body: unknown, options?: SubmitOptions): Promise<SubmitResult>;
+  /** Turns images into URLs the upstream hosts (§3.9); not_supported where it has no such route. */
+  uploadImages(body: { base64Array: string[] }): Promise<UploadResult>;
   /** null when the upstream does not know the id (trueai 204, novicezk empty 200, new-api task_no_found). */
   fetchTask(id: string): Promise<Task | null>;
   listByIds(ids: string[]): Promise<Task[]>;
@@ -62,6 +85,10 @@ const API_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Statuses a `Response` may not be built with a body for. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+/** new-api main's "channel or group saturated", sent with HTTP 429 (§2.1): a rate limit, not an outcome. */
+const RELAY_SATURATED = 30;
+/** A trailing speed prefix of MJ_API_URL (`https://proxy/mj-fast`), which a job's own speed replaces. */
+const BASE_SPEED_PREFIX = /\/mj-(fast|relax|turbo)$/;
 
 interface RawResponse {
   status: number;
@@ -111,12 +138,17 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
   }
 
-  async function call(method: "GET" | "POST", path: string, body?: unknown): Promise<RawResponse> {
+  async function call(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    base: string = config.baseUrl,
+  ): Promise<RawResponse> {
     const deadline = startDeadline(config.timeoutMs);
     let response: Response;
     let text: string;
     try {
-      response = await followSameOrigin(method, path, body, deadline);
+      response = await followSameOrigin(method, path, new URL(`${base}${path}`), body, deadline);
       text = await deadline.race(response.text());
     } catch (error) {
       throw error instanceof AppError ? error : transportError(error, method, path);
@@ -133,7 +165,10 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
         `The upstream refused the API key (HTTP ${response.status}). Check MJ_API_KEY and MJ_AUTH_HEADER.`,
       );
     }
-    if (response.status === 429) {
+    // A relay may send a business outcome with a 4xx/5xx status and the envelope as the body
+    // (§8.3): an answer like any other, so neither a fault (no retry, no breaker count) nor a limit.
+    const envelope = response.ok ? null : envelopeCode(raw.text);
+    if (response.status === 429 && (envelope === null || envelope === RELAY_SATURATED)) {
       const retryAfter = response.headers.get("retry-after");
       throw new AppError(
         "rate_limited",
@@ -141,7 +176,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
         retryAfter ? { "retry-after": retryAfter } : {},
       );
     }
-    if (response.status >= 500) {
+    if (response.status >= 500 && envelope === null) {
       log(`[upstream] ${method} ${path} failed: HTTP ${response.status} ${redact(text).slice(0, 300)}`);
       throw fault(
         new AppError(
@@ -162,10 +197,11 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   async function followSameOrigin(
     method: "GET" | "POST",
     path: string,
+    start: URL,
     body: unknown,
     deadline: Deadline,
   ): Promise<Response> {
-    let url = new URL(`${config.baseUrl}${path}`);
+    let url = start;
     let hopMethod: string = method;
     let payload = body === undefined ? undefined : JSON.stringify(body);
     for (let hop = 0; ; hop++) {
@@ -239,6 +275,14 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     log(
       `[upstream] ${method} ${path}: unexpected HTTP ${raw.status} body: ${redact(raw.text).slice(0, 300)}`,
     );
+    // An envelope where a task or list was due: the upstream (a relay) refused, it did not break.
+    const code = raw.status >= 300 ? envelopeCode(raw.text) : null;
+    if (code !== null) {
+      return new AppError(
+        "upstream_error",
+        `The upstream refused the request (HTTP ${raw.status}, code ${code}).`,
+      );
+    }
     return new AppError(
       "upstream_bad_response",
       "The upstream sent a response this app does not understand.",
@@ -310,14 +354,70 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     return tasks;
   }
 
+  /**
+   * Where a submit goes and what it carries for its speed (§8.2). The prompt is only touched for
+   * `flag` and `both`, and then only to make it say the job's speed once; a body without a prompt
+   * (action, blend, describe) can carry a speed in the prefix alone.
+   */
+  function speedRoute(kind: SubmitKind, body: unknown, speed: Speed | null | undefined) {
+    const via = config.speedVia ?? "both";
+    const prefixed = speed && via !== "flag";
+    const path = `${prefixed ? `/${speedSegment(speed)}` : ""}/mj/submit/${kind}`;
+    const base = prefixed ? config.baseUrl.replace(BASE_SPEED_PREFIX, "") : config.baseUrl;
+    const flagged =
+      speed &&
+      via !== "prefix" &&
+      isRecord(body) &&
+      typeof body.prompt === "string" &&
+      body.prompt.trim() !== "";
+    return {
+      path,
+      base,
+      body: flagged ? { ...body, prompt: withSpeedFlag(body.prompt as string, speed) } : body,
+    };
+  }
+
+  /**
+   * new-api knows only image buttons (§8.1): any other customId gets code 4 `unknown_action:<customId>`.
+   * The relay's words stay first, as the stable marker the UI reads the button from
+   * (lib/mj/fail-reason `unknownActionCustomId`); plain words follow for any other client: the
+   * button will never work through this relay, so it is no use pressing it again.
+   */
+  function explainUnknownAction(kind: SubmitKind, envelope: SubmitResult): SubmitResult {
+    if (kind !== "action" || envelope.code !== SUBMIT_CODE.validationError) return envelope;
+    if (!/^\s*unknown_action:/i.test(envelope.description)) return envelope;
+    return {
+      ...envelope,
+      description:
+        `${envelope.description.trim()} — This relay cannot run this button: it does not pass this ` +
+        "kind of action on to Midjourney, so pressing it again will not help.",
+    };
+  }
+
   const ops: Omit<UpstreamClient, "health"> = {
-    async submit(kind, body) {
-      const path = `/mj/submit/${kind}`;
-      const raw = await call("POST", path, body);
+    async submit(kind, body, options) {
+      const route = speedRoute(kind, body, options?.speed);
+      const raw = await call("POST", route.path, route.body, route.base);
       if (isMissingRoute(raw)) {
         throw new AppError("not_supported", `The upstream does not offer /mj/submit/${kind}.`);
       }
-      return toEnvelope(raw, "POST", path);
+      return explainUnknownAction(kind, toEnvelope(raw, "POST", route.path));
+    },
+
+    async uploadImages(body) {
+      const path = "/mj/submit/upload-discord-images";
+      const raw = await call("POST", path, body);
+      if (isMissingRoute(raw)) {
+        throw new AppError(
+          "not_supported",
+          "This upstream cannot host local files (it has no upload-discord-images route). " +
+            "Paste a public image URL instead.",
+        );
+      }
+      // A storage failure answers a shorter body, `{code: 9, description}` (§3.9): no URLs then.
+      const { code, description, result, properties } = toEnvelope(raw, "POST", path);
+      const urls = code === SUBMIT_CODE.success ? resultUrls(result) : [];
+      return { code, description, result: urls, properties };
     },
 
     async fetchTask(id) {
@@ -403,7 +503,9 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   };
 
   return {
-    submit: (kind, body) => guarded(false, () => ops.submit(kind, body)),
+    submit: (kind, body, options) => guarded(false, () => ops.submit(kind, body, options)),
+    // Not idempotent either: each try would store the images again.
+    uploadImages: (body) => guarded(false, () => ops.uploadImages(body)),
     fetchTask: (id) => guarded(true, () => ops.fetchTask(id)),
     // Nothing to ask is no call: it must not pass for a half-open breaker's probe.
     listByIds: (ids) => (ids.length === 0 ? Promise.resolve([]) : guarded(true, () => ops.listByIds(ids))),
@@ -419,6 +521,31 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       return { state, circuit, consecutiveFailures, retryInMs };
     },
   };
+}
+
+/** The URLs of an upload's `result`: an array of strings as documented, a lone string tolerated. */
+function resultUrls(result: SubmitResult["result"]): string[] {
+  if (result === null) return [];
+  return Array.isArray(result) ? result : [result];
+}
+
+/**
+ * The numeric `code` of a body that is an envelope: the submit envelope, new-api's
+ * `{description, type, code}` or the upload failure `{code, description}` (§8.3); null for any
+ * other body. trueai's `{success:false, code:-1, message}` has no description: with a 5xx it is an
+ * unhandled exception, a fault.
+ */
+function envelopeCode(text: string): number | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(json) || typeof json.description !== "string") return null;
+  const { code } = json;
+  if (typeof code === "number" && Number.isInteger(code)) return code;
+  return typeof code === "string" && /^-?\d+$/.test(code) ? Number(code) : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
