@@ -123,9 +123,16 @@ const CATALOGUE: Row[] = [
   // A new DESCRIBE on the same image: submitted directly (code 1/22), never a remix modal.
   ["MJ::Picread::Retry", p({ kind: "reroll", variant: "describe" })],
 
-  // 5.5 after SHORTEN: the HEAD controller has no branch for it → unknown
-  [`MJ::Job::PromptAnalyzer::${JOB}::1`, p({ kind: "unknown" })],
-  [`MJ::Job::PromptAnalyzer::${JOB}::5`, p({ kind: "unknown" })],
+  // 5.5 after SHORTEN: known, though trueai's HEAD controller has no branch for it (the UI hides them)
+  [
+    `MJ::Job::PromptAnalyzer::${JOB}::1`,
+    p({ kind: "shorten-prompt", index: 1, jobId: JOB, alwaysModal: true }),
+  ],
+  [
+    `MJ::Job::PromptAnalyzer::${JOB}::5`,
+    p({ kind: "shorten-prompt", index: 5, jobId: JOB, alwaysModal: true }),
+  ],
+  ["MJ::Job::PromptAnalyzer::3", p({ kind: "shorten-prompt", index: 3, alwaysModal: true })],
 
   // anything else
   [`MJ::JOB::something_new::1::${JOB}::SOLO`, p({ kind: "unknown" })],
@@ -137,7 +144,7 @@ describe("parseCustomId", () => {
     expect(parseCustomId(customId)).toEqual(expected);
   });
 
-  it("is modal-always exactly for Custom Zoom, Vary (Region) and the describe prompts", () => {
+  it("is modal-always exactly for Custom Zoom, Vary (Region), the describe and the shorten prompts", () => {
     const always = CATALOGUE.filter(([id]) => parseCustomId(id).alwaysModal).map(([id]) => id);
     expect(always).toEqual([
       `MJ::Inpaint::1::${JOB}::SOLO`,
@@ -147,6 +154,9 @@ describe("parseCustomId", () => {
       "MJ::Job::PicReader::2",
       "MJ::Job::PicReader::3",
       "MJ::Job::PicReader::4",
+      `MJ::Job::PromptAnalyzer::${JOB}::1`,
+      `MJ::Job::PromptAnalyzer::${JOB}::5`,
+      "MJ::Job::PromptAnalyzer::3",
     ]);
   });
 
@@ -287,8 +297,13 @@ const PRESENTATION: LabelRow[] = [
   ["MJ::Job::PicReader::2", "", "2️⃣", { label: "Imagine prompt 2", icon: "type", group: "other" }],
   ["MJ::Job::PicReader::all", "", "🎉", { label: "Imagine all", icon: "sparkles", group: "other" }],
   ["MJ::Picread::Retry", "", "🔄", { label: "Describe again", icon: "refresh", group: "other" }],
+  [
+    `MJ::Job::PromptAnalyzer::${JOB}::1`,
+    "",
+    "1️⃣",
+    { label: "Imagine shortened prompt 1", icon: "type", group: "other" },
+  ],
   // unknown ids keep what the upstream shows
-  [`MJ::Job::PromptAnalyzer::${JOB}::1`, "", "1️⃣", { label: "1️⃣", icon: "circle", group: "other" }],
   ["MJ::Job::ShowDetails", "Show Details", "", { label: "Show Details", icon: "circle", group: "other" }],
   ["MJ::Job::ShowDetails", "", "", { label: "Action", icon: "circle", group: "other" }],
 ];
@@ -353,6 +368,7 @@ describe("describeButton", () => {
     [`MJ::JOB::animate_high_extend::2::${VIDEO_JOB}`, "Extend (High motion)"],
     [`MJ::JOB::video_virtual_upscale::4::${VIDEO_JOB}`, "U4"],
     ["MJ::Job::PicReader::4", "Imagine prompt 4"],
+    [`MJ::Job::PromptAnalyzer::${JOB}::2`, "Imagine shortened prompt 2"],
   ])("names %s %j when the upstream sends no label", (customId, label) => {
     expect(describeButton({ customId, label: "", emoji: "" }).label).toBe(label);
   });

@@ -16,6 +16,7 @@ export type ButtonKind =
   | "animate"
   | "extend"
   | "describe-prompt"
+  | "shorten-prompt"
   | "imagine-all"
   | "bookmark"
   | "unknown";
@@ -92,6 +93,7 @@ export type ButtonNameKey =
   | "extendHigh"
   | "extendLow"
   | "describePrompt"
+  | "shortenPrompt"
   | "imagineAll"
   | "favorite";
 
@@ -248,6 +250,17 @@ const RULES: Rule[] = [
     parse: (m) => ({ ...base, kind: "describe-prompt", index: num(m[1]), alwaysModal: true }),
   },
   {
+    // §5.5: trueai only reads the last segment (and HEAD's controller rejects the id altogether).
+    pattern: new RegExp(`^MJ::Job::PromptAnalyzer::(?:${UUID}::)?(\\d)$`, "i"),
+    parse: (m) => ({
+      ...base,
+      kind: "shorten-prompt",
+      index: num(m[2]),
+      jobId: m[1] ?? null,
+      alwaysModal: true,
+    }),
+  },
+  {
     pattern: /^MJ::Job::PicReader::all$/i,
     parse: () => ({ ...base, kind: "imagine-all" }),
   },
@@ -320,6 +333,8 @@ function nameOf(p: ParsedCustomId): ButtonName | null {
       return named(p.variant === "high" ? "extendHigh" : "extendLow");
     case "describe-prompt":
       return named("describePrompt", { n });
+    case "shorten-prompt":
+      return named("shortenPrompt", { n });
     case "imagine-all":
       return named("imagineAll");
     case "bookmark":
@@ -358,6 +373,7 @@ export const ENGLISH_BUTTON_NAMES: Record<ButtonNameKey, (values: Record<string,
   extendHigh: () => "Extend (High motion)",
   extendLow: () => "Extend (Low motion)",
   describePrompt: ({ n }) => `Imagine prompt ${n}`,
+  shortenPrompt: ({ n }) => `Imagine shortened prompt ${n}`,
   imagineAll: () => "Imagine all",
   favorite: () => "Favourite",
 };
@@ -383,6 +399,7 @@ function iconFor(p: ParsedCustomId): ButtonIcon {
     case "extend":
       return "clapperboard";
     case "describe-prompt":
+    case "shorten-prompt":
       return "type";
     case "imagine-all":
       return "sparkles";
