@@ -1,7 +1,8 @@
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { ZodError } from "zod";
-import { classifyRefusal } from "@/lib/mj/fail-reason";
+import { describeButton } from "@/lib/mj/buttons";
+import { classifyRefusal, unknownActionCustomId } from "@/lib/mj/fail-reason";
 import { UpstreamRefusal } from "./client";
 import { ApiError, isUpstreamFault } from "./fetch-json";
 
@@ -34,9 +35,22 @@ export function errorDetail(error: unknown): string | null {
 
 type Translate = ReturnType<typeof useTranslations>;
 
+/**
+ * A relay refused a button it cannot run (`unknown_action:<customId>`): named from the customId
+ * the refusal quotes, in the page's language. No "try again": pressing it again cannot work.
+ */
+function relayCannotRun(customId: string, t: Translate): string {
+  const { name } = describeButton({ customId, label: "", emoji: "" });
+  return name
+    ? t("errors.relayCannotRun", { button: t(`task.buttons.${name.key}`, name.values) })
+    : t("errors.relayCannotRunUnnamed");
+}
+
 /** Any failure of the browser's data layer in the app's words (`t` at the catalogue's root). */
 export function errorText(error: unknown, t: Translate): ErrorText {
   const detail = errorDetail(error);
+  const unrunnable = error instanceof UpstreamRefusal ? unknownActionCustomId(error.description) : null;
+  if (unrunnable !== null) return { message: relayCannotRun(unrunnable, t), detail };
   if (error instanceof UpstreamRefusal)
     return {
       message: t(`task.refusal.${classifyRefusal(error.code, error.description)}`, { code: error.code }),

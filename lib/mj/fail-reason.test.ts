@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure, classifyRefusal } from "./fail-reason";
+import { classifyFailure, classifyRefusal, unknownActionCustomId } from "./fail-reason";
 
 describe("classifyFailure", () => {
   it.each([
@@ -63,5 +63,22 @@ describe("classifyRefusal", () => {
     [4, "", "unknown"],
   ] as const)("code %i %j → %s", (code, description, kind) => {
     expect(classifyRefusal(code, description)).toBe(kind);
+  });
+});
+
+describe("unknownActionCustomId", () => {
+  it.each([
+    [
+      "unknown_action:MJ::JOB::animate_high::1::3f1c8a2e-5b7d::SOLO ",
+      "MJ::JOB::animate_high::1::3f1c8a2e-5b7d::SOLO",
+    ],
+    // a hardened fork appends the request id
+    ["unknown_action:MJ::Job::PicReader::2 (request id: 2026abc)", "MJ::Job::PicReader::2"],
+    ["未知的 Action 类型", null],
+    ["task_no_found ", null],
+    ["unknown_action:", null],
+    [null, null],
+  ])("%j → %j", (description, customId) => {
+    expect(unknownActionCustomId(description)).toBe(customId);
   });
 });

@@ -69,3 +69,13 @@ export function classifyRefusal(code: number, description: string | null): Refus
   const byText = description ? REFUSAL_RULES.find((rule) => rule.pattern.test(description))?.kind : undefined;
   return byText ?? REFUSAL_CODES[code] ?? "unknown";
 }
+
+/**
+ * The button a relay refused because it cannot run it: new-api answers a customId it does not
+ * classify with `unknown_action:<customId>` (docs/protocol.md §8.1), which no retry changes.
+ * Null for any other refusal.
+ */
+export function unknownActionCustomId(description: string | null): string | null {
+  const match = /^\s*unknown_action:\s*(\S+)/i.exec(description ?? "");
+  return match?.[1] ?? null;
+}
