@@ -4,9 +4,11 @@ import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { describeButton, type ButtonGroup, type ButtonInfo } from "@/lib/mj/buttons";
+import { isDraftResult } from "@/lib/mj/enhance";
 import type { Task } from "@/lib/mj/task";
 import { isFavorite } from "@/lib/mj/task-view";
 import { BUTTON_ICONS } from "./button-icon";
+import { EnhanceButton } from "./enhance-button";
 import { useTaskWords } from "./task-words";
 
 const GROUP_ORDER: ButtonGroup[] = ["upscale", "vary", "zoom", "pan", "video", "other"];
@@ -15,6 +17,7 @@ const GROUP_ORDER: ButtonGroup[] = ["upscale", "vary", "zoom", "pan", "video", "
  * Every button the upstream attached, grouped like Midjourney's web app. Known customIds get a
  * clear name in the user's language and an icon, with the upstream's label as the tooltip;
  * unknown ones still render with their upstream label. Midjourney's ❤️ is the app's favourite.
+ * A draft result gets the app's own "Enhance" (no upstream button does it) in a row of its own.
  */
 export function TaskButtons({
   task,
@@ -30,7 +33,8 @@ export function TaskButtons({
   const t = useTranslations("task.groups");
   const words = useTaskWords();
   const infos = task.buttons.map(describeButton).filter((info) => !hidden.includes(info.kind));
-  if (infos.length === 0) return null;
+  const draft = isDraftResult(task);
+  if (infos.length === 0 && !draft) return null;
   return (
     <div className="space-y-1.5">
       {GROUP_ORDER.map((group) => {
@@ -65,6 +69,14 @@ export function TaskButtons({
           </div>
         );
       })}
+      {draft && (
+        <div role="group" aria-label={t("draft")} className="flex flex-wrap items-center gap-1">
+          <span className="w-14 shrink-0 text-[11px] tracking-wide text-zinc-500 uppercase" aria-hidden>
+            {t("draft")}
+          </span>
+          <EnhanceButton task={task} disabled={busy !== null} />
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useMutation, useQueryClient, type MutationFunction, type MutationMeta } from "@tanstack/react-query";
 import type { ButtonInfo } from "@/lib/mj/buttons";
+import { enhancedPrompt, knownSeed } from "@/lib/mj/enhance";
 import { SUBMIT_CODE } from "@/lib/mj/envelope";
+import { parsePrompt } from "@/lib/mj/prompt-params";
 import type { ModalRequest } from "@/lib/mj/requests";
 import type { Task } from "@/lib/mj/task";
 import { isFavorite } from "@/lib/mj/task-view";
@@ -83,6 +85,37 @@ async function retryTask(task: Task): Promise<string[]> {
 
 export function useRetryTask(options?: WriteOptions<string[], Task>) {
   return useTaskWrite(retryTask, options);
+}
+
+/** What an Enhance started, and the seed its prompt carries (null: none could be had). */
+export interface Enhanced {
+  ids: string[];
+  seed: string | null;
+}
+
+/** The upstream's seed of a finished task, or null when it gives none: Enhance then goes on without. */
+async function askSeed(task: Task): Promise<string | null> {
+  try {
+    const result = await fetchImageSeed(task.id);
+    return result.code === SUBMIT_CODE.success && typeof result.result === "string" ? result.result : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Re-runs a draft at full quality through the normal imagine: same prompt without --draft, its seed, its bot. */
+async function enhanceTask(task: Task): Promise<Enhanced> {
+  const prompt = enhancedPrompt(task, knownSeed(task) ?? (await askSeed(task)));
+  const botType = task.botType === "NIJI_JOURNEY" || task.botType === "MID_JOURNEY" ? task.botType : null;
+  const ids = acceptedTaskIds(
+    await submitTask({ kind: "imagine", body: { prompt, ...(botType ? { botType } : {}) } }),
+  );
+  const seed = parsePrompt(prompt).params.seed;
+  return { ids, seed: seed === null ? null : String(seed) };
+}
+
+export function useEnhanceTask(options?: WriteOptions<Enhanced, Task>) {
+  return useTaskWrite(enhanceTask, options);
 }
 
 export interface ButtonPress {
