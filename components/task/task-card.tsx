@@ -4,12 +4,14 @@ import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
+import { ShortenResult } from "@/components/result/shorten-result";
 import { Button } from "@/components/ui/button";
 import { PROMPT_PREVIEW_CHARS, truncateText } from "@/lib/images/grid";
 import { describeButton, type ButtonInfo } from "@/lib/mj/buttons";
 import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { aspectRatioOf, describedPrompts, STUCK_AFTER_MS } from "@/lib/mj/task-view";
+import { SpeedBadge } from "./speed-badge";
 import { TaskButtons } from "./task-buttons";
 import { useTaskWords } from "./task-words";
 import { useNow } from "./use-now";
@@ -64,6 +66,9 @@ export function TaskCard({
       : null;
   const title = truncateText(task.prompt || words.action(task.action), PROMPT_PREVIEW_CHARS);
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
+  const isShorten = task.action === "SHORTEN" && task.status === TASK_STATUS.success;
+  /** Results that are text, not an image: no media box, no image actions. */
+  const isText = isDescribe || isShorten;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
 
   return (
@@ -73,7 +78,7 @@ export function TaskCard({
       data-status={task.status || "PENDING"}
       className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
-      {!isDescribe && (
+      {!isText && (
         <div
           className="relative w-full bg-zinc-200 dark:bg-zinc-800"
           style={{ aspectRatio: String(aspectRatioOf(task)) }}
@@ -128,7 +133,14 @@ export function TaskCard({
         <p className="line-clamp-3 text-sm break-words" title={title}>
           {title}
         </p>
-        {parentLabel && <p className="text-xs text-zinc-500">{parentLabel}</p>}
+        {(parentLabel || task.action === "SHORTEN" || task.mode) && (
+          <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
+            {/* A prompt analysis would otherwise look like an image still to come. */}
+            {task.action === "SHORTEN" && <span className="font-medium">{words.action(task.action)}</span>}
+            {parentLabel && <span>{parentLabel}</span>}
+            {task.mode && <SpeedBadge mode={task.mode} />}
+          </p>
+        )}
 
         {running && (
           <div className="space-y-1">
@@ -191,6 +203,8 @@ export function TaskCard({
           </ol>
         )}
 
+        {isShorten && <ShortenResult task={task} onUsePrompt={handlers.onUsePrompt} />}
+
         {(running || stuck || failKind) && (
           <div className="flex flex-wrap gap-2">
             {!finished && (
@@ -214,9 +228,12 @@ export function TaskCard({
               task={task}
               busy={busy}
               onPress={(button) => handlers.onPress(task, button)}
-              hidden={isDescribe ? ["describe-prompt"] : []}
+              // Describe's and shorten's prompt buttons are replaced by the prompts above. Shorten's
+              // 1️⃣–5️⃣ could not be pressed anyway: trueai's controller rejects PromptAnalyzer ids
+              // (code 4) and new-api answers unknown_action (§5.5, §8.1 of docs/protocol.md).
+              hidden={isDescribe ? ["describe-prompt"] : isShorten ? ["shorten-prompt"] : []}
             />
-            {!isDescribe && (
+            {!isText && (
               <ResultActions
                 task={task}
                 onUsePrompt={handlers.onUsePrompt}

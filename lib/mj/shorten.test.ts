@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseShortenAnalysis, withAnalysedParams } from "./shorten";
+import { parseShortenAnalysis, shortenAnalysisOf, withAnalysedParams } from "./shorten";
+import { taskSchema } from "./task";
 
 /** The simulator's text for "a very beautiful cat in a garden at sunset" (the shared contract). */
 const CONTRACT = [
@@ -128,5 +129,29 @@ describe("withAnalysedParams", () => {
 
   it("leaves a prompt without parameters as the shortened words", () => {
     expect(withAnalysedParams("  cat garden ", "a cat in a garden")).toBe("cat garden");
+  });
+});
+
+describe("shortenAnalysisOf", () => {
+  const task = (fields: Record<string, unknown>) =>
+    taskSchema.parse({ id: "1", action: "SHORTEN", status: "SUCCESS", ...fields });
+
+  it("reads properties.finalPrompt, else the description", () => {
+    expect(shortenAnalysisOf(task({ properties: { finalPrompt: CONTRACT } })).prompts).toHaveLength(5);
+    expect(
+      shortenAnalysisOf(task({ description: CONTRACT, properties: { finalPrompt: "" } })).prompts,
+    ).toHaveLength(5);
+    expect(
+      shortenAnalysisOf(task({ description: CONTRACT, properties: { finalPrompt: "/shorten a cat" } })).text,
+    ).toBe(CONTRACT);
+  });
+
+  it("hands back the text when nothing in it parses", () => {
+    expect(shortenAnalysisOf(task({ description: "Submit success" }))).toEqual({
+      tokens: [],
+      prompts: [],
+      text: "Submit success",
+    });
+    expect(shortenAnalysisOf(task({}))).toEqual({ tokens: [], prompts: [], text: "" });
   });
 });

@@ -1,5 +1,6 @@
 import { parsePrompt, type PromptParamKey } from "./prompt-params";
 import { withParam } from "./prompt-diff";
+import type { Task } from "./task";
 
 /**
  * The analysis a finished SHORTEN task carries (docs/protocol.md §3.6) in `properties.finalPrompt`
@@ -99,6 +100,23 @@ export function parseShortenAnalysis(text: unknown): ShortenAnalysis {
     }
   }
   return { tokens: parseTokens(tokenLines.join(" ")), prompts };
+}
+
+/**
+ * A finished SHORTEN task's analysis and the text it was read from: `properties.finalPrompt`, else
+ * `description` (relays may keep only one of them). `text` is shown as it is when nothing parses.
+ */
+export function shortenAnalysisOf(task: Pick<Task, "properties" | "description">): ShortenAnalysis & {
+  text: string;
+} {
+  const candidates = [task.properties.finalPrompt, task.description].filter(
+    (value): value is string => typeof value === "string" && value.trim() !== "",
+  );
+  for (const text of candidates) {
+    const analysis = parseShortenAnalysis(text);
+    if (analysis.tokens.length > 0 || analysis.prompts.length > 0) return { ...analysis, text };
+  }
+  return { tokens: [], prompts: [], text: candidates[0] ?? "" };
 }
 
 /** `--sref 123 456` → `--sref`. */
