@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Heart, Loader2, Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { TaskButtons } from "@/components/task/task-buttons";
 import { useTaskWords } from "@/components/task/task-words";
@@ -13,7 +13,9 @@ import { useDeleteTask, useSetFavorite } from "@/lib/api/mutations";
 import { taskDetailQuery } from "@/lib/api/queries";
 import { cn } from "@/lib/cn";
 import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
+import { knownSeed } from "@/lib/mj/enhance";
 import { classifyFailure } from "@/lib/mj/fail-reason";
+import { promptChanges, samePrompt, type PromptChanges } from "@/lib/mj/prompt-diff";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
@@ -35,6 +37,31 @@ const PARAM_ORDER: (keyof PromptParams)[] = [
 
 function formatTime(ms: number | null): string | null {
   return ms ? new Date(ms).toLocaleString() : null;
+}
+
+/** Tasks whose `promptEn` and `finalPrompt` hold results (describe's prompts, shorten's analysis), not prompts. */
+const TEXT_RESULTS = new Set(["DESCRIBE", "SHORTEN"]);
+
+/**
+ * What Midjourney was given, where it differs from what the user typed (docs/protocol.md §8.4): a
+ * relay's translation (`promptEn`), and the upstream's echo (`properties.finalPrompt`) with the
+ * parameters it added or dropped. Null when both say the same as the prompt.
+ */
+function receivedPrompts(task: Task): {
+  prompt: string;
+  translated: string | null;
+  received: { text: string; changes: PromptChanges } | null;
+} | null {
+  const prompt = task.prompt?.trim() ?? "";
+  const final = task.properties.finalPrompt;
+  if (!prompt || TEXT_RESULTS.has(task.action ?? "")) return null;
+  const en = task.promptEn?.trim() ?? "";
+  const translated = en && !samePrompt(en, prompt) ? en : null;
+  const sent = translated ?? prompt;
+  const echo = typeof final === "string" ? final.trim() : "";
+  const received =
+    echo && !samePrompt(echo, sent) ? { text: echo, changes: promptChanges(sent, echo) } : null;
+  return translated || received ? { prompt, translated, received } : null;
 }
 
 /**
@@ -69,15 +96,18 @@ export function TaskDetails({
   const working = favoriting.isPending || deleting.isPending;
   const favorite = isFavorite(detail.data?.task ?? task);
   const prompt = promptOf(task);
-  const shownPrompt = truncateText(prompt, PROMPT_DETAIL_CHARS);
+  const rewritten = receivedPrompts(task);
   const params = parsePrompt(prompt).params;
   const shownParams = PARAM_ORDER.filter((key) => params[key] !== null && params[key] !== false);
   const duration =
     task.finishTime && (task.startTime ?? task.submitTime)
       ? task.finishTime - (task.startTime ?? task.submitTime ?? 0)
       : null;
-  // trueai reports the speed a job ran at; elsewhere the prompt's flag says what was asked for.
-  const mode = task.mode ?? params.speed;
+  // The speed the upstream reports it ran at (trueai); relays such as new-api report none. The
+  // prompt's flag is only what was asked for: accounts and relays rewrite it (§8.2).
+  const asked = parsePrompt(task.prompt ?? "").params.speed;
+  const askedOther = asked !== null && asked.toUpperCase() !== task.mode?.toUpperCase();
+  const seed = knownSeed(task);
   const failed = task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel;
 
   return (
@@ -133,12 +163,18 @@ export function TaskDetails({
         />
       )}
 
-      {prompt && (
-        <section aria-label={t("prompt")}>
-          <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{t("prompt")}</h3>
-          <p className="break-words whitespace-pre-wrap">{shownPrompt}</p>
-          {shownPrompt !== prompt && <p className="text-xs text-zinc-500">{t("promptShortened")}</p>}
-        </section>
+      {rewritten ? (
+        <>
+          <PromptBlock title={t("yourPrompt")} text={rewritten.prompt} />
+          {rewritten.translated && <PromptBlock title={t("sentTranslated")} text={rewritten.translated} />}
+          {rewritten.received && (
+            <PromptBlock title={t("received")} text={rewritten.received.text}>
+              <Changes changes={rewritten.received.changes} />
+            </PromptBlock>
+          )}
+        </>
+      ) : (
+        prompt && <PromptBlock title={t("prompt")} text={prompt} />
       )}
 
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
@@ -159,8 +195,17 @@ export function TaskDetails({
           />
         )}
         {task.botType && <Row label={t("bot")} value={words.bot(task.botType)} />}
-        {mode && <Row label={t("mode")} value={words.mode(mode)} />}
-        {task.seed && <Row label={t("seed")} value={task.seed} />}
+        <Row
+          label={t("mode")}
+          value={task.mode ? words.mode(task.mode) : t("modeUnknown")}
+          detail={[
+            task.mode || task.status !== TASK_STATUS.success ? null : t("modeUnknownHint"),
+            askedOther ? t("modeRequested", { mode: words.mode(asked.toUpperCase()) }) : null,
+          ]
+            .filter(Boolean)
+            .join(" ")}
+        />
+        {seed && <Row label={t("seed")} value={seed} />}
         <Row label={t("submitted")} value={formatTime(task.submitTime)} />
         <Row label={t("finished")} value={formatTime(task.finishTime)} />
         {duration !== null && (
@@ -176,6 +221,42 @@ export function TaskDetails({
       />
       <Lineage title={t("children")} tasks={detail.data?.children ?? []} onOpenTask={onOpenTask} />
     </div>
+  );
+}
+
+/** One of the prompts of a task, under its label; a very long one is cut here (Copy prompt has it all). */
+function PromptBlock({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
+  const t = useTranslations("details");
+  const shown = truncateText(text, PROMPT_DETAIL_CHARS);
+  return (
+    <section aria-label={title}>
+      <h3 className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{title}</h3>
+      <p className="break-words whitespace-pre-wrap">{shown}</p>
+      {shown !== text && <p className="text-xs text-zinc-500">{t("promptShortened")}</p>}
+      {children}
+    </section>
+  );
+}
+
+/** The parameters the upstream added and dropped, and whether the words changed too. */
+function Changes({ changes }: { changes: PromptChanges }) {
+  const t = useTranslations("details");
+  const { added, removed, textChanged } = changes;
+  if (added.length === 0 && removed.length === 0 && !textChanged) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 text-xs">
+      {added.length > 0 && (
+        <li className="break-words text-emerald-700 dark:text-emerald-400">
+          {t("paramsAdded", { params: added.join(" ") })}
+        </li>
+      )}
+      {removed.length > 0 && (
+        <li className="break-words text-red-700 dark:text-red-400">
+          {t("paramsRemoved", { params: removed.join(" ") })}
+        </li>
+      )}
+      {textChanged && <li className="text-zinc-500">{t("wordsChanged")}</li>}
+    </ul>
   );
 }
 
