@@ -101,11 +101,22 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   expect(seen.join("\n")).not.toContain(upstreamOrigin);
 });
 
-test("Relax sent as a prefix", async ({ request }, testInfo) => {
+/** How often the standalone simulator was called on a path (GET /__stats; simulator = app port + 90). */
+async function simulatorCalls(request: APIRequestContext, baseURL: string, path: string): Promise<number> {
+  const simulator = baseURL.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 90}`);
+  const stats = (await (await request.get(`${simulator}/__stats`)).json()) as {
+    byPath: Record<string, number>;
+  };
+  return stats.byPath[path] ?? 0;
+}
+
+test("Relax sent as a prefix", async ({ request, baseURL }, testInfo) => {
   interface ModeTask extends Task {
     mode?: string | null;
     prompt: string;
   }
+  const prefixed = "/mj-relax/mj/submit/imagine";
+  const before = await simulatorCalls(request, baseURL!, prefixed);
   // The prompt's --relax goes out as the path /mj-relax/mj/submit/imagine as well (MJ_SPEED_VIA=both).
   // accountFilter asks for FAST, which trueai ranks below the path prefix and above the flag (§3):
   // only the prefixed path makes the job RELAX.
@@ -114,6 +125,8 @@ test("Relax sent as a prefix", async ({ request }, testInfo) => {
     accountFilter: { modes: ["FAST"] },
   });
   expect(envelope.code).toBe(1);
+  // The simulator (the proxy, or the relay in front of it) saw the prefixed path.
+  expect(await simulatorCalls(request, baseURL!, prefixed)).toBe(before + 1);
   const read = async (id: string) =>
     (await (await request.get(`/api/mj-relax/mj/task/${id}/fetch`)).json()) as ModeTask;
   const task = await waitForStatus(read, envelope.result, "SUCCESS", { timeoutMs: 45_000, intervalMs: 250 });

@@ -64,6 +64,22 @@ describe("the simulator over HTTP", () => {
     expect((await fetch(`${server.url}/mj/task/list`)).status).toBe(200);
   });
 
+  it("GET /__stats counts requests by path, a speed prefix kept apart", async () => {
+    const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", speed: 50, apiKey: KEY });
+    servers.push(server);
+    const submit = (path: string) =>
+      fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: KEY },
+        body: JSON.stringify({ prompt: "a kite" }),
+      });
+    await submit("/mj-relax/mj/submit/imagine");
+    await submit("/mj/submit/imagine");
+    const stats = (await (await fetch(`${server.url}/__stats`)).json()) as { byPath: Record<string, number> };
+    expect(stats.byPath["/mj-relax/mj/submit/imagine"]).toBe(1);
+    expect(stats.byPath["/mj/submit/imagine"]).toBe(1);
+  });
+
   it("POST /__faults flips the fault switches at runtime; bad switches are a 400", async () => {
     const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", speed: 50, apiKey: KEY });
     servers.push(server);

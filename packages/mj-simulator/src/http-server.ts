@@ -12,9 +12,12 @@ import type { Simulator, SimulatorOptions } from "./types";
  * `POST /__faults` with a JSON body of fault switches (see SimulatorFaults; `{}` clears them) flips
  * them at runtime, so a test can take the upstream down and bring it back while the app runs. It
  * exists only here, on the standalone server for tests: never in the app or its in-process demo.
+ * `GET /__stats` answers the request counts by path (prefixed paths such as `/mj-relax/mj/...` kept
+ * apart), so a test can check what the app really sent.
  */
 
 export const FAULTS_PATH = "/__faults";
+export const STATS_PATH = "/__stats";
 
 const rate = z.number().min(0).max(1);
 const faultsBody = z.strictObject({
@@ -107,6 +110,11 @@ export function startSimulatorServer(options: SimulatorServerOptions): Promise<S
   let origin = "";
   const server = createServer((req, res) => {
     if (!simulator) return void res.writeHead(503).end();
+    if (req.method === "GET" && req.url === STATS_PATH) {
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify(simulator.stats()));
+    }
     const work =
       req.method === "POST" && req.url === FAULTS_PATH
         ? setFaults(simulator, req, res)
