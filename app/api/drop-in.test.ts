@@ -128,10 +128,10 @@ describe("shorten", () => {
     expect(errorCode(tooLong.json)).toBe("invalid_input");
     const empty = await callRoute(routes.shorten, { body: { prompt: " " } });
     expect(errorCode(empty.json)).toBe("invalid_input");
-    // The demo simulator has no shorten route yet: not_supported until the simulator branch lands;
-    // then this answers the envelope of a SHORTEN task (see lib/tasks/shorten-upload.test.ts).
+    // The demo simulator speaks shorten: the envelope of a SHORTEN task (lib/tasks/shorten-upload.test.ts).
     const answer = await callRoute(routes.shorten, { body: { prompt: "a very beautiful cat in a garden" } });
-    expect([200, 501]).toContain(answer.status);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ code: 1, result: expect.stringMatching(/^\d+$/) });
   });
 });
 
@@ -164,9 +164,8 @@ describe("upload-discord-images", () => {
     const atLimit = await callRoute(routes.upload, {
       body: { base64Array: [pngOfExactly(LIMITS.imageBytes)] },
     });
-    // Past validation, at the upstream: the demo simulator has no upload route yet (not_supported).
-    expect(atLimit.status).not.toBe(413);
-    expect(atLimit.status).not.toBe(400);
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.json).toMatchObject({ code: 1, result: [expect.stringMatching(/^http/)] });
     const over = await callRoute(routes.upload, {
       body: { base64Array: [pngOfExactly(LIMITS.imageBytes + 1)] },
     });
@@ -177,20 +176,19 @@ describe("upload-discord-images", () => {
   it("takes a JSON body of exactly 40 MB; one byte more is a 413", async () => {
     const json = JSON.stringify({ base64Array: [pngOfExactly(2 * MB)] });
     const atLimit = await callRoute(routes.upload, { body: json.padEnd(LIMITS.bodyBytes, " ") });
-    expect([200, 501]).toContain(atLimit.status);
+    expect(atLimit.status).toBe(200);
     const over = await callRoute(routes.upload, { body: json.padEnd(LIMITS.bodyBytes + 1, " ") });
     expect(over.status).toBe(413);
   });
 
-  it("an upstream without the route is not_supported, saying to paste a public URL", async () => {
-    const answer = await callRoute(routes.upload, { body: { base64Array: [pngOfExactly(200)] } });
-    if (answer.status === 200) return; // the simulator branch has landed: see the service tests
-    expect(answer.status).toBe(501);
-    expect(answer.json).toEqual({
-      error: {
-        code: "not_supported",
-        message: expect.stringMatching(/cannot host local files.*public image URL/),
-      },
+  it("demo mode hosts the images: one URL per image, in order (an upstream without the route: lib/tasks/shorten-upload.test.ts)", async () => {
+    const answer = await callRoute(routes.upload, {
+      body: { base64Array: [pngOfExactly(200), pngOfExactly(300)] },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({
+      code: 1,
+      result: [expect.stringMatching(/^http/), expect.stringMatching(/^http/)],
     });
   });
 });

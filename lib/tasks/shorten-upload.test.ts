@@ -1,33 +1,14 @@
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSimulator } from "mj-simulator";
 import { waitForStatus } from "@/lib/testing/wait";
-import { closeWorlds, KEY, world } from "@/lib/testing/world";
+import { closeWorlds, world } from "@/lib/testing/world";
 
 /**
  * Shorten (§3.6) and upload-discord-images (§3.9) through the task service: the documented
- * answers stubbed in front of the simulator, and the simulator itself once it speaks both.
+ * answers stubbed in front of the simulator, and the simulator itself.
  */
 
 afterEach(closeWorlds);
-
-/**
- * Whether this simulator has the routes (its own branch adds them): until it does, the stubbed
- * cases stand in and the simulator's are skipped; once it does, both run.
- */
-const simulatorSpeaks = await (async () => {
-  const simulator = createSimulator({ apiKey: KEY });
-  try {
-    const answer = await simulator.fetch("http://simulator.invalid/mj/submit/upload-discord-images", {
-      method: "POST",
-      headers: { authorization: KEY, "content-type": "application/json" },
-      body: "{}",
-    });
-    return answer.status !== 404;
-  } finally {
-    simulator.close();
-  }
-})();
 
 const SHORTEN_ID = "1780000000000001";
 
@@ -122,7 +103,7 @@ describe("upload-discord-images", () => {
   });
 });
 
-describe.skipIf(!simulatorSpeaks)("against the simulator", () => {
+describe("against the simulator", () => {
   it("shorten runs to SUCCESS with the analysis text, recorded as a SHORTEN task", async () => {
     const w = world({ upstream: { authHeader: "authorization" } });
     const prompt = "a very beautiful cat in a garden at sunset";
