@@ -46,7 +46,7 @@ describe("knownSeed", () => {
 describe("enhancedPrompt", () => {
   it("drops --draft and adds the seed, leaving everything else as typed", () => {
     expect(enhancedPrompt(task({ prompt: "a cat --ar 16:9 --draft --v 7 --sref 123" }), "4242")).toBe(
-      "a cat --ar 16:9 --v 7 --sref 123 --seed 4242",
+      "a cat --ar 16:9 --v 7 --seed 4242 --sref 123",
     );
   });
 

@@ -4,12 +4,10 @@ import { TASK_STATUS, type Task } from "./task";
 /**
  * Draft → full quality (issue "Today's Midjourney", item 3): a draft result is re-run as a normal
  * imagine with the same prompt, minus `--draft`, plus the draft's seed so the composition stays.
- * `--draft` is a flag (no value); iOS turns `--` into `—`, which Midjourney reads the same.
  */
-const DRAFT_FLAG = /(^|\s+)(?:--|—)draft(?=\s|$)/giu;
 
 export function hasDraftFlag(text: string | null | undefined): boolean {
-  return typeof text === "string" && new RegExp(DRAFT_FLAG.source, "iu").test(text);
+  return typeof text === "string" && parsePrompt(text).params.draft;
 }
 
 /** Results that make no image (describe's prompts, shorten's analysis) have nothing to enhance. */
@@ -47,7 +45,7 @@ export function knownSeed(task: Task): string | null {
  */
 export function enhancedPrompt(task: Task, seed: string | null): string {
   const prompt = task.prompt?.trim() || stringOr(task.properties.finalPrompt)?.trim() || "";
-  const plain = prompt.replace(DRAFT_FLAG, "").trim();
+  const plain = setParam(prompt, "draft", false).trim();
   const value = seed !== null && SEED.test(seed.trim()) ? Number(seed.trim()) : null;
   return value === null ? plain : setParam(plain, "seed", value);
 }

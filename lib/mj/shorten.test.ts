@@ -115,9 +115,9 @@ describe("withAnalysedParams", () => {
     ).toBe("cat garden --ar 16:9 --v 7 --s 250 --relax");
   });
 
-  it("keeps parameters this app does not model, verbatim", () => {
-    expect(withAnalysedParams("cat", "a cat --v 8.1 --sref 123 456 --draft --p")).toBe(
-      "cat --v 8.1 --sref 123 456 --draft --p",
+  it("keeps reference, personalization and draft parameters, and unmodelled ones verbatim", () => {
+    expect(withAnalysedParams("cat", "a cat --v 8.1 --sref 123 456 --draft --p --stop 80")).toBe(
+      "cat --v 8.1 --sref 123 456 --p --draft --stop 80",
     );
   });
 
