@@ -23,14 +23,20 @@ import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
 import { IssueList, ParameterControls } from "./parameter-controls";
 import { PromptBar } from "./prompt-bar";
+import { ReferenceBins, referenceCounts, ReferenceToggle, type ReferenceState } from "./reference-bins";
 import { useImageList, usePastedImages } from "./reference-images";
+import { addReference, needsHosting, type ImageReferenceKind, type ReferenceKind } from "./references";
+import { useReferenceUploads } from "./use-reference-uploads";
 
-/** What the rest of the Create page may do to the composer ("Use prompt", "Use as reference"). */
+/** What the rest of the Create page may do to the composer ("Use prompt", "Use as style", …). */
 export interface ComposerHandle {
   /** Replaces the Imagine prompt and switches to Imagine. */
   setPrompt(text: string): void;
-  /** Adds an Imagine reference image: a data URL, an app media URL or any http(s) URL. */
-  addReferenceImage(dataUrlOrHttpUrl: string): void;
+  /**
+   * Adds an image as a reference of `kind`: an app media URL or a data URL is uploaded to become
+   * a public URL first; any other http(s) URL goes into the prompt as it is.
+   */
+  addReference(kind: ImageReferenceKind, url: string): void;
   /** Switches to Imagine and puts the caret at the end of the prompt. */
   focusPrompt(): void;
 }
@@ -95,8 +101,36 @@ export function Composer({
   const [announcement, setAnnouncement] = useState("");
   const [focusRequest, setFocusRequest] = useState(0);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [binsOpen, setBinsOpen] = useState(false);
+  // Image prompts sent inline (base64) with the imagine: the way local files become image prompts
+  // where the upstream cannot host them.
   const references = useImageList(LIMITS.referenceImages);
-  usePastedImages(mode === "imagine", references);
+  const { addUrl: addInline } = references;
+  const uploads = useReferenceUploads({
+    onHosted: useCallback((kind, url) => setPrompt((text) => addReference(text, kind, url)), []),
+    onInline: useCallback((dataUrl) => addInline(dataUrl), [addInline]),
+  });
+  const { addFiles: uploadFiles, addLocalUrl } = uploads;
+  const addReferenceValue = useCallback(
+    (kind: ReferenceKind, value: string) => {
+      setBinsOpen(true);
+      if (kind !== "personalization" && needsHosting(value, window.location.origin)) addLocalUrl(kind, value);
+      else setPrompt((text) => addReference(text, kind, value));
+    },
+    [addLocalUrl],
+  );
+  // Dropped or pasted on the prompt bar, outside any bin, an image becomes an image prompt.
+  const imagePromptTarget = useMemo(
+    () => ({
+      addFiles(files: readonly File[]) {
+        setBinsOpen(true);
+        uploadFiles("image", files);
+      },
+      addUrl: (url: string) => addReferenceValue("image", url),
+    }),
+    [uploadFiles, addReferenceValue],
+  );
+  usePastedImages(mode === "imagine", imagePromptTarget);
 
   // parsePrompt returns validatePrompt's issues too: one pass feeds the controls and the issue list.
   const parsed = useMemo(() => parsePrompt(prompt), [prompt]);
@@ -116,7 +150,6 @@ export function Composer({
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }, [focusRequest]);
 
-  const { addUrl } = references;
   useImperativeHandle(
     handleRef,
     () => ({
@@ -124,13 +157,13 @@ export function Composer({
         setMode("imagine");
         setPrompt(text);
       },
-      addReferenceImage(url: string) {
+      addReference(kind: ImageReferenceKind, url: string) {
         setMode("imagine");
-        addUrl(url);
+        addReferenceValue(kind, url);
       },
       focusPrompt,
     }),
-    [addUrl, focusPrompt],
+    [addReferenceValue, focusPrompt],
   );
 
   // "/" focuses the prompt from anywhere on the page, as on midjourney.com, unless the user is typing.
@@ -170,7 +203,17 @@ export function Composer({
     [onSubmit, t],
   );
 
-  const canImagine = !submitting && prompt.trim() !== "" && !blocked && references.ready;
+  // An image still uploading is not in the prompt yet: submitting now would leave it out.
+  const canImagine = !submitting && prompt.trim() !== "" && !blocked && references.ready && !uploads.busy;
+  const referenceState: ReferenceState = {
+    prompt,
+    params: parsed.params,
+    onPromptChange: setPrompt,
+    uploads,
+    inline: references,
+    addReference: addReferenceValue,
+  };
+  const binsId = `${baseId}-references`;
 
   function submitImagine(event: FormEvent) {
     event.preventDefault();
@@ -253,7 +296,17 @@ export function Composer({
             value={prompt}
             onChange={setPrompt}
             textareaRef={textareaRef}
-            references={references}
+            dropTarget={imagePromptTarget}
+            onDragStart={() => setBinsOpen(true)}
+            bins={<ReferenceBins id={binsId} hidden={!binsOpen} state={referenceState} />}
+            binsToggle={
+              <ReferenceToggle
+                open={binsOpen}
+                onToggle={() => setBinsOpen(!binsOpen)}
+                controls={binsId}
+                counts={referenceCounts(referenceState)}
+              />
+            }
             invalid={blocked}
             describedBy={issuesId}
             submitting={submitting}

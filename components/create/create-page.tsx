@@ -16,6 +16,7 @@ import { Button } from "@/components/ui/button";
 import { useSubmitTask } from "@/lib/api/mutations";
 import { taskListQuery } from "@/lib/api/queries";
 import { COMPOSER_PARAMS } from "./composer-params";
+import { isUseAsKind, type UseAsKind } from "./references";
 import { useBackgroundNotifications } from "./use-background-notifications";
 
 /** Tasks a Retry can submit again from their original request (buttons retry through their parent). */
@@ -45,20 +46,21 @@ export function CreatePage() {
     composer.current?.focusPrompt();
     window.scrollTo({ top: 0, behavior: "smooth" });
   }, []);
-  const applyReference = useCallback((imageUrl: string) => {
-    composer.current?.addReferenceImage(imageUrl);
+  const applyReference = useCallback((kind: UseAsKind, imageUrl: string) => {
+    composer.current?.addReference(kind, imageUrl);
     window.scrollTo({ top: 0, behavior: "smooth" });
   }, []);
 
   // A prompt or reference handed over in the URL is applied once, then removed from the address.
   const prompt = searchParams.get(COMPOSER_PARAMS.prompt);
   const reference = searchParams.get(COMPOSER_PARAMS.reference);
+  const referenceKind = searchParams.get(COMPOSER_PARAMS.referenceKind);
   useEffect(() => {
     if (prompt === null && reference === null) return;
     if (prompt !== null) applyPrompt(prompt);
-    if (reference !== null) applyReference(reference);
+    if (reference !== null) applyReference(isUseAsKind(referenceKind) ? referenceKind : "image", reference);
     router.replace("/", { scroll: false });
-  }, [prompt, reference, router, applyPrompt, applyReference]);
+  }, [prompt, reference, referenceKind, router, applyPrompt, applyReference]);
 
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
@@ -138,9 +140,9 @@ export function CreatePage() {
           lightbox.close();
           applyPrompt(text);
         }}
-        onUseAsReference={(url) => {
+        onUseAsReference={(kind, url) => {
           lightbox.close();
-          applyReference(url);
+          applyReference(kind, url);
         }}
       />
     </div>

@@ -2,23 +2,27 @@
 
 import { Loader2, Sparkles } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useLayoutEffect, type KeyboardEvent, type Ref, type RefObject } from "react";
+import { useLayoutEffect, type KeyboardEvent, type ReactNode, type Ref, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
-import { ImageDropZone, ReferenceImages, ReferencePicker, type ImageList } from "./reference-images";
+import { ImageDropZone, type ImageList } from "./reference-images";
 
 /** The textarea grows with its text up to this height, then scrolls. */
 const MAX_HEIGHT_PX = 320;
 
 /**
- * The Imagine prompt: a growing textarea that submits on Enter, with the reference images above
- * it, and picker, Remix and Imagine below. Dropping images anywhere on the bar adds references.
+ * The Imagine prompt: a growing textarea that submits on Enter, with the reference bins above it,
+ * and their toggle, Remix and Imagine below. An image dragged over the bar opens the bins, so it
+ * can be dropped on one; dropped anywhere else on the bar it becomes an image prompt.
  * It renders inside the composer's <form>, which owns submitting.
  */
 export function PromptBar({
   value,
   onChange,
   textareaRef,
-  references,
+  dropTarget,
+  onDragStart,
+  bins,
+  binsToggle,
   invalid,
   describedBy,
   submitting,
@@ -29,7 +33,11 @@ export function PromptBar({
   value: string;
   onChange: (value: string) => void;
   textareaRef: RefObject<HTMLTextAreaElement | null> & Ref<HTMLTextAreaElement>;
-  references: ImageList;
+  /** Where an image dropped on the bar, outside the bins, goes. */
+  dropTarget: Pick<ImageList, "addFiles" | "addUrl">;
+  onDragStart: () => void;
+  bins: ReactNode;
+  binsToggle: ReactNode;
   invalid: boolean;
   /** The id of the issue list under the bar, read out with the field. */
   describedBy: string;
@@ -59,10 +67,11 @@ export function PromptBar({
 
   return (
     <ImageDropZone
-      list={references}
+      list={dropTarget}
+      onDragStart={onDragStart}
       className="space-y-2 rounded-xl border border-zinc-300 bg-white p-2 shadow-sm focus-within:border-sky-500 dark:border-zinc-700 dark:bg-zinc-900"
     >
-      <ReferenceImages list={references} />
+      {bins}
       <textarea
         ref={textareaRef}
         value={value}
@@ -78,7 +87,7 @@ export function PromptBar({
         className="block w-full resize-none bg-transparent px-1 py-1 text-base leading-6 placeholder:text-zinc-400 focus:outline-none focus-visible:outline-none dark:placeholder:text-zinc-500"
       />
       <div className="flex flex-wrap items-center gap-2">
-        <ReferencePicker list={references} />
+        {binsToggle}
         <label
           className="inline-flex min-h-9 cursor-pointer items-center gap-2 rounded-md px-2 text-sm select-none"
           title={t("remixHint")}

@@ -93,6 +93,9 @@ export function useImageList(max: number): ImageList {
         {
           name: (!url.startsWith("data:") && url.split(/[?#]/)[0]?.split("/").pop()) || t("unnamed"),
           load: async () => {
+            // Bytes already (an image prompt the upstream could not host, downscaled on the way);
+            // the page's CSP (connect-src 'self') would refuse to fetch it anyway.
+            if (url.startsWith("data:")) return url;
             try {
               const response = await fetch(url);
               if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -137,19 +140,29 @@ function carriesFiles(data: DataTransfer | null): boolean {
 }
 
 /**
- * Pasting an image anywhere on the page adds it to the active mode's list. Text wins inside text
- * fields: copying from a word processor puts both text and a picture of it on the clipboard.
+ * The images a paste carries, or none when text should win: inside text fields, since copying
+ * from a word processor puts both text and a picture of it on the clipboard.
+ */
+export function pastedImageFiles(event: Pick<ClipboardEvent, "clipboardData" | "target">): File[] {
+  const files = filesOf(event.clipboardData);
+  if (files.length === 0) return [];
+  const target = event.target instanceof HTMLElement ? event.target : null;
+  const inTextField = !!target?.closest("input, textarea, [contenteditable='true']");
+  return inTextField && event.clipboardData?.types.includes("text/plain") ? [] : files;
+}
+
+/**
+ * Pasting an image anywhere on the page adds it to the active mode's list, unless something nearer
+ * the target took the paste (a reference bin with the focus) and said so with preventDefault.
  */
 export function usePastedImages(active: boolean, list: Pick<ImageList, "addFiles">) {
   const { addFiles } = list;
   useEffect(() => {
     if (!active) return;
     function onPaste(event: ClipboardEvent) {
-      const files = filesOf(event.clipboardData);
+      if (event.defaultPrevented) return;
+      const files = pastedImageFiles(event);
       if (files.length === 0) return;
-      const target = event.target instanceof HTMLElement ? event.target : null;
-      const inTextField = !!target?.closest("input, textarea, [contenteditable='true']");
-      if (inTextField && event.clipboardData?.types.includes("text/plain")) return;
       event.preventDefault();
       addFiles(files);
     }
@@ -160,14 +173,18 @@ export function usePastedImages(active: boolean, list: Pick<ImageList, "addFiles
 
 /**
  * Accepts dropped files, and images dragged from the app's own feed (those carry a URL, not a file).
- * The highlight counts enter/leave pairs, since moving over a child fires leave on the parent.
+ * The highlight counts enter/leave pairs, since moving over a child fires leave on the parent. A
+ * drop that a zone inside this one took (preventDefault) is left to it.
  */
 export function ImageDropZone({
   list,
+  onDragStart,
   className,
   children,
 }: {
   list: Pick<ImageList, "addFiles" | "addUrl">;
+  /** A drag of something droppable entered the zone. */
+  onDragStart?: () => void;
   className?: string;
   children: ReactNode;
 }) {
@@ -181,6 +198,7 @@ export function ImageDropZone({
       onDragEnter={(event) => {
         if (!acceptsDrag(event)) return;
         event.preventDefault();
+        if (depth === 0) onDragStart?.();
         setDepth((value) => value + 1);
       }}
       onDragOver={(event) => {
@@ -192,9 +210,9 @@ export function ImageDropZone({
         if (acceptsDrag(event)) setDepth((value) => Math.max(0, value - 1));
       }}
       onDrop={(event) => {
-        if (!acceptsDrag(event)) return;
-        event.preventDefault();
         setDepth(0);
+        if (event.defaultPrevented || !acceptsDrag(event)) return;
+        event.preventDefault();
         const files = filesOf(event.dataTransfer);
         if (files.length > 0) return list.addFiles(files);
         const url = event.dataTransfer
@@ -300,25 +318,5 @@ export function ImageNotice({ notice }: { notice: string | null }) {
     <p aria-live="polite" className="min-h-5 text-sm text-red-600 dark:text-red-400">
       {notice}
     </p>
-  );
-}
-
-/** The Imagine mode's reference images: thumbnails inside the prompt bar, and the picker for its toolbar. */
-export function ReferenceImages({ list }: { list: ImageList }) {
-  const t = useTranslations("prompt.images");
-  return <ImageThumbnails list={list} removeLabel={(n) => t("removeReference", { n })} />;
-}
-
-export function ReferencePicker({ list }: { list: ImageList }) {
-  const t = useTranslations("prompt.images");
-  return (
-    <span className="inline-flex items-center gap-2">
-      <ImagePickerButton label={t("addReference")} list={list} disabled={list.images.length >= list.max} />
-      {list.images.length > 0 && (
-        <span className="text-xs text-zinc-500 tabular-nums dark:text-zinc-400">
-          {t("count", { count: list.images.length, max: list.max })}
-        </span>
-      )}
-    </span>
   );
 }

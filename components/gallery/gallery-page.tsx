@@ -79,8 +79,7 @@ export function GalleryPage() {
   });
   const bulkBusy = favoriting.isPending || deleting.isPending;
 
-  const handOver = (param: string, value: string) =>
-    router.push(`/?${new URLSearchParams({ [param]: value })}`);
+  const handOver = (params: Record<string, string>) => router.push(`/?${new URLSearchParams(params)}`);
   const { selected, ids: selectedIds } = selection;
   const tooManyToDownload = selected.size > MAX_DOWNLOAD_IDS;
 
@@ -182,8 +181,10 @@ export function GalleryPage() {
       <Lightbox
         navigation={lightbox}
         actions={actions}
-        onUsePrompt={(prompt) => handOver(COMPOSER_PARAMS.prompt, prompt)}
-        onUseAsReference={(url) => handOver(COMPOSER_PARAMS.reference, url)}
+        onUsePrompt={(prompt) => handOver({ [COMPOSER_PARAMS.prompt]: prompt })}
+        onUseAsReference={(kind, url) =>
+          handOver({ [COMPOSER_PARAMS.reference]: url, [COMPOSER_PARAMS.referenceKind]: kind })
+        }
       />
     </div>
   );

@@ -3,6 +3,7 @@
 import { ChevronLeft, ChevronRight, Download, LayoutGrid, Loader2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
+import type { UseAsKind } from "@/components/create/references";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -44,7 +45,7 @@ export function Lightbox({
   navigation: LightboxNavigation;
   actions: Pick<TaskActions, "busy" | "press">;
   onUsePrompt(prompt: string): void;
-  onUseAsReference(imageUrl: string): void;
+  onUseAsReference(kind: UseAsKind, imageUrl: string): void;
 }) {
   const t = useTranslations("result");
   const { task, index, close: onClose, prev: onPrev, next: onNext } = navigation;
@@ -98,7 +99,7 @@ function LightboxBody({
   onPrev: (() => void) | null;
   onNext: (() => void) | null;
   onUsePrompt(prompt: string): void;
-  onUseAsReference(imageUrl: string): void;
+  onUseAsReference(kind: UseAsKind, imageUrl: string): void;
   children: ReactNode;
 }) {
   const t = useTranslations("result");

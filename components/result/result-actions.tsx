@@ -1,9 +1,10 @@
 "use client";
 
-import { Check, Copy, Dices, Download, ImagePlus, Loader2, PenLine } from "lucide-react";
+import { Check, Copy, Dices, Download, ImagePlus, Loader2, Orbit, Palette, PenLine } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { toast } from "sonner";
+import { USE_AS_KINDS, type UseAsKind } from "@/components/create/references";
 import { Button } from "@/components/ui/button";
 import { useImageSeed } from "@/lib/api/mutations";
 import { cn } from "@/lib/cn";
@@ -48,9 +49,11 @@ export function ActionButton({
 
 const ICON = "size-3.5";
 
+const USE_AS_ICONS = { image: ImagePlus, style: Palette, omni: Orbit } as const;
+
 /**
  * What a user does with a result besides pressing Midjourney's buttons: copy or reuse the prompt,
- * reuse the image as a reference, download it, and look up its seed. `children` lets the lightbox
+ * reuse the image as an image prompt, a style or an omni reference, download it, and look up its seed. `children` lets the lightbox
  * add its per-image download to the same row.
  */
 export function ResultActions({
@@ -61,10 +64,11 @@ export function ResultActions({
 }: {
   task: Task;
   onUsePrompt(prompt: string): void;
-  onUseAsReference(imageUrl: string): void;
+  onUseAsReference(kind: UseAsKind, imageUrl: string): void;
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
+  const tReferences = useTranslations("references");
   const media = resultMedia(task);
   const downloading = useMediaDownload(
     task,
@@ -104,14 +108,19 @@ export function ResultActions({
           </ActionButton>
         </>
       )}
-      {reference && (
-        <ActionButton
-          icon={<ImagePlus className={ICON} aria-hidden />}
-          onClick={() => onUseAsReference(new URL(reference, window.location.href).href)}
-        >
-          {t("useAsReference")}
-        </ActionButton>
-      )}
+      {reference &&
+        USE_AS_KINDS.map((kind) => {
+          const Icon = USE_AS_ICONS[kind];
+          return (
+            <ActionButton
+              key={kind}
+              icon={<Icon className={ICON} aria-hidden />}
+              onClick={() => onUseAsReference(kind, new URL(reference, window.location.href).href)}
+            >
+              {tReferences(`use.${kind}`)}
+            </ActionButton>
+          );
+        })}
       {media && (
         <ActionButton
           icon={

@@ -2,6 +2,7 @@
 
 import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
+import type { UseAsKind } from "@/components/create/references";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { ShortenResult } from "@/components/result/shorten-result";
@@ -26,7 +27,7 @@ export interface TaskCardHandlers {
   onDismiss(task: Task): void;
   onOpen(task: Task, index: number | null): void;
   onUsePrompt(prompt: string): void;
-  onUseAsReference(imageUrl: string): void;
+  onUseAsReference(kind: UseAsKind, imageUrl: string): void;
 }
 
 function formatElapsed(ms: number): string {

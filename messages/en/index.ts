@@ -5,8 +5,9 @@ import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
+import references from "./references.json";
 import result from "./result.json";
 import task from "./task.json";
 
-const en = { auth, common, details, errors, gallery, maskEditor, prompt, result, task };
+const en = { auth, common, details, errors, gallery, maskEditor, prompt, references, result, task };
 export default en;

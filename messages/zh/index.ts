@@ -6,9 +6,21 @@ import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
+import references from "./references.json";
 import result from "./result.json";
 import task from "./task.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
-const zh: typeof en = { auth, common, details, errors, gallery, maskEditor, prompt, result, task };
+const zh: typeof en = {
+  auth,
+  common,
+  details,
+  errors,
+  gallery,
+  maskEditor,
+  prompt,
+  references,
+  result,
+  task,
+};
 export default zh;
