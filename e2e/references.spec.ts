@@ -1,0 +1,125 @@
+import { expect, test, type Page } from "@playwright/test";
+import sharp from "sharp";
+
+/**
+ * The reference bins of the Imagine composer, in demo mode against the production build: a local
+ * file becomes a hosted URL in the prompt (upload-discord-images), a gallery image is handed over
+ * as an omni reference, and what is typed in the prompt shows in the bins and goes with its chip.
+ */
+
+const promptBox = (page: Page) => page.getByRole("textbox", { name: "Prompt" });
+
+async function openCreate(page: Page) {
+  await page.goto("/");
+  await page.locator("html[data-hydrated]").waitFor();
+}
+
+async function openBins(page: Page) {
+  const toggle = page.getByRole("button", { name: /^References/ });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
+/** Presses Enter in the prompt box and answers the prompt of the task the imagine started, as the app recorded it. */
+async function submitAndReadPrompt(page: Page): Promise<string> {
+  const submitted = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/imagine"));
+  await promptBox(page).press("Enter");
+  const envelope = (await (await submitted).json()) as { code: number; result: string };
+  expect(envelope.code).toBe(1);
+  await expect(page.locator(`article[data-task-id="${envelope.result}"]`)).toBeVisible();
+  const task = (await (await page.request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as {
+    prompt: string;
+  };
+  return task.prompt;
+}
+
+test("a local PNG as a style reference is uploaded, and a V8.1 HD imagine carries its --sref URL", async ({
+  page,
+}) => {
+  await openCreate(page);
+  const box = promptBox(page);
+  await box.fill("a lighthouse in fog refstyle --v 8.1 --hd");
+  await openBins(page);
+  const bin = page.getByRole("group", { name: "Style reference" });
+  const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: "#c63" } })
+    .png()
+    .toBuffer();
+  await bin
+    .getByLabel("Upload", { exact: true })
+    .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
+
+  await expect(box).toHaveValue(/--sref https?:\/\/\S+/, { timeout: 15_000 });
+  const sref = /--sref (https?:\/\/\S+)/.exec(await box.inputValue())?.[1] ?? "";
+  // The chip shows the picture that was uploaded, not a link.
+  await expect(bin.getByRole("img", { name: sref })).toBeVisible();
+  await expect(bin.getByRole("button", { name: "Remove style reference 1" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
+
+  const recorded = await submitAndReadPrompt(page);
+  expect(recorded).toContain(`--sref ${sref}`);
+  expect(recorded).toContain("--v 8.1");
+  expect(recorded).toContain("--hd");
+});
+
+test("a finished gallery image, Use as omni, on V7: the prompt gains --oref and the imagine is accepted", async ({
+  page,
+}) => {
+  await openCreate(page);
+  await promptBox(page).fill("a bronze statue omniword");
+  await promptBox(page).press("Enter");
+  const made = page.getByRole("article", { name: "a bronze statue omniword" }).first();
+  await expect(made).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
+
+  await page.goto("/gallery?q=omniword");
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByRole("button", { name: "Open a bronze statue omniword" }).first().click();
+  await page.getByRole("dialog").getByRole("button", { name: "Use as omni" }).click();
+
+  // Handed over in the address, then fetched, downscaled and uploaded by the composer.
+  await expect(page).toHaveURL(/\/$/);
+  const box = promptBox(page);
+  await expect(box).toHaveValue(/--oref https?:\/\/\S+/, { timeout: 15_000 });
+  const bin = page.getByRole("group", { name: "Omni reference" });
+  await expect(bin.getByRole("img")).toBeVisible();
+  // Omni is a V7 feature: flagged (never blocked) on the server's default model, plain on V7.
+  await expect(bin).toContainText("Not confirmed");
+  await page.getByLabel("Model").selectOption("v:7");
+  await expect(box).toHaveValue(/--v 7/);
+  await expect(bin).not.toContainText("Not confirmed");
+  await box.fill(`a knight in armour omniuse ${await box.inputValue()}`);
+
+  const recorded = await submitAndReadPrompt(page);
+  expect(recorded).toMatch(/--oref https?:\/\/\S+/);
+  expect(recorded).toContain("--v 7");
+});
+
+test("a style code and weight typed in the prompt show in the bin, and its chip removes them", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await openCreate(page);
+  const box = promptBox(page);
+  await box.fill("a quiet harbour --sref 1234567 --sw 300");
+  await expect(page.getByRole("button", { name: /^References/ })).toContainText("1 style reference");
+  await openBins(page);
+
+  const bin = page.getByRole("group", { name: "Style reference" });
+  await expect(bin.getByRole("listitem")).toHaveText("1234567");
+  const weight = bin.getByLabel("Style weight");
+  await expect(weight).toHaveValue("300");
+  await weight.fill("450");
+  await expect(box).toHaveValue("a quiet harbour --sref 1234567 --sw 450");
+
+  // A code typed into the bin's field joins the one already there.
+  await bin.getByLabel("Style reference URL or code").fill("random");
+  await bin.getByLabel("Style reference URL or code").press("Enter");
+  await expect(box).toHaveValue(/--sref 1234567 random/);
+  await bin.getByRole("button", { name: "Remove style reference 2" }).click();
+  await expect(box).toHaveValue(/--sref 1234567 --sw 450/);
+
+  // The bins fit a phone: nothing scrolls sideways.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+  await bin.getByRole("button", { name: "Remove style reference 1" }).click();
+  await expect(box).toHaveValue("a quiet harbour");
+  await expect(bin.getByRole("listitem")).toHaveCount(0);
+});
