@@ -18,7 +18,13 @@ import { toast } from "sonner";
 import { cn } from "@/lib/cn";
 import type { SubmitRequest } from "@/lib/api/client";
 import { parsePrompt } from "@/lib/mj/prompt-params";
-import { blendRequestSchema, describeRequestSchema, imagineRequestSchema, LIMITS } from "@/lib/mj/requests";
+import {
+  blendRequestSchema,
+  describeRequestSchema,
+  imagineRequestSchema,
+  LIMITS,
+  shortenRequestSchema,
+} from "@/lib/mj/requests";
 import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
 import { IssueList, ParameterControls } from "./parameter-controls";
@@ -51,6 +57,7 @@ const SCHEMAS = {
   imagine: imagineRequestSchema,
   describe: describeRequestSchema,
   blend: blendRequestSchema,
+  shorten: shortenRequestSchema,
 } as const;
 
 /** Inputs whose Enter does something of their own (open a file picker, press a button). */

@@ -4,6 +4,7 @@ import { Loader2, Sparkles } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useLayoutEffect, type KeyboardEvent, type ReactNode, type Ref, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
+import { AnalyzePromptButton } from "./analyze-prompt";
 import { ImageDropZone, type ImageList } from "./reference-images";
 
 /** The textarea grows with its text up to this height, then scrolls. */
@@ -108,14 +109,17 @@ export function PromptBar({
           </span>
           {t("remix")}
         </label>
-        <Button type="submit" variant="primary" disabled={!canSubmit} className="ml-auto min-h-9">
-          {submitting ? (
-            <Loader2 className="size-4 animate-spin" aria-hidden />
-          ) : (
-            <Sparkles className="size-4" aria-hidden />
-          )}
-          {t("submit")}
-        </Button>
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          <AnalyzePromptButton prompt={value} disabled={submitting} />
+          <Button type="submit" variant="primary" disabled={!canSubmit} className="min-h-9">
+            {submitting ? (
+              <Loader2 className="size-4 animate-spin" aria-hidden />
+            ) : (
+              <Sparkles className="size-4" aria-hidden />
+            )}
+            {t("submit")}
+          </Button>
+        </div>
       </div>
     </ImageDropZone>
   );
