@@ -251,9 +251,10 @@ test("the Chinese UI says statuses, actions, modes and button names in Chinese",
   await page.goto("/");
   await page.locator("html[data-hydrated]").waitFor();
   const box = page.getByRole("textbox", { name: "提示词" });
-  await box.fill("a paper crane in chinese words");
+  // V7: the default model (V8.1) has no Custom Zoom (docs/protocol.md §5.2.1).
+  await box.fill("a paper crane in chinese words --v 7");
   await box.press("Enter");
-  const grid = card(page, "a paper crane in chinese words");
+  const grid = card(page, "a paper crane in chinese words --v 7");
   await waitDone(grid);
   await grid.getByRole("button", { name: "U1" }).click();
   const single = page.locator("article[data-status]", { hasText: /来自任务/ }).first();

@@ -80,7 +80,8 @@ test("a finished gallery image, Use as omni, on V7: the prompt gains --oref and 
   await expect(box).toHaveValue(/--oref https?:\/\/\S+/, { timeout: 15_000 });
   const bin = page.getByRole("group", { name: "Omni reference" });
   await expect(bin.getByRole("img")).toBeVisible();
-  // Omni is a V7 feature: flagged (never blocked) on the server's default model, plain on V7.
+  // Omni is a V7 feature: flagged (never blocked) on V8.1, where the sources disagree, plain on V7.
+  await page.getByLabel("Model").selectOption("v:8.1");
   await expect(bin).toContainText("Not confirmed");
   await page.getByLabel("Model").selectOption("v:7");
   await expect(box).toHaveValue(/--v 7/);

@@ -79,3 +79,28 @@ test("Analyze prompt shows the shortened prompts; Imagine on one submits it with
   await analysis.getByRole("button", { name: "Use 1", exact: true }).click();
   await expect(page.getByRole("textbox", { name: "Prompt" })).toHaveValue(`${first} --ar 3:2`);
 });
+
+test("a V8.1 upscale offers no Zoom, Pan or Upscale (Subtle); a V7 one does", async ({ page }) => {
+  const box = page.getByRole("textbox", { name: "Prompt" });
+  for (const [version, hasZoom] of [
+    ["8.1", false],
+    ["7", true],
+  ] as const) {
+    const prompt = `a harbour crane at noon --v ${version}`;
+    await box.fill(prompt);
+    await box.press("Enter");
+    const grid = card(page, prompt);
+    await waitDone(grid);
+    await grid.getByRole("button", { name: "U1" }).click();
+    const single = page.locator("article[data-status]", { hasText: /from task/ }).first();
+    await waitDone(single);
+    // Vary stays on every model (docs/protocol.md §5.2.1).
+    await expect(single.getByRole("button", { name: "Vary (Subtle)" })).toBeVisible();
+    await expect(single.getByRole("button", { name: "Vary (Region)" })).toBeVisible();
+    for (const name of [/Zoom Out/, /Custom Zoom/, /Pan (left|right|up|down)/i, /Upscale \(Subtle\)/]) {
+      const buttons = single.getByRole("button", { name });
+      if (hasZoom) await expect(buttons.first()).toBeVisible();
+      else await expect(buttons).toHaveCount(0);
+    }
+  }
+});
