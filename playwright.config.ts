@@ -64,7 +64,8 @@ export default defineConfig({
     },
     ...upstreams.map((u) => ({
       name: u.name,
-      testMatch: /upstream\.spec\.ts/,
+      // Today's Midjourney (references, draft, shorten, V8 buttons) runs against both dialects too.
+      testMatch: /(upstream|references|today)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
     })),
     {
