@@ -67,6 +67,7 @@ test("Analyze prompt shows the shortened prompts; Imagine on one submits it with
   await expect(shortened).not.toHaveCount(0);
   // The upstream's own 1️⃣–5️⃣ would be refused (§5.5): they are not offered.
   await expect(analysis.getByRole("button", { name: /Imagine shortened prompt/ })).toHaveCount(0);
+  await expect(analysis.getByRole("button", { name: "Show Details" })).toHaveCount(0);
 
   const first = (await shortened.first().locator("p").first().textContent())?.trim() ?? "";
   expect(first.length).toBeGreaterThan(0);

@@ -230,9 +230,10 @@ export function TaskCard({
               busy={busy}
               onPress={(button) => handlers.onPress(task, button)}
               // Describe's and shorten's prompt buttons are replaced by the prompts above. Shorten's
-              // 1️⃣–5️⃣ could not be pressed anyway: trueai's controller rejects PromptAnalyzer ids
-              // (code 4) and new-api answers unknown_action (§5.5, §8.1 of docs/protocol.md).
-              hidden={isDescribe ? ["describe-prompt"] : isShorten ? ["shorten-prompt"] : []}
+              // buttons (1️⃣–5️⃣ and "Show Details", which the catalogue does not know) could not be
+              // pressed anyway: trueai's controller rejects PromptAnalyzer ids (code 4) and new-api
+              // answers unknown_action (§5.5, §8.1 of docs/protocol.md).
+              hidden={isDescribe ? ["describe-prompt"] : isShorten ? ["shorten-prompt", "unknown"] : []}
             />
             {!isText && (
               <ResultActions
