@@ -120,6 +120,28 @@ const disputed = (dispute: DisputeId, extra: Pick<Support, "range"> = {}): Suppo
   ...extra,
 });
 
+/** The V6 and Niji 6 columns of §11.2 are the same. */
+const V6_PARAMS: Readonly<Record<ModelParam, Support>> = {
+  quality: values([0.25, 0.5, 1]),
+  weird: range(0, 3000, 0),
+  exp: N,
+  iw: range(0, 3, 1),
+  sref: Y,
+  sw: range(0, 1000, 100),
+  sv: range(1, 4, 4),
+  oref: N,
+  ow: N,
+  cref: Y,
+  cw: range(0, 100, 100),
+  profile: Y,
+  draft: N,
+  resolution: N,
+  raw: disputed("D9"),
+  styleRaw: Y,
+  tile: Y,
+  turbo: Y,
+};
+
 /** One entry per model, newest first; the cells follow §11.2 column by column. */
 export const MODELS: readonly ModelSpec[] = [
   {
@@ -276,26 +298,7 @@ export const MODELS: readonly ModelSpec[] = [
     pick: 4,
     rawFlag: "--style raw",
     aspect: "none stated",
-    params: {
-      quality: values([0.25, 0.5, 1]),
-      weird: range(0, 3000, 0),
-      exp: N,
-      iw: range(0, 3, 1),
-      sref: Y,
-      sw: range(0, 1000, 100),
-      sv: range(1, 4, 4),
-      oref: N,
-      ow: N,
-      cref: Y,
-      cw: range(0, 100, 100),
-      profile: Y,
-      draft: N,
-      resolution: N,
-      raw: disputed("D9"),
-      styleRaw: Y,
-      tile: Y,
-      turbo: Y,
-    },
+    params: V6_PARAMS,
   },
   {
     id: "niji7",
@@ -334,26 +337,7 @@ export const MODELS: readonly ModelSpec[] = [
     pick: 6,
     rawFlag: "--style raw",
     aspect: "none stated",
-    params: {
-      quality: values([0.25, 0.5, 1]),
-      weird: range(0, 3000, 0),
-      exp: N,
-      iw: range(0, 3, 1),
-      sref: Y,
-      sw: range(0, 1000, 100),
-      sv: range(1, 4, 4),
-      oref: N,
-      ow: N,
-      cref: Y,
-      cw: range(0, 100, 100),
-      profile: Y,
-      draft: N,
-      resolution: N,
-      raw: disputed("D9"),
-      styleRaw: Y,
-      tile: Y,
-      turbo: Y,
-    },
+    params: V6_PARAMS,
   },
 ];
 
