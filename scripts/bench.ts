@@ -14,6 +14,7 @@ import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
+import { benchPrompt } from "./bench-prompt";
 import { ROOT } from "@/lib/testing/processes";
 import { chromiumLaunchOptions } from "@/lib/testing/chromium";
 import { until } from "@/lib/testing/wait";
@@ -174,7 +175,14 @@ async function main(): Promise<void> {
     );
   }
   // `npm run bench -- load` runs only the parts named; no argument runs them all.
-  const parts = { overhead, polling, history: benchHistory, gallery: benchGalleryBytes, load: benchLoad };
+  const parts = {
+    overhead,
+    polling,
+    history: benchHistory,
+    gallery: benchGalleryBytes,
+    load: benchLoad,
+    prompt: benchPrompt,
+  };
   const wanted = process.argv.slice(2);
   for (const [name, run] of Object.entries(parts))
     if (wanted.length === 0 || wanted.includes(name)) await run();
