@@ -145,6 +145,11 @@ describe("upload-discord-images", () => {
     },
     { name: "not a list", body: { base64Array: "abc" }, code: "invalid_input" },
     {
+      name: "a URL (public already)",
+      body: { base64Array: ["https://example.com/a.png"] },
+      code: "invalid_input",
+    },
+    {
       name: "text renamed to PNG",
       body: { base64Array: [`data:image/png;base64,${btoa("hello, not an image")}`] },
       code: "invalid_input",

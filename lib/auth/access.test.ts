@@ -116,6 +116,8 @@ describe("checkAccess with APP_PASSWORD", () => {
     const cookie = sessionCookie();
     const submit = (path = "/api/mj/submit/imagine") =>
       checkAccess(request(path, { method: "POST", headers: { cookie } }));
+    // Uploading reference images starts no job: it spends nothing.
+    for (let i = 0; i < 5; i++) expect(submit("/api/mj/submit/upload-discord-images").kind).toBe("allow");
     // A submit under a speed prefix spends the same budget.
     expect([submit().kind, submit("/api/mj-turbo/mj/submit/imagine").kind]).toEqual(["allow", "allow"]);
     const verdict = submit();

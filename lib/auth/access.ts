@@ -116,7 +116,10 @@ export function checkAccess(request: Request): Verdict {
     return { kind: "redirect", location: safeNext(url.searchParams.get("next")) };
   }
 
-  if (request.method === "POST" && path.startsWith("/api/mj/submit/") && submitsPerMinute > 0) {
+  // Uploading a reference image starts no job (§3.9) and is bounded by the body limits: a prompt
+  // with five style images must not spend five of the minute's submissions before its imagine.
+  const submits = path.startsWith("/api/mj/submit/") && !path.endsWith("/upload-discord-images");
+  if (request.method === "POST" && submits && submitsPerMinute > 0) {
     const who = session ? `session:${session.id}` : tokenAllowed ? "api-token" : clientOf(request);
     const wait = limiters().submits.take(who);
     if (wait > 0) {

@@ -147,13 +147,15 @@ export const shortenRequestSchema = z.object({
 });
 export type ShortenRequest = z.output<typeof shortenRequestSchema>;
 
-/**
- * Local images to turn into URLs the upstream hosts (§3.9), each bounded like any request image.
- * An http(s) URL passes as trueai accepts one (it re-hosts it), though the UI never sends one.
- */
+/** An image's bytes, never a URL: a URL is public already, and §3.9 takes data URLs or base64 only. */
+const uploadImageSchema = imageInputSchema.refine((value) => !/^https?:\/\//i.test(value), {
+  error: "upload takes images as data URLs or base64, not URLs: put a public URL in the prompt as it is",
+});
+
+/** Local images to turn into URLs the upstream hosts (§3.9), each bounded like any request image. */
 export const uploadRequestSchema = z.object({
   base64Array: z
-    .array(imageInputSchema, { error: "base64Array must be a list of images" })
+    .array(uploadImageSchema, { error: "base64Array must be a list of images" })
     .min(1, { error: `upload needs 1 to ${LIMITS.referenceImages} images` })
     .max(LIMITS.referenceImages, { error: `upload needs 1 to ${LIMITS.referenceImages} images` }),
 });

@@ -21,7 +21,9 @@ function setup(via: SpeedVia, family: SimulatorFamily = "trueai") {
   const sent: Sent[] = [];
   const w = world({
     simulator: { family },
-    upstream: { authHeader: family === "new-api" ? "bearer" : "authorization" },
+    upstream: {
+      authHeader: family === "new-api" ? "bearer" : family === "novicezk" ? "mj-api-secret" : "authorization",
+    },
     env: { MJ_SPEED_VIA: via },
     wrapFetch: (fetch) => async (input, init) => {
       const url = new URL(String(input instanceof Request ? input.url : input));
@@ -163,7 +165,45 @@ describe("what the upstream makes of it", () => {
     expect(task.mode ?? null).toBeNull();
   });
 
-  it("a job's speed replaces a speed prefix already in MJ_API_URL", async () => {
+  it("novicezk has no prefixed routes: the first prefixed submit is sent again with the flag, and later ones go so", async () => {
+    const { w, sent } = setup("both", "novicezk");
+    const first = await w.tasks.imagine({ prompt: "a quiet lake" }, { speed: "relax" });
+    expect(first.code).toBe(1);
+    const second = await w.tasks.imagine({ prompt: "a calm sea --fast" });
+    expect(second.code).toBe(1);
+    expect(sent).toEqual([
+      { path: RELAX_IMAGINE, prompt: "a quiet lake --relax" },
+      { path: IMAGINE, prompt: "a quiet lake --relax" },
+      { path: IMAGINE, prompt: "a calm sea --fast" },
+    ]);
+  });
+
+  it.each<SpeedVia>(["prefix", "flag", "both"])(
+    "a job's speed replaces a speed prefix already in MJ_API_URL (MJ_SPEED_VIA=%s)",
+    async (via) => {
+      const sent: Sent[] = [];
+      const w = world({
+        upstream: { authHeader: "authorization" },
+        env: { MJ_API_URL: "http://simulator.invalid/mj-fast", MJ_SPEED_VIA: via },
+        wrapFetch: (fetch) => async (input, init) => {
+          const url = new URL(String(input instanceof Request ? input.url : input));
+          const body = typeof init?.body === "string" ? (JSON.parse(init.body) as { prompt?: string }) : {};
+          if (url.pathname.includes("/submit/")) sent.push({ path: url.pathname, prompt: body.prompt });
+          return fetch(input, init);
+        },
+      });
+      await w.tasks.imagine({ prompt: "a quiet lake" });
+      await w.tasks.imagine({ prompt: "a quiet lake" }, { speed: "relax" });
+      expect(sent).toEqual([
+        { path: "/mj-fast/mj/submit/imagine", prompt: "a quiet lake" },
+        via === "flag"
+          ? { path: IMAGINE, prompt: "a quiet lake --relax" }
+          : { path: RELAX_IMAGINE, prompt: via === "prefix" ? "a quiet lake" : "a quiet lake --relax" },
+      ]);
+    },
+  );
+
+  it("(the default MJ_SPEED_VIA) a job's speed replaces a speed prefix already in MJ_API_URL", async () => {
     const sent: string[] = [];
     const w = world({
       upstream: { authHeader: "authorization" },

@@ -636,7 +636,7 @@ describe("business outcomes with an error status (relays, §8.3)", () => {
     expect(client.health().circuit).toBe("open");
   });
 
-  it("a relay's unknown_action refusal says plainly that this relay cannot run the button", async () => {
+  it("a relay's unknown_action refusal stays the relay's words, which the UI reads the button from", async () => {
     const { client, simulator } = setup("new-api", "bearer");
     const { result } = await client.submit("imagine", { prompt: "a harbour" });
     await waitForStatus(client.fetchTask, result as string, "SUCCESS");
@@ -645,10 +645,9 @@ describe("business outcomes with an error status (relays, §8.3)", () => {
       customId: "MJ::JOB::video_virtual_upscale::1::0b2a8f7d",
     });
     expect(envelope.code).toBe(4);
-    // The relay's marker first (the UI names the button from it), then plain words.
-    expect(envelope.description).toMatch(
-      /^unknown_action:MJ::JOB::video_virtual_upscale::1::0b2a8f7d — This relay cannot run this button: .* pressing it again will not help\.$/,
-    );
+    // Untouched: the UI says in the user's language that this relay cannot run the button
+    // (lib/api/error-text), naming it from the quoted customId.
+    expect(envelope.description.trim()).toBe("unknown_action:MJ::JOB::video_virtual_upscale::1::0b2a8f7d");
     // The UI's stable reading of it (lib/mj/fail-reason): "the upstream cannot run this action".
     expect(classifyRefusal(envelope.code, envelope.description)).toBe("unsupportedAction");
     expect(client.health().circuit).toBe("closed");

@@ -101,6 +101,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const log = config.log ?? ((message: string) => console.warn(message));
   // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
   let listByIdsMissing = false;
+  // novicezk mounts no `/mj-<speed>/mj/...` routes (§1.1); learnt on the first prefixed submit.
+  let speedPrefixMissing = false;
   const readAttempts = Math.max(1, config.readAttempts ?? 3);
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = config.random ?? Math.random;
@@ -357,13 +359,15 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   /**
    * Where a submit goes and what it carries for its speed (§8.2). The prompt is only touched for
    * `flag` and `both`, and then only to make it say the job's speed once; a body without a prompt
-   * (action, blend, describe) can carry a speed in the prefix alone.
+   * (action, blend, describe) can carry a speed in the prefix alone. A job's own speed replaces a
+   * prefix in MJ_API_URL whichever way it is sent: trueai ranks a prefix above the flag. Once the
+   * upstream has shown it has no prefixed routes (novicezk), the flag carries the speed.
    */
   function speedRoute(kind: SubmitKind, body: unknown, speed: Speed | null | undefined) {
-    const via = config.speedVia ?? "both";
+    const via = speedPrefixMissing ? "flag" : (config.speedVia ?? "both");
     const prefixed = speed && via !== "flag";
     const path = `${prefixed ? `/${speedSegment(speed)}` : ""}/mj/submit/${kind}`;
-    const base = prefixed ? config.baseUrl.replace(BASE_SPEED_PREFIX, "") : config.baseUrl;
+    const base = speed ? config.baseUrl.replace(BASE_SPEED_PREFIX, "") : config.baseUrl;
     const flagged =
       speed &&
       via !== "prefix" &&
@@ -372,36 +376,28 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       body.prompt.trim() !== "";
     return {
       path,
+      prefixed: Boolean(prefixed),
       base,
       body: flagged ? { ...body, prompt: withSpeedFlag(body.prompt as string, speed) } : body,
     };
   }
 
-  /**
-   * new-api knows only image buttons (§8.1): any other customId gets code 4 `unknown_action:<customId>`.
-   * The relay's words stay first, as the stable marker the UI reads the button from
-   * (lib/mj/fail-reason `unknownActionCustomId`); plain words follow for any other client: the
-   * button will never work through this relay, so it is no use pressing it again.
-   */
-  function explainUnknownAction(kind: SubmitKind, envelope: SubmitResult): SubmitResult {
-    if (kind !== "action" || envelope.code !== SUBMIT_CODE.validationError) return envelope;
-    if (!/^\s*unknown_action:/i.test(envelope.description)) return envelope;
-    return {
-      ...envelope,
-      description:
-        `${envelope.description.trim()} — This relay cannot run this button: it does not pass this ` +
-        "kind of action on to Midjourney, so pressing it again will not help.",
-    };
-  }
-
   const ops: Omit<UpstreamClient, "health"> = {
     async submit(kind, body, options) {
-      const route = speedRoute(kind, body, options?.speed);
-      const raw = await call("POST", route.path, route.body, route.base);
+      let route = speedRoute(kind, body, options?.speed);
+      let raw = await call("POST", route.path, route.body, route.base);
+      if (route.prefixed && isMissingRoute(raw)) {
+        // No prefixed routes here (novicezk): nothing ran, so sending it again plainly is no double
+        // charge. Learnt once, like the missing list-by-ids.
+        speedPrefixMissing = true;
+        log(`[upstream] no ${route.path} route; job speeds go as prompt flags from now on`);
+        route = speedRoute(kind, body, options?.speed);
+        raw = await call("POST", route.path, route.body, route.base);
+      }
       if (isMissingRoute(raw)) {
         throw new AppError("not_supported", `The upstream does not offer /mj/submit/${kind}.`);
       }
-      return explainUnknownAction(kind, toEnvelope(raw, "POST", route.path));
+      return toEnvelope(raw, "POST", route.path);
     },
 
     async uploadImages(body) {
