@@ -524,7 +524,22 @@ describe("validatePrompt", () => {
     expect(validatePrompt("a --v 8.1 --draft")[0]?.args).toMatchObject({
       flag: "--draft",
       model: "V8.1",
+      modelId: "v8.1",
       dispute: "D8",
+    });
+  });
+
+  it("marks the server default by id, so the UI can word it in the user's language", () => {
+    expect(validatePrompt("a --q 3")[0]?.args).toEqual({
+      flag: "--q",
+      value: 3,
+      model: "Default",
+      modelId: "default",
+      allowed: "0.25, 0.5, 1, 2, 4",
+    });
+    expect(validatePrompt("a --v 6 --oref https://x.test/a.png")[0]?.args).toMatchObject({
+      model: "V6",
+      modelId: "v6",
     });
   });
 
