@@ -178,7 +178,8 @@ describe("validatePrompt", () => {
   it.each([
     "",
     "a cat",
-    "a cat --ar 16:9 --v 7 --s 1000 --c 100 --w 3000 --q 4 --seed 4294967295 --no x --tile --style raw --turbo",
+    // No --q: any --q on V7 warns (sources disagree, D1).
+    "a cat --ar 16:9 --v 7 --s 1000 --c 100 --w 3000 --seed 4294967295 --no x --tile --style raw --turbo",
     "a --niji 6 --style cute",
     "a --niji --ar 4:1",
     "a --ar 1:4 --seed 0 --s 0 --c 0 --w 0",
