@@ -159,7 +159,7 @@ export function IssueList({
 
 /**
  * Words for why a control is off or flagged on the prompt's model, or null when it is simply
- * available. The reference bins use it too, so "Omni" on V6 says the same as the weight here.
+ * available. The reference bins word their own support with `references.support.*`.
  */
 export function useCapabilityReason(): (
   capability: Capability,
