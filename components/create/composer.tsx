@@ -114,6 +114,7 @@ export function Composer({
   const references = useImageList(LIMITS.referenceImages);
   const { addUrl: addInline } = references;
   const uploads = useReferenceUploads({
+    prompt,
     onHosted: useCallback((kind, url) => setPrompt((text) => addReference(text, kind, url)), []),
     onInline: useCallback((dataUrl) => addInline(dataUrl), [addInline]),
   });

@@ -7,6 +7,7 @@ import { SegmentedRadio } from "@/components/ui/segmented-radio";
 import { fieldClasses } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
 import {
+  DEFAULT_MODEL,
   modelCapabilities,
   PARAM_RANGES,
   PICKER_MODELS,
@@ -87,7 +88,14 @@ function useIssueMessages(issues: readonly PromptIssue[]): IssueMessage[] {
     const label = t(`params.labels.${issue.param}`);
     const dispute = `issues.disputes.${issue.args.dispute ?? ""}`;
     const note = t.has(dispute) ? t(dispute) : issue.args.note;
-    const args = { label, ...issue.args, ...(note === undefined ? {} : { note }) };
+    // The server default has no name of its own: word it in the user's language.
+    const model = issue.args.modelId === DEFAULT_MODEL.id ? t("params.defaultModel") : issue.args.model;
+    const args = {
+      label,
+      ...issue.args,
+      ...(model === undefined ? {} : { model }),
+      ...(note === undefined ? {} : { note }),
+    };
     const fixKey = issue.fix ? `issues.fix.${issue.fix.code}` : null;
     return {
       key: `${index}-${issue.code}`,
@@ -151,7 +159,7 @@ export function IssueList({
 
 /**
  * Words for why a control is off or flagged on the prompt's model, or null when it is simply
- * available. The reference bins use it too, so "Omni" on V6 says the same as the weight here.
+ * available. The reference bins word their own support with `references.support.*`.
  */
 export function useCapabilityReason(): (
   capability: Capability,

@@ -3,6 +3,7 @@ import {
   addReference,
   isUseAsKind,
   needsHosting,
+  previewsInPrompt,
   referenceValues,
   removeReference,
   setPersonalization,
@@ -130,5 +131,22 @@ describe("isUseAsKind", () => {
       false,
       false,
     ]);
+  });
+});
+
+describe("previewsInPrompt", () => {
+  const previews = new Map([
+    [A, "data:image/webp;base64,AAAA"],
+    [B, "data:image/webp;base64,BBBB"],
+  ]);
+
+  it("drops the pictures of URLs the prompt no longer names, whatever kind held them", () => {
+    expect([...previewsInPrompt(previews, `${A} a cat --v 7`).keys()]).toEqual([A]);
+    expect([...previewsInPrompt(previews, `a cat --sref ${B}`).keys()]).toEqual([B]);
+    expect(previewsInPrompt(previews, "a cat").size).toBe(0);
+  });
+
+  it("keeps the same map when every URL is still there", () => {
+    expect(previewsInPrompt(previews, `${A} a cat --oref ${B}`)).toBe(previews);
   });
 });

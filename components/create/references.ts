@@ -113,6 +113,15 @@ export function setPersonalization(text: string, on: boolean): string {
   return parsePrompt(text).params.profile === null ? setParam(text, "profile", "") : text;
 }
 
+/**
+ * The pictures of hosted references (URL -> data URL, about 1 MB each) that the prompt still names;
+ * the same map when none went, so a caller's state stays put.
+ */
+export function previewsInPrompt<T>(previews: ReadonlyMap<string, T>, text: string): ReadonlyMap<string, T> {
+  const kept = [...previews].filter(([url]) => text.includes(url));
+  return kept.length === previews.size ? previews : new Map(kept);
+}
+
 export function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value) && URL.canParse(value);
 }

@@ -6,7 +6,7 @@ import { fetchMedia, uploadImages } from "@/lib/api/client";
 import { useErrorText } from "@/lib/api/error-text";
 import { ApiError } from "@/lib/api/fetch-json";
 import { downscaleImage, ImageFileError, type ImageErrorCode } from "@/lib/images/downscale";
-import type { ImageReferenceKind } from "./references";
+import { previewsInPrompt, type ImageReferenceKind } from "./references";
 
 /**
  * Local images on their way to becoming references. Midjourney takes references as public URLs in
@@ -60,9 +60,12 @@ function dataUrlBlob(url: string): Blob {
 }
 
 export function useReferenceUploads({
+  prompt,
   onHosted,
   onInline,
 }: {
+  /** The prompt the hosted URLs go into: a picture whose URL left it is dropped. */
+  prompt: string;
   /** Writes a hosted URL into the prompt as a reference of `kind`. */
   onHosted(kind: ImageReferenceKind, url: string): void;
   /**
@@ -76,6 +79,12 @@ export function useReferenceUploads({
   const errorText = useErrorText();
   const [pending, setPending] = useState<PendingReference[]>([]);
   const [previews, setPreviews] = useState<ReadonlyMap<string, string>>(new Map());
+  // Edited or removed from the prompt, a URL's picture goes with it: the map is no larger than the prompt.
+  const [prunedFor, setPrunedFor] = useState(prompt);
+  if (prunedFor !== prompt) {
+    setPrunedFor(prompt);
+    setPreviews((current) => previewsInPrompt(current, prompt));
+  }
   const [unsupported, setUnsupported] = useState(false);
   // Read inside async work, where the state of the render that started it is stale.
   const unsupportedNow = useRef(false);

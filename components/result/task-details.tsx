@@ -15,7 +15,7 @@ import { cn } from "@/lib/cn";
 import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import { knownSeed } from "@/lib/mj/enhance";
 import { classifyFailure } from "@/lib/mj/fail-reason";
-import { promptChanges, samePrompt, type PromptChanges } from "@/lib/mj/prompt-diff";
+import { receivedPrompts, type PromptChanges } from "@/lib/mj/prompt-diff";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
@@ -37,31 +37,6 @@ const PARAM_ORDER: (keyof PromptParams)[] = [
 
 function formatTime(ms: number | null): string | null {
   return ms ? new Date(ms).toLocaleString() : null;
-}
-
-/** Tasks whose `promptEn` and `finalPrompt` hold results (describe's prompts, shorten's analysis), not prompts. */
-const TEXT_RESULTS = new Set(["DESCRIBE", "SHORTEN"]);
-
-/**
- * What Midjourney was given, where it differs from what the user typed (docs/protocol.md §8.4): a
- * relay's translation (`promptEn`), and the upstream's echo (`properties.finalPrompt`) with the
- * parameters it added or dropped. Null when both say the same as the prompt.
- */
-function receivedPrompts(task: Task): {
-  prompt: string;
-  translated: string | null;
-  received: { text: string; changes: PromptChanges } | null;
-} | null {
-  const prompt = task.prompt?.trim() ?? "";
-  const final = task.properties.finalPrompt;
-  if (!prompt || TEXT_RESULTS.has(task.action ?? "")) return null;
-  const en = task.promptEn?.trim() ?? "";
-  const translated = en && !samePrompt(en, prompt) ? en : null;
-  const sent = translated ?? prompt;
-  const echo = typeof final === "string" ? final.trim() : "";
-  const received =
-    echo && !samePrompt(echo, sent) ? { text: echo, changes: promptChanges(sent, echo) } : null;
-  return translated || received ? { prompt, translated, received } : null;
 }
 
 /**

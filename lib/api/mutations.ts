@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient, type MutationFunction, type MutationMeta } from "@tanstack/react-query";
 import type { ButtonInfo } from "@/lib/mj/buttons";
-import { enhancedPrompt, knownSeed } from "@/lib/mj/enhance";
+import { enhancedPrompt, enhanceRequest, knownSeed } from "@/lib/mj/enhance";
 import { SUBMIT_CODE } from "@/lib/mj/envelope";
 import { parsePrompt } from "@/lib/mj/prompt-params";
 import type { ModalRequest } from "@/lib/mj/requests";
@@ -103,13 +103,12 @@ async function askSeed(task: Task): Promise<string | null> {
   }
 }
 
-/** Re-runs a draft at full quality through the normal imagine: same prompt without --draft, its seed, its bot. */
+/** Re-runs a draft at full quality through the normal imagine: same request and prompt without --draft, its seed, its bot. */
 async function enhanceTask(task: Task): Promise<Enhanced> {
   const prompt = enhancedPrompt(task, knownSeed(task) ?? (await askSeed(task)));
-  const botType = task.botType === "NIJI_JOURNEY" || task.botType === "MID_JOURNEY" ? task.botType : null;
-  const ids = acceptedTaskIds(
-    await submitTask({ kind: "imagine", body: { prompt, ...(botType ? { botType } : {}) } }),
-  );
+  const original = await originalRequest(task.id);
+  const body = enhanceRequest(task, prompt, original?.kind === "imagine" ? original.body : null);
+  const ids = acceptedTaskIds(await submitTask({ kind: "imagine", body }));
   const seed = parsePrompt(prompt).params.seed;
   return { ids, seed: seed === null ? null : String(seed) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enhancedPrompt, hasDraftFlag, isDraftResult, knownSeed } from "./enhance";
+import { enhancedPrompt, enhanceRequest, hasDraftFlag, isDraftResult, knownSeed } from "./enhance";
 import { taskSchema } from "./task";
 
 const task = (fields: Record<string, unknown>) =>
@@ -67,5 +67,27 @@ describe("enhancedPrompt", () => {
     expect(enhancedPrompt(task({ properties: { finalPrompt: "a cat --draft --v 7" } }), "1")).toBe(
       "a cat --v 7 --seed 1",
     );
+  });
+});
+
+describe("enhanceRequest", () => {
+  const image = "data:image/png;base64,iVBORw0KGgo=";
+
+  it("keeps the image prompts sent inline and the bot of the request the app sent, with the new prompt", () => {
+    const draft = task({ prompt: "a cat --draft", botType: "MID_JOURNEY" });
+    const original = { prompt: "a cat --draft", base64Array: [image], botType: "NIJI_JOURNEY" as const };
+    expect(enhanceRequest(draft, "a cat --seed 1", original)).toEqual({
+      prompt: "a cat --seed 1",
+      base64Array: [image],
+      botType: "NIJI_JOURNEY",
+    });
+  });
+
+  it("without a kept request sends the prompt and the task's bot", () => {
+    expect(enhanceRequest(task({ botType: "NIJI_JOURNEY" }), "a cat", null)).toEqual({
+      prompt: "a cat",
+      botType: "NIJI_JOURNEY",
+    });
+    expect(enhanceRequest(task({ botType: "INSIGHT_FACE" }), "a cat", null)).toEqual({ prompt: "a cat" });
   });
 });

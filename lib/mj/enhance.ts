@@ -1,4 +1,5 @@
 import { parsePrompt, setParam } from "./prompt-params";
+import type { ImagineRequest } from "./requests";
 import { TASK_STATUS, type Task } from "./task";
 
 /**
@@ -48,4 +49,15 @@ export function enhancedPrompt(task: Task, seed: string | null): string {
   const plain = setParam(prompt, "draft", false).trim();
   const value = seed !== null && SEED.test(seed.trim()) ? Number(seed.trim()) : null;
   return value === null ? plain : setParam(plain, "seed", value);
+}
+
+/**
+ * The imagine that enhances a draft: the request the app sent for it (`original`, when the server
+ * kept one) with the prompt swapped, so image prompts sent inline (`base64Array`) and the bot stay;
+ * without one, the prompt and the task's bot.
+ */
+export function enhanceRequest(task: Task, prompt: string, original: ImagineRequest | null): ImagineRequest {
+  if (original) return { ...original, prompt };
+  const botType = task.botType === "NIJI_JOURNEY" || task.botType === "MID_JOURNEY" ? task.botType : null;
+  return { prompt, ...(botType ? { botType } : {}) };
 }

@@ -18,7 +18,7 @@ const COLUMNS = ["--v 6", "--v 6.1", "--v 7", "--v 8", "--v 8.1", "--v 8.2", "--
  * what the linter must say.
  */
 const MATRIX: Record<ModelParam, [snippet: string, cells: string]> = {
-  quality: ["--q 1", "✓ ✓ ✓ ✓ ✗ D ✓ ?"],
+  quality: ["--q 1", "✓ D D ✓ ✗ D ✓ ?"],
   weird: ["--w 100", "✓ ✓ ✓ ? D ? ✓ ?"],
   exp: ["--exp 10", "✗ ✗ ✓ ? D ? ✗ ?"],
   iw: ["--iw 1", "✓ ✓ ✓ ✗ D D ✓ ?"],
@@ -117,6 +117,14 @@ describe("ranges", () => {
       ["quality_unlisted", "warning"],
     ]);
     expect(validatePrompt("a --v 8 --q 2").map((issue) => issue.args.allowed)).toEqual(["1, 4"]);
+  });
+
+  it("warns on any --q value where the sources disagree (D1), listed or not", () => {
+    for (const prompt of ["a --v 7 --q 4", "a --v 7 --q 1", "a --v 6.1 --q 2", "a --v 8.2 --q 1"]) {
+      expect(validatePrompt(prompt).map((issue) => [issue.code, issue.severity, issue.args.dispute])).toEqual(
+        [["model_disputed", "warning", "D1"]],
+      );
+    }
   });
 });
 

@@ -241,7 +241,7 @@ export const MODELS: readonly ModelSpec[] = [
     rawFlag: "--style raw",
     aspect: "none stated",
     params: {
-      quality: { ...values(ALL_QUALITIES), dispute: "D1" },
+      quality: values(ALL_QUALITIES, "D1"),
       weird: range(0, 3000, 0),
       exp: range(0, 100, 0),
       iw: range(0, 3, 1),
@@ -270,7 +270,7 @@ export const MODELS: readonly ModelSpec[] = [
     rawFlag: "--style raw",
     aspect: "none stated",
     params: {
-      quality: { ...values([0.25, 0.5, 1, 2]), dispute: "D1" },
+      quality: values([0.25, 0.5, 1, 2], "D1"),
       weird: range(0, 3000, 0),
       exp: N,
       iw: range(0, 3, 1),

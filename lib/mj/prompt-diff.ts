@@ -1,4 +1,6 @@
+import { knownSeed } from "./enhance";
 import { parsePrompt, setParam, type PromptParamKey, type PromptParams } from "./prompt-params";
+import type { Task } from "./task";
 
 /**
  * How the prompt Midjourney received differs from the one sent. Servers rewrite prompts on the way
@@ -53,4 +55,45 @@ export function promptChanges(sent: string, received: string): PromptChanges {
 /** Whether two prompts differ beyond spacing. */
 export function samePrompt(a: string, b: string): boolean {
   return a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+}
+
+/** Tasks whose `promptEn` and `finalPrompt` hold results (describe's prompts, shorten's analysis), not prompts. */
+const TEXT_RESULTS = new Set(["DESCRIBE", "SHORTEN"]);
+
+/** The jobs trueai sends with its anti-collision seed when the prompt has none (docs/protocol.md §8.4). */
+const SEEDED_ACTIONS = new Set(["IMAGINE", "BLEND", "VIDEO"]);
+
+export interface ReceivedPrompts {
+  /** What the user typed. */
+  prompt: string;
+  /** A relay's translation (`promptEn`), when it differs. */
+  translated: string | null;
+  /** What Midjourney was given and how it differs from what was sent. */
+  received: { text: string; changes: PromptChanges } | null;
+}
+
+/**
+ * What Midjourney was given, where it differs from what the user typed (docs/protocol.md §8.4): a
+ * relay's translation (`promptEn`), and the upstream's echo (`properties.finalPrompt`) with the
+ * parameters it added or dropped. trueai strips its own `--seed` from every prompt on success and
+ * keeps it only in `seed`, so a seed the user did not type is put back here as added. Null when
+ * everything says the same as the prompt.
+ */
+export function receivedPrompts(task: Task): ReceivedPrompts | null {
+  const prompt = task.prompt?.trim() ?? "";
+  const final = task.properties.finalPrompt;
+  if (!prompt || TEXT_RESULTS.has(task.action ?? "")) return null;
+  const en = task.promptEn?.trim() ?? "";
+  const translated = en && !samePrompt(en, prompt) ? en : null;
+  const sent = translated ?? prompt;
+  const echo = typeof final === "string" ? final.trim() : "";
+  // With no `--seed` typed, knownSeed is the task's `seed` field: the one trueai drew.
+  const seed = parsePrompt(prompt).params.seed === null ? knownSeed(task) : null;
+  const base = echo || sent;
+  const text =
+    seed !== null && SEEDED_ACTIONS.has(task.action ?? "") && parsePrompt(base).params.seed === null
+      ? setParam(base, "seed", Number(seed))
+      : base;
+  const received = samePrompt(text, sent) ? null : { text, changes: promptChanges(sent, text) };
+  return translated || received ? { prompt, translated, received } : null;
 }

@@ -178,7 +178,8 @@ describe("validatePrompt", () => {
   it.each([
     "",
     "a cat",
-    "a cat --ar 16:9 --v 7 --s 1000 --c 100 --w 3000 --q 4 --seed 4294967295 --no x --tile --style raw --turbo",
+    // No --q: any --q on V7 warns (sources disagree, D1).
+    "a cat --ar 16:9 --v 7 --s 1000 --c 100 --w 3000 --seed 4294967295 --no x --tile --style raw --turbo",
     "a --niji 6 --style cute",
     "a --niji --ar 4:1",
     "a --ar 1:4 --seed 0 --s 0 --c 0 --w 0",
@@ -524,7 +525,22 @@ describe("validatePrompt", () => {
     expect(validatePrompt("a --v 8.1 --draft")[0]?.args).toMatchObject({
       flag: "--draft",
       model: "V8.1",
+      modelId: "v8.1",
       dispute: "D8",
+    });
+  });
+
+  it("marks the server default by id, so the UI can word it in the user's language", () => {
+    expect(validatePrompt("a --q 3")[0]?.args).toEqual({
+      flag: "--q",
+      value: 3,
+      model: "Default",
+      modelId: "default",
+      allowed: "0.25, 0.5, 1, 2, 4",
+    });
+    expect(validatePrompt("a --v 6 --oref https://x.test/a.png")[0]?.args).toMatchObject({
+      model: "V6",
+      modelId: "v6",
     });
   });
 

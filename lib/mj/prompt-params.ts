@@ -610,14 +610,23 @@ function modelParamOf(key: PromptParamKey, name: string, params: PromptParams): 
   return (MODEL_PARAMS as readonly string[]).includes(key) ? (key as ModelParam) : null;
 }
 
+/**
+ * The model a message names: its label for the English text, and its id so the UI can word the
+ * server default ("Default") in the user's language.
+ */
+function modelArgs(rules: ModelSpec): { model: string; modelId: string } {
+  return { model: rules.label, modelId: rules.id };
+}
+
 function supportProblem(
   support: Support,
   label: string,
   flag: string,
-  model: string,
+  rules: ModelSpec,
   fix: PromptFix,
 ): Problem | null {
-  const args = { flag, model };
+  const args = { flag, ...modelArgs(rules) };
+  const model = rules.label;
   switch (support.status) {
     case "supported":
       return null;
@@ -672,16 +681,16 @@ function rangeProblem(
     code: "range_warning",
     severity: "warning",
     message,
-    args: { flag, value, min: range.min, max: range.max, model },
+    args: { flag, value, min: range.min, max: range.max, ...modelArgs(resolution.rules) },
   };
 }
 
-function qualityProblem(support: Support, value: number, model: string): Problem | null {
+function qualityProblem(support: Support, value: number, rules: ModelSpec): Problem | null {
   const known = support.values ?? ALL_QUALITIES;
   if (support.status !== "supported" || known.includes(value)) return null;
   const allowed = known.join(", ");
-  const message = `Quality ${value} isn't among the values known for ${model} (${allowed}); Midjourney may refuse it.`;
-  return { code: "quality_unlisted", message, args: { flag: "--q", value, model, allowed } };
+  const message = `Quality ${value} isn't among the values known for ${rules.label} (${allowed}); Midjourney may refuse it.`;
+  return { code: "quality_unlisted", message, args: { flag: "--q", value, ...modelArgs(rules), allowed } };
 }
 
 function aspectProblem(token: string, params: PromptParams, rules: ModelSpec): Problem | null {
@@ -692,12 +701,12 @@ function aspectProblem(token: string, params: PromptParams, rules: ModelSpec): P
   if (rules.aspect === "unknown") {
     if (wide <= 4) return null;
     const message = `Aspect ratio ${token} is wider than 4:1; how wide ${model} goes isn't documented, and some models refuse or crop it.`;
-    return { code: "aspect_unverified", message, args: { value: token, max: 4, model } };
+    return { code: "aspect_unverified", message, args: { value: token, max: 4, ...modelArgs(rules) } };
   }
   const { sd, hd } = rules.aspect;
   if (wide > sd) {
     const message = `Aspect ratio ${token} is wider than ${sd}:1 (or 1:${sd}), the widest ${model} is documented to take.`;
-    return { code: "aspect_range", message, args: { value: token, max: sd, model } };
+    return { code: "aspect_range", message, args: { value: token, max: sd, ...modelArgs(rules) } };
   }
   // Whether HD or SD is the default isn't documented, so only an explicit --sd is known to go wider.
   if (wide <= hd || params.resolution === "sd") return null;
@@ -708,7 +717,7 @@ function aspectProblem(token: string, params: PromptParams, rules: ModelSpec): P
     args: {},
     apply: (text) => setParam(text, "resolution", "sd"),
   };
-  return { code: "aspect_hd", message, args: { value: token, max: hd, sdMax: sd, model }, fix };
+  return { code: "aspect_hd", message, args: { value: token, max: hd, sdMax: sd, ...modelArgs(rules) }, fix };
 }
 
 function versionProblem(resolution: ModelResolution, params: PromptParams): Problem | null {
@@ -789,11 +798,11 @@ function findIssues(doc: Doc, params: PromptParams, resolution: ModelResolution)
     add(
       key,
       "warning",
-      supportProblem(support, label, flag, rules.label, supportFix(key, modelParam, rules, flag)),
+      supportProblem(support, label, flag, rules, supportFix(key, modelParam, rules, flag)),
     );
     const value = params[key];
     if (typeof value !== "number") continue;
-    if (key === "quality") add(key, "warning", qualityProblem(support, value, rules.label));
+    if (key === "quality") add(key, "warning", qualityProblem(support, value, rules));
     else if (key in PARAM_RANGES) {
       add(key, "error", rangeProblem(key as RangedParam, support, label, flag, value, resolution));
     }

@@ -127,6 +127,16 @@ describe("withAnalysedParams", () => {
     );
   });
 
+  it("puts the analysed prompt's image prompts back in front, unless the shortened text has its own", () => {
+    const analysed = "https://x.test/a.png https://x.test/b.png a cat in a garden --iw 2 --v 7";
+    expect(withAnalysedParams("cat garden", analysed)).toBe(
+      "https://x.test/a.png https://x.test/b.png cat garden --v 7 --iw 2",
+    );
+    expect(withAnalysedParams("https://x.test/c.png cat", analysed)).toBe(
+      "https://x.test/c.png cat --v 7 --iw 2",
+    );
+  });
+
   it("leaves a prompt without parameters as the shortened words", () => {
     expect(withAnalysedParams("  cat garden ", "a cat in a garden")).toBe("cat garden");
   });

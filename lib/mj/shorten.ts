@@ -1,4 +1,4 @@
-import { parsePrompt, type PromptParamKey } from "./prompt-params";
+import { imagePromptUrls, parsePrompt, setImagePromptUrls, type PromptParamKey } from "./prompt-params";
 import { withParam } from "./prompt-diff";
 import type { Task } from "./task";
 
@@ -123,13 +123,16 @@ export function shortenAnalysisOf(task: Pick<Task, "properties" | "description">
 const flagOf = (raw: string) => raw.split(/\s/, 1)[0]?.toLowerCase() ?? "";
 
 /**
- * A shortened prompt ready to imagine: Midjourney shortens the words only, so the `--parameters`
- * of the prompt it analysed (aspect, version, style references…) are put back. A parameter the
- * shortened text already has is never doubled (a modelled one takes the analysed prompt's value).
+ * A shortened prompt ready to imagine: Midjourney shortens the words only, so the image prompts
+ * (leading URLs) and `--parameters` of the prompt it analysed (aspect, version, style references…)
+ * are put back. A parameter the shortened text already has is never doubled (a modelled one takes
+ * the analysed prompt's value); image prompts are put back only when the shortened text has none.
  */
 export function withAnalysedParams(shortened: string, analysed: string): string {
   const { params, unknown } = parsePrompt(analysed);
   let text = shortened.trim();
+  const urls = imagePromptUrls(analysed);
+  if (urls.length > 0 && imagePromptUrls(text).length === 0) text = setImagePromptUrls(text, urls);
   for (const key of Object.keys(params) as PromptParamKey[]) text = withParam(text, params, key);
   const present = new Set(parsePrompt(text).unknown.map(flagOf));
   for (const raw of unknown) if (!present.has(flagOf(raw))) text = `${text} ${raw}`;
