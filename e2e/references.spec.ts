@@ -124,3 +124,44 @@ test("a style code and weight typed in the prompt show in the bin, and its chip 
   await expect(box).toHaveValue("a quiet harbour");
   await expect(bin.getByRole("listitem")).toHaveCount(0);
 });
+
+test("an upstream that cannot host files: the bin says so, keeps nothing half-done, and takes a URL", async ({
+  page,
+}) => {
+  // What the app answers behind an upstream without upload-discord-images (novicezk; §3.9).
+  await page.route("**/api/mj/submit/upload-discord-images", (route) =>
+    route.fulfill({
+      status: 501,
+      contentType: "application/json",
+      body: JSON.stringify({
+        error: {
+          code: "not_supported",
+          message:
+            "This upstream cannot host local files (it has no upload-discord-images route). Paste a public image URL instead.",
+        },
+      }),
+    }),
+  );
+  await openCreate(page);
+  const box = promptBox(page);
+  await box.fill("a lighthouse in fog nohost --v 7");
+  await openBins(page);
+  const bin = page.getByRole("group", { name: "Style reference" });
+  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#36c" } })
+    .png()
+    .toBuffer();
+  await bin
+    .getByLabel("Upload", { exact: true })
+    .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
+
+  await expect(bin).toContainText("This upstream cannot host local files: paste a public image URL instead.");
+  await expect(box).toHaveValue("a lighthouse in fog nohost --v 7");
+  // A public URL typed into the bin goes into the prompt as the reference.
+  const field = bin.getByRole("textbox");
+  await field.fill("https://images.example.com/style.png");
+  await field.press("Enter");
+  await expect(box).toHaveValue(
+    "a lighthouse in fog nohost --v 7 --sref https://images.example.com/style.png",
+  );
+  await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
+});

@@ -93,12 +93,16 @@ test("imagine → U1 → Custom Zoom (21) → modal → SUCCESS, with no key any
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Your tasks" })).toBeVisible();
   await expect(page.getByRole("img", { name: "a lantern in fog --ar 4:3 --v 7" }).first()).toBeVisible();
-  seen.push(await page.content());
+  const html = await page.content();
 
-  for (const text of seen) expect(text).not.toContain(E2E_UPSTREAM_KEY);
+  for (const text of [...seen, html]) expect(text).not.toContain(E2E_UPSTREAM_KEY);
   // Nor does the upstream's address: media URLs are the app's own (playwright.config.ts: simulator = app port + 90).
+  // On the page only what it loads counts: other specs' prompts in the feed may quote an upload's URL.
   const upstreamOrigin = baseURL!.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 90}`);
   expect(seen.join("\n")).not.toContain(upstreamOrigin);
+  const loaded = [...html.matchAll(/\b(?:src|srcset|href|poster)="([^"]*)"/g)].map((match) => match[1]);
+  expect(loaded.length).toBeGreaterThan(0);
+  expect(loaded.filter((url) => url?.includes(upstreamOrigin))).toEqual([]);
 });
 
 /** How often the standalone simulator was called on a path (GET /__stats; simulator = app port + 90). */
