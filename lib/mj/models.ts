@@ -120,7 +120,7 @@ const disputed = (dispute: DisputeId, extra: Pick<Support, "range"> = {}): Suppo
   ...extra,
 });
 
-/** The V6 and Niji 6 columns of §11.2 are the same. */
+/** The V6 and Niji 6 columns of §11.2 are the same; V6.1 differs in two rows. */
 const V6_PARAMS: Readonly<Record<ModelParam, Support>> = {
   quality: values([0.25, 0.5, 1]),
   weird: range(0, 3000, 0),
@@ -269,26 +269,8 @@ export const MODELS: readonly ModelSpec[] = [
     pick: 3,
     rawFlag: "--style raw",
     aspect: "none stated",
-    params: {
-      quality: values([0.25, 0.5, 1, 2], "D1"),
-      weird: range(0, 3000, 0),
-      exp: N,
-      iw: range(0, 3, 1),
-      sref: Y,
-      sw: range(0, 1000, 100),
-      sv: range(1, 4, 4),
-      oref: N,
-      ow: N,
-      cref: U,
-      cw: U,
-      profile: Y,
-      draft: N,
-      resolution: N,
-      raw: disputed("D9"),
-      styleRaw: Y,
-      tile: Y,
-      turbo: Y,
-    },
+    // V6's column but for quality (D1) and character reference, which the sources document for V6 only.
+    params: { ...V6_PARAMS, quality: values([0.25, 0.5, 1, 2], "D1"), cref: U, cw: U },
   },
   {
     id: "v6",
