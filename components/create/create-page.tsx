@@ -2,7 +2,7 @@
 
 import { Bell, BellOff } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Composer, type ComposerHandle } from "@/components/create/composer";
 import { Lightbox } from "@/components/result/lightbox";
@@ -31,7 +31,6 @@ const FEED = taskListQuery({}, 20);
  */
 export function CreatePage() {
   const t = useTranslations("task");
-  const router = useRouter();
   const searchParams = useSearchParams();
   const composer = useRef<ComposerHandle>(null);
   const [remix, setRemix] = useState(false);
@@ -52,6 +51,9 @@ export function CreatePage() {
   }, []);
 
   // A prompt or reference handed over in the URL is applied once, then removed from the address.
+  // The History API, not router.replace: the page stays as it is, so there is no server round trip
+  // (seconds on a busy server) during which a reload would apply it twice. With a null state Next
+  // keeps useSearchParams in step.
   const prompt = searchParams.get(COMPOSER_PARAMS.prompt);
   const reference = searchParams.get(COMPOSER_PARAMS.reference);
   const referenceKind = searchParams.get(COMPOSER_PARAMS.referenceKind);
@@ -59,8 +61,8 @@ export function CreatePage() {
     if (prompt === null && reference === null) return;
     if (prompt !== null) applyPrompt(prompt);
     if (reference !== null) applyReference(isUseAsKind(referenceKind) ? referenceKind : "image", reference);
-    router.replace("/", { scroll: false });
-  }, [prompt, reference, referenceKind, router, applyPrompt, applyReference]);
+    window.history.replaceState(null, "", "/");
+  }, [prompt, reference, referenceKind, applyPrompt, applyReference]);
 
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
