@@ -15,7 +15,15 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useId, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useEffect,
+  useId,
+  useState,
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import { Button } from "@/components/ui/button";
 import { fieldClasses } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
@@ -70,6 +78,12 @@ const WEIGHT_PLACEHOLDERS: Record<ReferenceWeightKey, string> = {
   cw: "100",
 };
 
+/**
+ * What a bin's field holds but was not added yet: the values to add (empty when the field is),
+ * or null when the text is not valid (the bin then says why). Taking it empties the field.
+ */
+export type TakeDraft = () => string[] | null;
+
 /** Everything the bins read and write; built once by the composer. */
 export interface ReferenceState {
   prompt: string;
@@ -80,6 +94,8 @@ export interface ReferenceState {
   inline: ImageList;
   /** Adds an image or code by its text: public URLs go straight into the prompt, local ones are uploaded. */
   addReference(kind: ReferenceKind, value: string): void;
+  /** Each bin field's TakeDraft, so Imagine sends what was typed there rather than dropping it. */
+  drafts: RefObject<Map<ReferenceKind, TakeDraft>>;
 }
 
 /** How many things a kind holds, for the summary on the toggle; personalization counts as 1 while on. */
@@ -308,7 +324,13 @@ function ImageBin({
               multiple={kind !== "omni"}
               disabled={disabled || (uploads.unsupported && kind !== "image")}
             />
-            <UrlField kind={kind} disabled={disabled} onAdd={addUrl} onInvalid={setNotice} />
+            <UrlField
+              kind={kind}
+              disabled={disabled}
+              drafts={state.drafts}
+              onAdd={addUrl}
+              onInvalid={setNotice}
+            />
           </div>
           <div aria-live="polite" className="space-y-0.5 text-xs">
             {uploads.unsupported && kind !== "image" && (
@@ -383,6 +405,7 @@ function PersonalizationBin({
         <UrlField
           kind="personalization"
           disabled={disabled}
+          drafts={state.drafts}
           onAdd={(code) => state.addReference("personalization", code)}
           onInvalid={() => undefined}
         />
@@ -399,11 +422,13 @@ function PersonalizationBin({
 function UrlField({
   kind,
   disabled,
+  drafts,
   onAdd,
   onInvalid,
 }: {
   kind: ReferenceKind;
   disabled: boolean;
+  drafts: ReferenceState["drafts"];
   onAdd(value: string): void;
   onInvalid(message: string | null): void;
 }) {
@@ -412,14 +437,29 @@ function UrlField({
   const [draft, setDraft] = useState("");
   const takesCodes = kind === "style" || kind === "personalization";
 
-  function add() {
+  const take: TakeDraft = () => {
     const words = splitValues(draft);
-    if (words.length === 0) return;
+    if (words.length === 0) return [];
     const bad = takesCodes ? [] : words.filter((word) => !isHttpUrl(word) && !word.startsWith("/"));
-    if (bad.length > 0) return onInvalid(t("urlInvalid"));
+    if (bad.length > 0) {
+      onInvalid(t("urlInvalid"));
+      return null;
+    }
     onInvalid(null);
-    words.forEach(onAdd);
     setDraft("");
+    return words;
+  };
+  // Re-registered after each render, so the composer's submit reads the draft as it is now.
+  useEffect(() => {
+    const map = drafts.current;
+    map.set(kind, take);
+    return () => {
+      map.delete(kind);
+    };
+  });
+
+  function add() {
+    take()?.forEach(onAdd);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
@@ -436,7 +476,10 @@ function UrlField({
       </label>
       <input
         id={id}
-        type={takesCodes ? "text" : "url"}
+        // Not type="url": inside the Imagine form the browser's own check of a half-typed URL would
+        // silently block Imagine; this field says itself what is wrong.
+        type="text"
+        inputMode={takesCodes ? "text" : "url"}
         value={draft}
         disabled={disabled}
         onChange={(event) => setDraft(event.target.value)}
