@@ -136,6 +136,8 @@ export function useReferenceUploads({
         if (error instanceof ApiError && error.code === "not_supported" && dataUrl !== null) {
           unsupportedNow.current = true;
           setUnsupported(true);
+          // Removed while it was uploading: the user is done with it, even inline.
+          if (!loaders.current.has(id)) return;
           return cannotHost(id, kind, dataUrl, name);
         }
         if (!loaders.current.has(id)) return;
