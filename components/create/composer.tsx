@@ -37,7 +37,13 @@ import {
   type TakeDraft,
 } from "./reference-bins";
 import { useImageList, usePastedImages } from "./reference-images";
-import { addReference, needsHosting, type ImageReferenceKind, type ReferenceKind } from "./references";
+import {
+  addReference,
+  isReferenceValue,
+  needsHosting,
+  type ImageReferenceKind,
+  type ReferenceKind,
+} from "./references";
 import { useReferenceUploads } from "./use-reference-uploads";
 
 /** What the rest of the Create page may do to the composer ("Use prompt", "Use as style", …). */
@@ -132,8 +138,10 @@ export function Composer({
   const { addFiles: uploadFiles, addLocalUrl } = uploads;
   const addReferenceValue = useCallback(
     (kind: ReferenceKind, value: string) => {
-      setBinsOpen(true);
       const hosted = hostingKind(kind, value);
+      // A dropped link may be anything; only what the bin's field would take becomes prompt text.
+      if (!hosted && !isReferenceValue(kind, value)) return;
+      setBinsOpen(true);
       if (hosted) addLocalUrl(hosted, value);
       else setPrompt((text) => addReference(text, kind, value));
     },

@@ -32,6 +32,7 @@ import type { PromptUpdate } from "./parameter-controls";
 import { ImageDropZone, ImagePickerButton, pastedImageFiles, type ImageList } from "./reference-images";
 import {
   isHttpUrl,
+  isReferenceValue,
   REFERENCE_KINDS,
   REFERENCE_WEIGHTS,
   referenceValues,
@@ -375,6 +376,7 @@ function PersonalizationBin({
   const codes = splitValues(params.profile);
   const on = params.profile !== null;
   const disabled = level === "unsupported";
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <div className={BIN_FRAME}>
       <Bin kind="personalization" level={level} model={model}>
@@ -407,8 +409,11 @@ function PersonalizationBin({
           disabled={disabled}
           drafts={state.drafts}
           onAdd={(code) => state.addReference("personalization", code)}
-          onInvalid={() => undefined}
+          onInvalid={setNotice}
         />
+        <p aria-live="polite" className="text-xs text-red-600 empty:hidden dark:text-red-400">
+          {notice}
+        </p>
         {!on && <p className="text-xs text-zinc-600 dark:text-zinc-400">{t("kinds.personalization.hint")}</p>}
       </Bin>
     </div>
@@ -436,13 +441,13 @@ function UrlField({
   const id = useId();
   const [draft, setDraft] = useState("");
   const takesCodes = kind === "style" || kind === "personalization";
+  const invalid = t.has(`kinds.${kind}.invalid`) ? t(`kinds.${kind}.invalid`) : t("urlInvalid");
 
   const take: TakeDraft = () => {
     const words = splitValues(draft);
     if (words.length === 0) return [];
-    const bad = takesCodes ? [] : words.filter((word) => !isHttpUrl(word) && !word.startsWith("/"));
-    if (bad.length > 0) {
-      onInvalid(t("urlInvalid"));
+    if (!words.every((word) => isReferenceValue(kind, word))) {
+      onInvalid(invalid);
       return null;
     }
     onInvalid(null);
