@@ -118,6 +118,7 @@ export function Composer({
   handleRef?: Ref<ComposerHandle>;
 }) {
   const t = useTranslations("prompt");
+  const tRefs = useTranslations("references");
   const baseId = useId();
   const issuesId = `${baseId}-issues`;
   const [mode, setMode] = useState<Mode>("imagine");
@@ -244,6 +245,9 @@ export function Composer({
     drafts,
   };
   const binsId = `${baseId}-references`;
+  // Why Imagine waits, and what it will leave out: a failed upload never reaches the prompt.
+  const waiting = uploads.pending.filter((item) => item.state !== "failed").length;
+  const notSent = uploads.pending.length - waiting;
 
   function submitImagine(event: FormEvent) {
     event.preventDefault();
@@ -363,6 +367,12 @@ export function Composer({
           />
           <IssueList id={issuesId} issues={parsed.issues} onPromptChange={setPrompt}>
             {references.notice && <li className="text-red-600 dark:text-red-400">{references.notice}</li>}
+            {waiting > 0 && (
+              <li className="text-zinc-600 dark:text-zinc-400">{tRefs("waiting", { count: waiting })}</li>
+            )}
+            {notSent > 0 && (
+              <li className="text-amber-700 dark:text-amber-400">{tRefs("notSent", { count: notSent })}</li>
+            )}
           </IssueList>
           <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
         </form>

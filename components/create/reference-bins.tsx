@@ -99,13 +99,18 @@ export interface ReferenceState {
   drafts: RefObject<Map<ReferenceKind, TakeDraft>>;
 }
 
-/** How many things a kind holds, for the summary on the toggle; personalization counts as 1 while on. */
+/**
+ * How many things a kind holds, for the summary on the toggle; personalization counts as 1 while on.
+ * A failed upload is not counted: it will not go with the job.
+ */
 export function referenceCounts(state: Pick<ReferenceState, "prompt" | "params" | "uploads" | "inline">) {
   return Object.fromEntries(
     REFERENCE_KINDS.map((kind) => {
       if (kind === "personalization") return [kind, state.params.profile === null ? 0 : 1];
       const values = referenceValues(state.prompt, kind, state.params).length;
-      const pending = state.uploads.pending.filter((item) => item.kind === kind).length;
+      const pending = state.uploads.pending.filter(
+        (item) => item.kind === kind && item.state !== "failed",
+      ).length;
       return [kind, values + pending + (kind === "image" ? state.inline.images.length : 0)];
     }),
   ) as Record<ReferenceKind, number>;
