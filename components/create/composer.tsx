@@ -366,7 +366,9 @@ export function Composer({
             onRemixChange={onRemixChange}
           />
           <IssueList id={issuesId} issues={parsed.issues} onPromptChange={setPrompt}>
-            {references.notice && <li className="text-red-600 dark:text-red-400">{references.notice}</li>}
+            {references.notice && (
+              <li className="wrap-anywhere text-red-600 dark:text-red-400">{references.notice}</li>
+            )}
             {waiting > 0 && (
               <li className="text-zinc-600 dark:text-zinc-400">{tRefs("waiting", { count: waiting })}</li>
             )}

@@ -338,7 +338,8 @@ function ImageBin({
               onInvalid={setNotice}
             />
           </div>
-          <div aria-live="polite" className="space-y-0.5 text-xs">
+          {/* File names and URLs have no spaces: they break anywhere rather than widen a phone's page. */}
+          <div aria-live="polite" className="space-y-0.5 text-xs wrap-anywhere">
             {uploads.unsupported && kind !== "image" && (
               <p className="text-zinc-700 dark:text-zinc-300">{t("notSupported")}</p>
             )}
@@ -416,7 +417,7 @@ function PersonalizationBin({
           onAdd={(code) => state.addReference("personalization", code)}
           onInvalid={setNotice}
         />
-        <p aria-live="polite" className="text-xs text-red-600 empty:hidden dark:text-red-400">
+        <p aria-live="polite" className="text-xs wrap-anywhere text-red-600 empty:hidden dark:text-red-400">
           {notice}
         </p>
         {!on && <p className="text-xs text-zinc-600 dark:text-zinc-400">{t("kinds.personalization.hint")}</p>}
