@@ -190,7 +190,9 @@ function Bin({
   const titleId = useId();
   const noteId = useId();
   const Icon = ICONS[kind];
-  const hint = t.has(`kinds.${kind}.hint`) ? ` ${t(`kinds.${kind}.hint`)}` : "";
+  // Why, per level: "V8 takes no image prompts" explains V8's "not available", not V8.1's "not confirmed".
+  const why = `kinds.${kind}.notes.${level}` as const;
+  const hint = level !== "ok" && t.has(why) ? ` ${t(why)}` : "";
   return (
     <div
       role="group"
