@@ -289,7 +289,7 @@ function ImageBin({
                 return (
                   <li key={`${index}:${value}`}>
                     {preview ? (
-                      <ImageChip src={preview} alt={value} removeLabel={label} onRemove={remove} />
+                      <ImageChip src={preview.src} alt={preview.name} removeLabel={label} onRemove={remove} />
                     ) : isHttpUrl(value) ? (
                       <LinkChip url={value} removeLabel={label} onRemove={remove} />
                     ) : (
@@ -328,6 +328,7 @@ function ImageBin({
           <div className="flex flex-wrap items-center gap-1.5">
             <ImagePickerButton
               label={t("upload")}
+              ariaLabel={t(`kinds.${kind}.upload`)}
               list={{ addFiles }}
               multiple={kind !== "omni"}
               disabled={disabled || (uploads.unsupported && kind !== "image")}
