@@ -44,13 +44,13 @@ test("a local PNG as a style reference is uploaded, and a V8.1 HD imagine carrie
     .png()
     .toBuffer();
   await bin
-    .getByLabel("Upload", { exact: true })
+    .getByLabel("Upload style references")
     .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
 
   await expect(box).toHaveValue(/--sref https?:\/\/\S+/, { timeout: 15_000 });
   const sref = /--sref (https?:\/\/\S+)/.exec(await box.inputValue())?.[1] ?? "";
-  // The chip shows the picture that was uploaded, not a link.
-  await expect(bin.getByRole("img", { name: sref })).toBeVisible();
+  // The chip shows the picture that was uploaded, not a link, named by its file.
+  await expect(bin.getByRole("img", { name: "style.png" })).toBeVisible();
   await expect(bin.getByRole("button", { name: "Remove style reference 1" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
 
@@ -151,7 +151,7 @@ test("an upstream that cannot host files: the bin says so, keeps nothing half-do
     .png()
     .toBuffer();
   await bin
-    .getByLabel("Upload", { exact: true })
+    .getByLabel("Upload style references")
     .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
 
   await expect(bin).toContainText("This upstream cannot host local files: paste a public image URL instead.");
@@ -164,4 +164,37 @@ test("an upstream that cannot host files: the bin says so, keeps nothing half-do
     "a lighthouse in fog nohost --v 7 --sref https://images.example.com/style.png",
   );
   await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
+});
+
+test("text left in a bin's field goes with Imagine when valid, and holds it with the bin's message when not", async ({
+  page,
+}) => {
+  await openCreate(page);
+  const box = promptBox(page);
+  await box.fill("a red kite draftword --v 7");
+  await openBins(page);
+  const images = page.getByRole("group", { name: "Image prompts" });
+  const imageField = images.getByLabel("Image reference URL");
+  const style = page.getByRole("group", { name: "Style reference" });
+  const styleField = style.getByLabel("Style reference URL or code");
+  let submits = 0;
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/mj/submit/imagine")) submits += 1;
+  });
+
+  // A half-typed URL, and a word that would read as a parameter: Imagine waits, and each bin says why.
+  await imageField.fill("https:/");
+  await styleField.fill("--no");
+  await box.press("Enter");
+  await expect(images).toContainText("Enter an http(s) image URL.");
+  await expect(style).toContainText("Enter an http(s) image URL, a style code or random.");
+  await expect(box).toHaveValue("a red kite draftword --v 7");
+  expect(submits).toBe(0);
+
+  // A valid code left un-added goes with the job.
+  await imageField.fill("");
+  await styleField.fill("7654321");
+  const recorded = await submitAndReadPrompt(page);
+  expect(recorded).toContain("--sref 7654321");
+  await expect(styleField).toHaveValue("");
 });

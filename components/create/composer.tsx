@@ -29,9 +29,21 @@ import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
 import { IssueList, ParameterControls } from "./parameter-controls";
 import { PromptBar } from "./prompt-bar";
-import { ReferenceBins, referenceCounts, ReferenceToggle, type ReferenceState } from "./reference-bins";
+import {
+  ReferenceBins,
+  referenceCounts,
+  ReferenceToggle,
+  type ReferenceState,
+  type TakeDraft,
+} from "./reference-bins";
 import { useImageList, usePastedImages } from "./reference-images";
-import { addReference, needsHosting, type ImageReferenceKind, type ReferenceKind } from "./references";
+import {
+  addReference,
+  isReferenceValue,
+  needsHosting,
+  type ImageReferenceKind,
+  type ReferenceKind,
+} from "./references";
 import { useReferenceUploads } from "./use-reference-uploads";
 
 /** What the rest of the Create page may do to the composer ("Use prompt", "Use as style", …). */
@@ -59,6 +71,11 @@ const SCHEMAS = {
   blend: blendRequestSchema,
   shorten: shortenRequestSchema,
 } as const;
+
+/** The bin a value is uploaded for when the prompt cannot name it as it is (local data, the app's own media). */
+function hostingKind(kind: ReferenceKind, value: string): ImageReferenceKind | null {
+  return kind !== "personalization" && needsHosting(value, window.location.origin) ? kind : null;
+}
 
 /** Inputs whose Enter does something of their own (open a file picker, press a button). */
 const OWN_ENTER_INPUTS = new Set(["button", "submit", "reset", "image", "file"]);
@@ -101,6 +118,7 @@ export function Composer({
   handleRef?: Ref<ComposerHandle>;
 }) {
   const t = useTranslations("prompt");
+  const tRefs = useTranslations("references");
   const baseId = useId();
   const issuesId = `${baseId}-issues`;
   const [mode, setMode] = useState<Mode>("imagine");
@@ -121,12 +139,16 @@ export function Composer({
   const { addFiles: uploadFiles, addLocalUrl } = uploads;
   const addReferenceValue = useCallback(
     (kind: ReferenceKind, value: string) => {
+      const hosted = hostingKind(kind, value);
+      // A dropped link may be anything; only what the bin's field would take becomes prompt text.
+      if (!hosted && !isReferenceValue(kind, value)) return;
       setBinsOpen(true);
-      if (kind !== "personalization" && needsHosting(value, window.location.origin)) addLocalUrl(kind, value);
+      if (hosted) addLocalUrl(hosted, value);
       else setPrompt((text) => addReference(text, kind, value));
     },
     [addLocalUrl],
   );
+  const drafts = useRef(new Map<ReferenceKind, TakeDraft>());
   // Dropped or pasted on the prompt bar, outside any bin, an image becomes an image prompt.
   const imagePromptTarget = useMemo(
     () => ({
@@ -220,17 +242,37 @@ export function Composer({
     uploads,
     inline: references,
     addReference: addReferenceValue,
+    drafts,
   };
   const binsId = `${baseId}-references`;
+  // Why Imagine waits, and what it will leave out: a failed upload never reaches the prompt.
+  const waiting = uploads.pending.filter((item) => item.state !== "failed").length;
+  const notSent = uploads.pending.length - waiting;
 
   function submitImagine(event: FormEvent) {
     event.preventDefault();
     if (!canImagine) return;
+    // What is typed in a bin but not added goes with the job, as Add would have put it; an invalid
+    // entry holds the job (its bin says why), and a local image waits for its upload.
+    const typed = [...drafts.current].map(([kind, take]) => [kind, take()] as const);
+    if (typed.some(([, values]) => values === null)) return setBinsOpen(true);
+    let text = prompt;
+    let uploading = false;
+    for (const [kind, values] of typed)
+      for (const value of values ?? []) {
+        const hosted = hostingKind(kind, value);
+        if (hosted) {
+          uploading = true;
+          addLocalUrl(hosted, value);
+        } else text = addReference(text, kind, value);
+      }
+    setPrompt(text);
+    if (uploading) return setBinsOpen(true);
     const base64Array = references.images.flatMap((image) => (image.src ? [image.src] : []));
     void submit({
       kind: "imagine",
       body: {
-        prompt: prompt.trim(),
+        prompt: text.trim(),
         ...(parsed.params.niji !== null ? { botType: "NIJI_JOURNEY" as const } : {}),
         ...(base64Array.length > 0 ? { base64Array } : {}),
       },
@@ -299,7 +341,8 @@ export function Composer({
         aria-labelledby={`${baseId}-tab-imagine`}
         hidden={mode !== "imagine"}
       >
-        <form onSubmit={submitImagine} onKeyDown={keepEnterFromSubmitting} className="space-y-1">
+        {/* noValidate: the bins check their own fields; the browser's check would block Imagine unseen. */}
+        <form noValidate onSubmit={submitImagine} onKeyDown={keepEnterFromSubmitting} className="space-y-1">
           <PromptBar
             value={prompt}
             onChange={setPrompt}
@@ -312,7 +355,7 @@ export function Composer({
                 open={binsOpen}
                 onToggle={() => setBinsOpen(!binsOpen)}
                 controls={binsId}
-                counts={referenceCounts(referenceState)}
+                counts={referenceCounts({ prompt, params: parsed.params, uploads, inline: references })}
               />
             }
             invalid={blocked}
@@ -323,7 +366,15 @@ export function Composer({
             onRemixChange={onRemixChange}
           />
           <IssueList id={issuesId} issues={parsed.issues} onPromptChange={setPrompt}>
-            {references.notice && <li className="text-red-600 dark:text-red-400">{references.notice}</li>}
+            {references.notice && (
+              <li className="wrap-anywhere text-red-600 dark:text-red-400">{references.notice}</li>
+            )}
+            {waiting > 0 && (
+              <li className="text-zinc-600 dark:text-zinc-400">{tRefs("waiting", { count: waiting })}</li>
+            )}
+            {notSent > 0 && (
+              <li className="text-amber-700 dark:text-amber-400">{tRefs("notSent", { count: notSent })}</li>
+            )}
           </IssueList>
           <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
         </form>

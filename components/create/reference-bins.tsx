@@ -15,7 +15,15 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useId, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  useEffect,
+  useId,
+  useState,
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from "react";
 import { Button } from "@/components/ui/button";
 import { fieldClasses } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
@@ -24,6 +32,7 @@ import type { PromptUpdate } from "./parameter-controls";
 import { ImageDropZone, ImagePickerButton, pastedImageFiles, type ImageList } from "./reference-images";
 import {
   isHttpUrl,
+  isReferenceValue,
   REFERENCE_KINDS,
   REFERENCE_WEIGHTS,
   referenceValues,
@@ -70,6 +79,12 @@ const WEIGHT_PLACEHOLDERS: Record<ReferenceWeightKey, string> = {
   cw: "100",
 };
 
+/**
+ * What a bin's field holds but was not added yet: the values to add (empty when the field is),
+ * or null when the text is not valid (the bin then says why). Taking it empties the field.
+ */
+export type TakeDraft = () => string[] | null;
+
 /** Everything the bins read and write; built once by the composer. */
 export interface ReferenceState {
   prompt: string;
@@ -80,15 +95,22 @@ export interface ReferenceState {
   inline: ImageList;
   /** Adds an image or code by its text: public URLs go straight into the prompt, local ones are uploaded. */
   addReference(kind: ReferenceKind, value: string): void;
+  /** Each bin field's TakeDraft, so Imagine sends what was typed there rather than dropping it. */
+  drafts: RefObject<Map<ReferenceKind, TakeDraft>>;
 }
 
-/** How many things a kind holds, for the summary on the toggle; personalization counts as 1 while on. */
+/**
+ * How many things a kind holds, for the summary on the toggle; personalization counts as 1 while on.
+ * A failed upload is not counted: it will not go with the job.
+ */
 export function referenceCounts(state: Pick<ReferenceState, "prompt" | "params" | "uploads" | "inline">) {
   return Object.fromEntries(
     REFERENCE_KINDS.map((kind) => {
       if (kind === "personalization") return [kind, state.params.profile === null ? 0 : 1];
       const values = referenceValues(state.prompt, kind, state.params).length;
-      const pending = state.uploads.pending.filter((item) => item.kind === kind).length;
+      const pending = state.uploads.pending.filter(
+        (item) => item.kind === kind && item.state !== "failed",
+      ).length;
       return [kind, values + pending + (kind === "image" ? state.inline.images.length : 0)];
     }),
   ) as Record<ReferenceKind, number>;
@@ -168,7 +190,9 @@ function Bin({
   const titleId = useId();
   const noteId = useId();
   const Icon = ICONS[kind];
-  const hint = t.has(`kinds.${kind}.hint`) ? ` ${t(`kinds.${kind}.hint`)}` : "";
+  // Why, per level: "V8 takes no image prompts" explains V8's "not available", not V8.1's "not confirmed".
+  const why = `kinds.${kind}.notes.${level}` as const;
+  const hint = level !== "ok" && t.has(why) ? ` ${t(why)}` : "";
   return (
     <div
       role="group"
@@ -265,7 +289,7 @@ function ImageBin({
                 return (
                   <li key={`${index}:${value}`}>
                     {preview ? (
-                      <ImageChip src={preview} alt={value} removeLabel={label} onRemove={remove} />
+                      <ImageChip src={preview.src} alt={preview.name} removeLabel={label} onRemove={remove} />
                     ) : isHttpUrl(value) ? (
                       <LinkChip url={value} removeLabel={label} onRemove={remove} />
                     ) : (
@@ -304,13 +328,21 @@ function ImageBin({
           <div className="flex flex-wrap items-center gap-1.5">
             <ImagePickerButton
               label={t("upload")}
+              ariaLabel={t(`kinds.${kind}.upload`)}
               list={{ addFiles }}
               multiple={kind !== "omni"}
               disabled={disabled || (uploads.unsupported && kind !== "image")}
             />
-            <UrlField kind={kind} disabled={disabled} onAdd={addUrl} onInvalid={setNotice} />
+            <UrlField
+              kind={kind}
+              disabled={disabled}
+              drafts={state.drafts}
+              onAdd={addUrl}
+              onInvalid={setNotice}
+            />
           </div>
-          <div aria-live="polite" className="space-y-0.5 text-xs">
+          {/* File names and URLs have no spaces: they break anywhere rather than widen a phone's page. */}
+          <div aria-live="polite" className="space-y-0.5 text-xs wrap-anywhere">
             {uploads.unsupported && kind !== "image" && (
               <p className="text-zinc-700 dark:text-zinc-300">{t("notSupported")}</p>
             )}
@@ -353,6 +385,7 @@ function PersonalizationBin({
   const codes = splitValues(params.profile);
   const on = params.profile !== null;
   const disabled = level === "unsupported";
+  const [notice, setNotice] = useState<string | null>(null);
   return (
     <div className={BIN_FRAME}>
       <Bin kind="personalization" level={level} model={model}>
@@ -383,9 +416,13 @@ function PersonalizationBin({
         <UrlField
           kind="personalization"
           disabled={disabled}
+          drafts={state.drafts}
           onAdd={(code) => state.addReference("personalization", code)}
-          onInvalid={() => undefined}
+          onInvalid={setNotice}
         />
+        <p aria-live="polite" className="text-xs wrap-anywhere text-red-600 empty:hidden dark:text-red-400">
+          {notice}
+        </p>
         {!on && <p className="text-xs text-zinc-600 dark:text-zinc-400">{t("kinds.personalization.hint")}</p>}
       </Bin>
     </div>
@@ -399,11 +436,13 @@ function PersonalizationBin({
 function UrlField({
   kind,
   disabled,
+  drafts,
   onAdd,
   onInvalid,
 }: {
   kind: ReferenceKind;
   disabled: boolean;
+  drafts: ReferenceState["drafts"];
   onAdd(value: string): void;
   onInvalid(message: string | null): void;
 }) {
@@ -411,15 +450,30 @@ function UrlField({
   const id = useId();
   const [draft, setDraft] = useState("");
   const takesCodes = kind === "style" || kind === "personalization";
+  const invalid = t.has(`kinds.${kind}.invalid`) ? t(`kinds.${kind}.invalid`) : t("urlInvalid");
+
+  const take: TakeDraft = () => {
+    const words = splitValues(draft);
+    if (words.length === 0) return [];
+    if (!words.every((word) => isReferenceValue(kind, word))) {
+      onInvalid(invalid);
+      return null;
+    }
+    onInvalid(null);
+    setDraft("");
+    return words;
+  };
+  // Re-registered after each render, so the composer's submit reads the draft as it is now.
+  useEffect(() => {
+    const map = drafts.current;
+    map.set(kind, take);
+    return () => {
+      map.delete(kind);
+    };
+  });
 
   function add() {
-    const words = splitValues(draft);
-    if (words.length === 0) return;
-    const bad = takesCodes ? [] : words.filter((word) => !isHttpUrl(word) && !word.startsWith("/"));
-    if (bad.length > 0) return onInvalid(t("urlInvalid"));
-    onInvalid(null);
-    words.forEach(onAdd);
-    setDraft("");
+    take()?.forEach(onAdd);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
@@ -436,7 +490,10 @@ function UrlField({
       </label>
       <input
         id={id}
-        type={takesCodes ? "text" : "url"}
+        // Not type="url": inside the Imagine form the browser's own check of a half-typed URL would
+        // silently block Imagine; this field says itself what is wrong.
+        type="text"
+        inputMode={takesCodes ? "text" : "url"}
         value={draft}
         disabled={disabled}
         onChange={(event) => setDraft(event.target.value)}

@@ -233,11 +233,14 @@ export function ImageDropZone({
  */
 export function ImagePickerButton({
   label,
+  ariaLabel,
   list,
   multiple = true,
   disabled = false,
 }: {
   label: string;
+  /** The picker's name where several share one visible label; it should begin with that label. */
+  ariaLabel?: string;
   list: Pick<ImageList, "addFiles">;
   multiple?: boolean;
   disabled?: boolean;
@@ -258,6 +261,7 @@ export function ImagePickerButton({
         accept={IMAGE_ACCEPT}
         multiple={multiple}
         disabled={disabled}
+        aria-label={ariaLabel}
         className="sr-only"
         onChange={(event) => {
           list.addFiles(Array.from(event.target.files ?? []));

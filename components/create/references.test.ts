@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addReference,
+  isReferenceValue,
   isUseAsKind,
   needsHosting,
   previewsInPrompt,
@@ -118,6 +119,48 @@ describe("needsHosting", () => {
     expect(needsHosting("//cdn.example/a.png", origin)).toBe(false);
     expect(needsHosting("1234567", origin)).toBe(false);
     expect(needsHosting("random", origin)).toBe(false);
+  });
+});
+
+describe("isReferenceValue", () => {
+  const accepts = (kind: Parameters<typeof isReferenceValue>[0], words: string[]) =>
+    words.filter((word) => isReferenceValue(kind, word));
+
+  it("takes image URLs and the app's own paths in the image, omni and character bins", () => {
+    const words = [
+      A,
+      "http://x.example/a.png",
+      "/api/media/t1/0",
+      "//evil.example/x.png",
+      "--no",
+      "1234",
+      "ftp://x/a",
+    ];
+    for (const kind of ["image", "omni", "character"] as const)
+      expect(accepts(kind, words)).toEqual([A, "http://x.example/a.png", "/api/media/t1/0"]);
+  });
+
+  it("takes style codes, random and URLs as style, weighted or not, and no parameter", () => {
+    const words = [
+      "1234567",
+      "random",
+      "RANDOM",
+      "123::2",
+      A,
+      "/api/media/t1/0",
+      "--no",
+      "—sref",
+      "--sref",
+      "//host/x.png",
+      "abc",
+      "12a",
+    ];
+    expect(accepts("style", words)).toEqual(["1234567", "random", "RANDOM", "123::2", A, "/api/media/t1/0"]);
+  });
+
+  it("takes personalization codes of letters, digits, - and _, never a parameter or a URL", () => {
+    const words = ["abc", "m7x9", "mood_board-1", "12345", "--no", "-x", "—p", "//host", A, "a.b", "_x"];
+    expect(accepts("personalization", words)).toEqual(["abc", "m7x9", "mood_board-1", "12345"]);
   });
 });
 

@@ -126,12 +126,41 @@ export function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value) && URL.canParse(value);
 }
 
+/** One of the app's own paths ("/api/media/…"); "//host/x.png" is another host's, not ours. */
+const APP_PATH = /^\/(?!\/)/;
+
+/** A style code or `random`, weighted or not (`123::2`). */
+const STYLE_CODE = /^(?:random|\d+)(?:::-?\d+(?:\.\d+)?)?$/i;
+
+/**
+ * A profile or moodboard code: letters and digits, with `-` and `_` after the first. Permissive,
+ * but never a word the prompt would read as a parameter (`--no`, `—sref`) or a URL (`//host`).
+ */
+const PERSONALIZATION_CODE = /^[a-z0-9][\w-]*$/i;
+
+/**
+ * Whether a word typed into a bin's field may go into the prompt as a value of `kind`: an image
+ * URL (http(s), or the app's own path, uploaded first), a style code or `random` for style, a code
+ * for personalization.
+ */
+export function isReferenceValue(kind: ReferenceKind, value: string): boolean {
+  const image = isHttpUrl(value) || APP_PATH.test(value);
+  switch (kind) {
+    case "personalization":
+      return PERSONALIZATION_CODE.test(value);
+    case "style":
+      return image || STYLE_CODE.test(value);
+    default:
+      return image;
+  }
+}
+
 /**
  * Whether an image location must be copied to the upstream before a prompt can name it: local
  * data, and the app's own media (same origin, or a relative path), which the upstream cannot reach.
  * Any other http(s) URL is public enough to go into the prompt as it is.
  */
 export function needsHosting(value: string, origin: string): boolean {
-  if (/^data:/i.test(value) || /^\/(?!\/)/.test(value)) return true;
+  if (/^data:/i.test(value) || APP_PATH.test(value)) return true;
   return isHttpUrl(value) && new URL(value).origin === origin;
 }

@@ -28,10 +28,17 @@ export interface PendingReference {
   retryable: boolean;
 }
 
+export interface ReferencePreview {
+  /** The downscaled data URL. */
+  src: string;
+  /** The file's name, for the chip's alt text (a hosted URL means nothing to a listener). */
+  name: string;
+}
+
 export interface ReferenceUploads {
   pending: PendingReference[];
-  /** Hosted URL -> the local picture it was made from, so chips show the image, not a link. */
-  previews: ReadonlyMap<string, string>;
+  /** Hosted URL -> the local picture it was made from and its name, so chips show the image, not a link. */
+  previews: ReadonlyMap<string, ReferencePreview>;
   /** The upstream answered that it cannot host local files (ApiError `not_supported`). */
   unsupported: boolean;
   /** Some image is still being prepared or uploaded: the prompt is not final yet. */
@@ -78,7 +85,7 @@ export function useReferenceUploads({
   const tImages = useTranslations("prompt.images");
   const errorText = useErrorText();
   const [pending, setPending] = useState<PendingReference[]>([]);
-  const [previews, setPreviews] = useState<ReadonlyMap<string, string>>(new Map());
+  const [previews, setPreviews] = useState<ReadonlyMap<string, ReferencePreview>>(new Map());
   // Edited or removed from the prompt, a URL's picture goes with it: the map is no larger than the prompt.
   const [prunedFor, setPrunedFor] = useState(prompt);
   if (prunedFor !== prompt) {
@@ -128,7 +135,7 @@ export function useReferenceUploads({
         const [url] = await uploadImages([dataUrl]);
         if (!loaders.current.has(id)) return;
         if (!url) throw new Error(t("noUrl"));
-        const preview = dataUrl;
+        const preview = { src: dataUrl, name };
         setPreviews((current) => new Map(current).set(url, preview));
         drop(id);
         onHosted(kind, url);
@@ -136,6 +143,8 @@ export function useReferenceUploads({
         if (error instanceof ApiError && error.code === "not_supported" && dataUrl !== null) {
           unsupportedNow.current = true;
           setUnsupported(true);
+          // Removed while it was uploading: the user is done with it, even inline.
+          if (!loaders.current.has(id)) return;
           return cannotHost(id, kind, dataUrl, name);
         }
         if (!loaders.current.has(id)) return;

@@ -28,11 +28,9 @@ const PARAM_ORDER: (keyof PromptParams)[] = [
   "chaos",
   "weird",
   "quality",
-  "seed",
   "no",
   "tile",
   "raw",
-  "speed",
 ];
 
 function formatTime(ms: number | null): string | null {
