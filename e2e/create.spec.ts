@@ -5,6 +5,10 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
  * simulator runs at SIMULATOR_SPEED=20, so a job takes a fraction of a second to a few seconds.
  */
 
+/** The composer's own Imagine button (cards in the feed have Imagine buttons of their own). */
+const imagineButton = (page: Page) =>
+  page.getByRole("region", { name: "Composer" }).getByRole("button", { name: "Imagine", exact: true });
+
 const card = (page: Page, prompt: string | RegExp): Locator =>
   page.getByRole("article", { name: prompt }).first();
 
@@ -76,7 +80,7 @@ test("imagine with parameters set from the controls; the prompt stays after subm
   await expect(box).toHaveValue(/--ar 16:9/);
   await box.fill("a paper boat on a pond --ar 16:9 --s 5000");
   await expect(page.getByText(/stylize/i).first()).toBeVisible();
-  await expect(page.getByRole("button", { name: "Imagine" })).toBeDisabled();
+  await expect(imagineButton(page)).toBeDisabled();
   await box.fill("a paper boat on a pond --ar 16:9");
   await box.press("Enter");
 

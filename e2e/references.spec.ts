@@ -7,6 +7,10 @@ import sharp from "sharp";
  * as an omni reference, and what is typed in the prompt shows in the bins and goes with its chip.
  */
 
+/** The composer's own Imagine button (cards in the feed have Imagine buttons of their own). */
+const imagineButton = (page: Page) =>
+  page.getByRole("region", { name: "Composer" }).getByRole("button", { name: "Imagine", exact: true });
+
 const promptBox = (page: Page) => page.getByRole("textbox", { name: "Prompt" });
 
 async function openCreate(page: Page) {
@@ -52,7 +56,7 @@ test("a local PNG as a style reference is uploaded, and a V8.1 HD imagine carrie
   // The chip shows the picture that was uploaded, not a link, named by its file.
   await expect(bin.getByRole("img", { name: "style.png" })).toBeVisible();
   await expect(bin.getByRole("button", { name: "Remove style reference 1" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
+  await expect(imagineButton(page)).toBeEnabled();
 
   const recorded = await submitAndReadPrompt(page);
   expect(recorded).toContain(`--sref ${sref}`);
@@ -163,7 +167,7 @@ test("an upstream that cannot host files: the bin says so, keeps nothing half-do
   await expect(box).toHaveValue(
     "a lighthouse in fog nohost --v 7 --sref https://images.example.com/style.png",
   );
-  await expect(page.getByRole("button", { name: "Imagine" })).toBeEnabled();
+  await expect(imagineButton(page)).toBeEnabled();
 });
 
 test("text left in a bin's field goes with Imagine when valid, and holds it with the bin's message when not", async ({
