@@ -118,15 +118,20 @@ test("a style code and weight typed in the prompt show in the bin, and its chip 
   await bin.getByLabel("Style reference URL or code").fill("random");
   await bin.getByLabel("Style reference URL or code").press("Enter");
   await expect(box).toHaveValue(/--sref 1234567 random/);
-  await bin.getByRole("button", { name: "Remove style reference 2" }).click();
+  // From the keyboard: the focus stays in the bin, on the chip that is left.
+  await bin.getByRole("button", { name: "Remove style reference 2" }).focus();
+  await page.keyboard.press("Enter");
   await expect(box).toHaveValue(/--sref 1234567 --sw 450/);
+  await expect(bin.getByRole("button", { name: "Remove style reference 1" })).toBeFocused();
 
   // The bins fit a phone: nothing scrolls sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
-  await bin.getByRole("button", { name: "Remove style reference 1" }).click();
+  await page.keyboard.press("Enter");
   await expect(box).toHaveValue("a quiet harbour");
   await expect(bin.getByRole("listitem")).toHaveCount(0);
+  // The last chip gone, the bin's field has the focus.
+  await expect(bin.getByLabel("Style reference URL or code")).toBeFocused();
 });
 
 test("an upstream that cannot host files: the bin says so, keeps nothing half-done, and takes a URL", async ({

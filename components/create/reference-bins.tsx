@@ -553,11 +553,36 @@ function WeightField({ weight, state }: { weight: ReferenceWeightKey; state: Ref
 
 const CHIP = "relative inline-flex max-w-full items-center overflow-hidden rounded-md";
 
+/**
+ * Removing a chip unmounts the button that was pressed; focus would fall back to the page. It goes
+ * to the chip that takes its place (or the one before it), else to the bin's own field, so a
+ * keyboard user can go on removing or typing.
+ */
+function focusAfterRemoval(button: HTMLButtonElement): () => void {
+  const bin = button.closest<HTMLElement>("[role='group']");
+  const index = bin ? [...bin.querySelectorAll(`[${REMOVE_MARK}]`)].indexOf(button) : -1;
+  return () => {
+    if (!bin || !bin.isConnected || document.activeElement !== document.body) return;
+    const left = [...bin.querySelectorAll<HTMLElement>(`[${REMOVE_MARK}]`)];
+    const next =
+      left[Math.min(index, left.length - 1)] ?? bin.querySelector<HTMLElement>("input[type='text']");
+    next?.focus();
+  };
+}
+
+const REMOVE_MARK = "data-chip-remove";
+
 function RemoveButton({ label, onClick, overlay }: { label: string; onClick(): void; overlay?: boolean }) {
   return (
     <button
       type="button"
-      onClick={onClick}
+      {...{ [REMOVE_MARK]: "" }}
+      onClick={(event) => {
+        const refocus = focusAfterRemoval(event.currentTarget);
+        onClick();
+        // After React has committed the removal.
+        requestAnimationFrame(refocus);
+      }}
       aria-label={label}
       title={label}
       className={cn(
