@@ -23,6 +23,18 @@ async function openBins(page: Page) {
   if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
 }
 
+/** Picks a small PNG (style.png) with the Style reference bin's file input; answers the bin. */
+async function uploadStylePng(page: Page, background: string) {
+  const bin = page.getByRole("group", { name: "Style reference" });
+  const png = await sharp({ create: { width: 96, height: 64, channels: 3, background } })
+    .png()
+    .toBuffer();
+  await bin
+    .getByLabel("Upload style references")
+    .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
+  return bin;
+}
+
 /** Presses Enter in the prompt box and answers the prompt of the task the imagine started, as the app recorded it. */
 async function submitAndReadPrompt(page: Page): Promise<string> {
   const submitted = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/imagine"));
@@ -43,13 +55,7 @@ test("a local PNG as a style reference is uploaded, and a V8.1 HD imagine carrie
   const box = promptBox(page);
   await box.fill("a lighthouse in fog refstyle --v 8.1 --hd");
   await openBins(page);
-  const bin = page.getByRole("group", { name: "Style reference" });
-  const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: "#c63" } })
-    .png()
-    .toBuffer();
-  await bin
-    .getByLabel("Upload style references")
-    .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
+  const bin = await uploadStylePng(page, "#c63");
 
   await expect(box).toHaveValue(/--sref https?:\/\/\S+/, { timeout: 15_000 });
   const sref = /--sref (https?:\/\/\S+)/.exec(await box.inputValue())?.[1] ?? "";
@@ -155,13 +161,7 @@ test("an upstream that cannot host files: the bin says so, keeps nothing half-do
   const box = promptBox(page);
   await box.fill("a lighthouse in fog nohost --v 7");
   await openBins(page);
-  const bin = page.getByRole("group", { name: "Style reference" });
-  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#36c" } })
-    .png()
-    .toBuffer();
-  await bin
-    .getByLabel("Upload style references")
-    .setInputFiles({ name: "style.png", mimeType: "image/png", buffer: png });
+  const bin = await uploadStylePng(page, "#36c");
 
   await expect(bin).toContainText("This upstream cannot host local files: paste a public image URL instead.");
   await expect(box).toHaveValue("a lighthouse in fog nohost --v 7");
