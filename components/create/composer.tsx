@@ -23,7 +23,9 @@ import {
   describeRequestSchema,
   imagineRequestSchema,
   LIMITS,
+  editRequestSchema,
   shortenRequestSchema,
+  videoRequestSchema,
 } from "@/lib/mj/requests";
 import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
@@ -70,6 +72,9 @@ const SCHEMAS = {
   describe: describeRequestSchema,
   blend: blendRequestSchema,
   shorten: shortenRequestSchema,
+  video: videoRequestSchema,
+  edits: editRequestSchema,
+  retexture: editRequestSchema,
 } as const;
 
 /** The bin a value is uploaded for when the prompt cannot name it as it is (local data, the app's own media). */

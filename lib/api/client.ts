@@ -15,9 +15,11 @@ import {
   type ActionRequest,
   type BlendRequest,
   type DescribeRequest,
+  type EditRequest,
   type ImagineRequest,
   type ModalRequest,
   type ShortenRequest,
+  type VideoRequest,
 } from "@/lib/mj/requests";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
 import {
@@ -74,7 +76,10 @@ export type SubmitRequest =
   | { kind: "imagine"; body: ImagineRequest }
   | { kind: "describe"; body: DescribeRequest }
   | { kind: "blend"; body: BlendRequest }
-  | { kind: "shorten"; body: ShortenRequest };
+  | { kind: "shorten"; body: ShortenRequest }
+  | { kind: "video"; body: VideoRequest }
+  | { kind: "edits"; body: EditRequest }
+  | { kind: "retexture"; body: EditRequest };
 
 export function submitTask(request: SubmitRequest): Promise<SubmitResult> {
   return submit(`/api/mj/submit/${request.kind}`, request.body);

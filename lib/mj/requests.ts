@@ -161,6 +161,86 @@ export const uploadRequestSchema = z.object({
 });
 export type UploadRequest = z.output<typeof uploadRequestSchema>;
 
+/** The `videoType` values trueai knows (§3.7): SD 480p and HD 720p. Others are passed on as they are. */
+export const VIDEO_TYPES = { sd: "vid_1.1_i2v_480", hd: "vid_1.1_i2v_720" } as const;
+/** A clip's longest length: 5 s plus four extensions of about 4 s (§7). */
+export const VIDEO_EXTEND_CAP_SECONDS = 21;
+export const VIDEO_MOTIONS = ["low", "high"] as const;
+export const VIDEO_BATCH_SIZES = [1, 2, 4] as const;
+
+const leadingUrl = (prompt: string | undefined) => /^\s*<?https?:\/\//i.test(prompt ?? "");
+
+/**
+ * A video job (§3.7): a new one from a start frame, or `action: "extend"` of clip `index` (0-based)
+ * of a finished VIDEO task. The prompt may be empty, Midjourney's "Auto": the service then sends the
+ * motion flag as the prompt, since the upstream refuses an empty one. `sourceTaskId` is the app's
+ * own: the task whose image is the start frame, recorded as the new task's parent and never sent on.
+ */
+export const videoRequestSchema = z
+  .object({
+    prompt: z
+      .string({ error: "prompt must be a string" })
+      .trim()
+      .max(LIMITS.promptChars, { error: `prompt is longer than ${LIMITS.promptChars} characters` })
+      .refine(noControlChars, CONTROL_CHARS_ERROR)
+      .optional(),
+    image: imageInputSchema.optional(),
+    endImage: imageInputSchema.optional(),
+    loop: z.boolean({ error: "loop must be true or false" }).optional(),
+    motion: z.enum(VIDEO_MOTIONS, { error: "motion must be low or high" }).optional(),
+    batchSize: z
+      .union(
+        VIDEO_BATCH_SIZES.map((size) => z.literal(size)),
+        { error: "batchSize must be 1, 2 or 4" },
+      )
+      .optional(),
+    videoType: z
+      .string({ error: "videoType must be a string" })
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "videoType must be a short token such as vid_1.1_i2v_720" })
+      .optional(),
+    action: z.literal("extend", { error: 'action must be "extend"' }).optional(),
+    taskId: taskIdSchema.optional(),
+    index: z
+      .number({ error: "index must be a number" })
+      .int({ error: "index must be a whole number" })
+      .min(0, { error: "index is the clip, 0 to 3" })
+      .max(3, { error: "index is the clip, 0 to 3" })
+      .optional(),
+    sourceTaskId: taskIdSchema.optional(),
+    ...baseSubmit,
+  })
+  .superRefine((body, ctx) => {
+    if (body.action === "extend") {
+      if (body.taskId === undefined || body.index === undefined) {
+        ctx.addIssue({ code: "custom", message: "extend needs the video's taskId and the clip index (0-3)" });
+      }
+      return;
+    }
+    if (body.taskId !== undefined) {
+      ctx.addIssue({ code: "custom", message: 'taskId is only for action "extend"' });
+    }
+    if (body.image === undefined && !leadingUrl(body.prompt)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "a new video needs a start frame: image, or an image URL first in the prompt",
+      });
+    }
+  });
+export type VideoRequest = z.output<typeof videoRequestSchema>;
+
+/**
+ * The Editor (§3.8), for `/submit/edits` and `/submit/retexture`: the image to change and what to
+ * make of it. An erased region or an expanded canvas travels as transparency in the image; no
+ * upstream family takes a mask here. `sourceTaskId` is the app's own lineage, never sent on.
+ */
+export const editRequestSchema = z.object({
+  prompt: promptSchema,
+  image: imageInputSchema,
+  sourceTaskId: taskIdSchema.optional(),
+  ...baseSubmit,
+});
+export type EditRequest = z.output<typeof editRequestSchema>;
+
 export const describeRequestSchema = z
   .object({
     base64: imageInputSchema.optional(),

@@ -14,7 +14,8 @@ import { startDeadline, type Deadline } from "./deadline";
  */
 
 export type AuthHeader = "authorization" | "bearer" | "mj-api-secret";
-export type SubmitKind = "imagine" | "describe" | "blend" | "action" | "modal" | "shorten";
+export type SubmitKind =
+  "imagine" | "describe" | "blend" | "action" | "modal" | "shorten" | "video" | "edits" | "retexture";
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface UpstreamConfig {
