@@ -6,6 +6,7 @@ import {
   dataUrl,
   harness,
   mediaOf,
+  mp4Seconds,
   parseJson,
   png,
   upscaled,
@@ -440,8 +441,14 @@ describe("video (§7)", () => {
       action: "VIDEO",
       status: "SUCCESS",
       contentType: "image/webp",
-      videoUrls: null,
+      // As /submit/video makes them: four 5 s clips, each with its own link and poster (§7).
+      videoDuration: 5,
+      videoType: "vid_1.1_i2v_480",
+      baseImageUrl: single.imageUrl,
+      videoGenOriginImageUrl: single.imageUrl,
     });
+    expect(grid.videoUrls).toHaveLength(4);
+    expect(grid.videoUrl).toBe(grid.videoUrls![0]!.url);
     const webp = await mediaOf(h, grid.imageUrl);
     expect(webp.type).toBe("image/webp");
     expect((await sharp(webp.data, { animated: true }).metadata()).pages).toBeGreaterThan(1);
@@ -460,21 +467,25 @@ describe("video (§7)", () => {
         )
       ).result as string,
     );
-    expect(u1).toMatchObject({ action: "UPSCALE", contentType: "video/mp4" });
+    expect(u1).toMatchObject({ action: "UPSCALE", contentType: "video/mp4", videoDuration: 5 });
     expect(u1.videoUrl).toBe(u1.imageUrl);
     expect(u1.videoUrls).toHaveLength(1);
     expect(u1.videoUrls![0]!.url).toBe(u1.imageUrl);
     const mp4 = await mediaOf(h, u1.imageUrl);
     expect(mp4.type).toBe("video/mp4");
     expect(mp4.data.subarray(4, 8).toString("latin1")).toBe("ftyp");
-    expect((await mediaOf(h, u1.videoUrls![0]!.thumbnail)).type).toBe("image/png");
+    // Video U1 is the grid's first clip, poster and all.
+    expect(mp4.data.equals((await mediaOf(h, grid.videoUrls![0]!.url)).data)).toBe(true);
+    const poster = await mediaOf(h, u1.videoUrls![0]!.thumbnail);
+    expect(poster.type).toBe("image/webp");
+    expect(poster.data.equals((await mediaOf(h, grid.videoUrls![0]!.thumbnail)).data)).toBe(true);
     expect(u1.buttons.map((b) => b.label)).toEqual(["Extend (High motion)", "Extend (Low motion)"]);
 
     const extendId = buttonId(u1, (id) => id.includes("animate_low_extend"));
     expect((await press(h, u1.id, extendId, { enableRemix: true })).code).toBe(21);
     const extended = await h.settle((await press(h, u1.id, extendId)).result as string);
-    expect(extended).toMatchObject({ action: "VIDEO", contentType: "video/mp4" });
+    expect(extended).toMatchObject({ action: "VIDEO", contentType: "video/mp4", videoDuration: 9 });
     expect(extended.buttons.map((b) => b.label)).toEqual(["Extend (High motion)", "Extend (Low motion)"]);
-    expect((await mediaOf(h, extended.imageUrl)).data.length).toBeGreaterThan(mp4.data.length);
+    expect(mp4Seconds((await mediaOf(h, extended.imageUrl)).data)).toBe(9);
   });
 });

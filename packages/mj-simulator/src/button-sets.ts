@@ -1,5 +1,6 @@
 import { customIdOf, type GridIndex, type ShortenIndex } from "./custom-ids";
 import { parseVersion, type ModelVersion, type UpscalerFamily } from "./prompt";
+import { clipCount } from "./media";
 import type { MediaInfo, TaskRecord } from "./record";
 
 /**
@@ -137,18 +138,27 @@ function hdButtons(job: string): WireButton[] {
   return [...varyButtons(job), ...zoomButtons(job), ...animateButtons(job), reroll(job)];
 }
 
-function videoGridButtons(job: string): WireButton[] {
+/** U1..UN, one per clip the job made (`--bs`), and 🔄. */
+function videoGridButtons(job: string, clips: number): WireButton[] {
   return [
-    ...INDEXES.map((index) => button(customIdOf({ kind: "upscale-video", index }, job), `U${index}`)),
+    ...INDEXES.slice(0, clips).map((index) =>
+      button(customIdOf({ kind: "upscale-video", index }, job), `U${index}`),
+    ),
     reroll(job),
   ];
 }
 
-function videoButtons(job: string): WireButton[] {
+/** Extend on a single video carries the clip it came from: n after video Un, 1 on an extension (§7). */
+function videoButtons(job: string, index: GridIndex): WireButton[] {
   return [
-    button(customIdOf({ kind: "extend", motion: "high" }, job), "Extend (High motion)", "🎞️"),
-    button(customIdOf({ kind: "extend", motion: "low" }, job), "Extend (Low motion)", "🎞️"),
+    button(customIdOf({ kind: "extend", motion: "high", index }, job), "Extend (High motion)", "🎞️"),
+    button(customIdOf({ kind: "extend", motion: "low", index }, job), "Extend (Low motion)", "🎞️"),
   ];
+}
+
+function clipIndex(record: TaskRecord): GridIndex {
+  const index = record.action === "UPSCALE" ? record.actionIndex : null;
+  return INDEXES.find((i) => i === index) ?? 1;
 }
 
 const NUMBER_EMOJI = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣"] as const;
@@ -190,9 +200,9 @@ export function buttonsFor(record: TaskRecord, media: MediaInfo | null): WireBut
     case "image-hd":
       return hdButtons(job);
     case "video-grid":
-      return videoGridButtons(job);
+      return videoGridButtons(job, clipCount(record));
     case "video":
-      return videoButtons(job);
+      return videoButtons(job, clipIndex(record));
     case "describe":
       return describeButtons();
     case "shorten":

@@ -6,13 +6,13 @@ import type { MediaInfo, OutputKind, TaskRecord } from "./record";
 
 const JOB = randomUUID();
 
-function finished(output: OutputKind, prompt: string): TaskRecord {
+function finished(output: OutputKind, prompt: string, actionIndex: number | null = null): TaskRecord {
   return {
     id: "1700000000000001",
-    action: "IMAGINE",
+    action: actionIndex === null ? "IMAGINE" : "UPSCALE",
     output,
     customId: null,
-    actionIndex: null,
+    actionIndex,
     parentId: null,
     prompt,
     description: "",
@@ -47,6 +47,8 @@ const OUTPUTS: readonly OutputKind[] = [
 ];
 /** One prompt per button set: the default (V8.1) and each upscaler family (v7, v6r1, v6, v5). */
 const PROMPTS = ["a cat", "a cat --v 7", "a cat --v 6.1", "a cat --v 6", "a cat --v 5.2", "a cat --niji 6"];
+/** A single video made by video U1-U4 carries its clip's number on its Extend buttons (§7). */
+const VIDEO_UPSCALES = [1, 2, 3, 4].map((index) => finished("video", "a cat", index));
 const SHAPES: MediaInfo[] = [
   { width: 1024, height: 1024, size: 1, contentType: "image/png" },
   { width: 1456, height: 816, size: 1, contentType: "image/png" },
@@ -64,16 +66,18 @@ describe("customIds: written and read in one place", () => {
 
   it("reads every button it puts on a task, and writes it back to the same id", () => {
     const seen = new Set<string>();
-    for (const output of OUTPUTS) {
-      for (const prompt of PROMPTS) {
-        for (const media of SHAPES) {
-          for (const { customId } of buttonsFor(finished(output, prompt), media)) {
-            const intent = readCustomId(customId);
-            expect(intent, customId).not.toBeNull();
-            const job = customId.includes(JOB) ? JOB : "";
-            expect(customIdOf(intent!, job)).toBe(customId);
-            seen.add(customId);
-          }
+    const records = [
+      ...OUTPUTS.flatMap((output) => PROMPTS.map((prompt) => finished(output, prompt))),
+      ...VIDEO_UPSCALES,
+    ];
+    for (const record of records) {
+      for (const media of SHAPES) {
+        for (const { customId } of buttonsFor(record, media)) {
+          const intent = readCustomId(customId);
+          expect(intent, customId).not.toBeNull();
+          const job = customId.includes(JOB) ? JOB : "";
+          expect(customIdOf(intent!, job)).toBe(customId);
+          seen.add(customId);
         }
       }
     }

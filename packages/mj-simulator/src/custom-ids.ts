@@ -36,7 +36,8 @@ export type ButtonIntent =
   | { kind: "pan"; direction: PanDirection }
   | { kind: "reroll" }
   | { kind: "animate"; motion: Motion }
-  | { kind: "extend"; motion: Motion }
+  /** Extend on a single video; `index` is the clip it came from (1 on an extension, §7). */
+  | { kind: "extend"; motion: Motion; index: GridIndex }
   | { kind: "bookmark" }
   /** The 1️⃣-4️⃣ buttons under a describe: imagine that prompt. */
   | { kind: "describe-prompt"; index: GridIndex }
@@ -79,7 +80,7 @@ function template(intent: ButtonIntent): string {
     case "animate":
       return `MJ::JOB::animate_${intent.motion}::1::${JOB}::SOLO`;
     case "extend":
-      return `MJ::JOB::animate_${intent.motion}_extend::1::${JOB}`;
+      return `MJ::JOB::animate_${intent.motion}_extend::${intent.index}::${JOB}`;
     case "bookmark":
       return `MJ::BOOKMARK::${JOB}`;
     case "describe-prompt":
@@ -110,6 +111,7 @@ export const ALL_INTENTS: readonly ButtonIntent[] = [
     { kind: "upscale-video", index },
     { kind: "vary", index },
     { kind: "describe-prompt", index },
+    ...MOTIONS.map((motion): ButtonIntent => ({ kind: "extend", motion, index })),
   ]),
   { kind: "upscale-hd", upscaler: "v5", mode: "2x" },
   { kind: "upscale-hd", upscaler: "v5", mode: "4x" },
@@ -128,10 +130,7 @@ export const ALL_INTENTS: readonly ButtonIntent[] = [
     direction,
   })),
   { kind: "reroll" },
-  ...MOTIONS.flatMap((motion): ButtonIntent[] => [
-    { kind: "animate", motion },
-    { kind: "extend", motion },
-  ]),
+  ...MOTIONS.map((motion): ButtonIntent => ({ kind: "animate", motion })),
   { kind: "bookmark" },
   { kind: "imagine-all" },
   { kind: "describe-again" },

@@ -7,12 +7,14 @@ import {
   actionBody,
   blendBody,
   describeBody,
+  editBody,
   idsBody,
   imagineBody,
   modalBody,
   readBody,
   shortenBody,
   uploadBody,
+  videoBody,
 } from "./schemas";
 import type { TaskStore } from "./store";
 
@@ -126,6 +128,21 @@ export function createDispatch({
         // The relay passes the answer through and records an UPLOAD task of its own (§3.9).
         return withBody(uploadBody, async (body) =>
           present(await engine.upload(body, ctx, storageFails()), ctx.now),
+        );
+      case "video":
+        return withBody(videoBody, async (body) => {
+          // The relay sends an extend to the channel that owns the parent, which it must know (§3.7).
+          if (relay && body.taskId && !isKnown(body.taskId)) return relayError("task_not_found");
+          return submitted(await engine.video(body, ctx, storageFails()), "VIDEO", ctx.now);
+        });
+      case "edits":
+      case "edit":
+        return withBody(editBody, async (body) =>
+          submitted(await engine.edit(body, ctx, "EDIT", storageFails()), "EDITS", ctx.now),
+        );
+      case "retexture":
+        return withBody(editBody, async (body) =>
+          submitted(await engine.edit(body, ctx, "RETEXTURE", storageFails()), "RETEXTURE", ctx.now),
         );
       case "fetch":
         return present(engine.fetch(taskId), ctx.now);

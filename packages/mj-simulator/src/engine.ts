@@ -23,21 +23,25 @@ import {
   type SpeedMode,
 } from "./prompt";
 import { withPrompt } from "./recipes";
-import type { MediaSource, OutputKind, PendingModal, TaskAction, TaskRecord } from "./record";
-import { describeImage, type Recipe } from "./render";
+import type { MediaSource, OutputKind, PendingModal, TaskAction, TaskRecord, VideoRequest } from "./record";
+import { clipOf, describeImage, videoShape, type Recipe } from "./render";
 import { hashString, newTaskId, snowflake } from "./random";
 import type {
   AccountFilter,
   ActionBody,
   BlendBody,
   DescribeBody,
+  EditBody,
   ImagineBody,
   ModalBody,
   ShortenBody,
   UploadBody,
+  VideoBody,
 } from "./schemas";
 import { analysePrompt } from "./shorten";
 import type { TaskStore } from "./store";
+import type { ButtonIntent } from "./custom-ids";
+import { leadingUrl, readVideoFlags, VIDEO_CAP_SECONDS, VIDEO_TYPES, videoPrompt } from "./video-request";
 
 /**
  * The proxy's business logic, as trueai HEAD behaves (docs/protocol.md §3): it answers in neutral
@@ -99,7 +103,18 @@ const MESSAGES = {
   nothingToShorten: "[Invalid parameter] Nothing to shorten: the prompt has no words",
   zoomInvalid:
     'Custom Zoom 需要在 prompt 中提供 --zoom 参数，取值 1.0~2.0（例如 "a cat --zoom 1.5"）/ Custom Zoom needs --zoom between 1.0 and 2.0 in the prompt',
+  videoPrompt: "Prompt 不能为空",
+  videoTaskType: "任务类型错误",
+  videoTarget: "目标任务不存在",
+  noStartFrame:
+    "首帧图片不能为空 / No start frame provided: send image, or an image URL at the start of prompt",
+  notVideo: "关联任务不是视频任务 / taskId must be a VIDEO task: a new video or an extension",
+  extendCap: `视频已达最长时长，无法继续扩展 / The video is already ${VIDEO_CAP_SECONDS} s, Midjourney's longest: it cannot be extended`,
+  editInput: "image或prompt不能为空",
 } as const;
+
+const clipIndexInvalid = (clips: number) =>
+  `index参数错误 / index must be the clip to extend, 0-based: ${clips === 1 ? "0" : `0 to ${clips - 1}`}`;
 
 const DEFAULT_ASPECT = { w: 1, h: 1 };
 const EXTENSIONS: Record<string, string> = {
@@ -123,6 +138,23 @@ function envelope(
 
 const invalid = (description: string) => envelope(4, description);
 
+function recipeOf(record: TaskRecord): Recipe | null {
+  return record.source?.type === "recipe" ? record.source.recipe : null;
+}
+
+/** A video Midjourney will not extend any more (§7). */
+function reachedCap(recipe: Recipe | null): boolean {
+  return (recipe ? (videoShape(recipe)?.seconds ?? 0) : 0) >= VIDEO_CAP_SECONDS;
+}
+
+/**
+ * Midjourney's verdict on a video prompt's parameters, on any model; Turbo is not held against
+ * it, as whether video runs in Turbo is disputed (§11.3).
+ */
+function videoRejection(prompt: string): string | null {
+  return rejectionOf(prompt, "MID_JOURNEY", null);
+}
+
 /** A draft imagine, or a reroll of one: Midjourney runs it at draft speed. */
 function isDraftRecipe(recipe: Recipe): boolean {
   return recipe.kind === "imagine" && recipe.draft === true;
@@ -145,6 +177,11 @@ interface NewTask {
   actionIndex?: number | null;
   modal?: PendingModal | null;
   describePrompts?: string[] | null;
+  baseImageUrl?: string | null;
+  video?: VideoRequest | null;
+  /** Midjourney's refusal decided by the caller (a video's flags, an image it cannot read);
+   * absent = judged by the prompt's parameters on its model. */
+  rejection?: string | null;
   body: {
     state?: string | null;
     notifyHook?: string | null;
@@ -244,6 +281,8 @@ export class Engine {
     const intent = readCustomId(customId);
     if (!intent || intent.kind === "bookmark") return invalid(MESSAGES.unknownAction);
     if (phaseAt(parent, ctx.now).status !== "SUCCESS") return invalid(MESSAGES.parentState);
+    // Every single video carries Extend, so the cap can be told without rendering the video.
+    if (intent.kind === "extend" && reachedCap(recipeOf(parent))) return invalid(MESSAGES.extendCap);
     // Midjourney only reacts to buttons on the message: a customId the task does not carry
     // (U5, Make Square on a square image, another job's uuid) goes nowhere.
     const media = await ensureMediaInfo(this.store, parent);
@@ -253,7 +292,7 @@ export class Engine {
     const id = this.newId(ctx.now);
     const seed = hashString(id);
     const press = planPress(intent, parent, seed, { strong: body.strong ?? null });
-    const child = { parent, customId, seed, body };
+    const child = { parent, customId, seed, body, ...this.videoChild(intent, parent, ctx.now) };
     switch (press.type) {
       case "rejected":
         return invalid(MESSAGES.unknownAction);
@@ -381,13 +420,118 @@ export class Engine {
     if (storageFails) {
       return { kind: "json", status: 200, body: { code: 9, description: MESSAGES.uploadStorage } };
     }
-    const day = new Date(ctx.now).toISOString().slice(0, 10).replaceAll("-", "");
-    const urls = decoded.images.map((image) => {
-      const path = `${day}/${randomUUID()}.${EXTENSIONS[image.contentType] ?? "png"}`;
-      this.store.saveAttachment({ path, ...image });
-      return this.options.links.attachmentUrl(path);
+    return envelope(
+      1,
+      MESSAGES.submitted,
+      decoded.images.map((image) => this.storeAttachment(image, ctx.now)),
+    );
+  }
+
+  /**
+   * `/submit/video` (§3.7): a new video from a start frame, or `action: "extend"` of one clip of a
+   * finished VIDEO task. Frames sent as base64 are stored first, like uploads, and their URLs go
+   * into the prompt; URLs are used as they are and read when the job runs, so one the simulator
+   * cannot read fails the job (as an unreachable link fails it at Midjourney), not the submit.
+   */
+  async video(body: VideoBody, ctx: RequestContext, storageFails: boolean): Promise<Outcome> {
+    const prompt = (body.prompt ?? "").trim();
+    if (!prompt) return invalid(MESSAGES.videoPrompt);
+    const taskId = body.taskId?.trim();
+    const extend = body.action?.trim().toLowerCase() === "extend";
+    if (taskId && !extend) return invalid(MESSAGES.videoTaskType);
+    if (extend)
+      return taskId ? this.extendVideo(taskId, prompt, body, ctx) : envelope(3, MESSAGES.videoTarget);
+
+    const start = body.image?.trim() || leadingUrl(prompt);
+    if (!start) return invalid(MESSAGES.noStartFrame);
+    const startUrl = await this.imageUrl(start, ctx, storageFails);
+    if (!startUrl.ok) return startUrl.outcome;
+    const endImage = body.endImage?.trim();
+    const endUrl = endImage ? await this.imageUrl(endImage, ctx, storageFails) : null;
+    if (endUrl && !endUrl.ok) return endUrl.outcome;
+    const finalPrompt = videoPrompt({
+      startUrl: startUrl.url,
+      prompt,
+      loop: body.loop === true,
+      endUrl: endUrl?.url ?? null,
+      motion: body.motion?.trim() || "low",
+      batchSize: body.batchSize ?? null,
     });
-    return envelope(1, MESSAGES.submitted, urls);
+    const read = readVideoFlags(finalPrompt);
+    const type = body.videoType?.trim() || VIDEO_TYPES.sd;
+    const id = this.newId(ctx.now);
+    const seed = parseSeed(finalPrompt) ?? hashString(id);
+    let recipe: Recipe | null = null;
+    let failure = read.ok ? null : read.rejection;
+    if (read.ok) {
+      const { flags } = read;
+      const frames = await decodeImageInputs(
+        [startUrl.url, ...(typeof flags.end === "object" && flags.end ? [flags.end.url] : [])],
+        this.ownMedia(ctx.now),
+      );
+      if (frames.ok) {
+        const [first, last] = frames.images;
+        recipe = {
+          kind: "video-grid",
+          parent: { kind: "input", image: first!.data },
+          seed,
+          motion: flags.motion,
+          batch: flags.batch,
+          ...(type === VIDEO_TYPES.hd ? { hd: true } : {}),
+          ...(flags.end === "loop" ? { end: "loop" } : last ? { end: last.data } : {}),
+        };
+      } else {
+        failure = frames.message;
+      }
+    }
+    const record = this.newRecord(id, ctx, {
+      action: "VIDEO",
+      output: "video-grid",
+      prompt: finalPrompt,
+      description: `/video ${finalPrompt}`,
+      source: recipe ? { type: "recipe", recipe } : null,
+      seed,
+      baseImageUrl: startUrl.url,
+      video: { type, extendIndex: null },
+      rejection: failure ?? videoRejection(finalPrompt),
+      // trueai's video DTO has no accountFilter (§3.7).
+      body: { state: body.state, notifyHook: body.notifyHook },
+    });
+    return this.enqueue(record, ctx.now);
+  }
+
+  /** `/submit/edits` and `/submit/retexture` (§3.8): a grid made from the image and the prompt. */
+  async edit(
+    body: EditBody,
+    ctx: RequestContext,
+    action: "EDIT" | "RETEXTURE",
+    storageFails: boolean,
+  ): Promise<Outcome> {
+    const prompt = body.prompt?.trim();
+    const image = body.image?.trim();
+    if (!prompt || !image) return invalid(MESSAGES.editInput);
+    const stored = await this.imageUrl(image, ctx, storageFails);
+    if (!stored.ok) return stored.outcome;
+    const picture = await decodeImageInput(stored.url, this.ownMedia(ctx.now));
+    const id = this.newId(ctx.now);
+    const seed = parseSeed(prompt) ?? hashString(id);
+    const retexture = action === "RETEXTURE";
+    const recipe: Recipe | null = picture.ok
+      ? { kind: retexture ? "retexture" : "edit", image: picture.image.data, prompt: subjectOf(prompt), seed }
+      : null;
+    const record = this.newRecord(id, ctx, {
+      action,
+      output: "grid",
+      prompt: retexture ? `${prompt} --dref ${stored.url}` : prompt,
+      description: `/${retexture ? "retexture" : "edit"} ${prompt}`,
+      source: recipe ? { type: "recipe", recipe } : null,
+      seed,
+      baseImageUrl: stored.url,
+      ...(picture.ok ? {} : { rejection: picture.message }),
+      // The bot is always Midjourney's (§3.8).
+      body: { state: body.state, notifyHook: body.notifyHook, accountFilter: body.accountFilter },
+    });
+    return this.enqueue(record, ctx.now);
   }
 
   fetch(id: string): Outcome {
@@ -419,6 +563,89 @@ export class Engine {
     const record = this.store.get(id);
     if (record && !isFinished(phaseAt(record, ctx.now))) this.store.save({ ...record, cancelledAt: ctx.now });
     return { kind: "empty", status: 200 };
+  }
+
+  private extendVideo(taskId: string, prompt: string, body: VideoBody, ctx: RequestContext): Outcome {
+    const parent = this.store.get(taskId);
+    if (!parent) return envelope(3, MESSAGES.videoTarget, null, {}, 404);
+    if (phaseAt(parent, ctx.now).status !== "SUCCESS") return invalid(MESSAGES.parentState);
+    const recipe = recipeOf(parent);
+    const shape = recipe && videoShape(recipe);
+    // The parent is a new video or an extension; a video U (UPSCALE) is extended through its grid.
+    if (parent.action !== "VIDEO" || !recipe || !shape) return invalid(MESSAGES.notVideo);
+    const clip = clipOf(recipe, body.index ?? -1);
+    if (!clip) return invalid(clipIndexInvalid(shape.clips));
+    if (reachedCap(clip)) return invalid(MESSAGES.extendCap);
+    const finalPrompt = videoPrompt({
+      startUrl: null,
+      prompt,
+      loop: false,
+      endUrl: null,
+      motion: body.motion?.trim() || "low",
+      batchSize: body.batchSize ?? null,
+    });
+    const read = readVideoFlags(finalPrompt);
+    const id = this.newId(ctx.now);
+    const seed = parseSeed(finalPrompt) ?? hashString(id);
+    const record = this.newRecord(id, ctx, {
+      action: "VIDEO",
+      output: "video",
+      prompt: finalPrompt,
+      description: `/video ${finalPrompt}`,
+      source: read.ok
+        ? { type: "recipe", recipe: { kind: "extend", parent: clip, motion: read.flags.motion, seed } }
+        : null,
+      seed,
+      parent,
+      baseImageUrl: parent.baseImageUrl ?? null,
+      // An extension continues the parent's own frames, so it keeps the parent's resolution.
+      video: { type: parent.video?.type ?? VIDEO_TYPES.sd, extendIndex: (body.index ?? 0) + 1 },
+      rejection: read.ok ? videoRejection(finalPrompt) : read.rejection,
+      body: { state: body.state, notifyHook: body.notifyHook },
+    });
+    return this.enqueue(record, ctx.now);
+  }
+
+  /** An image input as trueai puts it into a prompt: a URL as it is, base64 stored first (§3.7). */
+  private async imageUrl(
+    raw: string,
+    ctx: RequestContext,
+    storageFails: boolean,
+  ): Promise<{ ok: true; url: string } | { ok: false; outcome: Outcome }> {
+    if (/^https?:\/\//i.test(raw)) return { ok: true, url: raw };
+    const decoded = await decodeImageInput(raw, this.ownMedia(ctx.now));
+    if (!decoded.ok) return { ok: false, outcome: invalid(INPUT_ERRORS.badBase64) };
+    if (storageFails) return { ok: false, outcome: envelope(9, MESSAGES.uploadStorage) };
+    return { ok: true, url: this.storeAttachment(decoded.image, ctx.now) };
+  }
+
+  /** Keeps an image in the file storage, served at `/attachments/<yyyyMMdd>/<uuid>.<ext>` (§3.9). */
+  private storeAttachment(image: DecodedImage, now: number): string {
+    const day = new Date(now).toISOString().slice(0, 10).replaceAll("-", "");
+    const path = `${day}/${randomUUID()}.${EXTENSIONS[image.contentType] ?? "png"}`;
+    this.store.saveAttachment({ path, ...image });
+    return this.options.links.attachmentUrl(path);
+  }
+
+  /**
+   * What a button's child inherits from a video (§7): its start frame and videoType, and for an
+   * Extend the clip it extends. Animate starts a video from the image it was pressed on.
+   */
+  private videoChild(
+    intent: ButtonIntent,
+    parent: TaskRecord,
+    now: number,
+  ): { baseImageUrl: string | null; video: VideoRequest } | null {
+    const extendIndex = intent.kind === "extend" ? intent.index : null;
+    if (parent.video)
+      return { baseImageUrl: parent.baseImageUrl ?? null, video: { type: parent.video.type, extendIndex } };
+    if (intent.kind !== "animate") return null;
+    const phase = phaseAt(parent, now);
+    const image =
+      phase.status === "SUCCESS"
+        ? this.options.links.url(parent, { kind: "result" }, phase.finishTime)
+        : null;
+    return { baseImageUrl: image, video: { type: VIDEO_TYPES.sd, extendIndex: null } };
   }
 
   private newId(now: number): string {
@@ -459,11 +686,14 @@ export class Engine {
       schedule: null,
       bannedWord: this.options.bannedAtSubmit ? null : findBannedWord(task.prompt),
       // A child repeats its parent's prompt, which ran; a modal child is judged again on confirm.
-      rejection: rejectionOf(task.prompt, botType, requestMode),
+      rejection:
+        task.rejection !== undefined ? task.rejection : rejectionOf(task.prompt, botType, requestMode),
       cancelledAt: null,
       source: task.source,
       describePrompts: task.describePrompts ?? null,
       media: null,
+      baseImageUrl: task.baseImageUrl ?? null,
+      video: task.video ?? null,
     };
   }
 
@@ -492,7 +722,14 @@ export class Engine {
     id: string,
     ctx: RequestContext,
     shape: { action: TaskAction; output: OutputKind; actionIndex: number | null },
-    child: { parent: TaskRecord; customId: string; seed: number; body: ActionBody },
+    child: {
+      parent: TaskRecord;
+      customId: string;
+      seed: number;
+      body: ActionBody;
+      baseImageUrl?: string | null;
+      video?: VideoRequest | null;
+    },
     modal: PendingModal | null,
     recipe?: Recipe,
   ): TaskRecord {
@@ -513,6 +750,8 @@ export class Engine {
       customId: child.customId,
       actionIndex: shape.actionIndex,
       modal,
+      baseImageUrl: child.baseImageUrl ?? null,
+      video: child.video ?? null,
       body: child.body,
     });
   }

@@ -103,6 +103,17 @@ describe("unknown ids and missing routes per family", () => {
     expect((await harness().post("/whatever/mj/submit/imagine", { prompt: "x" })).status).toBe(404);
   });
 
+  it("novicezk has none of video, edits, edit and retexture", async () => {
+    const h = harness({ family: "novicezk" });
+    for (const route of ["video", "edits", "edit", "retexture"]) {
+      const missing = await h.post(`/mj/submit/${route}`, { prompt: "x", image: "x" });
+      expect([missing.status, parseJson(missing.text)]).toEqual([
+        404,
+        expect.objectContaining({ status: 404, error: "Not Found" }),
+      ]);
+    }
+  });
+
   it("a broken body: trueai Result 200, novicezk Spring 400, new-api bind_request_body_failed 400", async () => {
     const trueai = await harness().post("/mj/submit/imagine", "{oops");
     expect(trueai.status).toBe(200);
@@ -205,15 +216,18 @@ describe("new-api relay (§8)", () => {
     }
   });
 
-  it("rejects describe and video buttons it does not understand with unknown_action", async () => {
+  it("rejects describe buttons and every video button with unknown_action, as new-api main does", async () => {
     const h = harness({ family: "new-api", relayLagMs: 0 });
     const single = await upscaled(h, "relay video");
     const job = single.properties.messageHash as string;
     for (const customId of [
       "MJ::Job::PicReader::1",
       "MJ::Picread::Retry",
+      buttonId(single, (id) => id.includes("animate_high::")),
+      buttonId(single, (id) => id.includes("animate_low::")),
       `MJ::JOB::video_virtual_upscale::1::${job}`,
       `MJ::JOB::animate_high_extend::1::${job}`,
+      `MJ::JOB::animate_low_extend::1::${job}`,
       `MJ::BOOKMARK::${job}`,
     ]) {
       const refused = await h.post("/mj/submit/action", { taskId: single.id, customId });
@@ -229,12 +243,38 @@ describe("new-api relay (§8)", () => {
       customId: `MJ::JOB::upsample::1::${job}`,
     });
     expect(parseJson(missing.text)).toMatchObject({ description: "task_not_found ", code: 4 });
-    // Animate is known to (newer) relays.
-    const animate = await h.submit("/mj/submit/action", {
-      taskId: single.id,
-      customId: buttonId(single, (id) => id.includes("animate_low::")),
+  });
+
+  it("relays /submit/video and /submit/edits only; /submit/edit and /submit/retexture are its 404", async () => {
+    const h = harness({ family: "new-api", relayLagMs: 0 });
+    const single = await upscaled(h, "relay animate");
+    // The one way to animate through the relay: the image as the video's start frame (§7).
+    const video = await h.submit("/mj/submit/video", {
+      prompt: "waves",
+      image: single.imageUrl,
+      batchSize: 1,
     });
-    expect(animate.code).toBe(1);
-    expect(await h.task(animate.result as string)).toMatchObject({ action: "VIDEO" });
+    expect(video.code).toBe(1);
+    const done = await h.settle(video.result as string);
+    expect(done).toMatchObject({ action: "VIDEO", status: "SUCCESS" });
+    // The relay keeps only each clip's url (§7).
+    expect(done.videoUrls).toEqual([{ url: done.videoUrl }]);
+    const extend = await h.post("/mj/submit/video", {
+      action: "extend",
+      taskId: "1000000000000000",
+      index: 0,
+      prompt: "more",
+    });
+    expect([extend.status, parseJson(extend.text)]).toEqual([
+      400,
+      { description: "task_not_found ", type: "upstream_error", code: 4 },
+    ]);
+    const edit = await h.submit("/mj/submit/edits", { prompt: "a moon", image: single.imageUrl });
+    expect(edit.code).toBe(1);
+    expect(parseJson((await h.get(`/mj/task/${edit.result}/fetch`)).text)).toMatchObject({ action: "EDITS" });
+    for (const path of ["/mj/submit/edit", "/mj/submit/retexture"]) {
+      const missing = await h.post(path, { prompt: "a moon", image: single.imageUrl });
+      expect([missing.status, missing.text]).toEqual([404, "404 page not found"]);
+    }
   });
 });

@@ -43,8 +43,10 @@ export interface Family {
 }
 
 const SUBMIT_ROUTES: RouteName[] = ["imagine", "describe", "blend", "action", "modal"];
-/** trueai's later routes, relayed by new-api (§3.6, §3.9, §8.1); novicezk has neither. */
-const NEWER_SUBMIT_ROUTES: RouteName[] = ["shorten", "upload"];
+/** trueai's later routes that new-api relays (§3.6, §3.7, §3.8, §3.9, §8.1); novicezk has none. */
+const NEWER_SUBMIT_ROUTES: RouteName[] = ["shorten", "upload", "video", "edits"];
+/** trueai's routes that new-api main does not relay (§8.1): the `edit` alias and retexture. */
+const TRUEAI_ONLY_ROUTES: RouteName[] = ["edit", "retexture"];
 
 /** .NET DateTime ticks (100 ns since 0001-01-01), as trueai's `Result.timestamp`. */
 function dotnetTicks(ms: number): string {
@@ -67,6 +69,7 @@ function trueai(config: FamilyConfig): Family {
     routes: new Set<RouteName>([
       ...SUBMIT_ROUTES,
       ...NEWER_SUBMIT_ROUTES,
+      ...TRUEAI_ONLY_ROUTES,
       "fetch",
       "image-seed",
       "cancel",

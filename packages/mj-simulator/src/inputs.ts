@@ -2,9 +2,10 @@ import sharp from "sharp";
 import type { MediaBody } from "./media";
 
 /**
- * Images a client sends (`base64Array`, `base64`, `link`, `maskBase64`): a data URL, bare base64
- * (§3), or an http(s) URL. The simulator has no internet, so the only URLs it can read are its
- * own media links; anything else is refused with a message that says so.
+ * Images a client sends (`base64Array`, `base64`, `link`, `maskBase64`, `image`, `endImage`): a
+ * data URL, bare base64 (§3), or an http(s) URL. The simulator has no internet: the only URLs it
+ * reads are its own media links and loopback ones (an app or a test server on the same machine);
+ * anything else is refused with a message that says so.
  */
 
 export interface DecodedImage {
@@ -30,6 +31,9 @@ const FORMATS: Record<string, string> = {
 /** The renderer refuses bigger images; better to say so at submit than to fail the job later. */
 const MAX_PIXELS = 50_000_000;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const FETCH_TIMEOUT_MS = 10_000;
+/** Far above any real image, so a runaway response cannot fill the memory. */
+const MAX_FETCH_BYTES = 64 * 1024 * 1024;
 
 export const INPUT_ERRORS = {
   badBase64: "base64格式错误",
@@ -49,18 +53,64 @@ async function inspect(data: Buffer): Promise<DecodedImage | null> {
   }
 }
 
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)
+  );
+}
+
+const downloadFailed = (url: URL, why: string): DecodeResult => ({
+  ok: false,
+  message: `图片下载失败: ${url.href} ${why}`,
+});
+
+async function readCapped(response: Response): Promise<Buffer | null> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.length;
+    if (size > MAX_FETCH_BYTES) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An image on this machine, read as Midjourney would read any link. */
+async function fetchLoopback(url: URL): Promise<DecodeResult> {
+  let response: Response;
+  try {
+    // No redirects: a loopback server must not be able to send the simulator off the machine.
+    response = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    // undici says "fetch failed" and keeps the reason (refused, timed out, redirected) in `cause`.
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause : error).message : String(error);
+    return downloadFailed(url, `could not be fetched (${reason})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return downloadFailed(url, `answered HTTP ${response.status}`);
+  }
+  const data = await readCapped(response);
+  if (!data) return downloadFailed(url, `is larger than ${MAX_FETCH_BYTES / 1024 / 1024} MB`);
+  const image = await inspect(data);
+  return image ? { ok: true, image } : downloadFailed(url, "is not a PNG, JPEG, WebP or GIF image");
+}
+
 async function fromUrl(value: string, own: OwnMedia): Promise<DecodeResult> {
   if (!URL.canParse(value)) return { ok: false, message: INPUT_ERRORS.badLink };
   const url = new URL(value);
-  if (!own.isOwn(url)) {
-    return {
-      ok: false,
-      message: `图片下载失败: the simulator has no internet access and cannot fetch ${url.origin}; send the image as base64 or use one of the simulator's own media URLs`,
-    };
+  if (own.isOwn(url)) {
+    const media = await own.resolve(url);
+    const image = media && (await inspect(media.data));
+    return image ? { ok: true, image } : { ok: false, message: INPUT_ERRORS.expiredLink };
   }
-  const media = await own.resolve(url);
-  const image = media && (await inspect(media.data));
-  return image ? { ok: true, image } : { ok: false, message: INPUT_ERRORS.expiredLink };
+  if (isLoopback(url)) return fetchLoopback(url);
+  return {
+    ok: false,
+    message: `图片下载失败: the simulator has no internet access and cannot fetch ${url.origin}; send the image as base64, or use one of the simulator's own media URLs or a loopback URL`,
+  };
 }
 
 export async function decodeImageInput(raw: string, own: OwnMedia): Promise<DecodeResult> {

@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { phaseAt, PROGRESS_STEPS } from "./lifecycle";
 import { subjectOf } from "./prompt";
-import { stillOf } from "./recipes";
 import type { MediaInfo, TaskRecord } from "./record";
-import { render, renderPreview } from "./render";
+import { clipOf, render, renderPoster, renderPreview, videoShape, type Recipe } from "./render";
 import type { TaskStore } from "./store";
 
 /**
@@ -12,7 +11,14 @@ import type { TaskStore } from "./store";
  * task's recipe when the URL is requested.
  */
 
-export type MediaVariant = { kind: "result" } | { kind: "preview"; percent: number } | { kind: "thumb" };
+export type MediaVariant =
+  | { kind: "result" }
+  | { kind: "preview"; percent: number }
+  /** A single video's poster (its first frame). */
+  | { kind: "thumb" }
+  /** Clip `index` (1-based) of a video job, and its poster: the `videoUrls` of a new video (§7). */
+  | { kind: "clip"; index: number }
+  | { kind: "clip-thumb"; index: number };
 
 export const MEDIA_PREFIX = "/sim/media/";
 /** Where `upload-discord-images` files are served, as trueai's file storage names them (§3.9). */
@@ -45,11 +51,22 @@ function resultContentType(record: TaskRecord): string {
 }
 
 function variantToken(variant: MediaVariant): string {
-  return variant.kind === "preview" ? `preview-${variant.percent}` : variant.kind;
+  switch (variant.kind) {
+    case "preview":
+      return `preview-${variant.percent}`;
+    case "clip":
+      return `clip-${variant.index}`;
+    case "clip-thumb":
+      return `clip-${variant.index}-thumb`;
+    default:
+      return variant.kind;
+  }
 }
 
 function parseVariant(token: string): MediaVariant | null {
   if (token === "result" || token === "thumb") return { kind: token };
+  const clip = /^clip-([1-4])(-thumb)?$/.exec(token);
+  if (clip) return { kind: clip[2] ? "clip-thumb" : "clip", index: Number(clip[1]) };
   const match = /^preview-(\d{1,2})$/.exec(token);
   const percent = Number(match?.[1]);
   return match && (PROGRESS_STEPS as readonly number[]).includes(percent) && percent > 0
@@ -57,21 +74,31 @@ function parseVariant(token: string): MediaVariant | null {
     : null;
 }
 
-/** Discord names attachments after the prompt: `user_a_red_fox_<uuid>.png`. */
+function variantContentType(record: TaskRecord, variant: MediaVariant): string {
+  switch (variant.kind) {
+    case "result":
+      return resultContentType(record);
+    case "clip":
+      return "video/mp4";
+    default:
+      return "image/webp";
+  }
+}
+
+/**
+ * Discord names attachments after the prompt: `user_a_red_fox_<uuid>.png`; the clips of one job
+ * are told apart by their number, as on Midjourney's CDN (`<uuid>/0_<i>.mp4`).
+ */
 function fileName(record: TaskRecord, variant: MediaVariant): string {
   const slug = subjectOf(record.prompt)
+    .replace(/^<?https?:\/\/\S+/i, "")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
     .slice(0, 6)
     .join("_");
-  const type =
-    variant.kind === "result"
-      ? resultContentType(record)
-      : variant.kind === "thumb"
-        ? "image/png"
-        : "image/webp";
-  return `user_${slug ? `${slug}_` : ""}${record.jobId}.${EXTENSIONS[type] ?? "bin"}`;
+  const clip = variant.kind === "clip" || variant.kind === "clip-thumb" ? `_${variant.index - 1}` : "";
+  return `user_${slug ? `${slug}_` : ""}${record.jobId}${clip}.${EXTENSIONS[variantContentType(record, variant)] ?? "bin"}`;
 }
 
 const hex = (ms: number, round: (n: number) => number) => round(ms / 1000).toString(16);
@@ -132,6 +159,12 @@ export class MediaLinks {
   }
 }
 
+function clip(recipe: Recipe, index: number): Recipe {
+  const found = clipOf(recipe, index - 1);
+  if (!found) throw new Error(`no clip ${index} in a ${recipe.kind} result`);
+  return found;
+}
+
 /** Renders (or recalls) one of a task's media. Callers check the task has reached that point. */
 async function renderMedia(record: TaskRecord, variant: MediaVariant): Promise<MediaBody> {
   const source = record.source;
@@ -143,14 +176,37 @@ async function renderMedia(record: TaskRecord, variant: MediaVariant): Promise<M
     case "preview":
       return renderPreview(source.recipe, variant.percent);
     case "thumb":
-      return render(stillOf(source.recipe));
+      return renderPoster(source.recipe);
+    case "clip":
+      return render(clip(source.recipe, variant.index));
+    case "clip-thumb":
+      return renderPoster(clip(source.recipe, variant.index));
+  }
+}
+
+/** The clips a video job makes, as numbered in its clip links (4 unless its recipe says how many); 0 for any other task. */
+export function clipCount(record: TaskRecord): number {
+  if (record.output !== "video-grid") return 0;
+  const recipe = record.source?.type === "recipe" ? record.source.recipe : null;
+  return (recipe && videoShape(recipe)?.clips) ?? 4;
+}
+
+function producedAtSuccess(record: TaskRecord, variant: MediaVariant): boolean {
+  switch (variant.kind) {
+    case "thumb":
+      return record.output === "video";
+    case "clip":
+    case "clip-thumb":
+      return variant.index <= clipCount(record);
+    default:
+      return true;
   }
 }
 
 /** Whether the task, at `now`, has already produced this media. */
 function isAvailable(record: TaskRecord, variant: MediaVariant, now: number): boolean {
   const phase = phaseAt(record, now);
-  if (phase.status === "SUCCESS") return variant.kind !== "thumb" || record.output === "video";
+  if (phase.status === "SUCCESS") return producedAtSuccess(record, variant);
   return (
     variant.kind === "preview" &&
     phase.status === "IN_PROGRESS" &&

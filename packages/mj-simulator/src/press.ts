@@ -26,14 +26,21 @@ const REJECTED: Press = { type: "rejected" };
 
 /**
  * 🔄 repeats the job with a new seed, keeping its action; on a single image it re-runs the prompt
- * as a new IMAGINE (§9.17), or the blend the image came from.
+ * as a new IMAGINE (§9.17), or the blend, edit or retexture the image came from.
  */
+/** What 🔄 on a single image re-runs, by the job its chain started from; anything else is an imagine. */
+const REROLL_ACTIONS: Partial<Record<Recipe["kind"], TaskAction>> = {
+  blend: "BLEND",
+  edit: "EDIT",
+  retexture: "RETEXTURE",
+};
+
 function reroll(parent: TaskRecord, recipe: Recipe, seed: number): Press {
   if (parent.output === "image" || parent.output === "image-hd") {
     const root = rootOf(recipe);
     return {
       type: "direct",
-      action: root.kind === "blend" ? "BLEND" : "IMAGINE",
+      action: REROLL_ACTIONS[root.kind] ?? "IMAGINE",
       output: "grid",
       actionIndex: null,
       remixable: true,

@@ -9,6 +9,7 @@ export function withSeed(recipe: Recipe, seed: number): Recipe {
     case "upscale":
     case "upscale-hd":
     case "video":
+    case "input":
       return recipe;
     default:
       return { ...recipe, seed };
@@ -31,6 +32,8 @@ export function withPrompt(recipe: Recipe, prompt: string): Recipe {
       };
     case "variation":
     case "region":
+    case "edit":
+    case "retexture":
       return { ...recipe, prompt: subjectOf(prompt) };
     default:
       return recipe;
@@ -40,16 +43,4 @@ export function withPrompt(recipe: Recipe, prompt: string): Recipe {
 /** The job at the start of a chain (the imagine or blend every later step derives from). */
 export function rootOf(recipe: Recipe): Recipe {
   return "parent" in recipe ? rootOf(recipe.parent) : recipe;
-}
-
-/** The still image a video chain animates: its thumbnail. */
-export function stillOf(recipe: Recipe): Recipe {
-  switch (recipe.kind) {
-    case "video-grid":
-    case "video":
-    case "extend":
-      return stillOf(recipe.parent);
-    default:
-      return recipe;
-  }
 }

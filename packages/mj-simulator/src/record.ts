@@ -17,7 +17,9 @@ export type TaskAction =
   | "DESCRIBE"
   | "BLEND"
   | "VIDEO"
-  | "SHORTEN";
+  | "SHORTEN"
+  | "EDIT"
+  | "RETEXTURE";
 
 /** What the finished task shows, which decides its media type and its buttons (§5). */
 export type OutputKind = "grid" | "image" | "image-hd" | "video-grid" | "video" | "describe" | "shorten";
@@ -100,4 +102,18 @@ export interface TaskRecord {
   /** DESCRIBE: the four prompts it will reveal on success. */
   describePrompts: string[] | null;
   media: MediaInfo | null;
+  /**
+   * The picture an EDIT or RETEXTURE worked on, or a video's start frame (`baseImageUrl`,
+   * `videoGenOriginImageUrl`). Absent in records stored before it existed.
+   */
+  baseImageUrl?: string | null;
+  /** What a video job was asked for beyond its recipe (§3.7); null for other tasks. */
+  video?: VideoRequest | null;
+}
+
+export interface VideoRequest {
+  /** `videoType` as sent (`vid_1.1_i2v_480` when none was), inherited by U and Extend children. */
+  type: string;
+  /** `properties.video_extend_index`: the extended clip, 1-based; null for a new video. */
+  extendIndex: number | null;
 }

@@ -12,8 +12,9 @@ export function relayError(description: string, code = 4): Response {
 }
 
 /**
- * new-api's reading of a customId (`CoverPlusActionToNormalAction`): only `MJ::JOB::` style ids of
- * image actions, plus Animate as newer forks map it; describe and video buttons are unknown.
+ * new-api main's reading of a customId (`CoverPlusActionToNormalAction`): only `MJ::JOB::` style
+ * ids of image actions. Describe buttons and every video button (Animate, Extend, video U) are
+ * unknown (§8.1): through the relay a video is made or extended with `/submit/video` only.
  */
 export function relayActionLabel(customId: string): string | null {
   const parts = customId.split("::");
@@ -27,13 +28,17 @@ export function relayActionLabel(customId: string): string | null {
   if (action === "Outpaint") return "ZOOM";
   if (action === "CustomZoom") return "CUSTOM_ZOOM";
   if (action === "Inpaint") return "INPAINT";
-  if (action === "animate_high" || action === "animate_low") return "VIDEO";
   return null;
 }
 
+/** The relay's own names where they differ from the proxy's (§4.3): its route is `edits`. */
+const RELAY_ACTIONS: Partial<Record<TaskRecord["action"], string>> = { EDIT: "EDITS" };
+
 /** The `action` the relay recorded for a task: set at submit, never refreshed from upstream. */
 export function relayTaskLabel(record: TaskRecord): string {
-  return (record.customId && relayActionLabel(record.customId)) ?? record.action;
+  return (
+    (record.customId && relayActionLabel(record.customId)) ?? RELAY_ACTIONS[record.action] ?? record.action
+  );
 }
 
 /** Only Vary Region and Custom Zoom keep code 21; everything queued or modal reads as code 1. */

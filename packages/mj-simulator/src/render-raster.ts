@@ -158,14 +158,20 @@ export function cellRect(gridWidth: number, gridHeight: number, index: number): 
 }
 
 export function assembleGrid(cells: readonly Raster[]): Raster {
+  if (cells.length !== 4) throw new Error("a grid needs exactly four cells");
+  return tile(cells, 2);
+}
+
+/** Equally sized cells laid out left to right, top to bottom, `columns` to a row. */
+export function tile(cells: readonly Raster[], columns: number): Raster {
   const first = cells[0];
-  if (!first || cells.length !== 4) throw new Error("a grid needs exactly four cells");
-  const grid = createRaster(first.width * 2, first.height * 2);
-  cells.forEach((cell, i) => {
-    const rect = cellRect(grid.width, grid.height, i + 1);
-    paste(grid, cell, rect.x, rect.y);
-  });
-  return grid;
+  if (!first) throw new Error("nothing to tile");
+  const rows = Math.ceil(cells.length / columns);
+  const out = createRaster(first.width * Math.min(columns, cells.length), first.height * rows);
+  cells.forEach((cell, i) =>
+    paste(out, cell, (i % columns) * first.width, Math.floor(i / columns) * first.height),
+  );
+  return out;
 }
 
 function softLight(a: number, b: number): number {

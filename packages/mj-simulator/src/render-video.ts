@@ -4,21 +4,38 @@ import type { Camera, Raster } from "./render-raster";
 
 /**
  * The simulator's "video model" is a camera moving over a still: every frame is a view of the
- * animated image (see `view` in render-raster). A camera path is a pure function of the recipe, so
- * the animated grid, the mp4 of one of its cells and every extension of that mp4 all show the same
- * motion, and an extension simply continues where its parent stopped.
+ * animated image (see `view` in render-raster), optionally dissolving into an end frame. A frame
+ * plan is a pure function of the recipe, so the animated grid, the mp4 of one of its clips and
+ * every extension of that mp4 all show the same motion, and an extension simply continues where
+ * its parent stopped.
  */
 
 export type Motion = "high" | "low";
 
+/**
+ * 12 fps keeps a 5 s HD clip around a second and a half of rendering and encoding; players show
+ * it smoothly enough for a stand-in.
+ */
 export const VIDEO_FPS = 12;
-/** One generated segment: 2 s at 12 fps. */
-export const SEGMENT_FRAMES = 24;
-/** The animated grid shows the same 2 s in fewer frames to keep the WebP small. */
-export const GRID_FRAMES = 16;
+/** A new clip: 5 s, as Midjourney's (§7). */
+export const CLIP_FRAMES = 5 * VIDEO_FPS;
+/** What one extension adds: 4 s (§7: +~4 s up to four times, ~21 s). */
+export const EXTEND_FRAMES = 4 * VIDEO_FPS;
+/** The animated grid shows the same 5 s at a lower rate to keep the WebP small. */
+export const GRID_FPS = 6;
+
+/** How a clip ends: where its camera path leads, or back on its own first frame. */
+export type Ending = "free" | "loop" | "end-frame";
+
+/** One frame: where the camera looks, and how much of the end frame shows (0 = only the start). */
+export interface FrameSpec {
+  camera: Camera;
+  end: number;
+}
 
 /** Low motion moves the camera a bit under half as far as high motion. */
 const AMPLITUDE: Record<Motion, number> = { high: 1, low: 0.45 };
+const CENTRE: Camera = { zoom: 1, cx: 0.5, cy: 0.5, angle: 0 };
 
 type PathKind = "push-in" | "pan" | "pull-out" | "drift";
 const PATH_KINDS: readonly PathKind[] = ["push-in", "pan", "pull-out", "drift"];
@@ -29,6 +46,11 @@ function lerp(a: number, b: number, t: number): number {
 
 function ease(t: number): number {
   return 0.5 - 0.5 * Math.cos(Math.PI * Math.min(1, Math.max(0, t)));
+}
+
+function smoothstep(edge0: number, edge1: number, v: number): number {
+  const t = Math.min(1, Math.max(0, (v - edge0) / (edge1 - edge0)));
+  return t * t * (3 - 2 * t);
 }
 
 /** Keeps the view inside the picture (rotation may still graze a corner; the sampler repeats edges there). */
@@ -48,15 +70,14 @@ function mix(from: Camera, to: Camera, t: number): Camera {
   });
 }
 
-/** The camera of grid cell `cell` (1..4) at time `t` in [0, 1]. The four cells of one grid always
- * get four different kinds of movement, in a seed-determined order. */
-export function cellCamera(seed: number, cell: number, motion: Motion, t: number): Camera {
+/** The camera of clip `cell` (1..4) at time `t` in [0, 1]. The four clips of one job always get
+ * four different kinds of movement, in a seed-determined order. */
+function cellCamera(seed: number, cell: number, motion: Motion, t: number): Camera {
   const slot = Math.min(4, Math.max(1, Math.round(cell)));
   const kind = new Rng(seedOf("video-grid", seed)).shuffle(PATH_KINDS)[slot - 1];
   const rng = new Rng(seedOf("video-cell", seed, slot));
   const amp = AMPLITUDE[motion];
   const e = ease(t);
-  const centre: Camera = { zoom: 1, cx: 0.5, cy: 0.5, angle: 0 };
   switch (kind) {
     case "push-in":
     case "pull-out": {
@@ -66,7 +87,7 @@ export function cellCamera(seed: number, cell: number, motion: Motion, t: number
         cy: rng.range(0.35, 0.65),
         angle: 0,
       };
-      return kind === "push-in" ? mix(centre, close, e) : mix(close, centre, e);
+      return kind === "push-in" ? mix(CENTRE, close, e) : mix(close, CENTRE, e);
     }
     case "pan": {
       const zoom = 1.15 + 0.3 * amp;
@@ -90,8 +111,28 @@ export function cellCamera(seed: number, cell: number, motion: Motion, t: number
   }
 }
 
-/** The next segment after a video ending at `last`: an eased move towards a seed-chosen framing. */
-export function extensionCameras(last: Camera, seed: number, motion: Motion): Camera[] {
+/**
+ * Frame `t` (0..1) of clip `cell`. A looping clip travels its path and comes back, so its last
+ * frame is its first; a clip with an end frame settles on the whole picture while the end frame
+ * fades in, so its last frame is the end frame.
+ */
+export function clipFrame(seed: number, cell: number, motion: Motion, ending: Ending, t: number): FrameSpec {
+  switch (ending) {
+    case "loop":
+      return { camera: cellCamera(seed, cell, motion, 1 - Math.abs(2 * t - 1)), end: 0 };
+    case "end-frame":
+      return {
+        camera: mix(cellCamera(seed, cell, motion, t), CENTRE, ease(smoothstep(0.45, 1, t))),
+        end: smoothstep(0.3, 1, t),
+      };
+    case "free":
+      return { camera: cellCamera(seed, cell, motion, t), end: 0 };
+  }
+}
+
+/** The next 4 s after a video ending at `last`: an eased move towards a seed-chosen framing,
+ * showing whatever the last frame showed (the start picture, or the end frame it reached). */
+export function extensionFrames(last: FrameSpec, seed: number, motion: Motion): FrameSpec[] {
   const rng = new Rng(seedOf("extend", seed));
   const amp = AMPLITUDE[motion];
   const goal = contain({
@@ -100,8 +141,11 @@ export function extensionCameras(last: Camera, seed: number, motion: Motion): Ca
     cy: rng.range(0.25, 0.75),
     angle: rng.range(-0.04, 0.04),
   });
-  const target = mix(last, goal, amp);
-  return Array.from({ length: SEGMENT_FRAMES }, (_, i) => mix(last, target, ease((i + 1) / SEGMENT_FRAMES)));
+  const target = mix(last.camera, goal, amp);
+  return Array.from({ length: EXTEND_FRAMES }, (_, i) => ({
+    camera: mix(last.camera, target, ease((i + 1) / EXTEND_FRAMES)),
+    end: last.end,
+  }));
 }
 
 type EncoderModule = { createH264MP4Encoder: () => Promise<H264MP4Encoder> };
@@ -153,23 +197,29 @@ function withoutTimestamps(mp4: Buffer, start = 0, end = mp4.length): Buffer {
 
 let encodeCounter = 0;
 
-/** H.264 in an MP4 container; frames must share one size whose sides are multiples of 16. */
-export async function encodeMp4(frames: readonly Raster[]): Promise<Buffer> {
-  const first = frames[0];
-  if (!first) throw new Error("a video needs at least one frame");
+/**
+ * H.264 in an MP4 container at {@link VIDEO_FPS}; frames share one size whose sides are multiples
+ * of 16. Frames are asked for one at a time, so a 21 s HD clip never holds more than one in memory.
+ */
+export async function encodeMp4(
+  size: { width: number; height: number },
+  count: number,
+  frame: (index: number) => Raster,
+): Promise<Buffer> {
+  if (count < 1) throw new Error("a video needs at least one frame");
   const encoder = await (await loadEncoder()).createH264MP4Encoder();
   // The encoder's virtual file system is shared by every encoder instance, so each run writes its own file.
   const file = `render-${++encodeCounter}.mp4`;
   try {
     encoder.outputFilename = file;
-    encoder.width = first.width;
-    encoder.height = first.height;
+    encoder.width = size.width;
+    encoder.height = size.height;
     encoder.frameRate = VIDEO_FPS;
     encoder.speed = 8;
     encoder.quantizationParameter = 26;
-    encoder.groupOfPictures = SEGMENT_FRAMES;
+    encoder.groupOfPictures = 2 * VIDEO_FPS;
     encoder.initialize();
-    for (const frame of frames) encoder.addFrameRgba(frame.data);
+    for (let i = 0; i < count; i++) encoder.addFrameRgba(frame(i).data);
     encoder.finalize();
     const mp4 = Buffer.from(encoder.FS.readFile(file));
     encoder.FS.unlink(file);

@@ -18,22 +18,25 @@ import {
   recolour,
   resize,
   sharpOf,
+  tile,
   toRaster,
   view,
   type BlendMode,
-  type Camera,
   type Mask,
   type Raster,
   type Rect,
 } from "./render-raster";
+import { fillBasis, repaint, restyle } from "./render-edit";
 import { renderScene, styleFor, type Rgb, type Style } from "./render-scene";
 import {
-  cellCamera,
+  clipFrame,
+  CLIP_FRAMES,
   encodeMp4,
-  extensionCameras,
-  GRID_FRAMES,
-  SEGMENT_FRAMES,
+  extensionFrames,
+  GRID_FPS,
   VIDEO_FPS,
+  type Ending,
+  type FrameSpec,
   type Motion,
 } from "./render-video";
 
@@ -47,6 +50,8 @@ export { describeImage } from "./render-describe";
  */
 
 export type Aspect = { w: number; h: number };
+/** How many clips a new video makes (`--bs`, §3.7). */
+export type VideoBatch = 1 | 2 | 4;
 export type Recipe =
   | {
       kind: "imagine";
@@ -71,9 +76,28 @@ export type Recipe =
   | { kind: "zoom"; parent: Recipe; factor: number; seed: number; square?: boolean; aspect?: Aspect }
   | { kind: "pan"; parent: Recipe; direction: "left" | "right" | "up" | "down"; seed: number }
   | { kind: "blend"; images: Buffer[]; dimensions: "PORTRAIT" | "SQUARE" | "LANDSCAPE"; seed: number }
-  | { kind: "video-grid"; parent: Recipe; seed: number; motion: Motion }
+  /** A client's image as it was sent: the start frame of a `/submit/video` job. */
+  | { kind: "input"; image: Buffer }
+  | {
+      kind: "video-grid";
+      /** The still to animate: an upscale (Animate), or a client's start frame. */
+      parent: Recipe;
+      seed: number;
+      motion: Motion;
+      /** Clips made; absent = 4, as Animate makes. */
+      batch?: VideoBatch;
+      /** HD (`vid_1.1_i2v_720`) frames; absent = SD. */
+      hd?: boolean;
+      /** Where every clip ends: on this end frame, or back on its first frame; absent = anywhere. */
+      end?: Buffer | "loop";
+    }
+  /** Clip `index` (1-based) of a video grid: one mp4. */
   | { kind: "video"; parent: Recipe; index: number }
-  | { kind: "extend"; parent: Recipe; motion: Motion; seed: number };
+  | { kind: "extend"; parent: Recipe; motion: Motion; seed: number }
+  /** `/submit/edits`: the transparent parts of `image` painted from the prompt, four ways. */
+  | { kind: "edit"; image: Buffer; prompt: string; seed: number }
+  /** `/submit/retexture`: `image`'s composition in the prompt's colours and textures, four ways. */
+  | { kind: "retexture"; image: Buffer; prompt: string; seed: number };
 
 export interface Rendered {
   data: Buffer;
@@ -87,8 +111,15 @@ const CELL_LONG_SIDE = 512;
 /** A draft grid is half the resolution: 512 across. */
 const DRAFT_CELL_LONG_SIDE = CELL_LONG_SIDE / 2;
 const HD_MAX_LONG_SIDE = 2048;
-const VIDEO_CELL_LONG_SIDE = 288;
-const MP4_LONG_SIDE = 512;
+/** Long side of a video job's animated preview: a 2x2 grid of 288 px clips, or one clip. */
+const VIDEO_GRID_LONG_SIDE = 576;
+/** Long side of an mp4's frames: SD (480p) and HD (720p), sized so a 4-clip job stays affordable. */
+const SD_LONG_SIDE = 480;
+const HD_LONG_SIDE = 720;
+/** Start frames are kept no larger than this: the biggest video frame cut from them needs less. */
+const INPUT_MAX_LONG_SIDE = 2048;
+/** Edit cells keep the input's own size (so kept pixels stay exact) up to this long side. */
+const EDIT_MAX_LONG_SIDE = 1024;
 /** Sources of camera moves are prepared this much larger than the output so zooming stays sharp. */
 const CAMERA_HEADROOM = 1.6;
 const PREVIEW_LONG_SIDE = 384;
@@ -119,7 +150,15 @@ function aspectOf(raster: Raster): Aspect {
   return { w: raster.width, h: raster.height };
 }
 
-const GRID_KINDS = new Set<Recipe["kind"]>(["imagine", "variation", "zoom", "pan", "blend"]);
+const GRID_KINDS = new Set<Recipe["kind"]>([
+  "imagine",
+  "variation",
+  "zoom",
+  "pan",
+  "blend",
+  "edit",
+  "retexture",
+]);
 
 type VideoGridRecipe = Extract<Recipe, { kind: "video-grid" }>;
 type VideoRecipe =
@@ -168,6 +207,12 @@ async function produce(recipe: Recipe): Promise<Rendered> {
       return png(await pan(recipe));
     case "blend":
       return png(await blendImages(recipe));
+    case "input":
+      return png(await startFrame(recipe.image));
+    case "edit":
+      return png(await edit(recipe));
+    case "retexture":
+      return png(await retexture(recipe));
     case "video-grid":
       return videoGrid(recipe);
     case "video":
@@ -224,9 +269,13 @@ async function lineageStyle(recipe: Recipe): Promise<Style> {
       return (await imagineStyle(recipe)).style;
     case "variation":
     case "region":
+    case "edit":
+    case "retexture":
       return styleFor(recipe.prompt, recipe.seed);
     case "blend":
       return blendStyle(recipe, await blendInputs(recipe));
+    case "input":
+      return styleFor("", 0, [await dominant(await stillOf(recipe, null))]);
     default:
       return lineageStyle(recipe.parent);
   }
@@ -518,35 +567,103 @@ async function blendImages(recipe: Extract<Recipe, { kind: "blend" }>): Promise<
   });
 }
 
-/** A still to animate, prepared `CAMERA_HEADROOM` times larger than the frames cut from it. */
-async function videoSource(grid: VideoGridRecipe, frameLongSide: number): Promise<Raster> {
+/** A client's start frame, transparency on black, no larger than any video needs. */
+function startFrame(image: Buffer): Promise<Raster> {
+  return decodeInput(image, "start frame", (input, width, height) =>
+    (Math.max(width, height) > INPUT_MAX_LONG_SIDE
+      ? input.resize(INPUT_MAX_LONG_SIDE, INPUT_MAX_LONG_SIDE, { fit: "inside" })
+      : input
+    ).flatten({ background: "#000" }),
+  );
+}
+
+async function edit(recipe: Extract<Recipe, { kind: "edit" }>): Promise<Raster> {
+  // Transparency is the point here: the picture keeps its alpha until it is laid over the paint.
+  const image = await decodeInput(recipe.image, "image", (input, width, height) =>
+    Math.max(width, height) > EDIT_MAX_LONG_SIDE
+      ? input.resize(EDIT_MAX_LONG_SIDE, EDIT_MAX_LONG_SIDE, { fit: "inside" })
+      : input,
+  );
+  const basis = await fillBasis(image);
+  const style = styleFor(recipe.prompt, recipe.seed);
+  return gridOfFour(async (slot) =>
+    repaint(image, basis, await renderScene(style, slot, image.width, image.height)),
+  );
+}
+
+async function retexture(recipe: Extract<Recipe, { kind: "retexture" }>): Promise<Raster> {
+  const image = await decodeInput(recipe.image, "image", (input, width, height) => {
+    const cell = aspectSize({ w: width, h: height }, CELL_LONG_SIDE);
+    return input.flatten({ background: "#808080" }).resize(cell.width, cell.height, { fit: "fill" });
+  });
+  const style = styleFor(recipe.prompt, recipe.seed);
+  return gridOfFour(async (slot) =>
+    restyle(image, await renderScene(style, slot, image.width, image.height)),
+  );
+}
+
+/** The clips a video job makes: `--bs`, 4 unless asked otherwise. */
+function clipsOf(grid: VideoGridRecipe): number {
+  return grid.batch ?? 4;
+}
+
+function endingOf(grid: VideoGridRecipe): Ending {
+  return grid.end === "loop" ? "loop" : grid.end ? "end-frame" : "free";
+}
+
+/** Paints frames of a video grid's clips at one size: a camera view of the start still, with
+ * the end frame (cropped to the same shape) dissolved over it. */
+interface Painter {
+  width: number;
+  height: number;
+  paint(frame: FrameSpec): Raster;
+}
+
+async function videoPainter(grid: VideoGridRecipe, longSide: number): Promise<Painter> {
   const still = await stillOf(grid.parent, null);
-  const { width, height } = aspectSize(aspectOf(still), frameLongSide * CAMERA_HEADROOM);
-  return resize(still, width, height);
+  // Sources are prepared larger than the frames so zooming in stays sharp.
+  const prepared = aspectSize(aspectOf(still), longSide * CAMERA_HEADROOM);
+  const [source, end] = await Promise.all([
+    resize(still, prepared.width, prepared.height),
+    Buffer.isBuffer(grid.end)
+      ? decodeInputCover(grid.end, "end frame", prepared.width, prepared.height)
+      : Promise.resolve(null),
+  ]);
+  // H.264 wants both sides in multiples of 16.
+  const { width, height } = snappedSize(aspectOf(source), longSide, 16);
+  return {
+    width,
+    height,
+    paint: ({ camera, end: weight }) => {
+      const start = view(source, width, height, camera);
+      return end && weight > 0 ? blend(start, view(end, width, height, camera), "normal", weight) : start;
+    },
+  };
 }
 
 async function videoGrid(recipe: VideoGridRecipe): Promise<Rendered> {
-  const source = await videoSource(recipe, VIDEO_CELL_LONG_SIDE);
-  const { width, height } = aspectSize(aspectOf(source), VIDEO_CELL_LONG_SIDE);
-  const frames = Array.from({ length: GRID_FRAMES }, (_, f) =>
-    assembleGrid(
-      [1, 2, 3, 4].map((cell) =>
-        view(source, width, height, cellCamera(recipe.seed, cell, recipe.motion, f / (GRID_FRAMES - 1))),
+  const clips = clipsOf(recipe);
+  const columns = clips === 1 ? 1 : 2;
+  const painter = await videoPainter(recipe, VIDEO_GRID_LONG_SIDE / columns);
+  const count = (CLIP_FRAMES / VIDEO_FPS) * GRID_FPS;
+  const frames = Array.from({ length: count }, (_, f) =>
+    tile(
+      Array.from({ length: clips }, (_, i) =>
+        painter.paint(clipFrame(recipe.seed, i + 1, recipe.motion, endingOf(recipe), f / (count - 1))),
       ),
+      columns,
     ),
   );
-  const data = await encodeAnimatedWebp(
-    frames,
-    Math.round((SEGMENT_FRAMES / VIDEO_FPS / GRID_FRAMES) * 1000),
-  );
-  return { data, contentType: "image/webp", width: width * 2, height: height * 2 };
+  const first = frames[0] as Raster;
+  const data = await encodeAnimatedWebp(frames, Math.round(1000 / GRID_FPS));
+  return { data, contentType: "image/webp", width: first.width, height: first.height };
 }
 
-/** What an mp4 shows: the animated still and one camera per frame. `fresh` is the first frame this
- * recipe added (0 for a video, the parent's length for an extension). */
+/** What an mp4 shows: the video grid it comes from and one frame spec per frame. `fresh` is the
+ * first frame this recipe added (0 for a clip, the parent's length for an extension). */
 interface VideoPlan {
   grid: VideoGridRecipe;
-  cameras: Camera[];
+  frames: FrameSpec[];
   fresh: number;
 }
 
@@ -554,35 +671,89 @@ function videoPlan(recipe: VideoRecipe): VideoPlan {
   if (recipe.kind === "extend") {
     if (!isMp4(recipe.parent)) throw new Error(`an extend needs a video parent, not a ${recipe.parent.kind}`);
     const parent = videoPlan(recipe.parent);
-    const last = parent.cameras[parent.cameras.length - 1] as Camera;
-    const cameras = [...parent.cameras, ...extensionCameras(last, recipe.seed, recipe.motion)];
-    return { grid: parent.grid, cameras, fresh: parent.cameras.length };
+    const last = parent.frames[parent.frames.length - 1] as FrameSpec;
+    const frames = [...parent.frames, ...extensionFrames(last, recipe.seed, recipe.motion)];
+    return { grid: parent.grid, frames, fresh: parent.frames.length };
   }
   if ((recipe.kind === "video" || recipe.kind === "upscale") && recipe.parent.kind === "video-grid") {
     const grid = recipe.parent;
-    const cameras = Array.from({ length: SEGMENT_FRAMES }, (_, f) =>
-      cellCamera(grid.seed, recipe.index, grid.motion, f / (SEGMENT_FRAMES - 1)),
+    const frames = Array.from({ length: CLIP_FRAMES }, (_, f) =>
+      clipFrame(grid.seed, recipe.index, grid.motion, endingOf(grid), f / (CLIP_FRAMES - 1)),
     );
-    return { grid, cameras, fresh: 0 };
+    return { grid, frames, fresh: 0 };
   }
   throw new Error(`a ${recipe.kind} result is not a video of a video grid`);
 }
 
-async function videoFrames(plan: VideoPlan, pick: (cameras: Camera[]) => Camera[]): Promise<Raster[]> {
-  const source = await videoSource(plan.grid, MP4_LONG_SIDE);
-  const { width, height } = snappedSize(aspectOf(source), MP4_LONG_SIDE, 16);
-  return pick(plan.cameras).map((camera) => view(source, width, height, camera));
+function mp4LongSide(grid: VideoGridRecipe): number {
+  return grid.hd ? HD_LONG_SIDE : SD_LONG_SIDE;
+}
+
+/**
+ * Frames `from` (inclusive) to `to` (exclusive) of an mp4 recipe, as the mp4 shows them before
+ * encoding: its posters, and what tests compare.
+ */
+export async function videoFrames(recipe: Recipe, from = 0, to = Infinity): Promise<Raster[]> {
+  if (!isMp4(recipe)) throw new Error(`a ${recipe.kind} result is not an mp4`);
+  const plan = videoPlan(recipe);
+  const painter = await videoPainter(plan.grid, mp4LongSide(plan.grid));
+  return plan.frames.slice(from, to).map((frame) => painter.paint(frame));
 }
 
 async function mp4(recipe: VideoRecipe): Promise<Rendered> {
-  const frames = await videoFrames(videoPlan(recipe), (cameras) => cameras);
-  const first = frames[0] as Raster;
-  return {
-    data: await encodeMp4(frames),
-    contentType: "video/mp4",
-    width: first.width,
-    height: first.height,
-  };
+  const plan = videoPlan(recipe);
+  const painter = await videoPainter(plan.grid, mp4LongSide(plan.grid));
+  const data = await encodeMp4(painter, plan.frames.length, (i) =>
+    painter.paint(plan.frames[i] as FrameSpec),
+  );
+  return { data, contentType: "video/mp4", width: painter.width, height: painter.height };
+}
+
+/** The shape of a video result: clips made, and the frames, seconds and resolution of each. */
+export interface VideoShape {
+  clips: number;
+  frames: number;
+  seconds: number;
+  hd: boolean;
+}
+
+export function videoShape(recipe: Recipe): VideoShape | null {
+  const shape = (clips: number, frames: number, grid: VideoGridRecipe): VideoShape => ({
+    clips,
+    frames,
+    seconds: frames / VIDEO_FPS,
+    hd: grid.hd === true,
+  });
+  if (recipe.kind === "video-grid") return shape(clipsOf(recipe), CLIP_FRAMES, recipe);
+  if (!isMp4(recipe)) return null;
+  const plan = videoPlan(recipe);
+  return shape(1, plan.frames.length, plan.grid);
+}
+
+/** The mp4 recipe of clip `index` (0-based) of a video result, or null when it has no such clip. */
+export function clipOf(recipe: Recipe, index: number): Recipe | null {
+  if (recipe.kind === "video-grid") {
+    return Number.isInteger(index) && index >= 0 && index < clipsOf(recipe)
+      ? { kind: "video", parent: recipe, index: index + 1 }
+      : null;
+  }
+  return isMp4(recipe) && index === 0 ? recipe : null;
+}
+
+const posters = new ByteBudgetLru<Rendered>(CACHE_BYTES / 8, (r) => r.data.length);
+
+/** A video's thumbnail: its first frame, as Midjourney's CDN serves them (WebP). */
+export function renderPoster(recipe: Recipe): Promise<Rendered> {
+  return posters.memo(stableKey({ poster: recipe }), async () => {
+    const [first] = await videoFrames(recipe, 0, 1);
+    if (!first) throw new Error("a video has at least one frame");
+    return {
+      data: await encodeWebp(first, 80),
+      contentType: "image/webp",
+      width: first.width,
+      height: first.height,
+    };
+  });
 }
 
 const previews = new ByteBudgetLru<Rendered>(CACHE_BYTES / 8, (r) => r.data.length);
@@ -593,11 +764,12 @@ export function renderPreview(recipe: Recipe, percent: number): Promise<Rendered
 }
 
 async function preview(recipe: Recipe, progress: number): Promise<Rendered> {
-  const plan = isMp4(recipe) ? videoPlan(recipe) : null;
+  const fresh = isMp4(recipe) ? videoPlan(recipe).fresh : null;
   // A video's still is the first frame it adds; sharp reads the first page of an animated grid.
-  const still = plan
-    ? ((await videoFrames(plan, (cameras) => cameras.slice(plan.fresh, plan.fresh + 1)))[0] as Raster)
-    : await decodeOwn((await render(recipe)).data);
+  const still =
+    fresh !== null
+      ? ((await videoFrames(recipe, fresh, fresh + 1))[0] as Raster)
+      : await decodeOwn((await render(recipe)).data);
   const { width, height } = aspectSize(aspectOf(still), PREVIEW_LONG_SIDE);
   // Early previews are tiny, blurry and washed out like the first diffusion steps; they sharpen towards 100%.
   const coarse = aspectSize(aspectOf(still), PREVIEW_LONG_SIDE * (0.04 + 0.96 * progress ** 2));

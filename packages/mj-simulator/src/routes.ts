@@ -8,6 +8,10 @@ export type RouteName =
   | "modal"
   | "shorten"
   | "upload"
+  | "video"
+  | "edits"
+  | "edit"
+  | "retexture"
   | "fetch"
   | "image-seed"
   | "cancel"
@@ -34,6 +38,10 @@ const TABLE: { pattern: RegExp; name: RouteName; method: "GET" | "POST" }[] = [
   { pattern: /^submit\/modal$/, name: "modal", method: "POST" },
   { pattern: /^submit\/shorten$/, name: "shorten", method: "POST" },
   { pattern: /^submit\/upload-discord-images$/, name: "upload", method: "POST" },
+  { pattern: /^submit\/video$/, name: "video", method: "POST" },
+  { pattern: /^submit\/edits$/, name: "edits", method: "POST" },
+  { pattern: /^submit\/edit$/, name: "edit", method: "POST" },
+  { pattern: /^submit\/retexture$/, name: "retexture", method: "POST" },
   { pattern: /^task\/list-by-ids$/, name: "list-by-ids", method: "POST" },
   { pattern: /^task\/list-by-condition$/, name: "list-by-condition", method: "POST" },
   { pattern: /^task\/list$/, name: "list", method: "GET" },

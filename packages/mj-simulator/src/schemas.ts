@@ -76,6 +76,28 @@ export const uploadBody = z.looseObject({
   accountFilter: base.accountFilter,
 });
 
+/** `SubmitVideoDTO` (§3.7): `motion` and `videoType` are free strings there, read by Midjourney. */
+export const videoBody = z.looseObject({
+  prompt: text,
+  image: text,
+  endImage: text,
+  loop: z.boolean().nullish(),
+  motion: text,
+  batchSize: z.number().int().nullish(),
+  videoType: text,
+  action: text,
+  taskId: text,
+  index: z.number().int().nullish(),
+  ...base,
+});
+
+/** `SubmitEditsDTO` (§3.8), for edits and retexture; a `maskBase64` is accepted and ignored. */
+export const editBody = z.looseObject({
+  prompt: text,
+  image: text,
+  ...base,
+});
+
 export const idsBody = z.looseObject({ ids: z.array(z.string()).nullish() });
 
 export type ImagineBody = z.output<typeof imagineBody>;
@@ -85,6 +107,8 @@ export type ActionBody = z.output<typeof actionBody>;
 export type ModalBody = z.output<typeof modalBody>;
 export type ShortenBody = z.output<typeof shortenBody>;
 export type UploadBody = z.output<typeof uploadBody>;
+export type VideoBody = z.output<typeof videoBody>;
+export type EditBody = z.output<typeof editBody>;
 export type AccountFilter = NonNullable<ImagineBody["accountFilter"]>;
 
 export type BodyResult<T> = { ok: true; data: T } | { ok: false; message: string };

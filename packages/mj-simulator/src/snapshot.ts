@@ -1,7 +1,8 @@
 import { buttonsFor, type WireButton } from "./button-sets";
 import { phaseAt, type Phase } from "./lifecycle";
-import { ensureMediaInfo, type MediaDeps } from "./media";
+import { clipCount, ensureMediaInfo, type MediaDeps } from "./media";
 import type { MediaInfo, TaskRecord } from "./record";
+import { videoShape, type VideoShape } from "./render";
 import { analysePrompt } from "./shorten";
 
 /**
@@ -26,6 +27,8 @@ export interface TaskSnapshot {
   buttons: WireButton[];
   /** The finished result's size and type; null until SUCCESS. */
   media: MediaInfo | null;
+  /** A finished video's clips and their length (`videoDuration`, `frameCount`); null otherwise. */
+  video: VideoShape | null;
 }
 
 function progressOf(phase: Phase): string | null {
@@ -67,10 +70,17 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
   } else if (phase.status === "IN_PROGRESS" && phase.percent > 0 && !describe && !shorten) {
     imageUrl = deps.links.url(current, { kind: "preview", percent: phase.percent }, phase.stepStartedAt);
   }
-  const videoUrls =
-    phase.status === "SUCCESS" && current.output === "video" && imageUrl
-      ? [{ url: imageUrl, thumbnail: deps.links.url(current, { kind: "thumb" }, phase.finishTime) }]
-      : null;
+  // A new video's clips each get a link of their own; a single video is its own result (§7).
+  let videoUrls: TaskSnapshot["videoUrls"] = null;
+  if (phase.status === "SUCCESS" && current.output === "video" && imageUrl) {
+    videoUrls = [{ url: imageUrl, thumbnail: deps.links.url(current, { kind: "thumb" }, phase.finishTime) }];
+  } else if (phase.status === "SUCCESS" && current.output === "video-grid") {
+    videoUrls = Array.from({ length: clipCount(current) }, (_, i) => ({
+      url: deps.links.url(current, { kind: "clip", index: i + 1 }, phase.finishTime),
+      thumbnail: deps.links.url(current, { kind: "clip-thumb", index: i + 1 }, phase.finishTime),
+    }));
+  }
+  const recipe = current.source?.type === "recipe" ? current.source.recipe : null;
 
   return {
     record: current,
@@ -84,9 +94,10 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
     description: analysis ?? current.description,
     finalPrompt: describe ? revealed : (analysis ?? current.modal?.suggestedPrompt ?? current.prompt),
     imageUrl,
-    videoUrl: videoUrls ? imageUrl : null,
+    videoUrl: videoUrls?.[0]?.url ?? null,
     videoUrls,
     buttons: success ? buttonsFor(current, media) : [],
     media,
+    video: success && recipe ? videoShape(recipe) : null,
   };
 }

@@ -64,6 +64,12 @@ export const wireTaskSchema = z.looseObject({
   contentType: z.string().nullish(),
   videoUrl: z.string().nullish(),
   videoUrls: z.array(mediaRefSchema).nullish(),
+  baseImageUrl: z.string().nullish(),
+  videoGenOriginImageUrl: z.string().nullish(),
+  videoDuration: z.number().int().nullish(),
+  frameCount: z.number().int().nullish(),
+  videoType: z.string().nullish(),
+  isHdVideo: z.boolean().nullish(),
 });
 export type Task = z.output<typeof wireTaskSchema>;
 
@@ -154,6 +160,21 @@ export function png(width: number, height: number, colour = { r: 200, g: 60, b: 
     .toBuffer();
 }
 
+/** A 16:9 PNG with shapes all over it, so any camera move or repaint shows. */
+export function shapesPng(sky: string, shapes: string, width = 320): Promise<Buffer> {
+  const discs = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<circle cx="${30 + ((i * 53) % 260)}" cy="${20 + ((i * 37) % 140)}" r="${8 + (i % 4) * 5}" fill="${shapes}"/>`,
+  ).join("");
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180">
+    <rect width="320" height="180" fill="${sky}"/><rect y="120" width="320" height="60" fill="#203010"/>${discs}</svg>`;
+  return sharp(Buffer.from(svg))
+    .resize(width, Math.round((width * 9) / 16))
+    .png()
+    .toBuffer();
+}
+
 export const dataUrl = (image: Buffer) => `data:image/png;base64,${image.toString("base64")}`;
 
 export function buttonId(task: Task, match: (customId: string) => boolean): string {
@@ -184,4 +205,25 @@ export async function upscaled(h: Harness, prompt: string, n = 1): Promise<Task>
     customId: buttonId(grid, (id) => id.startsWith(`MJ::JOB::upsample::${n}::`)),
   });
   return h.settle(child.result as string);
+}
+
+/** Where box `type` (e.g. `mvhd`) starts in an mp4: the offset of its four-letter type. */
+function boxAt(mp4: Buffer, type: string): number {
+  const at = mp4.indexOf(type, 0, "latin1");
+  if (at < 4) throw new Error(`no ${type} box in this mp4`);
+  return at;
+}
+
+/** An mp4's length in seconds, from its movie header (`mvhd`: time scale and duration). */
+export function mp4Seconds(mp4: Buffer): number {
+  const at = boxAt(mp4, "mvhd");
+  // After the type: version (1 byte), flags (3), creation and modification times (4 or 8 each).
+  return mp4[at + 4] === 1
+    ? Number(mp4.readBigUInt64BE(at + 28)) / mp4.readUInt32BE(at + 24)
+    : mp4.readUInt32BE(at + 20) / mp4.readUInt32BE(at + 16);
+}
+
+/** Number of frames in an mp4: the sample count of the video track's `stsz` box. */
+export function mp4FrameCount(mp4: Buffer): number {
+  return mp4.readUInt32BE(boxAt(mp4, "stsz") + 12);
 }

@@ -2,6 +2,7 @@ import { parseVersion } from "./prompt";
 import { hashString, snowflake } from "./random";
 import type { TaskRecord } from "./record";
 import type { TaskSnapshot } from "./snapshot";
+import { VIDEO_TYPES } from "./video-request";
 
 /**
  * The Task object as each family puts it on the wire (§4, §8): trueai emits every field with
@@ -43,6 +44,7 @@ function trueaiProperties(snap: TaskSnapshot, instanceId: string): Record<string
     ...(snap.finalPrompt !== null ? { finalPrompt: snap.finalPrompt } : {}),
     ...(r.customId ? { custom_id: r.customId } : {}),
     ...(r.actionIndex !== null ? { action_index: r.actionIndex } : {}),
+    ...(r.video?.extendIndex ? { video_extend_index: r.video.extendIndex } : {}),
     ...(snap.status === "MODAL" ? { remix_modal: true } : {}),
     ...(done
       ? {
@@ -93,7 +95,7 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
     isCompleted: finished,
     promptFull: done ? snap.prompt : null,
     language: null,
-    baseImageUrl: null,
+    baseImageUrl: r.baseImageUrl ?? null,
     imageUrls: null,
     thumbnailUrl: null,
     hasAIReviewRetried: false,
@@ -133,9 +135,9 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
     imageWidth: media?.width ?? null,
     imageHeight: media?.height ?? null,
     contentType: media?.contentType ?? null,
-    videoGenOriginImageUrl: null,
-    videoDuration: null,
-    frameCount: null,
+    videoGenOriginImageUrl: r.video ? (r.baseImageUrl ?? null) : null,
+    videoDuration: snap.video?.seconds ?? null,
+    frameCount: snap.video?.frames ?? null,
     videoUrl: snap.videoUrl,
     videoUrls: snap.videoUrls,
     useTime: elapsedText(snap),
@@ -144,8 +146,8 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
         ? null
         : parseVersion(r.prompt, r.botType).label,
     storageOption: null,
-    videoType: null,
-    isHdVideo: false,
+    videoType: r.video?.type ?? null,
+    isHdVideo: r.video?.type === VIDEO_TYPES.hd,
   };
 }
 
