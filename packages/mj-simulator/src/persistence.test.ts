@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { T0, buttonId, closeAll, dataUrl, harness, mediaOf, png } from "./test-support";
+import { T0, buttonId, closeAll, dataUrl, harness, mediaOf, png, shapesPng } from "./test-support";
 import { MemoryTaskStore } from "./store";
 import type { TaskRecord } from "./record";
 
@@ -53,6 +53,36 @@ describe("persistence", () => {
       customId: buttonId(done, (id) => id.includes("upsample::2")),
     });
     expect((await second.settle(u2.result as string)).status).toBe("SUCCESS");
+  });
+
+  it("keeps video and edit jobs with their frames and video facts across a restart", async () => {
+    const file = tempFile();
+    const first = harness({ persistPath: file });
+    const frame = dataUrl(await shapesPng("#4a90d0", "#f0d040", 96));
+    const endFrame = dataUrl(await shapesPng("#c03060", "#20f0f0", 96));
+    const video = await first.settle(
+      (
+        await first.submit("/mj/submit/video", {
+          prompt: "x",
+          image: frame,
+          endImage: endFrame,
+          batchSize: 1,
+        })
+      ).result as string,
+    );
+    const edit = await first.settle(
+      (await first.submit("/mj/submit/retexture", { prompt: "glass", image: frame })).result as string,
+    );
+    const poster = (await mediaOf(first, video.videoUrls![0]!.thumbnail)).data;
+    first.sim.close();
+
+    const second = harness({ persistPath: file });
+    second.advance(first.now() - T0);
+    expect(await second.task(video.id)).toEqual(video);
+    expect(await second.task(edit.id)).toEqual(edit);
+    expect(video).toMatchObject({ videoDuration: 5, baseImageUrl: expect.stringContaining("/attachments/") });
+    expect((await mediaOf(second, video.videoUrls![0]!.thumbnail)).data.equals(poster)).toBe(true);
+    expect((await mediaOf(second, video.baseImageUrl)).status).toBe(200);
   });
 
   it("media links expire like Discord's and cannot be forged", async () => {

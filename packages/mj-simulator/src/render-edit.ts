@@ -21,7 +21,9 @@ function smoothstep(edge0: number, edge1: number, v: number): number {
 }
 
 function blurChannels(data: Buffer, width: number, height: number, channels: 1 | 3, sigma: number) {
-  return sharp(data, { raw: { width, height, channels } }).blur(sigma).raw().toBuffer();
+  const blurred = sharp(data, { raw: { width, height, channels } }).blur(sigma);
+  // sharp writes a single channel out as three grey ones unless told to keep just the one.
+  return (channels === 1 ? blurred.extractChannel(0) : blurred).raw().toBuffer();
 }
 
 /**
@@ -39,7 +41,7 @@ export async function fillBasis(image: Raster): Promise<FillBasis> {
     alpha[p] = a;
     for (let c = 0; c < 3; c++) weighted[p * 3 + c] = Math.round(((image.data[p * 4 + c] ?? 0) * a) / 255);
   }
-  const sigma = Math.max(2, 0.04 * Math.min(width, height));
+  const sigma = Math.max(2, 0.08 * Math.min(width, height));
   const [colour, coverage] = await Promise.all([
     blurChannels(weighted, width, height, 3, sigma),
     blurChannels(alpha, width, height, 1, sigma),

@@ -596,10 +596,11 @@ async function retexture(recipe: Extract<Recipe, { kind: "retexture" }>): Promis
     const cell = aspectSize({ w: width, h: height }, CELL_LONG_SIDE);
     return input.flatten({ background: "#808080" }).resize(cell.width, cell.height, { fit: "fill" });
   });
-  const style = styleFor(recipe.prompt, recipe.seed);
-  return gridOfFour(async (slot) =>
-    restyle(image, await renderScene(style, slot, image.width, image.height)),
-  );
+  // Each cell takes a palette of its own seed, so the four differ in colour, not only in texture.
+  return gridOfFour(async (slot) => {
+    const style = styleFor(recipe.prompt, seedOf("retexture", recipe.seed, slot));
+    return restyle(image, await renderScene(style, slot, image.width, image.height));
+  });
 }
 
 /** The clips a video job makes: `--bs`, 4 unless asked otherwise. */
