@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { buttonsFor } from "./button-sets";
-import { readCustomId } from "./custom-ids";
+import { readCustomId, type ButtonIntent } from "./custom-ids";
 import {
   decodeImageInput,
   decodeImageInputs,
@@ -40,7 +40,6 @@ import type {
 } from "./schemas";
 import { analysePrompt } from "./shorten";
 import type { TaskStore } from "./store";
-import type { ButtonIntent } from "./custom-ids";
 import { leadingUrl, readVideoFlags, VIDEO_CAP_SECONDS, VIDEO_TYPES, videoPrompt } from "./video-request";
 
 /**
@@ -465,10 +464,9 @@ export class Engine {
     let failure = read.ok ? null : read.rejection;
     if (read.ok) {
       const { flags } = read;
-      const frames = await decodeImageInputs(
-        [startUrl.url, ...(typeof flags.end === "object" && flags.end ? [flags.end.url] : [])],
-        this.ownMedia(ctx.now),
-      );
+      // Midjourney reads the frames the prompt names: the start, and an end frame unless it loops.
+      const endFrame = flags.end !== null && flags.end !== "loop" ? [flags.end.url] : [];
+      const frames = await decodeImageInputs([startUrl.url, ...endFrame], this.ownMedia(ctx.now));
       if (frames.ok) {
         const [first, last] = frames.images;
         recipe = {
