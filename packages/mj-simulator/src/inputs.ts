@@ -66,12 +66,16 @@ const downloadFailed = (url: URL, why: string): DecodeResult => ({
 });
 
 async function readCapped(response: Response): Promise<Buffer | null> {
+  const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > MAX_FETCH_BYTES) return null;
-    chunks.push(chunk);
+  for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+    size += part.value.length;
+    if (size > MAX_FETCH_BYTES) {
+      await reader?.cancel();
+      return null;
+    }
+    chunks.push(part.value);
   }
   return Buffer.concat(chunks);
 }
