@@ -250,39 +250,46 @@ export interface Camera {
 }
 
 /** Renders the camera's view of `source` at `width` x `height` with bilinear sampling; reads past
- * the border repeat the edge so small rotations never show empty corners. */
+ * the border repeat the edge so small rotations never show empty corners. It runs for every
+ * pixel of every video frame, hence the flat arithmetic: along a row the sample point moves by a
+ * constant step, and `x + 0.5` stored into a byte rounds it. */
 export function view(source: Raster, width: number, height: number, camera: Camera): Raster {
   const out = Buffer.alloc(width * height * 4);
-  const sw = source.width;
-  const sh = source.height;
-  const src = source.data;
+  const { width: sw, height: sh, data: src } = source;
+  const [maxX, maxY] = [sw - 1, sh - 1];
   const spanX = sw / camera.zoom / width;
   const spanY = sh / camera.zoom / height;
   const cos = Math.cos(camera.angle);
   const sin = Math.sin(camera.angle);
   const centreX = camera.cx * sw - 0.5;
   const centreY = camera.cy * sh - 0.5;
+  const dx0 = (0.5 - width / 2) * spanX;
+  let o = 0;
   for (let oy = 0; oy < height; oy++) {
     const dy = (oy + 0.5 - height / 2) * spanY;
-    for (let ox = 0; ox < width; ox++) {
-      const dx = (ox + 0.5 - width / 2) * spanX;
-      const sx = Math.min(sw - 1, Math.max(0, centreX + dx * cos - dy * sin));
-      const sy = Math.min(sh - 1, Math.max(0, centreY + dx * sin + dy * cos));
+    let rx = centreX + dx0 * cos - dy * sin;
+    let ry = centreY + dx0 * sin + dy * cos;
+    for (let ox = 0; ox < width; ox++, rx += spanX * cos, ry += spanX * sin, o += 4) {
+      const sx = rx < 0 ? 0 : rx > maxX ? maxX : rx;
+      const sy = ry < 0 ? 0 : ry > maxY ? maxY : ry;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const y1 = Math.min(sh - 1, y0 + 1);
       const fx = sx - x0;
       const fy = sy - y0;
-      const i00 = (y0 * sw + x0) * 4;
-      const i10 = (y0 * sw + x1) * 4;
-      const i01 = (y1 * sw + x0) * 4;
-      const i11 = (y1 * sw + x1) * 4;
-      const o = (oy * width + ox) * 4;
+      const row0 = y0 * sw;
+      const row1 = (y0 < maxY ? y0 + 1 : maxY) * sw;
+      const x1 = x0 < maxX ? x0 + 1 : maxX;
+      const i00 = (row0 + x0) * 4;
+      const i10 = (row0 + x1) * 4;
+      const i01 = (row1 + x0) * 4;
+      const i11 = (row1 + x1) * 4;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
       for (let c = 0; c < 3; c++) {
-        const top = (src[i00 + c] ?? 0) + ((src[i10 + c] ?? 0) - (src[i00 + c] ?? 0)) * fx;
-        const bottom = (src[i01 + c] ?? 0) + ((src[i11 + c] ?? 0) - (src[i01 + c] ?? 0)) * fx;
-        out[o + c] = Math.round(top + (bottom - top) * fy);
+        out[o + c] =
+          src[i00 + c]! * w00 + src[i10 + c]! * w10 + src[i01 + c]! * w01 + src[i11 + c]! * w11 + 0.5;
       }
       out[o + 3] = 255;
     }
