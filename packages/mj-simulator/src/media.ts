@@ -184,7 +184,10 @@ async function renderMedia(record: TaskRecord, variant: MediaVariant): Promise<M
   }
 }
 
-/** The clips a video job makes, as numbered in its clip links (4 unless its recipe says how many); 0 for any other task. */
+/**
+ * The clips a video job makes, as numbered in its clip links (4 unless its recipe says how many);
+ * 0 for any other task.
+ */
 export function clipCount(record: TaskRecord): number {
   if (record.output !== "video-grid") return 0;
   const recipe = record.source?.type === "recipe" ? record.source.recipe : null;
