@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { editRequestSchema } from "@/lib/mj/requests";
 import { makeTask } from "@/lib/testing/tasks";
 import { closeWorlds, world } from "@/lib/testing/world";
 
@@ -266,6 +267,14 @@ describe.each([
       kind,
       body: expect.objectContaining({ image: expect.stringMatching(/^\/api\/inputs\//) }),
     });
+  });
+
+  it("the erased area travels as transparency in the image, byte for byte; a mask is not sent", async () => {
+    const { w, sent } = setup({ [`/mj/submit/${kind}`]: accepted });
+    await w.tasks[kind](editRequestSchema.parse({ prompt: "a red boat", image: png, maskBase64: png }));
+    expect(sent[0]?.body).toEqual({ prompt: "a red boat", image: png });
+    const alpha = await sharp(Buffer.from(png.split(",")[1]!, "base64")).metadata();
+    expect(alpha).toMatchObject({ hasAlpha: true });
   });
 
   it("an upload without lineage has no parent; a URL image is kept as it is", async () => {
