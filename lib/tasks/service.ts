@@ -97,7 +97,8 @@ function extendIndex(body: VideoRequest): Record<string, unknown> {
  * image (its upstream URL: the app's own URLs are not reachable from there); Extend on P extends
  * clip n of the VIDEO task the clip belongs to (P itself when P is a VIDEO, as an extend result
  * is; else the grid P was upscaled from). Null when the button is neither or the app does not know
- * enough of P: the refusal then stands.
+ * enough of P: the refusal then stands. The new task is recorded as P's child, as a pressed
+ * button's is.
  */
 function videoForButton(
   body: ActionRequest,
@@ -113,7 +114,7 @@ function videoForButton(
     ...(accountFilter !== undefined ? { accountFilter } : {}),
   };
   if (button.kind === "animate") {
-    return parent.imageUrl ? { ...common, image: parent.imageUrl, sourceTaskId: parent.id } : null;
+    return parent.imageUrl ? { ...common, image: parent.imageUrl } : null;
   }
   const video = parent.action === "VIDEO" ? parent.id : parent.parentId;
   return video ? { ...common, action: "extend", taskId: video, index: (button.index ?? 1) - 1 } : null;
