@@ -2,9 +2,9 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSimulator } from "mj-simulator";
 import { LIMITS } from "@/lib/mj/requests";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
+import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { testServer } from "@/lib/testing/server-env";
 import { waitForStatus } from "@/lib/testing/wait";
 
@@ -31,19 +31,7 @@ const routes = {
  * Whether the demo simulator makes videos and edits yet (its own branch adds the routes): until
  * it does, a body that passes the app's checks reaches it and comes back not_supported (501).
  */
-const simulatorSpeaksVideo = await (async () => {
-  const simulator = createSimulator();
-  try {
-    const answer = await simulator.fetch("http://simulator.invalid/mj/submit/video", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: "{}",
-    });
-    return answer.status !== 404;
-  } finally {
-    simulator.close();
-  }
-})();
+const simulatorSpeaksVideo = await simulatorHasRoute("/mj/submit/video");
 
 /** A call of `/api/<speed>/mj/<rest>` through the mirror, as Next routes it. */
 function prefixed(speed: string, rest: string, init: RouteCall = {}) {

@@ -1,13 +1,16 @@
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { editRequestSchema } from "@/lib/mj/requests";
+import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { makeTask } from "@/lib/testing/tasks";
+import { waitForStatus } from "@/lib/testing/wait";
 import { closeWorlds, world } from "@/lib/testing/world";
 
 /**
- * Video (§3.7), edits and retexture (§3.8) through the task service, against a scripted upstream
- * (the documented answers stubbed in front of the simulator): what reaches the upstream, what is
- * recorded, and the relay fallback that turns a refused Animate or Extend into a `/submit/video`.
+ * Video (§3.7), edits and retexture (§3.8) through the task service: what reaches the upstream and
+ * what is recorded, against a scripted upstream (the documented answers stubbed in front of the
+ * simulator), and the relay fallback that turns a refused Animate or Extend into a
+ * `/submit/video`; then the same against the simulator in each family.
  */
 
 afterEach(closeWorlds);
@@ -433,5 +436,147 @@ describe("relay fallback: a refused Animate or Extend goes through /submit/video
     await expect(
       w.tasks.action({ taskId: UPSCALE, customId: `MJ::JOB::animate_high::1::${UUID}::SOLO` }),
     ).rejects.toMatchObject({ code: "not_supported", message: expect.stringMatching(/cannot make videos/) });
+  });
+});
+
+/** Until the simulator on main makes videos (its branch adds them), the scripted tests stand in. */
+describe.skipIf(!(await simulatorHasRoute("/mj/submit/video")))("against the simulator", () => {
+  /** The simulator renders a clip to finish its job (an extend, the clips before it too). */
+  const VIDEO_WAIT = { timeoutMs: 30_000 };
+  const SLOW = 60_000;
+
+  function on(family: "trueai" | "new-api" | "novicezk") {
+    const authHeader =
+      family === "new-api" ? "bearer" : family === "novicezk" ? "mj-api-secret" : "authorization";
+    const w = world({ simulator: { family }, upstream: { authHeader } });
+    // Not the media cache's test: its downloads would have the simulator render every clip.
+    w.fault.media = () => new Response(null, { status: 503 });
+    const settle = (id: unknown) => waitForStatus(w.tasks.fetch, id as string, "SUCCESS", VIDEO_WAIT);
+    /** A finished grid and its U1, as the history has them. */
+    const upscale = async (prompt: string) => {
+      const grid = await settle((await w.tasks.imagine({ prompt })).result);
+      const u1 = grid.buttons.find((b) => b.customId.startsWith("MJ::JOB::upsample::1::"))!;
+      return {
+        grid,
+        single: await settle((await w.tasks.action({ taskId: grid.id, customId: u1.customId })).result),
+      };
+    };
+    const press = async (taskId: string, match: (customId: string) => boolean) => {
+      const task = (await w.store.get(taskId))!;
+      const button = task.buttons.find((b) => match(b.customId));
+      if (!button) throw new Error(`task ${taskId} has no such button`);
+      return w.tasks.action({ taskId, customId: button.customId });
+    };
+    const lineage = async (id: string) => (await w.tasks.detail(id)).parents.map((task) => task.id);
+    return { w, settle, upscale, press, lineage };
+  }
+
+  it(
+    "trueai: animate an image with loop, extend a clip, and the history shows the chain",
+    async () => {
+      const { w, settle, upscale, lineage } = on("trueai");
+      const { grid, single } = await upscale("a lighthouse at dusk --ar 3:2");
+      const video = await settle(
+        (await w.tasks.video({ image: png, loop: true, batchSize: 2, sourceTaskId: single.id })).result,
+      );
+      expect(video).toMatchObject({ action: "VIDEO", status: "SUCCESS", videoDuration: 5 });
+      // The Auto prompt went as --motion low; trueai added the rest.
+      expect(video.prompt).toMatch(/^http\S+ --motion low --video 1 --end loop --bs 2$/);
+      expect(video.videoUrls).toHaveLength(2);
+      expect(await lineage(video.id)).toEqual([single.id, grid.id]);
+
+      const extended = await settle(
+        (await w.tasks.video({ action: "extend", taskId: video.id, index: 1, prompt: "the tide turns" }))
+          .result,
+      );
+      expect(extended).toMatchObject({
+        action: "VIDEO",
+        parentId: video.id,
+        videoDuration: 9,
+        properties: expect.objectContaining({ video_extend_index: 2 }),
+      });
+      expect(await lineage(extended.id)).toEqual([video.id, single.id, grid.id]);
+      expect(
+        (await w.tasks.history({ limit: 10, cursor: null, media: "video" })).items.map((t) => t.id),
+      ).toEqual([extended.id, video.id]);
+    },
+    SLOW,
+  );
+
+  it.each(["edits", "retexture"] as const)(
+    "trueai: %s makes a grid that is the source's child",
+    async (kind) => {
+      const { w, settle, upscale, lineage } = on("trueai");
+      const { grid, single } = await upscale("a harbour");
+      const done = await settle(
+        (await w.tasks[kind]({ prompt: "a red boat", image: png, sourceTaskId: single.id })).result,
+      );
+      expect(done).toMatchObject({ action: kind === "edits" ? "EDIT" : "RETEXTURE", status: "SUCCESS" });
+      expect(done.buttons.map((b) => b.label)).toEqual(expect.arrayContaining(["U1", "U4", "V1", "V4"]));
+      expect(await lineage(done.id)).toEqual([single.id, grid.id]);
+    },
+  );
+
+  it(
+    "new-api: Animate, which the relay refuses, still makes a video, as the pressed task's child",
+    async () => {
+      const { w, settle, upscale, press, lineage } = on("new-api");
+      const { grid, single } = await upscale("a harbour at night");
+      const animated = await press(single.id, (id) => id.includes("animate_high::"));
+      expect(animated.code).toBe(1);
+      const video = await settle(animated.result);
+      expect(video).toMatchObject({ action: "VIDEO", status: "SUCCESS" });
+      expect(video.videoUrls).toHaveLength(4);
+      expect(video.prompt).toMatch(/--motion high/);
+      expect(await lineage(video.id)).toEqual([single.id, grid.id]);
+      expect(w.simulator.stats().byPath["/mj/submit/video"]).toBe(1);
+
+      // A video U stays the relay's refusal: the page plays the clips from videoUrls instead.
+      const u1 = await press(video.id, (id) => id.includes("video_virtual_upscale::1::"));
+      expect(u1).toMatchObject({ code: 4, description: expect.stringMatching(/^unknown_action:/) });
+      expect(w.simulator.stats().byPath["/mj/submit/video"]).toBe(1);
+    },
+    SLOW,
+  );
+
+  it(
+    "new-api: Extend, which the relay refuses too, extends that clip through /submit/video",
+    async () => {
+      const { w, settle, press, lineage } = on("new-api");
+      const video = await settle((await w.tasks.video({ image: png, batchSize: 1 })).result);
+      const extended = await settle(
+        (await w.tasks.video({ action: "extend", taskId: video.id, index: 0 })).result,
+      );
+      // The relay's copy has no durations (§8.1): one clip, and the lineage the app recorded.
+      expect(extended).toMatchObject({ action: "VIDEO", parentId: video.id });
+      expect(extended.videoUrls).toHaveLength(1);
+      const again = await settle(
+        (await press(extended.id, (id) => id.includes("animate_low_extend::1::"))).result,
+      );
+      expect(again).toMatchObject({ action: "VIDEO", parentId: extended.id });
+      expect(again.videoUrls).toHaveLength(1);
+      expect(await lineage(again.id)).toEqual([extended.id, video.id]);
+      expect(w.simulator.stats().byPath["/mj/submit/video"]).toBe(3);
+      expect(w.simulator.stats().byPath["/mj/submit/action"]).toBe(1);
+    },
+    SLOW,
+  );
+
+  it("new-api relays edits but not retexture; novicezk makes no videos", async () => {
+    const relay = on("new-api");
+    // The relay's own label for the job (§3.8).
+    const edited = await relay.settle(
+      (await relay.w.tasks.edits({ prompt: "a red boat", image: png })).result,
+    );
+    expect(edited.action).toBe("EDITS");
+    await expect(relay.w.tasks.retexture({ prompt: "oil paint", image: png })).rejects.toMatchObject({
+      code: "not_supported",
+      message: "This upstream cannot retexture images (it has no /mj/submit/retexture).",
+    });
+    const novicezk = on("novicezk");
+    await expect(novicezk.w.tasks.video({ image: png })).rejects.toMatchObject({
+      code: "not_supported",
+      message: "This upstream cannot make videos (it has no /mj/submit/video).",
+    });
   });
 });
