@@ -4,13 +4,14 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "@/lib/mj/requests";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
+import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { testServer } from "@/lib/testing/server-env";
 import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * The drop-in API's newer parts, called as Next calls them (demo mode, MJ_SPEED_VIA=both): the
- * speed prefixes `/api/mj-{fast,relax,turbo}/mj/...` (app/api/[speed]), shorten, and
- * upload-discord-images, with their limits.
+ * speed prefixes `/api/mj-{fast,relax,turbo}/mj/...` (app/api/[speed]), shorten,
+ * upload-discord-images, video, edits (and its alias edit) and retexture, with their limits.
  */
 
 testServer();
@@ -20,7 +21,17 @@ const routes = {
   imagine: () => import("./mj/submit/imagine/route"),
   shorten: () => import("./mj/submit/shorten/route"),
   upload: () => import("./mj/submit/upload-discord-images/route"),
+  video: () => import("./mj/submit/video/route"),
+  edits: () => import("./mj/submit/edits/route"),
+  edit: () => import("./mj/submit/edit/route"),
+  retexture: () => import("./mj/submit/retexture/route"),
 };
+
+/**
+ * Whether the demo simulator makes videos and edits yet (its own branch adds the routes): until
+ * it does, a body that passes the app's checks reaches it and comes back not_supported (501).
+ */
+const simulatorSpeaksVideo = await simulatorHasRoute("/mj/submit/video");
 
 /** A call of `/api/<speed>/mj/<rest>` through the mirror, as Next routes it. */
 function prefixed(speed: string, rest: string, init: RouteCall = {}) {
@@ -195,5 +206,135 @@ describe("upload-discord-images", () => {
       code: 1,
       result: [expect.stringMatching(/^http/), expect.stringMatching(/^http/)],
     });
+  });
+});
+
+describe("video, edits, edit and retexture: bounded, validated images", () => {
+  /** What a body that passed the app's checks gets from the demo upstream. */
+  function expectForwarded(answer: { status: number; json: unknown }) {
+    if (simulatorSpeaksVideo) {
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      expect(answer.json).toMatchObject({ code: 1, result: expect.stringMatching(/^\d+$/) });
+    } else {
+      expect(answer.status, JSON.stringify(answer.json)).toBe(501);
+      expect(errorCode(answer.json)).toBe("not_supported");
+    }
+  }
+
+  function expectTooLarge(answer: { status: number; json: unknown }, words: RegExp) {
+    expect(answer.status).toBe(413);
+    expect(errorCode(answer.json)).toBe("payload_too_large");
+    expect((answer.json as { error: { message: string } }).error.message).toMatch(words);
+  }
+
+  /** Each route, plain and under a speed prefix, with a body holding `image`. */
+  const ROUTES = [
+    { name: "video", call: (body: object) => callRoute(routes.video, { body }) },
+    {
+      name: "edits",
+      call: (body: object) => callRoute(routes.edits, { body: { prompt: "a red boat", ...body } }),
+    },
+    {
+      name: "edit",
+      call: (body: object) => callRoute(routes.edit, { body: { prompt: "a red boat", ...body } }),
+    },
+    {
+      name: "retexture",
+      call: (body: object) => callRoute(routes.retexture, { body: { prompt: "oil paint", ...body } }),
+    },
+    { name: "mj-relax video", call: (body: object) => prefixed("mj-relax", "submit/video", { body }) },
+    {
+      name: "mj-fast retexture",
+      call: (body: object) =>
+        prefixed("mj-fast", "submit/retexture", { body: { prompt: "oil paint", ...body } }),
+    },
+  ];
+
+  it.each(ROUTES)(
+    "$name takes an image of exactly the limit; one byte more is a 413 that says so",
+    async ({ call }) => {
+      expectForwarded(await call({ image: pngOfExactly(LIMITS.imageBytes) }));
+      expectTooLarge(
+        await call({ image: pngOfExactly(LIMITS.imageBytes + 1) }),
+        /image: image is larger than 10 MB/,
+      );
+    },
+  );
+
+  it("a video's end frame is bounded the same way", async () => {
+    const start = pngOfExactly(200);
+    expectForwarded(
+      await callRoute(routes.video, { body: { image: start, endImage: pngOfExactly(LIMITS.imageBytes) } }),
+    );
+    expectTooLarge(
+      await callRoute(routes.video, {
+        body: { image: start, endImage: pngOfExactly(LIMITS.imageBytes + 1) },
+      }),
+      /endImage: image is larger than 10 MB/,
+    );
+  });
+
+  it.each([
+    { name: "video", load: routes.video, body: () => ({ image: pngOfExactly(2 * MB) }) },
+    {
+      name: "edits",
+      load: routes.edits,
+      body: () => ({ prompt: "a red boat", image: pngOfExactly(2 * MB) }),
+    },
+  ])(
+    "$name takes a JSON body of exactly 40 MB; one byte more is a 413 that says so",
+    async ({ load, body }) => {
+      const json = JSON.stringify(body());
+      expectForwarded(await callRoute(load, { body: json.padEnd(LIMITS.bodyBytes, " ") }));
+      expectTooLarge(
+        await callRoute(load, { body: json.padEnd(LIMITS.bodyBytes + 1, " ") }),
+        /Request body is larger than 40 MB/,
+      );
+    },
+  );
+
+  it.each([
+    {
+      name: "a video without a start frame",
+      load: routes.video,
+      body: { prompt: "waves" },
+      words: /start frame/,
+    },
+    {
+      name: "an extend without its clip",
+      load: routes.video,
+      body: { action: "extend", taskId: "1780000000000001" },
+      words: /clip index/,
+    },
+    {
+      name: "a taskId without extend",
+      load: routes.video,
+      body: { image: "https://example.com/a.png", taskId: "1780000000000001" },
+      words: /only for action "extend"/,
+    },
+    {
+      name: "a batch of 3",
+      load: routes.video,
+      body: { image: "https://example.com/a.png", batchSize: 3 },
+      words: /batchSize must be 1, 2 or 4/,
+    },
+    { name: "an edit without an image", load: routes.edits, body: { prompt: "a red boat" }, words: /image/ },
+    {
+      name: "a retexture without a prompt",
+      load: routes.retexture,
+      body: { image: "https://example.com/a.png" },
+      words: /prompt/,
+    },
+    {
+      name: "an edit of text renamed to PNG",
+      load: routes.edit,
+      body: { prompt: "x", image: `data:image/png;base64,${btoa("not an image at all")}` },
+      words: /not a PNG, JPEG, WebP or GIF/,
+    },
+  ])("refuses $name with a 400 that says why", async ({ load, body, words }) => {
+    const answer = await callRoute(load, { body });
+    expect(answer.status).toBe(400);
+    expect(errorCode(answer.json)).toBe("invalid_input");
+    expect((answer.json as { error: { message: string } }).error.message).toMatch(words);
   });
 });

@@ -192,6 +192,26 @@ describe("history list", () => {
     for (const item of first.items) expect(item.favorite).toBe(false);
   });
 
+  it("media=video keeps the videos, media=image the rest; anything else is a 400 that says so", async () => {
+    const pressed = async (taskId: string, match: (customId: string) => boolean) => {
+      const task = await waitForStatus(fetchTask, taskId, "SUCCESS");
+      const button = task.buttons.find((b) => match(b.customId))!;
+      const { json } = await call("action", { body: { taskId, customId: button.customId } });
+      return (json as { result: string }).result;
+    };
+    const grid = await imagine("history heron wading");
+    const upscale = await pressed(grid, (id) => id.startsWith("MJ::JOB::upsample::1::"));
+    const video = await pressed(upscale, (id) => id.includes("animate_low::"));
+    expect((await page("?q=heron&media=video")).items.map((t) => t.id)).toEqual([video]);
+    expect((await page("?q=heron&media=image")).items.map((t) => t.id)).toEqual([upscale, grid]);
+    expect((await page("?q=heron&media=video&action=UPSCALE")).items).toEqual([]);
+    const wrong = await call("tasks", { query: "?media=audio" });
+    expect(wrong.status).toBe(400);
+    expect((wrong.json as { error: { message: string } }).error.message).toMatch(
+      /media must be video or image/,
+    );
+  });
+
   it("an unknown status or action is a 400 that lists the accepted values", async () => {
     for (const [query, accepted] of [
       [

@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callRoute, type RouteCall } from "@/lib/testing/routes";
+import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { testServer } from "@/lib/testing/server-env";
 import { waitForStatus } from "@/lib/testing/wait";
 
 /**
  * Byte ranges of stored files (`GET`/`HEAD /api/media/...` and `/api/inputs/...`), as a video
- * element asks for them: a real MP4 and PNG from the demo simulator, cached, then read in parts.
+ * element asks for them: a real MP4 and PNG from the demo simulator, cached, then read in parts;
+ * and each clip of a finished video, cached with a poster still.
  */
 
 testServer();
@@ -51,6 +53,8 @@ interface Served {
 }
 
 const files: Served[] = [];
+/** The finished video tasks: the animated grid and a clip's U. */
+const videoTasks: string[] = [];
 let png = Buffer.alloc(0);
 
 beforeAll(async () => {
@@ -71,6 +75,7 @@ beforeAll(async () => {
   // Everything finished is cached in the background: wait until it is, so ranges come from storage.
   const { services } = await import("@/lib/server/services");
   await services().media.idle();
+  videoTasks.push(animated.id, video.id);
   files.push(
     {
       label: "cached PNG",
@@ -196,5 +201,45 @@ describe.each([0, 1, 2])("ranges of a stored file (#%i)", (which) => {
       `bytes ${whole.length - 500}-${whole.length - 1}/${whole.length}`,
     );
     expect(await part.response.text()).toBe("");
+  });
+});
+
+describe("the clips of a finished video", () => {
+  it("each clip's mp4 is cached and seeks, and its poster still is made with it", async () => {
+    const { services } = await import("@/lib/server/services");
+    const { media, store } = services();
+    let clips = 0;
+    for (const id of videoTasks) {
+      const task = (await store.get(id))!;
+      for (const i of (task.videoUrls ?? []).keys()) {
+        clips += 1;
+        // Cached in the background with the task, before anyone asked for it.
+        expect(await media.get(id, `videos.${i}`)).toMatchObject({ contentType: "video/mp4" });
+        expect(await media.get(id, `videos.${i}.thumb`)).toMatchObject({ contentType: "image/webp" });
+
+        const whole = await call("media", { params: { taskId: id, slot: `videos.${i}` } });
+        expect(whole.status).toBe(200);
+        const bytes = await bytesOf(whole.response);
+        expect(bytes.subarray(4, 8).toString("latin1")).toBe("ftyp");
+        const part = await call("media", {
+          params: { taskId: id, slot: `videos.${i}` },
+          headers: { range: "bytes=100-199" },
+        });
+        expect(part.status).toBe(206);
+        expect(part.response.headers.get("content-range")).toBe(`bytes 100-199/${bytes.length}`);
+        expect((await bytesOf(part.response)).equals(bytes.subarray(100, 200))).toBe(true);
+
+        const poster = await call("media", { params: { taskId: id, slot: `videos.${i}.thumb` } });
+        expect(poster.status).toBe(200);
+        expect(poster.response.headers.get("content-type")).toBe("image/webp");
+        const still = await sharp(await bytesOf(poster.response)).metadata();
+        expect(still).toMatchObject({ format: "webp" });
+        expect(still.pages ?? 1).toBe(1);
+        expect(Math.max(still.width!, still.height!)).toBeLessThanOrEqual(400);
+      }
+    }
+    // The animated grid's four clips (a new video's default batch) once the simulator renders
+    // them, and the video U's one.
+    expect(clips).toBe((await simulatorHasRoute("/mj/submit/video")) ? 5 : 1);
   });
 });

@@ -9,9 +9,11 @@ import {
 import {
   blendRequestSchema,
   describeRequestSchema,
+  editRequestSchema,
   imagineRequestSchema,
   LIMITS,
   shortenRequestSchema,
+  videoRequestSchema,
   type ActionRequest,
   type BlendRequest,
   type DescribeRequest,
@@ -26,6 +28,7 @@ import {
   historyDetailSchema,
   historyPageSchema,
   type HistoryDetail,
+  type HistoryMedia,
   type HistoryPage,
 } from "@/lib/mj/history-query";
 import { fetchBlob, fetchJson } from "./fetch-json";
@@ -136,6 +139,8 @@ export interface TaskListParams {
   status?: readonly string[];
   excludeStatus?: readonly string[];
   favorite?: boolean;
+  /** Only videos, or only the rest (the gallery's Video filter). */
+  media?: HistoryMedia;
   /** Epoch ms, both ends included. */
   from?: number;
   to?: number;
@@ -150,6 +155,7 @@ export function taskListSearch(params: TaskListParams, limit: number, cursor: st
   if (params.status?.length) search.set("status", params.status.join(","));
   if (params.excludeStatus?.length) search.set("excludeStatus", params.excludeStatus.join(","));
   if (params.favorite) search.set("favorite", "true");
+  if (params.media) search.set("media", params.media);
   if (params.from !== undefined) search.set("from", String(params.from));
   if (params.to !== undefined) search.set("to", String(params.to));
   if (params.sort && params.sort !== "newest") search.set("sort", params.sort);
@@ -241,6 +247,9 @@ const originalRequestSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("describe"), body: describeRequestSchema }),
   z.object({ kind: z.literal("blend"), body: blendRequestSchema }),
   z.object({ kind: z.literal("shorten"), body: shortenRequestSchema }),
+  z.object({ kind: z.literal("video"), body: videoRequestSchema }),
+  z.object({ kind: z.literal("edits"), body: editRequestSchema }),
+  z.object({ kind: z.literal("retexture"), body: editRequestSchema }),
   z.object({ kind: z.literal("action"), body: z.unknown() }),
   z.object({ kind: z.literal("modal"), body: z.unknown() }),
 ]);

@@ -221,9 +221,16 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     }
   }
 
-  /** The thumbnails made with the originals, so a gallery page never waits for sharp. */
+  /**
+   * The thumbnails made with the originals, so a gallery page never waits for sharp: the task's,
+   * each grid image's, and each clip's poster.
+   */
   function eagerThumbs(task: Task): ThumbSlot[] {
-    return ["thumb", ...(task.imageUrls ?? []).map((_, i): ThumbSlot => `images.${i}.thumb`)];
+    return [
+      "thumb",
+      ...(task.imageUrls ?? []).map((_, i): ThumbSlot => `images.${i}.thumb`),
+      ...(task.videoUrls ?? []).map((_, i): ThumbSlot => `videos.${i}.thumb`),
+    ];
   }
 
   async function runJob(taskId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { taskIdSchema } from "./requests";
-import { TASK_ACTIONS, TASK_STATUS, taskSchema } from "./task";
+import { TASK_ACTIONS, TASK_STATUS, taskSchema, type Task } from "./task";
 
 /**
  * The history API's inputs and outputs (`/api/tasks*`), shared by the route handlers and the
@@ -39,6 +39,41 @@ function enumList(name: string, accepted: readonly string[]) {
     .transform((values) => (values.length > 0 ? [...new Set(values)] : undefined))
     .optional();
 }
+
+/**
+ * What a task's result is, for the gallery's Video filter: a video when it is a video job (VIDEO,
+ * new-api's VIDEO_EXTEND), says so by its content type, carries video links, or its image is an
+ * mp4 (a trueai video U1-U4 keeps its clip in `imageUrl`, §7); an image otherwise (also a job
+ * that has no result yet, or none at all). The store keeps this as a column, so the SQL of its
+ * migration says the same: lib/store/sqlite-task-store.test.ts holds the two to each other.
+ */
+export const HISTORY_MEDIA = ["video", "image"] as const;
+export type HistoryMedia = (typeof HISTORY_MEDIA)[number];
+
+const VIDEO_ACTIONS = new Set(["VIDEO", "VIDEO_EXTEND"]);
+
+export function mediaOf(task: Task): HistoryMedia {
+  const video =
+    VIDEO_ACTIONS.has(task.action ?? "") ||
+    /^video\//i.test(task.contentType ?? "") ||
+    Boolean(task.videoUrl) ||
+    (task.videoUrls?.length ?? 0) > 0 ||
+    /\.mp4($|\?)/i.test(task.imageUrl ?? "");
+  return video ? "video" : "image";
+}
+
+/** The kinds of request the app records with the tasks it submits (`GET /api/tasks/{id}`'s `request`). */
+export const REQUEST_KINDS = [
+  "imagine",
+  "describe",
+  "blend",
+  "action",
+  "modal",
+  "shorten",
+  "video",
+  "edits",
+  "retexture",
+] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -87,6 +122,8 @@ export const historyQuerySchema = z
       .enum(["true", "false"], { error: "favorite must be true or false" })
       .transform((v) => v === "true")
       .optional(),
+    /** Videos only, or everything else (see mediaOf). */
+    media: z.enum(HISTORY_MEDIA, { error: "media must be video or image" }).optional(),
     from: instant("from", "start"),
     to: instant("to", "end"),
     sort: z.enum(HISTORY_SORTS, { error: "sort must be newest or oldest" }).default("newest"),
@@ -130,7 +167,7 @@ export const historyDetailSchema = z.object({
   children: z.array(historyItemSchema),
   request: z
     .object({
-      kind: z.enum(["imagine", "describe", "blend", "action", "modal", "shorten"]),
+      kind: z.enum(REQUEST_KINDS),
       body: z.record(z.string(), z.unknown()),
     })
     .nullable(),

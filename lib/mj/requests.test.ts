@@ -6,6 +6,7 @@ import {
   base64ByteLength,
   blendRequestSchema,
   describeRequestSchema,
+  editRequestSchema,
   imageInputSchema,
   imagineRequestSchema,
   LIMITS,
@@ -15,6 +16,8 @@ import {
   sniffBase64Image,
   taskIdSchema,
   TOO_LARGE,
+  VIDEO_TYPES,
+  videoRequestSchema,
 } from "./requests";
 
 type Format = "png" | "jpeg" | "webp" | "gif";
@@ -209,6 +212,168 @@ describe("imagineRequestSchema", () => {
     [{ state: "s".repeat(256) }, false],
   ])("checks the common fields: %j → %s", (extra, ok) => {
     expect(imagineRequestSchema.safeParse({ prompt: "a cat", ...extra }).success).toBe(ok);
+  });
+});
+
+describe("videoRequestSchema (§3.7)", () => {
+  const START = "https://cdn.example.com/start.png";
+  const ID = "1780000000000001";
+  const messages = (body: unknown) => issuesOf(videoRequestSchema.safeParse(body)).map((i) => i.message);
+
+  it("a new video: start and end frames (URL, data URL or base64), loop, motion, batch, SD/HD", () => {
+    const body = {
+      prompt: "  waves roll in  ",
+      image: dataUrl("png"),
+      endImage: images.jpeg,
+      loop: true,
+      motion: "high",
+      batchSize: 2,
+      videoType: VIDEO_TYPES.hd,
+      sourceTaskId: ID,
+      state: "s",
+    };
+    expect(videoRequestSchema.parse(body)).toEqual({ ...body, prompt: "waves roll in" });
+    for (const image of [START, images.webp, dataUrl("gif")]) {
+      expect(videoRequestSchema.safeParse({ image }).success).toBe(true);
+    }
+  });
+
+  it.each([1, 2, 4])("takes a batch of %i", (batchSize) => {
+    expect(videoRequestSchema.safeParse({ image: START, batchSize }).success).toBe(true);
+  });
+
+  it.each([
+    ["a batch of 3", { batchSize: 3 }, "batchSize must be 1, 2 or 4"],
+    ["a batch given as text", { batchSize: "4" }, "batchSize must be 1, 2 or 4"],
+    ["a motion Midjourney does not have", { motion: "medium" }, "motion must be low or high"],
+    ["loop as text", { loop: "true" }, "loop must be true or false"],
+    [
+      "a videoType that is not a token",
+      { videoType: "vid 720; rm -rf" },
+      "videoType must be a short token such as vid_1.1_i2v_720",
+    ],
+    [
+      "an end frame that is not an image",
+      { endImage: TEXT_FILE },
+      "image is not a PNG, JPEG, WebP or GIF (data URL, base64 or http(s) URL)",
+    ],
+    [
+      "a path-like sourceTaskId",
+      { sourceTaskId: "../../etc" },
+      "task id must be 1-64 letters, digits, '-' or '_'",
+    ],
+    [
+      "a prompt with a control character",
+      { prompt: "waves\u0000" },
+      "prompt must not contain control characters",
+    ],
+  ])("refuses %s", (_, extra, message) => {
+    expect(messages({ image: START, ...extra })).toEqual([message]);
+  });
+
+  it("passes on a videoType it does not know: the upstream is the authority", () => {
+    expect(videoRequestSchema.safeParse({ image: START, videoType: "vid_2.0_i2v_1080" }).success).toBe(true);
+    expect(VIDEO_TYPES).toEqual({ sd: "vid_1.1_i2v_480", hd: "vid_1.1_i2v_720" });
+  });
+
+  it("a prompt may be absent, empty or blank (Auto: the service sends the motion flag)", () => {
+    expect(videoRequestSchema.parse({ image: START })).toEqual({ image: START });
+    expect(videoRequestSchema.parse({ image: START, prompt: "   " })).toEqual({ image: START, prompt: "" });
+  });
+
+  it("a new video needs a start frame: image, or an image URL leading the prompt", () => {
+    const needed = "a new video needs a start frame: image, or an image URL first in the prompt";
+    expect(messages({ prompt: "waves roll in" })).toEqual([needed]);
+    expect(messages({})).toEqual([needed]);
+    expect(messages({ endImage: START, loop: true })).toEqual([needed]);
+    expect(messages({ prompt: "waves https://cdn.example.com/a.png" })).toEqual([needed]);
+    expect(messages({ prompt: "ftp://cdn.example.com/a.png waves" })).toEqual([needed]);
+    for (const prompt of [`${START} waves`, ` <${START}> waves --motion high`]) {
+      expect(videoRequestSchema.safeParse({ prompt }).success).toBe(true);
+    }
+  });
+
+  it("an extend names the VIDEO task and its 0-based clip; a prompt is optional", () => {
+    expect(videoRequestSchema.parse({ action: "extend", taskId: ID, index: 0 })).toEqual({
+      action: "extend",
+      taskId: ID,
+      index: 0,
+    });
+    expect(
+      videoRequestSchema.safeParse({
+        action: "extend",
+        taskId: ID,
+        index: 3,
+        prompt: "pull back",
+        motion: "low",
+      }).success,
+    ).toBe(true);
+  });
+
+  it.each([
+    ["no taskId", { action: "extend", index: 0 }, "extend needs the video's taskId and the clip index (0-3)"],
+    [
+      "no index",
+      { action: "extend", taskId: ID },
+      "extend needs the video's taskId and the clip index (0-3)",
+    ],
+    ["clip 4", { action: "extend", taskId: ID, index: 4 }, "index is the clip, 0 to 3"],
+    ["clip -1", { action: "extend", taskId: ID, index: -1 }, "index is the clip, 0 to 3"],
+    ["clip 1.5", { action: "extend", taskId: ID, index: 1.5 }, "index must be a whole number"],
+    ["another action", { action: "upscale", taskId: ID, index: 0 }, 'action must be "extend"'],
+    ["a taskId without extend", { image: START, taskId: ID }, 'taskId is only for action "extend"'],
+    [
+      "a path-like taskId",
+      { action: "extend", taskId: "../1", index: 0 },
+      "task id must be 1-64 letters, digits, '-' or '_'",
+    ],
+  ])("refuses an extend with %s", (_, body, message) => {
+    expect(messages(body)).toContain(message);
+  });
+
+  it.each(["image", "endImage"])("marks an 11 MB %s as TOO_LARGE (413)", (field) => {
+    const [issue] = issuesOf(
+      videoRequestSchema.safeParse({ image: START, [field]: fakePng(11 * 1024 * 1024) }),
+    );
+    expect(issue).toEqual({ path: [field], message: "image is larger than 10 MB", params: TOO_LARGE });
+  });
+});
+
+describe("editRequestSchema (§3.8, edits and retexture)", () => {
+  const A_URL = "https://cdn.example.com/a.png";
+  it("takes a prompt and an image (the erased area as transparency), with the app's lineage", () => {
+    const body = {
+      prompt: " a red boat ",
+      image: dataUrl("png"),
+      sourceTaskId: "1780000000000001",
+      state: "e",
+    };
+    expect(editRequestSchema.parse(body)).toEqual({ ...body, prompt: "a red boat" });
+    expect(editRequestSchema.safeParse({ prompt: "x", image: "https://cdn.example.com/a.png" }).success).toBe(
+      true,
+    );
+  });
+
+  it("has no mask: a maskBase64 (which no upstream reads here) is not passed on", () => {
+    expect(editRequestSchema.parse({ prompt: "x", image: images.png, maskBase64: images.png })).toEqual({
+      prompt: "x",
+      image: images.png,
+    });
+  });
+
+  it.each([
+    ["no image", { prompt: "a red boat" }, ["image"]],
+    ["no prompt", { image: A_URL }, ["prompt"]],
+    ["a blank prompt", { prompt: "  ", image: A_URL }, ["prompt"]],
+    ["text as the image", { prompt: "x", image: TEXT_FILE }, ["image"]],
+    ["a path-like sourceTaskId", { prompt: "x", image: A_URL, sourceTaskId: "a/b" }, ["sourceTaskId"]],
+  ])("refuses %s", (_, body, path) => {
+    expect(issuesOf(editRequestSchema.safeParse(body)).map((i) => i.path)).toEqual([path]);
+  });
+
+  it("marks an 11 MB image as TOO_LARGE (413)", () => {
+    const [issue] = issuesOf(editRequestSchema.safeParse({ prompt: "x", image: fakePng(11 * 1024 * 1024) }));
+    expect(issue?.params).toEqual(TOO_LARGE);
   });
 });
 

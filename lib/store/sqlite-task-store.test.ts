@@ -2,7 +2,8 @@ import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Task } from "@/lib/mj/task";
+import { mediaOf } from "@/lib/mj/history-query";
+import { taskSchema, type Task } from "@/lib/mj/task";
 import { makeTask } from "@/lib/testing/tasks";
 import { tempStoreFixture } from "@/lib/testing/temp-store";
 import { migrate, openDatabase } from "./database";
@@ -113,7 +114,7 @@ describe("migration 2", () => {
         "tasks_favorite_sort",
       ]),
     );
-    expect(db.pragma("user_version", { simple: true })).toBe(2);
+    expect(db.pragma("user_version", { simple: true })).toBe(LATEST_VERSION);
   });
 
   it("upgrades a version 1 file with rows: nothing lost, not favourite, prompts searchable", async () => {
@@ -137,6 +138,60 @@ describe("migration 2", () => {
     expect(await ids(store, {})).toEqual(["old-2", "old-1"]);
     expect(await ids(store, { q: "lighth" })).toEqual(["old-1"]);
     expect(await store.get("old-2")).toMatchObject({ prompt: "a red fox in snow", favorite: false });
+  });
+});
+
+describe("migration 3", () => {
+  /** Tasks on each side of every rule of mediaOf, in the spellings upstreams send. */
+  const samples: Record<string, unknown>[] = [
+    { action: "VIDEO" },
+    { action: "VIDEO_EXTEND" },
+    { action: "UPSCALE", contentType: "Video/MP4" },
+    { action: "UPSCALE", contentType: "image/png" },
+    { action: "UPSCALE", videoUrl: "https://cdn/v.mp4" },
+    { action: "UPSCALE", videoUrl: "" },
+    { action: "UPSCALE", videoUrls: [{ url: "https://cdn/v.mp4", thumbnail: null }] },
+    { action: "UPSCALE", videoUrls: [] },
+    { action: "UPSCALE", videoUrls: null },
+    { action: "UPSCALE", imageUrl: "https://cdn/video/j/0_1.mp4" },
+    { action: "UPSCALE", imageUrl: "https://cdn/video/j/0_1.MP4?ex=1&is=2" },
+    { action: "IMAGINE", imageUrl: "https://cdn/mp4s/grid.png" },
+    { action: "IMAGINE", imageUrl: "https://cdn/grid.mp4.png" },
+    { action: "IMAGINE", imageUrl: null },
+    { action: null },
+  ];
+
+  it("backfills the media column of a version 2 file as mediaOf says, and the filter uses it", async () => {
+    fs.mkdirSync(path.dirname(temp.dbPath), { recursive: true });
+    const v2 = new Database(temp.dbPath);
+    migrate(v2, MIGRATIONS.slice(0, 2));
+    const insert = v2.prepare(
+      `INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
+       VALUES (?, 'SUCCESS', 5, ?, NULL, '', ?, ?, 0, 0)`,
+    );
+    const tasks = samples.map((fields, i) =>
+      taskSchema.parse({ id: `t${i}`, status: "SUCCESS", submitTime: i, ...fields }),
+    );
+    for (const [i, task] of tasks.entries()) insert.run(task.id, task.action, i, JSON.stringify(task));
+    v2.close();
+
+    const store = openStore();
+    const expected = tasks.filter((task) => mediaOf(task) === "video").map((task) => task.id);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(expected.length).toBeLessThan(tasks.length - 5);
+    expect(await ids(store, { media: "video", sort: "oldest" })).toEqual(expected);
+    expect(await ids(store, { media: "image", sort: "oldest" })).toEqual(
+      tasks.map((task) => task.id).filter((id) => !expected.includes(id)),
+    );
+    const db = openRaw();
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT id FROM tasks WHERE media = 'video' ORDER BY sort_time DESC LIMIT 30",
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail)
+      .join(" ");
+    expect(plan).toMatch(/tasks_media_sort/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { mediaOf, type HistoryMedia } from "@/lib/mj/history-query";
 import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
@@ -50,6 +51,7 @@ interface WriteParams {
   action: string | null;
   parentId: string | null;
   prompt: string | null;
+  media: HistoryMedia;
   sortTime: number;
   data: string;
   now: number;
@@ -87,14 +89,15 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   // sort_time, created_at and favorite are left out of the UPDATE: the first two are fixed at
   // first insert so cursors stay stable, the last belongs to the user, not to the upstream.
   const write = db.prepare<[WriteParams]>(`
-    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
-    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @sortTime, @data, @now, @now)
+    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, media, sort_time, data, created_at, updated_at)
+    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @media, @sortTime, @data, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       status = excluded.status,
       status_rank = excluded.status_rank,
       action = excluded.action,
       parent_id = excluded.parent_id,
       prompt = excluded.prompt,
+      media = excluded.media,
       data = excluded.data,
       updated_at = excluded.updated_at
   `);
@@ -167,6 +170,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       action: next.action,
       parentId: next.parentId,
       prompt: next.prompt,
+      media: mediaOf(next),
       sortTime: Math.trunc(next.submitTime ?? now),
       data,
       now,
@@ -198,6 +202,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     if (query.excludeStatus?.length)
       conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
     if (query.favorite !== undefined) conditions.push("favorite = @favorite");
+    if (query.media !== undefined) conditions.push("media = @media");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");
     if (paging) conditions.push(`(sort_time, id) ${sort === "newest" ? "<" : ">"} (@afterTime, @afterId)`);
@@ -264,6 +269,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       query.status?.forEach((value, i) => (params[`status${i}`] = value));
       query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
       if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
+      if (query.media !== undefined) params.media = query.media;
       if (query.from !== undefined) params.from = query.from;
       if (query.to !== undefined) params.to = query.to;
       if (after) {

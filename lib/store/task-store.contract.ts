@@ -351,6 +351,32 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         expect(await ids(store, {})).toContain("m1");
       });
 
+      it("media: videos (VIDEO jobs, video links, an mp4 image) or everything else, kept in step with each copy", async () => {
+        const store = await openStore();
+        await seed(store);
+        await upsertMany(store, [
+          task({ id: "vg", action: "VIDEO", status: "IN_PROGRESS", submitTime: 600, prompt: "sun" }),
+          task({
+            id: "vu",
+            action: "UPSCALE",
+            submitTime: 700,
+            imageUrl: "https://cdn.example/video/j/0_1.MP4?ex=1",
+          }),
+          task({ id: "vl", action: "UPSCALE", submitTime: 800, videoUrls: [{ url: "https://cdn/v.mp4" }] }),
+          task({ id: "gif", action: "IMAGINE", submitTime: 900, imageUrl: "https://cdn/mp4.png" }),
+        ]);
+        expect(await ids(store, { media: "video" })).toEqual(["vl", "vu", "vg"]);
+        expect(await ids(store, { media: "image" })).toEqual(["gif", "d1", "v1", "u1", "i2", "i1"]);
+        expect(await ids(store, { media: "video", q: "sun", favorite: false })).toEqual(["vg"]);
+        // A later copy that turns out to carry a video moves the task over.
+        await upsert(
+          store,
+          task({ id: "u1", action: "UPSCALE", submitTime: 300, videoUrl: "https://cdn/u.mp4" }),
+        );
+        expect(await ids(store, { media: "video", sort: "oldest" })).toEqual(["u1", "vg", "vu", "vl"]);
+        expect(await ids(store, { media: "image" })).not.toContain("u1");
+      });
+
       it("setFavorite counts the recorded tasks among the ids", async () => {
         const store = await openStore();
         await seed(store);

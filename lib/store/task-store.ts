@@ -1,3 +1,4 @@
+import { REQUEST_KINDS, type HistoryMedia } from "@/lib/mj/history-query";
 import type { Task } from "@/lib/mj/task";
 
 /**
@@ -31,6 +32,8 @@ export interface TaskListQuery {
   /** None of these statuses. */
   excludeStatus?: readonly string[] | undefined;
   favorite?: boolean | undefined;
+  /** Tasks whose result is a video, or all the others (`mediaOf` in lib/mj/history-query.ts). */
+  media?: HistoryMedia | undefined;
   /** Epoch ms, inclusive, on the first-seen submit time the list is sorted by. */
   from?: number | undefined;
   to?: number | undefined;
@@ -38,11 +41,12 @@ export interface TaskListQuery {
   sort?: SortOrder | undefined;
 }
 
-export const REQUEST_KINDS = ["imagine", "describe", "blend", "action", "modal", "shorten"] as const;
+/** The history API hands the kind out, so the list lives with its schemas. */
+export { REQUEST_KINDS };
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
-/** The fields of a submit body that carry images (§3). */
-export const REQUEST_IMAGE_FIELDS = ["base64Array", "base64", "maskBase64"] as const;
+/** The fields of a submit body that carry images (§3; a video's start and end frames, §3.7). */
+export const REQUEST_IMAGE_FIELDS = ["base64Array", "base64", "maskBase64", "image", "endImage"] as const;
 
 /** How a stored request body refers to a stored request image in place of its base64. */
 export interface InputRef {

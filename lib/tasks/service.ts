@@ -1,16 +1,19 @@
 import "server-only";
-import { parseCustomId, type ButtonKind } from "@/lib/mj/buttons";
+import { parseCustomId, type ButtonKind, type ParsedCustomId } from "@/lib/mj/buttons";
 import { isAccepted, resultTaskIds, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
+import { unknownActionCustomId } from "@/lib/mj/fail-reason";
 import {
   taskIdSchema,
   type ActionRequest,
   type BlendRequest,
   type DescribeRequest,
+  type EditRequest,
   type ImagineRequest,
   type ListByConditionRequest,
   type ModalRequest,
   type ShortenRequest,
   type UploadRequest,
+  type VideoRequest,
 } from "@/lib/mj/requests";
 import type { Speed } from "@/lib/mj/prompt-params";
 import { promptSpeed } from "@/lib/mj/speed";
@@ -64,7 +67,58 @@ function jobSpeed(context: SubmitContext | undefined, prompt?: string): { speed:
 }
 
 /** What the app knows of a task it just submitted, before the first poll. */
-type KnownFields = Partial<Pick<Task, "action" | "prompt" | "parentId" | "botType" | "state" | "properties">>;
+type KnownFields = Partial<
+  Pick<Task, "action" | "prompt" | "parentId" | "botType" | "state" | "properties">
+> & {
+  /** A video's SD/HD choice (§3.7), which trueai keeps on the task too. */
+  videoType?: string;
+};
+
+/**
+ * A video body as the upstream takes it: without the app's own `sourceTaskId`, and with a prompt,
+ * which the upstream requires even for an extend (§3.7). An empty one is Midjourney's Auto: the
+ * motion flag alone, which trueai does not write twice.
+ */
+function upstreamVideoBody(body: VideoRequest): Omit<VideoRequest, "sourceTaskId"> & { prompt: string } {
+  const forward: VideoRequest = { ...body };
+  delete forward.sourceTaskId;
+  const prompt = body.prompt?.trim() ? body.prompt : `--motion ${body.motion ?? "low"}`;
+  return { ...forward, prompt };
+}
+
+/** An extend's clip in the numbering trueai records: 1-based `properties.video_extend_index` (§7). */
+function extendIndex(body: VideoRequest): Record<string, unknown> {
+  return body.action === "extend" && body.index !== undefined ? { video_extend_index: body.index + 1 } : {};
+}
+
+/**
+ * The `/submit/video` job a pressed Animate or Extend button stands for, for relays that refuse
+ * video buttons (new-api answers `unknown_action`, §8.1, §7). Animate on task P animates P's
+ * image (its upstream URL: the app's own URLs are not reachable from there); Extend on P extends
+ * clip n of the VIDEO task the clip belongs to (P itself when P is a VIDEO, as an extend result
+ * is; else the grid P was upscaled from). Null when the button is neither or the app does not know
+ * enough of P: the refusal then stands. The new task is recorded as P's child, as a pressed
+ * button's is.
+ */
+function videoForButton(
+  body: ActionRequest,
+  button: ParsedCustomId,
+  parent: Task | null,
+): VideoRequest | null {
+  if (!parent || (button.kind !== "animate" && button.kind !== "extend")) return null;
+  const { state, notifyHook, accountFilter } = body;
+  const common: VideoRequest = {
+    motion: button.variant === "high" ? "high" : "low",
+    ...(state !== undefined ? { state } : {}),
+    ...(notifyHook !== undefined ? { notifyHook } : {}),
+    ...(accountFilter !== undefined ? { accountFilter } : {}),
+  };
+  if (button.kind === "animate") {
+    return parent.imageUrl ? { ...common, image: parent.imageUrl } : null;
+  }
+  const video = parent.action === "VIDEO" ? parent.id : parent.parentId;
+  return video ? { ...common, action: "extend", taskId: video, index: (button.index ?? 1) - 1 } : null;
+}
 
 /** The action a child task will report, so the record is right before the first poll. */
 function childAction(kind: ButtonKind, variant: string | null, parent: Task | null): string | null {
@@ -212,6 +266,29 @@ export function createTaskService({
 
   const present = <T extends Task>(task: T): T => withAppMediaUrls(task) as T;
 
+  function submitVideo(body: VideoRequest, context: SubmitContext | undefined): Promise<SubmitResult> {
+    const forward = upstreamVideoBody(body);
+    return upstream.submit("video", forward, jobSpeed(context, forward.prompt));
+  }
+
+  /** The Editor's jobs (§3.8): the same body for both, recorded with its source as the parent. */
+  async function editJob(
+    kind: "edits" | "retexture",
+    action: "EDIT" | "RETEXTURE",
+    body: EditRequest,
+    context: SubmitContext | undefined,
+  ): Promise<SubmitResult> {
+    const forward: EditRequest = { ...body };
+    delete forward.sourceTaskId;
+    const result = await upstream.submit(kind, forward, jobSpeed(context, body.prompt));
+    await recordAccepted(
+      result,
+      { action, prompt: body.prompt, parentId: body.sourceTaskId ?? null, state: body.state ?? null },
+      { kind, body },
+    );
+    return result;
+  }
+
   async function requireStored(id: string): Promise<StoredTask> {
     const task = await store.get(id);
     if (!task) throw new AppError("not_found", `Task ${id} is not in the history.`);
@@ -288,6 +365,30 @@ export function createTaskService({
       const parent = await store.get(body.taskId);
       const button = parseCustomId(body.customId);
       let result = await upstream.submit("action", body, jobSpeed(context));
+      const video = unknownActionCustomId(result.description) ? videoForButton(body, button, parent) : null;
+      if (video) {
+        // The relay cannot press it; the same job through /submit/video, so the press still
+        // makes a video. Recorded as the press it was: the request kept is the action (a Retry
+        // presses again), the child the button's.
+        const sent = await submitVideo(video, context);
+        await recordAccepted(
+          sent,
+          {
+            action: "VIDEO",
+            parentId: body.taskId,
+            prompt: parent?.prompt ?? null,
+            botType: parent?.botType ?? null,
+            state: body.state ?? null,
+            properties: {
+              custom_id: body.customId,
+              ...(button.index !== null ? { action_index: button.index } : {}),
+              ...extendIndex(video),
+            },
+          },
+          { kind: "action", body },
+        );
+        return sent;
+      }
       const ids = resultTaskIds(result.result);
       const onlyChild = ids.length === 1 ? ids[0] : undefined;
       if (result.code === SUBMIT_CODE.success && onlyChild !== undefined) {
@@ -356,6 +457,38 @@ export function createTaskService({
         { kind: "shorten", body },
       );
       return result;
+    },
+
+    /**
+     * A video (§3.7): a new one from a start frame, or an extend of a clip. The new task's parent
+     * is the video it extends, or the task whose image it animates (`sourceTaskId`, the app's
+     * own, never sent on). The request is kept as the app took it, so a Retry keeps the lineage.
+     */
+    async video(body: VideoRequest, context?: SubmitContext): Promise<SubmitResult> {
+      const result = await submitVideo(body, context);
+      await recordAccepted(
+        result,
+        {
+          action: "VIDEO",
+          prompt: body.prompt ?? "",
+          parentId: (body.action === "extend" ? body.taskId : body.sourceTaskId) ?? null,
+          state: body.state ?? null,
+          properties: extendIndex(body),
+          ...(body.videoType !== undefined ? { videoType: body.videoType } : {}),
+        },
+        { kind: "video", body },
+      );
+      return result;
+    },
+
+    /** Repaint the transparent part of an image, or fill its widened canvas (§3.8). */
+    edits(body: EditRequest, context?: SubmitContext): Promise<SubmitResult> {
+      return editJob("edits", "EDIT", body, context);
+    },
+
+    /** Restyle an image keeping its composition (§3.8). */
+    retexture(body: EditRequest, context?: SubmitContext): Promise<SubmitResult> {
+      return editJob("retexture", "RETEXTURE", body, context);
     },
 
     /**

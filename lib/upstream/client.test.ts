@@ -336,6 +336,35 @@ describe("trueai specifics", () => {
   });
 });
 
+describe("submit routes a family does not have (video, edits, retexture)", () => {
+  it.each([
+    {
+      family: "novicezk",
+      kind: "video",
+      words: /^This upstream cannot make videos \(it has no \/mj\/submit\/video\)\.$/,
+    },
+    { family: "novicezk", kind: "edits", words: /cannot edit images \(it has no \/mj\/submit\/edits\)/ },
+    {
+      family: "new-api",
+      kind: "retexture",
+      words: /cannot retexture images \(it has no \/mj\/submit\/retexture\)/,
+    },
+  ] as const)(
+    "$family without /mj/submit/$kind is not_supported, saying what it cannot do",
+    async ({ family, kind, words }) => {
+      const { client } = setup(family, FAMILIES.find((f) => f.family === family)!.authHeader);
+      const error = await rejection(
+        client.submit(kind, { prompt: "a harbour", image: "https://example.com/a.png" }),
+      );
+      expect(error.code).toBe("not_supported");
+      expect(error.status).toBe(501);
+      expect(error.message).toMatch(words);
+      // A missing route is an answer, not a fault: the breaker stays closed.
+      expect(client.health().circuit).toBe("closed");
+    },
+  );
+});
+
 describe("over real HTTP", () => {
   it("drives a simulator served on a loopback port with the global fetch", async () => {
     const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", apiKey: KEY, speed: 50 });

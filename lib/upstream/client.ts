@@ -78,6 +78,22 @@ export interface UpstreamClient {
   health(): UpstreamHealth;
 }
 
+/**
+ * What a submit kind does, for the message of an upstream without its route: novicezk has no
+ * video, edits or retexture; new-api relays no retexture (§8.1); one-hub neither video nor edits.
+ */
+const SUBMIT_ABILITY: Record<SubmitKind, string> = {
+  imagine: "imagine",
+  describe: "describe images",
+  blend: "blend images",
+  action: "press buttons",
+  modal: "confirm dialogs",
+  shorten: "shorten prompts",
+  video: "make videos",
+  edits: "edit images",
+  retexture: "retexture images",
+};
+
 /** Full-jitter exponential backoff between read retries: random in [0, min(cap, base * 2^n)). */
 export const RETRY_BACKOFF = { baseMs: 200, capMs: 2_000 } as const;
 
@@ -396,7 +412,10 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
         raw = await call("POST", route.path, route.body, route.base);
       }
       if (isMissingRoute(raw)) {
-        throw new AppError("not_supported", `The upstream does not offer /mj/submit/${kind}.`);
+        throw new AppError(
+          "not_supported",
+          `This upstream cannot ${SUBMIT_ABILITY[kind]} (it has no /mj/submit/${kind}).`,
+        );
       }
       return toEnvelope(raw, "POST", route.path);
     },

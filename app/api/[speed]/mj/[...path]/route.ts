@@ -1,10 +1,14 @@
 import * as action from "@/app/api/mj/submit/action/route";
 import * as blend from "@/app/api/mj/submit/blend/route";
 import * as describe from "@/app/api/mj/submit/describe/route";
+import * as edit from "@/app/api/mj/submit/edit/route";
+import * as edits from "@/app/api/mj/submit/edits/route";
 import * as imagine from "@/app/api/mj/submit/imagine/route";
 import * as modal from "@/app/api/mj/submit/modal/route";
+import * as retexture from "@/app/api/mj/submit/retexture/route";
 import * as shorten from "@/app/api/mj/submit/shorten/route";
 import * as upload from "@/app/api/mj/submit/upload-discord-images/route";
+import * as video from "@/app/api/mj/submit/video/route";
 import * as cancel from "@/app/api/mj/task/[id]/cancel/route";
 import * as fetchTask from "@/app/api/mj/task/[id]/fetch/route";
 import * as imageSeed from "@/app/api/mj/task/[id]/image-seed/route";
@@ -33,6 +37,10 @@ const ROUTES: [pattern: string, module: object][] = [
   ["submit/action", action],
   ["submit/modal", modal],
   ["submit/shorten", shorten],
+  ["submit/video", video],
+  ["submit/edits", edits],
+  ["submit/edit", edit],
+  ["submit/retexture", retexture],
   ["submit/upload-discord-images", upload],
   ["task/[id]/fetch", fetchTask],
   ["task/[id]/image-seed", imageSeed],
