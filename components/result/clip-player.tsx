@@ -115,7 +115,7 @@ export function ClipActions({
   const seconds = clipSeconds(task, { measured, parents });
   const capped = atExtendCap(seconds);
   return (
-    <div role="group" aria-label={t("clips")} className="flex flex-wrap items-center gap-x-3 gap-y-1">
+    <div role="group" aria-label={t("clipActions")} className="flex flex-wrap items-center gap-x-3 gap-y-1">
       {clips.map((clip) => {
         const source = extendSource(task, clip);
         return (
