@@ -186,8 +186,8 @@ function FramePicker({
 }: {
   frame: Frame;
   label: string;
-  /** The frame's short name, in the names of its controls ("Upload end frame"). */
-  name: string;
+  /** Which frame: its controls are named after it ("Upload end frame"). */
+  name: "start" | "end";
   disabled?: boolean;
   /** Why the frame is off, or what it is for. */
   note?: string | null;
@@ -443,12 +443,12 @@ export function VideoForm({
         </section>
       ) : (
         <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-          <FramePicker frame={start} label={t("start")} name={t("start")} />
+          <FramePicker frame={start} label={t("start")} name="start" />
           <div onPaste={pasteEnd}>
             <FramePicker
               frame={end}
               label={t("endOptional")}
-              name={t("end")}
+              name="end"
               disabled={loop}
               note={loop ? t("loopNote") : t("endNote")}
             />
