@@ -188,7 +188,8 @@ test("a gallery image animated towards an end frame and as a loop; the clip play
   // The same start frame as a loop: no end frame goes with it.
   await form.getByRole("button", { name: "New video instead" }).click();
   await form.getByRole("checkbox", { name: "Loop" }).check();
-  await expect(form.getByRole("group", { name: "End frame (optional)" })).toBeDisabled();
+  await expect(form.getByLabel("Upload end frame")).toBeDisabled();
+  await expect(form.getByRole("textbox", { name: "End frame URL" })).toBeDisabled();
   const looped = await nextVideo(page, () => animate.click());
   expect(looped.body).toMatchObject({ loop: true, batchSize: 1, sourceTaskId: image.id });
   expect(looped.body).not.toHaveProperty("endImage");
