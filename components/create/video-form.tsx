@@ -4,6 +4,7 @@ import { Clapperboard, FastForward, ImageIcon, Loader2, RotateCcw, X } from "luc
 import { useTranslations } from "next-intl";
 import {
   useCallback,
+  useEffect,
   useId,
   useImperativeHandle,
   useRef,
@@ -338,6 +339,8 @@ export function VideoForm({
   const [batchSize, setBatchSize] = useState<VideoBatchSize>(4);
   const [quality, setQuality] = useState<VideoQuality>("sd");
   const formRef = useRef<HTMLFormElement>(null);
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
   const { fromImage } = start;
 
   useImperativeHandle(
@@ -346,11 +349,21 @@ export function VideoForm({
       animate(frame) {
         setExtending(null);
         fromImage(frame);
+        setFocusRequest((n) => n + 1);
       },
-      extend: setExtending,
+      extend(target) {
+        setExtending(target);
+        setFocusRequest((n) => n + 1);
+      },
     }),
     [fromImage],
   );
+
+  // Handed an image or a clip, the keyboard goes on where the job is described: the motion prompt.
+  // After the render that shows the panel, since a hidden field cannot take focus.
+  useEffect(() => {
+    if (focusRequest > 0) promptRef.current?.focus({ preventScroll: true });
+  }, [focusRequest]);
 
   // Pasted anywhere, an image is the start frame; pasted in the end frame's box, the end frame.
   usePastedImages(active && extending === null, { addFiles: start.pickFiles });
@@ -461,6 +474,7 @@ export function VideoForm({
           {t("prompt")}
         </label>
         <textarea
+          ref={promptRef}
           id={`${id}-prompt`}
           rows={2}
           value={prompt}
