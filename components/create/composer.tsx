@@ -1,6 +1,6 @@
 "use client";
 
-import { Combine, ScanText, Sparkles } from "lucide-react";
+import { Clapperboard, Combine, ScanText, Sparkles } from "lucide-react";
 import { useTranslations } from "next-intl";
 import {
   useCallback,
@@ -47,6 +47,8 @@ import {
   type ReferenceKind,
 } from "./references";
 import { useReferenceUploads } from "./use-reference-uploads";
+import { VideoForm, type VideoFormHandle } from "./video-form";
+import type { AnimateFrame, ExtendTarget } from "./video-request";
 
 /** What the rest of the Create page may do to the composer ("Use prompt", "Use as style", …). */
 export interface ComposerHandle {
@@ -59,12 +61,16 @@ export interface ComposerHandle {
   addReference(kind: ImageReferenceKind, url: string): void;
   /** Switches to Imagine and puts the caret at the end of the prompt. */
   focusPrompt(): void;
+  /** Switches to Video with this image as the start frame. */
+  animate(frame: AnimateFrame): void;
+  /** Switches to Video, extending this clip. */
+  extend(target: ExtendTarget): void;
 }
 
-const MODES = ["imagine", "describe", "blend"] as const;
+const MODES = ["imagine", "describe", "blend", "video"] as const;
 type Mode = (typeof MODES)[number];
 
-const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine } as const;
+const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine, video: Clapperboard } as const;
 
 /** The last check before the network: the same schemas the route handlers apply. */
 const SCHEMAS = {
@@ -91,7 +97,7 @@ const OWN_ENTER_INPUTS = new Set(["button", "submit", "reset", "image", "file"])
  * Exclude or aspect field, so only the prompt box submits (its own Enter handler): Enter
  * elsewhere in the form does nothing. An IME's confirming Enter is left alone.
  */
-function keepEnterFromSubmitting(event: KeyboardEvent<HTMLFormElement>) {
+function keepEnterFromSubmitting(event: KeyboardEvent<HTMLElement>) {
   if (event.key !== "Enter" || event.nativeEvent.isComposing || event.keyCode === 229) return;
   const target = event.target;
   if (target instanceof HTMLInputElement && !OWN_ENTER_INPUTS.has(target.type)) event.preventDefault();
@@ -103,8 +109,8 @@ function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /**
- * The Create page's composer: Imagine (prompt, parameters, reference images), Describe and Blend
- * as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
+ * The Create page's composer: Imagine (prompt, parameters, reference images), Describe, Blend and
+ * Video as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
  * prompt survives submits, failures and tab switches: losing a typed prompt is what users of
  * other proxy front-ends complain about most.
  */
@@ -131,6 +137,7 @@ export function Composer({
   const [announcement, setAnnouncement] = useState("");
   const [focusRequest, setFocusRequest] = useState(0);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const videoRef = useRef<VideoFormHandle>(null);
   const [binsOpen, setBinsOpen] = useState(false);
   // Image prompts sent inline (base64) with the imagine: the way local files become image prompts
   // where the upstream cannot host them.
@@ -197,6 +204,14 @@ export function Composer({
         addReferenceValue(kind, url);
       },
       focusPrompt,
+      animate(frame: AnimateFrame) {
+        setMode("video");
+        videoRef.current?.animate(frame);
+      },
+      extend(target: ExtendTarget) {
+        setMode("video");
+        videoRef.current?.extend(target);
+      },
     }),
     [addReferenceValue, focusPrompt],
   );
@@ -406,6 +421,21 @@ export function Composer({
           active={mode === "blend"}
           submitting={submitting}
           onSubmit={(body) => void submit({ kind: "blend", body })}
+        />
+      </div>
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-video`}
+        aria-labelledby={`${baseId}-tab-video`}
+        hidden={mode !== "video"}
+        // Enter in the video form's fields (a checkbox, a frame's URL) is theirs, not a job.
+        onKeyDown={keepEnterFromSubmitting}
+      >
+        <VideoForm
+          handleRef={videoRef}
+          active={mode === "video"}
+          submitting={submitting}
+          onSubmit={(body) => void submit({ kind: "video", body })}
         />
       </div>
 

@@ -13,14 +13,26 @@ import { TaskCard, type TaskCardHandlers } from "@/components/task/task-card";
 import { useLiveTasks } from "@/components/task/use-live-tasks";
 import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
+import { videoPosterUrl } from "@/lib/api/client";
 import { useSubmitTask } from "@/lib/api/mutations";
 import { taskListQuery } from "@/lib/api/queries";
+import { taskIdSchema } from "@/lib/mj/requests";
 import { COMPOSER_PARAMS } from "./composer-params";
 import { isUseAsKind, type UseAsKind } from "./references";
 import { useBackgroundNotifications } from "./use-background-notifications";
+import type { AnimateFrame, ExtendTarget } from "./video-request";
 
 /** Tasks a Retry can submit again from their original request (buttons retry through their parent). */
-const RETRYABLE_ACTIONS = new Set(["IMAGINE", "DESCRIBE", "BLEND"]);
+const RETRYABLE_ACTIONS = new Set(["IMAGINE", "DESCRIBE", "BLEND", "VIDEO"]);
+
+/** A task id handed over in the address, or null when it is none. */
+const taskIdParam = (value: string | null) => (taskIdSchema.safeParse(value).success ? value : null);
+
+/** A 1-based image (of a grid) or a 0-based clip handed over in the address, within `[min, max]`. */
+function indexParam(value: string | null, min: number, max: number): number | null {
+  const n = Number(value ?? Number.NaN);
+  return Number.isInteger(n) && n >= min && n <= max ? n : null;
+}
 
 /** The feed is the plain view of the history: everything, newest first. */
 const FEED = taskListQuery({}, 20);
@@ -49,6 +61,14 @@ export function CreatePage() {
     composer.current?.addReference(kind, imageUrl);
     window.scrollTo({ top: 0, behavior: "smooth" });
   }, []);
+  const applyAnimate = useCallback((frame: AnimateFrame) => {
+    composer.current?.animate(frame);
+    window.scrollTo({ top: 0, behavior: "smooth" });
+  }, []);
+  const applyExtend = useCallback((target: ExtendTarget) => {
+    composer.current?.extend(target);
+    window.scrollTo({ top: 0, behavior: "smooth" });
+  }, []);
 
   // A prompt or reference handed over in the URL is applied once, then removed from the address.
   // The History API, not router.replace: the page stays as it is, so there is no server round trip
@@ -64,6 +84,25 @@ export function CreatePage() {
     window.history.replaceState(null, "", "/");
   }, [prompt, reference, referenceKind, applyPrompt, applyReference]);
 
+  // "Animate…" and "Extend…" elsewhere (the gallery) hand a start frame or a clip over the same way.
+  const animate = searchParams.get(COMPOSER_PARAMS.animate);
+  const source = taskIdParam(searchParams.get(COMPOSER_PARAMS.source));
+  const animateImage = indexParam(searchParams.get(COMPOSER_PARAMS.animateImage), 1, 4);
+  const extend = taskIdParam(searchParams.get(COMPOSER_PARAMS.extend));
+  const extendClip = indexParam(searchParams.get(COMPOSER_PARAMS.extendClip), 0, 3) ?? 0;
+  useEffect(() => {
+    if (animate === null && extend === null) return;
+    if (animate !== null) applyAnimate({ url: animate, sourceTaskId: source, quadrant: animateImage });
+    else if (extend !== null)
+      applyExtend({
+        taskId: extend,
+        index: extendClip,
+        poster: videoPosterUrl(extend, extendClip),
+        seconds: null,
+      });
+    window.history.replaceState(null, "", "/");
+  }, [animate, source, animateImage, extend, extendClip, applyAnimate, applyExtend]);
+
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
     onCancel: (task) => void actions.cancel(task),
@@ -76,6 +115,8 @@ export function CreatePage() {
     onOpen: (task, index) => lightbox.open(task, index),
     onUsePrompt: applyPrompt,
     onUseAsReference: applyReference,
+    onAnimate: applyAnimate,
+    onExtend: applyExtend,
   };
 
   return (
@@ -145,6 +186,14 @@ export function CreatePage() {
         onUseAsReference={(kind, url) => {
           lightbox.close();
           applyReference(kind, url);
+        }}
+        onAnimate={(frame) => {
+          lightbox.close();
+          applyAnimate(frame);
+        }}
+        onExtend={(target) => {
+          lightbox.close();
+          applyExtend(target);
         }}
       />
     </div>

@@ -46,6 +46,8 @@ export interface ReferenceUploads {
   addFiles(kind: ImageReferenceKind, files: readonly File[]): void;
   /** An image that must be hosted first: a data URL, or the app's own media URL. */
   addLocalUrl(kind: ImageReferenceKind, url: string): void;
+  /** An image made on the way (one image cut out of a grid): downscaled and hosted like a file. */
+  addBlob(kind: ImageReferenceKind, name: string, load: () => Promise<Blob>): void;
   retry(id: string): void;
   remove(id: string): void;
 }
@@ -205,6 +207,12 @@ export function useReferenceUploads({
     [start, tImages],
   );
 
+  const addBlob = useCallback(
+    (kind: ImageReferenceKind, name: string, load: () => Promise<Blob>) =>
+      start(kind, [{ name, load: async () => downscaleImage(await load()) }]),
+    [start],
+  );
+
   const retry = useCallback(
     (id: string) => {
       const item = pending.find((candidate) => candidate.id === id);
@@ -220,6 +228,7 @@ export function useReferenceUploads({
     busy: pending.some((item) => item.state !== "failed"),
     addFiles,
     addLocalUrl,
+    addBlob,
     retry,
     remove: drop,
   };

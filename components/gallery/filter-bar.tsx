@@ -144,6 +144,15 @@ export function FilterBar({
         />
         {t("favorites")}
       </label>
+      <label className="flex items-center gap-1.5 py-1.5 text-sm">
+        <input
+          type="checkbox"
+          checked={draft.video}
+          onChange={(event) => set("video", event.target.checked)}
+          className="size-4 accent-sky-600"
+        />
+        {t("video")}
+      </label>
       {active && (
         <Button variant="ghost" onClick={() => onChange(EMPTY_FILTERS)}>
           {t("reset")}

@@ -1,12 +1,12 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { Heart } from "lucide-react";
+import { Film, Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTaskWords } from "@/components/task/task-words";
 import { cn } from "@/lib/cn";
-import { PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
+import { PROMPT_PREVIEW_CHARS, promptOf, truncateText, videoClips } from "@/lib/images/grid";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
 
@@ -126,7 +126,12 @@ function Tile({
     promptOf(task) || (task.action ? words.action(task.action) : task.id),
     PROMPT_PREVIEW_CHARS,
   );
-  const thumb = task.status === TASK_STATUS.success ? thumbnailOf(task) : null;
+  const done = task.status === TASK_STATUS.success;
+  const thumb = done ? thumbnailOf(task) : null;
+  const clip = done ? videoClips(task)[0] : undefined;
+  // A video plays, muted and looping, while a pointer rests on its tile or the tile has the focus;
+  // the player exists only then, so a page of thousands of tiles loads thumbnails alone.
+  const [previewing, setPreviewing] = useState(false);
   const running = !isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;
   return (
@@ -135,6 +140,12 @@ function Tile({
       aria-label={prompt}
       data-task-id={task.id}
       data-status={task.status || "PENDING"}
+      onPointerEnter={(event) => event.pointerType === "mouse" && setPreviewing(true)}
+      onPointerLeave={() => setPreviewing(false)}
+      onFocus={() => setPreviewing(true)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setPreviewing(false);
+      }}
       className={cn(
         "group relative overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800",
         selected && "ring-3 ring-sky-500",
@@ -153,6 +164,24 @@ function Tile({
         <div className="flex h-full w-full items-center justify-center p-2 text-center text-xs text-zinc-600 dark:text-zinc-300">
           <span className="line-clamp-4">{prompt}</span>
         </div>
+      )}
+      {clip && previewing && (
+        // The tile's picture (and its alt) stays under it; the preview itself says nothing new.
+        <video
+          src={clip.url}
+          poster={thumb ?? undefined}
+          aria-hidden
+          muted
+          loop
+          playsInline
+          autoPlay
+          className="pointer-events-none absolute inset-0 h-full w-full object-cover"
+        />
+      )}
+      {(clip || task.action === "VIDEO") && (
+        <span className="pointer-events-none absolute bottom-1.5 left-1.5 rounded bg-black/60 p-1 text-white">
+          <Film role="img" aria-label={t("video")} className="size-3.5" />
+        </span>
       )}
       <button
         type="button"

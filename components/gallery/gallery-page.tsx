@@ -185,6 +185,16 @@ export function GalleryPage() {
         onUseAsReference={(kind, url) =>
           handOver({ [COMPOSER_PARAMS.reference]: url, [COMPOSER_PARAMS.referenceKind]: kind })
         }
+        onAnimate={({ url, sourceTaskId, quadrant }) =>
+          handOver({
+            [COMPOSER_PARAMS.animate]: url,
+            ...(sourceTaskId ? { [COMPOSER_PARAMS.source]: sourceTaskId } : {}),
+            ...(quadrant ? { [COMPOSER_PARAMS.animateImage]: String(quadrant) } : {}),
+          })
+        }
+        onExtend={({ taskId, index }) =>
+          handOver({ [COMPOSER_PARAMS.extend]: taskId, [COMPOSER_PARAMS.extendClip]: String(index) })
+        }
       />
     </div>
   );

@@ -1,24 +1,21 @@
 "use client";
 
 import { ChevronLeft, ChevronRight, Download, LayoutGrid, Loader2 } from "lucide-react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
 import type { UseAsKind } from "@/components/create/references";
+import type { AnimateFrame, ExtendTarget } from "@/components/create/video-request";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { taskDetailQuery } from "@/lib/api/queries";
 import { cn } from "@/lib/cn";
-import {
-  isGridTask,
-  PROMPT_PREVIEW_CHARS,
-  promptOf,
-  quadrantRect,
-  quadrantVideo,
-  resultMedia,
-  truncateText,
-} from "@/lib/images/grid";
+import { cropQuadrant } from "@/lib/images/crop";
+import { PROMPT_PREVIEW_CHARS, promptOf, quadrantRect, resultMedia, truncateText } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
-import { mediaFileName, saveBlob, useMediaDownload } from "./download";
+import { ClipActions, clipPoster } from "./clip-player";
+import { mediaFileName, saveBlob } from "./download";
 import { ActionButton, ResultActions } from "./result-actions";
 import { TaskDetails } from "./task-details";
 import { useLightboxKeys, type LightboxNavigation } from "./use-lightbox";
@@ -40,12 +37,16 @@ export function Lightbox({
   actions,
   onUsePrompt,
   onUseAsReference,
+  onAnimate,
+  onExtend,
 }: {
   /** Which task is on view and how to move (useLightboxNavigation). */
   navigation: LightboxNavigation;
   actions: Pick<TaskActions, "busy" | "press">;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  onAnimate(frame: AnimateFrame): void;
+  onExtend(target: ExtendTarget): void;
 }) {
   const t = useTranslations("result");
   const { task, index, close: onClose, prev: onPrev, next: onNext } = navigation;
@@ -60,11 +61,13 @@ export function Lightbox({
         <LightboxBody
           key={`${task.id}:${index ?? "grid"}`}
           task={task}
-          initialView={isGridTask(task) ? index : null}
+          initialView={index}
           onPrev={onPrev}
           onNext={onNext}
           onUsePrompt={onUsePrompt}
           onUseAsReference={onUseAsReference}
+          onAnimate={onAnimate}
+          onExtend={onExtend}
         >
           <TaskDetails
             task={task}
@@ -82,7 +85,7 @@ export function Lightbox({
 /** A horizontal swipe of at least this many pixels (and more across than down) turns the page. */
 const SWIPE_PX = 50;
 
-/** Digit keys pick a view of a grid: 0 the whole grid, 1-4 one image. */
+/** Digit keys pick a view of a grid (0 the whole grid, 1-4 one image), or a clip (1-4). */
 const QUADRANT_KEYS: Record<string, number | null> = { "0": null, "1": 1, "2": 2, "3": 3, "4": 4 };
 
 function LightboxBody({
@@ -92,33 +95,47 @@ function LightboxBody({
   onNext,
   onUsePrompt,
   onUseAsReference,
+  onAnimate,
+  onExtend,
   children,
 }: {
   task: Task;
+  /** The image of a grid (1-4), or the clip (1-based), it opened at. */
   initialView: number | null;
   onPrev: (() => void) | null;
   onNext: (() => void) | null;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  onAnimate(frame: AnimateFrame): void;
+  onExtend(target: ExtendTarget): void;
   children: ReactNode;
 }) {
   const t = useTranslations("result");
-  const [view, setView] = useState<number | null>(initialView);
-  const swipeStart = useRef<{ x: number; y: number } | null>(null);
+  const tVideo = useTranslations("video");
   const media = resultMedia(task);
   const grid = media?.kind === "image" && media.grid ? media : null;
+  const clips = media?.kind === "video" ? media.clips : [];
+  const [view, setView] = useState<number | null>(
+    clips.length > 0 ? Math.min(Math.max(initialView ?? 1, 1), clips.length) : grid ? initialView : null,
+  );
+  const [measured, setMeasured] = useState<number | null>(null);
+  // The chain of extends says how long a clip is where nothing else does (TaskDetails reads it too).
+  const lineage = useQuery({ ...taskDetailQuery(task.id), enabled: clips.length > 0 });
+  const swipeStart = useRef<{ x: number; y: number } | null>(null);
   const image = useLoadedImage(grid?.src ?? null);
   const crop = useQuadrantCrop(grid && !grid.animated && image !== "error" ? image : null, view);
   const alt = truncateText(promptOf(task) || t("untitled"), PROMPT_PREVIEW_CHARS);
-  const clip = grid?.animated && view !== null ? quadrantVideo(task, view) : null;
+  const clip = clips.length > 0 ? clips[(view ?? 1) - 1] : undefined;
 
   useLightboxKeys({
     onPrev,
     onNext,
     onKey: (key) => {
-      const quadrant = grid ? QUADRANT_KEYS[key] : undefined;
-      if (quadrant === undefined) return false;
-      setView(quadrant);
+      const picked = QUADRANT_KEYS[key];
+      if (picked === undefined) return false;
+      if (grid) setView(picked);
+      else if (picked !== null && picked <= clips.length && clips.length > 1) setView(picked);
+      else return false;
       return true;
     },
   });
@@ -145,7 +162,15 @@ function LightboxBody({
   if (!media) {
     content = null;
   } else if (media.kind === "video") {
-    content = <VideoPlayer src={media.src} poster={media.poster} label={alt} />;
+    content = clip ? (
+      <VideoPlayer
+        key={clip.url}
+        src={clip.url}
+        poster={clipPoster(task, clip)}
+        label={clips.length > 1 ? tVideo("clipLabel", { n: clip.index + 1, prompt: alt }) : alt}
+        onDuration={setMeasured}
+      />
+    ) : null;
   } else if (!grid || view === null) {
     content = (
       // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
@@ -157,8 +182,6 @@ function LightboxBody({
         className={MEDIA}
       />
     );
-  } else if (clip) {
-    content = <VideoPlayer src={clip} poster={null} label={t("quadrantAlt", { n: view, prompt: alt })} />;
   } else if (grid.animated) {
     content =
       image === "error" ? (
@@ -241,9 +264,45 @@ function LightboxBody({
             <span className="hidden text-xs text-zinc-500 sm:inline">{t("keysHint")}</span>
           </>
         )}
+        {clips.length > 1 && (
+          <div role="group" aria-label={tVideo("clips")} aria-keyshortcuts="1 2 3 4" className="flex gap-1">
+            {clips.map((item) => (
+              <button
+                key={item.index}
+                type="button"
+                aria-pressed={clip === item}
+                onClick={() => setView(item.index + 1)}
+                className={cn(
+                  "inline-flex min-w-9 items-center justify-center gap-1 rounded-md border px-2 py-1.5 text-sm font-medium",
+                  clip === item
+                    ? "border-sky-600 bg-sky-600 text-white"
+                    : "border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800",
+                )}
+              >
+                {tVideo("clipN", { n: item.index + 1 })}
+              </button>
+            ))}
+          </div>
+        )}
       </div>
 
-      <ResultActions task={task} onUsePrompt={onUsePrompt} onUseAsReference={onUseAsReference}>
+      {clip && (
+        <ClipActions
+          task={task}
+          clips={[clip]}
+          numbered={clips.length > 1}
+          measured={measured}
+          parents={lineage.data?.parents}
+          onExtend={onExtend}
+        />
+      )}
+      <ResultActions
+        task={task}
+        onUsePrompt={onUsePrompt}
+        onUseAsReference={onUseAsReference}
+        onAnimate={onAnimate}
+        image={grid ? view : null}
+      >
         {view !== null && crop && crop !== "error" && (
           <ActionButton
             icon={<Download className="size-3.5" aria-hidden />}
@@ -252,14 +311,24 @@ function LightboxBody({
             {t("downloadImage", { n: view })}
           </ActionButton>
         )}
-        {view !== null && clip && <ClipDownload task={task} url={clip} index={view} />}
       </ResultActions>
       {children}
     </div>
   );
 }
 
-function VideoPlayer({ src, poster, label }: { src: string; poster: string | null; label: string }) {
+/** A clip with the browser's controls: it seeks, since the media route answers byte ranges. */
+function VideoPlayer({
+  src,
+  poster,
+  label,
+  onDuration,
+}: {
+  src: string;
+  poster: string | null;
+  label: string;
+  onDuration(seconds: number): void;
+}) {
   return (
     <video
       src={src}
@@ -270,6 +339,7 @@ function VideoPlayer({ src, poster, label }: { src: string; poster: string | nul
       muted
       loop
       playsInline
+      onLoadedMetadata={(event) => onDuration(event.currentTarget.duration)}
       className="block max-h-[70dvh] w-full object-contain"
     />
   );
@@ -316,28 +386,6 @@ function AnimatedQuadrant({
   );
 }
 
-function ClipDownload({ task, url, index }: { task: Task; url: string; index: number }) {
-  const t = useTranslations("result");
-  const download = useMediaDownload(task, String(index), "mp4");
-  const busy = download.isPending;
-  return (
-    <ActionButton
-      icon={
-        busy ? (
-          <Loader2 className="size-3.5 animate-spin" aria-hidden />
-        ) : (
-          <Download className="size-3.5" aria-hidden />
-        )
-      }
-      disabled={busy}
-      aria-busy={busy}
-      onClick={() => download.mutate(url)}
-    >
-      {t("downloadVideo", { n: index })}
-    </ActionButton>
-  );
-}
-
 /** The grid decoded once per lightbox: its natural size drives the crops, "error" if it fails. */
 function useLoadedImage(src: string | null): HTMLImageElement | "error" | null {
   const [loaded, setLoaded] = useState<{ src: string; image: HTMLImageElement | null } | null>(null);
@@ -367,23 +415,6 @@ interface Crop {
   url: string;
 }
 
-/** Cuts quadrant `index` out of the decoded grid as a PNG, so it shows and downloads at full detail. */
-async function cropToPng(image: HTMLImageElement, index: number): Promise<Blob> {
-  const rect = quadrantRect(image.naturalWidth, image.naturalHeight, index);
-  const canvas = document.createElement("canvas");
-  canvas.width = rect.w;
-  canvas.height = rect.h;
-  const context = canvas.getContext("2d");
-  if (!context) throw new Error("Canvas 2D is unavailable.");
-  context.drawImage(image, rect.x, rect.y, rect.w, rect.h, 0, 0, rect.w, rect.h);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob(
-      (blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded."))),
-      "image/png",
-    ),
-  );
-}
-
 /** The crop of the image on view; its object URL lives exactly as long as that view. */
 function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): Crop | "error" | null {
   const [state, setState] = useState<{ image: HTMLImageElement; index: number; crop: Crop | "error" } | null>(
@@ -393,7 +424,7 @@ function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): 
     if (!image || index === null) return;
     let live = true;
     let url: string | null = null;
-    cropToPng(image, index).then(
+    cropQuadrant(image, { width: image.naturalWidth, height: image.naturalHeight }, index).then(
       (blob) => {
         if (!live) return;
         url = URL.createObjectURL(blob);

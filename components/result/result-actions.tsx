@@ -1,10 +1,22 @@
 "use client";
 
-import { Check, Copy, Dices, Download, ImagePlus, Loader2, Orbit, Palette, PenLine } from "lucide-react";
+import {
+  Check,
+  Clapperboard,
+  Copy,
+  Dices,
+  Download,
+  ImagePlus,
+  Loader2,
+  Orbit,
+  Palette,
+  PenLine,
+} from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { toast } from "sonner";
 import { USE_AS_KINDS, type UseAsKind } from "@/components/create/references";
+import type { AnimateFrame } from "@/components/create/video-request";
 import { Button } from "@/components/ui/button";
 import { useImageSeed } from "@/lib/api/mutations";
 import { cn } from "@/lib/cn";
@@ -53,33 +65,40 @@ const USE_AS_ICONS = { image: ImagePlus, style: Palette, omni: Orbit } as const;
 
 /**
  * What a user does with a result besides pressing Midjourney's buttons: copy or reuse the prompt,
- * reuse the image as an image prompt, a style or an omni reference, download it, and look up its seed. `children` lets the lightbox
- * add its per-image download to the same row.
+ * reuse the image as an image prompt, a style or an omni reference, animate it, download it, and
+ * look up its seed. `children` lets the lightbox add its per-image download to the same row; a
+ * video's clips have their own downloads (ClipActions).
  */
 export function ResultActions({
   task,
   onUsePrompt,
   onUseAsReference,
+  onAnimate,
+  image = null,
   children,
 }: {
   task: Task;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  /** Hands a still to the video composer as its start frame. */
+  onAnimate(frame: AnimateFrame): void;
+  /** The image of a grid on view (1-4), which Animate takes; null: the whole result. */
+  image?: number | null;
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
   const tReferences = useTranslations("references");
+  const tVideo = useTranslations("video");
   const media = resultMedia(task);
-  const downloading = useMediaDownload(
-    task,
-    null,
-    media?.kind === "video" ? "mp4" : media?.kind === "image" && media.animated ? "webp" : "png",
-  );
+  const still = media?.kind === "image" ? media : null;
+  const downloading = useMediaDownload(task, null, still?.animated ? "webp" : "png");
   const [seed, setSeed] = useState<string | null>(null);
   const seeking = useImageSeed({ onSuccess: setSeed });
   const prompt = promptOf(task);
-  // An animated grid or a video is no image prompt Midjourney accepts.
-  const reference = media?.kind === "image" && !media.animated ? media.src : null;
+  // An animated grid or a video is no image prompt Midjourney accepts, nor a start frame.
+  const reference = still && !still.animated ? still.src : null;
+  // Midjourney animates one image: a grid's is picked in the composer (the one on view, else the first).
+  const quadrant = still?.grid ? (image ?? 1) : null;
 
   async function copy(text: string) {
     try {
@@ -121,7 +140,15 @@ export function ResultActions({
             </ActionButton>
           );
         })}
-      {media && (
+      {reference && (
+        <ActionButton
+          icon={<Clapperboard className={ICON} aria-hidden />}
+          onClick={() => onAnimate({ url: reference, sourceTaskId: task.id, quadrant })}
+        >
+          {image !== null && still?.grid ? tVideo("animateImage", { n: image }) : tVideo("animate")}
+        </ActionButton>
+      )}
+      {still && (
         <ActionButton
           icon={
             downloading.isPending ? (
@@ -132,7 +159,7 @@ export function ResultActions({
           }
           disabled={downloading.isPending}
           aria-busy={downloading.isPending}
-          onClick={() => downloading.mutate(media.src)}
+          onClick={() => downloading.mutate(still.src)}
         >
           {t("download")}
         </ActionButton>

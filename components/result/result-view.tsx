@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { cn } from "@/lib/cn";
 import { PROMPT_PREVIEW_CHARS, promptOf, resultMedia, truncateText } from "@/lib/images/grid";
 import type { Task } from "@/lib/mj/task";
+import { ClipTile, clipPoster } from "./clip-player";
 
 /** Controls over the media appear on hover or keyboard focus, so the result itself stays clean. */
 const REVEAL = "opacity-0 transition-opacity group-hover:opacity-100 focus-visible:opacity-100";
@@ -14,38 +15,51 @@ const CHIP =
 
 /**
  * The finished media inside a task card. The card reserves the box (aspect ratio) from submit on,
- * so everything here is absolutely positioned and object-contain: nothing moves when it loads.
+ * so everything here is absolutely positioned and object-contain: nothing moves when it loads. A
+ * video task's clips (1, 2 or 4) each get a player of their own, which plays on hover.
  */
-export function ResultView({ task, onOpen }: { task: Task; onOpen(index: number | null): void }) {
+export function ResultView({
+  task,
+  onOpen,
+  onDuration,
+}: {
+  task: Task;
+  /** Opens the large view at image or clip `index` (1-based), or at the whole result. */
+  onOpen(index: number | null): void;
+  /** A clip's length, once a player has read it. */
+  onDuration?(seconds: number): void;
+}) {
   const t = useTranslations("result");
+  const tVideo = useTranslations("video");
   const media = resultMedia(task);
   if (!media) return null;
   const alt = truncateText(promptOf(task) || t("untitled"), PROMPT_PREVIEW_CHARS);
 
   if (media.kind === "video") {
+    const { clips } = media;
+    const several = clips.length > 1;
     return (
-      <div className="group absolute inset-0">
-        <video
-          src={media.src}
-          poster={media.poster ?? undefined}
-          aria-label={alt}
-          muted
-          loop
-          playsInline
-          controls
-          autoPlay
-          className="h-full w-full object-contain"
-        />
-        {/* A corner button, not an overlay: the video's own controls must stay clickable. Touch
-            screens have no hover to reveal it and no other way in, so there it always shows. */}
-        <button
-          type="button"
-          onClick={() => onOpen(null)}
-          aria-label={t("open")}
-          className={cn("absolute top-2 right-2", CHIP, REVEAL, "[@media(hover:none)]:opacity-100")}
-        >
-          <Maximize2 className="size-3.5" aria-hidden />
-        </button>
+      <div
+        className={cn(
+          "absolute inset-0 grid gap-0.5",
+          several && "grid-cols-2",
+          clips.length > 2 && "grid-rows-2",
+        )}
+      >
+        {clips.map((clip) => {
+          const n = clip.index + 1;
+          return (
+            <ClipTile
+              key={clip.index}
+              src={clip.url}
+              poster={clipPoster(task, clip)}
+              label={several ? tVideo("clipLabel", { n, prompt: alt }) : alt}
+              openLabel={several ? tVideo("openClip", { n }) : t("open")}
+              onOpen={() => onOpen(several ? n : null)}
+              onDuration={onDuration}
+            />
+          );
+        })}
       </div>
     );
   }

@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
+import { upscalesListedClip } from "@/lib/images/grid";
 import { describeButton, type ButtonGroup, type ButtonInfo } from "@/lib/mj/buttons";
 import { isDraftResult } from "@/lib/mj/enhance";
 import type { Task } from "@/lib/mj/task";
@@ -18,6 +19,7 @@ const GROUP_ORDER: ButtonGroup[] = ["upscale", "vary", "zoom", "pan", "video", "
  * clear name in the user's language and an icon, with the upstream's label as the tooltip;
  * unknown ones still render with their upstream label. Midjourney's ❤️ is the app's favourite.
  * A draft result gets the app's own "Enhance" (no upstream button does it) in a row of its own.
+ * The video U of a clip the page already plays itself is left out (upscalesListedClip).
  */
 export function TaskButtons({
   task,
@@ -32,7 +34,9 @@ export function TaskButtons({
 }) {
   const t = useTranslations("task.groups");
   const words = useTaskWords();
-  const infos = task.buttons.map(describeButton).filter((info) => !hidden.includes(info.kind));
+  const infos = task.buttons
+    .map(describeButton)
+    .filter((info) => !hidden.includes(info.kind) && !upscalesListedClip(task, info));
   const draft = isDraftResult(task);
   if (infos.length === 0 && !draft) return null;
   return (

@@ -2,12 +2,15 @@
 
 import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
+import { useState } from "react";
 import type { UseAsKind } from "@/components/create/references";
+import type { AnimateFrame, ExtendTarget } from "@/components/create/video-request";
+import { ClipActions } from "@/components/result/clip-player";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { ShortenResult } from "@/components/result/shorten-result";
 import { Button } from "@/components/ui/button";
-import { PROMPT_PREVIEW_CHARS, truncateText } from "@/lib/images/grid";
+import { PROMPT_PREVIEW_CHARS, resultMedia, truncateText } from "@/lib/images/grid";
 import { describeButton, type ButtonInfo } from "@/lib/mj/buttons";
 import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
@@ -28,6 +31,10 @@ export interface TaskCardHandlers {
   onOpen(task: Task, index: number | null): void;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  /** Hands an image to the video composer ("Animate…"). */
+  onAnimate(frame: AnimateFrame): void;
+  /** Hands a finished clip to the video composer ("Extend…"). */
+  onExtend(target: ExtendTarget): void;
 }
 
 function formatElapsed(ms: number): string {
@@ -71,6 +78,10 @@ export function TaskCard({
   /** Results that are text, not an image: no media box, no image actions. */
   const isText = isDescribe || isShorten;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
+  const media = task.status === TASK_STATUS.success ? resultMedia(task) : null;
+  const clips = media?.kind === "video" ? media.clips : [];
+  // A clip's length as its player read it: where the upstream does not say, it decides the extend cap.
+  const [measured, setMeasured] = useState<number | null>(null);
 
   return (
     <article
@@ -85,7 +96,11 @@ export function TaskCard({
           style={{ aspectRatio: String(aspectRatioOf(task)) }}
         >
           {task.status === TASK_STATUS.success && (
-            <ResultView task={task} onOpen={(index) => handlers.onOpen(task, index)} />
+            <ResultView
+              task={task}
+              onOpen={(index) => handlers.onOpen(task, index)}
+              onDuration={setMeasured}
+            />
           )}
           {running && task.imageUrl && (
             // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
@@ -235,11 +250,21 @@ export function TaskCard({
               // answers unknown_action (§5.5, §8.1 of docs/protocol.md).
               hidden={isDescribe ? ["describe-prompt"] : isShorten ? ["shorten-prompt", "unknown"] : []}
             />
+            {clips.length > 0 && (
+              <ClipActions
+                task={task}
+                clips={clips}
+                numbered={clips.length > 1}
+                measured={measured}
+                onExtend={handlers.onExtend}
+              />
+            )}
             {!isText && (
               <ResultActions
                 task={task}
                 onUsePrompt={handlers.onUsePrompt}
                 onUseAsReference={handlers.onUseAsReference}
+                onAnimate={handlers.onAnimate}
               />
             )}
           </>

@@ -145,6 +145,8 @@ export interface TaskListParams {
   from?: number;
   to?: number;
   sort?: "newest" | "oldest";
+  /** Only tasks with a video (clips, video upscales, extends). */
+  media?: "video";
 }
 
 /** The `GET /api/tasks` query of one page of a view. */
@@ -159,6 +161,7 @@ export function taskListSearch(params: TaskListParams, limit: number, cursor: st
   if (params.from !== undefined) search.set("from", String(params.from));
   if (params.to !== undefined) search.set("to", String(params.to));
   if (params.sort && params.sort !== "newest") search.set("sort", params.sort);
+  if (params.media) search.set("media", params.media);
   if (cursor) search.set("cursor", cursor);
   return search.toString();
 }
@@ -236,6 +239,25 @@ export function downloadUrl(ids: readonly string[]): string {
 }
 
 // --- Media ----------------------------------------------------------------------------------------
+
+/**
+ * The poster still of a task's clip `index`: the media cache's small WebP of that clip
+ * (`videos.<index>.thumb`, made from the upstream's still or the start frame).
+ */
+export function videoPosterUrl(taskId: string, index: number): string {
+  return `/api/media/${encodeURIComponent(taskId)}/videos.${index}.thumb`;
+}
+
+/**
+ * The task whose media an app URL (`/api/media/<id>/...`, relative or on this origin) is, or null
+ * for any other URL: an image dragged or typed in from the feed keeps its lineage.
+ */
+export function mediaTaskId(url: string, origin: string): string | null {
+  if (!URL.canParse(url, origin)) return null;
+  const parsed = new URL(url, origin);
+  if (parsed.origin !== origin) return null;
+  return /^\/api\/media\/([\w-]{1,64})\//.exec(parsed.pathname)?.[1] ?? null;
+}
 
 /** One of the app's media or stored input files (an app URL the server handed out). */
 export function fetchMedia(url: string): Promise<Blob> {

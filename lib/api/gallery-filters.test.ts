@@ -19,6 +19,7 @@ describe("gallery filters in the URL", () => {
       action: "UPSCALE",
       status: "failed",
       favorite: true,
+      video: true,
       from: "2026-01-02",
       to: "2026-01-31",
       sort: "oldest",
@@ -32,7 +33,7 @@ describe("gallery filters in the URL", () => {
 
   it("drops values it does not know instead of failing", () => {
     const read = filtersFromSearch(
-      new URLSearchParams("action=DROP&status=x&from=yesterday&sort=random&favorite=1"),
+      new URLSearchParams("action=DROP&status=x&from=yesterday&sort=random&favorite=1&media=audio"),
     );
     expect(read).toEqual(EMPTY_FILTERS);
   });
@@ -52,6 +53,13 @@ describe("history API query", () => {
     expect(search.get("cursor")).toBe("abc");
     expect(search.get("limit")).toBe("60");
     expect(search.has("sort")).toBe(false);
+  });
+
+  it("asks for tasks with a video as media=video, and keeps the view in the URL the same way", () => {
+    const filters = { ...EMPTY_FILTERS, video: true };
+    expect(filtersToSearch(filters)).toBe("media=video");
+    expect(new URLSearchParams(historySearch(filters, 60, null)).get("media")).toBe("video");
+    expect(new URLSearchParams(historySearch(EMPTY_FILTERS, 60, null)).has("media")).toBe(false);
   });
 
   it("leaves abandoned modal tasks out unless their status is picked", () => {

@@ -37,6 +37,8 @@ export interface GalleryFilters {
   action: string;
   status: GalleryStatus | "";
   favorite: boolean;
+  /** Only tasks with a video: clips of any action (an Animate, a video upscale, an extend). */
+  video: boolean;
   from: string;
   to: string;
   sort: "newest" | "oldest";
@@ -47,6 +49,7 @@ export const EMPTY_FILTERS: GalleryFilters = {
   action: "",
   status: "",
   favorite: false,
+  video: false,
   from: "",
   to: "",
   sort: "newest",
@@ -65,6 +68,7 @@ export function filtersFromSearch(search: URLSearchParams): GalleryFilters {
     action: (GALLERY_ACTIONS as readonly string[]).includes(action) ? action : "",
     status: status in GALLERY_STATUSES ? (status as GalleryStatus) : "",
     favorite: search.get("favorite") === "true",
+    video: search.get("media") === "video",
     from: DAY.test(from) ? from : "",
     to: DAY.test(to) ? to : "",
     sort: search.get("sort") === "oldest" ? "oldest" : "newest",
@@ -78,6 +82,7 @@ export function filtersToSearch(filters: GalleryFilters): string {
   if (filters.action) search.set("action", filters.action);
   if (filters.status) search.set("status", filters.status);
   if (filters.favorite) search.set("favorite", "true");
+  if (filters.video) search.set("media", "video");
   if (filters.from) search.set("from", filters.from);
   if (filters.to) search.set("to", filters.to);
   if (filters.sort !== "newest") search.set("sort", filters.sort);
@@ -98,6 +103,7 @@ export function historyParams(filters: GalleryFilters): TaskListParams {
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.status ? { status: GALLERY_STATUSES[filters.status] } : { excludeStatus: HIDDEN_BY_DEFAULT }),
     ...(filters.favorite ? { favorite: true } : {}),
+    ...(filters.video ? { media: "video" as const } : {}),
     ...(filters.from ? { from: dayStart(filters.from) } : {}),
     ...(filters.to ? { to: dayStart(filters.to) + 24 * 60 * 60 * 1000 - 1 } : {}),
     ...(filters.sort !== "newest" ? { sort: filters.sort } : {}),

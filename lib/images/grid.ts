@@ -1,3 +1,5 @@
+import { parseCustomId, type ParsedCustomId } from "@/lib/mj/buttons";
+import { VIDEO_EXTEND_CAP_SECONDS } from "@/lib/mj/requests";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 
 /**
@@ -46,25 +48,115 @@ export function isGridTask(task: Task): boolean {
   return task.action === "VIDEO" || GRID_ACTIONS.has(task.action ?? "");
 }
 
+/**
+ * One playable MP4 of a finished task. `index` is its place in `videoUrls` (0-based, what an
+ * extend names); `listed` says the task lists it there, so the media cache has a
+ * `videos.<index>` slot (and a poster still) for it.
+ */
+export interface VideoClip {
+  index: number;
+  url: string;
+  listed: boolean;
+}
+
+/**
+ * The clips of a task, each its own player: the listed videos of a VIDEO task (1, 2 or 4, however
+ * its `imageUrl` shows them), or the one video of a video upscale or an extend. None for an image,
+ * nor for an animated grid with no clips listed (Discord: its U buttons make the clips).
+ */
+export function videoClips(task: Task): VideoClip[] {
+  const listed = task.videoUrls ?? [];
+  if (task.action === "VIDEO" && listed.length > 0)
+    return listed.map((ref, index) => ({ index, url: ref.url, listed: true }));
+  if (!isSingleVideo(task)) return [];
+  const url = task.videoUrl || listed[0]?.url || task.imageUrl;
+  return url ? [{ index: 0, url, listed: listed.length > 0 }] : [];
+}
+
 export type ResultMedia =
-  | { kind: "image"; src: string; grid: boolean; animated: boolean }
-  | { kind: "video"; src: string; poster: string | null };
+  { kind: "image"; src: string; grid: boolean; animated: boolean } | { kind: "video"; clips: VideoClip[] };
 
 /** How a finished task is shown, or null when it carries no media (DESCRIBE, a broken result). */
 export function resultMedia(task: Task): ResultMedia | null {
-  if (isSingleVideo(task)) {
-    const first = task.videoUrls?.[0];
-    const src = task.videoUrl || first?.url || task.imageUrl;
-    return src ? { kind: "video", src, poster: first?.thumbnail ?? null } : null;
-  }
+  const clips = videoClips(task);
+  if (clips.length > 0) return { kind: "video", clips };
   if (!task.imageUrl) return null;
   // An animated webp cannot be cropped on a canvas (it would freeze on its first frame).
   return { kind: "image", src: task.imageUrl, grid: isGridTask(task), animated: task.action === "VIDEO" };
 }
 
-/** The clip behind quadrant `index` (1-4) of a video grid, where the upstream lists one per image. */
-export function quadrantVideo(task: Task, index: number): string | null {
-  return task.videoUrls?.length === 4 ? (task.videoUrls[index - 1]?.url ?? null) : null;
+/**
+ * A video U (`video_virtual_upscale::n`) of a clip the VIDEO task already lists: the page plays,
+ * downloads and extends that clip itself, while a relay refuses the button (§8.1) and trueai's
+ * answer would be the same MP4 again. Such buttons are not offered.
+ */
+export function upscalesListedClip(task: Task, button: ParsedCustomId): boolean {
+  return (
+    task.action === "VIDEO" &&
+    button.kind === "upscale" &&
+    button.variant === "video" &&
+    button.index !== null &&
+    button.index <= (task.videoUrls?.length ?? 0)
+  );
+}
+
+/** What `/submit/video` with `action: "extend"` names for a clip: a VIDEO task and a clip of it. */
+export interface ExtendSource {
+  taskId: string;
+  index: number;
+}
+
+/**
+ * The task and index an extend of this clip names (§3.7: the VIDEO task, not a video upscale), or
+ * null when that cannot be known (an upscaled video whose press was not recorded). A video
+ * upscale is clip n-1 of its parent VIDEO task, n being the `video_virtual_upscale::n` pressed.
+ */
+export function extendSource(task: Task, clip: VideoClip): ExtendSource | null {
+  if (task.action === "VIDEO") return { taskId: task.id, index: clip.index };
+  const pressed = parseCustomId(String(task.properties.custom_id ?? ""));
+  if (task.parentId && pressed.kind === "upscale" && pressed.variant === "video" && pressed.index)
+    return { taskId: task.parentId, index: pressed.index - 1 };
+  return null;
+}
+
+/** A new clip's length and what each extend adds (§7): 5 s, then about 4 s up to four times. */
+export const VIDEO_CLIP_SECONDS = 5;
+export const VIDEO_EXTEND_SECONDS = 4;
+
+/** Made by an Extend: an extend request (`video_extend_index`) or an Extend button. */
+function isExtension(task: Task): boolean {
+  if (task.properties.video_extend_index !== undefined) return true;
+  return parseCustomId(String(task.properties.custom_id ?? "")).kind === "extend";
+}
+
+/**
+ * How long a task's clips run, in seconds, as far as it is known: what the upstream says
+ * (`videoDuration`), else what the player measured, else counted from the chain of extends
+ * (`parents` nearest first, as the history's lineage lists them). Null when nothing says.
+ */
+export function clipSeconds(
+  task: Task,
+  { measured = null, parents = [] }: { measured?: number | null; parents?: readonly Task[] } = {},
+): number | null {
+  const stated = (task as Record<string, unknown>).videoDuration;
+  if (typeof stated === "number" && Number.isFinite(stated) && stated > 0) return stated;
+  if (measured !== null && Number.isFinite(measured) && measured > 0) return measured;
+  let extensions = 0;
+  for (const link of [task, ...parents]) {
+    if (isExtension(link)) extensions += 1;
+    // A video upscale between two extends is the same clip, not a new one.
+    else if (!(link.action !== "VIDEO" && isSingleVideo(link))) break;
+  }
+  return extensions > 0 ? VIDEO_CLIP_SECONDS + VIDEO_EXTEND_SECONDS * extensions : null;
+}
+
+/**
+ * Whether one more extend would pass Midjourney's cap (21 s: four extends of a 5 s clip). Lengths
+ * come in 4 s steps (5, 9, 13, 17, 21), so the line sits halfway between the last two: a measured
+ * 20.96 s is at the cap, 17.04 s is not.
+ */
+export function atExtendCap(seconds: number | null): boolean {
+  return seconds !== null && seconds >= VIDEO_EXTEND_CAP_SECONDS - VIDEO_EXTEND_SECONDS / 2;
 }
 
 /** The prompt to copy or reuse: the upstream's final (translated, parameterised) one if present. */

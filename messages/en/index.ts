@@ -8,6 +8,7 @@ import prompt from "./prompt.json";
 import references from "./references.json";
 import result from "./result.json";
 import task from "./task.json";
+import video from "./video.json";
 
-const en = { auth, common, details, errors, gallery, maskEditor, prompt, references, result, task };
+const en = { auth, common, details, errors, gallery, maskEditor, prompt, references, result, task, video };
 export default en;

@@ -9,6 +9,7 @@ import prompt from "./prompt.json";
 import references from "./references.json";
 import result from "./result.json";
 import task from "./task.json";
+import video from "./video.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
 const zh: typeof en = {
@@ -22,5 +23,6 @@ const zh: typeof en = {
   references,
   result,
   task,
+  video,
 };
 export default zh;
