@@ -4,10 +4,12 @@ import { ChevronLeft, ChevronRight, Download, LayoutGrid, Loader2 } from "lucide
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
 import type { UseAsKind } from "@/components/create/references";
+import type { EditSource } from "@/components/editor/edit-source";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { cn } from "@/lib/cn";
+import { cropQuadrantPng } from "@/lib/images/crop";
 import {
   isGridTask,
   PROMPT_PREVIEW_CHARS,
@@ -40,12 +42,14 @@ export function Lightbox({
   actions,
   onUsePrompt,
   onUseAsReference,
+  onEdit,
 }: {
   /** Which task is on view and how to move (useLightboxNavigation). */
   navigation: LightboxNavigation;
   actions: Pick<TaskActions, "busy" | "press">;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  onEdit(source: EditSource): void;
 }) {
   const t = useTranslations("result");
   const { task, index, close: onClose, prev: onPrev, next: onNext } = navigation;
@@ -65,6 +69,7 @@ export function Lightbox({
           onNext={onNext}
           onUsePrompt={onUsePrompt}
           onUseAsReference={onUseAsReference}
+          onEdit={onEdit}
         >
           <TaskDetails
             task={task}
@@ -92,6 +97,7 @@ function LightboxBody({
   onNext,
   onUsePrompt,
   onUseAsReference,
+  onEdit,
   children,
 }: {
   task: Task;
@@ -100,6 +106,7 @@ function LightboxBody({
   onNext: (() => void) | null;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  onEdit(source: EditSource): void;
   children: ReactNode;
 }) {
   const t = useTranslations("result");
@@ -243,7 +250,13 @@ function LightboxBody({
         )}
       </div>
 
-      <ResultActions task={task} onUsePrompt={onUsePrompt} onUseAsReference={onUseAsReference}>
+      <ResultActions
+        task={task}
+        onUsePrompt={onUsePrompt}
+        onUseAsReference={onUseAsReference}
+        onEdit={onEdit}
+        cell={view}
+      >
         {view !== null && crop && crop !== "error" && (
           <ActionButton
             icon={<Download className="size-3.5" aria-hidden />}
@@ -367,23 +380,6 @@ interface Crop {
   url: string;
 }
 
-/** Cuts quadrant `index` out of the decoded grid as a PNG, so it shows and downloads at full detail. */
-async function cropToPng(image: HTMLImageElement, index: number): Promise<Blob> {
-  const rect = quadrantRect(image.naturalWidth, image.naturalHeight, index);
-  const canvas = document.createElement("canvas");
-  canvas.width = rect.w;
-  canvas.height = rect.h;
-  const context = canvas.getContext("2d");
-  if (!context) throw new Error("Canvas 2D is unavailable.");
-  context.drawImage(image, rect.x, rect.y, rect.w, rect.h, 0, 0, rect.w, rect.h);
-  return new Promise((resolve, reject) =>
-    canvas.toBlob(
-      (blob) => (blob ? resolve(blob) : reject(new Error("The crop could not be encoded."))),
-      "image/png",
-    ),
-  );
-}
-
 /** The crop of the image on view; its object URL lives exactly as long as that view. */
 function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): Crop | "error" | null {
   const [state, setState] = useState<{ image: HTMLImageElement; index: number; crop: Crop | "error" } | null>(
@@ -393,7 +389,7 @@ function useQuadrantCrop(image: HTMLImageElement | null, index: number | null): 
     if (!image || index === null) return;
     let live = true;
     let url: string | null = null;
-    cropToPng(image, index).then(
+    cropQuadrantPng(image, index).then(
       (blob) => {
         if (!live) return;
         url = URL.createObjectURL(blob);
