@@ -1,6 +1,6 @@
 "use client";
 
-import { Combine, ScanText, Sparkles } from "lucide-react";
+import { Combine, ScanText, Sparkles, SquarePen } from "lucide-react";
 import { useTranslations } from "next-intl";
 import {
   useCallback,
@@ -15,6 +15,8 @@ import {
   type Ref,
 } from "react";
 import { toast } from "sonner";
+import { EditorPanel } from "@/components/editor/editor";
+import type { EditSource } from "@/components/editor/edit-source";
 import { cn } from "@/lib/cn";
 import type { SubmitRequest } from "@/lib/api/client";
 import { parsePrompt } from "@/lib/mj/prompt-params";
@@ -59,12 +61,14 @@ export interface ComposerHandle {
   addReference(kind: ImageReferenceKind, url: string): void;
   /** Switches to Imagine and puts the caret at the end of the prompt. */
   focusPrompt(): void;
+  /** Switches to Edit with this image in the Editor ("Edit…" on a result). */
+  openEditor(source: EditSource): void;
 }
 
-const MODES = ["imagine", "describe", "blend"] as const;
+const MODES = ["imagine", "describe", "blend", "edit"] as const;
 type Mode = (typeof MODES)[number];
 
-const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine } as const;
+const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine, edit: SquarePen } as const;
 
 /** The last check before the network: the same schemas the route handlers apply. */
 const SCHEMAS = {
@@ -103,8 +107,8 @@ function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /**
- * The Create page's composer: Imagine (prompt, parameters, reference images), Describe and Blend
- * as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
+ * The Create page's composer: Imagine (prompt, parameters, reference images), Describe, Blend and
+ * Edit (the Editor) as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
  * prompt survives submits, failures and tab switches: losing a typed prompt is what users of
  * other proxy front-ends complain about most.
  */
@@ -132,6 +136,7 @@ export function Composer({
   const [focusRequest, setFocusRequest] = useState(0);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [binsOpen, setBinsOpen] = useState(false);
+  const [editSource, setEditSource] = useState<EditSource | null>(null);
   // Image prompts sent inline (base64) with the imagine: the way local files become image prompts
   // where the upstream cannot host them.
   const references = useImageList(LIMITS.referenceImages);
@@ -197,6 +202,10 @@ export function Composer({
         addReferenceValue(kind, url);
       },
       focusPrompt,
+      openEditor(source: EditSource) {
+        setMode("edit");
+        setEditSource(source);
+      },
     }),
     [addReferenceValue, focusPrompt],
   );
@@ -216,21 +225,24 @@ export function Composer({
 
   // Two Enters within one render would both see `submitting` false; the ref sees the first at once.
   const inFlight = useRef(false);
+  /** Resolves to the submit's failure (the page's mutation has said why), null otherwise. */
   const submit = useCallback(
-    async (request: SubmitRequest) => {
-      if (inFlight.current) return;
+    async (request: SubmitRequest): Promise<unknown> => {
+      if (inFlight.current) return null;
       const checked = SCHEMAS[request.kind].safeParse(request.body);
       if (!checked.success) {
         toast.error(checked.error.issues[0]?.message ?? t("invalidRequest"));
-        return;
+        return null;
       }
       inFlight.current = true;
       setAnnouncement("");
       try {
         await onSubmit(request);
         setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
-      } catch {
-        // The page's mutation said why; the inputs stay so the user can retry.
+        return null;
+      } catch (error) {
+        // The inputs stay so the user can retry.
+        return error;
       } finally {
         inFlight.current = false;
       }
@@ -406,6 +418,21 @@ export function Composer({
           active={mode === "blend"}
           submitting={submitting}
           onSubmit={(body) => void submit({ kind: "blend", body })}
+        />
+      </div>
+
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-edit`}
+        aria-labelledby={`${baseId}-tab-edit`}
+        hidden={mode !== "edit"}
+      >
+        <EditorPanel
+          active={mode === "edit"}
+          source={editSource}
+          onSourceChange={setEditSource}
+          submitting={submitting}
+          onSubmit={submit}
         />
       </div>
 

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { toast } from "sonner";
 import { COMPOSER_PARAMS } from "@/components/create/composer-params";
+import { editHandover } from "@/components/editor/edit-source";
 import { Lightbox } from "@/components/result/lightbox";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
@@ -185,6 +186,7 @@ export function GalleryPage() {
         onUseAsReference={(kind, url) =>
           handOver({ [COMPOSER_PARAMS.reference]: url, [COMPOSER_PARAMS.referenceKind]: kind })
         }
+        onEdit={(source) => handOver(editHandover(source))}
       />
     </div>
   );

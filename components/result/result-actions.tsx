@@ -1,10 +1,22 @@
 "use client";
 
-import { Check, Copy, Dices, Download, ImagePlus, Loader2, Orbit, Palette, PenLine } from "lucide-react";
+import {
+  Check,
+  Copy,
+  Dices,
+  Download,
+  ImagePlus,
+  Loader2,
+  Orbit,
+  Palette,
+  PenLine,
+  SquarePen,
+} from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { toast } from "sonner";
 import { USE_AS_KINDS, type UseAsKind } from "@/components/create/references";
+import type { EditSource } from "@/components/editor/edit-source";
 import { Button } from "@/components/ui/button";
 import { useImageSeed } from "@/lib/api/mutations";
 import { cn } from "@/lib/cn";
@@ -53,21 +65,27 @@ const USE_AS_ICONS = { image: ImagePlus, style: Palette, omni: Orbit } as const;
 
 /**
  * What a user does with a result besides pressing Midjourney's buttons: copy or reuse the prompt,
- * reuse the image as an image prompt, a style or an omni reference, download it, and look up its seed. `children` lets the lightbox
+ * reuse the image as an image prompt, a style or an omni reference, edit it in the Editor, download it, and look up its seed. `children` lets the lightbox
  * add its per-image download to the same row.
  */
 export function ResultActions({
   task,
   onUsePrompt,
   onUseAsReference,
+  onEdit,
+  cell = null,
   children,
 }: {
   task: Task;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  onEdit(source: EditSource): void;
+  /** The image of a grid on view (the lightbox's): Edit… opens that one, else the first. */
+  cell?: number | null;
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
+  const tEditor = useTranslations("editor");
   const tReferences = useTranslations("references");
   const media = resultMedia(task);
   const downloading = useMediaDownload(
@@ -121,6 +139,16 @@ export function ResultActions({
             </ActionButton>
           );
         })}
+      {reference && media?.kind === "image" && (
+        <ActionButton
+          icon={<SquarePen className={ICON} aria-hidden />}
+          onClick={() =>
+            onEdit({ url: media.src, sourceTaskId: task.id, cell: media.grid ? (cell ?? 1) : null })
+          }
+        >
+          {tEditor("open")}
+        </ActionButton>
+      )}
       {media && (
         <ActionButton
           icon={

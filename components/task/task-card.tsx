@@ -3,6 +3,7 @@
 import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import type { UseAsKind } from "@/components/create/references";
+import type { EditSource } from "@/components/editor/edit-source";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { ShortenResult } from "@/components/result/shorten-result";
@@ -28,6 +29,8 @@ export interface TaskCardHandlers {
   onOpen(task: Task, index: number | null): void;
   onUsePrompt(prompt: string): void;
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
+  /** "Edit…": the image into the Editor. */
+  onEdit(source: EditSource): void;
 }
 
 function formatElapsed(ms: number): string {
@@ -240,6 +243,7 @@ export function TaskCard({
                 task={task}
                 onUsePrompt={handlers.onUsePrompt}
                 onUseAsReference={handlers.onUseAsReference}
+                onEdit={handlers.onEdit}
               />
             )}
           </>
