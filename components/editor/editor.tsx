@@ -60,7 +60,9 @@ export function EditorPanel({
   submitting: boolean;
   onSubmit: SubmitEdit;
 }) {
-  if (!source) return <SourcePicker active={active} onPick={onSourceChange} />;
+  // "Change image" unmounts the button pressed: the focus goes on to the picker that replaces it.
+  const [changed, setChanged] = useState(false);
+  if (!source) return <SourcePicker active={active} focusOnMount={changed} onPick={onSourceChange} />;
   // Keyed by the image, so another image starts from a clean slate (nothing erased, centred).
   return (
     <Editor
@@ -69,7 +71,10 @@ export function EditorPanel({
       active={active}
       submitting={submitting}
       onSubmit={onSubmit}
-      onClose={() => onSourceChange(null)}
+      onClose={() => {
+        setChanged(true);
+        onSourceChange(null);
+      }}
     />
   );
 }
@@ -78,14 +83,27 @@ function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 }
 
-function SourcePicker({ active, onPick }: { active: boolean; onPick(source: EditSource): void }) {
+function SourcePicker({
+  active,
+  focusOnMount,
+  onPick,
+}: {
+  active: boolean;
+  focusOnMount: boolean;
+  onPick(source: EditSource): void;
+}) {
   const t = useTranslations("editor.pick");
+  const rootRef = useRef<HTMLDivElement>(null);
   const urlId = useId();
   const urlErrorId = useId();
   const list = useImageList(1);
   const [url, setUrl] = useState("");
   const [urlInvalid, setUrlInvalid] = useState(false);
   usePastedImages(active, list);
+
+  useEffect(() => {
+    if (focusOnMount) rootRef.current?.focus();
+  }, [focusOnMount]);
 
   const picked = list.images[0];
   useEffect(() => {
@@ -102,7 +120,7 @@ function SourcePicker({ active, onPick }: { active: boolean; onPick(source: Edit
   }
 
   return (
-    <div className="space-y-3">
+    <div ref={rootRef} tabIndex={-1} className="space-y-3 outline-none">
       <ImageDropZone
         list={list}
         className="flex flex-col items-center gap-3 rounded-xl border-2 border-dashed border-zinc-300 bg-white p-6 text-center dark:border-zinc-700 dark:bg-zinc-900"
@@ -192,6 +210,8 @@ function Editor({
   const ready = loaded.state === "ready";
   const editable = ready && kind === "edits";
   useMaskShortcuts(rootRef, editing, { enabled: active && editable, move: true });
+  // Opened by Edit… on a result or by an upload (whose picker is gone): the focus comes along.
+  useEffect(() => rootRef.current?.focus({ preventScroll: true }), []);
 
   const imageAspect = ready ? loaded.size.width / loaded.size.height : 1;
   const canvasAspect = ready ? aspectRatio(aspect, loaded.size) : 1;
