@@ -33,6 +33,12 @@ export interface TaskCardHandlers {
   onEdit(source: EditSource): void;
 }
 
+/**
+ * Results whose card names what made them: a prompt analysis would otherwise look like an image
+ * still to come, and an edit or a retexture like an imagine of its prompt.
+ */
+const NAMED_ACTIONS = new Set(["SHORTEN", "EDIT", "EDITS", "RETEXTURE"]);
+
 function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   const m = Math.floor(seconds / 60);
@@ -74,6 +80,7 @@ export function TaskCard({
   /** Results that are text, not an image: no media box, no image actions. */
   const isText = isDescribe || isShorten;
   const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
+  const named = NAMED_ACTIONS.has(task.action ?? "");
 
   return (
     <article
@@ -137,10 +144,9 @@ export function TaskCard({
         <p className="line-clamp-3 text-sm break-words" title={title}>
           {title}
         </p>
-        {(parentLabel || task.action === "SHORTEN" || task.mode) && (
+        {(parentLabel || named || task.mode) && (
           <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
-            {/* A prompt analysis would otherwise look like an image still to come. */}
-            {task.action === "SHORTEN" && <span className="font-medium">{words.action(task.action)}</span>}
+            {named && <span className="font-medium">{words.action(task.action)}</span>}
             {parentLabel && <span>{parentLabel}</span>}
             {task.mode && <SpeedBadge mode={task.mode} />}
           </p>
