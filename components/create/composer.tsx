@@ -296,6 +296,18 @@ export function Composer({
     });
   }
 
+  // On a phone the tabs scroll sideways: the chosen one (Edit after an Edit… far down the feed, say)
+  // is brought into view, sideways only, so the page's own scroll is left alone.
+  useEffect(() => {
+    const tab = document.getElementById(`${baseId}-tab-${mode}`);
+    const list = tab?.parentElement;
+    if (!tab || !list) return;
+    const shown = list.getBoundingClientRect();
+    const chosen = tab.getBoundingClientRect();
+    if (chosen.left < shown.left) list.scrollLeft -= shown.left - chosen.left;
+    else if (chosen.right > shown.right) list.scrollLeft += chosen.right - shown.right;
+  }, [baseId, mode]);
+
   // Roving focus across the tabs (WAI-ARIA tabs pattern, automatic activation).
   function onTabKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const index = MODES.indexOf(mode);
