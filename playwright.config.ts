@@ -64,8 +64,8 @@ export default defineConfig({
     },
     ...upstreams.map((u) => ({
       name: u.name,
-      // Today's Midjourney (references, draft, shorten, V8 buttons) and video run against both dialects too.
-      testMatch: /(upstream|references|today|video)\.spec\.ts/,
+      // Today's Midjourney (references, draft, shorten, V8 buttons), video and the Editor run against both dialects too.
+      testMatch: /(upstream|references|today|video|editor)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
     })),
     {

@@ -4,7 +4,6 @@ import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "@/lib/mj/requests";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
-import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { testServer } from "@/lib/testing/server-env";
 import { waitForStatus } from "@/lib/testing/wait";
 
@@ -31,7 +30,6 @@ const routes = {
  * Whether the demo simulator makes videos and edits yet (its own branch adds the routes): until
  * it does, a body that passes the app's checks reaches it and comes back not_supported (501).
  */
-const simulatorSpeaksVideo = await simulatorHasRoute("/mj/submit/video");
 
 /** A call of `/api/<speed>/mj/<rest>` through the mirror, as Next routes it. */
 function prefixed(speed: string, rest: string, init: RouteCall = {}) {
@@ -212,13 +210,8 @@ describe("upload-discord-images", () => {
 describe("video, edits, edit and retexture: bounded, validated images", () => {
   /** What a body that passed the app's checks gets from the demo upstream. */
   function expectForwarded(answer: { status: number; json: unknown }) {
-    if (simulatorSpeaksVideo) {
-      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-      expect(answer.json).toMatchObject({ code: 1, result: expect.stringMatching(/^\d+$/) });
-    } else {
-      expect(answer.status, JSON.stringify(answer.json)).toBe(501);
-      expect(errorCode(answer.json)).toBe("not_supported");
-    }
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    expect(answer.json).toMatchObject({ code: 1, result: expect.stringMatching(/^\d+$/) });
   }
 
   function expectTooLarge(answer: { status: number; json: unknown }, words: RegExp) {

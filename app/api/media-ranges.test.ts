@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callRoute, type RouteCall } from "@/lib/testing/routes";
-import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { testServer } from "@/lib/testing/server-env";
 import { waitForStatus } from "@/lib/testing/wait";
 
@@ -240,6 +239,6 @@ describe("the clips of a finished video", () => {
     }
     // The animated grid's four clips (a new video's default batch) once the simulator renders
     // them, and the video U's one.
-    expect(clips).toBe((await simulatorHasRoute("/mj/submit/video")) ? 5 : 1);
+    expect(clips).toBe(5);
   });
 });

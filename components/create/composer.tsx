@@ -1,6 +1,6 @@
 "use client";
 
-import { Clapperboard, Combine, ScanText, Sparkles } from "lucide-react";
+import { Clapperboard, Combine, ScanText, Sparkles, SquarePen } from "lucide-react";
 import { useTranslations } from "next-intl";
 import {
   useCallback,
@@ -15,6 +15,8 @@ import {
   type Ref,
 } from "react";
 import { toast } from "sonner";
+import { EditorPanel } from "@/components/editor/editor";
+import type { EditSource } from "@/components/editor/edit-source";
 import { cn } from "@/lib/cn";
 import type { SubmitRequest } from "@/lib/api/client";
 import { parsePrompt } from "@/lib/mj/prompt-params";
@@ -65,12 +67,20 @@ export interface ComposerHandle {
   animate(frame: AnimateFrame): void;
   /** Switches to Video, extending this clip. */
   extend(target: ExtendTarget): void;
+  /** Switches to Edit with this image in the Editor ("Edit…" on a result). */
+  openEditor(source: EditSource): void;
 }
 
-const MODES = ["imagine", "describe", "blend", "video"] as const;
+const MODES = ["imagine", "describe", "blend", "video", "edit"] as const;
 type Mode = (typeof MODES)[number];
 
-const MODE_ICONS = { imagine: Sparkles, describe: ScanText, blend: Combine, video: Clapperboard } as const;
+const MODE_ICONS = {
+  imagine: Sparkles,
+  describe: ScanText,
+  blend: Combine,
+  video: Clapperboard,
+  edit: SquarePen,
+} as const;
 
 /** The last check before the network: the same schemas the route handlers apply. */
 const SCHEMAS = {
@@ -110,7 +120,7 @@ function isTypingTarget(target: EventTarget | null): boolean {
 
 /**
  * The Create page's composer: Imagine (prompt, parameters, reference images), Describe, Blend and
- * Video as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
+ * Video and Edit (the Editor) as tabs. It validates and builds request bodies; the page owns the network call. The Imagine
  * prompt survives submits, failures and tab switches: losing a typed prompt is what users of
  * other proxy front-ends complain about most.
  */
@@ -139,6 +149,7 @@ export function Composer({
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const videoRef = useRef<VideoFormHandle>(null);
   const [binsOpen, setBinsOpen] = useState(false);
+  const [editSource, setEditSource] = useState<EditSource | null>(null);
   // Image prompts sent inline (base64) with the imagine: the way local files become image prompts
   // where the upstream cannot host them.
   const references = useImageList(LIMITS.referenceImages);
@@ -212,6 +223,10 @@ export function Composer({
         setMode("video");
         videoRef.current?.extend(target);
       },
+      openEditor(source: EditSource) {
+        setMode("edit");
+        setEditSource(source);
+      },
     }),
     [addReferenceValue, focusPrompt],
   );
@@ -231,21 +246,24 @@ export function Composer({
 
   // Two Enters within one render would both see `submitting` false; the ref sees the first at once.
   const inFlight = useRef(false);
+  /** Resolves to the submit's failure (the page's mutation has said why), null otherwise. */
   const submit = useCallback(
-    async (request: SubmitRequest) => {
-      if (inFlight.current) return;
+    async (request: SubmitRequest): Promise<unknown> => {
+      if (inFlight.current) return null;
       const checked = SCHEMAS[request.kind].safeParse(request.body);
       if (!checked.success) {
         toast.error(checked.error.issues[0]?.message ?? t("invalidRequest"));
-        return;
+        return null;
       }
       inFlight.current = true;
       setAnnouncement("");
       try {
         await onSubmit(request);
         setAnnouncement(t("submitted", { mode: t(`modes.${request.kind}`) }));
-      } catch {
-        // The page's mutation said why; the inputs stay so the user can retry.
+        return null;
+      } catch (error) {
+        // The inputs stay so the user can retry.
+        return error;
       } finally {
         inFlight.current = false;
       }
@@ -298,6 +316,18 @@ export function Composer({
       },
     });
   }
+
+  // On a phone the tabs scroll sideways: the chosen one (Edit after an Edit… far down the feed, say)
+  // is brought into view, sideways only, so the page's own scroll is left alone.
+  useEffect(() => {
+    const tab = document.getElementById(`${baseId}-tab-${mode}`);
+    const list = tab?.parentElement;
+    if (!tab || !list) return;
+    const shown = list.getBoundingClientRect();
+    const chosen = tab.getBoundingClientRect();
+    if (chosen.left < shown.left) list.scrollLeft -= shown.left - chosen.left;
+    else if (chosen.right > shown.right) list.scrollLeft += chosen.right - shown.right;
+  }, [baseId, mode]);
 
   // Roving focus across the tabs (WAI-ARIA tabs pattern, automatic activation).
   function onTabKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -436,6 +466,21 @@ export function Composer({
           active={mode === "video"}
           submitting={submitting}
           onSubmit={(body) => void submit({ kind: "video", body })}
+        />
+      </div>
+
+      <div
+        role="tabpanel"
+        id={`${baseId}-panel-edit`}
+        aria-labelledby={`${baseId}-tab-edit`}
+        hidden={mode !== "edit"}
+      >
+        <EditorPanel
+          active={mode === "edit"}
+          source={editSource}
+          onSourceChange={setEditSource}
+          submitting={submitting}
+          onSubmit={submit}
         />
       </div>
 

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Composer, type ComposerHandle } from "@/components/create/composer";
+import { editSourceFrom, type EditSource } from "@/components/editor/edit-source";
 import { Lightbox } from "@/components/result/lightbox";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
@@ -69,6 +70,10 @@ export function CreatePage() {
     composer.current?.extend(target);
     window.scrollTo({ top: 0, behavior: "smooth" });
   }, []);
+  const openEditor = useCallback((source: EditSource) => {
+    composer.current?.openEditor(source);
+    window.scrollTo({ top: 0, behavior: "smooth" });
+  }, []);
 
   // A prompt or reference handed over in the URL is applied once, then removed from the address.
   // The History API, not router.replace: the page stays as it is, so there is no server round trip
@@ -102,6 +107,16 @@ export function CreatePage() {
       });
     window.history.replaceState(null, "", "/");
   }, [animate, source, animateImage, extend, extendClip, applyAnimate, applyExtend]);
+  // "Edit…" in the gallery hands its image over the same way.
+  const edit = searchParams.get(COMPOSER_PARAMS.edit);
+  const editSource = searchParams.get(COMPOSER_PARAMS.source);
+  const editCell = searchParams.get(COMPOSER_PARAMS.cell);
+  useEffect(() => {
+    if (edit === null) return;
+    const source = editSourceFrom(edit, editSource, editCell);
+    if (source) openEditor(source);
+    window.history.replaceState(null, "", "/");
+  }, [edit, editSource, editCell, openEditor]);
 
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
@@ -117,6 +132,7 @@ export function CreatePage() {
     onUseAsReference: applyReference,
     onAnimate: applyAnimate,
     onExtend: applyExtend,
+    onEdit: openEditor,
   };
 
   return (
@@ -194,6 +210,10 @@ export function CreatePage() {
         onExtend={(target) => {
           lightbox.close();
           applyExtend(target);
+        }}
+        onEdit={(source) => {
+          lightbox.close();
+          openEditor(source);
         }}
       />
     </div>

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { toast } from "sonner";
 import { COMPOSER_PARAMS } from "@/components/create/composer-params";
+import { editHandover } from "@/components/editor/edit-source";
 import { Lightbox } from "@/components/result/lightbox";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
@@ -195,6 +196,7 @@ export function GalleryPage() {
         onExtend={({ taskId, index }) =>
           handOver({ [COMPOSER_PARAMS.extend]: taskId, [COMPOSER_PARAMS.extendClip]: String(index) })
         }
+        onEdit={(source) => handOver(editHandover(source))}
       />
     </div>
   );

@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type PointerEvent, type ReactNode } from "react";
 import type { UseAsKind } from "@/components/create/references";
 import type { AnimateFrame, ExtendTarget } from "@/components/create/video-request";
+import type { EditSource } from "@/components/editor/edit-source";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -39,6 +40,7 @@ export function Lightbox({
   onUseAsReference,
   onAnimate,
   onExtend,
+  onEdit,
 }: {
   /** Which task is on view and how to move (useLightboxNavigation). */
   navigation: LightboxNavigation;
@@ -47,6 +49,7 @@ export function Lightbox({
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
   onAnimate(frame: AnimateFrame): void;
   onExtend(target: ExtendTarget): void;
+  onEdit(source: EditSource): void;
 }) {
   const t = useTranslations("result");
   const { task, index, close: onClose, prev: onPrev, next: onNext } = navigation;
@@ -68,6 +71,7 @@ export function Lightbox({
           onUseAsReference={onUseAsReference}
           onAnimate={onAnimate}
           onExtend={onExtend}
+          onEdit={onEdit}
         >
           <TaskDetails
             task={task}
@@ -97,6 +101,7 @@ function LightboxBody({
   onUseAsReference,
   onAnimate,
   onExtend,
+  onEdit,
   children,
 }: {
   task: Task;
@@ -108,6 +113,7 @@ function LightboxBody({
   onUseAsReference(kind: UseAsKind, imageUrl: string): void;
   onAnimate(frame: AnimateFrame): void;
   onExtend(target: ExtendTarget): void;
+  onEdit(source: EditSource): void;
   children: ReactNode;
 }) {
   const t = useTranslations("result");
@@ -302,6 +308,8 @@ function LightboxBody({
         onUseAsReference={onUseAsReference}
         onAnimate={onAnimate}
         image={grid ? view : null}
+        onEdit={onEdit}
+        cell={view}
       >
         {view !== null && crop && crop !== "error" && (
           <ActionButton

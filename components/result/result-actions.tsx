@@ -11,12 +11,14 @@ import {
   Orbit,
   Palette,
   PenLine,
+  SquarePen,
 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type ButtonHTMLAttributes, type ReactNode } from "react";
 import { toast } from "sonner";
 import { USE_AS_KINDS, type UseAsKind } from "@/components/create/references";
 import type { AnimateFrame } from "@/components/create/video-request";
+import type { EditSource } from "@/components/editor/edit-source";
 import { Button } from "@/components/ui/button";
 import { useImageSeed } from "@/lib/api/mutations";
 import { cn } from "@/lib/cn";
@@ -65,9 +67,9 @@ const USE_AS_ICONS = { image: ImagePlus, style: Palette, omni: Orbit } as const;
 
 /**
  * What a user does with a result besides pressing Midjourney's buttons: copy or reuse the prompt,
- * reuse the image as an image prompt, a style or an omni reference, animate it, download it, and
- * look up its seed. `children` lets the lightbox add its per-image download to the same row; a
- * video's clips have their own downloads (ClipActions).
+ * reuse the image as an image prompt, a style or an omni reference, animate it, edit it in the
+ * Editor, download it, and look up its seed. `children` lets the lightbox add its per-image download
+ * to the same row; a video's clips have their own downloads (ClipActions).
  */
 export function ResultActions({
   task,
@@ -75,6 +77,8 @@ export function ResultActions({
   onUseAsReference,
   onAnimate,
   image = null,
+  onEdit,
+  cell = null,
   children,
 }: {
   task: Task;
@@ -84,9 +88,13 @@ export function ResultActions({
   onAnimate(frame: AnimateFrame): void;
   /** The image of a grid on view (1-4), which Animate takes; null: the whole result. */
   image?: number | null;
+  onEdit(source: EditSource): void;
+  /** The image of a grid on view (the lightbox's): Edit… opens that one, else the first. */
+  cell?: number | null;
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
+  const tEditor = useTranslations("editor");
   const tReferences = useTranslations("references");
   const tVideo = useTranslations("video");
   const media = resultMedia(task);
@@ -146,6 +154,16 @@ export function ResultActions({
           onClick={() => onAnimate({ url: reference, sourceTaskId: task.id, quadrant })}
         >
           {image !== null && still?.grid ? tVideo("animateImage", { n: image }) : tVideo("animate")}
+        </ActionButton>
+      )}
+      {reference && media?.kind === "image" && (
+        <ActionButton
+          icon={<SquarePen className={ICON} aria-hidden />}
+          onClick={() =>
+            onEdit({ url: media.src, sourceTaskId: task.id, cell: media.grid ? (cell ?? 1) : null })
+          }
+        >
+          {tEditor("open")}
         </ActionButton>
       )}
       {still && (

@@ -6,6 +6,7 @@ import { useState } from "react";
 import type { UseAsKind } from "@/components/create/references";
 import type { AnimateFrame, ExtendTarget } from "@/components/create/video-request";
 import { ClipActions } from "@/components/result/clip-player";
+import type { EditSource } from "@/components/editor/edit-source";
 import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { ShortenResult } from "@/components/result/shorten-result";
@@ -35,7 +36,15 @@ export interface TaskCardHandlers {
   onAnimate(frame: AnimateFrame): void;
   /** Hands a finished clip to the video composer ("Extend…"). */
   onExtend(target: ExtendTarget): void;
+  /** "Edit…": the image into the Editor. */
+  onEdit(source: EditSource): void;
 }
+
+/**
+ * Results whose card names what made them: a prompt analysis would otherwise look like an image
+ * still to come, and an edit or a retexture like an imagine of its prompt.
+ */
+const NAMED_ACTIONS = new Set(["SHORTEN", "EDIT", "EDITS", "RETEXTURE"]);
 
 function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -82,6 +91,7 @@ export function TaskCard({
   const clips = media?.kind === "video" ? media.clips : [];
   // A clip's length as its player read it: where the upstream does not say, it decides the extend cap.
   const [measured, setMeasured] = useState<number | null>(null);
+  const named = NAMED_ACTIONS.has(task.action ?? "");
 
   return (
     <article
@@ -149,10 +159,9 @@ export function TaskCard({
         <p className="line-clamp-3 text-sm break-words" title={title}>
           {title}
         </p>
-        {(parentLabel || task.action === "SHORTEN" || task.mode) && (
+        {(parentLabel || named || task.mode) && (
           <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
-            {/* A prompt analysis would otherwise look like an image still to come. */}
-            {task.action === "SHORTEN" && <span className="font-medium">{words.action(task.action)}</span>}
+            {named && <span className="font-medium">{words.action(task.action)}</span>}
             {parentLabel && <span>{parentLabel}</span>}
             {task.mode && <SpeedBadge mode={task.mode} />}
           </p>
@@ -265,6 +274,7 @@ export function TaskCard({
                 onUsePrompt={handlers.onUsePrompt}
                 onUseAsReference={handlers.onUseAsReference}
                 onAnimate={handlers.onAnimate}
+                onEdit={handlers.onEdit}
               />
             )}
           </>

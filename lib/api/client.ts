@@ -145,8 +145,6 @@ export interface TaskListParams {
   from?: number;
   to?: number;
   sort?: "newest" | "oldest";
-  /** Only tasks with a video (clips, video upscales, extends). */
-  media?: "video";
 }
 
 /** The `GET /api/tasks` query of one page of a view. */
@@ -161,7 +159,6 @@ export function taskListSearch(params: TaskListParams, limit: number, cursor: st
   if (params.from !== undefined) search.set("from", String(params.from));
   if (params.to !== undefined) search.set("to", String(params.to));
   if (params.sort && params.sort !== "newest") search.set("sort", params.sort);
-  if (params.media) search.set("media", params.media);
   if (cursor) search.set("cursor", cursor);
   return search.toString();
 }

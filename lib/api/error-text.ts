@@ -24,6 +24,7 @@ const API_ERROR_KEYS: Record<string, string> = {
   method_not_allowed: "invalid",
   conflict: "invalid",
   upstream_unauthorized: "upstreamKey",
+  not_supported: "notSupported",
 };
 
 /** The words of others an error carries (the server's message, the upstream's description), never translated. */

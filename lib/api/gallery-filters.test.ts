@@ -62,6 +62,13 @@ describe("history API query", () => {
     expect(new URLSearchParams(historySearch(EMPTY_FILTERS, 60, null)).has("media")).toBe(false);
   });
 
+  it("asks for a relay's label of an action too", () => {
+    const edits = new URLSearchParams(historySearch({ ...EMPTY_FILTERS, action: "EDIT" }, 60, null));
+    expect(edits.get("action")).toBe("EDIT,EDITS");
+    const upscales = new URLSearchParams(historySearch({ ...EMPTY_FILTERS, action: "UPSCALE" }, 60, null));
+    expect(upscales.get("action")).toBe("UPSCALE");
+  });
+
   it("leaves abandoned modal tasks out unless their status is picked", () => {
     const all = new URLSearchParams(historySearch(EMPTY_FILTERS, 60, null));
     expect(all.get("excludeStatus")).toBe("MODAL");

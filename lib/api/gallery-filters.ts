@@ -15,7 +15,12 @@ export const GALLERY_ACTIONS = [
   "BLEND",
   "DESCRIBE",
   "VIDEO",
+  "EDIT",
+  "RETEXTURE",
 ] as const;
+
+/** A choice that stands for more than its own label: new-api records an edit as EDITS (§4.3). */
+const ACTION_LABELS: Record<string, string> = { EDIT: "EDIT,EDITS" };
 
 /** Status choices a person thinks in, each a list of protocol statuses. */
 export const GALLERY_STATUSES = {
@@ -100,7 +105,7 @@ export function historyParams(filters: GalleryFilters): TaskListParams {
   const q = filters.q.trim();
   return {
     ...(q ? { q } : {}),
-    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.action ? { action: ACTION_LABELS[filters.action] ?? filters.action } : {}),
     ...(filters.status ? { status: GALLERY_STATUSES[filters.status] } : { excludeStatus: HIDDEN_BY_DEFAULT }),
     ...(filters.favorite ? { favorite: true } : {}),
     ...(filters.video ? { media: "video" as const } : {}),

@@ -96,7 +96,8 @@ export function sniffImageBytes(head: Uint8Array): RequestImageType | null {
   return sniffBase64Image(btoa(String.fromCharCode(...head.subarray(0, 12))));
 }
 
-function readAsDataUrl(blob: Blob): Promise<string> {
+/** A blob as a `data:` URL (what a request carries for an image). */
+export function readAsDataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));

@@ -79,6 +79,9 @@ describe("grid detection", () => {
     "HIGH_VARIATION",
     "CUSTOM_ZOOM",
     "INPAINT",
+    "EDIT",
+    "EDITS",
+    "RETEXTURE",
   ])("a finished %s is a grid", (action) => {
     expect(isGridTask(task({ action, contentType: "image/png" }))).toBe(true);
   });

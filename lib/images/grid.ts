@@ -11,6 +11,7 @@ import { TASK_STATUS, type Task } from "@/lib/mj/task";
  * Actions whose result is four images in one file. REROLL, HIGH/LOW_VARIATION, CUSTOM_ZOOM and
  * INPAINT (Vary Region) are the labels novicezk and new-api relays use for the same jobs
  * (docs/protocol.md §4.3); trueai's reroll keeps the parent's action, which is already listed.
+ * The Editor's EDIT and RETEXTURE answer grids too (EDITS is new-api's label for an edit).
  */
 const GRID_ACTIONS = new Set([
   "IMAGINE",
@@ -23,6 +24,9 @@ const GRID_ACTIONS = new Set([
   "PAN",
   "BLEND",
   "INPAINT",
+  "EDIT",
+  "EDITS",
+  "RETEXTURE",
 ]);
 
 function isVideoContent(task: Task): boolean {

@@ -245,6 +245,21 @@ describe("maskToRgba", () => {
     maskToRgba(new Uint8Array([255, 0]), rgba, [14, 165, 233, 128], [0, 0, 0, 0]);
     expect(Array.from(rgba)).toEqual([14, 165, 233, 128, 0, 0, 0, 0]);
   });
+
+  it("draws selected pixels as a checkerboard of cells when asked", () => {
+    // 4×2 pixels, cells of 2: the left cell is `on`, the right one `alternate`; the last pixel is off.
+    const rgba = new Uint8ClampedArray(4 * 2 * 4);
+    const on = [200, 200, 200, 255] as const;
+    const alternate = [120, 120, 120, 255] as const;
+    const off = [0, 0, 0, 0] as const;
+    maskToRgba(new Uint8Array([255, 255, 255, 255, 255, 255, 255, 0]), rgba, on, off, {
+      width: 4,
+      cell: 2,
+      alternate,
+    });
+    const pixels = Array.from({ length: 8 }, (_, i) => Array.from(rgba.subarray(i * 4, i * 4 + 4)));
+    expect(pixels).toEqual([on, on, alternate, alternate, on, on, alternate, off]);
+  });
 });
 
 describe("exportMaskPng", () => {

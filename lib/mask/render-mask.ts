@@ -165,9 +165,34 @@ export function coverage(mask: Uint8Array): number {
 
 export type Rgba = readonly [number, number, number, number];
 
+/**
+ * Selected pixels drawn as a checkerboard of `on` and `alternate` squares of `cell` pixels, the
+ * usual picture of transparency: what the Editor erases becomes transparent in its image.
+ */
+export interface Checker {
+  /** The mask's width in pixels, to find each pixel's row and column. */
+  readonly width: number;
+  readonly cell: number;
+  readonly alternate: Rgba;
+}
+
 /** Colours the mask into RGBA pixels (an ImageData's `data`) for drawing on a canvas. */
-export function maskToRgba(mask: Uint8Array, target: Uint8ClampedArray, on: Rgba, off: Rgba): void {
-  for (let i = 0; i < mask.length; i++) target.set(mask[i] === WHITE ? on : off, i * 4);
+export function maskToRgba(
+  mask: Uint8Array,
+  target: Uint8ClampedArray,
+  on: Rgba,
+  off: Rgba,
+  checker?: Checker,
+): void {
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] !== WHITE) target.set(off, i * 4);
+    else if (!checker) target.set(on, i * 4);
+    else {
+      const column = Math.floor((i % checker.width) / checker.cell);
+      const row = Math.floor(Math.floor(i / checker.width) / checker.cell);
+      target.set((column + row) % 2 === 0 ? on : checker.alternate, i * 4);
+    }
+  }
 }
 
 /**

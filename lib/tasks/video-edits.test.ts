@@ -1,7 +1,6 @@
 import sharp from "sharp";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { editRequestSchema } from "@/lib/mj/requests";
-import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { makeTask } from "@/lib/testing/tasks";
 import { waitForStatus } from "@/lib/testing/wait";
 import { closeWorlds, world } from "@/lib/testing/world";
@@ -440,7 +439,7 @@ describe("relay fallback: a refused Animate or Extend goes through /submit/video
 });
 
 /** Until the simulator on main makes videos (its branch adds them), the scripted tests stand in. */
-describe.skipIf(!(await simulatorHasRoute("/mj/submit/video")))("against the simulator", () => {
+describe("against the simulator", () => {
   /** The simulator renders a clip to finish its job (an extend, the clips before it too). */
   const VIDEO_WAIT = { timeoutMs: 30_000 };
   const SLOW = 60_000;

@@ -6,7 +6,6 @@ import { submitResultSchema } from "@/lib/mj/envelope";
 import { unknownActionCustomId } from "@/lib/mj/fail-reason";
 import { mediaOf } from "@/lib/mj/history-query";
 import { statusRank, taskSchema, type Button, type Task } from "@/lib/mj/task";
-import { simulatorHasRoute } from "@/lib/testing/simulator-routes";
 import { waitForStatus } from "@/lib/testing/wait";
 
 /**
@@ -18,7 +17,6 @@ import { waitForStatus } from "@/lib/testing/wait";
 
 const BASE = "http://simulator.invalid";
 /** Until the simulator on main makes videos (its branch adds them), their contract waits. */
-const makesVideos = await simulatorHasRoute("/mj/submit/video");
 const T0 = 1_700_000_000_000;
 
 const open: Simulator[] = [];
@@ -176,47 +174,41 @@ describe("the simulator speaks the protocol the app reads", () => {
     );
   });
 
-  it.skipIf(!makesVideos)(
-    "video, edits and retexture parse as the app reads them, and their buttons are ones it knows",
-    async () => {
-      const w = world();
-      const frame = await sharp({ create: { width: 64, height: 48, channels: 4, background: "#1450c880" } })
-        .png()
-        .toBuffer();
-      const image = `data:image/png;base64,${frame.toString("base64")}`;
-      const video = await w.settle(
-        await w.submit("/mj/submit/video", { prompt: "--motion low", image, batchSize: 2 }),
-      );
-      expect(video).toMatchObject({ action: "VIDEO", properties: expect.any(Object) });
-      expect(video.videoUrls).toHaveLength(2);
-      const extended = await w.settle(
-        await w.submit("/mj/submit/video", { prompt: "on", action: "extend", taskId: video.id, index: 1 }),
-      );
-      expect(extended.properties.video_extend_index).toBe(2);
-      const edited = await w.settle(await w.submit("/mj/submit/edits", { prompt: "a red boat", image }));
-      const restyled = await w.settle(await w.submit("/mj/submit/retexture", { prompt: "oil paint", image }));
-      expect([edited.action, restyled.action]).toEqual(["EDIT", "RETEXTURE"]);
-      // The gallery's Video filter reads what they are.
-      expect([video, extended, edited, restyled].map(mediaOf)).toEqual(["video", "video", "image", "image"]);
-      for (const task of [video, extended, edited, restyled]) {
-        for (const button of task.buttons)
-          expect(describeButton(button).kind, button.customId).not.toBe("unknown");
-      }
-    },
-  );
+  it("video, edits and retexture parse as the app reads them, and their buttons are ones it knows", async () => {
+    const w = world();
+    const frame = await sharp({ create: { width: 64, height: 48, channels: 4, background: "#1450c880" } })
+      .png()
+      .toBuffer();
+    const image = `data:image/png;base64,${frame.toString("base64")}`;
+    const video = await w.settle(
+      await w.submit("/mj/submit/video", { prompt: "--motion low", image, batchSize: 2 }),
+    );
+    expect(video).toMatchObject({ action: "VIDEO", properties: expect.any(Object) });
+    expect(video.videoUrls).toHaveLength(2);
+    const extended = await w.settle(
+      await w.submit("/mj/submit/video", { prompt: "on", action: "extend", taskId: video.id, index: 1 }),
+    );
+    expect(extended.properties.video_extend_index).toBe(2);
+    const edited = await w.settle(await w.submit("/mj/submit/edits", { prompt: "a red boat", image }));
+    const restyled = await w.settle(await w.submit("/mj/submit/retexture", { prompt: "oil paint", image }));
+    expect([edited.action, restyled.action]).toEqual(["EDIT", "RETEXTURE"]);
+    // The gallery's Video filter reads what they are.
+    expect([video, extended, edited, restyled].map(mediaOf)).toEqual(["video", "video", "image", "image"]);
+    for (const task of [video, extended, edited, restyled]) {
+      for (const button of task.buttons)
+        expect(describeButton(button).kind, button.customId).not.toBe("unknown");
+    }
+  });
 
-  it.skipIf(!makesVideos)(
-    "new-api refuses every video button in words the app reads as 'this relay cannot press it'",
-    async () => {
-      const w = world({ family: "new-api", relayLagMs: 0 });
-      const grid = await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour" }));
-      const single = await press(w, grid, (id) => id.startsWith("MJ::JOB::upsample::1::"));
-      const animate = single.buttons.find((b) => b.customId.includes("animate_high::"))!;
-      const answer = submitResultSchema.parse(
-        await w.raw("/mj/submit/action", { taskId: single.id, customId: animate.customId }),
-      );
-      expect(answer.code).toBe(4);
-      expect(unknownActionCustomId(answer.description)).toBe(animate.customId);
-    },
-  );
+  it("new-api refuses every video button in words the app reads as 'this relay cannot press it'", async () => {
+    const w = world({ family: "new-api", relayLagMs: 0 });
+    const grid = await w.settle(await w.submit("/mj/submit/imagine", { prompt: "a harbour" }));
+    const single = await press(w, grid, (id) => id.startsWith("MJ::JOB::upsample::1::"));
+    const animate = single.buttons.find((b) => b.customId.includes("animate_high::"))!;
+    const answer = submitResultSchema.parse(
+      await w.raw("/mj/submit/action", { taskId: single.id, customId: animate.customId }),
+    );
+    expect(answer.code).toBe(4);
+    expect(unknownActionCustomId(answer.description)).toBe(animate.customId);
+  });
 });

@@ -1,6 +1,7 @@
 import auth from "./auth.json";
 import common from "./common.json";
 import details from "./details.json";
+import editor from "./editor.json";
 import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
@@ -10,5 +11,18 @@ import result from "./result.json";
 import task from "./task.json";
 import video from "./video.json";
 
-const en = { auth, common, details, errors, gallery, maskEditor, prompt, references, result, task, video };
+const en = {
+  auth,
+  common,
+  details,
+  editor,
+  errors,
+  gallery,
+  maskEditor,
+  prompt,
+  references,
+  result,
+  task,
+  video,
+};
 export default en;

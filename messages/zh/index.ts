@@ -2,6 +2,7 @@ import type en from "../en";
 import auth from "./auth.json";
 import common from "./common.json";
 import details from "./details.json";
+import editor from "./editor.json";
 import errors from "./errors.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
@@ -16,6 +17,7 @@ const zh: typeof en = {
   auth,
   common,
   details,
+  editor,
   errors,
   gallery,
   maskEditor,
