@@ -189,6 +189,13 @@ export async function setFavoriteMany(ids: readonly string[], favorite: boolean)
   );
 }
 
+/** Hides or shows tasks (`PATCH /api/tasks {ids, hidden}`); resolves to the number changed. */
+export async function setHiddenMany(ids: readonly string[], hidden: boolean): Promise<number> {
+  return countSchema("updated").parse(
+    await fetchJson("/api/tasks", { method: "PATCH", body: JSON.stringify({ ids, hidden }) }),
+  );
+}
+
 export async function deleteTask(id: string): Promise<void> {
   await fetchJson(taskPath(id), { method: "DELETE" });
 }

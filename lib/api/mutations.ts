@@ -20,6 +20,7 @@ import {
   originalRequest,
   setFavorite,
   setFavoriteMany,
+  setHiddenMany,
   submitAction,
   submitModal,
   submitTask,
@@ -186,6 +187,14 @@ export function useSetFavorite(options?: WriteOptions<Task, { task: Task; favori
 export function useSetFavoriteMany(options?: WriteOptions<number, { ids: string[]; favorite: boolean }>) {
   return useTaskWrite(
     ({ ids, favorite }: { ids: string[]; favorite: boolean }) => setFavoriteMany(ids, favorite),
+    options,
+  );
+}
+
+/** Hides (or shows again) tasks: kept in the history, out of the feed and the gallery's default view. */
+export function useSetHidden(options?: WriteOptions<number, { ids: string[]; hidden: boolean }>) {
+  return useTaskWrite(
+    ({ ids, hidden }: { ids: string[]; hidden: boolean }) => setHiddenMany(ids, hidden),
     options,
   );
 }

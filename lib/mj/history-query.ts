@@ -147,8 +147,14 @@ export const historyQuerySchema = z
   });
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
-/** A Task as the history hands it out: the Task JSON plus the user's favourite flag. */
-export const historyItemSchema = taskSchema.extend({ favorite: z.boolean().default(false) });
+/**
+ * A Task as the history hands it out: the Task JSON plus the user's own flags: favourite, and
+ * hidden (kept, but out of the feed and the gallery unless asked for).
+ */
+export const historyItemSchema = taskSchema.extend({
+  favorite: z.boolean().default(false),
+  hidden: z.boolean().optional(),
+});
 export type HistoryItem = z.output<typeof historyItemSchema>;
 
 export const historyPageSchema = z.object({
