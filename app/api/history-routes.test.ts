@@ -141,6 +141,14 @@ describe("bad input is a 4xx in the one error shape", () => {
       status: 400,
     },
     { name: "bulk favourite: no flag", route: "tasks", method: "PATCH", body: { ids: ["a"] }, status: 400 },
+    {
+      name: "bulk hide: not a boolean",
+      route: "tasks",
+      method: "PATCH",
+      body: { ids: ["a"], hidden: "yes" },
+      status: 400,
+    },
+    { name: "list: hidden not a boolean", route: "tasks", query: "?hidden=1", status: 400 },
     { name: "bulk delete: bad id", route: "bulkDelete", body: { ids: ["ok", "not/ok"] }, status: 400 },
     { name: "bulk delete: ids not a list", route: "bulkDelete", body: { ids: "a,b" }, status: 400 },
     {
@@ -245,6 +253,29 @@ describe("history list", () => {
     expect((await page("?q=favourite&favorite=true")).items.map((t) => t.id)).toEqual([b, a]);
     await call("tasks", { method: "PATCH", body: { ids: [a], favorite: false } });
     expect((await page("?q=favourite&favorite=false")).items.map((t) => t.id)).toEqual([a]);
+  });
+});
+
+describe("hidden", () => {
+  it("a hidden task leaves the list, is listed by hidden=true, still answers its detail and fetch, and comes back", async () => {
+    const a = await imagine("history hidden one");
+    const b = await imagine("history hidden two");
+    const bulk = await call("tasks", {
+      method: "PATCH",
+      body: { ids: [a, "1000000000000000"], hidden: true },
+    });
+    expect(bulk.json).toEqual({ updated: 1 });
+    expect((await page("?q=hidden")).items.map((t) => t.id)).toEqual([b]);
+    const hidden = await page("?q=hidden&hidden=true");
+    expect(hidden.items.map((t) => [t.id, t.hidden])).toEqual([[a, true]]);
+    expect((await page("?q=hidden&hidden=false")).items.map((t) => t.hidden)).toEqual([false]);
+    const detail = await call("task", { params: { id: a } });
+    expect(historyDetailSchema.parse(detail.json).task).toMatchObject({ id: a, hidden: true });
+    expect((await call("fetch", { params: { id: a } })).status).toBe(200);
+    // Both flags at once.
+    await call("tasks", { method: "PATCH", body: { ids: [a], hidden: false, favorite: true } });
+    expect((await page("?q=hidden&favorite=true")).items.map((t) => t.id)).toEqual([a]);
+    expect((await page("?q=hidden&hidden=true")).items).toEqual([]);
   });
 });
 

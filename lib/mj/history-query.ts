@@ -122,6 +122,14 @@ export const historyQuerySchema = z
       .enum(["true", "false"], { error: "favorite must be true or false" })
       .transform((v) => v === "true")
       .optional(),
+    /**
+     * Hidden tasks are left out unless asked for: `hidden=true` lists only them (the gallery's
+     * Hidden view). A hidden task still answers `GET /api/tasks/{id}` and the protocol routes.
+     */
+    hidden: z
+      .enum(["true", "false"], { error: "hidden must be true or false" })
+      .default("false")
+      .transform((v) => v === "true"),
     /** Videos only, or everything else (see mediaOf). */
     media: z.enum(HISTORY_MEDIA, { error: "media must be video or image" }).optional(),
     from: instant("from", "start"),
@@ -153,7 +161,7 @@ export type HistoryQuery = z.output<typeof historyQuerySchema>;
  */
 export const historyItemSchema = taskSchema.extend({
   favorite: z.boolean().default(false),
-  hidden: z.boolean().optional(),
+  hidden: z.boolean().default(false),
 });
 export type HistoryItem = z.output<typeof historyItemSchema>;
 
@@ -191,11 +199,17 @@ const favoriteFlag = z.boolean({ error: "favorite must be true or false" });
 
 /** `PATCH /api/tasks/{id}`. */
 export const favoriteBodySchema = z.object({ favorite: favoriteFlag });
-/** `PATCH /api/tasks` -> `{updated}`. */
-export const bulkFavoriteBodySchema = z.object({
-  ids: idList(HISTORY_LIMITS.bulkIds),
-  favorite: favoriteFlag,
-});
+/** `PATCH /api/tasks` -> `{updated}`: sets `favorite`, `hidden`, or both, on every task of `ids`. */
+export const bulkFlagsBodySchema = z
+  .object({
+    ids: idList(HISTORY_LIMITS.bulkIds),
+    favorite: favoriteFlag.optional(),
+    hidden: z.boolean({ error: "hidden must be true or false" }).optional(),
+  })
+  .refine((body) => body.favorite !== undefined || body.hidden !== undefined, {
+    error: "give favorite or hidden (or both)",
+  });
+export type TaskFlags = { favorite?: boolean | undefined; hidden?: boolean | undefined };
 /** `POST /api/tasks/delete` -> `{deleted}`. */
 export const bulkDeleteBodySchema = z.object({ ids: idList(HISTORY_LIMITS.bulkIds) });
 /** `POST /api/tasks/import` -> `{imported, missing}`. */

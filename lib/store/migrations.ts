@@ -110,4 +110,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_media_sort ON tasks (media, sort_time, id);
     `,
   },
+  {
+    version: 4,
+    name: "hidden flag",
+    // The user's own flag beside `favorite`: a hidden task stays in the history (its detail and
+    // the protocol routes answer) but the feed and the gallery leave it out unless asked for it.
+    up: `
+      ALTER TABLE tasks ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tasks_hidden_sort ON tasks (hidden, sort_time, id);
+    `,
+  },
 ];

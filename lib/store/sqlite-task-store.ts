@@ -37,6 +37,7 @@ interface DataRow {
 
 interface StoredRow extends DataRow {
   favorite: number;
+  hidden: number;
 }
 
 interface PageRow extends StoredRow {
@@ -62,32 +63,37 @@ function readTask(row: DataRow): Task {
 }
 
 function readStored(row: StoredRow): StoredTask {
-  return { ...readTask(row), favorite: row.favorite === 1 };
+  return { ...readTask(row), ...flags(row) };
 }
 
-/** `favorite` is a column, not part of the Task JSON; a task read from the store carries it. */
-function withoutFavorite(task: Task): Task {
-  if (!("favorite" in task)) return task;
+function flags(row: StoredRow | undefined): { favorite: boolean; hidden: boolean } {
+  return { favorite: row?.favorite === 1, hidden: row?.hidden === 1 };
+}
+
+/** The user's flags are columns, not part of the Task JSON; a task read from the store carries them. */
+function withoutFlags(task: Task): Task {
+  if (!("favorite" in task) && !("hidden" in task)) return task;
   const copy: Record<string, unknown> = { ...task };
   delete copy.favorite;
+  delete copy.hidden;
   return copy as Task;
 }
 
 export function createSqliteTaskStore(filePath: string): TaskStore {
   const db = openDatabase(filePath);
 
-  const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite FROM tasks WHERE id = ?");
+  const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = ?");
   // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
   // once and no id count can reach SQLite's bound-parameter limit.
   const selectMany = db.prepare<[string], StoredRow>(
-    "SELECT data, favorite FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
+    "SELECT data, favorite, hidden FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
   );
   const isDeleted = db.prepare<[string], { id: string }>("SELECT id FROM deleted_tasks WHERE id = ?");
   const forgetDeleted = db.prepare<[string]>(
     "DELETE FROM deleted_tasks WHERE id IN (SELECT value FROM json_each(?))",
   );
-  // sort_time, created_at and favorite are left out of the UPDATE: the first two are fixed at
-  // first insert so cursors stay stable, the last belongs to the user, not to the upstream.
+  // sort_time, created_at, favorite and hidden are left out of the UPDATE: the first two are
+  // fixed at first insert so cursors stay stable, the flags belong to the user, not to the upstream.
   const write = db.prepare<[WriteParams]>(`
     INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, media, sort_time, data, created_at, updated_at)
     VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @media, @sortTime, @data, @now, @now)
@@ -103,6 +109,9 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   `);
   const updateFavorite = db.prepare<[number, string]>(
     "UPDATE tasks SET favorite = ? WHERE id IN (SELECT value FROM json_each(?))",
+  );
+  const updateHidden = db.prepare<[number, string]>(
+    "UPDATE tasks SET hidden = ? WHERE id IN (SELECT value FROM json_each(?))",
   );
   const deleteTasks = db.prepare<[string], { id: string }>(
     "DELETE FROM tasks WHERE id IN (SELECT value FROM json_each(?)) RETURNING id",
@@ -129,10 +138,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       SELECT t.parent_id, chain.depth + 1 FROM chain JOIN tasks t ON t.id = chain.id
       WHERE t.parent_id IS NOT NULL AND chain.depth < 100
     )
-    SELECT t.id, t.data, t.favorite FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth
+    SELECT t.id, t.data, t.favorite, t.hidden FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth
   `);
   const selectChildren = db.prepare<[string], StoredRow>(
-    "SELECT data, favorite FROM tasks WHERE parent_id = ? ORDER BY sort_time, id",
+    "SELECT data, favorite, hidden FROM tasks WHERE parent_id = ? ORDER BY sort_time, id",
   );
   const writeRequest = db.prepare<[string, string, string, number]>(
     "INSERT OR REPLACE INTO task_requests (task_id, kind, body, created_at) VALUES (?, ?, ?, ?)",
@@ -155,13 +164,13 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   function recordOne(incoming: Task, merge: MergeRule): StoredTask {
     const row = selectOne.get(incoming.id);
     const stored = row ? readTask(row) : null;
-    const favorite = row?.favorite === 1;
+    const userFlags = flags(row);
     const merged = merge(stored, incoming, !row && isDeleted.get(incoming.id) !== undefined);
-    if (!merged) return stored ? { ...stored, favorite } : { ...incoming, favorite: false };
-    const next = withoutFavorite(merged);
+    if (!merged) return { ...(stored ?? withoutFlags(incoming)), ...userFlags };
+    const next = withoutFlags(merged);
     const data = JSON.stringify(next);
     // Polls mostly repeat what is stored; an unchanged task costs a read, not a write.
-    if (row?.data === data) return { ...next, favorite };
+    if (row?.data === data) return { ...next, ...userFlags };
     const now = Date.now();
     write.run({
       id: next.id,
@@ -175,7 +184,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       data,
       now,
     });
-    return { ...next, favorite };
+    return { ...next, ...userFlags };
   }
 
   function listStatement(
@@ -202,13 +211,14 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     if (query.excludeStatus?.length)
       conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
     if (query.favorite !== undefined) conditions.push("favorite = @favorite");
+    if (query.hidden !== undefined) conditions.push("hidden = @hidden");
     if (query.media !== undefined) conditions.push("media = @media");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");
     if (paging) conditions.push(`(sort_time, id) ${sort === "newest" ? "<" : ">"} (@afterTime, @afterId)`);
     const direction = sort === "newest" ? "DESC" : "ASC";
     const sql =
-      "SELECT data, favorite, sort_time, id FROM tasks" +
+      "SELECT data, favorite, hidden, sort_time, id FROM tasks" +
       (conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "") +
       ` ORDER BY sort_time ${direction}, id ${direction} LIMIT @limit`;
     let statement = listStatements.get(sql);
@@ -269,6 +279,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       query.status?.forEach((value, i) => (params[`status${i}`] = value));
       query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
       if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
+      if (query.hidden !== undefined) params.hidden = query.hidden ? 1 : 0;
       if (query.media !== undefined) params.media = query.media;
       if (query.from !== undefined) params.from = query.from;
       if (query.to !== undefined) params.to = query.to;
@@ -288,6 +299,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     async setFavorite(ids, favorite) {
       if (ids.length === 0) return 0;
       return updateFavorite.run(favorite ? 1 : 0, JSON.stringify(ids)).changes;
+    },
+    async setHidden(ids, hidden) {
+      if (ids.length === 0) return 0;
+      return updateHidden.run(hidden ? 1 : 0, JSON.stringify(ids)).changes;
     },
     async delete(ids) {
       if (ids.length === 0) return { deleted: [], orphanedInputs: [] };

@@ -377,6 +377,27 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         expect(await ids(store, { media: "image" })).not.toContain("u1");
       });
 
+      it("hidden: the flag is the user's, kept through later copies; list leaves hidden tasks out or in on request", async () => {
+        const store = await openStore();
+        await seed(store);
+        expect(await store.setHidden(["i2", "u1", "missing"], true)).toBe(2);
+        expect(await ids(store, { hidden: false })).toEqual(["d1", "v1", "i1"]);
+        expect(await ids(store, { hidden: true })).toEqual(["u1", "i2"]);
+        expect(await ids(store, {})).toEqual(["d1", "v1", "u1", "i2", "i1"]);
+        expect(await ids(store, { hidden: true, q: "sun" })).toEqual(["u1"]);
+        // A later copy from the upstream (a poll) does not unhide it, and what it returns says so.
+        const [again] = await upsertMany(store, [
+          task({ id: "u1", action: "UPSCALE", submitTime: 300, hidden: false }),
+        ]);
+        expect(again?.hidden).toBe(true);
+        expect((await store.get("u1"))?.hidden).toBe(true);
+        expect((await store.get("i1"))?.hidden).toBe(false);
+        expect((await store.lineage("u1")).children).toEqual([]);
+        expect(await store.setHidden(["u1"], false)).toBe(1);
+        expect(await ids(store, { hidden: true })).toEqual(["i2"]);
+        expect(await store.setHidden([], true)).toBe(0);
+      });
+
       it("setFavorite counts the recorded tasks among the ids", async () => {
         const store = await openStore();
         await seed(store);

@@ -8,8 +8,11 @@ import type { Task } from "@/lib/mj/task";
  * `task-store.contract.ts` is the suite every adapter passes.
  */
 
-/** A task as the store hands it out: the Task JSON plus the user's own `favorite` flag. */
-export type StoredTask = Task & { favorite: boolean };
+/**
+ * A task as the store hands it out: the Task JSON plus the user's own flags, `favorite` and
+ * `hidden` (kept, but out of the feed and the gallery unless asked for).
+ */
+export type StoredTask = Task & { favorite: boolean; hidden: boolean };
 
 export interface TaskPage {
   items: StoredTask[];
@@ -32,6 +35,8 @@ export interface TaskListQuery {
   /** None of these statuses. */
   excludeStatus?: readonly string[] | undefined;
   favorite?: boolean | undefined;
+  /** Only hidden tasks, or only the others; both when undefined (the archive export). */
+  hidden?: boolean | undefined;
   /** Tasks whose result is a video, or all the others (`mediaOf` in lib/mj/history-query.ts). */
   media?: HistoryMedia | undefined;
   /** Epoch ms, inclusive, on the first-seen submit time the list is sorted by. */
@@ -90,6 +95,8 @@ export interface TaskStore {
   list(query: TaskListQuery): Promise<TaskPage>;
   /** Sets the flag on the recorded tasks among `ids`; returns how many there were. */
   setFavorite(ids: readonly string[], favorite: boolean): Promise<number>;
+  /** Sets the hidden flag on the recorded tasks among `ids`; returns how many there were. */
+  setHidden(ids: readonly string[], hidden: boolean): Promise<number>;
   /**
    * Removes the recorded tasks among `ids` and their requests, and remembers the ids as deleted.
    * `orphanedInputs` are the request images no remaining request refers to: the caller removes them.

@@ -20,7 +20,7 @@ import { promptSpeed } from "@/lib/mj/speed";
 import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
-import type { HistoryDetail, ImportResult } from "@/lib/mj/history-query";
+import type { HistoryDetail, ImportResult, TaskFlags } from "@/lib/mj/history-query";
 import { mergeRule } from "./merge";
 import { presentRequestBody, withInputRefs, type RequestInputs } from "./request-inputs";
 import {
@@ -592,8 +592,13 @@ export function createTaskService({
       return present(await requireStored(id));
     },
 
-    async setFavorites(ids: string[], favorite: boolean): Promise<{ updated: number }> {
-      return { updated: await store.setFavorite([...new Set(ids)], favorite) };
+    /** Sets the user's flags on every task of `ids`; `updated` counts the recorded ones. */
+    async setFlags(ids: string[], flags: TaskFlags): Promise<{ updated: number }> {
+      const unique = [...new Set(ids)];
+      let updated = 0;
+      if (flags.favorite !== undefined) updated = await store.setFavorite(unique, flags.favorite);
+      if (flags.hidden !== undefined) updated = await store.setHidden(unique, flags.hidden);
+      return { updated };
     },
 
     async delete(ids: string[]): Promise<{ deleted: number }> {

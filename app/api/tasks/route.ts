@@ -1,5 +1,5 @@
 import { parseWith, readJson, respond } from "@/lib/http/route";
-import { bulkFavoriteBodySchema, historyQuerySchema } from "@/lib/mj/history-query";
+import { bulkFlagsBodySchema, historyQuerySchema } from "@/lib/mj/history-query";
 import { services } from "@/lib/server/services";
 
 export async function GET(request: Request) {
@@ -11,7 +11,7 @@ export async function GET(request: Request) {
 
 export async function PATCH(request: Request) {
   return respond(request, async () => {
-    const { ids, favorite } = await readJson(request, bulkFavoriteBodySchema);
-    return services().tasks.setFavorites(ids, favorite);
+    const { ids, ...flags } = await readJson(request, bulkFlagsBodySchema);
+    return services().tasks.setFlags(ids, flags);
   });
 }
