@@ -36,6 +36,7 @@ interface RouteSpec {
 }
 
 const ID = "1000000000000000";
+const FOLDER = "00000000-0000-4000-8000-000000000000";
 const CUSTOM_ID = "MJ::JOB::upsample::1::0b2a8f7d-1c1e-4c6a-9d1f-5f3e2a1b0c9d";
 const HUGE_PROMPT = "a".repeat(100_000);
 const TEN_THOUSAND_IDS = Array.from({ length: 10_000 }, (_, i) => String(1_700_000_000_000_000 + i));
@@ -278,6 +279,10 @@ const ROUTES: RouteSpec[] = [
       "?media=audio",
       "?media=video,image",
       `?media=${"video".repeat(2_000)}`,
+      "?hidden=maybe",
+      "?folder=../../etc",
+      `?folder=${"a".repeat(10_000)}`,
+      "?folder=%00",
     ],
   },
   {
@@ -291,7 +296,85 @@ const ROUTES: RouteSpec[] = [
       { ids: ["../../etc/passwd"], favorite: true },
       { ids: [ID], favorite: "yes" },
       { ids: [ID] },
+      { ids: [ID], hidden: "yes" },
+      { ids: [ID], hidden: null },
+      { ids: TEN_THOUSAND_IDS, hidden: true },
     ],
+  },
+  { path: "folders", load: () => import("./folders/route"), method: "GET" },
+  {
+    path: "folders",
+    load: () => import("./folders/route"),
+    method: "POST",
+    body: true,
+    bodies: [{ name: "" }, { name: "   " }, { name: "a".repeat(81) }, { name: 5 }, { name: null }, {}],
+  },
+  {
+    path: "folders/[id]",
+    load: () => import("./folders/[id]/route"),
+    method: "PATCH",
+    params: { id: FOLDER },
+    body: true,
+    bodies: [{ name: "" }, { name: "a".repeat(10_000) }, { name: ["x"] }],
+  },
+  {
+    path: "folders/[id]",
+    load: () => import("./folders/[id]/route"),
+    method: "DELETE",
+    params: { id: FOLDER },
+  },
+  {
+    path: "folders/[id]/tasks",
+    load: () => import("./folders/[id]/tasks/route"),
+    method: "POST",
+    params: { id: FOLDER },
+    body: true,
+    bodies: [
+      { ids: TEN_THOUSAND_IDS },
+      { ids: [] },
+      { ids: ["a/b"] },
+      { ids: [ID], from: "../x" },
+      { ids: [ID], from: 5 },
+    ],
+  },
+  {
+    path: "folders/[id]/tasks/remove",
+    load: () => import("./folders/[id]/tasks/remove/route"),
+    method: "POST",
+    params: { id: FOLDER },
+    body: true,
+    bodies: [{ ids: TEN_THOUSAND_IDS }, { ids: [] }, { ids: "a,b" }],
+  },
+  { path: "smart-folders", load: () => import("./smart-folders/route"), method: "GET" },
+  {
+    path: "smart-folders",
+    load: () => import("./smart-folders/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { name: "x", search: "status=nope" },
+      { name: "x", search: "media=audio" },
+      { name: "x", search: "cursor=abc" },
+      { name: "x", search: "q=a&q=b" },
+      { name: "x", search: "bogus=1" },
+      { name: "x", search: `q=${"a".repeat(10_000)}` },
+      { name: "", search: "" },
+      { name: "x" },
+    ],
+  },
+  {
+    path: "smart-folders/[id]",
+    load: () => import("./smart-folders/[id]/route"),
+    method: "PATCH",
+    params: { id: FOLDER },
+    body: true,
+    bodies: [{}, { search: "from=yesterday" }, { name: "a".repeat(81) }],
+  },
+  {
+    path: "smart-folders/[id]",
+    load: () => import("./smart-folders/[id]/route"),
+    method: "DELETE",
+    params: { id: FOLDER },
   },
   { path: "tasks/[id]", load: () => import("./tasks/[id]/route"), method: "GET", params: { id: ID } },
   {

@@ -31,6 +31,7 @@ import {
   type HistoryMedia,
   type HistoryPage,
 } from "@/lib/mj/history-query";
+import { folderSchema, smartFolderSchema, type Folder, type SmartFolder } from "@/lib/mj/folders";
 import { fetchBlob, fetchJson } from "./fetch-json";
 
 /**
@@ -139,6 +140,10 @@ export interface TaskListParams {
   status?: readonly string[];
   excludeStatus?: readonly string[];
   favorite?: boolean;
+  /** Only the hidden tasks (the gallery's Hidden view); without it, lists leave them out. */
+  hidden?: boolean;
+  /** Only the tasks of this folder. */
+  folder?: string;
   /** Only videos, or only the rest (the gallery's Video filter). */
   media?: HistoryMedia;
   /** Epoch ms, both ends included. */
@@ -155,6 +160,8 @@ export function taskListSearch(params: TaskListParams, limit: number, cursor: st
   if (params.status?.length) search.set("status", params.status.join(","));
   if (params.excludeStatus?.length) search.set("excludeStatus", params.excludeStatus.join(","));
   if (params.favorite) search.set("favorite", "true");
+  if (params.hidden) search.set("hidden", "true");
+  if (params.folder) search.set("folder", params.folder);
   if (params.media) search.set("media", params.media);
   if (params.from !== undefined) search.set("from", String(params.from));
   if (params.to !== undefined) search.set("to", String(params.to));
@@ -194,6 +201,64 @@ export async function setHiddenMany(ids: readonly string[], hidden: boolean): Pr
   return countSchema("updated").parse(
     await fetchJson("/api/tasks", { method: "PATCH", body: JSON.stringify({ ids, hidden }) }),
   );
+}
+
+// --- Folders and smart folders -----------------------------------------------------------------
+
+const folderPath = (id: string) => `/api/folders/${encodeURIComponent(id)}`;
+const smartFolderPath = (id: string) => `/api/smart-folders/${encodeURIComponent(id)}`;
+
+export async function listFolders(): Promise<Folder[]> {
+  return folderSchema.array().parse(await fetchJson("/api/folders"));
+}
+
+export async function createFolder(name: string): Promise<Folder> {
+  return folderSchema.parse(
+    await fetchJson("/api/folders", { method: "POST", body: JSON.stringify({ name }) }),
+  );
+}
+
+export async function renameFolder(id: string, name: string): Promise<Folder> {
+  return folderSchema.parse(
+    await fetchJson(folderPath(id), { method: "PATCH", body: JSON.stringify({ name }) }),
+  );
+}
+
+export async function deleteFolder(id: string): Promise<void> {
+  await fetchJson(folderPath(id), { method: "DELETE" });
+}
+
+/** Adds tasks to a folder, or with `from` moves them there from that folder; resolves to how many are in it. */
+export async function addToFolder(id: string, ids: readonly string[], from?: string): Promise<number> {
+  return countSchema("count").parse(
+    await fetchJson(`${folderPath(id)}/tasks`, { method: "POST", body: JSON.stringify({ ids, from }) }),
+  );
+}
+
+export async function removeFromFolder(id: string, ids: readonly string[]): Promise<number> {
+  return countSchema("removed").parse(
+    await fetchJson(`${folderPath(id)}/tasks/remove`, { method: "POST", body: JSON.stringify({ ids }) }),
+  );
+}
+
+export async function listSmartFolders(): Promise<SmartFolder[]> {
+  return smartFolderSchema.array().parse(await fetchJson("/api/smart-folders"));
+}
+
+export async function createSmartFolder(name: string, search: string): Promise<SmartFolder> {
+  return smartFolderSchema.parse(
+    await fetchJson("/api/smart-folders", { method: "POST", body: JSON.stringify({ name, search }) }),
+  );
+}
+
+export async function renameSmartFolder(id: string, name: string): Promise<SmartFolder> {
+  return smartFolderSchema.parse(
+    await fetchJson(smartFolderPath(id), { method: "PATCH", body: JSON.stringify({ name }) }),
+  );
+}
+
+export async function deleteSmartFolder(id: string): Promise<void> {
+  await fetchJson(smartFolderPath(id), { method: "DELETE" });
 }
 
 export async function deleteTask(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { GALLERY_STATUSES } from "@/lib/mj/folders";
 import type { TaskListParams } from "./client";
 
 /**
@@ -22,13 +23,7 @@ export const GALLERY_ACTIONS = [
 /** A choice that stands for more than its own label: new-api records an edit as EDITS (§4.3). */
 const ACTION_LABELS: Record<string, string> = { EDIT: "EDIT,EDITS" };
 
-/** Status choices a person thinks in, each a list of protocol statuses. */
-export const GALLERY_STATUSES = {
-  done: ["SUCCESS"],
-  failed: ["FAILURE", "CANCEL"],
-  running: ["NOT_START", "SUBMITTED", "IN_PROGRESS"],
-  waiting: ["MODAL"],
-} as const;
+export { GALLERY_STATUSES };
 
 /**
  * Left out of a view that picks no status: a MODAL task is a dialog someone closed without

@@ -4,11 +4,20 @@ import { enhancedPrompt, enhanceRequest, knownSeed } from "@/lib/mj/enhance";
 import { SUBMIT_CODE } from "@/lib/mj/envelope";
 import { parsePrompt } from "@/lib/mj/prompt-params";
 import type { ModalRequest } from "@/lib/mj/requests";
+import type { Folder, SmartFolder } from "@/lib/mj/folders";
 import type { Task } from "@/lib/mj/task";
 import { isFavorite } from "@/lib/mj/task-view";
 import {
   acceptedTaskIds,
+  addToFolder,
   cancelTask,
+  createFolder,
+  createSmartFolder,
+  deleteFolder,
+  deleteSmartFolder,
+  removeFromFolder,
+  renameFolder,
+  renameSmartFolder,
   deleteTask,
   deleteTasks,
   fetchImageSeed,
@@ -28,7 +37,7 @@ import {
   type ImportResult,
   type SubmitRequest,
 } from "./client";
-import { refreshTaskLists } from "./queries";
+import { folderKeys, refreshTaskLists } from "./queries";
 
 /**
  * One hook per write the browser makes. A failure is told by the MutationCache's one toast
@@ -197,6 +206,69 @@ export function useSetHidden(options?: WriteOptions<number, { ids: string[]; hid
     ({ ids, hidden }: { ids: string[]; hidden: boolean }) => setHiddenMany(ids, hidden),
     options,
   );
+}
+
+/**
+ * A write to folders: like useTaskWrite, and the folder lists (counts, covers, names) are read
+ * again too. A folder's own view is a task list, so refreshTaskLists covers it.
+ */
+function useFolderWrite<TData, TVariables>(
+  mutationFn: MutationFunction<TData, TVariables>,
+  options: WriteOptions<TData, TVariables> | undefined,
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: async (data, variables) => {
+      options?.onSuccess?.(data, variables);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: folderKeys.all }),
+        refreshTaskLists(queryClient),
+      ]);
+    },
+  });
+}
+
+export function useCreateFolder(options?: WriteOptions<Folder, string>) {
+  return useFolderWrite(createFolder, options);
+}
+
+export function useRenameFolder(options?: WriteOptions<Folder, { id: string; name: string }>) {
+  return useFolderWrite(({ id, name }: { id: string; name: string }) => renameFolder(id, name), options);
+}
+
+export function useDeleteFolder(options?: WriteOptions<void, string>) {
+  return useFolderWrite(deleteFolder, options);
+}
+
+/** Adds tasks to folder `id`; with `from`, moves them there out of that folder. */
+export interface FolderAdd {
+  id: string;
+  ids: string[];
+  from?: string;
+}
+
+export function useAddToFolder(options?: WriteOptions<number, FolderAdd>) {
+  return useFolderWrite(({ id, ids, from }: FolderAdd) => addToFolder(id, ids, from), options);
+}
+
+export function useRemoveFromFolder(options?: WriteOptions<number, { id: string; ids: string[] }>) {
+  return useFolderWrite(({ id, ids }: { id: string; ids: string[] }) => removeFromFolder(id, ids), options);
+}
+
+export function useCreateSmartFolder(options?: WriteOptions<SmartFolder, { name: string; search: string }>) {
+  return useFolderWrite(
+    ({ name, search }: { name: string; search: string }) => createSmartFolder(name, search),
+    options,
+  );
+}
+
+export function useRenameSmartFolder(options?: WriteOptions<SmartFolder, { id: string; name: string }>) {
+  return useFolderWrite(({ id, name }: { id: string; name: string }) => renameSmartFolder(id, name), options);
+}
+
+export function useDeleteSmartFolder(options?: WriteOptions<void, string>) {
+  return useFolderWrite(deleteSmartFolder, options);
 }
 
 /** Resolves to the number of tasks deleted. */

@@ -1,6 +1,13 @@
 import { infiniteQueryOptions, queryOptions, type QueryClient } from "@tanstack/react-query";
 import type { Task } from "@/lib/mj/task";
-import { getTask, listTasks, listTasksByIds, type TaskListParams } from "./client";
+import {
+  getTask,
+  listFolders,
+  listSmartFolders,
+  listTasks,
+  listTasksByIds,
+  type TaskListParams,
+} from "./client";
 import { nextPollDelay, type PollTracker } from "./polling";
 
 /**
@@ -16,7 +23,22 @@ export const taskKeys = {
   poll: (ids: readonly string[]) => [...taskKeys.all, "poll", ids] as const,
 };
 
+/** Folders and smart folders: small lists, read whole. */
+export const folderKeys = {
+  all: ["folders"] as const,
+  folders: () => [...folderKeys.all, "manual"] as const,
+  smart: () => [...folderKeys.all, "smart"] as const,
+};
+
 /** Query-option factories: each keeps its key and its fetcher together. */
+
+export function foldersQuery() {
+  return queryOptions({ queryKey: folderKeys.folders(), queryFn: listFolders });
+}
+
+export function smartFoldersQuery() {
+  return queryOptions({ queryKey: folderKeys.smart(), queryFn: listSmartFolders });
+}
 
 /**
  * A view of the server's record, a page at a time: the Create feed is the plain view (`{}`), a

@@ -107,6 +107,9 @@ function instant(name: string, edge: "start" | "end") {
     .optional();
 }
 
+/** The store makes folder ids (UUIDs); anything else cannot name one. */
+export const folderIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "not a folder id" });
+
 /** `GET /api/tasks` query. Every filter is optional; they combine with AND. */
 export const historyQuerySchema = z
   .object({
@@ -130,6 +133,8 @@ export const historyQuerySchema = z
       .enum(["true", "false"], { error: "hidden must be true or false" })
       .default("false")
       .transform((v) => v === "true"),
+    /** Only the tasks of this folder (`/api/folders`); an unknown folder lists nothing. */
+    folder: folderIdSchema.optional(),
     /** Videos only, or everything else (see mediaOf). */
     media: z.enum(HISTORY_MEDIA, { error: "media must be video or image" }).optional(),
     from: instant("from", "start"),
@@ -188,7 +193,7 @@ export const historyDetailSchema = z.object({
 });
 export type HistoryDetail = z.output<typeof historyDetailSchema>;
 
-function idList(max: number) {
+export function idList(max: number) {
   return z
     .array(taskIdSchema, { error: "ids must be a list of task ids" })
     .min(1, { error: "ids must not be empty" })

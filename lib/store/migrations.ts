@@ -120,4 +120,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_hidden_sort ON tasks (hidden, sort_time, id);
     `,
   },
+  {
+    version: 5,
+    name: "folders and smart folders",
+    // folder_tasks cascades from both sides: deleting a folder keeps its tasks, deleting a task
+    // removes it from every folder. The (task_id) index serves that cascade; the primary key
+    // serves listing a folder. A smart folder is a saved search: the gallery's filters as text.
+    up: `
+      CREATE TABLE folders (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE folder_tasks (
+        folder_id TEXT NOT NULL REFERENCES folders (id) ON DELETE CASCADE,
+        task_id   TEXT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        added_at  INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, task_id)
+      );
+      CREATE INDEX folder_tasks_task ON folder_tasks (task_id);
+      CREATE TABLE smart_folders (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        search     TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,9 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { mediaOf, type HistoryMedia } from "@/lib/mj/history-query";
 import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
-import type { MergeRule, RequestKind, SortOrder, StoredTask, TaskListQuery, TaskStore } from "./task-store";
+import type {
+  Folder,
+  MergeRule,
+  RequestKind,
+  SmartFolder,
+  SortOrder,
+  StoredTask,
+  TaskListQuery,
+  TaskStore,
+} from "./task-store";
 
 /** The TaskStore on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 
@@ -56,6 +66,26 @@ interface WriteParams {
   sortTime: number;
   data: string;
   now: number;
+}
+
+interface FolderRow {
+  id: string;
+  name: string;
+  created_at: number;
+  count: number;
+  cover_data: string | null;
+  cover_favorite: number | null;
+}
+
+interface SmartFolderRow {
+  id: string;
+  name: string;
+  search: string;
+  created_at: number;
+}
+
+function readSmartFolder(row: SmartFolderRow): SmartFolder {
+  return { id: row.id, name: row.name, search: row.search, createdAt: row.created_at };
 }
 
 function readTask(row: DataRow): Task {
@@ -153,6 +183,67 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     "SELECT kind, body FROM task_requests WHERE task_id = ?",
   );
 
+  // The cover is the newest visible task of a folder, read with the folder in one statement.
+  const selectFolders = db.prepare<[{ id: string | null }], FolderRow>(`
+    SELECT f.id, f.name, f.created_at,
+      (SELECT count(*) FROM folder_tasks ft WHERE ft.folder_id = f.id) AS count,
+      c.data AS cover_data, c.favorite AS cover_favorite
+    FROM folders f
+    LEFT JOIN tasks c ON c.id = (
+      SELECT t.id FROM folder_tasks ft JOIN tasks t ON t.id = ft.task_id
+      WHERE ft.folder_id = f.id AND t.hidden = 0
+      ORDER BY t.sort_time DESC, t.id DESC LIMIT 1
+    )
+    WHERE @id IS NULL OR f.id = @id
+    ORDER BY f.created_at, f.rowid
+  `);
+  const countFolders = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM folders");
+  const insertFolder = db.prepare<[string, string, number]>(
+    "INSERT INTO folders (id, name, created_at) VALUES (?, ?, ?)",
+  );
+  const updateFolderName = db.prepare<[string, string]>("UPDATE folders SET name = ? WHERE id = ?");
+  const deleteFolderRow = db.prepare<[string]>("DELETE FROM folders WHERE id = ?");
+  const folderExists = db.prepare<[string], { id: string }>("SELECT id FROM folders WHERE id = ?");
+  // Only recorded tasks join a folder: the foreign key would refuse the others, failing the batch.
+  const insertMembers = db.prepare<[string, number, string]>(`
+    INSERT OR IGNORE INTO folder_tasks (folder_id, task_id, added_at)
+    SELECT ?, t.id, ? FROM tasks t WHERE t.id IN (SELECT value FROM json_each(?))
+  `);
+  const countMembers = db.prepare<[string, string], { n: number }>(
+    "SELECT count(*) AS n FROM folder_tasks WHERE folder_id = ? AND task_id IN (SELECT value FROM json_each(?))",
+  );
+  const deleteMembers = db.prepare<[string, string]>(
+    "DELETE FROM folder_tasks WHERE folder_id = ? AND task_id IN (SELECT value FROM json_each(?))",
+  );
+  const selectSmartFolders = db.prepare<[{ id: string | null }], SmartFolderRow>(
+    "SELECT id, name, search, created_at FROM smart_folders WHERE @id IS NULL OR id = @id ORDER BY created_at, rowid",
+  );
+  const countSmartFolders = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM smart_folders");
+  const insertSmartFolder = db.prepare<[string, string, string, number]>(
+    "INSERT INTO smart_folders (id, name, search, created_at) VALUES (?, ?, ?, ?)",
+  );
+  const updateSmartFolderRow = db.prepare<[string | null, string | null, string]>(
+    "UPDATE smart_folders SET name = coalesce(?, name), search = coalesce(?, search) WHERE id = ?",
+  );
+  const deleteSmartFolderRow = db.prepare<[string]>("DELETE FROM smart_folders WHERE id = ?");
+
+  function readFolder(row: FolderRow): Folder {
+    return {
+      id: row.id,
+      name: row.name,
+      count: row.count,
+      cover:
+        row.cover_data === null
+          ? null
+          : readStored({ data: row.cover_data, favorite: row.cover_favorite ?? 0, hidden: 0 }),
+      createdAt: row.created_at,
+    };
+  }
+  const oneFolder = (id: string): Folder | null => {
+    const row = selectFolders.get({ id });
+    return row ? readFolder(row) : null;
+  };
+
   const countMatches = db.prepare<[string, number], { n: number }>(
     "SELECT count(*) AS n FROM (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? LIMIT ?)",
   );
@@ -212,6 +303,8 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       conditions.push(`status NOT IN (${query.excludeStatus.map((_, i) => `@excluded${i}`).join(", ")})`);
     if (query.favorite !== undefined) conditions.push("favorite = @favorite");
     if (query.hidden !== undefined) conditions.push("hidden = @hidden");
+    if (query.folder !== undefined)
+      conditions.push("id IN (SELECT task_id FROM folder_tasks WHERE folder_id = @folder)");
     if (query.media !== undefined) conditions.push("media = @media");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");
@@ -253,6 +346,27 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     },
   );
 
+  const createFolderTransaction = db.transaction((name: string, max: number): Folder | null => {
+    if (countFolders.get()!.n >= max) return null;
+    const id = randomUUID();
+    insertFolder.run(id, name, Date.now());
+    return oneFolder(id);
+  });
+  const addTransaction = db.transaction((id: string, taskIds: string, from: string | undefined) => {
+    if (!folderExists.get(id) || (from !== undefined && !folderExists.get(from))) return null;
+    insertMembers.run(id, Date.now(), taskIds);
+    if (from !== undefined && from !== id) deleteMembers.run(from, taskIds);
+    return countMembers.get(id, taskIds)!.n;
+  });
+  const createSmartTransaction = db.transaction(
+    (fields: { name: string; search: string }, max: number): SmartFolder | null => {
+      if (countSmartFolders.get()!.n >= max) return null;
+      const id = randomUUID();
+      insertSmartFolder.run(id, fields.name, fields.search, Date.now());
+      return readSmartFolder(selectSmartFolders.get({ id })!);
+    },
+  );
+
   return {
     record: async (tasks, merge, options) =>
       recordTransaction.immediate(tasks, merge, options?.undelete === true),
@@ -280,6 +394,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       query.excludeStatus?.forEach((value, i) => (params[`excluded${i}`] = value));
       if (query.favorite !== undefined) params.favorite = query.favorite ? 1 : 0;
       if (query.hidden !== undefined) params.hidden = query.hidden ? 1 : 0;
+      if (query.folder !== undefined) params.folder = query.folder;
       if (query.media !== undefined) params.media = query.media;
       if (query.from !== undefined) params.from = query.from;
       if (query.to !== undefined) params.to = query.to;
@@ -327,6 +442,30 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       if (!row) return null;
       return { kind: row.kind as RequestKind, body: JSON.parse(row.body) as Record<string, unknown> };
     },
+    async listFolders() {
+      return selectFolders.all({ id: null }).map(readFolder);
+    },
+    createFolder: async (name, max) => createFolderTransaction.immediate(name, max),
+    async renameFolder(id, name) {
+      updateFolderName.run(name, id);
+      return oneFolder(id);
+    },
+    deleteFolder: async (id) => deleteFolderRow.run(id).changes > 0,
+    addToFolder: async (id, taskIds, from) => addTransaction.immediate(id, JSON.stringify(taskIds), from),
+    async removeFromFolder(id, taskIds) {
+      if (!folderExists.get(id)) return null;
+      return deleteMembers.run(id, JSON.stringify(taskIds)).changes;
+    },
+    async listSmartFolders() {
+      return selectSmartFolders.all({ id: null }).map(readSmartFolder);
+    },
+    createSmartFolder: async (fields, max) => createSmartTransaction.immediate(fields, max),
+    async updateSmartFolder(id, fields) {
+      updateSmartFolderRow.run(fields.name ?? null, fields.search ?? null, id);
+      const row = selectSmartFolders.get({ id });
+      return row ? readSmartFolder(row) : null;
+    },
+    deleteSmartFolder: async (id) => deleteSmartFolderRow.run(id).changes > 0,
     close: async () => {
       db.close();
     },

@@ -567,6 +567,117 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
       });
     });
 
+    describe("folders", () => {
+      async function seed(store: TaskStore) {
+        await upsertMany(store, [
+          task({ id: "a", submitTime: 100, prompt: "sun" }),
+          task({ id: "b", submitTime: 200, prompt: "moon" }),
+          task({ id: "c", submitTime: 300, prompt: "sun" }),
+        ]);
+      }
+
+      it("creates, lists (oldest first, with counts and the newest visible task as cover), renames and deletes; the tasks stay", async () => {
+        const store = await openStore();
+        await seed(store);
+        const trips = (await store.createFolder("Trips", 10))!;
+        const cats = (await store.createFolder("Cats", 10))!;
+        expect(trips).toMatchObject({ name: "Trips", count: 0, cover: null });
+        expect(trips.id).not.toBe(cats.id);
+        expect(await store.addToFolder(trips.id, ["a", "c", "missing"])).toBe(2);
+        // Adding again is not an error, and a task may be in several folders.
+        expect(await store.addToFolder(trips.id, ["a"])).toBe(1);
+        expect(await store.addToFolder(cats.id, ["a"])).toBe(1);
+        let folders = await store.listFolders();
+        expect(folders.map((f) => [f.name, f.count, f.cover?.id])).toEqual([
+          ["Trips", 2, "c"],
+          ["Cats", 1, "a"],
+        ]);
+        await store.setHidden(["c"], true);
+        expect((await store.listFolders())[0]?.cover?.id).toBe("a");
+        expect(await store.renameFolder(trips.id, "Holidays")).toMatchObject({ name: "Holidays", count: 2 });
+        expect(await store.renameFolder("missing", "x")).toBeNull();
+        expect(await store.deleteFolder(cats.id)).toBe(true);
+        expect(await store.deleteFolder(cats.id)).toBe(false);
+        folders = await store.listFolders();
+        expect(folders.map((f) => f.name)).toEqual(["Holidays"]);
+        expect(await ids(store, {})).toEqual(["c", "b", "a"]);
+      });
+
+      it("lists a folder's tasks with the other filters, keyset-paged", async () => {
+        const store = await openStore();
+        await seed(store);
+        const folder = (await store.createFolder("F", 10))!;
+        await store.addToFolder(folder.id, ["a", "b", "c"]);
+        expect(await ids(store, { folder: folder.id })).toEqual(["c", "b", "a"]);
+        expect(await ids(store, { folder: folder.id, q: "sun" })).toEqual(["c", "a"]);
+        expect(await allPages(store, { folder: folder.id }, 2)).toEqual([["c", "b"], ["a"]]);
+        expect(await ids(store, { folder: "missing" })).toEqual([]);
+        expect(await store.removeFromFolder(folder.id, ["b", "missing"])).toBe(1);
+        expect(await ids(store, { folder: folder.id })).toEqual(["c", "a"]);
+        expect(await store.removeFromFolder("missing", ["a"])).toBeNull();
+      });
+
+      it("moves tasks from one folder to another atomically; an unknown folder changes nothing", async () => {
+        const store = await openStore();
+        await seed(store);
+        const from = (await store.createFolder("From", 10))!;
+        const to = (await store.createFolder("To", 10))!;
+        await store.addToFolder(from.id, ["a", "b", "c"]);
+        expect(await store.addToFolder(to.id, ["a", "b"], from.id)).toBe(2);
+        expect(await ids(store, { folder: from.id })).toEqual(["c"]);
+        expect(await ids(store, { folder: to.id })).toEqual(["b", "a"]);
+        expect(await store.addToFolder(to.id, ["c"], "missing")).toBeNull();
+        expect(await store.addToFolder("missing", ["c"], from.id)).toBeNull();
+        expect(await ids(store, { folder: from.id })).toEqual(["c"]);
+      });
+
+      it("deleting a task removes it from its folders; folders survive a restart", async () => {
+        const store = await openStore();
+        await seed(store);
+        const folder = (await store.createFolder("Kept", 10))!;
+        await store.addToFolder(folder.id, ["a", "b"]);
+        await store.delete(["a"]);
+        expect((await store.listFolders())[0]?.count).toBe(1);
+        await store.close();
+        const again = await openStore();
+        expect((await again.listFolders()).map((f) => [f.name, f.count])).toEqual([["Kept", 1]]);
+        expect(await ids(again, { folder: folder.id })).toEqual(["b"]);
+      });
+
+      it("refuses a folder beyond the limit", async () => {
+        const store = await openStore();
+        expect(await store.createFolder("1", 2)).not.toBeNull();
+        expect(await store.createFolder("2", 2)).not.toBeNull();
+        expect(await store.createFolder("3", 2)).toBeNull();
+        expect(await store.listFolders()).toHaveLength(2);
+      });
+    });
+
+    describe("smart folders", () => {
+      it("creates, lists, updates, deletes, within a limit, and keeps them across a restart", async () => {
+        const store = await openStore();
+        const one = (await store.createSmartFolder({ name: "Videos", search: "media=video" }, 2))!;
+        expect(one).toMatchObject({ name: "Videos", search: "media=video" });
+        expect(await store.createSmartFolder({ name: "Sun", search: "q=sun" }, 2)).not.toBeNull();
+        expect(await store.createSmartFolder({ name: "Over", search: "" }, 2)).toBeNull();
+        expect(await store.updateSmartFolder(one.id, { name: "Clips" })).toMatchObject({
+          name: "Clips",
+          search: "media=video",
+        });
+        expect(await store.updateSmartFolder(one.id, { search: "media=video&favorite=true" })).toMatchObject({
+          name: "Clips",
+          search: "media=video&favorite=true",
+        });
+        expect(await store.updateSmartFolder("missing", { name: "x" })).toBeNull();
+        await store.close();
+        const again = await openStore();
+        expect((await again.listSmartFolders()).map((f) => f.name)).toEqual(["Clips", "Sun"]);
+        expect(await again.deleteSmartFolder(one.id)).toBe(true);
+        expect(await again.deleteSmartFolder(one.id)).toBe(false);
+        expect((await again.listSmartFolders()).map((f) => f.name)).toEqual(["Sun"]);
+      });
+    });
+
     describe("requests", () => {
       const red = { input: `${"a".repeat(64)}.png` };
       const blue = { input: `${"b".repeat(64)}.jpg` };

@@ -35,6 +35,8 @@ export interface TaskListQuery {
   /** None of these statuses. */
   excludeStatus?: readonly string[] | undefined;
   favorite?: boolean | undefined;
+  /** Only the tasks in this folder (an unknown folder lists nothing). */
+  folder?: string | undefined;
   /** Only hidden tasks, or only the others; both when undefined (the archive export). */
   hidden?: boolean | undefined;
   /** Tasks whose result is a video, or all the others (`mediaOf` in lib/mj/history-query.ts). */
@@ -79,6 +81,25 @@ export interface TaskLineage {
  */
 export type MergeRule = (stored: Task | null, incoming: Task, deleted: boolean) => Task | null;
 
+/** A manual collection of tasks; a task may be in several. */
+export interface Folder {
+  id: string;
+  name: string;
+  /** How many tasks it holds. */
+  count: number;
+  /** The newest task in it that is not hidden (its picture stands for the folder), or null. */
+  cover: StoredTask | null;
+  createdAt: number;
+}
+
+/** A saved view of the gallery: its filters, as the gallery writes them in its URL. */
+export interface SmartFolder {
+  id: string;
+  name: string;
+  search: string;
+  createdAt: number;
+}
+
 export interface TaskStore {
   /**
    * Records copies of tasks, atomically: all are written or none. For each, `merge` decides
@@ -111,6 +132,33 @@ export interface TaskStore {
     inputs: readonly string[],
   ): Promise<void>;
   getRequest(taskId: string): Promise<StoredRequest | null>;
+
+  /** Oldest first. */
+  listFolders(): Promise<Folder[]>;
+  /** A new empty folder, or null when there are `max` folders already (checked atomically). */
+  createFolder(name: string, max: number): Promise<Folder | null>;
+  /** The renamed folder, or null when there is no such folder. */
+  renameFolder(id: string, name: string): Promise<Folder | null>;
+  /** Removes the folder and its memberships (the tasks stay); false when there was none. */
+  deleteFolder(id: string): Promise<boolean>;
+  /**
+   * Puts the recorded tasks among `taskIds` into folder `id`, and when `from` is given takes them
+   * out of that folder, in one transaction (a move). Returns how many tasks are now in `id` of
+   * those asked for, or null when a folder does not exist (nothing changes then).
+   */
+  addToFolder(id: string, taskIds: readonly string[], from?: string): Promise<number | null>;
+  /** Takes tasks out of a folder; how many were in it, or null when there is no such folder. */
+  removeFromFolder(id: string, taskIds: readonly string[]): Promise<number | null>;
+
+  /** Oldest first. */
+  listSmartFolders(): Promise<SmartFolder[]>;
+  /** A new smart folder, or null when there are `max` already. */
+  createSmartFolder(fields: { name: string; search: string }, max: number): Promise<SmartFolder | null>;
+  updateSmartFolder(
+    id: string,
+    fields: { name?: string | undefined; search?: string | undefined },
+  ): Promise<SmartFolder | null>;
+  deleteSmartFolder(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -21,11 +21,14 @@ import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/t
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
 import type { HistoryDetail, ImportResult, TaskFlags } from "@/lib/mj/history-query";
+import { FOLDER_LIMITS } from "@/lib/mj/folders";
 import { mergeRule } from "./merge";
 import { presentRequestBody, withInputRefs, type RequestInputs } from "./request-inputs";
 import {
   InvalidCursorError,
   type RequestKind,
+  type Folder,
+  type SmartFolder,
   type StoredTask,
   type TaskListQuery,
   type TaskPage,
@@ -287,6 +290,17 @@ export function createTaskService({
       { kind, body },
     );
     return result;
+  }
+
+  const presentFolder = (folder: Folder): Folder => ({
+    ...folder,
+    cover: folder.cover && present(folder.cover),
+  });
+
+  /** What a store answered about a folder, or a 404 when it said there is none (null or false). */
+  function requireFolder<T>(id: string, found: T | null | false): T {
+    if (found === null || found === false) throw new AppError("not_found", `No folder ${id}.`);
+    return found;
   }
 
   async function requireStored(id: string): Promise<StoredTask> {
@@ -609,6 +623,56 @@ export function createTaskService({
       if ((await deleteTasks([id])).length === 0) {
         throw new AppError("not_found", `Task ${id} is not in the history.`);
       }
+    },
+
+    async folders(): Promise<Folder[]> {
+      return (await store.listFolders()).map(presentFolder);
+    },
+
+    async createFolder(name: string): Promise<Folder> {
+      const folder = await store.createFolder(name, FOLDER_LIMITS.folders);
+      if (!folder) throw new AppError("conflict", `There are ${FOLDER_LIMITS.folders} folders already.`);
+      return presentFolder(folder);
+    },
+
+    async renameFolder(id: string, name: string): Promise<Folder> {
+      return presentFolder(requireFolder(id, await store.renameFolder(id, name)));
+    },
+
+    async deleteFolder(id: string): Promise<void> {
+      requireFolder(id, await store.deleteFolder(id));
+    },
+
+    /** Adds tasks to a folder, or with `from` moves them there from that folder, atomically. */
+    async addToFolder(id: string, ids: string[], from?: string): Promise<{ count: number }> {
+      const count = await store.addToFolder(id, [...new Set(ids)], from);
+      if (count === null) throw new AppError("not_found", "No such folder.");
+      return { count };
+    },
+
+    async removeFromFolder(id: string, ids: string[]): Promise<{ removed: number }> {
+      return { removed: requireFolder(id, await store.removeFromFolder(id, [...new Set(ids)])) };
+    },
+
+    smartFolders: (): Promise<SmartFolder[]> => store.listSmartFolders(),
+
+    async createSmartFolder(fields: { name: string; search: string }): Promise<SmartFolder> {
+      const folder = await store.createSmartFolder(fields, FOLDER_LIMITS.smartFolders);
+      if (!folder) {
+        throw new AppError("conflict", `There are ${FOLDER_LIMITS.smartFolders} smart folders already.`);
+      }
+      return folder;
+    },
+
+    async updateSmartFolder(
+      id: string,
+      fields: { name?: string | undefined; search?: string | undefined },
+    ): Promise<SmartFolder> {
+      return requireFolder(id, await store.updateSmartFolder(id, fields));
+    },
+
+    async deleteSmartFolder(id: string): Promise<void> {
+      requireFolder(id, await store.deleteSmartFolder(id));
     },
 
     /**
