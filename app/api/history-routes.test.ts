@@ -256,6 +256,20 @@ describe("history list", () => {
   });
 });
 
+describe("facets", () => {
+  it("filters by model, aspect ratio, speed and style reference as the prompts say", async () => {
+    const wide = await imagine("facet owl --v 7 --ar 16:9 --sref 42");
+    const plain = await imagine("facet owl --relax");
+    const list = async (query: string) => (await page(`?q=facet&${query}`)).items.map((t) => t.id);
+    expect(await list("aspect=16:9")).toEqual([wide]);
+    expect(await list("aspect=1:1")).toEqual([plain]);
+    expect(await list("model=v7")).toEqual([wide]);
+    expect(await list("model=default")).toEqual([plain]);
+    expect(await list("sref=true")).toEqual([wide]);
+    expect(await list("sref=false&speed=relax")).toEqual([plain]);
+  });
+});
+
 describe("hidden", () => {
   it("a hidden task leaves the list, is listed by hidden=true, still answers its detail and fetch, and comes back", async () => {
     const a = await imagine("history hidden one");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { taskIdSchema } from "./requests";
+import { SPEEDS } from "./prompt-params";
 import { TASK_ACTIONS, TASK_STATUS, taskSchema, type Task } from "./task";
 
 /**
@@ -35,6 +36,26 @@ function enumList(name: string, accepted: readonly string[]) {
         .array(z.string())
         .max(HISTORY_LIMITS.filterValues, { error: `at most ${HISTORY_LIMITS.filterValues} ${name} values` })
         .refine((values) => values.every((value) => accepted.includes(value)), { error }),
+    )
+    .transform((values) => (values.length > 0 ? [...new Set(values)] : undefined))
+    .optional();
+}
+
+/** `16:9,3:2` -> ["16:9", "3:2"], lower-case, each matching `pattern`. */
+function textList(name: string, pattern: RegExp) {
+  return z
+    .string()
+    .max(HISTORY_LIMITS.filterValues * 12, { error: `${name} is too long` })
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(pattern, { error: `${name} has a value it cannot be` }))
+        .max(HISTORY_LIMITS.filterValues, { error: `at most ${HISTORY_LIMITS.filterValues} ${name} values` }),
     )
     .transform((values) => (values.length > 0 ? [...new Set(values)] : undefined))
     .optional();
@@ -135,6 +156,16 @@ export const historyQuerySchema = z
       .transform((v) => v === "true"),
     /** Only the tasks of this folder (`/api/folders`); an unknown folder lists nothing. */
     folder: folderIdSchema.optional(),
+    /** Any of these models, as `facetsOf` (lib/mj/facets.ts) names them: `v8.1,niji6,default`. */
+    model: textList("model", /^(default|v\d{1,2}(\.\d{1,2})?|niji\d{0,2}(\.\d{1,2})?)$/),
+    /** Any of these `--ar` ratios (`1:1` for none): `16:9,3:2`. */
+    aspect: textList("aspect", /^\d{1,4}:\d{1,4}$/),
+    speed: z.enum(SPEEDS, { error: "speed must be fast, relax or turbo" }).optional(),
+    /** Whether a style reference (`--sref`) was used. */
+    sref: z
+      .enum(["true", "false"], { error: "sref must be true or false" })
+      .transform((v) => v === "true")
+      .optional(),
     /** Videos only, or everything else (see mediaOf). */
     media: z.enum(HISTORY_MEDIA, { error: "media must be video or image" }).optional(),
     from: instant("from", "start"),

@@ -53,6 +53,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     db.transaction(() => {
       if (userVersion(db) >= migration.version) return;
       db.exec(migration.up);
+      migration.backfill?.(db);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }

@@ -1,3 +1,7 @@
+import type Database from "better-sqlite3";
+import { facetsOf } from "@/lib/mj/facets";
+import { taskSchema } from "@/lib/mj/task";
+
 /**
  * The schema history, oldest first. A released migration is never edited: change the schema by
  * appending a new entry with the next version. `openDatabase` applies the ones a file lacks.
@@ -7,6 +11,28 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /**
+   * Runs after `up`, in the same transaction: for a column whose value only app code can compute
+   * (a prompt parsed by lib/mj), so the backfill and every later write use the same function.
+   */
+  backfill?: (db: Database.Database) => void;
+}
+
+/** Writes the filter facets (lib/mj/facets.ts) of every stored task, a batch of rows at a time. */
+function backfillFacets(db: Database.Database): void {
+  const batch = db.prepare<[number], { rowid: number; data: string }>(
+    "SELECT rowid, data FROM tasks WHERE rowid > ? ORDER BY rowid LIMIT 500",
+  );
+  const update = db.prepare<[string, string, string | null, number, number]>(
+    "UPDATE tasks SET model = ?, aspect = ?, speed = ?, sref = ? WHERE rowid = ?",
+  );
+  // better-sqlite3 cannot write while a statement is still iterating, hence whole batches.
+  for (let rows = batch.all(0); rows.length > 0; rows = batch.all(rows.at(-1)!.rowid)) {
+    for (const row of rows) {
+      const facets = facetsOf(taskSchema.parse(JSON.parse(row.data)));
+      update.run(facets.model, facets.aspect, facets.speed, facets.sref ? 1 : 0, row.rowid);
+    }
+  }
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -146,5 +172,20 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL
       );
     `,
+  },
+  {
+    version: 6,
+    name: "filter facets: model, aspect ratio, speed, style reference",
+    // Written with every copy from `facetsOf` (lib/mj/facets.ts); the backfill runs the same
+    // function over the rows already stored, since SQL cannot parse a prompt's flags.
+    up: `
+      ALTER TABLE tasks ADD COLUMN model TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE tasks ADD COLUMN aspect TEXT NOT NULL DEFAULT '1:1';
+      ALTER TABLE tasks ADD COLUMN speed TEXT;
+      ALTER TABLE tasks ADD COLUMN sref INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX tasks_model_sort ON tasks (model, sort_time, id);
+      CREATE INDEX tasks_aspect_sort ON tasks (aspect, sort_time, id);
+    `,
+    backfill: backfillFacets,
   },
 ];

@@ -6,6 +6,7 @@ import { mediaOf } from "@/lib/mj/history-query";
 import { taskSchema, type Task } from "@/lib/mj/task";
 import { makeTask } from "@/lib/testing/tasks";
 import { tempStoreFixture } from "@/lib/testing/temp-store";
+import { facetsOf } from "@/lib/mj/facets";
 import { migrate, openDatabase } from "./database";
 import { MIGRATIONS } from "./migrations";
 import { describeTaskStore } from "./task-store.contract";
@@ -192,6 +193,62 @@ describe("migration 3", () => {
       .map((row) => (row as { detail: string }).detail)
       .join(" ");
     expect(plan).toMatch(/tasks_media_sort/);
+  });
+});
+
+describe("facets", () => {
+  const prompts = [
+    "a fox",
+    "a fox --v 8.1 --ar 16:9",
+    "a fox --niji 6 --sref 12 --relax",
+    "a fox --niji --ar 3:2 --turbo",
+    "a fox --version 7 --aspect 9:16",
+    "",
+  ];
+
+  it("a version 5 file gets its facet columns backfilled by facetsOf, and new writes agree with it", async () => {
+    fs.mkdirSync(path.dirname(temp.dbPath), { recursive: true });
+    const v5 = new Database(temp.dbPath);
+    migrate(v5, MIGRATIONS.slice(0, 5));
+    const insert = v5.prepare(
+      `INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, sort_time, data, created_at, updated_at)
+       VALUES (?, 'SUCCESS', 5, 'IMAGINE', NULL, ?, ?, ?, 0, 0)`,
+    );
+    const tasks = prompts.map((prompt, i) =>
+      taskSchema.parse({
+        id: `old${i}`,
+        status: "SUCCESS",
+        submitTime: i,
+        prompt,
+        mode: i === 5 ? "FAST" : null,
+      }),
+    );
+    for (const [i, task] of tasks.entries()) insert.run(task.id, task.prompt, i, JSON.stringify(task));
+    v5.close();
+
+    const store = openStore();
+    await store.record(
+      prompts.map((prompt, i) =>
+        taskSchema.parse({ id: `new${i}`, status: "SUCCESS", submitTime: 100 + i, prompt }),
+      ),
+      (_stored, incoming) => incoming,
+    );
+    const rows = openRaw().prepare("SELECT data, model, aspect, speed, sref FROM tasks").all() as {
+      data: string;
+      model: string;
+      aspect: string;
+      speed: string | null;
+      sref: number;
+    }[];
+    expect(rows).toHaveLength(prompts.length * 2);
+    for (const row of rows) {
+      const facets = facetsOf(taskSchema.parse(JSON.parse(row.data)));
+      expect({ model: row.model, aspect: row.aspect, speed: row.speed, sref: row.sref === 1 }).toEqual(
+        facets,
+      );
+    }
+    expect(await ids(store, { aspect: ["16:9"], sort: "oldest" })).toEqual(["old1", "new1"]);
+    expect(await ids(store, { speed: "fast" })).toEqual(["old5"]);
   });
 });
 

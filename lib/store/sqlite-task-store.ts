@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import { facetsOf } from "@/lib/mj/facets";
 import { mediaOf, type HistoryMedia } from "@/lib/mj/history-query";
 import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
 import { decodeCursor, encodeCursor } from "./cursor";
@@ -63,6 +64,10 @@ interface WriteParams {
   parentId: string | null;
   prompt: string | null;
   media: HistoryMedia;
+  model: string;
+  aspect: string;
+  speed: string | null;
+  sref: number;
   sortTime: number;
   data: string;
   now: number;
@@ -125,8 +130,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   // sort_time, created_at, favorite and hidden are left out of the UPDATE: the first two are
   // fixed at first insert so cursors stay stable, the flags belong to the user, not to the upstream.
   const write = db.prepare<[WriteParams]>(`
-    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, media, sort_time, data, created_at, updated_at)
-    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @media, @sortTime, @data, @now, @now)
+    INSERT INTO tasks (id, status, status_rank, action, parent_id, prompt, media, model, aspect, speed, sref,
+      sort_time, data, created_at, updated_at)
+    VALUES (@id, @status, @statusRank, @action, @parentId, @prompt, @media, @model, @aspect, @speed, @sref,
+      @sortTime, @data, @now, @now)
     ON CONFLICT (id) DO UPDATE SET
       status = excluded.status,
       status_rank = excluded.status_rank,
@@ -134,6 +141,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       parent_id = excluded.parent_id,
       prompt = excluded.prompt,
       media = excluded.media,
+      model = excluded.model,
+      aspect = excluded.aspect,
+      speed = excluded.speed,
+      sref = excluded.sref,
       data = excluded.data,
       updated_at = excluded.updated_at
   `);
@@ -263,6 +274,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     // Polls mostly repeat what is stored; an unchanged task costs a read, not a write.
     if (row?.data === data) return { ...next, ...userFlags };
     const now = Date.now();
+    const facets = facetsOf(next);
     write.run({
       id: next.id,
       status: next.status,
@@ -271,6 +283,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       parentId: next.parentId,
       prompt: next.prompt,
       media: mediaOf(next),
+      model: facets.model,
+      aspect: facets.aspect,
+      speed: facets.speed,
+      sref: facets.sref ? 1 : 0,
       sortTime: Math.trunc(next.submitTime ?? now),
       data,
       now,
@@ -306,6 +322,12 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     if (query.folder !== undefined)
       conditions.push("id IN (SELECT task_id FROM folder_tasks WHERE folder_id = @folder)");
     if (query.media !== undefined) conditions.push("media = @media");
+    if (query.model?.length)
+      conditions.push(`model IN (${query.model.map((_, i) => `@model${i}`).join(", ")})`);
+    if (query.aspect?.length)
+      conditions.push(`aspect IN (${query.aspect.map((_, i) => `@aspect${i}`).join(", ")})`);
+    if (query.speed !== undefined) conditions.push("speed = @speed");
+    if (query.sref !== undefined) conditions.push("sref = @sref");
     if (query.from !== undefined) conditions.push("sort_time >= @from");
     if (query.to !== undefined) conditions.push("sort_time <= @to");
     if (paging) conditions.push(`(sort_time, id) ${sort === "newest" ? "<" : ">"} (@afterTime, @afterId)`);
@@ -396,6 +418,10 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       if (query.hidden !== undefined) params.hidden = query.hidden ? 1 : 0;
       if (query.folder !== undefined) params.folder = query.folder;
       if (query.media !== undefined) params.media = query.media;
+      query.model?.forEach((value, i) => (params[`model${i}`] = value));
+      query.aspect?.forEach((value, i) => (params[`aspect${i}`] = value));
+      if (query.speed !== undefined) params.speed = query.speed;
+      if (query.sref !== undefined) params.sref = query.sref ? 1 : 0;
       if (query.from !== undefined) params.from = query.from;
       if (query.to !== undefined) params.to = query.to;
       if (after) {

@@ -398,6 +398,28 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         expect(await store.setHidden([], true)).toBe(0);
       });
 
+      it("model, aspect, speed and sref filter as facetsOf reads each copy", async () => {
+        const store = await openStore();
+        await upsertMany(store, [
+          task({ id: "f1", submitTime: 100, prompt: "sun --v 8.1 --ar 16:9" }),
+          task({ id: "f2", submitTime: 200, prompt: "sun --niji 6 --sref 123 --relax" }),
+          task({ id: "f3", submitTime: 300, prompt: "moon", mode: "TURBO" }),
+          task({ id: "f4", submitTime: 400, prompt: "moon --v 7 --ar 16:9 --sref https://x.test/a.png" }),
+        ]);
+        expect(await ids(store, { model: ["v8.1"] })).toEqual(["f1"]);
+        expect(await ids(store, { model: ["default", "niji6"] })).toEqual(["f3", "f2"]);
+        expect(await ids(store, { aspect: ["16:9"] })).toEqual(["f4", "f1"]);
+        expect(await ids(store, { aspect: ["1:1"] })).toEqual(["f3", "f2"]);
+        expect(await ids(store, { speed: "relax" })).toEqual(["f2"]);
+        expect(await ids(store, { speed: "turbo" })).toEqual(["f3"]);
+        expect(await ids(store, { sref: true })).toEqual(["f4", "f2"]);
+        expect(await ids(store, { sref: false, q: "moon" })).toEqual(["f3"]);
+        expect(await ids(store, { sref: true, aspect: ["16:9"], model: ["v7"] })).toEqual(["f4"]);
+        // A later copy with another prompt (a relay's rewritten one) moves the task.
+        await upsert(store, task({ id: "f1", submitTime: 100, prompt: "sun --v 8.1 --ar 2:3" }));
+        expect(await ids(store, { aspect: ["16:9"] })).toEqual(["f4"]);
+      });
+
       it("setFavorite counts the recorded tasks among the ids", async () => {
         const store = await openStore();
         await seed(store);

@@ -1,4 +1,5 @@
 import { REQUEST_KINDS, type HistoryMedia } from "@/lib/mj/history-query";
+import type { Speed } from "@/lib/mj/prompt-params";
 import type { Task } from "@/lib/mj/task";
 
 /**
@@ -41,6 +42,13 @@ export interface TaskListQuery {
   hidden?: boolean | undefined;
   /** Tasks whose result is a video, or all the others (`mediaOf` in lib/mj/history-query.ts). */
   media?: HistoryMedia | undefined;
+  /** Any of these models / aspect ratios (`facetsOf` in lib/mj/facets.ts: "v8.1", "niji6", "default"; "16:9"). */
+  model?: readonly string[] | undefined;
+  aspect?: readonly string[] | undefined;
+  /** The speed the job ran or was asked at. */
+  speed?: Speed | undefined;
+  /** Whether a style reference was used. */
+  sref?: boolean | undefined;
   /** Epoch ms, inclusive, on the first-seen submit time the list is sorted by. */
   from?: number | undefined;
   to?: number | undefined;
