@@ -8,10 +8,13 @@ import { fieldClasses } from "@/components/ui/field";
 import {
   EMPTY_FILTERS,
   GALLERY_ACTIONS,
+  GALLERY_ASPECTS,
   GALLERY_STATUSES,
   type GalleryFilters,
   type GalleryStatus,
 } from "@/lib/api/gallery-filters";
+import { MODELS } from "@/lib/mj/models";
+import { SPEEDS, type Speed } from "@/lib/mj/prompt-params";
 
 /** Typing pauses this long before the search reaches the URL (and the server). */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -52,7 +55,9 @@ export function FilterBar({
     setDraft(next);
     onChange(next);
   };
-  const active = JSON.stringify({ ...draft, q: text }) !== JSON.stringify(EMPTY_FILTERS);
+  // The open folder is chosen in the folder panel, not here: Reset keeps it.
+  const active =
+    JSON.stringify({ ...draft, q: text }) !== JSON.stringify({ ...EMPTY_FILTERS, folder: draft.folder });
 
   return (
     <div role="search" className="flex flex-wrap items-end gap-2" aria-label={t("label")}>
@@ -100,6 +105,65 @@ export function FilterBar({
               {t(`statuses.${status}`)}
             </option>
           ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("model")}
+        <select
+          value={draft.model}
+          onChange={(event) => set("model", event.target.value)}
+          className={fieldClasses()}
+        >
+          <option value="">{t("all")}</option>
+          <option value="default">{t("defaultModel")}</option>
+          {MODELS.map((model) => (
+            <option key={model.id} value={model.id}>
+              {model.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("aspect")}
+        <select
+          value={draft.aspect}
+          onChange={(event) => set("aspect", event.target.value)}
+          className={fieldClasses()}
+        >
+          <option value="">{t("all")}</option>
+          {/* A ratio from a shared URL that the list does not offer still shows as chosen. */}
+          {[...new Set([...GALLERY_ASPECTS, ...(draft.aspect ? [draft.aspect] : [])])].map((aspect) => (
+            <option key={aspect} value={aspect}>
+              {aspect}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("speed")}
+        <select
+          value={draft.speed}
+          onChange={(event) => set("speed", event.target.value as Speed | "")}
+          className={fieldClasses()}
+        >
+          <option value="">{t("all")}</option>
+          {SPEEDS.map((speed) => (
+            <option key={speed} value={speed}>
+              {t(`speeds.${speed}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col text-xs text-zinc-500">
+        {t("sref")}
+        <select
+          value={draft.sref}
+          onChange={(event) => set("sref", event.target.value as GalleryFilters["sref"])}
+          className={fieldClasses()}
+        >
+          <option value="">{t("all")}</option>
+          <option value="true">{t("srefWith")}</option>
+          <option value="false">{t("srefWithout")}</option>
         </select>
       </label>
       <label className="flex flex-col text-xs text-zinc-500" htmlFor={`${id}-from`}>
@@ -153,8 +217,17 @@ export function FilterBar({
         />
         {t("video")}
       </label>
+      <label className="flex items-center gap-1.5 py-1.5 text-sm">
+        <input
+          type="checkbox"
+          checked={draft.hidden}
+          onChange={(event) => set("hidden", event.target.checked)}
+          className="size-4 accent-sky-600"
+        />
+        {t("hidden")}
+      </label>
       {active && (
-        <Button variant="ghost" onClick={() => onChange(EMPTY_FILTERS)}>
+        <Button variant="ghost" onClick={() => onChange({ ...EMPTY_FILTERS, folder: draft.folder })}>
           {t("reset")}
         </Button>
       )}

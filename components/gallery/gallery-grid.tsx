@@ -1,7 +1,7 @@
 "use client";
 
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
-import { Film, Heart } from "lucide-react";
+import { Eye, EyeOff, Film, Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTaskWords } from "@/components/task/task-words";
@@ -28,6 +28,9 @@ export function GalleryGrid({
   selected,
   onToggle,
   onOpen,
+  hiddenView,
+  onFavorite,
+  onHide,
 }: {
   tasks: Task[];
   hasMore: boolean;
@@ -36,6 +39,10 @@ export function GalleryGrid({
   /** `range`: shift-click, from the last clicked tile to this one. */
   onToggle(index: number, range: boolean): void;
   onOpen(task: Task): void;
+  /** The Hidden view: a tile's hide action shows it again. */
+  hiddenView: boolean;
+  onFavorite(task: Task): void;
+  onHide(task: Task): void;
 }) {
   const t = useTranslations("gallery");
   const listRef = useRef<HTMLDivElement>(null);
@@ -100,6 +107,9 @@ export function GalleryGrid({
               selected={selected.has(task.id)}
               onToggle={(range) => onToggle(row.index * columns + i, range)}
               onOpen={() => onOpen(task)}
+              hiddenView={hiddenView}
+              onFavorite={() => onFavorite(task)}
+              onHide={() => onHide(task)}
             />
           ))}
         </div>
@@ -113,11 +123,17 @@ function Tile({
   selected,
   onToggle,
   onOpen,
+  hiddenView,
+  onFavorite,
+  onHide,
 }: {
   task: Task;
   selected: boolean;
   onToggle(range: boolean): void;
   onOpen(): void;
+  hiddenView: boolean;
+  onFavorite(): void;
+  onHide(): void;
 }) {
   const t = useTranslations("gallery");
   const words = useTaskWords();
@@ -205,11 +221,39 @@ function Tile({
           className="size-4 accent-sky-600"
         />
       </label>
+      {/* The prompt and the tile's own actions, on hover and on focus (always on touch screens). */}
+      <div className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/75 to-transparent p-2 pt-6 text-xs text-white opacity-0 group-focus-within:opacity-100 group-hover:opacity-100">
+        <p className="line-clamp-2">{prompt}</p>
+      </div>
+      <div
+        className={cn(
+          "absolute top-1.5 right-1.5 flex gap-1",
+          "opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100",
+        )}
+      >
+        <button
+          type="button"
+          onClick={onHide}
+          aria-label={t(hiddenView ? "unhide" : "hide", { prompt })}
+          className="rounded bg-black/55 p-1 text-white hover:bg-black/75"
+        >
+          {hiddenView ? <Eye className="size-4" aria-hidden /> : <EyeOff className="size-4" aria-hidden />}
+        </button>
+        <button
+          type="button"
+          onClick={onFavorite}
+          aria-label={t(isFavorite(task) ? "unfavoriteOne" : "favoriteOne", { prompt })}
+          aria-pressed={isFavorite(task)}
+          className="rounded bg-black/55 p-1 text-white hover:bg-black/75"
+        >
+          <Heart className={cn("size-4", isFavorite(task) && "fill-red-500 text-red-500")} aria-hidden />
+        </button>
+      </div>
       {isFavorite(task) && (
         <Heart
           role="img"
           aria-label={t("favorite")}
-          className="absolute top-2 right-2 size-4 fill-red-500 text-red-500 drop-shadow"
+          className="absolute top-2 right-2 size-4 fill-red-500 text-red-500 drop-shadow group-focus-within:hidden group-hover:hidden [@media(hover:none)]:hidden"
         />
       )}
       {task.status !== TASK_STATUS.success && (

@@ -31,6 +31,7 @@ import {
   type HistoryMedia,
   type HistoryPage,
 } from "@/lib/mj/history-query";
+import type { Speed } from "@/lib/mj/prompt-params";
 import { folderSchema, smartFolderSchema, type Folder, type SmartFolder } from "@/lib/mj/folders";
 import { fetchBlob, fetchJson } from "./fetch-json";
 
@@ -144,6 +145,11 @@ export interface TaskListParams {
   hidden?: boolean;
   /** Only the tasks of this folder. */
   folder?: string;
+  /** Facets of the prompt (lib/mj/facets.ts): a model id, an `--ar` ratio, a speed, a style reference used or not. */
+  model?: string;
+  aspect?: string;
+  speed?: Speed;
+  sref?: boolean;
   /** Only videos, or only the rest (the gallery's Video filter). */
   media?: HistoryMedia;
   /** Epoch ms, both ends included. */
@@ -162,6 +168,10 @@ export function taskListSearch(params: TaskListParams, limit: number, cursor: st
   if (params.favorite) search.set("favorite", "true");
   if (params.hidden) search.set("hidden", "true");
   if (params.folder) search.set("folder", params.folder);
+  if (params.model) search.set("model", params.model);
+  if (params.aspect) search.set("aspect", params.aspect);
+  if (params.speed) search.set("speed", params.speed);
+  if (params.sref !== undefined) search.set("sref", String(params.sref));
   if (params.media) search.set("media", params.media);
   if (params.from !== undefined) search.set("from", String(params.from));
   if (params.to !== undefined) search.set("to", String(params.to));

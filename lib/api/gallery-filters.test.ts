@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { smartSearchSchema } from "@/lib/mj/folders";
 import { taskListSearch } from "./client";
 import {
   EMPTY_FILTERS,
@@ -20,6 +21,12 @@ describe("gallery filters in the URL", () => {
       status: "failed",
       favorite: true,
       video: true,
+      hidden: true,
+      folder: "5f0e7a2c-1b2d-4c3e-8f9a-0b1c2d3e4f5a",
+      model: "niji6",
+      aspect: "16:9",
+      speed: "relax",
+      sref: "false",
       from: "2026-01-02",
       to: "2026-01-31",
       sort: "oldest",
@@ -33,7 +40,9 @@ describe("gallery filters in the URL", () => {
 
   it("drops values it does not know instead of failing", () => {
     const read = filtersFromSearch(
-      new URLSearchParams("action=DROP&status=x&from=yesterday&sort=random&favorite=1&media=audio"),
+      new URLSearchParams(
+        "action=DROP&status=x&from=yesterday&sort=random&favorite=1&media=audio&hidden=1&folder=../x&model=gpt&aspect=wide&speed=warp&sref=1",
+      ),
     );
     expect(read).toEqual(EMPTY_FILTERS);
   });
@@ -76,5 +85,36 @@ describe("history API query", () => {
     const waiting = new URLSearchParams(historySearch({ ...EMPTY_FILTERS, status: "waiting" }, 60, null));
     expect(waiting.get("status")).toBe("MODAL");
     expect(waiting.has("excludeStatus")).toBe(false);
+  });
+});
+
+describe("gallery filters as a history query", () => {
+  it("sends the new filters as GET /api/tasks takes them, and a view's URL is a valid smart folder search", () => {
+    const filters: GalleryFilters = {
+      ...EMPTY_FILTERS,
+      hidden: true,
+      folder: "f-1",
+      model: "v8.1",
+      aspect: "2:3",
+      speed: "turbo",
+      sref: "true",
+      status: "done",
+      q: "fox",
+    };
+    const search = new URLSearchParams(historySearch(filters, 30, null));
+    expect(Object.fromEntries(search)).toMatchObject({
+      hidden: "true",
+      folder: "f-1",
+      model: "v8.1",
+      aspect: "2:3",
+      speed: "turbo",
+      sref: "true",
+      status: "SUCCESS",
+      q: "fox",
+    });
+    expect(smartSearchSchema.safeParse(filtersToSearch(filters)).success).toBe(true);
+    expect(
+      new URLSearchParams(historySearch({ ...EMPTY_FILTERS, sref: "false" }, 30, null)).get("sref"),
+    ).toBe("false");
   });
 });
