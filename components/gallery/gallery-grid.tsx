@@ -253,7 +253,7 @@ function Tile({
         <Heart
           role="img"
           aria-label={t("favorite")}
-          className="absolute top-2 right-2 size-4 fill-red-500 text-red-500 drop-shadow group-focus-within:hidden group-hover:hidden [@media(hover:none)]:hidden"
+          className="absolute right-2 bottom-2 size-4 fill-red-500 text-red-500 drop-shadow"
         />
       )}
       {task.status !== TASK_STATUS.success && (
