@@ -115,10 +115,10 @@ test("a saved search persists and shows the right tasks; aspect, style reference
   const name = folders(page).getByRole("textbox", { name: "Name of the saved search" });
   await name.fill("Wide lynxes");
   await name.press("Enter");
-  await expect(folders(page).getByRole("button", { name: "Wide lynxes" })).toBeVisible();
+  await expect(folders(page).getByRole("button", { name: "Wide lynxes", exact: true })).toBeVisible();
 
   await gallery(page);
-  await folders(page).getByRole("button", { name: "Wide lynxes" }).click();
+  await folders(page).getByRole("button", { name: "Wide lynxes", exact: true }).click();
   await expect(page).toHaveURL(/aspect=16%3A9/);
   await expect(page.getByRole("searchbox", { name: "Search prompts" })).toHaveValue("smartword");
   await expect(tile(page, /smartword wide/)).toBeVisible();
