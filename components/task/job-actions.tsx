@@ -17,7 +17,7 @@ import type { TaskCardHandlers } from "./task-card";
 import { useTaskWords } from "./task-words";
 
 /** The buttons shown as icons in the row; every other one of the job's goes to "More". */
-const COMMON_KINDS = new Set<ButtonInfo["kind"]>(["reroll", "upscale", "vary"]);
+const COMMON_KINDS = new Set<ButtonInfo["kind"]>(["reroll", "upscale", "vary", "animate"]);
 
 const ICON_BUTTON =
   "inline-flex size-8 shrink-0 items-center justify-center rounded-md text-zinc-700 hover:bg-zinc-100 disabled:opacity-50 dark:text-zinc-300 dark:hover:bg-zinc-800";
@@ -39,8 +39,8 @@ const MENU_ITEM =
 
 /**
  * What applies to the whole job, in one compact row under its images: the common actions as icon
- * buttons with names and tooltips (favourite, reroll, a single image's upscale and vary variants,
- * copy and reuse the prompt), the rest (zoom, pan, Vary Region, video, seed, hide, delete) in a
+ * buttons with names and tooltips (favourite, reroll, a single image's upscale, vary and animate
+ * variants, copy and reuse the prompt; a draft's Enhance), the rest (zoom, pan, Vary Region, video, seed, hide, delete) in a
  * "More" disclosure, reachable by keyboard and closed by Escape or a click elsewhere.
  */
 export function JobActions({
@@ -59,6 +59,7 @@ export function JobActions({
 }) {
   const t = useTranslations("task.job");
   const tResult = useTranslations("result");
+  const tGroups = useTranslations("task.groups");
   const words = useTaskWords();
   const copy = useCopy();
   const [open, setOpen] = useState(false);
@@ -135,6 +136,12 @@ export function JobActions({
           </IconAction>
         </>
       )}
+      {isDraftResult(task) && (
+        // A draft's next step: the same prompt at full quality, in plain words beside the icons.
+        <div role="group" aria-label={tGroups("draft")} className="mx-1">
+          <EnhanceButton task={task} disabled={busy !== null} />
+        </div>
+      )}
       <IconAction
         ref={toggle}
         label={t("more")}
@@ -163,7 +170,6 @@ export function JobActions({
               {words.button(info)}
             </button>
           ))}
-          {isDraftResult(task) && <EnhanceButton task={task} disabled={busy !== null} />}
           <div className="px-1 py-0.5">
             <SeedButton task={task} />
           </div>
