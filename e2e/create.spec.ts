@@ -37,6 +37,9 @@ async function more(task: Locator, name: string): Promise<Locator> {
 async function upscaled(page: Page, prompt: string): Promise<Locator> {
   const grid = await imagine(page, prompt);
   await waitDone(grid);
+  // A touch screen cannot hover: its "…" button shows the image's actions.
+  const reveal = grid.getByRole("button", { name: "Actions of image 1" });
+  if (await reveal.isVisible()) await reveal.click();
   await grid.getByRole("button", { name: "U1" }).click();
   const single = page.locator("article[data-status]", { hasText: "Upscale · image 1" }).first();
   await waitDone(single);
@@ -147,7 +150,7 @@ test("a dialog closed without submitting can be dismissed from the feed", async 
   await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
   const pending = page.locator('article[data-status="MODAL"]').first();
   const id = await pending.getAttribute("data-task-id");
-  await pending.getByRole("button", { name: "Dismiss" }).click();
+  await pending.getByRole("button", { name: "Dismiss", exact: true }).click();
   await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
   // Gone from the history for good, not just from this page.
   await page.reload();

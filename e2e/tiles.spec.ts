@@ -18,7 +18,8 @@ async function imagine(page: Page, prompt: string): Promise<Locator> {
   await box.press("Enter");
   const task = card(page, prompt);
   await expect(task).toBeVisible({ timeout: 15_000 });
-  return task;
+  // By id: the jobs made from it carry the same prompt and come first in the feed.
+  return page.locator(`article[data-task-id="${await task.getAttribute("data-task-id")}"]`);
 }
 
 async function waitDone(task: Locator) {

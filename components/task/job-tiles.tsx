@@ -51,7 +51,7 @@ export function JobTiles({
     <ul
       className={cn(
         "grid gap-0.5 bg-zinc-200 dark:bg-zinc-800",
-        several ? "grid-cols-2 @md:grid-cols-4" : "grid-cols-1",
+        several ? "grid-cols-2 @sm:grid-cols-4" : "grid-cols-1",
       )}
     >
       {images.map((image) => (

@@ -116,73 +116,76 @@ export function TaskCard({
       aria-label={title || t("untitled")}
       data-task-id={task.id}
       data-status={task.status || "PENDING"}
-      className="@container overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      className="@container relative rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
-      {images.length > 0 && (
-        <JobTiles task={task} images={images} infos={infos} busy={busy} handlers={handlers} />
-      )}
-      {isDescribe && task.imageUrl && (
-        // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
-        <img
-          src={task.imageUrl}
-          alt={t("describe.imageAlt")}
-          className="max-h-64 w-full bg-zinc-100 object-contain dark:bg-zinc-800"
-        />
-      )}
-      {!isText && images.length === 0 && (
-        <div
-          className="relative w-full bg-zinc-200 dark:bg-zinc-800"
-          style={{ aspectRatio: String(aspectRatioOf(task)) }}
-        >
-          {task.status === TASK_STATUS.success && (
-            <ResultView
-              task={task}
-              onOpen={(index) => handlers.onOpen(task, index)}
-              onDuration={setMeasured}
-            />
-          )}
-          {running && task.imageUrl && (
-            // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
-            <img
-              src={task.imageUrl}
-              alt={t("previewAlt")}
-              className="absolute inset-0 h-full w-full object-contain"
-            />
-          )}
-          {running && !task.imageUrl && (
-            <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
-          )}
-          {task.status === TASK_STATUS.modal && (
-            <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
-              <Pencil className="size-5" aria-hidden />
-              <p>{t("modalPending")}</p>
-              <div className="flex flex-wrap justify-center gap-2">
-                <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
-                  {t("openModal")}
-                </Button>
-                <Button
-                  onClick={() => handlers.onDismiss(task)}
-                  disabled={busy !== null}
-                  title={t("dismissHint")}
-                >
-                  <X className="size-4" aria-hidden />
-                  {t("dismiss")}
-                </Button>
+      {/* The card does not clip (its More menu opens over what follows): the media rounds its own corners. */}
+      <div className="overflow-hidden rounded-t-[11px]">
+        {images.length > 0 && (
+          <JobTiles task={task} images={images} infos={infos} busy={busy} handlers={handlers} />
+        )}
+        {isDescribe && task.imageUrl && (
+          // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
+          <img
+            src={task.imageUrl}
+            alt={t("describe.imageAlt")}
+            className="max-h-64 w-full bg-zinc-100 object-contain dark:bg-zinc-800"
+          />
+        )}
+        {!isText && images.length === 0 && (
+          <div
+            className="relative w-full bg-zinc-200 dark:bg-zinc-800"
+            style={{ aspectRatio: String(aspectRatioOf(task)) }}
+          >
+            {task.status === TASK_STATUS.success && (
+              <ResultView
+                task={task}
+                onOpen={(index) => handlers.onOpen(task, index)}
+                onDuration={setMeasured}
+              />
+            )}
+            {running && task.imageUrl && (
+              // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
+              <img
+                src={task.imageUrl}
+                alt={t("previewAlt")}
+                className="absolute inset-0 h-full w-full object-contain"
+              />
+            )}
+            {running && !task.imageUrl && (
+              <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
+            )}
+            {task.status === TASK_STATUS.modal && (
+              <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
+                <Pencil className="size-5" aria-hidden />
+                <p>{t("modalPending")}</p>
+                <div className="flex flex-wrap justify-center gap-2">
+                  <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
+                    {t("openModal")}
+                  </Button>
+                  <Button
+                    onClick={() => handlers.onDismiss(task)}
+                    disabled={busy !== null}
+                    title={t("dismissHint")}
+                  >
+                    <X className="size-4" aria-hidden />
+                    {t("dismiss")}
+                  </Button>
+                </div>
               </div>
-            </div>
-          )}
-          {failKind && (
-            <div
-              role="alert"
-              className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm"
-            >
-              <Ban className="size-5 text-red-600" aria-hidden />
-              <p className="font-medium">{t(`fail.${failKind}`)}</p>
-              {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
-            </div>
-          )}
-        </div>
-      )}
+            )}
+            {failKind && (
+              <div
+                role="alert"
+                className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm"
+              >
+                <Ban className="size-5 text-red-600" aria-hidden />
+                <p className="font-medium">{t(`fail.${failKind}`)}</p>
+                {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
 
       <div className="space-y-2 p-3">
         <p className="line-clamp-3 text-sm break-words" title={title}>
