@@ -26,12 +26,22 @@ async function waitDone(task: Locator) {
   await expect(task).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
 }
 
-/** Submits an imagine, waits for the grid, presses U1, and returns the upscale's card. */
+/** An action of the whole job kept in its "More" menu (zoom, pan, Vary Region, seed…). */
+async function more(task: Locator, name: string): Promise<Locator> {
+  const toggle = task.getByRole("button", { name: "More", exact: true });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  return task.getByRole("button", { name });
+}
+
+/** Submits an imagine, waits for the grid, presses U1 (image 1's Upscale), and returns the upscale's card. */
 async function upscaled(page: Page, prompt: string): Promise<Locator> {
   const grid = await imagine(page, prompt);
   await waitDone(grid);
+  // A touch screen cannot hover: its "…" button shows the image's actions.
+  const reveal = grid.getByRole("button", { name: "Actions of image 1" });
+  if (await reveal.isVisible()) await reveal.click();
   await grid.getByRole("button", { name: "U1" }).click();
-  const single = page.locator("article[data-status]", { hasText: /from task/ }).first();
+  const single = page.locator("article[data-status]", { hasText: "Upscale · image 1" }).first();
   await waitDone(single);
   return single;
 }
@@ -88,7 +98,8 @@ test("imagine with parameters set from the controls; the prompt stays after subm
   const task = card(page, "a paper boat on a pond --ar 16:9");
   await expect(task.getByRole("progressbar")).toBeVisible();
   await waitDone(task);
-  const image = task.getByRole("img", { name: "a paper boat on a pond --ar 16:9" });
+  // Each image of the grid is a tile of the job's ratio.
+  const image = task.getByRole("img", { name: "Image 1 of: a paper boat on a pond --ar 16:9" });
   await expect
     .poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
     .toBeCloseTo(16 / 9, 1);
@@ -97,7 +108,7 @@ test("imagine with parameters set from the controls; the prompt stays after subm
 test("U1, then Custom Zoom with the slider", async ({ page }) => {
   // V7: the default model (V8.1) has no Custom Zoom (docs/protocol.md §5.2.1).
   const single = await upscaled(page, "a fox under a lantern --v 7");
-  await single.getByRole("button", { name: "Custom Zoom" }).click();
+  await (await more(single, "Custom Zoom")).click();
   const dialog = page.getByRole("dialog", { name: "Custom Zoom" });
   const slider = dialog.getByRole("slider");
   await slider.fill("1.8");
@@ -124,7 +135,7 @@ test("V1 with remix opens the remix dialog prefilled", async ({ page }) => {
 
 test("closing a modal leaves the task pending with a way back", async ({ page }) => {
   const single = await upscaled(page, "a castle in clouds");
-  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  await (await more(single, "Vary (Region)")).click();
   const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
   await dialog.getByRole("button", { name: "Close" }).click();
   const pending = page.locator('article[data-status="MODAL"]').first();
@@ -135,11 +146,11 @@ test("closing a modal leaves the task pending with a way back", async ({ page })
 
 test("a dialog closed without submitting can be dismissed from the feed", async ({ page }) => {
   const single = await upscaled(page, "a paper lantern to dismiss");
-  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  await (await more(single, "Vary (Region)")).click();
   await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
   const pending = page.locator('article[data-status="MODAL"]').first();
   const id = await pending.getAttribute("data-task-id");
-  await pending.getByRole("button", { name: "Dismiss" }).click();
+  await pending.getByRole("button", { name: "Dismiss", exact: true }).click();
   await expect(page.locator(`article[data-task-id="${id}"]`)).toHaveCount(0);
   // Gone from the history for good, not just from this page.
   await page.reload();
@@ -155,7 +166,7 @@ test("Vary (Region) at 1440x900: title and Submit in view, the hint clears once 
   const page = await context.newPage();
   await page.goto("/");
   const single = await upscaled(page, "a lighthouse to fit the viewport");
-  await single.getByRole("button", { name: "Vary (Region)" }).click();
+  await (await more(single, "Vary (Region)")).click();
   const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
   const title = dialog.getByRole("heading", { name: "Vary (Region)" });
   const submit = dialog.getByRole("button", { name: "Submit" });
@@ -200,7 +211,7 @@ for (const input of ["mouse", "touch"] as const) {
     const page = await context.newPage();
     await page.goto("/");
     const single = await upscaled(page, `a lighthouse, ${input} region`);
-    await single.getByRole("button", { name: "Vary (Region)" }).click();
+    await (await more(single, "Vary (Region)")).click();
     const dialog = page.getByRole("dialog", { name: "Vary (Region)" });
     await paint(dialog.locator("canvas").first(), input);
     await expect(dialog.getByRole("button", { name: "Undo" })).toBeEnabled();
@@ -261,9 +272,12 @@ test("the Chinese UI says statuses, actions, modes and button names in Chinese",
   const grid = card(page, "a paper crane in chinese words --v 7");
   await waitDone(grid);
   await grid.getByRole("button", { name: "U1" }).click();
-  const single = page.locator("article[data-status]", { hasText: /来自任务/ }).first();
+  const single = page.locator("article[data-status]", { hasText: "放大 · 第 1 张" }).first();
   await waitDone(single);
-  for (const name of ["局部重绘", "自定义缩放", "变化（细微）", "收藏"])
+  for (const name of ["变化（细微）", "收藏"])
+    await expect(single.getByRole("button", { name, exact: true })).toBeVisible();
+  await single.getByRole("button", { name: "更多", exact: true }).click();
+  for (const name of ["局部重绘", "自定义缩放"])
     await expect(single.getByRole("button", { name, exact: true })).toBeVisible();
 
   await single.getByRole("button", { name: "查看大图" }).first().click();
@@ -280,8 +294,9 @@ test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   // An image made by the app itself serves as the upload.
   const grid = await imagine(page, "a teapot to describe");
   await waitDone(grid);
-  const src = await grid.getByRole("img", { name: "a teapot to describe" }).getAttribute("src");
-  const bytes = await (await page.request.get(src!)).body();
+  const bytes = await (
+    await page.request.get(`/api/media/${await grid.getAttribute("data-task-id")}/image`)
+  ).body();
 
   await page.getByRole("tab", { name: "Describe" }).click();
   await page
@@ -312,8 +327,9 @@ test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
 test("Blend two images", async ({ page }) => {
   const grid = await imagine(page, "a pebble to blend");
   await waitDone(grid);
-  const src = await grid.getByRole("img", { name: "a pebble to blend" }).getAttribute("src");
-  const bytes = await (await page.request.get(src!)).body();
+  const bytes = await (
+    await page.request.get(`/api/media/${await grid.getAttribute("data-task-id")}/image`)
+  ).body();
   await page.getByRole("tab", { name: "Blend" }).click();
   await page.getByLabel("Add images").setInputFiles([
     { name: "a.png", mimeType: "image/png", buffer: bytes },
@@ -362,21 +378,24 @@ test("Enter submits only from the prompt box, not from Seed, Exclude or the cust
   for (const param of ["--seed 1234", "--no boats", "--ar 5:4"]) expect(submitted[0]).toContain(param);
 });
 
-test("a banned prompt fails with a plain reason and Retry resubmits it", async ({ page }) => {
+test("a banned prompt fails with a plain reason and Edit prompt (not Retry) brings it back", async ({
+  page,
+}) => {
   const task = await imagine(page, "a gore scene");
   await expect(task).toHaveAttribute("data-status", "FAILURE", { timeout: 30_000 });
   await expect(task.getByText(/refused by moderation/)).toBeVisible();
-  // After a reload the page no longer remembers the request: Retry takes it from the server's record.
+  // Retrying would resend the refused words. After a reload the prompt comes from the server's record.
   await page.reload();
-  const submitted = page.waitForRequest((r) => r.url().endsWith("/api/mj/submit/imagine"));
-  await card(page, "a gore scene").getByRole("button", { name: "Retry" }).click();
-  expect(((await submitted).postDataJSON() as { prompt: string }).prompt).toBe("a gore scene");
+  const failed = card(page, "a gore scene");
+  await expect(failed.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  await failed.getByRole("button", { name: "Edit prompt" }).click();
+  await expect(page.getByRole("textbox", { name: "Prompt" })).toHaveValue("a gore scene");
 });
 
 test("seed of a finished task", async ({ page }) => {
   const task = await imagine(page, "a seed to remember");
   await waitDone(task);
-  await task.getByRole("button", { name: "Seed" }).click();
+  await (await more(task, "Seed")).click();
   await expect(task.getByText(/^\d{5,}$/)).toBeVisible();
 });
 

@@ -204,7 +204,7 @@ test("widen the canvas with the keyboard: the border travels as transparency and
   await page.goto("/");
   await page.locator("html[data-hydrated]").waitFor();
   const card = page.locator(`article[data-task-id="${sourceId}"]`);
-  await card.getByRole("button", { name: "Edit…" }).click();
+  await card.getByRole("button", { name: "Edit image 1…" }).click();
   const editor = editorOf(page);
   await expect(editor.getByRole("radio", { name: "Image 1" })).toBeChecked();
 
@@ -268,7 +268,10 @@ test("retexture an image, or hear clearly that the upstream cannot", async ({ pa
   const sourceId = await gridImage(request, sourcePrompt);
   await page.goto("/");
   await page.locator("html[data-hydrated]").waitFor();
-  await page.locator(`article[data-task-id="${sourceId}"]`).getByRole("button", { name: "Edit…" }).click();
+  await page
+    .locator(`article[data-task-id="${sourceId}"]`)
+    .getByRole("button", { name: "Edit image 1…" })
+    .click();
   const editor = editorOf(page);
   await editor.getByRole("radio", { name: "Retexture" }).check();
   // Retexture takes the whole image: no erasing or canvas tools.

@@ -202,6 +202,7 @@ test("a dialog closed without submitting stays out of the gallery unless asked f
     `article[data-task-id="${await press(grid.getByRole("button", { name: "U1" }))}"]`,
   );
   await expect(single).toHaveAttribute("data-status", "SUCCESS", { timeout: 30_000 });
+  await single.getByRole("button", { name: "More", exact: true }).click();
   const modalId = await press(single.getByRole("button", { name: "Vary (Region)" }));
   await page.getByRole("dialog", { name: "Vary (Region)" }).getByRole("button", { name: "Close" }).click();
   await expect(page.locator(`article[data-task-id="${modalId}"]`)).toHaveAttribute("data-status", "MODAL");

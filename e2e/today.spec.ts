@@ -93,10 +93,11 @@ test("a V8.1 upscale offers no Zoom, Pan or Upscale (Subtle); a V7 one does", as
     const grid = card(page, prompt);
     await waitDone(grid);
     await grid.getByRole("button", { name: "U1" }).click();
-    const single = page.locator("article[data-status]", { hasText: /from task/ }).first();
+    const single = page.locator("article[data-status]", { hasText: "Upscale · image 1" }).first();
     await waitDone(single);
-    // Vary stays on every model (docs/protocol.md §5.2.1).
+    // Vary stays on every model (docs/protocol.md §5.2.1); zoom, pan and Vary (Region) are under More.
     await expect(single.getByRole("button", { name: "Vary (Subtle)" })).toBeVisible();
+    await single.getByRole("button", { name: "More", exact: true }).click();
     await expect(single.getByRole("button", { name: "Vary (Region)" })).toBeVisible();
     for (const name of [/Zoom Out/, /Custom Zoom/, /Pan (left|right|up|down)/i, /Upscale \(Subtle\)/]) {
       const buttons = single.getByRole("button", { name });

@@ -15,7 +15,7 @@ import { useLiveTasks } from "@/components/task/use-live-tasks";
 import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { videoPosterUrl } from "@/lib/api/client";
-import { useSubmitTask } from "@/lib/api/mutations";
+import { useDeleteTasks, useSetFavoriteMany, useSetHidden, useSubmitTask } from "@/lib/api/mutations";
 import { taskListQuery } from "@/lib/api/queries";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { COMPOSER_PARAMS } from "./composer-params";
@@ -118,6 +118,10 @@ export function CreatePage() {
     window.history.replaceState(null, "", "/");
   }, [edit, editSource, editCell, openEditor]);
 
+  // Like, hide and delete in place, from the job's own actions.
+  const favoring = useSetFavoriteMany();
+  const hiding = useSetHidden();
+  const deleting = useDeleteTasks();
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
     onCancel: (task) => void actions.cancel(task),
@@ -133,6 +137,10 @@ export function CreatePage() {
     onAnimate: applyAnimate,
     onExtend: applyExtend,
     onEdit: openEditor,
+    onFavorite: (task, favorite) => favoring.mutate({ ids: [task.id], favorite }),
+    onHide: (task) => hiding.mutate({ ids: [task.id], hidden: true }),
+    onDelete: (task) => deleting.mutate([task.id]),
+    sourceOf: (task) => tasks.find((candidate) => candidate.id === task.parentId) ?? null,
   };
 
   return (

@@ -63,6 +63,57 @@ export function ActionButton({
 
 const ICON = "size-3.5";
 
+/** Copies text and says whether it worked. */
+export function useCopy() {
+  const t = useTranslations("result");
+  return async (text: string) => {
+    try {
+      await copyText(text);
+      toast.success(t("copied"));
+    } catch {
+      toast.error(t("copyFailed"));
+    }
+  };
+}
+
+/** "Seed": asks the upstream for the task's seed, then shows it with a Copy button. */
+export function SeedButton({ task }: { task: Task }) {
+  const t = useTranslations("result");
+  const copy = useCopy();
+  const [seed, setSeed] = useState<string | null>(null);
+  const seeking = useImageSeed({ onSuccess: setSeed });
+  function lookUpSeed() {
+    // trueai remembers the seed on the task once anyone asked; no need to ask again.
+    if (task.seed) setSeed(task.seed);
+    else seeking.mutate(task);
+  }
+  return seed === null ? (
+    <ActionButton
+      icon={
+        seeking.isPending ? (
+          <Loader2 className={cn(ICON, "animate-spin")} aria-hidden />
+        ) : (
+          <Dices className={ICON} aria-hidden />
+        )
+      }
+      disabled={seeking.isPending}
+      aria-busy={seeking.isPending}
+      onClick={lookUpSeed}
+    >
+      {t("seed")}
+    </ActionButton>
+  ) : (
+    <span role="status" className="inline-flex items-center gap-1 text-xs">
+      <Check className={cn(ICON, "text-emerald-600")} aria-hidden />
+      {t("seed")}
+      <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono select-all dark:bg-zinc-800">{seed}</code>
+      <ActionButton icon={<Copy className={ICON} aria-hidden />} onClick={() => void copy(seed)}>
+        {t("copySeed")}
+      </ActionButton>
+    </span>
+  );
+}
+
 const USE_AS_ICONS = { image: ImagePlus, style: Palette, omni: Orbit } as const;
 
 /**
@@ -100,28 +151,12 @@ export function ResultActions({
   const media = resultMedia(task);
   const still = media?.kind === "image" ? media : null;
   const downloading = useMediaDownload(task, null, still?.animated ? "webp" : "png");
-  const [seed, setSeed] = useState<string | null>(null);
-  const seeking = useImageSeed({ onSuccess: setSeed });
+  const copy = useCopy();
   const prompt = promptOf(task);
   // An animated grid or a video is no image prompt Midjourney accepts, nor a start frame.
   const reference = still && !still.animated ? still.src : null;
   // Midjourney animates one image: a grid's is picked in the composer (the one on view, else the first).
   const quadrant = still?.grid ? (image ?? 1) : null;
-
-  async function copy(text: string) {
-    try {
-      await copyText(text);
-      toast.success(t("copied"));
-    } catch {
-      toast.error(t("copyFailed"));
-    }
-  }
-
-  function lookUpSeed() {
-    // trueai remembers the seed on the task once anyone asked; no need to ask again.
-    if (task.seed) setSeed(task.seed);
-    else seeking.mutate(task);
-  }
 
   return (
     <div role="group" aria-label={t("actions")} className="flex flex-wrap items-center gap-1">
@@ -183,33 +218,7 @@ export function ResultActions({
         </ActionButton>
       )}
       {children}
-      {seed === null ? (
-        <ActionButton
-          icon={
-            seeking.isPending ? (
-              <Loader2 className={cn(ICON, "animate-spin")} aria-hidden />
-            ) : (
-              <Dices className={ICON} aria-hidden />
-            )
-          }
-          disabled={seeking.isPending}
-          aria-busy={seeking.isPending}
-          onClick={lookUpSeed}
-        >
-          {t("seed")}
-        </ActionButton>
-      ) : (
-        <span role="status" className="inline-flex items-center gap-1 text-xs">
-          <Check className={cn(ICON, "text-emerald-600")} aria-hidden />
-          {t("seed")}
-          <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono select-all dark:bg-zinc-800">
-            {seed}
-          </code>
-          <ActionButton icon={<Copy className={ICON} aria-hidden />} onClick={() => void copy(seed)}>
-            {t("copySeed")}
-          </ActionButton>
-        </span>
-      )}
+      <SeedButton task={task} />
     </div>
   );
 }

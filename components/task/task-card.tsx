@@ -1,6 +1,6 @@
 "use client";
 
-import { Ban, Hourglass, Pencil, RotateCcw, X } from "lucide-react";
+import { Ban, Hourglass, Pencil, PenLine, RotateCcw, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { UseAsKind } from "@/components/create/references";
@@ -11,11 +11,16 @@ import { ResultActions } from "@/components/result/result-actions";
 import { ResultView } from "@/components/result/result-view";
 import { ShortenResult } from "@/components/result/shorten-result";
 import { Button } from "@/components/ui/button";
-import { PROMPT_PREVIEW_CHARS, resultMedia, truncateText } from "@/lib/images/grid";
+import { PROMPT_PREVIEW_CHARS, resultMedia, truncateText, upscalesListedClip } from "@/lib/images/grid";
+import { jobImages } from "@/lib/images/job-images";
 import { describeButton, type ButtonInfo } from "@/lib/mj/buttons";
+import { derivation } from "@/lib/mj/derivation";
 import { classifyFailure } from "@/lib/mj/fail-reason";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { aspectRatioOf, describedPrompts, STUCK_AFTER_MS } from "@/lib/mj/task-view";
+import { DerivedLabel } from "./derived-label";
+import { JobActions } from "./job-actions";
+import { JobTiles } from "./job-tiles";
 import { SpeedBadge } from "./speed-badge";
 import { TaskButtons } from "./task-buttons";
 import { useTaskWords } from "./task-words";
@@ -38,13 +43,21 @@ export interface TaskCardHandlers {
   onExtend(target: ExtendTarget): void;
   /** "Edit…": the image into the Editor. */
   onEdit(source: EditSource): void;
+  /** The app's favourite (midjourney.com's like). */
+  onFavorite(task: Task, favorite: boolean): void;
+  /** Out of the feed and the gallery's default view, kept in the history. */
+  onHide(task: Task): void;
+  /** Deletes the job from the history (the card has asked for confirmation). */
+  onDelete(task: Task): void;
+  /** The job a derived job was made from, when the page has it loaded. */
+  sourceOf?(task: Task): Task | null;
 }
 
 /**
- * Results whose card names what made them: a prompt analysis would otherwise look like an image
- * still to come, and an edit or a retexture like an imagine of its prompt.
+ * A prompt analysis names itself: it would otherwise look like an image still to come. Derived
+ * jobs (edits, retextures, upscales…) are named by DerivedLabel.
  */
-const NAMED_ACTIONS = new Set(["SHORTEN", "EDIT", "EDITS", "RETEXTURE"]);
+const NAMED_ACTIONS = new Set(["SHORTEN"]);
 
 function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -81,12 +94,17 @@ export function TaskCard({
     task.status === TASK_STATUS.failure || task.status === TASK_STATUS.cancel
       ? classifyFailure(task.failReason)
       : null;
-  const title = truncateText(task.prompt || words.action(task.action), PROMPT_PREVIEW_CHARS);
   const isDescribe = task.action === "DESCRIBE" && task.status === TASK_STATUS.success;
+  // A describe's prompt is its four answers, listed below: its title is what it is.
+  const title = isDescribe
+    ? t("describe.title")
+    : truncateText(task.prompt || words.action(task.action), PROMPT_PREVIEW_CHARS);
   const isShorten = task.action === "SHORTEN" && task.status === TASK_STATUS.success;
   /** Results that are text, not an image: no media box, no image actions. */
   const isText = isDescribe || isShorten;
-  const parentLabel = task.parentId ? t("from", { id: task.parentId.slice(-6) }) : null;
+  const images = isText ? [] : jobImages(task);
+  const infos = task.buttons.map(describeButton).filter((info) => !upscalesListedClip(task, info));
+  const derived = task.parentId !== null || derivation(task) !== null;
   const media = task.status === TASK_STATUS.success ? resultMedia(task) : null;
   const clips = media?.kind === "video" ? media.clips : [];
   // A clip's length as its player read it: where the upstream does not say, it decides the extend cap.
@@ -98,71 +116,91 @@ export function TaskCard({
       aria-label={title || t("untitled")}
       data-task-id={task.id}
       data-status={task.status || "PENDING"}
-      className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
+      className="@container relative rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
     >
-      {!isText && (
-        <div
-          className="relative w-full bg-zinc-200 dark:bg-zinc-800"
-          style={{ aspectRatio: String(aspectRatioOf(task)) }}
-        >
-          {task.status === TASK_STATUS.success && (
-            <ResultView
-              task={task}
-              onOpen={(index) => handlers.onOpen(task, index)}
-              onDuration={setMeasured}
-            />
-          )}
-          {running && task.imageUrl && (
-            // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
-            <img
-              src={task.imageUrl}
-              alt={t("previewAlt")}
-              className="absolute inset-0 h-full w-full object-contain"
-            />
-          )}
-          {running && !task.imageUrl && (
-            <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
-          )}
-          {task.status === TASK_STATUS.modal && (
-            <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
-              <Pencil className="size-5" aria-hidden />
-              <p>{t("modalPending")}</p>
-              <div className="flex flex-wrap justify-center gap-2">
-                <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
-                  {t("openModal")}
-                </Button>
-                <Button
-                  onClick={() => handlers.onDismiss(task)}
-                  disabled={busy !== null}
-                  title={t("dismissHint")}
-                >
-                  <X className="size-4" aria-hidden />
-                  {t("dismiss")}
-                </Button>
+      {/* The card does not clip (its More menu opens over what follows): the media rounds its own corners. */}
+      <div className="overflow-hidden rounded-t-[11px]">
+        {images.length > 0 && (
+          <JobTiles task={task} images={images} infos={infos} busy={busy} handlers={handlers} />
+        )}
+        {isDescribe && task.imageUrl && (
+          // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
+          <img
+            src={task.imageUrl}
+            alt={t("describe.imageAlt")}
+            className="max-h-64 w-full bg-zinc-100 object-contain dark:bg-zinc-800"
+          />
+        )}
+        {!isText && images.length === 0 && (
+          <div
+            className="relative w-full bg-zinc-200 dark:bg-zinc-800"
+            style={{ aspectRatio: String(aspectRatioOf(task)) }}
+          >
+            {task.status === TASK_STATUS.success && (
+              <ResultView
+                task={task}
+                onOpen={(index) => handlers.onOpen(task, index)}
+                onDuration={setMeasured}
+              />
+            )}
+            {running && task.imageUrl && (
+              // eslint-disable-next-line @next/next/no-img-element -- a moving preview from the app's media route
+              <img
+                src={task.imageUrl}
+                alt={t("previewAlt")}
+                className="absolute inset-0 h-full w-full object-contain"
+              />
+            )}
+            {running && !task.imageUrl && (
+              <div className="absolute inset-0 animate-pulse bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700" />
+            )}
+            {task.status === TASK_STATUS.modal && (
+              <div className="absolute inset-0 flex flex-col items-center justify-center gap-2 p-3 text-center text-sm">
+                <Pencil className="size-5" aria-hidden />
+                <p>{t("modalPending")}</p>
+                <div className="flex flex-wrap justify-center gap-2">
+                  <Button variant="primary" onClick={() => handlers.onOpenModal(task)}>
+                    {t("openModal")}
+                  </Button>
+                  <Button
+                    onClick={() => handlers.onDismiss(task)}
+                    disabled={busy !== null}
+                    title={t("dismissHint")}
+                  >
+                    <X className="size-4" aria-hidden />
+                    {t("dismiss")}
+                  </Button>
+                </div>
               </div>
-            </div>
-          )}
-          {failKind && (
-            <div
-              role="alert"
-              className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm"
-            >
-              <Ban className="size-5 text-red-600" aria-hidden />
-              <p className="font-medium">{t(`fail.${failKind}`)}</p>
-              {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
-            </div>
-          )}
-        </div>
-      )}
+            )}
+            {failKind && (
+              <div
+                role="alert"
+                className="absolute inset-0 flex flex-col items-center justify-center gap-1 p-3 text-center text-sm"
+              >
+                <Ban className="size-5 text-red-600" aria-hidden />
+                <p className="font-medium">{t(`fail.${failKind}`)}</p>
+                {task.failReason && <p className="line-clamp-3 text-xs text-zinc-500">{task.failReason}</p>}
+              </div>
+            )}
+          </div>
+        )}
+      </div>
 
       <div className="space-y-2 p-3">
         <p className="line-clamp-3 text-sm break-words" title={title}>
           {title}
         </p>
-        {(parentLabel || named || task.mode) && (
+        {(derived || named || task.mode) && (
           <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500">
             {named && <span className="font-medium">{words.action(task.action)}</span>}
-            {parentLabel && <span>{parentLabel}</span>}
+            {derived && (
+              <DerivedLabel
+                task={task}
+                source={handlers.sourceOf?.(task) ?? null}
+                onOpenSource={(source) => handlers.onOpen(source, null)}
+              />
+            )}
             {task.mode && <SpeedBadge mode={task.mode} />}
           </p>
         )}
@@ -238,16 +276,34 @@ export function TaskCard({
                 {t("cancel")}
               </Button>
             )}
-            {(failKind || stuck) && handlers.canRetry(task) && (
-              <Button onClick={() => handlers.onRetry(task)} disabled={busy !== null}>
-                <RotateCcw className="size-4" aria-hidden />
-                {t("retry")}
+            {failKind === "banned" && task.prompt ? (
+              // Retrying would send the refused words again: the prompt goes back to the box instead.
+              <Button title={t("editPromptHint")} onClick={() => handlers.onUsePrompt(task.prompt ?? "")}>
+                <PenLine className="size-4" aria-hidden />
+                {t("editPrompt")}
               </Button>
+            ) : (
+              (failKind || stuck) &&
+              handlers.canRetry(task) && (
+                <Button onClick={() => handlers.onRetry(task)} disabled={busy !== null}>
+                  <RotateCcw className="size-4" aria-hidden />
+                  {t("retry")}
+                </Button>
+              )
             )}
           </div>
         )}
 
-        {task.status === TASK_STATUS.success && (
+        {images.length > 0 && (
+          <JobActions
+            task={task}
+            infos={infos}
+            perImage={images.some((image) => image.n !== null)}
+            busy={busy}
+            handlers={handlers}
+          />
+        )}
+        {task.status === TASK_STATUS.success && images.length === 0 && (
           <>
             <TaskButtons
               task={task}

@@ -450,3 +450,25 @@ export function describeButton(button: Pick<Button, "customId" | "label" | "emoj
     group: groupFor(parsed),
   };
 }
+
+/**
+ * What image n of a grid owns when the grid is shown as separate images: its U n and V n, in
+ * whatever variants the model offers (Subtle/Creative upscales, Subtle/Strong variations). A video
+ * grid's U n is a clip's, not an image's, and stays with the job.
+ */
+function ownedByImage(info: ButtonInfo): boolean {
+  return info.index !== null && (info.kind === "upscale" || info.kind === "vary") && info.variant !== "video";
+}
+
+/** The buttons of image n (1-4) of a grid, in the upstream's order. */
+export function imageButtons(infos: readonly ButtonInfo[], n: number): ButtonInfo[] {
+  return infos.filter((info) => ownedByImage(info) && info.index === n);
+}
+
+/**
+ * The buttons of the whole job: of a grid shown image by image, all but each image's own (reroll,
+ * and whatever the upstream adds); of a single image, every one (its actions are its own).
+ */
+export function jobButtons(infos: readonly ButtonInfo[], perImage: boolean): ButtonInfo[] {
+  return perImage ? infos.filter((info) => !ownedByImage(info)) : [...infos];
+}
