@@ -7,7 +7,7 @@ import { useCallback, useMemo } from "react";
 import { toast } from "sonner";
 import { COMPOSER_PARAMS } from "@/components/create/composer-params";
 import { editHandover } from "@/components/editor/edit-source";
-import { Lightbox } from "@/components/result/lightbox";
+import { Viewer } from "@/components/result/viewer";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
@@ -179,7 +179,7 @@ export function GalleryPage() {
       )}
 
       <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
-      <Lightbox
+      <Viewer
         navigation={lightbox}
         actions={actions}
         onUsePrompt={(prompt) => handOver({ [COMPOSER_PARAMS.prompt]: prompt })}

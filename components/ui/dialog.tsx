@@ -20,6 +20,7 @@ export function Dialog({
   children,
   wide = false,
   scroll = true,
+  fullScreen = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -28,8 +29,27 @@ export function Dialog({
   children: ReactNode;
   wide?: boolean;
   scroll?: boolean;
+  /**
+   * The whole viewport on a black backdrop, for the viewer: the children lay it out and render
+   * the title (DialogTitle) and a close button (DialogClose) where they fit.
+   */
+  fullScreen?: boolean;
 }) {
   const t = useTranslations("common");
+  if (fullScreen)
+    return (
+      <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+        <RadixDialog.Portal>
+          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black" />
+          <RadixDialog.Content
+            className="fixed inset-0 z-50 flex h-dvh w-screen overflow-hidden bg-zinc-950 text-zinc-100"
+          >
+            <RadixDialog.Description className="sr-only">{description ?? title}</RadixDialog.Description>
+            {children}
+          </RadixDialog.Content>
+        </RadixDialog.Portal>
+      </RadixDialog.Root>
+    );
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -67,3 +87,8 @@ export function Dialog({
     </RadixDialog.Root>
   );
 }
+
+/** The title of a full-screen dialog, placed by its children. */
+export const DialogTitle = RadixDialog.Title;
+/** Closes the dialog it is in (a full-screen dialog places its own). */
+export const DialogClose = RadixDialog.Close;
