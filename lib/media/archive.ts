@@ -18,7 +18,7 @@ import type { MediaCache } from "./cache";
 import { MEDIA_LIMITS, type MediaDownloader } from "./fetch";
 import { isImageOf } from "./sniff";
 import { stagingKey } from "./staging";
-import { isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
+import { isCellSlot, isMediaSlot, isThumbSlot, originalSlots, type OriginalSlot } from "./urls";
 import { openZip, ZipError, type ZipEntry, type ZipFile } from "./zip-reader";
 
 /**
@@ -196,7 +196,8 @@ export function exportZip(
     for await (const task of tasks()) {
       await cache.cacheNow(task.id);
       for (const media of await cache.list(task.id)) {
-        if (isThumbSlot(media.slot)) continue;
+        // Thumbnails and cells are made again from the originals; an archive carries only those.
+        if (isThumbSlot(media.slot) || isCellSlot(media.slot)) continue;
         // Opened now, read as the zip is: a file gone since it was listed is left out.
         const stored = await cache.open(media);
         if (!stored) continue;

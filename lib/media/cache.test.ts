@@ -275,7 +275,9 @@ describe("background caching", () => {
     const task = await finished(w.tasks, "a lantern");
     await cache.idle();
     const files = await cache.list(task.id);
-    expect(files.map((f) => f.slot).sort()).toEqual(["image", "thumb"]);
+    // The grid, its thumbnail, and each image cut out of it with its thumbnail.
+    const cells = [1, 2, 3, 4].flatMap((n) => [`cell.${n}`, `cell.${n}.thumb`]);
+    expect(files.map((f) => f.slot).sort()).toEqual([...cells, "image", "thumb"].sort());
     await cache.remove([task.id]);
     expect(await cache.list(task.id)).toEqual([]);
     expect(await cache.job(task.id)).toBeNull();

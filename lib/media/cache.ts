@@ -1,4 +1,6 @@
 import "server-only";
+import sharp from "sharp";
+import { isGridTask, quadrantRect } from "@/lib/images/grid";
 import { extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
@@ -7,9 +9,12 @@ import type { MediaFileRecord, MediaIndex, MediaJobState } from "./media-index";
 import { makeThumbnail } from "./thumbnail";
 import {
   originalSlots,
+  parseCellSlot,
   thumbSources,
   upstreamUrlFor,
   urlVersion,
+  type CellIndex,
+  type CellSlot,
   type MediaSlot,
   type OriginalSlot,
   type ThumbSlot,
@@ -66,6 +71,11 @@ export interface MediaCache {
   open(media: CachedMedia, options?: { range?: ByteRange; signal?: AbortSignal }): Promise<BlobBody | null>;
   /** The thumbnail, made now if missing; null when the task has nothing to make one from. */
   thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null>;
+  /**
+   * Image n of a finished still grid (or its thumbnail), cut now if missing; null when the task is
+   * no such grid (an upscale, a video, an animated grid) or its image cannot be had.
+   */
+  cell(task: Task, slot: CellSlot): Promise<CachedMedia | null>;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
   cacheNow(taskId: string): Promise<void>;
   /** Stores a file from elsewhere (an imported archive). */
@@ -122,7 +132,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const again = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
   const removed = new Set<string>();
-  const thumbsInFlight = new Map<string, Promise<CachedMedia | null>>();
+  /** Thumbnails and cells being made, by `<taskId>/<slot>`: two requests for one make it once. */
+  const derivedInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
   let running = 0;
   /** Index work started by a synchronous call (enqueue, the restart): not idle until it is done. */
@@ -233,6 +244,12 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     ];
   }
 
+  /** The cells a finished still grid is shown by: each image and its thumbnail. */
+  function eagerCells(task: Task): CellSlot[] {
+    if (!hasCells(task)) return [];
+    return ([1, 2, 3, 4] as const).flatMap((n): CellSlot[] => [`cell.${n}`, `cell.${n}.thumb`]);
+  }
+
   async function runJob(taskId: string): Promise<void> {
     const job = await index.job(taskId);
     if (!job || job.state !== "pending") return;
@@ -246,6 +263,12 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       for (const slot of eagerThumbs(task)) {
         await thumbnail(task, slot).catch((error: unknown) =>
           log(`[media] thumbnail ${slot} of ${taskId} failed: ${String(error)}`),
+        );
+      }
+      // A grid's images are cut now too, so its tiles never wait for sharp either.
+      for (const slot of eagerCells(task)) {
+        await cell(task, slot).catch((error: unknown) =>
+          log(`[media] ${slot} of ${taskId} failed: ${String(error)}`),
         );
       }
       if (!closed)
@@ -360,20 +383,78 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     return null;
   }
 
-  async function thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
+  /**
+   * A file the app makes from the task's media (a thumbnail, a cell): the cached one, else made
+   * once however many ask at the same time.
+   */
+  async function derived(
+    task: Task,
+    slot: ThumbSlot | CellSlot,
+    make: () => Promise<CachedMedia | null>,
+  ): Promise<CachedMedia | null> {
     const key = `${task.id}/${slot}`;
-    const making = thumbsInFlight.get(key);
+    const making = derivedInFlight.get(key);
     if (making) return making;
     const existing = await get(task.id, slot);
     if (existing) return existing;
-    // A running task's previews change every step; only finished content is thumbnailed for good.
+    // A running task's previews change every step; only finished content is derived for good.
     if (task.status !== TASK_STATUS.success || !SAFE_ID.test(task.id)) return null;
-    let pending = thumbsInFlight.get(key);
+    let pending = derivedInFlight.get(key);
     if (!pending) {
-      pending = makeThumb(task, slot).finally(() => thumbsInFlight.delete(key));
-      thumbsInFlight.set(key, pending);
+      pending = make().finally(() => derivedInFlight.delete(key));
+      derivedInFlight.set(key, pending);
     }
     return pending;
+  }
+
+  function thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
+    return derived(task, slot, () => makeThumb(task, slot));
+  }
+
+  /** A finished grid of four stills; an animated grid (a video job's WebP) cannot be cut into stills. */
+  function hasCells(task: Task): boolean {
+    return isGridTask(task) && task.action !== "VIDEO";
+  }
+
+  async function cell(task: Task, slot: CellSlot): Promise<CachedMedia | null> {
+    if (!hasCells(task)) return null;
+    const { n, thumb } = parseCellSlot(slot);
+    return derived(task, slot, () => (thumb ? makeCellThumb(task, n) : makeCell(task, n)));
+  }
+
+  /**
+   * Image n cut out of the grid, pixel for pixel. A PNG grid (what Midjourney serves) stays PNG:
+   * the cell is a full image that is downloaded, upscaled from and used as a prompt, so it must not
+   * lose anything to a second lossy pass. A lossy grid (WebP or JPEG from a relay's CDN) has nothing
+   * left for PNG to keep, so its cell is a WebP at high quality, a fraction of a PNG's size.
+   */
+  async function makeCell(task: Task, n: CellIndex): Promise<CachedMedia | null> {
+    const input = await sourceImage(task, "image");
+    if (!input) return null;
+    let bytes: Buffer;
+    let contentType: string;
+    try {
+      const image = sharp(input, { limitInputPixels: 100_000_000 });
+      const { width, height, format } = await image.metadata();
+      const rect = quadrantRect(width, height, n);
+      const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
+      const png = format === "png";
+      bytes = await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer();
+      contentType = png ? "image/png" : "image/webp";
+    } catch {
+      throw new MediaFetchError("refused", "upstream_bad_response", "The upstream's grid could not be cut.");
+    }
+    const saved = await save(task.id, `cell.${n}`, contentType, bytes);
+    return record(task.id, `cell.${n}`, saved, contentType, `cell:${n}`);
+  }
+
+  async function makeCellThumb(task: Task, n: CellIndex): Promise<CachedMedia | null> {
+    const full = await cell(task, `cell.${n}`);
+    const body = full && (await blobs.get(full.key));
+    if (!body) return null;
+    const webp = await makeThumbnail(await readBlob(body));
+    const saved = await save(task.id, `cell.${n}.thumb`, "image/webp", webp);
+    return record(task.id, `cell.${n}.thumb`, saved, "image/webp", `thumb:cell.${n}`);
   }
 
   // A restart picks up what the last process left unfinished, and what it gave up on, at once:
@@ -422,6 +503,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     },
 
     thumbnail,
+
+    cell,
 
     async cacheNow(taskId) {
       const task = await getTask(taskId);

@@ -14,7 +14,7 @@ import {
   type ConditionalRequest,
 } from "./http-ranges";
 import { attachmentDisposition, MEDIA_SAFETY_HEADERS } from "./types";
-import { isMediaSlot, isThumbSlot, upstreamUrlFor, urlVersion, type MediaSlot } from "./urls";
+import { isCellSlot, isMediaSlot, isThumbSlot, upstreamUrlFor, urlVersion, type MediaSlot } from "./urls";
 
 /**
  * Serves one media file of one recorded task: from the cache when it holds the file (ETag =
@@ -47,6 +47,13 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   const task = await getTask(request.taskId);
   if (!task) throw new AppError("not_found", `Task ${request.taskId} is not recorded.`);
 
+  if (isCellSlot(slot)) {
+    const cell = await cache.cell(task, slot);
+    const response = cell && (await cachedResponse(task, cell, request, cache));
+    if (!response)
+      throw new AppError("not_found", `Task ${task.id} is no grid of still images to cut ${slot} from.`);
+    return response;
+  }
   if (isThumbSlot(slot)) {
     const thumb = await cache.thumbnail(task, slot);
     const response = thumb && (await cachedResponse(task, thumb, request, cache));

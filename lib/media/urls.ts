@@ -7,7 +7,7 @@ import { TASK_STATUS, type MediaRef, type Task } from "@/lib/mj/task";
  * Discord links expire and leak where a user has been; the app's links do neither.
  */
 
-export type MediaSlot = OriginalSlot | ThumbSlot;
+export type MediaSlot = OriginalSlot | ThumbSlot | CellSlot;
 
 /** A file the upstream serves: what the task carries, byte for byte. */
 export type OriginalSlot =
@@ -24,15 +24,36 @@ export type OriginalSlot =
 /** A WebP thumbnail the app makes itself (lib/media/thumbnail.ts) from the task's media. */
 export type ThumbSlot = "thumb" | `images.${number}.thumb` | `videos.${number}.thumb`;
 
+/**
+ * Image n (1-4, as U n and V n number them) cut out of a finished still grid by the app, and its
+ * WebP thumbnail: how a job shows its images as separate pictures when the upstream lists none
+ * (lib/images/job-images.ts). They are versioned by the grid's URL (`appMediaUrl(id, "cell.2",
+ * imageUrl)`), since they are made from it.
+ */
+export type CellSlot = `cell.${CellIndex}` | `cell.${CellIndex}.thumb`;
+export type CellIndex = 1 | 2 | 3 | 4;
+
 const SLOT_PATTERN =
   /^(image|thumbnail|thumb|video|base-image|video-origin|(images|videos)\.(\d{1,2})(\.thumbnail|\.thumb)?)$/;
+const CELL_PATTERN = /^cell\.([1-4])(\.thumb)?$/;
 
 export function isMediaSlot(value: string): value is MediaSlot {
-  return SLOT_PATTERN.test(value);
+  return SLOT_PATTERN.test(value) || CELL_PATTERN.test(value);
+}
+
+export function isCellSlot(slot: MediaSlot): slot is CellSlot {
+  return CELL_PATTERN.test(slot);
+}
+
+/** The image a cell slot is (1-4) and whether the slot is its thumbnail. */
+export function parseCellSlot(slot: CellSlot): { n: CellIndex; thumb: boolean } {
+  const match = CELL_PATTERN.exec(slot);
+  if (!match) throw new RangeError(`${slot} is not a cell slot`);
+  return { n: Number(match[1]) as CellIndex, thumb: Boolean(match[2]) };
 }
 
 export function isThumbSlot(slot: MediaSlot): slot is ThumbSlot {
-  return slot === "thumb" || slot.endsWith(".thumb");
+  return !isCellSlot(slot) && (slot === "thumb" || slot.endsWith(".thumb"));
 }
 
 /**
