@@ -244,9 +244,12 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     ];
   }
 
-  /** The cells a finished still grid is shown by: each image and its thumbnail. */
+  /**
+   * The cells a finished still grid is shown by: each image and its thumbnail. A grid whose
+   * images the upstream lists (`imageUrls`) is shown by those, so nothing is cut ahead of time.
+   */
   function eagerCells(task: Task): CellSlot[] {
-    if (!hasCells(task)) return [];
+    if (!hasCells(task) || (task.imageUrls ?? []).filter((ref) => ref.url).length > 1) return [];
     return ([1, 2, 3, 4] as const).flatMap((n): CellSlot[] => [`cell.${n}`, `cell.${n}.thumb`]);
   }
 
