@@ -58,7 +58,7 @@ test.describe("on a laptop", () => {
     // → through the job's images, then on to the next job; ← back.
     for (const n of [2, 3, 4]) {
       await page.keyboard.press("ArrowRight");
-      await expect(dialog.getByRole("button", { name: `Image ${n}` })).toHaveAttribute(
+      await expect(dialog.getByRole("button", { name: `Image ${n}`, exact: true })).toHaveAttribute(
         "aria-pressed",
         "true",
       );
@@ -72,7 +72,7 @@ test.describe("on a laptop", () => {
     await expect(page).toHaveURL(new RegExp(`view=${secondId}&image=4$`));
 
     // U upscales the image on view: image 3's U3.
-    await dialog.getByRole("button", { name: "Image 3" }).click();
+    await dialog.getByRole("button", { name: "Image 3", exact: true }).click();
     await expect(panel.getByRole("button", { name: "U3", exact: true })).toBeVisible();
     const submitted = page.waitForRequest(
       (r) => r.url().endsWith("/api/mj/submit/action") && r.method() === "POST",
@@ -89,10 +89,9 @@ test.describe("on a laptop", () => {
     // A reload reopens the same image; Escape closes and drops the parameters.
     await page.reload();
     await expect(page.getByRole("dialog", { name: SECOND })).toBeVisible();
-    await expect(page.getByRole("dialog").getByRole("button", { name: "Image 3" })).toHaveAttribute(
-      "aria-pressed",
-      "true",
-    );
+    await expect(
+      page.getByRole("dialog").getByRole("button", { name: "Image 3", exact: true }),
+    ).toHaveAttribute("aria-pressed", "true");
     await page.keyboard.press("Escape");
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page).not.toHaveURL(/view=/);
@@ -175,7 +174,7 @@ test.describe("on a phone", () => {
     const area = (await stage.boundingBox())!;
     const y = area.y + area.height / 2;
     const cdp = await page.context().newCDPSession(page);
-    const touch = (type: string, x: number) =>
+    const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number) =>
       cdp.send("Input.dispatchTouchEvent", {
         type,
         touchPoints: type === "touchEnd" ? [] : [{ x, y }],
@@ -183,7 +182,10 @@ test.describe("on a phone", () => {
     await touch("touchStart", area.x + area.width * 0.8);
     for (const f of [0.6, 0.4, 0.2]) await touch("touchMove", area.x + area.width * f);
     await touch("touchEnd", 0);
-    await expect(dialog.getByRole("button", { name: "Image 2" })).toHaveAttribute("aria-pressed", "true");
+    await expect(dialog.getByRole("button", { name: "Image 2", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
 
     // A double tap zooms in; then a swipe pans instead of moving on.
     const middle = area.x + area.width / 2;
@@ -195,6 +197,9 @@ test.describe("on a phone", () => {
     await touch("touchStart", area.x + area.width * 0.8);
     for (const f of [0.6, 0.4, 0.2]) await touch("touchMove", area.x + area.width * f);
     await touch("touchEnd", 0);
-    await expect(dialog.getByRole("button", { name: "Image 2" })).toHaveAttribute("aria-pressed", "true");
+    await expect(dialog.getByRole("button", { name: "Image 2", exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
   });
 });

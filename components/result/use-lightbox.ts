@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useEffectEvent, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
 import { taskDetailQuery } from "@/lib/api/queries";
 import type { Task } from "@/lib/mj/task";
 import { shortcutOf, viewCount, viewFromSearch, viewHref, viewIndex } from "./viewer-state";
@@ -107,10 +107,13 @@ export type LightboxNavigation = ReturnType<typeof useLightboxNavigation>;
  * controls are theirs.
  */
 export function useLightboxKeys({
+  scope,
   onPrev,
   onNext,
   onKey,
 }: {
+  /** Inside the viewer's dialog: keys pressed in another dialog over it (the ? sheet) are not its. */
+  scope: RefObject<HTMLElement | null>;
   onPrev: (() => void) | null;
   onNext: (() => void) | null;
   onKey?: (key: string) => boolean;
@@ -122,6 +125,8 @@ export function useLightboxKeys({
       event.target.closest("input, textarea, select, video, [contenteditable]")
     )
       return;
+    const dialog = event.target instanceof Element ? event.target.closest('[role="dialog"]') : null;
+    if (dialog && scope.current && !dialog.contains(scope.current)) return;
     const key = shortcutOf(event);
     if (key === null) return;
     const go = key === "ArrowLeft" ? onPrev : key === "ArrowRight" ? onNext : null;

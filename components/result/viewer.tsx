@@ -76,7 +76,7 @@ export function Viewer({
               image={image}
               actions={actions}
               onOpenTask={(lineage) => navigation.open(lineage)}
-              onDeleted={() => (navigation.next ?? navigation.prev ?? close)()}
+              onDeleted={close}
               onModalOpened={close}
             />
           )}
@@ -127,11 +127,14 @@ function ViewerBody({
   const image = grid ? view : null;
 
   useLightboxKeys({
+    scope: root,
     onPrev: prev,
     onNext: next,
     // Every other key presses the control of the viewer that carries it (aria-keyshortcuts), so
     // a key does exactly what its button does, and only while that button is there.
     onKey: (key) => {
+      // Escape is the dialog's own.
+      if (key === "Escape") return false;
       const control = [...(root.current?.querySelectorAll<HTMLElement>("[aria-keyshortcuts]") ?? [])].find(
         (element) =>
           element.getAttribute("aria-keyshortcuts")?.split(" ").includes(key) &&
@@ -224,20 +227,21 @@ function ViewerBody({
                 title={item.label}
                 onClick={() => navigation.show(item.n)}
                 className={cn(
-                  "flex size-11 items-center justify-center overflow-hidden rounded-md border-2 text-sm font-medium text-white",
+                  "relative flex size-11 items-center justify-center overflow-hidden rounded-md border-2 text-sm font-medium text-white",
                   view === item.n ? "border-white" : "border-transparent opacity-70 hover:opacity-100",
                 )}
               >
-                {item.thumb ? (
+                {item.thumb && (
                   // eslint-disable-next-line @next/next/no-img-element -- the app's media route serves and caches it
                   <img
                     src={item.thumb}
                     alt=""
-                    className="size-full object-cover"
-                    onError={(event) => event.currentTarget.remove()}
+                    className="absolute inset-0 size-full object-cover"
+                    // No cell yet (an older server): the number alone.
+                    onError={(event) => (event.currentTarget.hidden = true)}
                   />
-                ) : null}
-                <span className={cn(item.thumb && "sr-only")}>{item.n}</span>
+                )}
+                <span className="relative drop-shadow-[0_1px_2px_rgba(0,0,0,0.9)]">{item.n}</span>
               </button>
             ))}
           </div>
@@ -249,7 +253,7 @@ function ViewerBody({
         className={cn(
           "flex shrink-0 flex-col border-zinc-200 bg-white text-zinc-900 md:h-full md:w-[380px] md:border-l dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100",
           "rounded-t-xl border-t md:rounded-none md:border-t-0",
-          sheetOpen ? "max-h-[65dvh]" : "max-h-[40dvh] md:max-h-none",
+          sheetOpen ? "max-md:max-h-[65dvh]" : "max-md:max-h-[40dvh]",
         )}
       >
         <div className="flex shrink-0 items-start gap-2 p-4 pb-2">
@@ -542,6 +546,8 @@ function ZoomStage({
   const gesture = useRef<{ x: number; y: number; pinched: boolean } | null>(null);
   const pinch = useRef<number | null>(null);
   const lastTap = useRef(0);
+  // A double tap may also fire the browser's dblclick, which must not zoom back out.
+  const lastTouch = useRef(0);
 
   /** A point relative to the stage's centre, where the picture's transform origin is. */
   function centred(x: number, y: number) {
@@ -602,17 +608,25 @@ function ZoomStage({
     pinch.current = null;
     const start = gesture.current;
     gesture.current = null;
-    if (!start || start.pinched || zoom.scale > 1) return;
+    if (!start || start.pinched) return;
     const dx = event.clientX - start.x;
     const dy = event.clientY - start.y;
-    if (event.pointerType !== "mouse" && Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > Math.abs(dy)) {
-      (dx > 0 ? onPrev : onNext)?.();
-    } else if (event.pointerType === "touch" && zoomable && Math.abs(dx) < 10 && Math.abs(dy) < 10) {
+    if (event.pointerType !== "touch") {
+      if (zoom.scale === 1 && event.pointerType === "pen") swipe(dx, dy);
+      return;
+    }
+    lastTouch.current = event.timeStamp;
+    if (zoomable && Math.abs(dx) < 10 && Math.abs(dy) < 10) {
       if (event.timeStamp - lastTap.current < DOUBLE_TAP_MS) {
         lastTap.current = 0;
         toggleZoom(event.clientX, event.clientY);
       } else lastTap.current = event.timeStamp;
-    }
+    } else if (zoom.scale === 1) swipe(dx, dy);
+  }
+
+  /** A drag far enough across, and more across than down, turns the page. */
+  function swipe(dx: number, dy: number) {
+    if (Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > Math.abs(dy)) (dx > 0 ? onPrev : onNext)?.();
   }
 
   return (
@@ -628,7 +642,10 @@ function ZoomStage({
         gesture.current = null;
         pinch.current = null;
       }}
-      onDoubleClick={(event) => zoomable && toggleZoom(event.clientX, event.clientY)}
+      onDoubleClick={(event) => {
+        if (zoomable && event.timeStamp - lastTouch.current > 500) toggleZoom(event.clientX, event.clientY);
+      }}
+      onDragStart={(event) => event.preventDefault()}
     >
       <div
         className="flex h-full w-full items-center justify-center"
