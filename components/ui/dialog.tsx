@@ -3,7 +3,7 @@
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
 /**
@@ -36,12 +36,23 @@ export function Dialog({
   fullScreen?: boolean;
 }) {
   const t = useTranslations("common");
+  // What had focus when it opened: Radix returns focus only to a Dialog.Trigger, and the viewer
+  // is opened by tiles and cards of their own.
+  const opener = useRef<HTMLElement | null>(null);
   if (fullScreen)
     return (
       <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
         <RadixDialog.Portal>
           <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black" />
           <RadixDialog.Content
+            onOpenAutoFocus={() => {
+              opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+            }}
+            onCloseAutoFocus={(event) => {
+              if (!opener.current?.isConnected) return;
+              event.preventDefault();
+              opener.current.focus();
+            }}
             className="fixed inset-0 z-50 flex h-dvh w-screen overflow-hidden bg-zinc-950 text-zinc-100"
           >
             <RadixDialog.Description className="sr-only">{description ?? title}</RadixDialog.Description>
