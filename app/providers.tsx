@@ -4,6 +4,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { ThemeProvider } from "next-themes";
 import { useEffect, type ReactNode } from "react";
 import { Toaster } from "sonner";
+import { ShortcutSheet } from "@/components/layout/shortcut-sheet";
 import { getQueryClient } from "@/lib/api/query-client";
 
 /** `nonce`: this response's CSP nonce, for next-themes' inline script that sets the theme before paint. */
@@ -23,6 +24,7 @@ export function Providers({ children, nonce }: { children: ReactNode; nonce: str
     >
       <QueryClientProvider client={queryClient}>
         {children}
+        <ShortcutSheet />
         <Toaster richColors closeButton position="bottom-right" />
       </QueryClientProvider>
     </ThemeProvider>

@@ -121,7 +121,7 @@ test("erase a region of a gallery image and repaint it: only that region changes
     .first()
     .click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByRole("button", { name: "Image 2" }).click();
+  await dialog.getByRole("button", { name: "Image 2", exact: true }).click();
   await dialog.getByRole("button", { name: "Edit…" }).click();
   await expect(page).toHaveURL(/\/$/);
   const editor = editorOf(page);

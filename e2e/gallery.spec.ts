@@ -6,7 +6,7 @@ import { mergeRule } from "@/lib/tasks/merge";
 /**
  * The gallery, in demo mode against the production build: everything made on the Create page is
  * there, findable by a word of its prompt and by every filter, page after page, with the
- * lightbox's keys, actions, favourite and delete.
+ * viewer's keys, actions, favourite and delete.
  */
 
 const tile = (page: Page, prompt: string | RegExp): Locator =>
@@ -134,18 +134,28 @@ test("infinite scroll loads the next page", async ({ page }) => {
   expect(await page.getByRole("listitem").count()).toBeLessThan(70);
 });
 
-test("the lightbox navigates with keys, shows lineage and runs an action", async ({ page }) => {
+test("the viewer navigates with keys, shows lineage and runs an action", async ({ page }) => {
   await imagine(page, "an owl lightboxword first");
   await imagine(page, "an owl lightboxword second");
   await gallery(page, "?q=lightboxword");
   await page.getByRole("button", { name: "Open an owl lightboxword second" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
+  // → steps through the grid's four images, then on to the next task; ← comes back.
+  for (const n of [2, 3, 4]) {
+    await page.keyboard.press("ArrowRight");
+    await expect(dialog.getByRole("button", { name: `Image ${n}`, exact: true })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+  }
   await page.keyboard.press("ArrowRight");
   await expect(dialog.getByRole("heading", { name: "an owl lightboxword first" })).toBeVisible();
   await page.keyboard.press("ArrowLeft");
   await expect(dialog.getByRole("heading", { name: "an owl lightboxword second" })).toBeVisible();
 
+  // Image 2's own U2, shown while image 2 is on view.
+  await dialog.getByRole("button", { name: "Image 2", exact: true }).click();
   const action = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/action"));
   await dialog.getByRole("button", { name: "U2" }).click();
   const childId = String(((await (await action).json()) as { result: string }).result);

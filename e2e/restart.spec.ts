@@ -75,7 +75,7 @@ test("after a restart, with every upstream link dead, the task is found and its 
   await tile.getByRole("button", { name: /^Open / }).click();
   const large = page
     .getByRole("dialog")
-    .getByRole("img", { name: "an armadillo astronaut restartword --ar 3:2" });
+    .getByRole("img", { name: /an armadillo astronaut restartword --ar 3:2$/ });
   await expect
     .poll(() => large.evaluate((img: HTMLImageElement) => img.naturalWidth / img.naturalHeight))
     .toBeCloseTo(3 / 2, 1);

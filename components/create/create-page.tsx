@@ -6,7 +6,7 @@ import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Composer, type ComposerHandle } from "@/components/create/composer";
 import { editSourceFrom, type EditSource } from "@/components/editor/edit-source";
-import { Lightbox } from "@/components/result/lightbox";
+import { Viewer } from "@/components/result/viewer";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
@@ -200,7 +200,7 @@ export function CreatePage() {
       </section>
 
       <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
-      <Lightbox
+      <Viewer
         navigation={lightbox}
         actions={actions}
         onUsePrompt={(text) => {

@@ -19,7 +19,7 @@ import { useCallback, useMemo } from "react";
 import { toast } from "sonner";
 import { COMPOSER_PARAMS } from "@/components/create/composer-params";
 import { editHandover } from "@/components/editor/edit-source";
-import { Lightbox } from "@/components/result/lightbox";
+import { Viewer } from "@/components/result/viewer";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
@@ -315,6 +315,26 @@ export function GalleryPage() {
           onEdit={(source) => handOver(editHandover(source))}
         />
       </div>
+      <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
+      <Viewer
+        navigation={lightbox}
+        actions={actions}
+        onUsePrompt={(prompt) => handOver({ [COMPOSER_PARAMS.prompt]: prompt })}
+        onUseAsReference={(kind, url) =>
+          handOver({ [COMPOSER_PARAMS.reference]: url, [COMPOSER_PARAMS.referenceKind]: kind })
+        }
+        onAnimate={({ url, sourceTaskId, quadrant }) =>
+          handOver({
+            [COMPOSER_PARAMS.animate]: url,
+            ...(sourceTaskId ? { [COMPOSER_PARAMS.source]: sourceTaskId } : {}),
+            ...(quadrant ? { [COMPOSER_PARAMS.animateImage]: String(quadrant) } : {}),
+          })
+        }
+        onExtend={({ taskId, index }) =>
+          handOver({ [COMPOSER_PARAMS.extend]: taskId, [COMPOSER_PARAMS.extendClip]: String(index) })
+        }
+        onEdit={(source) => handOver(editHandover(source))}
+      />
     </div>
   );
 }

@@ -130,6 +130,7 @@ export function ResultActions({
   image = null,
   onEdit,
   cell = null,
+  shortcuts = false,
   children,
 }: {
   task: Task;
@@ -142,6 +143,8 @@ export function ResultActions({
   onEdit(source: EditSource): void;
   /** The image of a grid on view (the lightbox's): Edit… opens that one, else the first. */
   cell?: number | null;
+  /** The viewer's single-key shortcuts are on: each button says its key (aria-keyshortcuts). */
+  shortcuts?: boolean;
   children?: ReactNode;
 }) {
   const t = useTranslations("result");
@@ -162,10 +165,18 @@ export function ResultActions({
     <div role="group" aria-label={t("actions")} className="flex flex-wrap items-center gap-1">
       {prompt && (
         <>
-          <ActionButton icon={<Copy className={ICON} aria-hidden />} onClick={() => void copy(prompt)}>
+          <ActionButton
+            icon={<Copy className={ICON} aria-hidden />}
+            aria-keyshortcuts={shortcuts ? "C" : undefined}
+            onClick={() => void copy(prompt)}
+          >
             {t("copyPrompt")}
           </ActionButton>
-          <ActionButton icon={<PenLine className={ICON} aria-hidden />} onClick={() => onUsePrompt(prompt)}>
+          <ActionButton
+            icon={<PenLine className={ICON} aria-hidden />}
+            aria-keyshortcuts={shortcuts ? "P" : undefined}
+            onClick={() => onUsePrompt(prompt)}
+          >
             {t("usePrompt")}
           </ActionButton>
         </>
@@ -186,6 +197,7 @@ export function ResultActions({
       {reference && (
         <ActionButton
           icon={<Clapperboard className={ICON} aria-hidden />}
+          aria-keyshortcuts={shortcuts ? "A" : undefined}
           onClick={() => onAnimate({ url: reference, sourceTaskId: task.id, quadrant })}
         >
           {image !== null && still?.grid ? tVideo("animateImage", { n: image }) : tVideo("animate")}
@@ -194,6 +206,7 @@ export function ResultActions({
       {reference && media?.kind === "image" && (
         <ActionButton
           icon={<SquarePen className={ICON} aria-hidden />}
+          aria-keyshortcuts={shortcuts ? "E" : undefined}
           onClick={() =>
             onEdit({ url: media.src, sourceTaskId: task.id, cell: media.grid ? (cell ?? 1) : null })
           }
@@ -212,6 +225,8 @@ export function ResultActions({
           }
           disabled={downloading.isPending}
           aria-busy={downloading.isPending}
+          // On a grid the viewer's own "Download image n" takes D: the image on view.
+          aria-keyshortcuts={shortcuts && !still.grid ? "D" : undefined}
           onClick={() => downloading.mutate(still.src)}
         >
           {t("download")}

@@ -19,6 +19,7 @@ import { receivedPrompts, type PromptChanges } from "@/lib/mj/prompt-diff";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
+import { buttonShortcut, buttonsForImage } from "./viewer-state";
 
 const PARAM_ORDER: (keyof PromptParams)[] = [
   "aspect",
@@ -43,12 +44,15 @@ function formatTime(ms: number | null): string | null {
  */
 export function TaskDetails({
   task,
+  image = null,
   actions,
   onOpenTask,
   onDeleted,
   onModalOpened,
 }: {
   task: Task;
+  /** The image of a grid on view: only its buttons (and the job's) are shown, with their keys. */
+  image?: number | null;
   actions: Pick<TaskActions, "busy" | "press">;
   onOpenTask(task: Task): void;
   onDeleted(task: Task): void;
@@ -88,6 +92,7 @@ export function TaskDetails({
       <div className="flex flex-wrap items-center gap-2">
         <Button
           aria-pressed={favorite}
+          aria-keyshortcuts="F"
           onClick={() => favoriting.mutate({ task, favorite: !favorite })}
           disabled={working}
         >
@@ -123,8 +128,9 @@ export function TaskDetails({
 
       {task.buttons.length > 0 && (
         <TaskButtons
-          task={task}
+          task={buttonsForImage(task, image)}
           busy={actions.busy}
+          shortcut={(button) => buttonShortcut(button, image)}
           // The Favourite button above is the same thing as Midjourney's ❤️.
           hidden={["bookmark"]}
           onPress={(button) =>
@@ -150,14 +156,23 @@ export function TaskDetails({
         prompt && <PromptBlock title={t("prompt")} text={prompt} />
       )}
 
+      {shownParams.length > 0 && (
+        <section aria-label={t("parameters")}>
+          <h3 className="mb-1 text-xs font-medium tracking-wide text-zinc-500 uppercase">
+            {t("parameters")}
+          </h3>
+          <ul className="flex flex-wrap gap-1.5">
+            {shownParams.map((key) => (
+              <li key={key} className="rounded-full bg-zinc-100 px-2.5 py-0.5 text-xs dark:bg-zinc-800">
+                <span className="text-zinc-500">{t(`params.${key}`)}</span>{" "}
+                {params[key] === true ? "✓" : String(params[key])}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
-        {shownParams.map((key) => (
-          <Row
-            key={key}
-            label={t(`params.${key}`)}
-            value={params[key] === true ? "✓" : String(params[key])}
-          />
-        ))}
         <Row label={t("action")} value={words.action(task.action)} />
         <Row label={t("status")} value={words.status(task.status)} />
         {failed && (

@@ -1,15 +1,22 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useEffectEvent, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
 import { taskDetailQuery } from "@/lib/api/queries";
 import type { Task } from "@/lib/mj/task";
+import { shortcutOf, viewCount, viewFromSearch, viewHref, viewIndex } from "./viewer-state";
 
 /**
- * Which task the lightbox shows over a list (the Create feed, a gallery view) and how it moves:
- * open, close, previous and next. A task reached through its lineage may not be in the list; then
- * its own record is shown (the same query TaskDetails reads). With `hasMore`, "next" on the last
- * loaded task asks for the next page and moves on by itself once it arrives.
+ * Which task the viewer shows over a list (the Create feed, a gallery view) and how it moves. The
+ * address is the state: opening pushes `?view=<id>&image=<n>` (so Back closes it and a reload or a
+ * shared link reopens it), moving replaces it, closing goes back or drops the parameters. With a
+ * null history state Next keeps useSearchParams in step, with no router round trip.
+ *
+ * A task not in the list (reached through its lineage, or a link) is shown from its own record
+ * (the query TaskDetails reads). ← / → step through a job's images, then on to the neighbouring
+ * job; with `hasMore`, stepping past the last loaded task asks for the next page and moves on by
+ * itself once it arrives.
  */
 export function useLightboxNavigation({
   tasks,
@@ -20,68 +27,113 @@ export function useLightboxNavigation({
   hasMore?: boolean;
   loadMore?: () => void;
 }) {
-  const [open, setOpen] = useState<{ id: string; index: number | null; task: Task } | null>(null);
-  const [stepPending, setStepPending] = useState(false);
-  const shown = open ? tasks.findIndex((task) => task.id === open.id) : -1;
-  const lineageTask = useQuery({ ...taskDetailQuery(open?.id ?? ""), enabled: open !== null && shown < 0 });
-  const task = (shown >= 0 ? tasks[shown] : (lineageTask.data?.task ?? open?.task)) ?? null;
+  const searchParams = useSearchParams();
+  const view = viewFromSearch(new URLSearchParams(searchParams.toString()));
+  // The task objects opened from a card or a lineage thumbnail, shown until their record loads.
+  const [known, setKnown] = useState<Task | null>(null);
+  // The task on view when "next" ran out of loaded tasks: the page that arrives moves on from it.
+  const waiting = useRef<string | null>(null);
+  // Whether this page pushed the entry on view: then closing is Back, else a replace.
+  const pushed = useRef(false);
+  const shown = view ? tasks.findIndex((task) => task.id === view.id) : -1;
+  const record = useQuery({ ...taskDetailQuery(view?.id ?? ""), enabled: view !== null && shown < 0 });
+  const task =
+    (shown >= 0 ? tasks[shown] : (record.data?.task ?? (known?.id === view?.id ? known : null))) ?? null;
+  const index = task ? viewIndex(task, view?.image ?? null) : null;
 
-  const show = (next: Task, index: number | null = null) => setOpen({ id: next.id, index, task: next });
+  /** Puts a task of the list (or the one already known) on view. */
+  function go(next: Task, image: number | null) {
+    const href = viewHref(window.location.href, { id: next.id, image: viewIndex(next, image) });
+    waiting.current = null;
+    if (view) window.history.replaceState(null, "", href);
+    else {
+      window.history.pushState(null, "", href);
+      pushed.current = true;
+    }
+  }
+  function close() {
+    if (pushed.current) {
+      pushed.current = false;
+      window.history.back();
+    } else window.history.replaceState(null, "", viewHref(window.location.href, null));
+  }
   const step = (delta: 1 | -1) => {
-    const next = tasks[shown + delta];
-    if (next) show(next);
-    else if (delta === 1) setStepPending(true);
+    if (!task) return;
+    const count = viewCount(task);
+    const at = index ?? 1;
+    if (at + delta >= 1 && at + delta <= count) return go(task, at + delta);
+    const neighbour = tasks[shown + delta];
+    if (neighbour) go(neighbour, delta === 1 ? 1 : viewCount(neighbour));
+    else if (delta === 1) waiting.current = task.id;
     if (delta === 1 && shown + delta >= tasks.length - 2) loadMore?.();
   };
-  const arrived = stepPending && shown >= 0 ? tasks[shown + 1] : undefined;
-  if (arrived) {
-    setStepPending(false);
-    show(arrived);
-  }
+  const onLoaded = useEffectEvent(() => {
+    const arrived = waiting.current === view?.id && shown >= 0 ? tasks[shown + 1] : undefined;
+    if (arrived) go(arrived, 1);
+  });
+  useEffect(() => onLoaded(), [tasks.length]);
 
+  // Back past the viewer's entry closes it; the next open pushes again.
+  useEffect(() => {
+    if (!view) pushed.current = false;
+  }, [view]);
+
+  const last = task !== null && (index ?? 1) >= viewCount(task);
   return {
-    /** The task on view, null while the lightbox is closed. */
+    /** The task on view, null while the viewer is closed (or its record is loading). */
     task,
-    /** The image of a grid it opened at (null: the whole grid). */
-    index: open?.index ?? null,
-    /** Opens a task of the list, or one of its lineage, at one image of a grid or the whole. */
-    open: show,
-    close: () => setOpen(null),
+    /** The image of a grid or the clip on view (1-based); null for a job with one picture. */
+    index,
+    /** Opens a task of the list, or one of its lineage, at one image of a grid (default the first). */
+    open: (next: Task, image: number | null = null) => {
+      setKnown(next);
+      go(next, image);
+    },
+    /** Shows another image of the task on view. */
+    show: (image: number) => task && go(task, image),
+    close,
     /** Null at either end of the list. */
-    prev: shown > 0 ? () => step(-1) : null,
-    next: shown >= 0 && (shown < tasks.length - 1 || hasMore) ? () => step(1) : null,
+    prev: task && ((index ?? 1) > 1 || shown > 0) ? () => step(-1) : null,
+    next: task && (!last || (shown >= 0 && (shown < tasks.length - 1 || hasMore))) ? () => step(1) : null,
   };
 }
 
 export type LightboxNavigation = ReturnType<typeof useLightboxNavigation>;
 
 /**
- * The lightbox's keys: ← and → turn the page; `onKey` may claim another key (a grid's 0-4) by
- * returning true. Escape closes through the dialog itself. Listened to on the document, since
- * focus starts on the dialog's close button; keys typed into text fields and video controls are
- * theirs, and modified keys belong to the browser.
+ * The viewer's keys: ← and → turn the page; `onKey` may claim another key (its shortcut token, as
+ * shortcutOf spells it) by returning true. Escape closes through the dialog itself. Listened to on
+ * the document, since focus may be anywhere in the dialog; keys typed into text fields and video
+ * controls are theirs.
  */
 export function useLightboxKeys({
+  scope,
   onPrev,
   onNext,
   onKey,
 }: {
+  /** Inside the viewer's dialog: keys pressed in another dialog over it (the ? sheet) are not its. */
+  scope: RefObject<HTMLElement | null>;
   onPrev: (() => void) | null;
   onNext: (() => void) | null;
   onKey?: (key: string) => boolean;
 }) {
   const onKeyDown = useEffectEvent((event: KeyboardEvent) => {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.defaultPrevented) return;
     if (
       event.target instanceof Element &&
       event.target.closest("input, textarea, select, video, [contenteditable]")
     )
       return;
-    const go = event.key === "ArrowLeft" ? onPrev : event.key === "ArrowRight" ? onNext : null;
+    const dialog = event.target instanceof Element ? event.target.closest('[role="dialog"]') : null;
+    if (dialog && scope.current && !dialog.contains(scope.current)) return;
+    const key = shortcutOf(event);
+    if (key === null) return;
+    const go = key === "ArrowLeft" ? onPrev : key === "ArrowRight" ? onNext : null;
     if (go) {
       event.preventDefault();
       go();
-    } else if (onKey?.(event.key)) {
+    } else if (onKey?.(key)) {
       event.preventDefault();
     }
   });

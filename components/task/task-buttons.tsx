@@ -26,11 +26,14 @@ export function TaskButtons({
   busy,
   onPress,
   hidden = [],
+  shortcut,
 }: {
   task: Task;
   busy: string | null;
   onPress: (button: ButtonInfo) => void;
   hidden?: ButtonInfo["kind"][];
+  /** The key that presses a button, where one does (the viewer's U, V, R). */
+  shortcut?: (button: ButtonInfo) => string | undefined;
 }) {
   const t = useTranslations("task.groups");
   const words = useTaskWords();
@@ -60,6 +63,7 @@ export function TaskButtons({
                   disabled={busy !== null}
                   aria-busy={busy === info.customId}
                   aria-pressed={favorite ?? undefined}
+                  aria-keyshortcuts={shortcut?.(info)}
                   onClick={() => onPress(info)}
                   title={info.label}
                   // A button already pressed on this task (style 1) is outlined, as on Midjourney's site.

@@ -3,7 +3,7 @@
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
 /**
@@ -20,6 +20,7 @@ export function Dialog({
   children,
   wide = false,
   scroll = true,
+  fullScreen = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -28,8 +29,38 @@ export function Dialog({
   children: ReactNode;
   wide?: boolean;
   scroll?: boolean;
+  /**
+   * The whole viewport on a black backdrop, for the viewer: the children lay it out and render
+   * the title (DialogTitle) and a close button (DialogClose) where they fit.
+   */
+  fullScreen?: boolean;
 }) {
   const t = useTranslations("common");
+  // What had focus when it opened: Radix returns focus only to a Dialog.Trigger, and the viewer
+  // is opened by tiles and cards of their own.
+  const opener = useRef<HTMLElement | null>(null);
+  if (fullScreen)
+    return (
+      <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+        <RadixDialog.Portal>
+          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black" />
+          <RadixDialog.Content
+            onOpenAutoFocus={() => {
+              opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+            }}
+            onCloseAutoFocus={(event) => {
+              if (!opener.current?.isConnected) return;
+              event.preventDefault();
+              opener.current.focus();
+            }}
+            className="fixed inset-0 z-50 flex h-dvh w-screen overflow-hidden bg-zinc-950 text-zinc-100"
+          >
+            <RadixDialog.Description className="sr-only">{description ?? title}</RadixDialog.Description>
+            {children}
+          </RadixDialog.Content>
+        </RadixDialog.Portal>
+      </RadixDialog.Root>
+    );
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -67,3 +98,8 @@ export function Dialog({
     </RadixDialog.Root>
   );
 }
+
+/** The title of a full-screen dialog, placed by its children. */
+export const DialogTitle = RadixDialog.Title;
+/** Closes the dialog it is in (a full-screen dialog places its own). */
+export const DialogClose = RadixDialog.Close;

@@ -8,8 +8,10 @@ import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import references from "./references.json";
 import result from "./result.json";
+import shortcuts from "./shortcuts.json";
 import task from "./task.json";
 import video from "./video.json";
+import viewer from "./viewer.json";
 
 const en = {
   auth,
@@ -22,7 +24,9 @@ const en = {
   prompt,
   references,
   result,
+  shortcuts,
   task,
   video,
+  viewer,
 };
 export default en;

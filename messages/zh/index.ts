@@ -9,8 +9,10 @@ import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
 import references from "./references.json";
 import result from "./result.json";
+import shortcuts from "./shortcuts.json";
 import task from "./task.json";
 import video from "./video.json";
+import viewer from "./viewer.json";
 
 // Typed against the English catalogue, so a missing Chinese string fails the type check.
 const zh: typeof en = {
@@ -24,7 +26,9 @@ const zh: typeof en = {
   prompt,
   references,
   result,
+  shortcuts,
   task,
   video,
+  viewer,
 };
 export default zh;
