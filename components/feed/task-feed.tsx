@@ -20,8 +20,7 @@ const PREFETCH_ROWS = 6;
  * thousand jobs scroll like ten; the next page is asked for before the end comes into view.
  *
  * Jobs arriving on top (this tab's, or another's through the head query) do not move what the
- * reader is looking at once they have scrolled into the feed: the first row on screen is the
- * anchor, and the page scrolls by what was inserted above it. The row holding the focus stays
+ * reader is looking at once they have scrolled into the feed. The row holding the focus stays
  * rendered, so a keyboard user walking the feed with Tab never loses their place, and each Tab
  * into the rows below brings the next ones (and in the end the next page) in.
  */
@@ -71,6 +70,17 @@ export function TaskFeed({
     [focusedIndex],
   );
 
+  // Once the reader has scrolled into the feed, rows coming or going above keep the row at the
+  // viewport's top where it is (the virtualiser's anchoring, made for chats that grow upwards).
+  // At the top of the feed they do not: new jobs show up there.
+  const [inside, setInside] = useState(false);
+  useEffect(() => {
+    const update = () => setInside(window.scrollY > offset);
+    update();
+    window.addEventListener("scroll", update, { passive: true });
+    return () => window.removeEventListener("scroll", update);
+  }, [offset]);
+
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
     estimateSize: (index) => (rows[index]?.kind === "day" ? DAY_ESTIMATE_PX : TASK_ESTIMATE_PX),
@@ -78,46 +88,8 @@ export function TaskFeed({
     overscan: OVERSCAN_ROWS,
     scrollMargin: offset,
     rangeExtractor,
+    anchorTo: inside ? "end" : "start",
   });
-
-  // The anchor: the first row on screen and how far its top is above the viewport's, while the
-  // reader is inside the feed. At the top of the feed there is none: new jobs show up there.
-  const anchor = useRef<{ key: string; delta: number } | null>(null);
-  const remember = useCallback(() => {
-    const top = window.scrollY;
-    if (top <= virtualizer.options.scrollMargin) {
-      anchor.current = null;
-      return;
-    }
-    const items = virtualizer.measurementsCache;
-    // Binary search: the first row whose bottom is below the viewport's top.
-    let lo = 0;
-    let hi = items.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((items[mid]?.end ?? 0) > top) hi = mid;
-      else lo = mid + 1;
-    }
-    const first = items[lo];
-    anchor.current = first ? { key: String(first.key), delta: first.start - top } : null;
-  }, [virtualizer]);
-
-  useEffect(() => {
-    window.addEventListener("scroll", remember, { passive: true });
-    return () => window.removeEventListener("scroll", remember);
-  }, [remember]);
-
-  // Rows came or went: put the anchor back where it was on screen, before the browser paints.
-  useLayoutEffect(() => {
-    const kept = anchor.current;
-    const index = kept === null ? undefined : indexByKey.get(kept.key);
-    const item = index === undefined ? undefined : virtualizer.measurementsCache[index];
-    if (kept && item) {
-      const top = item.start - kept.delta;
-      if (Math.abs(top - window.scrollY) >= 1) window.scrollTo({ top, behavior: "instant" });
-    }
-    remember();
-  }, [rows, indexByKey, virtualizer, remember]);
 
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
@@ -135,7 +107,7 @@ export function TaskFeed({
       <div
         ref={listRef}
         className="relative w-full"
-        // The anchor above does the browser's scroll anchoring here, which rows moved by transforms defeat.
+        // The virtualiser anchors (above); the browser's own anchoring would move the page a second time.
         style={{ height: virtualizer.getTotalSize(), overflowAnchor: "none" }}
         onFocus={(event) => {
           const row = (event.target as HTMLElement).closest<HTMLElement>("[data-feed-key]");
