@@ -107,7 +107,9 @@ test("older jobs load as the end comes near, with no button, and only rows near 
   }
 });
 
-test("jobs arriving or leaving above leave the job on screen where it is", async ({ page }) => {
+test("jobs arriving or leaving above leave the job on screen where it is, and new ones are offered", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const stamp = Date.now();
   const ids: string[] = [];
@@ -115,10 +117,10 @@ test("jobs arriving or leaving above leave the job on screen where it is", async
   for (const id of ids) await finished(page.request, id);
   await open(page);
 
-  // Scroll so that the third-newest job sits 120 px below the viewport's top: the newest is
-  // wholly above the viewport (the second-newest spans its top edge).
-  const watched = ids[1]!;
-  const newest = ids[3]!;
+  // Scroll so that the oldest of the four sits 120 px below the viewport's top: the next one
+  // spans the viewport's top edge, the two newest are wholly above it.
+  const watched = ids[0]!;
+  const deleted = ids[2]!;
   await expect(row(page, watched)).toBeAttached();
   await row(page, watched).evaluate((element) =>
     window.scrollBy({ top: element.getBoundingClientRect().top - 120, behavior: "instant" }),
@@ -126,22 +128,26 @@ test("jobs arriving or leaving above leave the job on screen where it is", async
   await expect.poll(() => topOf(page, watched)).toBe(120);
   const height = () => page.evaluate(() => document.documentElement.scrollHeight);
 
-  // A job started elsewhere lands above: the page grows, the watched job does not move.
+  // A job started elsewhere lands above: the page grows, the watched job does not move, and a
+  // button says a new job is above.
   const before = await height();
-  await submit(page.request, `anchor job arriving above ${stamp}`);
+  const arriving = `anchor job arriving above ${stamp}`;
+  await submit(page.request, arriving);
   await expect.poll(height, { timeout: 15_000 }).toBeGreaterThan(before);
   // (Polled: the new job's card is measured, and the scroll made up for it, within a frame.)
   await expect.poll(() => topOf(page, watched), { timeout: 2_000 }).toBe(120);
+  const offer = page.getByRole("button", { name: "1 new job above" });
+  await expect(offer).toBeVisible();
 
-  // The newest of ours is deleted elsewhere: it leaves the feed, the watched job stays put.
+  // One of ours above the viewport is deleted elsewhere: it leaves, the watched job stays put.
   const grown = await height();
-  const deleted = await page.request.delete(`/api/tasks/${newest}`);
-  expect(deleted.ok()).toBe(true);
+  expect((await page.request.delete(`/api/tasks/${deleted}`)).ok()).toBe(true);
   await expect.poll(height, { timeout: 15_000 }).toBeLessThan(grown);
   await expect.poll(() => topOf(page, watched), { timeout: 2_000 }).toBe(120);
-  await page.evaluate(() => window.scrollTo({ top: 0, behavior: "instant" }));
-  await expect(page.getByRole("article", { name: `anchor job ${ids.length - 1} of ${stamp}` })).toHaveCount(
-    0,
-  );
-  await expect(page.getByRole("article", { name: `anchor job arriving above ${stamp}` })).toBeVisible();
+
+  // The offer takes the reader up to the new job.
+  await offer.click();
+  await expect(page.getByRole("article", { name: arriving })).toBeInViewport();
+  await expect(offer).toBeHidden();
+  await expect(page.getByRole("article", { name: `anchor job 2 of ${stamp}` })).toHaveCount(0);
 });

@@ -1,6 +1,7 @@
 "use client";
 
 import { useWindowVirtualizer, defaultRangeExtractor, type Range } from "@tanstack/react-virtual";
+import { ArrowUp } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useNow } from "@/components/task/use-now";
@@ -81,6 +82,16 @@ export function TaskFeed({
     return () => window.removeEventListener("scroll", update);
   }, [offset]);
 
+  // The newest job the reader saw at the top of the feed: jobs that came in above it since they
+  // scrolled down are counted on a button that takes them up (their view did not move for them).
+  const newest = tasks[0]?.id ?? null;
+  const [seenTop, setSeenTop] = useState(newest);
+  if (!inside && seenTop !== newest) setSeenTop(newest);
+  const newAbove = useMemo(
+    () => (inside && seenTop !== null ? tasks.findIndex((task) => task.id === seenTop) : 0),
+    [inside, seenTop, tasks],
+  );
+
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
     estimateSize: (index) => (rows[index]?.kind === "day" ? DAY_ESTIMATE_PX : TASK_ESTIMATE_PX),
@@ -104,6 +115,18 @@ export function TaskFeed({
 
   return (
     <>
+      <div aria-live="polite" className="pointer-events-none sticky top-16 z-10 flex h-0 justify-center">
+        {newAbove > 0 && (
+          <button
+            type="button"
+            onClick={() => window.scrollTo({ top: Math.max(0, offset - 120), behavior: "smooth" })}
+            className="pointer-events-auto mt-2 inline-flex items-center gap-1 rounded-full bg-sky-600 px-3 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
+          >
+            <ArrowUp className="size-4" aria-hidden />
+            {t("newJobs", { count: newAbove })}
+          </button>
+        )}
+      </div>
       <div
         ref={listRef}
         className="relative w-full"
