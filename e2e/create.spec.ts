@@ -321,6 +321,8 @@ test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   await described.getByRole("button", { name: "Imagine all" }).click();
   const ids = String(((await (await all).json()) as { result: string }).result).split(",");
   expect(ids).toHaveLength(4);
+  // The feed renders only the rows near the viewport; the four new jobs are at its top.
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: "instant" }));
   for (const id of ids) await expect(page.locator(`article[data-task-id="${id}"]`)).toBeVisible();
 });
 

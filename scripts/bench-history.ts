@@ -143,7 +143,8 @@ function makeTask(i: number, random: () => number, start: number): Task {
   });
 }
 
-async function fill(store: TaskStore, count: number): Promise<void> {
+/** Records `count` varied tasks, 30 s apart from 2024-01-01, some favourited (also the feed bench's data). */
+export async function fill(store: TaskStore, count: number): Promise<void> {
   const random = rng(count);
   const start = Date.UTC(2024, 0, 1);
   for (let offset = 0; offset < count; offset += 5_000) {

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import type { SimulatorServer } from "mj-simulator/http-server";
+import { benchFeed } from "./bench-feed";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
     polling,
     history: benchHistory,
     gallery: benchGalleryBytes,
+    feed: benchFeed,
     load: benchLoad,
     prompt: benchPrompt,
   };

@@ -7,6 +7,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Composer, type ComposerHandle } from "@/components/create/composer";
 import { editSourceFrom, type EditSource } from "@/components/editor/edit-source";
 import { Viewer } from "@/components/result/viewer";
+import { TaskFeed } from "@/components/feed/task-feed";
+import { Lightbox } from "@/components/result/lightbox";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
@@ -37,6 +39,8 @@ function indexParam(value: string | null, min: number, max: number): number | nu
 
 /** The feed is the plain view of the history: everything, newest first. */
 const FEED = taskListQuery({}, 20);
+/** The feed follows its first page, so jobs started in other tabs join it (use-live-tasks). */
+const FOLLOW_HEAD = { followHead: true };
 
 /**
  * The Create page: the composer on top, the live feed below. It owns every network call the
@@ -48,7 +52,11 @@ export function CreatePage() {
   const composer = useRef<ComposerHandle>(null);
   const [remix, setRemix] = useState(false);
   const notifications = useBackgroundNotifications();
-  const { list: feed, tasks, pollError } = useLiveTasks(FEED, notifications.onFinished);
+  const { list: feed, tasks, pollError } = useLiveTasks(FEED, notifications.onFinished, FOLLOW_HEAD);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = feed;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const actions = useTaskActions({ tasks, remix });
   const lightbox = useLightboxNavigation({ tasks });
   const submitting = useSubmitTask();
@@ -183,20 +191,13 @@ export function CreatePage() {
           </p>
         )}
         {feed.data && tasks.length === 0 && <p className="text-sm text-zinc-500">{t("empty")}</p>}
-        <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {tasks.map((task) => (
-            <li key={task.id}>
-              <TaskCard task={task} busy={actions.busy} handlers={handlers} />
-            </li>
-          ))}
-        </ul>
-        {feed.hasNextPage && (
-          <div className="flex justify-center">
-            <Button onClick={() => feed.fetchNextPage()} disabled={feed.isFetchingNextPage}>
-              {t("loadMore")}
-            </Button>
-          </div>
-        )}
+        <TaskFeed
+          tasks={tasks}
+          hasMore={hasNextPage}
+          loadingMore={isFetchingNextPage}
+          loadMore={loadMore}
+          renderTask={(task) => <TaskCard task={task} busy={actions.busy} handlers={handlers} />}
+        />
       </section>
 
       <ModalDialog pending={actions.pending} onClose={actions.closeModal} />

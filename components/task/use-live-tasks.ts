@@ -1,22 +1,37 @@
 "use client";
 
-import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
+import { mapListItems, mergeHead, type TaskListData } from "@/lib/api/list-cache";
 import { createPollTracker } from "@/lib/api/polling";
-import { taskKeys, taskPollQuery, type TaskListQuery } from "@/lib/api/queries";
+import { taskKeys, taskListHeadQuery, taskPollQuery, type TaskListQuery } from "@/lib/api/queries";
+import type { HistoryPage } from "@/lib/mj/history-query";
 import { isTerminalStatus, type Task } from "@/lib/mj/task";
 import { isPollable } from "@/lib/mj/task-view";
-import type { HistoryPage } from "@/lib/mj/history-query";
 import { useNow } from "./use-now";
 
 /**
  * A paged list of the server's record (the Create feed, a gallery view), kept live by one batched
  * poll whose results are written into every cached list, so each card and tile re-renders from
- * one source of truth.
+ * one source of truth. With `followHead`, the view's first page is also read again every few
+ * seconds while the page is visible, and jobs started elsewhere (another tab, an API client)
+ * join it, and ones deleted or hidden elsewhere leave it, without a reload.
  */
-export function useLiveTasks(options: TaskListQuery, onFinished: (tasks: Task[]) => void = () => {}) {
+export function useLiveTasks(
+  options: TaskListQuery,
+  onFinished: (tasks: Task[]) => void = () => {},
+  { followHead = false }: { followHead?: boolean } = {},
+) {
   const queryClient = useQueryClient();
   const list = useInfiniteQuery(options);
+
+  const [, , params, pageSize] = options.queryKey;
+  const listKey = options.queryKey;
+  const mergeIntoList = useCallback(
+    (head: HistoryPage) => queryClient.setQueryData<TaskListData>(listKey, (data) => mergeHead(data, head)),
+    [queryClient, listKey],
+  );
+  useQuery(taskListHeadQuery(params, pageSize, mergeIntoList, followHead && list.isSuccess));
   const now = useNow(30_000);
 
   const tasks = useMemo(() => {
@@ -42,22 +57,16 @@ export function useLiveTasks(options: TaskListQuery, onFinished: (tasks: Task[])
     (polled: Task[]) => {
       const byId = new Map(polled.map((task) => [task.id, task]));
       const finished = new Map<string, Task>();
-      queryClient.setQueriesData<InfiniteData<HistoryPage>>({ queryKey: taskKeys.lists() }, (data) =>
+      queryClient.setQueriesData<TaskListData>({ queryKey: taskKeys.lists() }, (data) =>
         data
-          ? {
-              ...data,
-              pages: data.pages.map((page) => ({
-                ...page,
-                items: page.items.map((task) => {
-                  const next = byId.get(task.id);
-                  if (!next) return task;
-                  if (!isTerminalStatus(task.status) && isTerminalStatus(next.status))
-                    finished.set(next.id, next);
-                  // The poll answers protocol tasks; app fields such as `favorite` stay as listed.
-                  return { ...task, ...next };
-                }),
-              })),
-            }
+          ? mapListItems(data, (task) => {
+              const next = byId.get(task.id);
+              if (!next) return task;
+              if (!isTerminalStatus(task.status) && isTerminalStatus(next.status))
+                finished.set(next.id, next);
+              // The poll answers protocol tasks; app fields such as `favorite` stay as listed.
+              return { ...task, ...next };
+            })
           : data,
       );
       if (finished.size > 0) onFinished([...finished.values()]);

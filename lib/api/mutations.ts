@@ -38,6 +38,8 @@ import {
   type SubmitRequest,
 } from "./client";
 import { folderKeys, refreshTaskLists } from "./queries";
+import { patchTasks, withoutTasks, type TaskListData } from "./list-cache";
+import { refreshTaskLists, taskKeys } from "./queries";
 
 /**
  * One hook per write the browser makes. A failure is told by the MutationCache's one toast
@@ -53,11 +55,29 @@ function useTaskWrite<TData, TVariables>(
   mutationFn: MutationFunction<TData, TVariables>,
   options: WriteOptions<TData, TVariables> | undefined,
   meta?: MutationMeta,
+  /**
+   * What the write will do to a cached list, shown at once (a deleted task leaves the feed when
+   * the button is pressed, not after every loaded page was read again). Reads in flight would
+   * bring the old state back, so they are cancelled first; a failure reads the lists anew.
+   */
+  optimistic?: (data: TaskListData, variables: TVariables) => TaskListData,
 ) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
     meta,
+    onMutate: optimistic
+      ? async (variables) => {
+          await Promise.all([
+            queryClient.cancelQueries({ queryKey: taskKeys.lists() }),
+            queryClient.cancelQueries({ queryKey: taskKeys.heads() }),
+          ]);
+          queryClient.setQueriesData<TaskListData>({ queryKey: taskKeys.lists() }, (data) =>
+            data ? optimistic(data, variables) : data,
+          );
+        }
+      : undefined,
+    onError: optimistic ? () => refreshTaskLists(queryClient) : undefined,
     onSuccess: async (data, variables) => {
       options?.onSuccess?.(data, variables);
       await refreshTaskLists(queryClient);
@@ -182,13 +202,20 @@ export function useCancelTask(options?: WriteOptions<unknown, Task>) {
 
 /** Removes a task from the history (and a MODAL task nobody is going to answer). */
 export function useDeleteTask(options?: WriteOptions<void, Task>) {
-  return useTaskWrite((task: Task) => deleteTask(task.id), options);
+  return useTaskWrite(
+    (task: Task) => deleteTask(task.id),
+    options,
+    undefined,
+    (data, task) => withoutTasks(data, [task.id]),
+  );
 }
 
 export function useSetFavorite(options?: WriteOptions<Task, { task: Task; favorite: boolean }>) {
   return useTaskWrite(
     ({ task, favorite }: { task: Task; favorite: boolean }) => setFavorite(task.id, favorite),
     options,
+    undefined,
+    (data, { task, favorite }) => patchTasks(data, [task.id], { favorite }),
   );
 }
 
@@ -197,6 +224,8 @@ export function useSetFavoriteMany(options?: WriteOptions<number, { ids: string[
   return useTaskWrite(
     ({ ids, favorite }: { ids: string[]; favorite: boolean }) => setFavoriteMany(ids, favorite),
     options,
+    undefined,
+    (data, { ids, favorite }) => patchTasks(data, ids, { favorite }),
   );
 }
 
@@ -205,6 +234,9 @@ export function useSetHidden(options?: WriteOptions<number, { ids: string[]; hid
   return useTaskWrite(
     ({ ids, hidden }: { ids: string[]; hidden: boolean }) => setHiddenMany(ids, hidden),
     options,
+    undefined,
+    // Hidden tasks leave the views that leave them out; shown again, the lists read anew bring them back.
+    (data, { ids, hidden }) => (hidden ? withoutTasks(data, ids) : data),
   );
 }
 
@@ -273,7 +305,7 @@ export function useDeleteSmartFolder(options?: WriteOptions<void, string>) {
 
 /** Resolves to the number of tasks deleted. */
 export function useDeleteTasks(options?: WriteOptions<number, string[]>) {
-  return useTaskWrite(deleteTasks, options);
+  return useTaskWrite(deleteTasks, options, undefined, withoutTasks);
 }
 
 /** Where imported history comes from: an export archive, or task ids the upstream knows. */

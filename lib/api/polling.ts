@@ -13,6 +13,12 @@ export const POLL = {
   idleMaxMs: 5_000,
   errorBaseMs: 2_000,
   errorMaxMs: 15_000,
+  /**
+   * How often a visible page reads its feed's first page again, so a job started in another tab
+   * or by an API client shows up without a reload. One small read per tab, paused while the tab
+   * is hidden (and done at once when it comes back).
+   */
+  headMs: 3_000,
 } as const;
 
 export function nextPollDelay(state: {

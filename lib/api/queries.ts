@@ -1,4 +1,5 @@
 import { infiniteQueryOptions, queryOptions, type QueryClient } from "@tanstack/react-query";
+import type { HistoryPage } from "@/lib/mj/history-query";
 import type { Task } from "@/lib/mj/task";
 import {
   getTask,
@@ -9,6 +10,8 @@ import {
   type TaskListParams,
 } from "./client";
 import { nextPollDelay, type PollTracker } from "./polling";
+import { getTask, listTasks, listTasksByIds, type TaskListParams } from "./client";
+import { nextPollDelay, POLL, type PollTracker } from "./polling";
 
 /**
  * The query keys of everything the browser caches, from one factory, so an invalidation names
@@ -18,6 +21,9 @@ export const taskKeys = {
   all: ["tasks"] as const,
   lists: () => [...taskKeys.all, "list"] as const,
   list: (params: TaskListParams, pageSize: number) => [...taskKeys.lists(), params, pageSize] as const,
+  /** Not under `lists()`: a head is one page, not the paged data the list writers edit. */
+  heads: () => [...taskKeys.all, "head"] as const,
+  head: (params: TaskListParams, pageSize: number) => [...taskKeys.heads(), params, pageSize] as const,
   details: () => [...taskKeys.all, "detail"] as const,
   detail: (id: string) => [...taskKeys.details(), id] as const,
   poll: (ids: readonly string[]) => [...taskKeys.all, "poll", ids] as const,
@@ -54,6 +60,32 @@ export function taskListQuery(params: TaskListParams, pageSize: number) {
 }
 
 export type TaskListQuery = ReturnType<typeof taskListQuery>;
+
+/**
+ * The first page of a view read again every `POLL.headMs` while the page is visible: the light
+ * way to learn of jobs started elsewhere. `onHead` folds each answer into the view's cached pages
+ * (list-cache.ts `mergeHead`), so the list itself is never refetched page by page for it.
+ */
+export function taskListHeadQuery(
+  params: TaskListParams,
+  pageSize: number,
+  onHead: (head: HistoryPage) => void,
+  enabled: boolean,
+) {
+  return queryOptions({
+    queryKey: taskKeys.head(params, pageSize),
+    queryFn: async () => {
+      const head = await listTasks(params, pageSize, null);
+      onHead(head);
+      return head;
+    },
+    enabled,
+    retry: false,
+    staleTime: POLL.headMs,
+    refetchInterval: POLL.headMs,
+    refetchIntervalInBackground: false,
+  });
+}
 
 /** One task with its lineage: the chain of parents up to the original, and its children. */
 export function taskDetailQuery(id: string) {

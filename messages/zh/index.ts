@@ -4,6 +4,7 @@ import common from "./common.json";
 import details from "./details.json";
 import editor from "./editor.json";
 import errors from "./errors.json";
+import feed from "./feed.json";
 import gallery from "./gallery.json";
 import maskEditor from "./mask-editor.json";
 import prompt from "./prompt.json";
@@ -21,6 +22,7 @@ const zh: typeof en = {
   details,
   editor,
   errors,
+  feed,
   gallery,
   maskEditor,
   prompt,
