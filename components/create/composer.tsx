@@ -496,11 +496,11 @@ export function Composer({
                       className={buttonClasses({ className: "min-h-9 max-w-full whitespace-nowrap" })}
                     >
                       <SlidersHorizontal className="size-4 shrink-0" aria-hidden />
-                      {t("bar.settings")}
+                      <span className="max-sm:sr-only">{t("bar.settings")}</span>
                       {applied.length > 0 && (
                         <span
                           aria-hidden
-                          className="max-w-40 truncate rounded-full bg-sky-100 px-1.5 font-mono text-xs text-sky-900 sm:max-w-56 dark:bg-sky-900/60 dark:text-sky-100"
+                          className="max-w-24 truncate rounded-full bg-sky-100 px-1.5 font-mono text-xs text-sky-900 sm:max-w-56 dark:bg-sky-900/60 dark:text-sky-100"
                         >
                           {applied.join(" ")}
                         </span>

@@ -130,9 +130,15 @@ export function ReferenceToggle({
 }) {
   const t = useTranslations("references");
   return (
-    <Button aria-expanded={open} aria-controls={controls} onClick={onToggle} className="min-h-9">
+    <Button
+      aria-expanded={open}
+      aria-controls={controls}
+      onClick={onToggle}
+      className="min-h-9 whitespace-nowrap"
+    >
       <Images className="size-4 shrink-0" aria-hidden />
-      <span>{t("toggle")}</span>
+      {/* Icon only on a phone, where the bar has one row for its buttons; the word stays its name. */}
+      <span className="max-sm:sr-only">{t("toggle")}</span>
       {REFERENCE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => {
         const Icon = ICONS[kind];
         return (
