@@ -42,7 +42,8 @@ async function submitAndReadPrompt(page: Page): Promise<string> {
   await promptBox(page).press("Enter");
   const envelope = (await (await submitted).json()) as { code: number; result: string };
   expect(envelope.code).toBe(1);
-  await expect(page.locator(`article[data-task-id="${envelope.result}"]`)).toBeVisible();
+  // The feed shows the new task on its next poll, which a busy machine may delay.
+  await expect(page.locator(`article[data-task-id="${envelope.result}"]`)).toBeVisible({ timeout: 15_000 });
   const task = (await (await page.request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as {
     prompt: string;
   };
