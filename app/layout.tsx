@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { LocaleSwitch } from "@/components/layout/locale-switch";
 import { LogoutButton } from "@/components/layout/logout-button";
+import { MainNav } from "@/components/layout/main-nav";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { ModeBadge } from "@/components/ui/mode-badge";
 import { NONCE_HEADER } from "@/lib/auth/security-headers";
@@ -33,23 +34,19 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <NextIntlClientProvider>
           <Providers nonce={nonce}>
             <header className="sticky top-0 z-20 border-b border-zinc-200 bg-white/80 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/80">
-              <div className="mx-auto flex max-w-6xl items-center gap-2 px-3 py-2 sm:gap-3 sm:px-4">
-                <Link href="/" className="text-lg font-semibold tracking-tight whitespace-nowrap">
+              <div className="mx-auto flex max-w-6xl items-center gap-1 px-3 py-2 sm:gap-3 sm:px-4">
+                <Link
+                  href="/"
+                  className="shrink-0 text-base font-semibold tracking-tight whitespace-nowrap sm:text-lg"
+                >
                   {t("appName")}
                 </Link>
                 {/* On a phone the banner below says the mode; the header keeps its room for the controls. */}
                 <span className="hidden sm:inline">
                   <ModeBadge label={t(`mode.${mode}`)} mode={mode} />
                 </span>
-                <nav aria-label={t("nav.label")} className="flex gap-3 text-sm whitespace-nowrap sm:ml-2">
-                  <Link href="/" className="hover:underline">
-                    {t("nav.create")}
-                  </Link>
-                  <Link href="/gallery" className="hover:underline">
-                    {t("nav.gallery")}
-                  </Link>
-                </nav>
-                <div className="ml-auto flex items-center gap-1">
+                <MainNav label={t("nav.label")} create={t("nav.create")} gallery={t("nav.gallery")} />
+                <div className="ml-auto flex shrink-0 items-center gap-0.5 sm:gap-1">
                   <LocaleSwitch />
                   <ThemeToggle />
                   {auth.password && <LogoutButton />}
@@ -72,7 +69,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 {t("exposedBanner")}
               </p>
             )}
-            <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+            <main className="mx-auto max-w-6xl px-3 py-4 sm:px-4 sm:py-6">{children}</main>
           </Providers>
         </NextIntlClientProvider>
       </body>

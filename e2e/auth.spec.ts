@@ -80,6 +80,36 @@ test("signing in lands on the page asked for, under a CSP that lets it run; sign
   await expect(page).toHaveURL(/\/login\?next=%2F$/);
 });
 
+test("on a 360 px phone, in Chinese, the login page and the signed-in header fit, Sign out included", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  const fits = async (where: string) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, where).toBeLessThanOrEqual(0);
+  };
+  await page.goto("/login");
+  await fits("/login");
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByLabel("密码").fill(E2E_APP_PASSWORD);
+  await page.getByLabel("密码").press("Enter");
+  await expect(page).toHaveURL(/\/$/);
+  const header = page.getByRole("banner");
+  for (const path of ["/", "/gallery"]) {
+    await page.goto(path);
+    await page.locator("html[data-hydrated]").waitFor();
+    await fits(path);
+    for (const control of [
+      header.getByRole("combobox", { name: "语言" }),
+      header.getByRole("button", { name: /主题/ }),
+      header.getByRole("button", { name: "退出登录" }),
+    ])
+      await expect(control, path).toBeInViewport({ ratio: 1 });
+  }
+  await context.close();
+});
+
 test("pages carry the security headers", async ({ request }) => {
   const response = await request.get("/login");
   expect(response.status()).toBe(200);

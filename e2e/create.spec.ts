@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { openSettings } from "./composer";
 
 /**
  * What a person does on the Create page, in demo mode against the production build. The
@@ -84,10 +85,16 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("imagine with parameters set from the controls; the prompt stays after submit", async ({ page }) => {
+  await page.locator("html[data-hydrated]").waitFor();
   const box = page.getByRole("textbox", { name: "Prompt" });
   await box.fill("a paper boat on a pond");
-  await page.getByRole("radio", { name: "16:9" }).check();
+  const settings = await openSettings(page);
+  await settings.getByRole("radio", { name: "16:9" }).check();
   await expect(box).toHaveValue(/--ar 16:9/);
+  // Escape closes the popover and gives focus back to its button.
+  await page.keyboard.press("Escape");
+  await expect(settings).toBeHidden();
+  await expect(page.getByRole("button", { name: "Settings", exact: true })).toBeFocused();
   await box.fill("a paper boat on a pond --ar 16:9 --s 5000");
   await expect(page.getByText(/stylize/i).first()).toBeVisible();
   await expect(imagineButton(page)).toBeDisabled();
@@ -358,12 +365,13 @@ test("Enter submits only from the prompt box, not from Seed, Exclude or the cust
   await page.locator("html[data-hydrated]").waitFor();
   const box = page.getByRole("textbox", { name: "Prompt" });
   await box.fill("a harbour at night, enter in fields");
+  const settings = await openSettings(page);
   for (const [name, value] of [
     ["Seed", "1234"],
     ["Exclude (--no)", "boats"],
     ["Custom W:H", "5:4"],
   ] as const) {
-    const field = page.getByRole("textbox", { name, exact: true });
+    const field = settings.getByRole("textbox", { name, exact: true });
     await field.fill(value);
     await field.press("Enter");
   }
@@ -428,9 +436,18 @@ for (const locale of ["en-US", "zh-CN"]) {
       expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
       const nav = page.getByRole("navigation");
       for (const link of await nav.getByRole("link").all()) {
-        const box = (await link.boundingBox())!;
-        const lineHeight = await link.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
-        expect(box.height, `${path} ${await link.textContent()}`).toBeLessThan(lineHeight * 1.5);
+        // The link's content box: a label on two lines would make it taller than one and a half lines.
+        const { height, lineHeight } = await link.evaluate((el) => {
+          const style = getComputedStyle(el);
+          return {
+            height:
+              el.getBoundingClientRect().height -
+              parseFloat(style.paddingTop) -
+              parseFloat(style.paddingBottom),
+            lineHeight: parseFloat(style.lineHeight),
+          };
+        });
+        expect(height, `${path} ${await link.textContent()}`).toBeLessThan(lineHeight * 1.5);
       }
       await expect(page.getByRole("button", { name: /theme|主题/i })).toBeInViewport({ ratio: 1 });
     }

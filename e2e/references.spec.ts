@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { openSettings } from "./composer";
 
 /**
  * The reference bins of the Imagine composer, in demo mode against the production build: a local
@@ -41,7 +42,8 @@ async function submitAndReadPrompt(page: Page): Promise<string> {
   await promptBox(page).press("Enter");
   const envelope = (await (await submitted).json()) as { code: number; result: string };
   expect(envelope.code).toBe(1);
-  await expect(page.locator(`article[data-task-id="${envelope.result}"]`)).toBeVisible();
+  // The feed shows the new task on its next poll, which a busy machine may delay.
+  await expect(page.locator(`article[data-task-id="${envelope.result}"]`)).toBeVisible({ timeout: 15_000 });
   const task = (await (await page.request.get(`/api/mj/task/${envelope.result}/fetch`)).json()) as {
     prompt: string;
   };
@@ -91,9 +93,10 @@ test("a finished gallery image, Use as omni, on V7: the prompt gains --oref and 
   const bin = page.getByRole("group", { name: "Omni reference" });
   await expect(bin.getByRole("img")).toBeVisible();
   // Omni is a V7 feature: flagged (never blocked) on V8.1, where the sources disagree, plain on V7.
-  await page.getByLabel("Model").selectOption("v:8.1");
+  const settings = await openSettings(page);
+  await settings.getByLabel("Model").selectOption("v:8.1");
   await expect(bin).toContainText("Not confirmed");
-  await page.getByLabel("Model").selectOption("v:7");
+  await settings.getByLabel("Model").selectOption("v:7");
   await expect(box).toHaveValue(/--v 7/);
   await expect(bin).not.toContainText("Not confirmed");
   await box.fill(`a knight in armour omniuse ${await box.inputValue()}`);

@@ -23,6 +23,7 @@ export function AnalyzePromptButton({ prompt, disabled = false }: { prompt: stri
       disabled={disabled || text === "" || analyzing.isPending}
       aria-busy={analyzing.isPending}
       title={t("analyzeHint")}
+      className="min-h-9 whitespace-nowrap"
       onClick={() =>
         analyzing.mutate({
           kind: "shorten",
@@ -35,7 +36,8 @@ export function AnalyzePromptButton({ prompt, disabled = false }: { prompt: stri
       ) : (
         <ScanSearch className="size-4" aria-hidden />
       )}
-      {t("analyze")}
+      {/* Icon only on a phone, where the imagine bar has one row for its buttons; the words stay its name. */}
+      <span className="max-sm:sr-only">{t("analyze")}</span>
     </Button>
   );
 }

@@ -1,6 +1,14 @@
 "use client";
 
-import { Clapperboard, Combine, ScanText, Sparkles, SquarePen } from "lucide-react";
+import {
+  Clapperboard,
+  Combine,
+  RotateCcw,
+  ScanText,
+  SlidersHorizontal,
+  Sparkles,
+  SquarePen,
+} from "lucide-react";
 import { useTranslations } from "next-intl";
 import {
   useCallback,
@@ -17,6 +25,9 @@ import {
 import { toast } from "sonner";
 import { EditorPanel } from "@/components/editor/editor";
 import type { EditSource } from "@/components/editor/edit-source";
+import { buttonClasses } from "@/components/ui/button";
+import { PopoverSheet } from "@/components/ui/popover-sheet";
+import { useStoredString } from "@/components/ui/use-stored";
 import { cn } from "@/lib/cn";
 import type { SubmitRequest } from "@/lib/api/client";
 import { parsePrompt } from "@/lib/mj/prompt-params";
@@ -31,11 +42,12 @@ import {
 } from "@/lib/mj/requests";
 import { BlendForm } from "./blend-form";
 import { DescribeForm } from "./describe-form";
-import { IssueList, ParameterControls } from "./parameter-controls";
+import { IssueList, ParameterControls, type PromptUpdate } from "./parameter-controls";
 import { PromptBar } from "./prompt-bar";
 import {
   ReferenceBins,
   referenceCounts,
+  ReferenceDropZones,
   ReferenceToggle,
   type ReferenceState,
   type TakeDraft,
@@ -48,6 +60,7 @@ import {
   type ImageReferenceKind,
   type ReferenceKind,
 } from "./references";
+import { cleanDefaults, pendingDefaults, withDefaults, withoutSettings } from "./settings-defaults";
 import { useReferenceUploads } from "./use-reference-uploads";
 import { VideoForm, type VideoFormHandle } from "./video-form";
 import type { AnimateFrame, ExtendTarget } from "./video-request";
@@ -70,6 +83,10 @@ export interface ComposerHandle {
   /** Switches to Edit with this image in the Editor ("Edit…" on a result). */
   openEditor(source: EditSource): void;
 }
+
+/** Where the Settings popover's state and the user's sticky settings are remembered. */
+const SETTINGS_OPEN_KEY = "mj-studio:settings-open";
+const DEFAULTS_KEY = "mj-studio:settings-defaults";
 
 const MODES = ["imagine", "describe", "blend", "video", "edit"] as const;
 type Mode = (typeof MODES)[number];
@@ -147,6 +164,7 @@ export function Composer({
   const [announcement, setAnnouncement] = useState("");
   const [focusRequest, setFocusRequest] = useState(0);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const videoRef = useRef<VideoFormHandle>(null);
   const [binsOpen, setBinsOpen] = useState(false);
   const [editSource, setEditSource] = useState<EditSource | null>(null);
@@ -160,16 +178,24 @@ export function Composer({
     onInline: useCallback((dataUrl) => addInline(dataUrl), [addInline]),
   });
   const { addFiles: uploadFiles, addLocalUrl } = uploads;
-  const addReferenceValue = useCallback(
-    (kind: ReferenceKind, value: string) => {
+  /** Adds an image or code to a bin; false when it is not something that bin takes. */
+  const addToBin = useCallback(
+    (kind: ReferenceKind, value: string): boolean => {
       const hosted = hostingKind(kind, value);
       // A dropped link may be anything; only what the bin's field would take becomes prompt text.
-      if (!hosted && !isReferenceValue(kind, value)) return;
-      setBinsOpen(true);
+      if (!hosted && !isReferenceValue(kind, value)) return false;
       if (hosted) addLocalUrl(hosted, value);
       else setPrompt((text) => addReference(text, kind, value));
+      return true;
     },
     [addLocalUrl],
+  );
+  // Handed over from elsewhere ("Use as style"), the bins open to show where it went.
+  const addReferenceValue = useCallback(
+    (kind: ReferenceKind, value: string) => {
+      if (addToBin(kind, value)) setBinsOpen(true);
+    },
+    [addToBin],
   );
   const drafts = useRef(new Map<ReferenceKind, TakeDraft>());
   // Dropped or pasted on the prompt bar, outside any bin, an image becomes an image prompt.
@@ -185,8 +211,36 @@ export function Composer({
   );
   usePastedImages(mode === "imagine", imagePromptTarget);
 
-  // parsePrompt returns validatePrompt's issues too: one pass feeds the controls and the issue list.
+  // The Settings popover: whether it is open, and the sticky settings chosen in it, survive visits.
+  const [storedOpen, storeOpen] = useStoredString(SETTINGS_OPEN_KEY);
+  const [storedDefaults, storeDefaults] = useStoredString(DEFAULTS_KEY);
+  const defaults = useMemo(() => cleanDefaults(storedDefaults ?? ""), [storedDefaults]);
+  const settingsOpen = storedOpen === "1" && mode === "imagine";
+  // Opened by a click, the popover takes focus; restored open on a visit, it leaves focus alone.
+  const settingsClicked = useRef(false);
+
+  // parsePrompt returns validatePrompt's issues too: one pass feeds the issue list.
   const parsed = useMemo(() => parsePrompt(prompt), [prompt]);
+  // The controls show what will be sent: the prompt's parameters, and the defaults where it sets none.
+  const effective = useMemo(() => parsePrompt(withDefaults(prompt, defaults)).params, [prompt, defaults]);
+  const applied = pendingDefaults(prompt, defaults);
+  /** A change in the Settings popover writes the prompt and becomes a default for the next prompts. */
+  // Choosing a model writes two parameters in one event: the second write must see the first.
+  const latestDefaults = useRef(defaults);
+  useEffect(() => {
+    latestDefaults.current = defaults;
+  }, [defaults]);
+  const changeSetting: PromptUpdate = (update) => {
+    setPrompt(update);
+    const next = cleanDefaults(update(latestDefaults.current));
+    latestDefaults.current = next;
+    storeDefaults(next === "" ? null : next);
+  };
+  const resetSettings = () => {
+    setPrompt(withoutSettings);
+    latestDefaults.current = "";
+    storeDefaults(null);
+  };
   // Warnings (a repeated parameter, stray words) are shown but do not block: Midjourney accepts them.
   const blocked = parsed.issues.some((issue) => issue.severity === "error");
 
@@ -283,6 +337,7 @@ export function Composer({
     drafts,
   };
   const binsId = `${baseId}-references`;
+  const appliedId = `${baseId}-applied`;
   // Why Imagine waits, and what it will leave out: a failed upload never reaches the prompt.
   const waiting = uploads.pending.filter((item) => item.state !== "failed").length;
   const notSent = uploads.pending.length - waiting;
@@ -307,11 +362,13 @@ export function Composer({
     setPrompt(text);
     if (uploading) return setBinsOpen(true);
     const base64Array = references.images.flatMap((image) => (image.src ? [image.src] : []));
+    // The box keeps what the user typed; the job carries the sticky settings the prompt does not set.
+    const sent = withDefaults(text, defaults).trim();
     void submit({
       kind: "imagine",
       body: {
-        prompt: text.trim(),
-        ...(parsed.params.niji !== null ? { botType: "NIJI_JOURNEY" as const } : {}),
+        prompt: sent,
+        ...(parsePrompt(sent).params.niji !== null ? { botType: "NIJI_JOURNEY" as const } : {}),
         ...(base64Array.length > 0 ? { base64Array } : {}),
       },
     });
@@ -350,7 +407,7 @@ export function Composer({
   }
 
   return (
-    <section aria-label={t("title")} className="space-y-3">
+    <section aria-label={t("title")} className="space-y-2">
       <div
         role="tablist"
         aria-label={t("modes.label")}
@@ -371,7 +428,7 @@ export function Composer({
               tabIndex={selected ? 0 : -1}
               onClick={() => setMode(value)}
               className={cn(
-                "inline-flex min-h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium",
+                "inline-flex min-h-9 shrink-0 items-center gap-1.5 rounded-md px-2.5 text-sm font-medium whitespace-nowrap sm:px-3",
                 selected
                   ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-950 dark:text-zinc-100"
                   : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100",
@@ -392,21 +449,87 @@ export function Composer({
         hidden={mode !== "imagine"}
       >
         {/* noValidate: the bins check their own fields; the browser's check would block Imagine unseen. */}
-        <form noValidate onSubmit={submitImagine} onKeyDown={keepEnterFromSubmitting} className="space-y-1">
+        <form
+          ref={formRef}
+          noValidate
+          onSubmit={submitImagine}
+          onKeyDown={keepEnterFromSubmitting}
+          className="space-y-1"
+        >
           <PromptBar
             value={prompt}
             onChange={setPrompt}
             textareaRef={textareaRef}
             dropTarget={imagePromptTarget}
-            onDragStart={() => setBinsOpen(true)}
+            dropZones={
+              <ReferenceDropZones state={referenceState} add={(kind, url) => void addToBin(kind, url)} />
+            }
             bins={<ReferenceBins id={binsId} hidden={!binsOpen} state={referenceState} />}
-            binsToggle={
-              <ReferenceToggle
-                open={binsOpen}
-                onToggle={() => setBinsOpen(!binsOpen)}
-                controls={binsId}
-                counts={referenceCounts({ prompt, params: parsed.params, uploads, inline: references })}
-              />
+            tools={
+              <>
+                <ReferenceToggle
+                  open={binsOpen}
+                  onToggle={() => setBinsOpen(!binsOpen)}
+                  controls={binsId}
+                  counts={referenceCounts({ prompt, params: parsed.params, uploads, inline: references })}
+                />
+                <PopoverSheet
+                  open={settingsOpen}
+                  onOpenChange={(open) => storeOpen(open ? "1" : "0")}
+                  title={t("bar.settingsTitle")}
+                  // Below the whole bar, its width, never past the fold.
+                  popoverClassName="absolute inset-x-0 top-full z-30 mt-2 max-h-[min(70dvh,44rem)]"
+                  onOpenAutoFocus={(event) => {
+                    if (!settingsClicked.current) event.preventDefault();
+                    settingsClicked.current = false;
+                  }}
+                  // Typing the prompt or dragging in the bar while it is open keeps it open.
+                  onInteractOutside={(event) => {
+                    if (event.target instanceof Node && formRef.current?.contains(event.target))
+                      event.preventDefault();
+                  }}
+                  trigger={
+                    <button
+                      type="button"
+                      onClick={() => (settingsClicked.current = true)}
+                      aria-describedby={applied.length > 0 ? appliedId : undefined}
+                      className={buttonClasses({ className: "min-h-9 max-w-full whitespace-nowrap" })}
+                    >
+                      <SlidersHorizontal className="size-4 shrink-0" aria-hidden />
+                      <span className="max-sm:sr-only">{t("bar.settings")}</span>
+                      {applied.length > 0 && (
+                        <span
+                          aria-hidden
+                          className="max-w-24 truncate rounded-full bg-sky-100 px-1.5 font-mono text-xs text-sky-900 sm:max-w-56 dark:bg-sky-900/60 dark:text-sky-100"
+                        >
+                          {applied.join(" ")}
+                        </span>
+                      )}
+                    </button>
+                  }
+                >
+                  <div className="space-y-4">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <p className="min-w-0 flex-1 text-sm text-zinc-600 dark:text-zinc-400">
+                        {t("bar.settingsHint")}
+                      </p>
+                      <button
+                        type="button"
+                        onClick={resetSettings}
+                        className={buttonClasses({ size: "sm", className: "whitespace-nowrap" })}
+                      >
+                        <RotateCcw className="size-3.5" aria-hidden />
+                        {t("bar.resetDefaults")}
+                      </button>
+                    </div>
+                    <ParameterControls
+                      params={effective}
+                      issues={parsed.issues}
+                      onPromptChange={changeSetting}
+                    />
+                  </div>
+                </PopoverSheet>
+              </>
             }
             invalid={blocked}
             describedBy={issuesId}
@@ -426,7 +549,11 @@ export function Composer({
               <li className="text-amber-700 dark:text-amber-400">{tRefs("notSent", { count: notSent })}</li>
             )}
           </IssueList>
-          <ParameterControls params={parsed.params} issues={parsed.issues} onPromptChange={setPrompt} />
+          {applied.length > 0 && (
+            <p id={appliedId} className="sr-only">
+              {t("bar.defaultsApplied", { params: applied.join(" ") })}
+            </p>
+          )}
         </form>
       </div>
       <div

@@ -1,8 +1,8 @@
 "use client";
 
-import { ChevronDown, Dices, RotateCcw, Wrench } from "lucide-react";
+import { Dices, RotateCcw, Wrench } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useId, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { SegmentedRadio } from "@/components/ui/segmented-radio";
 import { fieldClasses } from "@/components/ui/field";
 import { cn } from "@/lib/cn";
@@ -25,11 +25,12 @@ import {
 } from "@/lib/mj/prompt-params";
 
 /**
- * The parameter panel. It holds no parameter state of its own: every control reads the parsed
- * prompt and writes back through `setParam`, so the text stays the single source of truth and
- * whatever the user typed by hand moves the controls. Which controls are offered follows the model
- * the prompt selects (lib/mj/models.ts); a control the model lacks is disabled or hidden, with the
- * reason said in words.
+ * The parameter controls, shown in the composer's Settings popover. They hold no parameter state
+ * of their own: every control reads the parameters it is given (the prompt's, with the user's
+ * sticky defaults where the prompt sets none) and writes back through `setParam`, so whatever the
+ * user typed by hand moves the controls. Which controls are offered follows the model the prompt
+ * selects (lib/mj/models.ts); a control the model lacks is disabled or hidden, with the reason
+ * said in words.
  */
 
 const ASPECT_PRESETS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"] as const;
@@ -47,14 +48,6 @@ const SLIDERS = {
 } as const satisfies Partial<Record<RangedParam, { step: number; fallback: number }>>;
 
 type SliderKey = keyof typeof SLIDERS;
-
-const WIDE_QUERY = "(min-width: 48rem)";
-
-function subscribeWide(onChange: () => void) {
-  const query = window.matchMedia(WIDE_QUERY);
-  query.addEventListener("change", onChange);
-  return () => query.removeEventListener("change", onChange);
-}
 
 /** The picker's value for the prompt's model: a known model's own, else what was typed. */
 function modelValue(params: PromptParams, capabilities: ModelCapabilities): string {
@@ -365,15 +358,6 @@ export function ParameterControls({
   const t = useTranslations("prompt.params");
   const reasonOf = useCapabilityReason();
   const baseId = useId();
-  const panelId = `${baseId}-panel`;
-  const wide = useSyncExternalStore(
-    subscribeWide,
-    () => window.matchMedia(WIDE_QUERY).matches,
-    () => true,
-  );
-  // null until the user toggles: the CSS breakpoint decides, so nothing jumps after hydration.
-  const [userOpen, setUserOpen] = useState<boolean | null>(null);
-  const open = userOpen ?? wide;
 
   const invalid = new Set(issues.filter((issue) => issue.severity === "error").map((issue) => issue.param));
   const set = <K extends PromptParamKey>(key: K, value: PromptParams[K]) =>
@@ -410,321 +394,302 @@ export function ParameterControls({
   const svKnown = params.sv === null || (Number.isInteger(params.sv) && params.sv >= 1 && params.sv <= svMax);
 
   return (
-    <div className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <button
-        type="button"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setUserOpen(!open)}
-        className="flex min-h-10 w-full items-center gap-2 rounded-xl px-3 text-sm font-medium"
-      >
-        <ChevronDown className={cn("size-4 transition-transform", !open && "-rotate-90")} aria-hidden />
-        {t("title")}
-      </button>
-      <div
-        id={panelId}
-        className={cn(
-          userOpen === null ? "hidden md:grid" : open ? "grid" : "hidden",
-          "grid-cols-1 gap-x-6 gap-y-4 border-t border-zinc-200 p-3 sm:grid-cols-2 lg:grid-cols-3 dark:border-zinc-800",
-        )}
-      >
-        <div className="sm:col-span-2 lg:col-span-3">
-          <SegmentedRadio
-            legend={t("aspect")}
-            options={[
-              { value: "auto", label: t("auto", { value: "1:1" }) },
-              ...ASPECT_PRESETS.map((preset) => ({
-                value: preset,
-                label: (
-                  <>
-                    <AspectShape ratio={preset} />
-                    {preset}
-                  </>
-                ),
-              })),
-            ]}
-            value={params.aspect === null ? "auto" : aspectPreset}
-            onChange={(value) => set("aspect", value === "auto" ? null : value)}
-          >
-            <span className="inline-flex items-center gap-1.5">
-              <label htmlFor={`${baseId}-aspect`} className="text-sm text-zinc-600 dark:text-zinc-400">
-                {t("aspectCustom")}
-              </label>
-              <PromptTextField
-                id={`${baseId}-aspect`}
-                value={aspectPreset === null ? (params.aspect ?? "") : ""}
-                onCommit={(value) => set("aspect", value.trim() || null)}
-                invalid={invalid.has("aspect")}
-                placeholder="5:4"
-                className="w-20"
-              />
-            </span>
-          </SegmentedRadio>
-        </div>
-
-        <div className="space-y-1">
-          <label htmlFor={`${baseId}-model`} className="block text-sm font-medium">
-            {t("model")}
-          </label>
-          <select
-            id={`${baseId}-model`}
-            value={model}
-            aria-invalid={invalid.has("version") || invalid.has("niji")}
-            onChange={(event) => {
-              const [kind, version = ""] = event.target.value.split(":");
-              set("version", kind === "v" ? version : null);
-              set("niji", kind === "niji" ? version : null);
-            }}
-            className={selectClass}
-          >
-            <option value="">{t("default")}</option>
-            {pickerModels.map((option) => (
-              <option key={option.id} value={`${option.flag}:${option.version}`}>
-                {option.label}
-              </option>
-            ))}
-            {fromPrompt && (
-              <option value={model}>{t("fromPrompt", { value: capabilities.resolution.label })}</option>
-            )}
-          </select>
-        </div>
-
-        {showResolution && (
-          <div>
-            <SegmentedRadio
-              legend={t("resolution")}
-              options={[
-                { value: "default", label: t("resolutionValue.default") },
-                ...RESOLUTIONS.map((value) => ({ value, label: t(`resolutionValue.${value}`) })),
-              ]}
-              value={params.resolution ?? "default"}
-              invalid={invalid.has("resolution")}
-              describedBy={resolutionReason === null ? undefined : `${baseId}-resolution-reason`}
-              onChange={(value) => set("resolution", value === "default" ? null : value)}
-            />
-            <Reason id={`${baseId}-resolution-reason`} text={resolutionReason} />
-          </div>
-        )}
-
-        <div className="space-y-1">
-          <label htmlFor={`${baseId}-quality`} className="block text-sm font-medium">
-            {t("quality")}
-          </label>
-          <select
-            id={`${baseId}-quality`}
-            value={params.quality === null ? "" : String(params.quality)}
-            disabled={off(caps.quality, params.quality !== null)}
-            aria-invalid={invalid.has("quality")}
-            aria-describedby={qualityReason === null ? undefined : `${baseId}-quality-reason`}
-            onChange={(event) =>
-              set("quality", event.target.value === "" ? null : Number(event.target.value))
-            }
-            className={selectClass}
-          >
-            <option value="">{t("default")}</option>
-            {capabilities.qualities.map((quality) => (
-              <option key={quality} value={String(quality)}>
-                {quality}
-              </option>
-            ))}
-            {!qualityKnown && (
-              <option value={String(params.quality)}>
-                {t("fromPrompt", { value: String(params.quality) })}
-              </option>
-            )}
-          </select>
-          <Reason id={`${baseId}-quality-reason`} text={qualityReason} />
-        </div>
-
-        <div className="space-y-1">
-          <label htmlFor={`${baseId}-seed`} className="block text-sm font-medium">
-            {t("seed")}
-          </label>
-          <div className="flex gap-1.5">
+    // The Settings popover (a bottom sheet on a phone) frames it; the columns follow its width.
+    <div className="grid grid-cols-1 gap-x-6 gap-y-4 sm:grid-cols-2 lg:grid-cols-3">
+      <div className="sm:col-span-2 lg:col-span-3">
+        <SegmentedRadio
+          legend={t("aspect")}
+          options={[
+            { value: "auto", label: t("auto", { value: "1:1" }) },
+            ...ASPECT_PRESETS.map((preset) => ({
+              value: preset,
+              label: (
+                <>
+                  <AspectShape ratio={preset} />
+                  {preset}
+                </>
+              ),
+            })),
+          ]}
+          value={params.aspect === null ? "auto" : aspectPreset}
+          onChange={(value) => set("aspect", value === "auto" ? null : value)}
+        >
+          <span className="inline-flex items-center gap-1.5">
+            <label htmlFor={`${baseId}-aspect`} className="text-sm text-zinc-600 dark:text-zinc-400">
+              {t("aspectCustom")}
+            </label>
             <PromptTextField
-              id={`${baseId}-seed`}
-              value={params.seed === null ? "" : String(params.seed)}
-              // An emptied or non-numeric field removes --seed (random) rather than writing garbage.
-              onCommit={(value) => set("seed", value.trim() === "" ? null : Number(value))}
-              invalid={invalid.has("seed")}
-              inputMode="numeric"
-              placeholder={t("seedRandom")}
-              className="min-w-0 flex-1"
+              id={`${baseId}-aspect`}
+              value={aspectPreset === null ? (params.aspect ?? "") : ""}
+              onCommit={(value) => set("aspect", value.trim() || null)}
+              invalid={invalid.has("aspect")}
+              placeholder="5:4"
+              className="w-20"
             />
-            <button
-              type="button"
-              onClick={() => set("seed", null)}
-              disabled={params.seed === null}
-              title={t("seedRandomHint")}
-              className="inline-flex min-h-8 items-center gap-1 rounded-md border border-zinc-300 px-2 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
-            >
-              <Dices className="size-4" aria-hidden />
-              {t("seedRandom")}
-            </button>
-          </div>
-        </div>
+          </span>
+        </SegmentedRadio>
+      </div>
 
-        <Slider
-          name="stylize"
-          label={t("stylize")}
-          value={params.stylize}
-          invalid={invalid.has("stylize")}
-          onChange={(v) => set("stylize", v)}
-        />
-        <Slider
-          name="chaos"
-          label={t("chaos")}
-          value={params.chaos}
-          invalid={invalid.has("chaos")}
-          onChange={(v) => set("chaos", v)}
-        />
-        <Slider
-          name="weird"
-          label={t("weird")}
-          value={params.weird}
-          invalid={invalid.has("weird")}
-          onChange={(v) => set("weird", v)}
-          reason={reasonOf(caps.weird)}
-          disabled={off(caps.weird, params.weird !== null)}
-        />
-        <Slider
-          name="exp"
-          label={t("exp")}
-          value={params.exp}
-          invalid={invalid.has("exp")}
-          onChange={(v) => set("exp", v)}
-          reason={reasonOf(caps.exp)}
-          disabled={off(caps.exp, params.exp !== null)}
-        />
+      <div className="space-y-1">
+        <label htmlFor={`${baseId}-model`} className="block text-sm font-medium">
+          {t("model")}
+        </label>
+        <select
+          id={`${baseId}-model`}
+          value={model}
+          aria-invalid={invalid.has("version") || invalid.has("niji")}
+          onChange={(event) => {
+            const [kind, version = ""] = event.target.value.split(":");
+            set("version", kind === "v" ? version : null);
+            set("niji", kind === "niji" ? version : null);
+          }}
+          className={selectClass}
+        >
+          <option value="">{t("default")}</option>
+          {pickerModels.map((option) => (
+            <option key={option.id} value={`${option.flag}:${option.version}`}>
+              {option.label}
+            </option>
+          ))}
+          {fromPrompt && (
+            <option value={model}>{t("fromPrompt", { value: capabilities.resolution.label })}</option>
+          )}
+        </select>
+      </div>
 
-        <div className="space-y-1">
-          <label htmlFor={`${baseId}-no`} className="block text-sm font-medium">
-            {t("no")}
-          </label>
-          <PromptTextField
-            id={`${baseId}-no`}
-            value={params.no ?? ""}
-            onCommit={(value) => set("no", value.trim() || null)}
-            invalid={invalid.has("no")}
-            placeholder={t("noPlaceholder")}
-            className="w-full"
-          />
-        </div>
-
-        <fieldset className="space-y-1">
-          <legend className="mb-1 text-sm font-medium">{t("options")}</legend>
-          <div className="flex flex-wrap gap-x-4 gap-y-1">
-            <FlagBox
-              label={t("tile")}
-              checked={params.tile}
-              invalid={invalid.has("tile")}
-              onChange={(on) => set("tile", on)}
-              reason={reasonOf(caps.tile)}
-              disabled={off(caps.tile, params.tile)}
-            />
-            <FlagBox
-              label={t("raw")}
-              checked={params.raw}
-              invalid={invalid.has("raw")}
-              onChange={(on) => set("raw", on)}
-              reason={reasonOf(caps[capabilities.rawFlag === "--raw" ? "raw" : "styleRaw"])}
-              disabled={false}
-            />
-            <FlagBox
-              label={t("draft")}
-              checked={params.draft}
-              invalid={invalid.has("draft")}
-              onChange={(on) => set("draft", on)}
-              reason={reasonOf(caps.draft)}
-              disabled={off(caps.draft, params.draft)}
-            />
-          </div>
-        </fieldset>
-
+      {showResolution && (
         <div>
           <SegmentedRadio
-            legend={t("speed")}
+            legend={t("resolution")}
             options={[
-              { value: "default", label: t("speedValue.default") },
-              ...SPEEDS.filter((speed) => speed !== "turbo" || !turboOff).map((speed) => ({
-                value: speed,
-                label: t(`speedValue.${speed}`),
-              })),
+              { value: "default", label: t("resolutionValue.default") },
+              ...RESOLUTIONS.map((value) => ({ value, label: t(`resolutionValue.${value}`) })),
             ]}
-            value={params.speed ?? "default"}
-            invalid={invalid.has("speed")}
-            describedBy={turboReason === null ? undefined : `${baseId}-turbo-reason`}
-            onChange={(value) => set("speed", value === "default" ? null : value)}
+            value={params.resolution ?? "default"}
+            invalid={invalid.has("resolution")}
+            describedBy={resolutionReason === null ? undefined : `${baseId}-resolution-reason`}
+            onChange={(value) => set("resolution", value === "default" ? null : value)}
           />
-          <Reason id={`${baseId}-turbo-reason`} text={turboReason} />
+          <Reason id={`${baseId}-resolution-reason`} text={resolutionReason} />
         </div>
+      )}
 
-        <fieldset className="grid grid-cols-1 gap-x-6 gap-y-4 sm:col-span-2 sm:grid-cols-2 lg:col-span-3 lg:grid-cols-3">
-          <legend className="mb-2 text-sm font-medium">{t("references")}</legend>
-          <Slider
-            name="iw"
-            label={t("iw")}
-            value={params.iw}
-            invalid={invalid.has("iw")}
-            onChange={(v) => set("iw", v)}
-            reason={reasonOf(caps.iw)}
-            disabled={off(caps.iw, params.iw !== null)}
-          />
-          <Slider
-            name="sw"
-            label={t("sw")}
-            value={params.sw}
-            invalid={invalid.has("sw")}
-            onChange={(v) => set("sw", v)}
-            reason={reasonOf(caps.sw)}
-            disabled={off(caps.sw, params.sw !== null)}
-          />
-          <div className="space-y-1">
-            <label htmlFor={`${baseId}-sv`} className="block text-sm font-medium">
-              {t("sv")}
-            </label>
-            <select
-              id={`${baseId}-sv`}
-              value={params.sv === null ? "" : String(params.sv)}
-              disabled={off(caps.sv, params.sv !== null)}
-              aria-invalid={invalid.has("sv")}
-              aria-describedby={svReason === null ? undefined : `${baseId}-sv-reason`}
-              onChange={(event) => set("sv", event.target.value === "" ? null : Number(event.target.value))}
-              className={selectClass}
-            >
-              <option value="">{t("default")}</option>
-              {Array.from({ length: svMax }, (_, i) => i + 1).map((version) => (
-                <option key={version} value={String(version)}>
-                  {version}
-                </option>
-              ))}
-              {!svKnown && (
-                <option value={String(params.sv)}>{t("fromPrompt", { value: String(params.sv) })}</option>
-              )}
-            </select>
-            <Reason id={`${baseId}-sv-reason`} text={svReason} />
-          </div>
-          <Slider
-            name="ow"
-            label={t("ow")}
-            value={params.ow}
-            invalid={invalid.has("ow")}
-            onChange={(v) => set("ow", v)}
-            range={caps.ow.support.range ?? { min: 1, max: PARAM_RANGES.ow.max }}
-            reason={reasonOf(caps.ow)}
-            disabled={off(caps.ow, params.ow !== null)}
-          />
-          <Slider
-            name="cw"
-            label={t("cw")}
-            value={params.cw}
-            invalid={invalid.has("cw")}
-            onChange={(v) => set("cw", v)}
-            reason={reasonOf(caps.cw)}
-            disabled={off(caps.cw, params.cw !== null)}
-          />
-        </fieldset>
+      <div className="space-y-1">
+        <label htmlFor={`${baseId}-quality`} className="block text-sm font-medium">
+          {t("quality")}
+        </label>
+        <select
+          id={`${baseId}-quality`}
+          value={params.quality === null ? "" : String(params.quality)}
+          disabled={off(caps.quality, params.quality !== null)}
+          aria-invalid={invalid.has("quality")}
+          aria-describedby={qualityReason === null ? undefined : `${baseId}-quality-reason`}
+          onChange={(event) => set("quality", event.target.value === "" ? null : Number(event.target.value))}
+          className={selectClass}
+        >
+          <option value="">{t("default")}</option>
+          {capabilities.qualities.map((quality) => (
+            <option key={quality} value={String(quality)}>
+              {quality}
+            </option>
+          ))}
+          {!qualityKnown && (
+            <option value={String(params.quality)}>
+              {t("fromPrompt", { value: String(params.quality) })}
+            </option>
+          )}
+        </select>
+        <Reason id={`${baseId}-quality-reason`} text={qualityReason} />
       </div>
+
+      <div className="space-y-1">
+        <label htmlFor={`${baseId}-seed`} className="block text-sm font-medium">
+          {t("seed")}
+        </label>
+        <div className="flex gap-1.5">
+          <PromptTextField
+            id={`${baseId}-seed`}
+            value={params.seed === null ? "" : String(params.seed)}
+            // An emptied or non-numeric field removes --seed (random) rather than writing garbage.
+            onCommit={(value) => set("seed", value.trim() === "" ? null : Number(value))}
+            invalid={invalid.has("seed")}
+            inputMode="numeric"
+            placeholder={t("seedRandom")}
+            className="min-w-0 flex-1"
+          />
+          <button
+            type="button"
+            onClick={() => set("seed", null)}
+            disabled={params.seed === null}
+            title={t("seedRandomHint")}
+            className="inline-flex min-h-8 items-center gap-1 rounded-md border border-zinc-300 px-2 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+          >
+            <Dices className="size-4" aria-hidden />
+            {t("seedRandom")}
+          </button>
+        </div>
+      </div>
+
+      <Slider
+        name="stylize"
+        label={t("stylize")}
+        value={params.stylize}
+        invalid={invalid.has("stylize")}
+        onChange={(v) => set("stylize", v)}
+      />
+      <Slider
+        name="chaos"
+        label={t("chaos")}
+        value={params.chaos}
+        invalid={invalid.has("chaos")}
+        onChange={(v) => set("chaos", v)}
+      />
+      <Slider
+        name="weird"
+        label={t("weird")}
+        value={params.weird}
+        invalid={invalid.has("weird")}
+        onChange={(v) => set("weird", v)}
+        reason={reasonOf(caps.weird)}
+        disabled={off(caps.weird, params.weird !== null)}
+      />
+      <Slider
+        name="exp"
+        label={t("exp")}
+        value={params.exp}
+        invalid={invalid.has("exp")}
+        onChange={(v) => set("exp", v)}
+        reason={reasonOf(caps.exp)}
+        disabled={off(caps.exp, params.exp !== null)}
+      />
+
+      <div className="space-y-1">
+        <label htmlFor={`${baseId}-no`} className="block text-sm font-medium">
+          {t("no")}
+        </label>
+        <PromptTextField
+          id={`${baseId}-no`}
+          value={params.no ?? ""}
+          onCommit={(value) => set("no", value.trim() || null)}
+          invalid={invalid.has("no")}
+          placeholder={t("noPlaceholder")}
+          className="w-full"
+        />
+      </div>
+
+      <fieldset className="space-y-1">
+        <legend className="mb-1 text-sm font-medium">{t("options")}</legend>
+        <div className="flex flex-wrap gap-x-4 gap-y-1">
+          <FlagBox
+            label={t("tile")}
+            checked={params.tile}
+            invalid={invalid.has("tile")}
+            onChange={(on) => set("tile", on)}
+            reason={reasonOf(caps.tile)}
+            disabled={off(caps.tile, params.tile)}
+          />
+          <FlagBox
+            label={t("raw")}
+            checked={params.raw}
+            invalid={invalid.has("raw")}
+            onChange={(on) => set("raw", on)}
+            reason={reasonOf(caps[capabilities.rawFlag === "--raw" ? "raw" : "styleRaw"])}
+            disabled={false}
+          />
+          <FlagBox
+            label={t("draft")}
+            checked={params.draft}
+            invalid={invalid.has("draft")}
+            onChange={(on) => set("draft", on)}
+            reason={reasonOf(caps.draft)}
+            disabled={off(caps.draft, params.draft)}
+          />
+        </div>
+      </fieldset>
+
+      <div>
+        <SegmentedRadio
+          legend={t("speed")}
+          options={[
+            { value: "default", label: t("speedValue.default") },
+            ...SPEEDS.filter((speed) => speed !== "turbo" || !turboOff).map((speed) => ({
+              value: speed,
+              label: t(`speedValue.${speed}`),
+            })),
+          ]}
+          value={params.speed ?? "default"}
+          invalid={invalid.has("speed")}
+          describedBy={turboReason === null ? undefined : `${baseId}-turbo-reason`}
+          onChange={(value) => set("speed", value === "default" ? null : value)}
+        />
+        <Reason id={`${baseId}-turbo-reason`} text={turboReason} />
+      </div>
+
+      <fieldset className="grid grid-cols-1 gap-x-6 gap-y-4 sm:col-span-2 sm:grid-cols-2 lg:col-span-3 lg:grid-cols-3">
+        <legend className="mb-2 text-sm font-medium">{t("references")}</legend>
+        <Slider
+          name="iw"
+          label={t("iw")}
+          value={params.iw}
+          invalid={invalid.has("iw")}
+          onChange={(v) => set("iw", v)}
+          reason={reasonOf(caps.iw)}
+          disabled={off(caps.iw, params.iw !== null)}
+        />
+        <Slider
+          name="sw"
+          label={t("sw")}
+          value={params.sw}
+          invalid={invalid.has("sw")}
+          onChange={(v) => set("sw", v)}
+          reason={reasonOf(caps.sw)}
+          disabled={off(caps.sw, params.sw !== null)}
+        />
+        <div className="space-y-1">
+          <label htmlFor={`${baseId}-sv`} className="block text-sm font-medium">
+            {t("sv")}
+          </label>
+          <select
+            id={`${baseId}-sv`}
+            value={params.sv === null ? "" : String(params.sv)}
+            disabled={off(caps.sv, params.sv !== null)}
+            aria-invalid={invalid.has("sv")}
+            aria-describedby={svReason === null ? undefined : `${baseId}-sv-reason`}
+            onChange={(event) => set("sv", event.target.value === "" ? null : Number(event.target.value))}
+            className={selectClass}
+          >
+            <option value="">{t("default")}</option>
+            {Array.from({ length: svMax }, (_, i) => i + 1).map((version) => (
+              <option key={version} value={String(version)}>
+                {version}
+              </option>
+            ))}
+            {!svKnown && (
+              <option value={String(params.sv)}>{t("fromPrompt", { value: String(params.sv) })}</option>
+            )}
+          </select>
+          <Reason id={`${baseId}-sv-reason`} text={svReason} />
+        </div>
+        <Slider
+          name="ow"
+          label={t("ow")}
+          value={params.ow}
+          invalid={invalid.has("ow")}
+          onChange={(v) => set("ow", v)}
+          range={caps.ow.support.range ?? { min: 1, max: PARAM_RANGES.ow.max }}
+          reason={reasonOf(caps.ow)}
+          disabled={off(caps.ow, params.ow !== null)}
+        />
+        <Slider
+          name="cw"
+          label={t("cw")}
+          value={params.cw}
+          invalid={invalid.has("cw")}
+          onChange={(v) => set("cw", v)}
+          reason={reasonOf(caps.cw)}
+          disabled={off(caps.cw, params.cw !== null)}
+        />
+      </fieldset>
     </div>
   );
 }

@@ -130,9 +130,15 @@ export function ReferenceToggle({
 }) {
   const t = useTranslations("references");
   return (
-    <Button aria-expanded={open} aria-controls={controls} onClick={onToggle} className="min-h-9">
+    <Button
+      aria-expanded={open}
+      aria-controls={controls}
+      onClick={onToggle}
+      className="min-h-9 whitespace-nowrap"
+    >
       <Images className="size-4 shrink-0" aria-hidden />
-      <span>{t("toggle")}</span>
+      {/* Icon only on a phone, where the bar has one row for its buttons; the word stays its name. */}
+      <span className="max-sm:sr-only">{t("toggle")}</span>
       {REFERENCE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => {
         const Icon = ICONS[kind];
         return (
@@ -147,6 +153,50 @@ export function ReferenceToggle({
         );
       })}
     </Button>
+  );
+}
+
+/** The bins an image dropped on the bar can go to, as on midjourney.com's imagine bar. */
+const DROP_KINDS = ["image", "style", "omni"] as const satisfies readonly ImageReferenceKind[];
+
+/**
+ * Shown over the prompt bar while an image is dragged over it: one zone per bin the model takes.
+ * A drop adds the image to that bin without opening the bin editor; the References button counts it.
+ */
+export function ReferenceDropZones({
+  state,
+  add,
+}: {
+  state: Pick<ReferenceState, "params" | "uploads">;
+  /** Adds a dropped link (a tile dragged from the feed) to the bin, as its field would. */
+  add: (kind: ImageReferenceKind, url: string) => void;
+}) {
+  const t = useTranslations("references");
+  const levels = referenceSupport(state.params).levels;
+  const kinds = DROP_KINDS.filter((kind) => levels[kind] !== "unsupported");
+  return (
+    <div
+      role="group"
+      aria-label={t("dropZones")}
+      className="absolute inset-0 z-10 grid auto-cols-fr grid-flow-col gap-2 rounded-xl bg-white/95 p-2 dark:bg-zinc-900/95"
+    >
+      {kinds.map((kind) => {
+        const Icon = ICONS[kind];
+        return (
+          <ImageDropZone
+            key={kind}
+            list={{
+              addFiles: (files) => state.uploads.addFiles(kind, files),
+              addUrl: (url) => add(kind, url),
+            }}
+            className="flex min-w-0 items-center justify-center gap-2 rounded-lg border-2 border-dashed border-sky-400 px-2 text-sm font-medium text-sky-800 dark:border-sky-600 dark:text-sky-200"
+          >
+            <Icon className="size-4 shrink-0" aria-hidden />
+            <span className="truncate">{t(`kinds.${kind}.title`)}</span>
+          </ImageDropZone>
+        );
+      })}
+    </div>
   );
 }
 

@@ -178,13 +178,13 @@ export function usePastedImages(active: boolean, list: Pick<ImageList, "addFiles
  */
 export function ImageDropZone({
   list,
-  onDragStart,
+  onDragChange,
   className,
   children,
 }: {
   list: Pick<ImageList, "addFiles" | "addUrl">;
-  /** A drag of something droppable entered the zone. */
-  onDragStart?: () => void;
+  /** A drag of something droppable entered the zone (true), or left it or was dropped (false). */
+  onDragChange?: (over: boolean) => void;
   className?: string;
   children: ReactNode;
 }) {
@@ -198,7 +198,7 @@ export function ImageDropZone({
       onDragEnter={(event) => {
         if (!acceptsDrag(event)) return;
         event.preventDefault();
-        if (depth === 0) onDragStart?.();
+        if (depth === 0) onDragChange?.(true);
         setDepth((value) => value + 1);
       }}
       onDragOver={(event) => {
@@ -207,9 +207,12 @@ export function ImageDropZone({
         event.dataTransfer.dropEffect = "copy";
       }}
       onDragLeave={(event) => {
-        if (acceptsDrag(event)) setDepth((value) => Math.max(0, value - 1));
+        if (!acceptsDrag(event)) return;
+        if (depth === 1) onDragChange?.(false);
+        setDepth((value) => Math.max(0, value - 1));
       }}
       onDrop={(event) => {
+        if (depth > 0) onDragChange?.(false);
         setDepth(0);
         if (event.defaultPrevented || !acceptsDrag(event)) return;
         event.preventDefault();
