@@ -8,7 +8,6 @@ import { Composer, type ComposerHandle } from "@/components/create/composer";
 import { editSourceFrom, type EditSource } from "@/components/editor/edit-source";
 import { Viewer } from "@/components/result/viewer";
 import { TaskFeed } from "@/components/feed/task-feed";
-import { Lightbox } from "@/components/result/lightbox";
 import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";

@@ -295,7 +295,7 @@ export function GalleryPage() {
         )}
 
         <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
-        <Lightbox
+        <Viewer
           navigation={lightbox}
           actions={actions}
           onUsePrompt={(prompt) => handOver({ [COMPOSER_PARAMS.prompt]: prompt })}

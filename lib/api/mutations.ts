@@ -37,9 +37,8 @@ import {
   type ImportResult,
   type SubmitRequest,
 } from "./client";
-import { folderKeys, refreshTaskLists } from "./queries";
 import { patchTasks, withoutTasks, type TaskListData } from "./list-cache";
-import { refreshTaskLists, taskKeys } from "./queries";
+import { folderKeys, refreshTaskLists, taskKeys } from "./queries";
 
 /**
  * One hook per write the browser makes. A failure is told by the MutationCache's one toast

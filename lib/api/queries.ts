@@ -9,8 +9,6 @@ import {
   listTasksByIds,
   type TaskListParams,
 } from "./client";
-import { nextPollDelay, type PollTracker } from "./polling";
-import { getTask, listTasks, listTasksByIds, type TaskListParams } from "./client";
 import { nextPollDelay, POLL, type PollTracker } from "./polling";
 
 /**
