@@ -315,26 +315,6 @@ export function GalleryPage() {
           onEdit={(source) => handOver(editHandover(source))}
         />
       </div>
-      <ModalDialog pending={actions.pending} onClose={actions.closeModal} />
-      <Viewer
-        navigation={lightbox}
-        actions={actions}
-        onUsePrompt={(prompt) => handOver({ [COMPOSER_PARAMS.prompt]: prompt })}
-        onUseAsReference={(kind, url) =>
-          handOver({ [COMPOSER_PARAMS.reference]: url, [COMPOSER_PARAMS.referenceKind]: kind })
-        }
-        onAnimate={({ url, sourceTaskId, quadrant }) =>
-          handOver({
-            [COMPOSER_PARAMS.animate]: url,
-            ...(sourceTaskId ? { [COMPOSER_PARAMS.source]: sourceTaskId } : {}),
-            ...(quadrant ? { [COMPOSER_PARAMS.animateImage]: String(quadrant) } : {}),
-          })
-        }
-        onExtend={({ taskId, index }) =>
-          handOver({ [COMPOSER_PARAMS.extend]: taskId, [COMPOSER_PARAMS.extendClip]: String(index) })
-        }
-        onEdit={(source) => handOver(editHandover(source))}
-      />
     </div>
   );
 }
