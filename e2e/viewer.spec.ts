@@ -30,7 +30,7 @@ test.describe("on a laptop", () => {
   }) => {
     const firstId = await imagine(page, FIRST);
     const secondId = await imagine(page, SECOND);
-    const opener = card(page, SECOND).getByRole("button", { name: "Open large view" });
+    const opener = card(page, SECOND).getByRole("button", { name: "Open image 1" });
     await opener.click();
 
     const dialog = page.getByRole("dialog", { name: SECOND });
@@ -153,7 +153,7 @@ test.describe("on a phone", () => {
   }) => {
     await imagine(page, "a tram in the rain phoneviewerword");
     await card(page, "a tram in the rain phoneviewerword")
-      .getByRole("button", { name: "Open large view" })
+      .getByRole("button", { name: "Open image 1" })
       .click();
     const dialog = page.getByRole("dialog", { name: "a tram in the rain phoneviewerword" });
     await expect(dialog).toBeVisible();

@@ -149,7 +149,8 @@ export function TaskFeed({
               ref={virtualizer.measureElement}
               data-index={item.index}
               data-feed-key={row.key}
-              className="absolute top-0 left-0 w-full"
+              // Each row's transform is a stacking context: the row with an open menu must sit above the rows after it.
+              className="absolute top-0 left-0 w-full has-[[aria-expanded=true]]:z-10"
               style={{ transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)` }}
             >
               {row.kind === "day" ? (
