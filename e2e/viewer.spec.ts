@@ -30,7 +30,10 @@ test.describe("on a laptop", () => {
   }) => {
     const firstId = await imagine(page, FIRST);
     const secondId = await imagine(page, SECOND);
-    const opener = card(page, SECOND).getByRole("button", { name: "Open image 1" });
+    // By id: the upscale made below shares the prompt and comes first in the feed.
+    const opener = page
+      .locator(`article[data-task-id="${secondId}"]`)
+      .getByRole("button", { name: "Open image 1" });
     await opener.click();
 
     const dialog = page.getByRole("dialog", { name: SECOND });
