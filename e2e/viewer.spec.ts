@@ -126,6 +126,36 @@ test.describe("on a laptop", () => {
     await expect(page).toHaveURL(/\/gallery\?q=galleryviewerword$/);
   });
 
+  test("deleting or hiding the job on view moves on to the next one; hiding offers Undo", async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const stamp = Date.now();
+    const [oldest, middle, newest] = ["oldest", "middle", "newest"].map((n) => `a ${n} moveonword ${stamp}`);
+    for (const prompt of [oldest!, middle!, newest!]) await imagine(page, prompt);
+    await card(page, newest!).getByRole("button", { name: "Open image 1" }).click();
+    const viewing = (prompt: string) => page.getByRole("dialog", { name: prompt });
+    await expect(viewing(newest!)).toBeVisible();
+
+    // Delete (confirmed): the viewer stays open on the next job, and the deleted one has left the feed.
+    const panel = page.getByRole("complementary", { name: "Details and actions" });
+    await panel.getByRole("button", { name: "Delete", exact: true }).click();
+    await panel.getByRole("button", { name: "Delete for good" }).click();
+    await expect(viewing(middle!)).toBeVisible();
+    await expect(page).toHaveURL(/[?&]view=\d+&image=1$/);
+    await expect(page.getByRole("article", { name: newest! })).toHaveCount(0);
+
+    // Hide: on to the next job again, with an Undo that brings the hidden one back to the feed.
+    await panel.getByRole("button", { name: "Hide", exact: true }).click();
+    await expect(viewing(oldest!)).toBeVisible();
+    const toast = page.getByRole("status").filter({ hasText: "Job hidden" });
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await expect(toast).toHaveCount(0);
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(card(page, middle!)).toBeVisible({ timeout: 15_000 });
+  });
+
   test("? opens the sheet of keyboard shortcuts", async ({ page }) => {
     await page.goto("/");
     await page.locator("html[data-hydrated]").waitFor();
@@ -169,11 +199,31 @@ test.describe("on a phone", () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "false");
 
+    // The sheet follows a finger on its header: dragged up it opens, dragged down it folds.
+    const cdp = await page.context().newCDPSession(page);
+    const dragSheet = async (by: number) => {
+      const grip = (await dialog.locator("[data-sheet-handle]").boundingBox())!;
+      const x = grip.x + 24;
+      const from = grip.y + 8;
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y: from }] });
+      for (const f of [0.25, 0.5, 0.75, 1])
+        await cdp.send("Input.dispatchTouchEvent", {
+          type: "touchMove",
+          touchPoints: [{ x, y: from + by * f }],
+        });
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    };
+    await dragSheet(-300);
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await expect(dialog.getByRole("button", { name: "Copy prompt" })).toBeVisible();
+    await dragSheet(300);
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(dialog.getByRole("button", { name: "Copy prompt" })).toBeHidden();
+
     // A swipe to the left shows the next image.
     const stage = dialog.locator("[data-zoom]");
     const area = (await stage.boundingBox())!;
     const y = area.y + area.height / 2;
-    const cdp = await page.context().newCDPSession(page);
     const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number) =>
       cdp.send("Input.dispatchTouchEvent", {
         type,
