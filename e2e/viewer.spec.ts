@@ -30,7 +30,10 @@ test.describe("on a laptop", () => {
   }) => {
     const firstId = await imagine(page, FIRST);
     const secondId = await imagine(page, SECOND);
-    const opener = card(page, SECOND).getByRole("button", { name: "Open image 1" });
+    // By id: the upscale made below is a card with the same prompt, and comes first.
+    const opener = page
+      .locator(`article[data-task-id="${secondId}"]`)
+      .getByRole("button", { name: "Open image 1" });
     await opener.click();
 
     const dialog = page.getByRole("dialog", { name: SECOND });
@@ -154,6 +157,32 @@ test.describe("on a laptop", () => {
     await page.keyboard.press("Escape");
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(card(page, middle!)).toBeVisible({ timeout: 15_000 });
+  });
+
+  test("→ on the last job the feed has loaded loads the next page and moves on to it", async ({ page }) => {
+    test.setTimeout(120_000);
+    const stamp = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) {
+      const response = await page.request.post("/api/mj/submit/imagine", {
+        data: { prompt: `a paged job ${i} pagingword ${stamp}` },
+      });
+      ids.push(((await response.json()) as { result: string }).result);
+    }
+    try {
+      // The feed loads 20 at a time, newest first: the 20th is ids[2], the next page starts at ids[1].
+      await page.goto(`/?view=${ids[2]}`);
+      const viewer = page.getByRole("dialog", { name: `a paged job 2 pagingword ${stamp}` });
+      await expect(viewer).toBeVisible();
+      await page.keyboard.press("ArrowRight");
+      await expect(page.getByRole("dialog", { name: `a paged job 1 pagingword ${stamp}` })).toBeVisible({
+        timeout: 15_000,
+      });
+      await expect(page).toHaveURL(new RegExp(`view=${ids[1]}`));
+    } finally {
+      // The simulator's queue is shared with the specs after this one: these jobs leave it.
+      for (const id of ids) await page.request.post(`/api/mj/task/${id}/cancel`);
+    }
   });
 
   test("? opens the sheet of keyboard shortcuts", async ({ page }) => {
