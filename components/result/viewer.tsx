@@ -10,6 +10,7 @@ import type { AnimateFrame, ExtendTarget } from "@/components/create/video-reque
 import type { EditSource } from "@/components/editor/edit-source";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Dialog, DialogClose, DialogTitle } from "@/components/ui/dialog";
+import { useMediaQuery } from "@/components/ui/use-media-query";
 import { taskDetailQuery } from "@/lib/api/queries";
 import { cn } from "@/lib/cn";
 import { cropQuadrant } from "@/lib/images/crop";
@@ -22,7 +23,6 @@ import { mediaFileName, saveBlob, useMediaDownload } from "./download";
 import { ActionButton, ResultActions } from "./result-actions";
 import { TaskDetails } from "./task-details";
 import { useLightboxKeys, type LightboxNavigation } from "./use-lightbox";
-import { useMediaQuery } from "@/components/ui/use-media-query";
 import {
   NO_ZOOM,
   sheetHeightDuringDrag,
@@ -34,6 +34,7 @@ import {
 } from "./viewer-state";
 
 const TITLE_MAX = 90;
+const TOAST_OFFSET = { top: 64 };
 
 /**
  * The full-screen viewer of one result, as midjourney.com has it: the picture as large as the
@@ -92,8 +93,9 @@ export function Viewer({
           )}
         </ViewerBody>
       )}
-      {/* Inside the dialog, so its Undo can be reached; at the top, clear of a phone's bottom sheet. */}
-      <Toaster id={VIEWER_TOASTER} position="top-center" />
+      {/* Inside the dialog, so its Undo can be reached; at the top, clear of a phone's bottom
+          sheet, and below the close button, which a phone-wide toast would cover. */}
+      <Toaster id={VIEWER_TOASTER} position="top-center" offset={TOAST_OFFSET} mobileOffset={TOAST_OFFSET} />
     </Dialog>
   );
 }
