@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
-import { mapListItems, mergeHead, type TaskListData } from "@/lib/api/list-cache";
+import { mapListItems, mergeHead, newerCopy, type TaskListData } from "@/lib/api/list-cache";
 import { createPollTracker } from "@/lib/api/polling";
 import { taskKeys, taskListHeadQuery, taskPollQuery, type TaskListQuery } from "@/lib/api/queries";
 import type { HistoryPage } from "@/lib/mj/history-query";
@@ -62,10 +62,12 @@ export function useLiveTasks(
           ? mapListItems(data, (task) => {
               const next = byId.get(task.id);
               if (!next) return task;
-              if (!isTerminalStatus(task.status) && isTerminalStatus(next.status))
-                finished.set(next.id, next);
-              // The poll answers protocol tasks; app fields such as `favorite` stay as listed.
-              return { ...task, ...next };
+              // A poll answered after a newer read changes nothing (newerCopy); app fields
+              // such as `favorite` stay as listed.
+              const merged = newerCopy(task, next);
+              if (!isTerminalStatus(task.status) && isTerminalStatus(merged.status))
+                finished.set(merged.id, merged);
+              return merged;
             })
           : data,
       );
