@@ -282,7 +282,7 @@ export function GalleryPage() {
           loadMore={loadMore}
           selected={selected}
           onToggle={selection.toggle}
-          onOpen={(task) => lightbox.open(task)}
+          onOpen={lightbox.open}
           hiddenView={filters.hidden}
           onFavorite={(task) => favoriting.mutate({ ids: [task.id], favorite: !isFavorite(task) })}
           onHide={(task) => hiding.mutate({ ids: [task.id], hidden: !filters.hidden })}
