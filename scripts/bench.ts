@@ -12,6 +12,7 @@ import path from "node:path";
 import { chromium } from "@playwright/test";
 import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchFeed } from "./bench-feed";
+import { benchGalleryRows } from "./bench-gallery-rows";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     history: benchHistory,
     gallery: benchGalleryBytes,
     feed: benchFeed,
+    "gallery-rows": benchGalleryRows,
     load: benchLoad,
     prompt: benchPrompt,
   };

@@ -88,6 +88,9 @@ export function GalleryGrid({
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
+    // What sits above the list (the selection toolbar, a filter row that wraps) moves it down
+    // without resizing it: the column around it does resize, and the rows' offset is measured again.
+    if (element.parentElement) observer.observe(element.parentElement);
     return () => observer.disconnect();
   }, []);
 
