@@ -209,7 +209,6 @@ const Tile = memo(function Tile({
       role="listitem"
       aria-label={label}
       data-task-id={task.id}
-      data-image={n ?? undefined}
       data-status={task.status || "PENDING"}
       onPointerEnter={(event) => event.pointerType === "mouse" && setPreviewing(true)}
       onPointerLeave={() => setPreviewing(false)}
