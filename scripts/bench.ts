@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchFeed } from "./bench-feed";
+import { benchGalleryRows } from "./bench-gallery-rows";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
     history: benchHistory,
     gallery: benchGalleryBytes,
     feed: benchFeed,
+    "gallery-rows": benchGalleryRows,
     load: benchLoad,
     prompt: benchPrompt,
   };

@@ -3,23 +3,50 @@
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Eye, EyeOff, Film, Heart } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTaskWords } from "@/components/task/task-words";
 import { cn } from "@/lib/cn";
 import { PROMPT_PREVIEW_CHARS, promptOf, truncateText, videoClips } from "@/lib/images/grid";
+import { jobImages, type JobImage } from "@/lib/images/job-images";
+import { justifyRows } from "@/lib/images/justify";
 import { isTerminalStatus, progressPercent, TASK_STATUS, type Task } from "@/lib/mj/task";
-import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
+import { aspectRatioOf, isFavorite, thumbnailOf } from "@/lib/mj/task-view";
 
-const MIN_TILE_PX = 180;
-const GAP_PX = 8;
+const GAP_PX = 6;
+/** Rows aim at this height on a wide page; narrower pages aim lower, so a phone shows about two. */
+const ROW_HEIGHT_PX = 220;
+const MIN_ROW_HEIGHT_PX = 140;
+const ROW_HEIGHT_PER_WIDTH = 1 / 2.4;
 /** Rows kept rendered beyond the viewport, and how close to the end the next page is asked for. */
 const OVERSCAN_ROWS = 3;
 const PREFETCH_ROWS = 4;
 
+/** One picture of the gallery: an image of a job, or a job shown whole (upscale, video, running). */
+interface GalleryTile {
+  key: string;
+  task: Task;
+  /** The task's place in the view, which selection ranges count in. */
+  taskIndex: number;
+  /** Null: the job as one tile (its thumbnail, its poster, or its prompt while it has no picture). */
+  image: JobImage | null;
+  ratio: number;
+}
+
+function tilesOf(tasks: readonly Task[]): GalleryTile[] {
+  return tasks.flatMap((task, taskIndex): GalleryTile[] => {
+    const ratio = aspectRatioOf(task);
+    const images = jobImages(task);
+    return images.length > 0
+      ? images.map((image) => ({ key: `${task.id}:${image.n ?? 0}`, task, taskIndex, image, ratio }))
+      : [{ key: task.id, task, taskIndex, image: null, ratio }];
+  });
+}
+
 /**
- * Every task of the view as square thumbnails. Only the rows near the viewport are in the DOM
- * (window virtualisation), so ten thousand tasks scroll like sixty; the next page is fetched
- * before the last row comes into view.
+ * Every image of the view in justified rows, as midjourney.com's archive shows them: each image
+ * of a grid is its own tile, every tile keeps its job's aspect ratio, and each row but the last
+ * fills the width. Only the rows near the viewport are in the DOM (window virtualisation), so ten
+ * thousand jobs scroll like sixty; the next page is fetched before the last row comes into view.
  */
 export function GalleryGrid({
   tasks,
@@ -35,10 +62,12 @@ export function GalleryGrid({
   tasks: Task[];
   hasMore: boolean;
   loadMore(): void;
+  /** Ids of selected tasks: selection, folders, hide and delete act on jobs, not on their images. */
   selected: ReadonlySet<string>;
-  /** `range`: shift-click, from the last clicked tile to this one. */
+  /** `index`: the task's place in `tasks`; `range`: shift-click, from the last clicked job to this one. */
   onToggle(index: number, range: boolean): void;
-  onOpen(task: Task): void;
+  /** `image`: the image of a grid (1-4) to open the viewer at; null for a job with one picture. */
+  onOpen(task: Task, image: number | null): void;
   /** The Hidden view: a tile's hide action shows it again. */
   hiddenView: boolean;
   onFavorite(task: Task): void;
@@ -59,27 +88,40 @@ export function GalleryGrid({
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
+    // What sits above the list (the selection toolbar, a filter row that wraps) moves it down
+    // without resizing it: the column around it does resize, and the rows' offset is measured again.
+    if (element.parentElement) observer.observe(element.parentElement);
     return () => observer.disconnect();
   }, []);
 
-  const columns = Math.max(2, Math.floor((width + GAP_PX) / (MIN_TILE_PX + GAP_PX)));
-  const tile = width > 0 ? (width - GAP_PX * (columns - 1)) / columns : MIN_TILE_PX;
-  const rows = Math.ceil(tasks.length / columns);
+  const tiles = useMemo(() => tilesOf(tasks), [tasks]);
+  const rows = useMemo(
+    () =>
+      justifyRows(
+        tiles.map((tile) => tile.ratio),
+        {
+          width,
+          gap: GAP_PX,
+          targetHeight: Math.min(ROW_HEIGHT_PX, Math.max(MIN_ROW_HEIGHT_PX, width * ROW_HEIGHT_PER_WIDTH)),
+        },
+      ),
+    [tiles, width],
+  );
   const virtualizer = useWindowVirtualizer({
-    count: rows,
-    estimateSize: () => tile + GAP_PX,
+    count: rows.length,
+    estimateSize: (index) => (rows[index]?.height ?? ROW_HEIGHT_PX) + GAP_PX,
     overscan: OVERSCAN_ROWS,
     scrollMargin: offset,
   });
 
-  // Tiles are squares of the column width: a resize changes every row's height.
-  useEffect(() => virtualizer.measure(), [virtualizer, tile]);
+  // Row heights are known, not measured: a new page or a resize changes them, so lay out again.
+  useEffect(() => virtualizer.measure(), [virtualizer, rows]);
 
   const visible = virtualizer.getVirtualItems();
   const lastRow = visible.at(-1)?.index ?? -1;
   useEffect(() => {
-    if (hasMore && lastRow >= rows - PREFETCH_ROWS) loadMore();
-  }, [hasMore, lastRow, rows, loadMore]);
+    if (hasMore && lastRow >= rows.length - PREFETCH_ROWS) loadMore();
+  }, [hasMore, lastRow, rows.length, loadMore]);
 
   return (
     <div
@@ -89,37 +131,43 @@ export function GalleryGrid({
       className="relative w-full"
       style={{ height: virtualizer.getTotalSize() }}
     >
-      {visible.map((row) => (
-        <div
-          key={row.key}
-          className="absolute top-0 left-0 grid w-full"
-          style={{
-            transform: `translateY(${row.start - virtualizer.options.scrollMargin}px)`,
-            gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-            gap: GAP_PX,
-            height: tile,
-          }}
-        >
-          {tasks.slice(row.index * columns, (row.index + 1) * columns).map((task, i) => (
-            <Tile
-              key={task.id}
-              task={task}
-              selected={selected.has(task.id)}
-              onToggle={(range) => onToggle(row.index * columns + i, range)}
-              onOpen={() => onOpen(task)}
-              hiddenView={hiddenView}
-              onFavorite={() => onFavorite(task)}
-              onHide={() => onHide(task)}
-            />
-          ))}
-        </div>
-      ))}
+      {visible.map((virtualRow) => {
+        const row = rows[virtualRow.index];
+        if (!row) return null;
+        return (
+          <div
+            key={virtualRow.key}
+            className="absolute top-0 left-0 flex w-full"
+            style={{
+              transform: `translateY(${virtualRow.start - virtualizer.options.scrollMargin}px)`,
+              gap: GAP_PX,
+              height: row.height,
+            }}
+          >
+            {tiles.slice(row.start, row.end).map((tile) => (
+              <Tile
+                key={tile.key}
+                tile={tile}
+                width={tile.ratio * row.height}
+                selected={selected.has(tile.task.id)}
+                onToggle={onToggle}
+                onOpen={onOpen}
+                hiddenView={hiddenView}
+                onFavorite={onFavorite}
+                onHide={onHide}
+              />
+            ))}
+          </div>
+        );
+      })}
     </div>
   );
 }
 
-function Tile({
-  task,
+/** Memoised: scrolling re-renders the rows, not the tiles already on screen. */
+const Tile = memo(function Tile({
+  tile: { task, taskIndex, image },
+  width,
   selected,
   onToggle,
   onOpen,
@@ -127,13 +175,14 @@ function Tile({
   onFavorite,
   onHide,
 }: {
-  task: Task;
+  tile: GalleryTile;
+  width: number;
   selected: boolean;
-  onToggle(range: boolean): void;
-  onOpen(): void;
+  onToggle(index: number, range: boolean): void;
+  onOpen(task: Task, image: number | null): void;
   hiddenView: boolean;
-  onFavorite(): void;
-  onHide(): void;
+  onFavorite(task: Task): void;
+  onHide(task: Task): void;
 }) {
   const t = useTranslations("gallery");
   const words = useTaskWords();
@@ -142,18 +191,23 @@ function Tile({
     promptOf(task) || (task.action ? words.action(task.action) : task.id),
     PROMPT_PREVIEW_CHARS,
   );
+  const n = image?.n ?? null;
+  // The job's own controls (select, hide, favourite) are named after the job; the picture and
+  // its Open after the image, so a screen reader tells the four images of a grid apart.
+  const label = n === null ? prompt : t("imageOf", { prompt, n });
   const done = task.status === TASK_STATUS.success;
-  const thumb = done ? thumbnailOf(task) : null;
-  const clip = done ? videoClips(task)[0] : undefined;
+  const thumb = image ? image.thumb : done ? thumbnailOf(task) : null;
+  const clip = done && !image ? videoClips(task)[0] : undefined;
   // A video plays, muted and looping, while a pointer rests on its tile or the tile has the focus;
   // the player exists only then, so a page of thousands of tiles loads thumbnails alone.
   const [previewing, setPreviewing] = useState(false);
   const running = !isTerminalStatus(task.status);
   const percent = progressPercent(task.progress) ?? 0;
+  const favorite = isFavorite(task);
   return (
     <article
       role="listitem"
-      aria-label={prompt}
+      aria-label={label}
       data-task-id={task.id}
       data-status={task.status || "PENDING"}
       onPointerEnter={(event) => event.pointerType === "mouse" && setPreviewing(true)}
@@ -162,20 +216,13 @@ function Tile({
       onBlur={(event) => {
         if (!event.currentTarget.contains(event.relatedTarget)) setPreviewing(false);
       }}
-      className={cn(
-        "group relative overflow-hidden rounded-lg bg-zinc-200 dark:bg-zinc-800",
-        selected && "ring-3 ring-sky-500",
-      )}
+      // Its width at the row's height keeps the ratio; a row that rounds a pixel over shrinks.
+      style={{ width }}
+      className="group relative h-full min-w-0 overflow-hidden rounded-md bg-zinc-200 dark:bg-zinc-800"
     >
       {thumb ? (
         // eslint-disable-next-line @next/next/no-img-element -- a small WebP from the app's media cache
-        <img
-          src={thumb}
-          alt={prompt}
-          loading="lazy"
-          decoding="async"
-          className="h-full w-full object-cover"
-        />
+        <img src={thumb} alt={label} loading="lazy" decoding="async" className="h-full w-full object-cover" />
       ) : (
         <div className="flex h-full w-full items-center justify-center p-2 text-center text-xs text-zinc-600 dark:text-zinc-300">
           <span className="line-clamp-4">{prompt}</span>
@@ -201,13 +248,20 @@ function Tile({
       )}
       <button
         type="button"
-        onClick={onOpen}
-        aria-label={t("open", { prompt })}
+        onClick={() => onOpen(task, n)}
+        aria-label={n === null ? t("open", { prompt }) : t("openImage", { prompt, n })}
         className="absolute inset-0 cursor-zoom-in focus-visible:outline-offset-[-3px]"
       />
+      {/* Every image of a selected job shows it: the job is what is selected. */}
+      {selected && (
+        <span
+          aria-hidden
+          className="pointer-events-none absolute inset-0 rounded-md bg-sky-500/15 ring-3 ring-sky-500 ring-inset"
+        />
+      )}
       <label
         className={cn(
-          "absolute top-1.5 left-1.5 rounded bg-black/50 p-1",
+          "absolute top-1.5 left-1.5 flex rounded bg-black/50 p-1",
           !selected &&
             "opacity-0 group-hover:opacity-100 focus-within:opacity-100 [@media(hover:none)]:opacity-100",
         )}
@@ -216,14 +270,14 @@ function Tile({
           type="checkbox"
           checked={selected}
           onChange={() => undefined}
-          onClick={(event) => onToggle(event.shiftKey)}
+          onClick={(event) => onToggle(taskIndex, event.shiftKey)}
           aria-label={t("select", { prompt })}
           className="size-4 accent-sky-600"
         />
       </label>
-      {/* The prompt and the tile's own actions, on hover and on focus (always on touch screens). */}
-      <div className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/75 to-transparent p-2 pt-6 text-xs text-white opacity-0 group-focus-within:opacity-100 group-hover:opacity-100">
-        <p className="line-clamp-2">{prompt}</p>
+      {/* The prompt, on hover and on focus. */}
+      <div className="pointer-events-none absolute inset-x-0 bottom-0 bg-gradient-to-t from-black/75 to-transparent p-2 pt-6 text-xs text-white opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100">
+        <p className="line-clamp-2 pr-5">{prompt}</p>
       </div>
       <div
         className={cn(
@@ -233,7 +287,7 @@ function Tile({
       >
         <button
           type="button"
-          onClick={onHide}
+          onClick={() => onHide(task)}
           aria-label={t(hiddenView ? "unhide" : "hide", { prompt })}
           className="rounded bg-black/55 p-1 text-white hover:bg-black/75"
         >
@@ -241,15 +295,15 @@ function Tile({
         </button>
         <button
           type="button"
-          onClick={onFavorite}
-          aria-label={t(isFavorite(task) ? "unfavoriteOne" : "favoriteOne", { prompt })}
-          aria-pressed={isFavorite(task)}
+          onClick={() => onFavorite(task)}
+          aria-label={t(favorite ? "unfavoriteOne" : "favoriteOne", { prompt })}
+          aria-pressed={favorite}
           className="rounded bg-black/55 p-1 text-white hover:bg-black/75"
         >
-          <Heart className={cn("size-4", isFavorite(task) && "fill-red-500 text-red-500")} aria-hidden />
+          <Heart className={cn("size-4", favorite && "fill-red-500 text-red-500")} aria-hidden />
         </button>
       </div>
-      {isFavorite(task) && (
+      {favorite && (
         <Heart
           role="img"
           aria-label={t("favorite")}
@@ -263,4 +317,4 @@ function Tile({
       )}
     </article>
   );
-}
+});

@@ -54,9 +54,9 @@ const MAX_DOWNLOAD_IDS = 200;
 const PAGE_SIZE = 60;
 
 /**
- * Everything ever made, newest first: a virtualised grid of thumbnails with search, filters and
- * sort kept in the URL, multi-select for bulk favourite / delete / download, and the lightbox
- * with every action of a task in place.
+ * Everything ever made, newest first: every image in virtualised justified rows, with search,
+ * filters and sort kept in the URL, multi-select of jobs for bulk favourite / hide / folders /
+ * delete / download, and the viewer, opened at the image clicked, with every action in place.
  */
 export function GalleryPage() {
   const t = useTranslations("gallery");
@@ -282,7 +282,7 @@ export function GalleryPage() {
           loadMore={loadMore}
           selected={selected}
           onToggle={selection.toggle}
-          onOpen={(task) => lightbox.open(task)}
+          onOpen={lightbox.open}
           hiddenView={filters.hidden}
           onFavorite={(task) => favoriting.mutate({ ids: [task.id], favorite: !isFavorite(task) })}
           onHide={(task) => hiding.mutate({ ids: [task.id], hidden: !filters.hidden })}
