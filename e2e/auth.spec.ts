@@ -155,7 +155,13 @@ test("a cross-origin POST is refused with 403, even with a session", async ({ pa
     data: { prompt: "csrf" },
   });
   expect(response.status()).toBe(403);
-  expect(await response.json()).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
+  // Under /api/mj/* a refusal also carries the protocol's fields (code 9: failure).
+  expect(await response.json()).toEqual({
+    error: { code: "forbidden", message: expect.any(String) },
+    code: 9,
+    description: expect.any(String),
+    result: null,
+  });
   const login = await page.request.post("/api/auth/login", {
     headers: { "sec-fetch-site": "cross-site" },
     data: { password: E2E_APP_PASSWORD },

@@ -30,7 +30,12 @@ const routes = {
   importArchive: () => import("./tasks/import-archive/route"),
 };
 
-const call = (name: keyof typeof routes, init?: RouteCall) => callRoute(routes[name], init);
+/**
+ * A call as the app's own page makes it: a same-origin fetch, which gets the app's relative media
+ * links (other callers get absolute ones: app/api/drop-in-clients.test.ts).
+ */
+const call = (name: keyof typeof routes, init?: RouteCall) =>
+  callRoute(routes[name], { ...init, headers: { "sec-fetch-site": "same-origin", ...init?.headers } });
 
 let pngBase64 = "";
 

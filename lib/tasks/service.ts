@@ -2,10 +2,12 @@ import "server-only";
 import { parseCustomId, type ButtonKind, type ParsedCustomId } from "@/lib/mj/buttons";
 import { isAccepted, resultTaskIds, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
 import { unknownActionCustomId } from "@/lib/mj/fail-reason";
+import { changeCustomId, changeLabel } from "@/lib/mj/legacy-change";
 import {
   taskIdSchema,
   type ActionRequest,
   type BlendRequest,
+  type ChangeRequest,
   type DescribeRequest,
   type EditRequest,
   type ImagineRequest,
@@ -439,6 +441,39 @@ export function createTaskService({
         { kind: "action", body },
       );
       return result;
+    },
+
+    /**
+     * novicezk's change and simple-change (§3.10): a press of the parent's matching button. Its
+     * buttons come from the record, or from the upstream when the record has not seen it finish.
+     */
+    async change(body: ChangeRequest, context?: SubmitContext): Promise<SubmitResult> {
+      let parent = await store.get(body.taskId);
+      if (parent?.status !== TASK_STATUS.success) {
+        const fresh = await upstream.fetchTask(body.taskId);
+        if (fresh) parent = (await record([fresh]))[0] ?? parent;
+      }
+      if (!parent) throw new AppError("not_found", `Task ${body.taskId} was not found.`);
+      if (parent.status !== TASK_STATUS.success) {
+        throw new AppError(
+          "invalid_input",
+          `Task ${body.taskId} is ${parent.status || "not finished"}; only a finished task can be changed.`,
+        );
+      }
+      const customId = changeCustomId(parent.buttons, body);
+      if (!customId)
+        throw new AppError("invalid_input", `Task ${body.taskId} has no ${changeLabel(body)} button.`);
+      const { notifyHook, state, accountFilter } = body;
+      return this.action(
+        {
+          taskId: body.taskId,
+          customId,
+          ...(notifyHook !== undefined ? { notifyHook } : {}),
+          ...(state !== undefined ? { state } : {}),
+          ...(accountFilter !== undefined ? { accountFilter } : {}),
+        },
+        context,
+      );
     },
 
     async modal(body: ModalRequest, context?: SubmitContext): Promise<SubmitResult> {
