@@ -5,7 +5,7 @@ const TOKEN = "token-for-other-tools-0123456789";
 const headers = (init: Record<string, string>) => new Headers(init);
 
 describe("the API token in each family's form (§1.3)", () => {
-  it.each([
+  it.each<{ form: string; init: Record<string, string> }>([
     { form: "Authorization: Bearer", init: { authorization: `Bearer ${TOKEN}` } },
     { form: "Authorization: bearer (any case)", init: { authorization: `bearer  ${TOKEN}` } },
     { form: "raw Authorization (trueai)", init: { authorization: TOKEN } },
@@ -18,7 +18,7 @@ describe("the API token in each family's form (§1.3)", () => {
     expect(carriesToken(headers(init), TOKEN)).toBe(true);
   });
 
-  it.each([
+  it.each<{ form: string; init: Record<string, string> }>([
     { form: "nothing", init: {} },
     { form: "another token", init: { authorization: `Bearer ${TOKEN}0` } },
     { form: "a prefix of it", init: { "mj-api-secret": TOKEN.slice(0, 10) } },
