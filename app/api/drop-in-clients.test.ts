@@ -1,8 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
 import { testServer } from "@/lib/testing/server-env";
-import { waitForStatus } from "@/lib/testing/wait";
+import { until, waitForStatus } from "@/lib/testing/wait";
 
 /**
  * What a midjourney-proxy client sees with a password set (issue 14), called as Next calls the
@@ -21,6 +23,8 @@ testServer({
   APP_CORS_ORIGINS: CLIENT_ORIGIN,
   APP_URL: PUBLIC_ORIGIN,
   APP_SUBMIT_RATE_LIMIT: "0",
+  // The notifyHook receiver below listens on loopback.
+  APP_NOTIFY_ALLOW_PRIVATE: "1",
 });
 
 const routes = {
@@ -352,5 +356,45 @@ describe("CORS", () => {
     });
     expect(forged.status).toBe(403);
     expect(errorCode(forged.json)).toBe("forbidden");
+  });
+});
+
+describe("notifyHook", () => {
+  it("the receiver is sent the task as fetch answers it, on each change, up to SUCCESS", async () => {
+    const received: ClientTask[] = [];
+    const server = createServer((request, response) => {
+      let text = "";
+      request.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      request.on("end", () => {
+        received.push(JSON.parse(text) as ClientTask);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mj-hook`;
+      const answer = await call(routes.imagine, "/api/mj/submit/imagine", {
+        body: { prompt: "a hooked fish", notifyHook: hook },
+      });
+      const id = (answer.json as { result: string }).result;
+      // Something must poll the upstream (the client here; the server's poller when it runs).
+      await waitForStatus(fetchTask, id, "SUCCESS");
+      const success = await until(
+        async () => received.find((task) => task.id === id && task.status === "SUCCESS"),
+        "the SUCCESS call",
+      );
+      expect(new URL(success.imageUrl!).origin).toBe(PUBLIC_ORIGIN);
+      expect(new URL(success.imageUrl!).searchParams.get("sig")).toBeTruthy();
+      expect(success.displays).toMatchObject({ status: "SUCCESS" });
+      const statuses = received.filter((task) => task.id === id).map((task) => task.status);
+      expect(statuses.at(-1)).toBe("SUCCESS");
+      // Polled again after it finished, the task is not sent again.
+      await fetchTask(id);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(received.filter((task) => task.id === id && task.status === "SUCCESS")).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -2,7 +2,9 @@ import "server-only";
 import { hasSession, mediaLinkSignature, trustedProxies } from "@/lib/auth/access";
 import { isHttps, requestHosts } from "@/lib/auth/request-origin";
 import { presentedTokens } from "@/lib/auth/token";
+import { shared } from "@/lib/auth/shared";
 import { env } from "@/lib/env";
+import { isAccepted, resultTaskIds, submitResultSchema } from "@/lib/mj/envelope";
 import type { Task } from "@/lib/mj/task";
 
 /**
@@ -92,4 +94,33 @@ export function forCaller<T extends Task | Task[]>(request: Request, tasks: T): 
   return (
     Array.isArray(tasks) ? tasks.map((task) => forClient(task, origin)) : forClient(tasks, origin)
   ) as T;
+}
+
+const MAX_ORIGINS = 10_000;
+/** Where each task's submit came in, for the links of its notifyHook calls (bounded, oldest out). */
+const submitOrigins = () => shared("submit-origins", () => new Map<string, string>());
+
+/**
+ * Notes the origin a drop-in submit reached the app at, for each task it started: a notifyHook
+ * call has no request to read it from. Anything but an accepted envelope is ignored.
+ */
+export function noteSubmitOrigin(request: Request, answer: unknown): void {
+  const parsed = submitResultSchema.safeParse(answer);
+  if (!parsed.success || !isAccepted(parsed.data.code) || fromAppPage(request)) return;
+  const origins = submitOrigins();
+  const origin = publicOrigin(request);
+  for (const id of resultTaskIds(parsed.data.result)) {
+    origins.delete(id);
+    origins.set(id, origin);
+    if (origins.size > MAX_ORIGINS) origins.delete(origins.keys().next().value as string);
+  }
+}
+
+/**
+ * A task (with the app's links) as a notifyHook call sends it: as fetch answers a client, its links
+ * on APP_URL, else on the origin its submit came in at (relative when neither is known, as after
+ * a restart without APP_URL).
+ */
+export function forHook(task: Task): Task {
+  return forClient(task, env().publicOrigin ?? submitOrigins().get(task.id) ?? null);
 }

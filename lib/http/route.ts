@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { checkAccess } from "@/lib/auth/access";
 import { allowedOrigin, corsHeaders, isDropInPath, PREFLIGHT_HEADERS } from "@/lib/auth/cors";
 import { SECURITY_HEADERS } from "@/lib/auth/security-headers";
+import { noteSubmitOrigin } from "./drop-in";
 import { SUBMIT_CODE } from "@/lib/mj/envelope";
 import type { Speed } from "@/lib/mj/prompt-params";
 import { LIMITS } from "@/lib/mj/requests";
@@ -63,13 +64,15 @@ export async function respond(
   init?: ResponseInit,
 ): Promise<Response> {
   let response: Response;
+  const protocol = isDropInPath(new URL(request.url).pathname);
   try {
     const verdict = checkAccess(request);
     if (verdict.kind === "refuse") throw verdict.error;
     const result = await run();
+    if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
     response = result instanceof Response ? result : Response.json(result, init);
   } catch (error) {
-    response = errorResponse(error, { protocol: isDropInPath(new URL(request.url).pathname) });
+    response = errorResponse(error, { protocol });
   }
   return withHeaders(response, { ...SECURITY_HEADERS, ...corsHeaders(request) });
 }

@@ -57,6 +57,8 @@ export interface TaskServiceDeps {
    * block: finished tasks' media are downloaded in the background.
    */
   cacheMedia?: (tasks: Task[]) => void;
+  /** Told of every upstream copy the service records (notifyHook, lib/tasks/notify.ts); must not block. */
+  notify?: (tasks: Task[]) => void;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -165,6 +167,7 @@ export function createTaskService({
   now = Date.now,
   removeMedia = async () => {},
   cacheMedia,
+  notify,
 }: TaskServiceDeps) {
   /** When each unfinished task was last asked upstream. */
   const askedAt = new Map<string, number>();
@@ -205,6 +208,7 @@ export function createTaskService({
       // The answer does not depend on the cache; a full disk must not fail a poll.
       console.warn("[tasks] could not queue media caching", error);
     }
+    notify?.(stored);
     return stored;
   }
 
