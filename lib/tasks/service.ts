@@ -552,9 +552,17 @@ export function createTaskService({
       return upstream.uploadImages(body);
     },
 
+    /**
+     * The task as the upstream has it now, recorded. One the upstream does not know (yet: a relay's
+     * copy lags its submit) is answered from the record; only an id neither knows is a 404.
+     */
     async fetch(id: string): Promise<Task> {
       const task = await upstream.fetchTask(id);
-      if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
+      if (!task) {
+        const known = await store.get(id);
+        if (known) return present(known);
+        throw new AppError("not_found", `Task ${id} was not found.`);
+      }
       const [stored] = await record([task]);
       if (!stored)
         throw new AppError("upstream_bad_response", `The upstream answered task ${id} with an unusable id.`);
