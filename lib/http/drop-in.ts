@@ -20,16 +20,24 @@ const LINK_FIELDS = ["imageUrl", "thumbnailUrl", "videoUrl", "baseImageUrl", "vi
 const MEDIA_PATH = /^\/api\/media\/([^/?#]+)\/([^/?#]+)$/;
 
 /**
- * The app's page: signed in, or (without a password) a same-origin fetch that sends no token.
- * A browser marks its own same-origin fetches; a server-side client sends no such header.
+ * The app's page: signed in, or (without a password) a same-origin fetch that sends no token. A
+ * browser marks its fetches with Sec-Fetch-Site, but only to secure origins (HTTPS, localhost);
+ * on plain HTTP elsewhere (a LAN address) the page's Referer (its policy is same-origin) says it.
+ * A server-side client sends neither.
  */
 function fromAppPage(request: Request): boolean {
   if (hasSession(request)) return true;
-  return (
-    !env().auth.password &&
-    request.headers.get("sec-fetch-site") === "same-origin" &&
-    presentedTokens(request.headers).length === 0
-  );
+  const { headers } = request;
+  if (env().auth.password || presentedTokens(headers).length > 0) return false;
+  const site = headers.get("sec-fetch-site");
+  if (site !== null) return site === "same-origin";
+  const referer = headers.get("referer");
+  if (!referer) return false;
+  try {
+    return requestHosts(headers, trustedProxies()).includes(new URL(referer).host);
+  } catch {
+    return false;
+  }
 }
 
 /** Where the caller reached the app: APP_URL, else the host it asked for (behind a trusted proxy, the forwarded one). */
