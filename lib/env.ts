@@ -117,7 +117,7 @@ const envSchema = z.object({
           error: "APP_CORS_ORIGINS takes origins such as https://client.example.com",
         })
         .refine(
-          (entry) => new URL(entry).origin === entry.replace(/\/$/, ""),
+          (entry) => URL.canParse(entry) && new URL(entry).origin === entry.replace(/\/$/, "").toLowerCase(),
           "APP_CORS_ORIGINS takes origins only: scheme, host and port, no path",
         )
         .transform((entry) => new URL(entry).origin),
