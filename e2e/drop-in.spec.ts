@@ -156,10 +156,11 @@ test("each token form submits and polls from another origin; the images load in 
       [task.imageUrl!, `image of ${task.id}`] as const,
     );
     const img = page.getByRole("img", { name: `image of ${task.id}` });
-    await expect(img).toBeVisible();
+    // Loaded (a broken image completes with no width), however long the first fetch takes under load.
     await expect
-      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { timeout: 30_000 })
       .toBeGreaterThan(0);
+    await expect(img).toBeVisible();
   }
   // The same file without its signature, and no session: the password still guards it.
   const bare = new URL(grid.imageUrl!);
