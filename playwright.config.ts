@@ -27,8 +27,18 @@ const upstreams = [
     authHeader: "authorization",
     simulatorPort: port + 91,
     appPort: port + 1,
+    // Lists a grid's images in `imageUrls` (trueai's official accounts, or "fill official CDN"), so
+    // the app shows the upstream's images there and cuts cells from the grid everywhere else.
+    listImages: "1",
   },
-  { name: "new-api", family: "new-api", authHeader: "bearer", simulatorPort: port + 92, appPort: port + 2 },
+  {
+    name: "new-api",
+    family: "new-api",
+    authHeader: "bearer",
+    simulatorPort: port + 92,
+    appPort: port + 2,
+    listImages: "0",
+  },
 ] as const;
 
 /** An app with access control on (demo mode underneath): the `auth` project. */
@@ -71,8 +81,9 @@ export default defineConfig({
     },
     ...upstreams.map((u) => ({
       name: u.name,
-      // Today's Midjourney (references, draft, shorten, V8 buttons), video and the Editor run against both dialects too.
-      testMatch: /(upstream|references|today|video|editor)\.spec\.ts/,
+      // Today's Midjourney (references, draft, shorten, V8 buttons), video, the Editor and a job's
+      // image tiles run against both dialects too.
+      testMatch: /(upstream|references|today|video|editor|tiles)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${u.appPort}` },
     })),
     {
@@ -128,6 +139,7 @@ export default defineConfig({
           SIMULATOR_FAMILY: u.family,
           SIMULATOR_KEY: E2E_UPSTREAM_KEY,
           SIMULATOR_SPEED: "20",
+          SIMULATOR_LIST_IMAGES: u.listImages,
         },
       },
       appServer(u.appPort, {

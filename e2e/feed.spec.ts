@@ -151,3 +151,41 @@ test("jobs arriving or leaving above leave the job on screen where it is, and ne
   await expect(offer).toBeHidden();
   await expect(page.getByRole("article", { name: `anchor job 2 of ${stamp}` })).toHaveCount(0);
 });
+
+test("hiding a job from its menu offers Undo for a few seconds, which brings it back", async ({ page }) => {
+  test.setTimeout(120_000);
+  const stamp = Date.now();
+  const first = `a job hidden by mistake ${stamp}`;
+  const second = `a job hidden for good ${stamp}`;
+  const firstId = await submit(page.request, first);
+  const secondId = await submit(page.request, second);
+  for (const id of [firstId, secondId]) await finished(page.request, id);
+  await open(page);
+
+  const hideFromMenu = async (prompt: string) => {
+    const job = page.getByRole("article", { name: prompt });
+    await job.getByRole("button", { name: "More", exact: true }).click();
+    await job.getByRole("button", { name: "Hide", exact: true }).click();
+    await expect(job).toHaveCount(0);
+  };
+
+  // Undo, reached with the keyboard, shows the job again, in its place.
+  await hideFromMenu(first);
+  const toast = page.getByRole("status").filter({ hasText: "Job hidden" });
+  await expect(toast).toBeVisible();
+  const undo = toast.getByRole("button", { name: "Undo" });
+  await undo.focus();
+  await page.keyboard.press("Enter");
+  await expect(toast).toHaveCount(0);
+  await expect(page.getByRole("article", { name: first })).toBeVisible({ timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByRole("article", { name: first })).toBeVisible();
+
+  // Left alone, the offer goes after about eight seconds and the job stays hidden.
+  await hideFromMenu(second);
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveCount(0, { timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByRole("article", { name: first })).toBeVisible();
+  await expect(page.getByRole("article", { name: second })).toHaveCount(0);
+});

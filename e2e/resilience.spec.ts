@@ -185,13 +185,15 @@ test("malformed JSON opens the circuit: the page says so, submits fail fast with
   await expect(card(page, "an upstream that talks nonsense")).toBeVisible();
   await expect(upstreamDown(page)).toBeVisible({ timeout: 60_000 });
 
-  // Three failed reads open the breaker (MJ_BREAKER_FAILURES=3).
-  for (let i = 0; i < 3; i++) {
-    const answer = await call("GET", `/api/mj/task/${id}/fetch`);
-    expect([502, 503]).toContain(answer.status);
-    expectErrorShape(answer, /^upstream_(bad_response|unavailable)$/);
-  }
-  await expect.poll(async () => (await health()).state, { timeout: 30_000 }).toBe("down");
+  // The server's poller fails on the task: a read of it answers the poller's error, not a stale copy.
+  let read: Answer | undefined;
+  await expect
+    .poll(async () => (read = await call("GET", `/api/mj/task/${id}/fetch`)).status, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(500);
+  expect([502, 503]).toContain(read!.status);
+  expectErrorShape(read!, /^upstream_(bad_response|unavailable)$/);
+  // Three failed polls open the breaker (MJ_BREAKER_FAILURES=3); the poller backs off meanwhile.
+  await expect.poll(async () => (await health()).state, { timeout: 60_000 }).toBe("down");
   // Fails fast without reaching the upstream (a submit landing on a half-open probe would go through).
   let fast: Answer | undefined;
   await expect
@@ -215,9 +217,12 @@ test("malformed JSON opens the circuit: the page says so, submits fail fast with
 test("timeouts: a read answers 504 in the error shape, then recovers", async () => {
   const id = await accepted("an upstream that hangs");
   await setFaults(simulator, { timeoutRate: 1 });
-  const answer = await call("GET", `/api/mj/task/${id}/fetch`);
-  expect(answer.status).toBe(504);
-  expectErrorShape(answer, "upstream_timeout");
+  // Once the server's poll of the running task has timed out (3 tries of 5 s), reading it says so.
+  let answer: Answer | undefined;
+  await expect
+    .poll(async () => (answer = await call("GET", `/api/mj/task/${id}/fetch`)).status, { timeout: 60_000 })
+    .toBe(504);
+  expectErrorShape(answer!, "upstream_timeout");
   await setFaults(simulator, {});
   await allSucceed([id]);
 });

@@ -63,7 +63,14 @@ test("after a restart, with every upstream link dead, the task is found and its 
   await first.simulator.kill("SIGTERM");
   // A new upstream that has never heard of the task: its links and its id are gone.
   const second = await stack();
-  expect((await fetch(`${second.app.url}/api/mj/task/${id}/fetch`)).status).toBe(404);
+  const upstreamCopy = await fetch(`${second.simulator.url}/mj/task/${id}/fetch`, {
+    headers: { authorization: KEY },
+  });
+  expect(upstreamCopy.status).toBe(204);
+  // The app answers a task it knows from its record, upstream or not.
+  const recorded = await fetch(`${second.app.url}/api/mj/task/${id}/fetch`);
+  expect(recorded.status).toBe(200);
+  expect(((await recorded.json()) as { status: string }).status).toBe("SUCCESS");
 
   await page.goto(`${second.app.url}/gallery?q=armadillo`);
   const tile = page.getByRole("listitem", { name: "an armadillo astronaut restartword --ar 3:2" });

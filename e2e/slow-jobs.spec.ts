@@ -77,3 +77,22 @@ test("three tasks at once are polled with one request per tick", async ({ page }
   await page.waitForTimeout(3_000);
   expect(polled.length).toBe(settled);
 });
+
+test("progress is pushed: a running task finishes on the page while every poll is held back", async ({
+  page,
+}) => {
+  const task = await imagine(page, "a status that arrives by the stream --relax");
+  await expect(task.getByRole("progressbar")).toBeVisible();
+  // From here no poll reaches the server: neither the batched poll nor the feed's head read.
+  const held: string[] = [];
+  await page.route(
+    (url) => url.pathname === "/api/tasks" || url.pathname === "/api/mj/task/list-by-ids",
+    async (route) => {
+      held.push(route.request().url());
+      await route.abort();
+    },
+  );
+  await expect(task).toHaveAttribute("data-status", "SUCCESS", { timeout: 90_000 });
+  // The page did try to poll meanwhile (so the change came by the stream, not for lack of asking).
+  expect(held.length).toBeGreaterThan(0);
+});

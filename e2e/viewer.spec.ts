@@ -30,7 +30,10 @@ test.describe("on a laptop", () => {
   }) => {
     const firstId = await imagine(page, FIRST);
     const secondId = await imagine(page, SECOND);
-    const opener = card(page, SECOND).getByRole("button", { name: "Open image 1" });
+    // By id: the upscale made below is a card with the same prompt, and comes first.
+    const opener = page
+      .locator(`article[data-task-id="${secondId}"]`)
+      .getByRole("button", { name: "Open image 1" });
     await opener.click();
 
     const dialog = page.getByRole("dialog", { name: SECOND });
@@ -126,6 +129,62 @@ test.describe("on a laptop", () => {
     await expect(page).toHaveURL(/\/gallery\?q=galleryviewerword$/);
   });
 
+  test("deleting or hiding the job on view moves on to the next one; hiding offers Undo", async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    const stamp = Date.now();
+    const [oldest, middle, newest] = ["oldest", "middle", "newest"].map((n) => `a ${n} moveonword ${stamp}`);
+    for (const prompt of [oldest!, middle!, newest!]) await imagine(page, prompt);
+    await card(page, newest!).getByRole("button", { name: "Open image 1" }).click();
+    const viewing = (prompt: string) => page.getByRole("dialog", { name: prompt });
+    await expect(viewing(newest!)).toBeVisible();
+
+    // Delete (confirmed): the viewer stays open on the next job, and the deleted one has left the feed.
+    const panel = page.getByRole("complementary", { name: "Details and actions" });
+    await panel.getByRole("button", { name: "Delete", exact: true }).click();
+    await panel.getByRole("button", { name: "Delete for good" }).click();
+    await expect(viewing(middle!)).toBeVisible();
+    await expect(page).toHaveURL(/[?&]view=\d+&image=1$/);
+    await expect(page.getByRole("article", { name: newest! })).toHaveCount(0);
+
+    // Hide: on to the next job again, with an Undo that brings the hidden one back to the feed.
+    await panel.getByRole("button", { name: "Hide", exact: true }).click();
+    await expect(viewing(oldest!)).toBeVisible();
+    const toast = page.getByRole("status").filter({ hasText: "Job hidden" });
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await expect(toast).toHaveCount(0);
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(card(page, middle!)).toBeVisible({ timeout: 15_000 });
+  });
+
+  test("→ on the last job the feed has loaded loads the next page and moves on to it", async ({ page }) => {
+    test.setTimeout(120_000);
+    const stamp = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++) {
+      const response = await page.request.post("/api/mj/submit/imagine", {
+        data: { prompt: `a paged job ${i} pagingword ${stamp}` },
+      });
+      ids.push(((await response.json()) as { result: string }).result);
+    }
+    try {
+      // The feed loads 20 at a time, newest first: the 20th is ids[2], the next page starts at ids[1].
+      await page.goto(`/?view=${ids[2]}`);
+      const viewer = page.getByRole("dialog", { name: `a paged job 2 pagingword ${stamp}` });
+      await expect(viewer).toBeVisible();
+      await page.keyboard.press("ArrowRight");
+      await expect(page.getByRole("dialog", { name: `a paged job 1 pagingword ${stamp}` })).toBeVisible({
+        timeout: 15_000,
+      });
+      await expect(page).toHaveURL(new RegExp(`view=${ids[1]}`));
+    } finally {
+      // The simulator's queue is shared with the specs after this one: these jobs leave it.
+      for (const id of ids) await page.request.post(`/api/mj/task/${id}/cancel`);
+    }
+  });
+
   test("? opens the sheet of keyboard shortcuts", async ({ page }) => {
     await page.goto("/");
     await page.locator("html[data-hydrated]").waitFor();
@@ -169,11 +228,31 @@ test.describe("on a phone", () => {
     await toggle.click();
     await expect(toggle).toHaveAttribute("aria-expanded", "false");
 
+    // The sheet follows a finger on its header: dragged up it opens, dragged down it folds.
+    const cdp = await page.context().newCDPSession(page);
+    const dragSheet = async (by: number) => {
+      const grip = (await dialog.locator("[data-sheet-handle]").boundingBox())!;
+      const x = grip.x + 24;
+      const from = grip.y + 8;
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y: from }] });
+      for (const f of [0.25, 0.5, 0.75, 1])
+        await cdp.send("Input.dispatchTouchEvent", {
+          type: "touchMove",
+          touchPoints: [{ x, y: from + by * f }],
+        });
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    };
+    await dragSheet(-300);
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await expect(dialog.getByRole("button", { name: "Copy prompt" })).toBeVisible();
+    await dragSheet(300);
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(dialog.getByRole("button", { name: "Copy prompt" })).toBeHidden();
+
     // A swipe to the left shows the next image.
     const stage = dialog.locator("[data-zoom]");
     const area = (await stage.boundingBox())!;
     const y = area.y + area.height / 2;
-    const cdp = await page.context().newCDPSession(page);
     const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number) =>
       cdp.send("Input.dispatchTouchEvent", {
         type,

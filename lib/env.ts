@@ -58,6 +58,7 @@ const envSchema = z.object({
   MJ_READ_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   MJ_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
   MJ_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
+  MJ_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   DATA_DIR: z.string().default("./.data"),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
   APP_PASSWORD: optionalText,
@@ -142,6 +143,8 @@ export interface AppEnv {
   readAttempts: number;
   /** Consecutive failed calls that open the circuit breaker, and its first cool-down. */
   breaker: { failureThreshold: number; cooldownMs: number };
+  /** How often the server's one poller asks the upstream about every unfinished task. */
+  pollIntervalMs: number;
   dataDir: string;
   simulatorSpeed: number;
   auth: {
@@ -186,6 +189,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     timeoutMs: e.MJ_TIMEOUT_MS,
     readAttempts: e.MJ_READ_ATTEMPTS,
     breaker: { failureThreshold: e.MJ_BREAKER_FAILURES, cooldownMs: e.MJ_BREAKER_COOLDOWN_MS },
+    pollIntervalMs: e.MJ_POLL_INTERVAL_MS,
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
     simulatorSpeed: e.SIMULATOR_SPEED,

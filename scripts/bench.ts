@@ -9,17 +9,22 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { chromium } from "@playwright/test";
 import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchFeed } from "./bench-feed";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
+import { benchPolling } from "./bench-polling";
 import { benchPrompt } from "./bench-prompt";
+import { createReporter } from "./bench-report";
 import { ROOT } from "@/lib/testing/processes";
-import { chromiumLaunchOptions } from "@/lib/testing/chromium";
 import { until } from "@/lib/testing/wait";
 import { imagineMany, KEY, percentile, startStack } from "./bench-stack";
+
+// `npm run bench -- --json`: one JSON line per measure on stdout.
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const reporter = createReporter(json);
 
 const upstreamCalls = (simulator: SimulatorServer, fragment: string) =>
   Object.entries(simulator.simulator.stats().byPath)
@@ -55,7 +60,14 @@ async function overhead(): Promise<void> {
     const auth = { authorization: KEY, "content-type": "application/json" };
     const cases = [
       {
-        name: "GET task/{id}/fetch",
+        // Must reach the upstream: what the proxy adds to a forwarded call.
+        name: "GET task/{id}/image-seed",
+        direct: () => fetch(`${stack.simulator.url}/mj/task/${finished[0]}/image-seed`, { headers: auth }),
+        app: () => fetch(`${stack.appUrl}/api/mj/task/${finished[0]}/image-seed`),
+        upstreamPath: "/image-seed",
+      },
+      {
+        name: "GET task/{id}/fetch, finished (from the record)",
         direct: () => fetch(`${stack.simulator.url}/mj/task/${finished[0]}/fetch`, { headers: auth }),
         app: () => fetch(`${stack.appUrl}/api/mj/task/${finished[0]}/fetch`),
         upstreamPath: "/fetch",
@@ -102,70 +114,31 @@ async function overhead(): Promise<void> {
       const d = [...samples.direct].sort((a, b) => a - b);
       const a = [...samples.app].sort((x, y) => x - y);
       const ms = (n: number) => `${n.toFixed(2)} ms`;
+      if (json) {
+        for (const p of [50, 99])
+          reporter.report({
+            name: `proxy overhead p${p}, ${c.name}`,
+            value: Number((percentile(a, p) / percentile(d, p)).toFixed(2)),
+            unit: "x the direct call",
+            target: p === 50 ? "at most 1.5x" : "at most 2x",
+          });
+      }
       console.log(
         `| ${c.name} | ${ms(percentile(d, 50))} | ${ms(percentile(d, 99))} | ${ms(percentile(a, 50))} | ${ms(percentile(a, 99))} | ` +
           `${(percentile(a, 50) / percentile(d, 50)).toFixed(2)}x | ${(percentile(a, 99) / percentile(d, 99)).toFixed(2)}x | ${(upstreamDuringApp / ITERATIONS).toFixed(2)} |`,
       );
     }
     console.log(
-      "\nFinished tasks are answered from the app's record (0 upstream calls); fetch always asks the upstream.",
+      "\nFinished tasks are answered from the app's record (0 upstream calls); image-seed always asks the upstream.",
     );
   } finally {
     await stack.close();
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// 2. Browser polling: N running tasks, two open tabs, requests per minute.
-
-const POLL_WINDOW_MS = 30_000;
-
-async function polling(): Promise<void> {
-  // Slow jobs (about a minute and a half) so every task stays running through the window.
-  const stack = await startStack({ speed: 0.08, maxConcurrent: 1_000 });
-  const browser = await chromium.launch(chromiumLaunchOptions);
-  const rows: string[] = [];
-  let submitted = 0;
-  try {
-    for (const running of [1, 10, 50]) {
-      await imagineMany(stack.appUrl, running - submitted, "bench polling");
-      submitted = running;
-      const context = await browser.newContext();
-      let browserPolls = 0;
-      context.on("request", (request) => {
-        if (request.url().includes("/api/mj/task/list-by-ids")) browserPolls++;
-      });
-      const tabs = [await context.newPage(), await context.newPage()];
-      for (const tab of tabs) await tab.goto(stack.appUrl);
-      await new Promise((r) => setTimeout(r, 3_000)); // settle: first page load, first polls
-      browserPolls = 0;
-      const upstreamBefore =
-        upstreamCalls(stack.simulator, "/list-by") + upstreamCalls(stack.simulator, "/fetch");
-      await new Promise((r) => setTimeout(r, POLL_WINDOW_MS));
-      const upstream =
-        upstreamCalls(stack.simulator, "/list-by") +
-        upstreamCalls(stack.simulator, "/fetch") -
-        upstreamBefore;
-      const perMinute = (n: number) => ((n * 60_000) / POLL_WINDOW_MS).toFixed(0);
-      const naive = running * 30 * tabs.length; // one request per task every 2 s, per tab
-      rows.push(
-        `| ${running} | ${tabs.length} | ${perMinute(browserPolls)} | ${perMinute(upstream)} | ${naive} |`,
-      );
-      await context.close();
-    }
-  } finally {
-    await browser.close();
-    await stack.close();
-  }
-  console.log(`\n## Browser polling (${POLL_WINDOW_MS / 1000} s window, extrapolated per minute)\n`);
-  console.log(
-    "| running tasks | open tabs | browser → app requests/min | app → upstream requests/min | one request per task every 2 s, per tab |",
-  );
-  console.log("|---|---|---|---|---|");
-  for (const row of rows) console.log(row);
-}
-
 async function main(): Promise<void> {
+  // With --json, stdout carries only the JSON lines: the parts' tables go to stderr.
+  if (json) console.log = (...values: unknown[]) => console.error(...values);
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
     console.log("No production build yet: running next build");
     await new Promise<void>((resolve, reject) =>
@@ -178,14 +151,17 @@ async function main(): Promise<void> {
   // `npm run bench -- load` runs only the parts named; no argument runs them all.
   const parts = {
     overhead,
-    polling,
+    polling: async () => {
+      await benchPolling(reporter.report);
+      reporter.flush("Upstream polling (15 s windows, per minute) and pushed progress");
+    },
     history: benchHistory,
     gallery: benchGalleryBytes,
     feed: benchFeed,
     load: benchLoad,
     prompt: benchPrompt,
   };
-  const wanted = process.argv.slice(2);
+  const wanted = args.filter((arg) => arg !== "--json");
   for (const [name, run] of Object.entries(parts))
     if (wanted.length === 0 || wanted.includes(name)) await run();
 }

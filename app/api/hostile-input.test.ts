@@ -490,6 +490,8 @@ const ROUTES: RouteSpec[] = [
   },
   // No input at all: still must shrug off a junk query.
   { path: "health", load: () => import("./health/route"), method: "GET" },
+  // The event stream takes no input either (app/api/task-events.test.ts reads it).
+  { path: "tasks/events", load: () => import("./tasks/events/route"), method: "GET" },
 ];
 
 /**

@@ -12,11 +12,12 @@ import { useLightboxNavigation } from "@/components/result/use-lightbox";
 import { ModalDialog } from "@/components/task/modal-dialog";
 import { PollStatus } from "@/components/task/poll-status";
 import { TaskCard, type TaskCardHandlers } from "@/components/task/task-card";
+import { useHideWithUndo } from "@/components/task/use-hide-with-undo";
 import { useLiveTasks } from "@/components/task/use-live-tasks";
 import { useTaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { videoPosterUrl } from "@/lib/api/client";
-import { useDeleteTasks, useSetFavoriteMany, useSetHidden, useSubmitTask } from "@/lib/api/mutations";
+import { useDeleteTasks, useSetFavoriteMany, useSubmitTask } from "@/lib/api/mutations";
 import { taskListQuery } from "@/lib/api/queries";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { COMPOSER_PARAMS } from "./composer-params";
@@ -57,7 +58,7 @@ export function CreatePage() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const actions = useTaskActions({ tasks, remix });
-  const lightbox = useLightboxNavigation({ tasks });
+  const lightbox = useLightboxNavigation({ tasks, hasMore: hasNextPage, loadMore });
   const submitting = useSubmitTask();
 
   const applyPrompt = useCallback((prompt: string) => {
@@ -127,7 +128,7 @@ export function CreatePage() {
 
   // Like, hide and delete in place, from the job's own actions.
   const favoring = useSetFavoriteMany();
-  const hiding = useSetHidden();
+  const hide = useHideWithUndo();
   const deleting = useDeleteTasks();
   const handlers: TaskCardHandlers = {
     onPress: (task, button) => void actions.press(task, button),
@@ -145,7 +146,7 @@ export function CreatePage() {
     onExtend: applyExtend,
     onEdit: openEditor,
     onFavorite: (task, favorite) => favoring.mutate({ ids: [task.id], favorite }),
-    onHide: (task) => hiding.mutate({ ids: [task.id], hidden: true }),
+    onHide: hide,
     onDelete: (task) => deleting.mutate([task.id]),
     sourceOf: (task) => tasks.find((candidate) => candidate.id === task.parentId) ?? null,
   };

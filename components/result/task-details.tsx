@@ -1,12 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { Heart, Loader2, Trash2 } from "lucide-react";
+import { EyeOff, Heart, Loader2, Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { TaskButtons } from "@/components/task/task-buttons";
 import { useTaskWords } from "@/components/task/task-words";
+import { useHideWithUndo } from "@/components/task/use-hide-with-undo";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Button } from "@/components/ui/button";
 import { useDeleteTask, useSetFavorite } from "@/lib/api/mutations";
@@ -15,11 +16,12 @@ import { cn } from "@/lib/cn";
 import { PROMPT_DETAIL_CHARS, PROMPT_PREVIEW_CHARS, promptOf, truncateText } from "@/lib/images/grid";
 import { knownSeed } from "@/lib/mj/enhance";
 import { classifyFailure } from "@/lib/mj/fail-reason";
+import type { HistoryItem } from "@/lib/mj/history-query";
 import { receivedPrompts, type PromptChanges } from "@/lib/mj/prompt-diff";
 import { parsePrompt, type PromptParams } from "@/lib/mj/prompt-params";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { isFavorite, thumbnailOf } from "@/lib/mj/task-view";
-import { buttonShortcut, buttonsForImage } from "./viewer-state";
+import { buttonShortcut, buttonsForImage, VIEWER_TOASTER } from "./viewer-state";
 
 const PARAM_ORDER: (keyof PromptParams)[] = [
   "aspect",
@@ -40,14 +42,15 @@ function formatTime(ms: number | null): string | null {
 
 /**
  * Everything about one task under its large view: the full prompt, its parameters, timings and
- * mode, every button of the task in place, favourite and delete, and its lineage.
+ * mode, every button of the task in place, favourite, hide and delete, and its lineage. Hiding or
+ * deleting it takes it out of the list at once, so the view moves off it then (`onLeave`).
  */
 export function TaskDetails({
   task,
   image = null,
   actions,
   onOpenTask,
-  onDeleted,
+  onLeave,
   onModalOpened,
 }: {
   task: Task;
@@ -55,7 +58,8 @@ export function TaskDetails({
   image?: number | null;
   actions: Pick<TaskActions, "busy" | "press">;
   onOpenTask(task: Task): void;
-  onDeleted(task: Task): void;
+  /** The task is being hidden or deleted. */
+  onLeave(task: Task): void;
   onModalOpened(): void;
 }) {
   const t = useTranslations("details");
@@ -64,14 +68,12 @@ export function TaskDetails({
   const detail = useQuery(taskDetailQuery(task.id));
   const [confirming, setConfirming] = useState(false);
   const favoriting = useSetFavorite();
-  const deleting = useDeleteTask({
-    onSuccess: (_, deleted) => {
-      toast.success(t("deleted"));
-      onDeleted(deleted);
-    },
-  });
+  const deleting = useDeleteTask({ onSuccess: () => toast.success(t("deleted")) });
+  const hide = useHideWithUndo(VIEWER_TOASTER);
   const working = favoriting.isPending || deleting.isPending;
   const favorite = isFavorite(detail.data?.task ?? task);
+  // Lists hand over their items with the user's flags; a hidden task (the gallery's Hidden view) has nothing to hide.
+  const hidden = (detail.data?.task ?? (task as Partial<HistoryItem>)).hidden === true;
   const prompt = promptOf(task);
   const rewritten = receivedPrompts(task);
   const params = parsePrompt(prompt).params;
@@ -104,7 +106,10 @@ export function TaskDetails({
             <span>{t("confirmDelete")}</span>
             <Button
               variant="danger"
-              onClick={() => deleting.mutate(task, { onSettled: () => setConfirming(false) })}
+              onClick={() => {
+                deleting.mutate(task, { onSettled: () => setConfirming(false) });
+                onLeave(task);
+              }}
               disabled={working}
             >
               {working ? (
@@ -119,10 +124,24 @@ export function TaskDetails({
             </Button>
           </span>
         ) : (
-          <Button onClick={() => setConfirming(true)} disabled={working}>
-            <Trash2 className="size-4" aria-hidden />
-            {t("delete")}
-          </Button>
+          <>
+            {!hidden && (
+              <Button
+                onClick={() => {
+                  hide(task);
+                  onLeave(task);
+                }}
+                disabled={working}
+              >
+                <EyeOff className="size-4" aria-hidden />
+                {tTask("job.hide")}
+              </Button>
+            )}
+            <Button onClick={() => setConfirming(true)} disabled={working}>
+              <Trash2 className="size-4" aria-hidden />
+              {t("delete")}
+            </Button>
+          </>
         )}
       </div>
 

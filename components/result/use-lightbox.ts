@@ -5,7 +5,7 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useEffectEvent, useRef, useState, type RefObject } from "react";
 import { taskDetailQuery } from "@/lib/api/queries";
 import type { Task } from "@/lib/mj/task";
-import { shortcutOf, viewCount, viewFromSearch, viewHref, viewIndex } from "./viewer-state";
+import { shortcutOf, successorOf, viewCount, viewFromSearch, viewHref, viewIndex } from "./viewer-state";
 
 /**
  * Which task the viewer shows over a list (the Create feed, a gallery view) and how it moves. The
@@ -92,6 +92,12 @@ export function useLightboxNavigation({
     /** Shows another image of the task on view. */
     show: (image: number) => task && go(task, image),
     close,
+    /** Moves off a job that is leaving the list (deleted, hidden): see successorOf; closes when none is left. */
+    leave: (gone: Task) => {
+      const successor = successorOf(tasks, gone.id);
+      if (successor) go(successor, 1);
+      else close();
+    },
     /** Null at either end of the list. */
     prev: task && ((index ?? 1) > 1 || shown > 0) ? () => step(-1) : null,
     next: task && (!last || (shown >= 0 && (shown < tasks.length - 1 || hasMore))) ? () => step(1) : null,

@@ -5,7 +5,10 @@ import {
   buttonShortcut,
   buttonsForImage,
   NO_ZOOM,
+  sheetHeightDuringDrag,
+  sheetOpenAfterDrag,
   shortcutOf,
+  successorOf,
   viewCount,
   viewFromSearch,
   viewHref,
@@ -95,5 +98,41 @@ describe("zoom", () => {
     expect((100 - zoomed.x) / zoomed.scale).toBe(100);
     expect(zoomAbout(zoomed, 10, 0, 0).scale).toBe(5);
     expect(zoomAbout(zoomed, 0.1, 0, 0)).toEqual(NO_ZOOM);
+  });
+});
+
+describe("moving on from a job that leaves the list", () => {
+  const list = [{ id: "a" }, { id: "b" }, { id: "c" }];
+
+  it("goes to the next job, or to the previous one from the last", () => {
+    expect(successorOf(list, "a")?.id).toBe("b");
+    expect(successorOf(list, "b")?.id).toBe("c");
+    expect(successorOf(list, "c")?.id).toBe("b");
+  });
+
+  it("has nowhere to go when the job was the only one, or not in the list", () => {
+    expect(successorOf([{ id: "a" }], "a")).toBeNull();
+    expect(successorOf(list, "lineage-only")).toBeNull();
+    expect(successorOf([], "a")).toBeNull();
+  });
+});
+
+describe("the phone's bottom sheet under a finger", () => {
+  it("opens on a drag up and folds on a drag down, far enough either way", () => {
+    expect(sheetOpenAfterDrag(false, -120)).toBe(true);
+    expect(sheetOpenAfterDrag(true, 120)).toBe(false);
+    expect(sheetOpenAfterDrag(true, -120)).toBe(true);
+    expect(sheetOpenAfterDrag(false, 120)).toBe(false);
+  });
+
+  it("stays as it was after a nudge", () => {
+    expect(sheetOpenAfterDrag(false, -10)).toBe(false);
+    expect(sheetOpenAfterDrag(true, 10)).toBe(true);
+  });
+
+  it("follows the finger between folded and open", () => {
+    expect(sheetHeightDuringDrag(80, -100, 80, 500)).toBe(180);
+    expect(sheetHeightDuringDrag(80, -1000, 80, 500)).toBe(500);
+    expect(sheetHeightDuringDrag(300, 1000, 80, 500)).toBe(80);
   });
 });

@@ -8,6 +8,8 @@ import type { Task } from "@/lib/mj/task";
  */
 
 export const VIEW_PARAM = "view";
+/** The viewer's own Toaster (see toastUndo): the page's one is outside the modal viewer. */
+export const VIEWER_TOASTER = "viewer";
 export const IMAGE_PARAM = "image";
 
 const TASK_ID = /^[\w.-]{1,100}$/;
@@ -50,6 +52,17 @@ export function viewIndex(task: Task, image: number | null): number | null {
 }
 
 /**
+ * Where the viewer goes when the job on view leaves the list (deleted or hidden from the viewer):
+ * on to the next job, else back to the previous one (it was the last); null when none is left,
+ * or the job was not one of the list's (opened through its lineage), and the viewer closes.
+ */
+export function successorOf<T extends { id: string }>(tasks: readonly T[], id: string): T | null {
+  const at = tasks.findIndex((task) => task.id === id);
+  if (at < 0) return null;
+  return tasks[at + 1] ?? tasks[at - 1] ?? null;
+}
+
+/**
  * A keyboard event as the `aria-keyshortcuts` token the viewer's controls carry ("U", "Shift+V",
  * "ArrowLeft", "?"); null for keys with Ctrl, Alt or Meta, which belong to the browser.
  */
@@ -81,6 +94,21 @@ export function buttonShortcut(info: ButtonInfo, image: number | null): string |
 export function buttonsForImage(task: Task, image: number | null): Task {
   if (image === null) return task;
   return { ...task, buttons: task.buttons.filter((b) => [null, image].includes(describeButton(b).index)) };
+}
+
+/** A drag of the phone's bottom sheet at least this far (px) opens or folds it; less is a tap. */
+export const SHEET_SNAP_PX = 40;
+
+/** Whether the bottom sheet ends open after a drag of `dy` px (negative: up) that began with it `open`. */
+export function sheetOpenAfterDrag(open: boolean, dy: number): boolean {
+  if (dy <= -SHEET_SNAP_PX) return true;
+  if (dy >= SHEET_SNAP_PX) return false;
+  return open;
+}
+
+/** The sheet's height under the finger: where the drag began, moved by `dy`, within [min, max]. */
+export function sheetHeightDuringDrag(start: number, dy: number, min: number, max: number): number {
+  return Math.min(Math.max(start - dy, min), max);
 }
 
 export interface Zoom {

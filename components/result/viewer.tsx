@@ -4,11 +4,13 @@ import { useQuery } from "@tanstack/react-query";
 import { ChevronDown, ChevronLeft, ChevronRight, ChevronUp, Download, Loader2, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState, type PointerEvent, type ReactNode } from "react";
+import { Toaster } from "sonner";
 import type { UseAsKind } from "@/components/create/references";
 import type { AnimateFrame, ExtendTarget } from "@/components/create/video-request";
 import type { EditSource } from "@/components/editor/edit-source";
 import type { TaskActions } from "@/components/task/use-task-actions";
 import { Dialog, DialogClose, DialogTitle } from "@/components/ui/dialog";
+import { useMediaQuery } from "@/components/ui/use-media-query";
 import { taskDetailQuery } from "@/lib/api/queries";
 import { cn } from "@/lib/cn";
 import { cropQuadrant } from "@/lib/images/crop";
@@ -21,9 +23,18 @@ import { mediaFileName, saveBlob, useMediaDownload } from "./download";
 import { ActionButton, ResultActions } from "./result-actions";
 import { TaskDetails } from "./task-details";
 import { useLightboxKeys, type LightboxNavigation } from "./use-lightbox";
-import { NO_ZOOM, TAP_SCALE, zoomAbout, type Zoom } from "./viewer-state";
+import {
+  NO_ZOOM,
+  sheetHeightDuringDrag,
+  sheetOpenAfterDrag,
+  TAP_SCALE,
+  VIEWER_TOASTER,
+  zoomAbout,
+  type Zoom,
+} from "./viewer-state";
 
 const TITLE_MAX = 90;
+const TOAST_OFFSET = { top: 64 };
 
 /**
  * The full-screen viewer of one result, as midjourney.com has it: the picture as large as the
@@ -76,12 +87,15 @@ export function Viewer({
               image={image}
               actions={actions}
               onOpenTask={(lineage) => navigation.open(lineage)}
-              onDeleted={close}
+              onLeave={navigation.leave}
               onModalOpened={close}
             />
           )}
         </ViewerBody>
       )}
+      {/* Inside the dialog, so its Undo can be reached; at the top, clear of a phone's bottom
+          sheet, and below the close button, which a phone-wide toast would cover. */}
+      <Toaster id={VIEWER_TOASTER} position="top-center" offset={TOAST_OFFSET} mobileOffset={TOAST_OFFSET} />
     </Dialog>
   );
 }
@@ -113,6 +127,12 @@ function ViewerBody({
   const root = useRef<HTMLDivElement>(null);
   const panelId = useId();
   const [sheetOpen, setSheetOpen] = useState(false);
+  const {
+    ref: sheetRef,
+    height: dragHeight,
+    draggable,
+    handlers: dragHandlers,
+  } = useSheetDrag(sheetOpen, setSheetOpen);
   const [measured, setMeasured] = useState<number | null>(null);
   const { index: view, prev, next } = navigation;
   const media = resultMedia(task);
@@ -249,14 +269,30 @@ function ViewerBody({
       </div>
 
       <aside
+        ref={sheetRef}
         aria-label={tViewer("panel")}
         className={cn(
           "flex shrink-0 flex-col border-zinc-200 bg-white text-zinc-900 md:h-full md:w-[380px] md:border-l dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100",
           "rounded-t-xl border-t md:rounded-none md:border-t-0",
           sheetOpen ? "max-md:max-h-[65dvh]" : "max-md:max-h-[40dvh]",
         )}
+        style={dragHeight === null ? undefined : { height: dragHeight, maxHeight: "none" }}
       >
-        <div className="flex shrink-0 items-start gap-2 p-4 pb-2">
+        <div
+          className={cn(
+            "relative flex shrink-0 items-start gap-2 p-4 pb-2",
+            draggable && "touch-none pt-5 select-none",
+          )}
+          data-sheet-handle={draggable ? "" : undefined}
+          {...dragHandlers}
+        >
+          {draggable && (
+            // The grab bar says the sheet can be dragged; the button beside the title does the same.
+            <span
+              aria-hidden
+              className="absolute top-1.5 left-1/2 h-1 w-10 -translate-x-1/2 rounded-full bg-zinc-300 dark:bg-zinc-600"
+            />
+          )}
           <DialogTitle className="line-clamp-2 min-w-0 flex-1 text-base font-semibold break-words">
             {title}
           </DialogTitle>
@@ -277,7 +313,11 @@ function ViewerBody({
         </div>
         <div
           id={panelId}
-          className={cn("min-h-0 flex-1 space-y-4 overflow-y-auto px-4 pb-4", !sheetOpen && "max-md:hidden")}
+          className={cn(
+            "min-h-0 flex-1 space-y-4 overflow-y-auto px-4 pb-4",
+            // While dragged up from folded, the details come into view under the finger.
+            !sheetOpen && dragHeight === null && "max-md:hidden",
+          )}
         >
           <References task={task} />
           {clip && (
@@ -309,6 +349,58 @@ function ViewerBody({
       </aside>
     </div>
   );
+}
+
+/** Tailwind's `max-md`: where the panel is a bottom sheet rather than a side panel. */
+const PHONE = "(width < 48rem)";
+
+/**
+ * The phone's bottom sheet follows a finger (or any pointer) dragged on its header, then snaps
+ * open or folded (sheetOpenAfterDrag); a tap changes nothing, so the fold button in the header
+ * keeps working, and stays the way for keyboards and screen readers. `height` is the sheet's
+ * height while dragged, else null (its classes size it).
+ */
+function useSheetDrag(open: boolean, setOpen: (open: boolean) => void) {
+  const enabled = useMediaQuery(PHONE, false);
+  const ref = useRef<HTMLElement>(null);
+  const drag = useRef<{ pointer: number; y: number; start: number; min: number; max: number } | null>(null);
+  const [height, setHeight] = useState<number | null>(null);
+
+  function end(event: PointerEvent<HTMLElement>, commit: boolean) {
+    const began = drag.current;
+    if (!began || began.pointer !== event.pointerId) return;
+    drag.current = null;
+    setHeight(null);
+    if (commit) setOpen(sheetOpenAfterDrag(open, event.clientY - began.y));
+  }
+
+  const handlers = enabled
+    ? {
+        onPointerDown(event: PointerEvent<HTMLElement>) {
+          const sheet = ref.current;
+          // The header's buttons take their own pointers.
+          if (!sheet || (event.target instanceof Element && event.target.closest("button"))) return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+          const start = sheet.getBoundingClientRect().height;
+          drag.current = {
+            pointer: event.pointerId,
+            y: event.clientY,
+            start,
+            // Folded it is the header alone; open, as tall as its open class lets it be.
+            min: Math.min(event.currentTarget.getBoundingClientRect().height, start),
+            max: Math.max(window.innerHeight * 0.65, start),
+          };
+        },
+        onPointerMove(event: PointerEvent<HTMLElement>) {
+          const began = drag.current;
+          if (!began || began.pointer !== event.pointerId) return;
+          setHeight(sheetHeightDuringDrag(began.start, event.clientY - began.y, began.min, began.max));
+        },
+        onPointerUp: (event: PointerEvent<HTMLElement>) => end(event, true),
+        onPointerCancel: (event: PointerEvent<HTMLElement>) => end(event, false),
+      }
+    : {};
+  return { draggable: enabled, ref, height, handlers };
 }
 
 /** The picture fills the stage, its aspect kept: the box is the stage, the pixels are contained. */

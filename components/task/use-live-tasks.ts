@@ -1,10 +1,11 @@
 "use client";
 
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
-import { mapListItems, mergeHead, type TaskListData } from "@/lib/api/list-cache";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { mapListItems, mergeHead, newerCopy, type TaskListData } from "@/lib/api/list-cache";
 import { createPollTracker } from "@/lib/api/polling";
 import { taskKeys, taskListHeadQuery, taskPollQuery, type TaskListQuery } from "@/lib/api/queries";
+import { subscribeTaskEvents } from "@/lib/api/task-events";
 import type { HistoryPage } from "@/lib/mj/history-query";
 import { isTerminalStatus, type Task } from "@/lib/mj/task";
 import { isPollable } from "@/lib/mj/task-view";
@@ -62,10 +63,12 @@ export function useLiveTasks(
           ? mapListItems(data, (task) => {
               const next = byId.get(task.id);
               if (!next) return task;
-              if (!isTerminalStatus(task.status) && isTerminalStatus(next.status))
-                finished.set(next.id, next);
-              // The poll answers protocol tasks; app fields such as `favorite` stay as listed.
-              return { ...task, ...next };
+              // A poll answered after a newer read changes nothing (newerCopy); app fields
+              // such as `favorite` stay as listed.
+              const merged = newerCopy(task, next);
+              if (!isTerminalStatus(task.status) && isTerminalStatus(merged.status))
+                finished.set(merged.id, merged);
+              return merged;
             })
           : data,
       );
@@ -75,6 +78,9 @@ export function useLiveTasks(
   );
 
   const poll = useQuery(taskPollQuery(pendingIds, tracker, mergePolled));
+  // What the server's poller records is pushed at once through the tab's one stream; the poll
+  // above is the fallback when the stream is down.
+  useEffect(() => subscribeTaskEvents(mergePolled), [mergePolled]);
 
   return { list, tasks, pollError: poll.error };
 }

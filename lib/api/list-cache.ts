@@ -1,8 +1,41 @@
-import type { InfiniteData } from "@tanstack/react-query";
+import { replaceEqualDeep, type InfiniteData } from "@tanstack/react-query";
 import type { HistoryItem, HistoryPage } from "@/lib/mj/history-query";
+import { statusRank, type Task } from "@/lib/mj/task";
 
 /** What the browser caches of one paged view of the history (`taskListQuery`). */
 export type TaskListData = InfiniteData<HistoryPage, string | null>;
+
+/**
+ * The copy of a task to keep when another one arrives. Reads overtake each other on the way back
+ * (a head or a page read before a poll, answered after it), and the server's record only ever
+ * moves forward (lib/tasks/merge.ts ranks copies the same way), so a copy whose status ranks
+ * below the cached one is an older snapshot and changes nothing: a finished job never goes back
+ * to "Queued". Otherwise the incoming fields win; app fields a poll does not carry (`favorite`,
+ * `hidden`) stay as cached.
+ */
+export function newerCopy(cached: HistoryItem, incoming: Task): HistoryItem {
+  return statusRank(incoming) < statusRank(cached) ? cached : { ...cached, ...incoming };
+}
+
+/**
+ * The list query's structural sharing: a fresh read of the pages (after a write, on focus) says
+ * which tasks the view holds and in what order, but each task keeps the newest copy seen, so a
+ * read that started before a poll cannot undo it. Unchanged parts keep their identity, as with
+ * React Query's default sharing, so rows that did not change do not re-render.
+ */
+export function keepNewestCopies(previous: unknown, next: unknown): unknown {
+  const old = previous as TaskListData | undefined;
+  const data = next as TaskListData;
+  if (!old) return data;
+  const seen = new Map(old.pages.flatMap((page) => page.items.map((item) => [item.id, item] as const)));
+  return replaceEqualDeep(
+    old,
+    mapListItems(data, (item) => {
+      const cached = seen.get(item.id);
+      return cached ? newerCopy(cached, item) : item;
+    }),
+  );
+}
 
 /** The cached view with each item replaced by what `edit` makes of it (the same object: unchanged). */
 export function mapListItems(data: TaskListData, edit: (item: HistoryItem) => HistoryItem): TaskListData {
@@ -39,7 +72,8 @@ export function patchTasks(
  * the cache holds below that point stays as it is, and so do its pages' cursors (keyset cursors
  * point after a page's last item, which does not change). When nothing is shared (the cache was
  * empty, or more jobs arrived than a page holds) the head alone becomes the view: merging across
- * a gap would show a list with tasks missing in the middle.
+ * a gap would show a list with tasks missing in the middle. A shared task keeps the newer of its
+ * two copies (`newerCopy`): the head may have been read before a poll that is already applied.
  */
 export function mergeHead(data: TaskListData | undefined, head: HistoryPage): TaskListData | undefined {
   if (!data) return data;
@@ -56,8 +90,17 @@ export function mergeHead(data: TaskListData | undefined, head: HistoryPage): Ta
   );
   const shared = data.pages[lastPage];
   if (!shared) return { pages: [head], pageParams: [null] };
+  const cached = new Map(
+    data.pages.slice(0, lastPage + 1).flatMap((page) => page.items.map((item) => [item.id, item] as const)),
+  );
   const first: HistoryPage = {
-    items: [...head.items, ...shared.items.slice(lastIndex + 1)],
+    items: [
+      ...head.items.map((item) => {
+        const copy = cached.get(item.id);
+        return copy ? newerCopy(copy, item) : item;
+      }),
+      ...shared.items.slice(lastIndex + 1),
+    ],
     nextCursor: shared.nextCursor,
   };
   return {

@@ -60,11 +60,14 @@ function useTaskWrite<TData, TVariables>(
    * bring the old state back, so they are cancelled first; a failure reads the lists anew.
    */
   optimistic?: (data: TaskListData, variables: TVariables) => TaskListData,
+  /** Writes of one scope run one after another, in the order they were made (a hide, then its undo). */
+  scope?: string,
 ) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
     meta,
+    scope: scope === undefined ? undefined : { id: scope },
     onMutate: optimistic
       ? async (variables) => {
           await Promise.all([
@@ -236,6 +239,7 @@ export function useSetHidden(options?: WriteOptions<number, { ids: string[]; hid
     undefined,
     // Hidden tasks leave the views that leave them out; shown again, the lists read anew bring them back.
     (data, { ids, hidden }) => (hidden ? withoutTasks(data, ids) : data),
+    "tasks.hidden",
   );
 }
 

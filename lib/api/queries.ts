@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, queryOptions, type QueryClient } from "@tanstack/react-query";
 import type { HistoryPage } from "@/lib/mj/history-query";
+import { keepNewestCopies } from "./list-cache";
 import type { Task } from "@/lib/mj/task";
 import {
   getTask,
@@ -54,6 +55,7 @@ export function taskListQuery(params: TaskListParams, pageSize: number) {
     queryFn: ({ pageParam }) => listTasks(params, pageSize, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    structuralSharing: keepNewestCopies,
   });
 }
 
@@ -62,7 +64,9 @@ export type TaskListQuery = ReturnType<typeof taskListQuery>;
 /**
  * The first page of a view read again every `POLL.headMs` while the page is visible: the light
  * way to learn of jobs started elsewhere. `onHead` folds each answer into the view's cached pages
- * (list-cache.ts `mergeHead`), so the list itself is never refetched page by page for it.
+ * (list-cache.ts `mergeHead`), so the list itself is never refetched page by page for it. A read
+ * cancelled on the way (a write's optimistic edit cancels it) folds in nothing: it predates the
+ * edit and would bring a hidden or deleted task back.
  */
 export function taskListHeadQuery(
   params: TaskListParams,
@@ -72,9 +76,9 @@ export function taskListHeadQuery(
 ) {
   return queryOptions({
     queryKey: taskKeys.head(params, pageSize),
-    queryFn: async () => {
+    queryFn: async ({ signal }) => {
       const head = await listTasks(params, pageSize, null);
-      onHead(head);
+      if (!signal.aborted) onHead(head);
       return head;
     },
     enabled,

@@ -22,10 +22,10 @@ export function aspectRatioOf(task: Task): number {
 }
 
 /** Tasks older than this are no longer polled: every upstream gives up on them well before. */
-const POLL_HORIZON_MS = 2 * 60 * 60 * 1000;
+export const POLL_HORIZON_MS = 2 * 60 * 60 * 1000;
 
 /** Whether the batched poll should ask about this task. MODAL waits for the user, not the upstream. */
-export function isPollable(task: Task, now: number): boolean {
+export function isPollable(task: Pick<Task, "status" | "submitTime">, now: number): boolean {
   if (isTerminalStatus(task.status) || task.status === TASK_STATUS.modal) return false;
   return task.submitTime === null || now - task.submitTime < POLL_HORIZON_MS;
 }

@@ -157,7 +157,13 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     cacheMedia: (finished) => media.enqueue(finished),
     removeMedia: (ids) => media.remove(ids),
     notify: (changed) => notifier.notify(changed),
+    pollIntervalMs: config.pollIntervalMs,
+    log,
   });
+  // The one poller of the upstream starts with the services, on what the history holds unfinished.
+  tasks
+    .startPolling()
+    .catch((error: unknown) => log(`[poller] could not read the unfinished tasks: ${String(error)}`));
 
   return {
     config,
@@ -170,6 +176,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     tasks,
     archive: { store, tasks, cache: media, download, blobs, log },
     async close() {
+      tasks.stopPolling();
       media.close();
       await media.idle();
       await notifier.idle();

@@ -243,28 +243,6 @@ describe("polling cost", () => {
       .filter(([path]) => path.includes("/list-by"))
       .reduce((sum, [, count]) => sum + count, 0);
 
-  it("two tabs polling the same unfinished tasks within the freshness window cost one upstream request", async () => {
-    // The clock stands still unless the test moves it.
-    vi.useFakeTimers({ toFake: ["Date"] });
-    try {
-      const { service: timed, simulator } = setup("trueai", "authorization", { speed: 0.01 });
-      const ids = [
-        (await timed.imagine({ prompt: "tab one" })).result as string,
-        (await timed.imagine({ prompt: "tab two" })).result as string,
-      ];
-      const before = upstreamListCalls(simulator);
-      const tabA = await timed.listByIds(ids);
-      const tabB = await timed.listByIds(ids);
-      expect(upstreamListCalls(simulator) - before).toBe(1);
-      expect(tabB.map((t) => t.id).sort()).toEqual(tabA.map((t) => t.id).sort());
-      vi.setSystemTime(Date.now() + 1_000);
-      await timed.listByIds(ids);
-      expect(upstreamListCalls(simulator) - before).toBe(2);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
   it("finished tasks are answered from the record without asking the upstream", async () => {
     const { service, simulator } = setup("trueai", "authorization");
     const { result } = await service.imagine({ prompt: "done already" });

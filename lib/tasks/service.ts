@@ -19,12 +19,15 @@ import {
 } from "@/lib/mj/requests";
 import type { Speed } from "@/lib/mj/prompt-params";
 import { promptSpeed } from "@/lib/mj/speed";
-import { isTerminalStatus, TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
+import { TASK_STATUS, taskSchema, type Task } from "@/lib/mj/task";
+import { POLL_HORIZON_MS } from "@/lib/mj/task-view";
 import { AppError } from "@/lib/http/errors";
 import { withAppMediaUrls } from "@/lib/media/urls";
 import type { HistoryDetail, ImportResult, TaskFlags } from "@/lib/mj/history-query";
 import { FOLDER_LIMITS } from "@/lib/mj/folders";
+import { createTaskEvents, type TaskListener } from "./events";
 import { mergeRule } from "./merge";
+import { createPoller } from "./poller";
 import { presentRequestBody, withInputRefs, type RequestInputs } from "./request-inputs";
 import {
   InvalidCursorError,
@@ -59,6 +62,9 @@ export interface TaskServiceDeps {
   cacheMedia?: (tasks: Task[]) => void;
   /** Told of every upstream copy the service records (notifyHook, lib/tasks/notify.ts); must not block. */
   notify?: (tasks: Task[]) => void;
+  /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
+  pollIntervalMs?: number;
+  log?: (message: string) => void;
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
@@ -156,9 +162,9 @@ function childAction(kind: ButtonKind, variant: string | null, parent: Task | nu
   }
 }
 
-/** How long an unfinished task's upstream answer serves further polls (tabs, clients). */
-export const POLL_FRESH_MS = 800;
 const MAX_TRACKED = 10_000;
+/** Statuses the poller does not ask about after a restart: finished, or waiting for the user. */
+const NOT_POLLED = [TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel, TASK_STATUS.modal];
 
 export function createTaskService({
   upstream,
@@ -168,9 +174,9 @@ export function createTaskService({
   removeMedia = async () => {},
   cacheMedia,
   notify,
+  pollIntervalMs = 2_000,
+  log = (message: string) => console.warn(message),
 }: TaskServiceDeps) {
-  /** When each unfinished task was last asked upstream. */
-  const askedAt = new Map<string, number>();
   /** Unusable ids already logged (their first characters), so a poll that keeps seeing one logs it once. */
   const refusedIds = new Set<string>();
 
@@ -198,10 +204,23 @@ export function createTaskService({
     return kept;
   }
 
+  const events = createTaskEvents(log);
+
+  /**
+   * Every write of the history: the poller learns which tasks are unfinished, and listening pages
+   * are pushed what changed.
+   */
+  async function write(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
+    const stored = await store.record(tasks, mergeRule, options);
+    poller.watch(stored);
+    events.publish(stored.map(present));
+    return stored;
+  }
+
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
   async function record(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
     const usable = usableIds(tasks, (task) => task.id);
-    const stored = await store.record(usable, mergeRule, options);
+    const stored = await write(usable, options);
     try {
       cacheMedia?.(stored);
     } catch (error) {
@@ -243,10 +262,7 @@ export function createTaskService({
       properties.numberOfQueues = result.properties.numberOfQueues;
     }
     const ids = usableIds(resultTaskIds(result.result), (id) => id);
-    await store.record(
-      ids.map((id) => placeholder({ ...fields, id, status, properties })),
-      mergeRule,
-    );
+    await write(ids.map((id) => placeholder({ ...fields, id, status, properties })));
     await saveRequest(ids, request);
   }
 
@@ -274,6 +290,24 @@ export function createTaskService({
   }
 
   const present = <T extends Task>(task: T): T => withAppMediaUrls(task) as T;
+
+  const poller = createPoller({
+    intervalMs: pollIntervalMs,
+    ask: (ids) => upstream.listByIds(ids),
+    record: (tasks) => record(tasks),
+    now,
+    log,
+  });
+
+  /**
+   * The record of an unfinished task is as fresh as the poller's last answer: while the upstream
+   * keeps failing, a caller asking about one is told why (the page then shows the outage and
+   * backs off, as it would have if it had asked the upstream itself).
+   */
+  function throwIfStale(ids: readonly string[]): void {
+    const fault = poller.fault();
+    if (fault && ids.some((id) => poller.isWatching(id))) throw fault;
+  }
 
   function submitVideo(body: VideoRequest, context: SubmitContext | undefined): Promise<SubmitResult> {
     const forward = upstreamVideoBody(body);
@@ -327,6 +361,7 @@ export function createTaskService({
         );
       return removed.deleted;
     });
+    poller.forget(deleted);
     if (deleted.length > 0) {
       // The rows are gone either way; media left behind is only disk space, so say so and go on.
       await removeMedia(deleted).catch((error: unknown) =>
@@ -485,16 +520,13 @@ export function createTaskService({
       if (isAccepted(result.code)) {
         const pending = await store.get(body.taskId);
         // MODAL and NOT_START rank the same, so this moves the record on without a poll.
-        await store.record(
-          [
-            {
-              ...(pending ?? placeholder({ id: body.taskId })),
-              status: TASK_STATUS.notStart,
-              ...(body.prompt ? { prompt: body.prompt } : {}),
-            },
-          ],
-          mergeRule,
-        );
+        await write([
+          {
+            ...(pending ?? placeholder({ id: body.taskId })),
+            status: TASK_STATUS.notStart,
+            ...(body.prompt ? { prompt: body.prompt } : {}),
+          },
+        ]);
         // Replaces the action that opened the modal: this body is what finally ran.
         await saveRequest([body.taskId], { kind: "modal", body });
       }
@@ -552,17 +584,15 @@ export function createTaskService({
       return upstream.uploadImages(body);
     },
 
-    /**
-     * The task as the upstream has it now, recorded. One the upstream does not know (yet: a relay's
-     * copy lags its submit) is answered from the record; only an id neither knows is a 404.
-     */
+    /** A task from the record, which the poller keeps fresh; one the app never saw is asked upstream. */
     async fetch(id: string): Promise<Task> {
-      const task = await upstream.fetchTask(id);
-      if (!task) {
-        const known = await store.get(id);
-        if (known) return present(known);
-        throw new AppError("not_found", `Task ${id} was not found.`);
+      const known = await store.get(id);
+      if (known) {
+        throwIfStale([id]);
+        return present(known);
       }
+      const task = await upstream.fetchTask(id);
+      if (!task) throw new AppError("not_found", `Task ${id} was not found.`);
       const [stored] = await record([task]);
       if (!stored)
         throw new AppError("upstream_bad_response", `The upstream answered task ${id} with an unusable id.`);
@@ -570,29 +600,16 @@ export function createTaskService({
     },
 
     /**
-     * The batched poll. Finished tasks never change, so they come from the record; unfinished
-     * ones asked about within the last POLL_FRESH_MS (another tab, another client) too. Only the
-     * rest goes upstream, so upstream traffic does not grow with open tabs.
+     * The batched poll of pages and drop-in clients, answered from the record the poller keeps:
+     * no upstream call of its own, whoever asks and however often. Only ids the app never saw are
+     * asked upstream, once, and recorded (so the poller watches them from then on).
      */
     async listByIds(ids: string[]): Promise<Task[]> {
-      const at = now();
       const stored = new Map((await store.getMany(ids)).map((task) => [task.id, task]));
-      const ask = ids.filter((id) => {
-        const task = stored.get(id);
-        if (!task) return true;
-        if (isTerminalStatus(task.status)) return false;
-        return at - (askedAt.get(id) ?? 0) >= POLL_FRESH_MS;
-      });
-      for (const id of ask) askedAt.set(id, at);
-      const fetched = ask.length > 0 ? await record(await upstream.listByIds(ask)) : [];
-      for (const task of fetched) if (isTerminalStatus(task.status)) askedAt.delete(task.id);
-      if (askedAt.size > MAX_TRACKED) askedAt.clear();
-      const asked = new Set(ask);
-      const answered = [
-        ...ids.filter((id) => !asked.has(id)).flatMap((id) => stored.get(id) ?? []),
-        ...fetched,
-      ];
-      return answered.map(present);
+      throwIfStale(ids);
+      const unknown = ids.filter((id) => !stored.has(id));
+      const fetched = unknown.length > 0 ? await record(await upstream.listByIds(unknown)) : [];
+      return [...ids.flatMap((id) => stored.get(id) ?? []), ...fetched].map(present);
     },
 
     /**
@@ -613,7 +630,7 @@ export function createTaskService({
       const result = await upstream.imageSeed(id);
       const stored = await store.get(id);
       if (result.code === SUBMIT_CODE.success && typeof result.result === "string" && stored) {
-        await store.record([{ ...stored, seed: result.result }], mergeRule);
+        await write([{ ...stored, seed: result.result }]);
       }
       return result;
     },
@@ -624,6 +641,29 @@ export function createTaskService({
       if (task) await record([task]);
       return { code: SUBMIT_CODE.success, description: "Cancelled", result: id, properties: {} };
     },
+
+    /**
+     * Starts the poller on what the history holds unfinished (a restart, a SIGKILL): those tasks
+     * are asked about again without waiting for a page to look at them.
+     */
+    async startPolling(): Promise<void> {
+      const query: TaskListQuery = {
+        limit: 100,
+        cursor: null,
+        excludeStatus: NOT_POLLED,
+        from: now() - POLL_HORIZON_MS,
+      };
+      do {
+        const page = await store.list(query);
+        poller.watch(page.items);
+        query.cursor = page.nextCursor;
+      } while (query.cursor);
+    },
+
+    /** Listens to the history's changes (presented tasks); answers the function that stops listening. */
+    subscribe: (listener: TaskListener): (() => void) => events.subscribe(listener),
+
+    stopPolling: (): void => poller.close(),
 
     async history(query: TaskListQuery): Promise<TaskPage> {
       try {

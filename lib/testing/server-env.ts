@@ -12,7 +12,8 @@ import { resetServices } from "@/lib/server/services";
  * `services()` as the server does (route handlers, the start hook, access checks).
  */
 
-const TEST_VARS: Record<string, string> = { SIMULATOR_SPEED: "50" };
+// The poller at test pace too: a task the simulator moves is in the record within milliseconds.
+const TEST_VARS: Record<string, string> = { SIMULATOR_SPEED: "50", MJ_POLL_INTERVAL_MS: "20" };
 
 /** The configuration of a server over `dataDir`; `vars` are environment variables over the test defaults. */
 export function testEnv(dataDir: string, vars: Record<string, string> = {}): AppEnv {

@@ -8,7 +8,7 @@ import type { SimulatorFamily } from "./types";
  * the same names as arguments (`npm run simulator -- --port 9000 --family new-api`): PORT (8787;
  * 0 = any free port), HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api),
  * SIMULATOR_KEY (unset = no auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file;
- * unset = memory only).
+ * unset = memory only), SIMULATOR_LIST_IMAGES (1 = trueai lists a grid's images in `imageUrls`).
  * Tests flip its fault switches at runtime with `POST /__faults` (http-server.ts).
  */
 
@@ -28,6 +28,7 @@ function config() {
       key: { type: "string" },
       speed: { type: "string" },
       data: { type: "string" },
+      "list-images": { type: "string" },
     },
   });
   const env = {
@@ -37,6 +38,7 @@ function config() {
     SIMULATOR_KEY: args.key ?? process.env.SIMULATOR_KEY,
     SIMULATOR_SPEED: args.speed ?? process.env.SIMULATOR_SPEED,
     SIMULATOR_DATA: args.data ?? process.env.SIMULATOR_DATA,
+    SIMULATOR_LIST_IMAGES: args["list-images"] ?? process.env.SIMULATOR_LIST_IMAGES,
   };
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be 0-65535, got ${env.PORT}`);
@@ -53,6 +55,7 @@ function config() {
     speed,
     apiKey: env.SIMULATOR_KEY || null,
     persistPath: env.SIMULATOR_DATA || null,
+    listImages: env.SIMULATOR_LIST_IMAGES === "1",
   };
 }
 
@@ -61,7 +64,8 @@ async function main(): Promise<void> {
   const server = await startSimulatorServer(options);
   console.log(
     `simulator (${options.family}, speed ${options.speed}, ${options.apiKey ? "key required" : "no auth"}, ` +
-      `${options.persistPath ? `data in ${options.persistPath}` : "memory only"}) listening on ${server.url}`,
+      `${options.persistPath ? `data in ${options.persistPath}` : "memory only"}` +
+      `${options.listImages ? ", grids list their images" : ""}) listening on ${server.url}`,
   );
   const stop = () => {
     server.close().then(

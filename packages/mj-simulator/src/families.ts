@@ -15,6 +15,8 @@ import { novicezkTask, relayTask, trueaiTask } from "./wire";
 
 export interface FamilyConfig {
   instanceId: string;
+  /** trueai: `imageUrls` lists a grid's images (SimulatorOptions.listImages). */
+  listImages: boolean;
   /** new-api: interval of the relay's upstream poll. */
   relayLagMs: number;
 }
@@ -92,7 +94,8 @@ function trueai(config: FamilyConfig): Family {
     bindingError: (_pathname, message, now) =>
       Response.json({ success: false, code: -1, message, timestamp: dotnetTicks(now) }),
     unknownTask: () => new Response(null, { status: 204 }),
-    taskJson: async (record, now, snapshotAt) => trueaiTask(await snapshotAt(record, now), config.instanceId),
+    taskJson: async (record, now, snapshotAt) =>
+      trueaiTask(await snapshotAt(record, now), config.instanceId, config.listImages),
     bannedAtSubmit: false,
     caseInsensitiveFields: true,
     isRelay: false,

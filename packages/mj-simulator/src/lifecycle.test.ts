@@ -8,6 +8,7 @@ import {
   mediaOf,
   parseJson,
   png,
+  upscaled,
   wireTaskSchema,
   type Task,
 } from "./test-support";
@@ -303,5 +304,64 @@ describe("reference images", () => {
       base64Array: [Buffer.from("hello world").toString("base64")],
     });
     expect(junk).toMatchObject({ code: 4, description: "base64格式错误" });
+  });
+});
+
+describe("a grid's images one by one (`imageUrls`)", () => {
+  type Listed = { url: string; thumbnail: string }[] | null;
+  const raw = async (h: ReturnType<typeof harness>, id: string) =>
+    parseJson((await h.get(`/mj/task/${id}/fetch`)).text) as { imageUrls: Listed; status: string };
+
+  it("trueai with listImages lists the four images of a grid: PNGs cut exactly from it, with WebP thumbnails", async () => {
+    const h = harness({ listImages: true });
+    const { result } = await h.submit("/mj/submit/imagine", { prompt: "four lanterns --ar 3:2" });
+    const running = await raw(h, result as string);
+    expect(running.imageUrls).toBeNull();
+    const done = await h.settle(result as string);
+    const listed = (await raw(h, done.id)).imageUrls;
+    expect(listed).toHaveLength(4);
+
+    const grid = sharp((await mediaOf(h, done.imageUrl)).data);
+    const { width, height } = await grid.metadata();
+    for (const [i, ref] of listed!.entries()) {
+      expect(ref.url).toMatch(new RegExp(`^${BASE}/sim/media/.+_${i}\\.png\\?ex=`));
+      const image = await mediaOf(h, ref.url);
+      expect(image).toMatchObject({ status: 200, type: "image/png" });
+      const [w, h2] = [Math.floor(width! / 2), Math.floor(height! / 2)];
+      const expected = await grid
+        .clone()
+        .extract({ left: (i % 2) * w, top: Math.floor(i / 2) * h2, width: w, height: h2 })
+        .removeAlpha()
+        .raw()
+        .toBuffer();
+      expect((await sharp(image.data).removeAlpha().raw().toBuffer()).equals(expected)).toBe(true);
+      const thumb = await mediaOf(h, ref.thumbnail);
+      expect(thumb).toMatchObject({ status: 200, type: "image/webp" });
+      const meta = await sharp(thumb.data).metadata();
+      expect(Math.max(meta.width!, meta.height!)).toBeLessThan(w);
+    }
+  });
+
+  it("lists none for an upscale, nor by default, nor through new-api", async () => {
+    const listing = harness({ listImages: true });
+    const single = await upscaled(listing, "one lantern", 2);
+    expect((await raw(listing, single.id)).imageUrls).toBeNull();
+
+    for (const h of [harness(), harness({ family: "new-api", relayLagMs: 0, listImages: true })]) {
+      const done = await h.settle(
+        (await h.submit("/mj/submit/imagine", { prompt: "four kites" })).result as string,
+      );
+      expect((await raw(h, done.id)).imageUrls ?? null).toBeNull();
+    }
+  });
+
+  it("does not serve an image a task does not have", async () => {
+    const h = harness({ listImages: true });
+    const done = await h.settle(
+      (await h.submit("/mj/submit/imagine", { prompt: "four owls" })).result as string,
+    );
+    const first = (await raw(h, done.id)).imageUrls![0]!.url;
+    // Another index is not what the link was signed for.
+    expect((await mediaOf(h, first.replace("/image-1/", "/image-5/"))).status).toBe(404);
   });
 });

@@ -2,7 +2,16 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { phaseAt, PROGRESS_STEPS } from "./lifecycle";
 import { subjectOf } from "./prompt";
 import type { MediaInfo, TaskRecord } from "./record";
-import { clipOf, render, renderPoster, renderPreview, videoShape, type Recipe } from "./render";
+import {
+  clipOf,
+  isStillGrid,
+  render,
+  renderCell,
+  renderPoster,
+  renderPreview,
+  videoShape,
+  type Recipe,
+} from "./render";
 import type { TaskStore } from "./store";
 
 /**
@@ -18,7 +27,10 @@ export type MediaVariant =
   | { kind: "thumb" }
   /** Clip `index` (1-based) of a video job, and its poster: the `videoUrls` of a new video (§7). */
   | { kind: "clip"; index: number }
-  | { kind: "clip-thumb"; index: number };
+  | { kind: "clip-thumb"; index: number }
+  /** Image `index` (1-based) of a still grid on its own, and its thumbnail: the `imageUrls` of a grid (§4). */
+  | { kind: "image"; index: number }
+  | { kind: "image-thumb"; index: number };
 
 export const MEDIA_PREFIX = "/sim/media/";
 /** Where `upload-discord-images` files are served, as trueai's file storage names them (§3.9). */
@@ -58,6 +70,10 @@ function variantToken(variant: MediaVariant): string {
       return `clip-${variant.index}`;
     case "clip-thumb":
       return `clip-${variant.index}-thumb`;
+    case "image":
+      return `image-${variant.index}`;
+    case "image-thumb":
+      return `image-${variant.index}-thumb`;
     default:
       return variant.kind;
   }
@@ -67,6 +83,8 @@ function parseVariant(token: string): MediaVariant | null {
   if (token === "result" || token === "thumb") return { kind: token };
   const clip = /^clip-([1-4])(-thumb)?$/.exec(token);
   if (clip) return { kind: clip[2] ? "clip-thumb" : "clip", index: Number(clip[1]) };
+  const image = /^image-([1-4])(-thumb)?$/.exec(token);
+  if (image) return { kind: image[2] ? "image-thumb" : "image", index: Number(image[1]) };
   const match = /^preview-(\d{1,2})$/.exec(token);
   const percent = Number(match?.[1]);
   return match && (PROGRESS_STEPS as readonly number[]).includes(percent) && percent > 0
@@ -80,14 +98,16 @@ function variantContentType(record: TaskRecord, variant: MediaVariant): string {
       return resultContentType(record);
     case "clip":
       return "video/mp4";
+    case "image":
+      return "image/png";
     default:
       return "image/webp";
   }
 }
 
 /**
- * Discord names attachments after the prompt: `user_a_red_fox_<uuid>.png`; the clips of one job
- * are told apart by their number, as on Midjourney's CDN (`<uuid>/0_<i>.mp4`).
+ * Discord names attachments after the prompt: `user_a_red_fox_<uuid>.png`; the clips and images
+ * of one job are told apart by their number, as on Midjourney's CDN (`<uuid>/0_<i>.mp4`).
  */
 function fileName(record: TaskRecord, variant: MediaVariant): string {
   const slug = subjectOf(record.prompt)
@@ -97,7 +117,7 @@ function fileName(record: TaskRecord, variant: MediaVariant): string {
     .filter(Boolean)
     .slice(0, 6)
     .join("_");
-  const clip = variant.kind === "clip" || variant.kind === "clip-thumb" ? `_${variant.index - 1}` : "";
+  const clip = "index" in variant ? `_${variant.index - 1}` : "";
   return `user_${slug ? `${slug}_` : ""}${record.jobId}${clip}.${EXTENSIONS[variantContentType(record, variant)] ?? "bin"}`;
 }
 
@@ -181,6 +201,9 @@ async function renderMedia(record: TaskRecord, variant: MediaVariant): Promise<M
       return render(clip(source.recipe, variant.index));
     case "clip-thumb":
       return renderPoster(clip(source.recipe, variant.index));
+    case "image":
+    case "image-thumb":
+      return renderCell(source.recipe, variant.index, variant.kind === "image-thumb");
   }
 }
 
@@ -194,6 +217,15 @@ export function clipCount(record: TaskRecord): number {
   return (recipe && videoShape(recipe)?.clips) ?? 4;
 }
 
+/**
+ * The images a finished job has one by one (what a server that lists them puts in `imageUrls`):
+ * the four cells of a still grid; 0 for any other task.
+ */
+export function gridImageCount(record: TaskRecord): number {
+  const recipe = record.source?.type === "recipe" ? record.source.recipe : null;
+  return record.output === "grid" && recipe && isStillGrid(recipe) ? 4 : 0;
+}
+
 function producedAtSuccess(record: TaskRecord, variant: MediaVariant): boolean {
   switch (variant.kind) {
     case "thumb":
@@ -201,6 +233,9 @@ function producedAtSuccess(record: TaskRecord, variant: MediaVariant): boolean {
     case "clip":
     case "clip-thumb":
       return variant.index <= clipCount(record);
+    case "image":
+    case "image-thumb":
+      return variant.index <= gridImageCount(record);
     default:
       return true;
   }

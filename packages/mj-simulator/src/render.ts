@@ -741,6 +741,34 @@ export function clipOf(recipe: Recipe, index: number): Recipe | null {
   return isMp4(recipe) && index === 0 ? recipe : null;
 }
 
+/** Whether a recipe renders as a 2×2 grid of four stills, whose cells are its images. */
+export function isStillGrid(recipe: Recipe): boolean {
+  return GRID_KINDS.has(recipe.kind);
+}
+
+/** A grid image's thumbnail: small, as Midjourney's CDN serves `…/0_<i>_640_N.webp` beside the PNG. */
+const CELL_THUMB_LONG_SIDE = 256;
+const cells = new ByteBudgetLru<Rendered>(CACHE_BYTES / 8, (r) => r.data.length);
+
+/**
+ * Image `index` (1-4) of a grid on its own, as a server that lists a grid's images (`imageUrls`)
+ * serves them: the cell at full size as PNG, or a small WebP thumbnail of it.
+ */
+export function renderCell(recipe: Recipe, index: number, thumb: boolean): Promise<Rendered> {
+  return cells.memo(stableKey({ cell: recipe, index, thumb }), async () => {
+    const still = await stillOf(recipe, index);
+    if (!thumb) return png(still);
+    const { width, height } = aspectSize(aspectOf(still), CELL_THUMB_LONG_SIDE);
+    const small = await resize(still, width, height);
+    return {
+      data: await encodeWebp(small, 80),
+      contentType: "image/webp",
+      width: small.width,
+      height: small.height,
+    };
+  });
+}
+
 const posters = new ByteBudgetLru<Rendered>(CACHE_BYTES / 8, (r) => r.data.length);
 
 /** A video's thumbnail: its first frame, as Midjourney's CDN serves them (WebP). */

@@ -37,6 +37,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   );
   const family = createFamily(options.family ?? "trueai", {
     instanceId: INSTANCE_ID,
+    listImages: options.listImages ?? false,
     relayLagMs: options.relayLagMs ?? RELAY_POLL_MS / speed,
   });
   const engine = new Engine({

@@ -1,6 +1,6 @@
 import { buttonsFor, type WireButton } from "./button-sets";
 import { phaseAt, type Phase } from "./lifecycle";
-import { clipCount, ensureMediaInfo, type MediaDeps } from "./media";
+import { clipCount, ensureMediaInfo, gridImageCount, type MediaDeps } from "./media";
 import type { MediaInfo, TaskRecord } from "./record";
 import { videoShape, type VideoShape } from "./render";
 import { analysePrompt } from "./shorten";
@@ -24,6 +24,11 @@ export interface TaskSnapshot {
   imageUrl: string | null;
   videoUrl: string | null;
   videoUrls: { url: string; thumbnail: string }[] | null;
+  /**
+   * A finished still grid's images one by one, for the families that list them (trueai with its
+   * "fill official CDN" option, wire.ts); null for any other task.
+   */
+  imageUrls: { url: string; thumbnail: string }[] | null;
   buttons: WireButton[];
   /** The finished result's size and type; null until SUCCESS. */
   media: MediaInfo | null;
@@ -80,6 +85,14 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
       thumbnail: deps.links.url(current, { kind: "clip-thumb", index: i + 1 }, phase.finishTime),
     }));
   }
+  const images = success ? gridImageCount(current) : 0;
+  const imageUrls =
+    images > 0 && phase.status === "SUCCESS"
+      ? Array.from({ length: images }, (_, i) => ({
+          url: deps.links.url(current, { kind: "image", index: i + 1 }, phase.finishTime),
+          thumbnail: deps.links.url(current, { kind: "image-thumb", index: i + 1 }, phase.finishTime),
+        }))
+      : null;
   const recipe = current.source?.type === "recipe" ? current.source.recipe : null;
 
   return {
@@ -96,6 +109,7 @@ export async function takeSnapshot(record: TaskRecord, t: number, deps: MediaDep
     imageUrl,
     videoUrl: videoUrls?.[0]?.url ?? null,
     videoUrls,
+    imageUrls,
     buttons: success ? buttonsFor(current, media) : [],
     media,
     video: success && recipe ? videoShape(recipe) : null,

@@ -41,6 +41,12 @@ export interface SimulatorOptions {
    * the remix modal (code 21), not only when `enableRemix` is sent (§5.6). Default false.
    */
   remix?: boolean;
+  /**
+   * trueai family: list a finished grid's four images in `imageUrls`, as trueai does for official
+   * and partner accounts, or for Discord ones with its "fill official CDN" option on (§4). Default
+   * false: a Discord account's grid is the one `imageUrl`.
+   */
+  listImages?: boolean;
   /** new-api family: how stale its task copy is (default 15000 / speed). */
   relayLagMs?: number;
   /** Media links answer 404 this long after they were issued; null/undefined = never. */

@@ -57,7 +57,12 @@ function trueaiProperties(snap: TaskSnapshot, instanceId: string): Record<string
   };
 }
 
-export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<string, unknown> {
+/** `listImages`: the grid's images are listed one by one (SimulatorOptions.listImages). */
+export function trueaiTask(
+  snap: TaskSnapshot,
+  instanceId: string,
+  listImages = false,
+): Record<string, unknown> {
   const r = snap.record;
   const done = snap.status === "SUCCESS";
   const media = snap.media;
@@ -96,7 +101,7 @@ export function trueaiTask(snap: TaskSnapshot, instanceId: string): Record<strin
     promptFull: done ? snap.prompt : null,
     language: null,
     baseImageUrl: r.baseImageUrl ?? null,
-    imageUrls: null,
+    imageUrls: listImages ? snap.imageUrls : null,
     thumbnailUrl: null,
     hasAIReviewRetried: false,
     isThirdParty: false,

@@ -1,0 +1,120 @@
+import "server-only";
+import type { Task } from "@/lib/mj/task";
+import { isPollable } from "@/lib/mj/task-view";
+
+/**
+ * The server's one poller of the upstream. It watches every unfinished task the history knows
+ * (whoever submitted it: a page, another tab, a drop-in client) and, once per interval, asks the
+ * upstream about all of them in one call. Pages and API clients read the record it keeps, so
+ * upstream traffic depends on time alone, never on tasks, tabs or clients. With nothing to watch
+ * no timer runs; after a fault the interval doubles up to `POLLER_BACKOFF_MAX_MS`.
+ */
+
+/** The longest wait between ticks while the upstream keeps failing: how soon a recovery is seen. */
+export const POLLER_BACKOFF_MAX_MS = 15_000;
+/**
+ * Successful answers in a row that leave a task out before it is no longer asked about: upstreams
+ * omit ids they do not know (§3.15), and a task the upstream forgot would keep the poller busy
+ * until the poll horizon.
+ */
+export const POLLER_MISSES_BEFORE_FORGET = 10;
+
+export interface PollerDeps {
+  intervalMs: number;
+  /** The one upstream call of a tick (list-by-ids, or list-by-condition where the upstream lacks it). */
+  ask: (ids: string[]) => Promise<Task[]>;
+  /** Writes the answer into the history; the writer tells the poller what it wrote (`watch`). */
+  record: (tasks: Task[]) => Promise<unknown>;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export type Poller = ReturnType<typeof createPoller>;
+
+export function createPoller({ intervalMs, ask, record, now = Date.now, log = console.warn }: PollerDeps) {
+  /** The unfinished tasks to ask about: their submit time (for the horizon) and answers that left them out. */
+  const watched = new Map<string, { submitTime: number | null; misses: number }>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let ticking = false;
+  let failures = 0;
+  let lastError: unknown = null;
+  let closed = false;
+
+  function schedule(elapsedMs = 0): void {
+    if (closed || timer || ticking || watched.size === 0) return;
+    const delay =
+      failures === 0
+        ? Math.max(0, intervalMs - elapsedMs)
+        : Math.min(POLLER_BACKOFF_MAX_MS, intervalMs * 2 ** failures);
+    timer = setTimeout(() => {
+      timer = null;
+      void tick();
+    }, delay);
+    // A server with only the poller left to run may exit (tests, a shutdown).
+    timer.unref?.();
+  }
+
+  async function tick(): Promise<void> {
+    ticking = true;
+    const started = now();
+    try {
+      for (const [id, entry] of watched) {
+        if (!isPollable({ status: "SUBMITTED", submitTime: entry.submitTime }, started)) watched.delete(id);
+      }
+      const ids = [...watched.keys()];
+      if (ids.length === 0) return;
+      try {
+        const answered = await ask(ids);
+        await record(answered);
+        const seen = new Set(answered.map((task) => task.id));
+        for (const id of ids) {
+          const entry = watched.get(id);
+          if (!entry) continue;
+          entry.misses = seen.has(id) ? 0 : entry.misses + 1;
+          if (entry.misses >= POLLER_MISSES_BEFORE_FORGET) watched.delete(id);
+        }
+        if (failures > 0) log(`[poller] the upstream answers again after ${failures} failed poll(s)`);
+        failures = 0;
+        lastError = null;
+      } catch (error) {
+        // The upstream client has logged what went wrong (redacted); here only that polling backs off.
+        if (failures === 0) log("[poller] polling the upstream failed; backing off until it answers");
+        failures += 1;
+        lastError = error;
+      }
+    } finally {
+      ticking = false;
+      schedule(now() - started);
+    }
+  }
+
+  return {
+    /** Takes note of tasks as written: unfinished ones are asked about from the next tick, others no more. */
+    watch(tasks: readonly Pick<Task, "id" | "status" | "submitTime">[]): void {
+      const at = now();
+      for (const task of tasks) {
+        if (!isPollable(task, at)) watched.delete(task.id);
+        else if (!watched.has(task.id)) watched.set(task.id, { submitTime: task.submitTime, misses: 0 });
+      }
+      schedule();
+    },
+
+    forget(ids: readonly string[]): void {
+      for (const id of ids) watched.delete(id);
+    },
+
+    isWatching: (id: string): boolean => watched.has(id),
+
+    /**
+     * What the last poll failed with, while the upstream keeps failing: the record of an unfinished
+     * task is then not fresh, and a caller asking about it is told why (the page shows the outage).
+     */
+    fault: (): unknown => (failures > 0 ? lastError : null),
+
+    close(): void {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
