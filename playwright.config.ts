@@ -43,6 +43,13 @@ const upstreams = [
 
 /** An app with access control on (demo mode underneath): the `auth` project. */
 const authPort = port + 3;
+/**
+ * The `drop-in` project: an app with a password, the API token and CORS for one other origin, the
+ * page a midjourney-proxy client would be, which e2e/drop-in.spec.ts serves itself on `clientPort`.
+ */
+const dropInPort = port + 4;
+const clientPort = port + 5;
+process.env.E2E_DROP_IN_CLIENT_PORT = String(clientPort);
 
 // The submit rate limit is off unless a server sets it (the `auth` project tests it), so specs
 // that submit many tasks do not share one per-client budget.
@@ -69,7 +76,7 @@ export default defineConfig({
   projects: [
     {
       name: "demo",
-      testIgnore: /(upstream|auth|resilience|restart|limits|slow-jobs)\.spec\.ts/,
+      testIgnore: /(upstream|auth|drop-in|resilience|restart|limits|slow-jobs)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${port}` },
     },
     ...upstreams.map((u) => ({
@@ -83,6 +90,11 @@ export default defineConfig({
       name: "auth",
       testMatch: /auth\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${authPort}` },
+    },
+    {
+      name: "drop-in",
+      testMatch: /drop-in\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${dropInPort}` },
     },
     // Starts its own simulator and app on free ports (lib/testing/processes.ts): it flips faults and SIGKILLs the app.
     {
@@ -103,6 +115,17 @@ export default defineConfig({
       APP_SUBMIT_RATE_LIMIT: String(E2E_SUBMIT_LIMIT),
       // Reached directly, with no reverse proxy: no X-Forwarded-For is believed, not even from loopback.
       TRUSTED_PROXIES: "none",
+    }),
+    appServer(dropInPort, {
+      DATA_DIR: dataDir("drop-in"),
+      SIMULATOR_SPEED: "4",
+      MJ_API_URL: "",
+      MJ_API_KEY: "",
+      APP_PASSWORD: E2E_APP_PASSWORD,
+      APP_API_TOKEN: E2E_API_TOKEN,
+      APP_CORS_ORIGINS: `http://127.0.0.1:${clientPort}`,
+      // The spec's notifyHook receiver listens on loopback.
+      APP_NOTIFY_ALLOW_PRIVATE: "1",
     }),
     ...upstreams.flatMap((u) => [
       {

@@ -24,13 +24,18 @@ test("pages redirect to the login page, which keeps where the user was going", a
 test("without a session the API answers 401 in the error shape; /api/health stays open", async ({
   request,
 }) => {
-  for (const call of [
-    request.get("/api/tasks"),
-    request.post("/api/mj/submit/imagine", { data: { prompt: "x" } }),
+  const error = { code: "unauthorized", message: expect.any(String) };
+  for (const { call, body } of [
+    { call: request.get("/api/tasks"), body: { error } },
+    // The drop-in API adds the protocol's fields (code 9: failure).
+    {
+      call: request.post("/api/mj/submit/imagine", { data: { prompt: "x" } }),
+      body: { error, code: 9, description: expect.any(String), result: null },
+    },
   ]) {
     const response = await call;
     expect(response.status()).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+    expect(await response.json()).toEqual(body);
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
   }
   const health = await request.get("/api/health");
@@ -155,7 +160,13 @@ test("a cross-origin POST is refused with 403, even with a session", async ({ pa
     data: { prompt: "csrf" },
   });
   expect(response.status()).toBe(403);
-  expect(await response.json()).toEqual({ error: { code: "forbidden", message: expect.any(String) } });
+  // Under /api/mj/* a refusal also carries the protocol's fields (code 9: failure).
+  expect(await response.json()).toEqual({
+    error: { code: "forbidden", message: expect.any(String) },
+    code: 9,
+    description: expect.any(String),
+    result: null,
+  });
   const login = await page.request.post("/api/auth/login", {
     headers: { "sec-fetch-site": "cross-site" },
     data: { password: E2E_APP_PASSWORD },

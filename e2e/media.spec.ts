@@ -52,7 +52,8 @@ test("a cached video answers byte ranges: 206 with Content-Range, 416 beyond its
   // Animate answers an animated grid; its video U1 is one MP4 (§5.3).
   const clip = await press(request, animated, /::video_virtual_upscale::1::/);
   const video = clip.videoUrl;
-  expect(video).toMatch(/^\/api\/media\/\d+\/video\?v=/);
+  // Read as a drop-in client reads it (not the app's page): an absolute link on the app's own origin.
+  expect(video).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/media\/\d+\/video\?v=/);
 
   const whole = await request.get(video!);
   expect(whole.status()).toBe(200);

@@ -78,9 +78,13 @@ async function call(method: "GET" | "POST", route: string, body?: unknown): Prom
   return { status: response.status, headers: response.headers, text, json };
 }
 
+/** The one error shape, with the protocol's fields the drop-in API adds (upstream trouble: code 9). */
 function expectErrorShape(answer: Answer, code: string | RegExp): void {
   expect(answer.json, answer.text).toEqual({
     error: { code: expect.stringMatching(code), message: expect.any(String) },
+    code: 9,
+    description: expect.any(String),
+    result: null,
   });
 }
 

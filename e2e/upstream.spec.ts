@@ -41,7 +41,8 @@ function finished(request: APIRequestContext, id: string): Promise<Task> {
 }
 
 async function expectRealImage(request: APIRequestContext, url: string | null) {
-  expect(url).toMatch(/^\/api\/media\//);
+  // Read as a drop-in client reads it (not the app's page): an absolute link on the app's own origin.
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/media\//);
   const response = await request.get(url!);
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toMatch(/^image\/(png|webp)$/);

@@ -48,6 +48,23 @@ describe("parseEnv", () => {
     ]);
   });
 
+  it("reads the drop-in settings: public origin, CORS origins (off by default), private notify hooks", () => {
+    const none = parseEnv({});
+    expect([none.publicOrigin, none.corsOrigins, none.notifyAllowPrivate]).toEqual([undefined, [], false]);
+    const set = parseEnv({
+      APP_URL: "https://Studio.Example.com/base/",
+      APP_CORS_ORIGINS: "https://client.example.com, http://127.0.0.1:8080/, https://client.example.com",
+      APP_NOTIFY_ALLOW_PRIVATE: "1",
+    });
+    expect(set.publicOrigin).toBe("https://studio.example.com");
+    expect(set.corsOrigins).toEqual(["https://client.example.com", "http://127.0.0.1:8080"]);
+    expect(set.notifyAllowPrivate).toBe(true);
+    for (const bad of ["*", "client.example.com", "https://client.example.com/app", "ftp://x.example"]) {
+      expect(() => parseEnv({ APP_CORS_ORIGINS: bad }), bad).toThrow(/APP_CORS_ORIGINS/);
+    }
+    expect(() => parseEnv({ APP_NOTIFY_ALLOW_PRIVATE: "yes" })).toThrow(/APP_NOTIFY_ALLOW_PRIVATE/);
+  });
+
   it("keeps a speed prefix such as /mj-fast", () => {
     expect(parseEnv({ MJ_API_URL: "http://proxy:8080/mj-fast" }).upstream?.baseUrl).toBe(
       "http://proxy:8080/mj-fast",

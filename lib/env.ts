@@ -108,6 +108,25 @@ const envSchema = z.object({
       ),
     )
     .transform((list) => list.filter((entry) => entry !== "none")),
+  // Browser origins (https://client.example.com, comma-separated) allowed to call /api/mj/* with a
+  // token from their own pages (CORS). Unset: none; credentials (cookies) are never allowed.
+  APP_CORS_ORIGINS: commaList.pipe(
+    z.array(
+      z
+        .url({
+          protocol: /^https?$/,
+          error: "APP_CORS_ORIGINS takes origins such as https://client.example.com",
+        })
+        .refine(
+          (entry) => URL.canParse(entry) && new URL(entry).origin === entry.replace(/\/$/, "").toLowerCase(),
+          "APP_CORS_ORIGINS takes origins only: scheme, host and port, no path",
+        )
+        .transform((entry) => new URL(entry).origin),
+    ),
+  ),
+  // notifyHook URLs on private or loopback addresses are refused unless this is 1 (a receiver on
+  // the same machine or LAN: tests, a self-hosted bot).
+  APP_NOTIFY_ALLOW_PRIVATE: z.enum(["0", "1", "true", "false"]).default("0"),
 });
 
 export interface AppEnv {
@@ -131,7 +150,7 @@ export interface AppEnv {
   auth: {
     /** Set: every page and API route but the open ones needs a session. */
     password: string | undefined;
-    /** Set: `Authorization: Bearer <token>` is accepted on /api/mj/*. */
+    /** Set: accepted on /api/mj/* and /api/media/* as `Authorization: Bearer <token>`, `Authorization: <token>` or `mj-api-secret: <token>`. */
     apiToken: string | undefined;
     sessionSecret: string | undefined;
     submitsPerMinute: number;
@@ -140,6 +159,12 @@ export interface AppEnv {
   allowedHosts: { any: boolean; names: string[] };
   /** Reverse proxies whose X-Forwarded-For entries are believed. */
   trustedProxies: string[];
+  /** APP_URL's origin: where links handed to other clients (media URLs) point. */
+  publicOrigin: string | undefined;
+  /** Browser origins allowed to call /api/mj/* (CORS); empty: none. */
+  corsOrigins: string[];
+  /** Whether notifyHook may point at private and loopback addresses. */
+  notifyAllowPrivate: boolean;
   /** The interface the server was told to bind to, when the user set one. */
   host: string | undefined;
   /** Reachable beyond this machine with no password: anyone who can reach it can spend the key. */
@@ -176,6 +201,9 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     },
     allowedHosts: allowedHosts(e.ALLOWED_HOSTS, e.APP_URL, e.HOST),
     trustedProxies: e.TRUSTED_PROXIES,
+    publicOrigin: e.APP_URL ? new URL(e.APP_URL).origin : undefined,
+    corsOrigins: [...new Set(e.APP_CORS_ORIGINS)],
+    notifyAllowPrivate: e.APP_NOTIFY_ALLOW_PRIVATE === "1" || e.APP_NOTIFY_ALLOW_PRIVATE === "true",
     host: e.HOST,
     exposedWithoutPassword: e.HOST !== undefined && !isLoopback(e.HOST) && !e.APP_PASSWORD,
   };

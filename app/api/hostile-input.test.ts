@@ -200,6 +200,48 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   {
+    path: "mj/submit/change",
+    load: () => import("./mj/submit/change/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { taskId: ID, action: "UPSCALE" },
+      { taskId: ID, action: "UPSCALE", index: 0 },
+      { taskId: ID, action: "UPSCALE", index: 1.5 },
+      { taskId: ID, action: "UPSCALE", index: "1" },
+      { taskId: ID, action: "FLY", index: 1 },
+      { taskId: "../../etc/passwd", action: "REROLL" },
+      { taskId: ID, action: "REROLL", notifyHook: "file:///etc/passwd" },
+      // Well-formed, but no such task: a 404 in the same shape.
+      { taskId: ID, action: "REROLL" },
+    ],
+  },
+  {
+    path: "mj/submit/simple-change",
+    load: () => import("./mj/submit/simple-change/route"),
+    method: "POST",
+    body: true,
+    bodies: [
+      { content: "" },
+      { content: `${ID} U0` },
+      { content: `${ID} U1 ${HUGE_PROMPT}` },
+      { content: `../../etc U1` },
+      { content: `${ID}\u0000 U1` },
+      { content: ["a"] },
+      { content: `${ID} V2` },
+    ],
+  },
+  // Takes no input: a junk query is ignored, and it must still answer.
+  { path: "mj/task/list", load: () => import("./mj/task/list/route"), method: "GET" },
+  {
+    path: "mj/[...rest]",
+    load: () => import("./mj/[...rest]/route"),
+    method: "GET",
+    url: "mj/no/such/route",
+    params: { rest: "no" },
+    context: ({ rest = "" }) => ({ rest: [rest, "such", "route"] }),
+  },
+  {
     path: "mj/task/[id]/fetch",
     load: () => import("./mj/task/[id]/fetch/route"),
     method: "GET",
@@ -457,20 +499,23 @@ const ROUTES: RouteSpec[] = [
  * hostile bodies and ids, and hostile speed segments besides.
  */
 ROUTES.push(
-  ...ROUTES.filter((route) => route.path.startsWith("mj/")).map((route): RouteSpec => {
-    const rest = route.path.slice("mj/".length).split("/");
-    return {
-      ...route,
-      path: "[speed]/mj/[...path]",
-      load: () => import("./[speed]/mj/[...path]/route"),
-      url: `mj-relax/mj/${rest.join("/").replace("[id]", ID)}`,
-      params: { speed: "mj-relax", ...route.params },
-      context: ({ speed = "", id = "" }) => ({
-        speed,
-        path: rest.map((part) => (part === "[id]" ? id : part)),
-      }),
-    };
-  }),
+  // The catch-all has no mirror entry: the mirror answers unknown paths itself (app/api/drop-in.test.ts).
+  ...ROUTES.filter((route) => route.path.startsWith("mj/") && route.path !== "mj/[...rest]").map(
+    (route): RouteSpec => {
+      const rest = route.path.slice("mj/".length).split("/");
+      return {
+        ...route,
+        path: "[speed]/mj/[...path]",
+        load: () => import("./[speed]/mj/[...path]/route"),
+        url: `mj-relax/mj/${rest.join("/").replace("[id]", ID)}`,
+        params: { speed: "mj-relax", ...route.params },
+        context: ({ speed = "", id = "" }) => ({
+          speed,
+          path: rest.map((part) => (part === "[id]" ? id : part)),
+        }),
+      };
+    },
+  ),
 );
 
 /** Bodies no route should accept. */
@@ -558,14 +603,22 @@ async function send(
   });
 }
 
-/** A 4xx whose body is exactly `{"error": {"code", "message"}}`, with a message a person can read. */
-async function expectRefusal(response: Response): Promise<void> {
+/**
+ * A 4xx whose body is exactly `{"error": {"code", "message"}}`, with a message a person can read;
+ * under /api/mj/* with the protocol's fields beside it (`code`, `description`, `result: null`).
+ */
+async function expectRefusal(response: Response, route: RouteSpec): Promise<void> {
   const text = await response.text();
   expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(400);
   expect(response.status, text.slice(0, 300)).toBeLessThan(500);
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   const json = JSON.parse(text) as { error: { code: unknown; message: unknown } };
-  expect(Object.keys(json)).toEqual(["error"]);
+  if (/^(mj|\[speed\])\//.test(route.path)) {
+    expect(Object.keys(json).sort()).toEqual(["code", "description", "error", "result"]);
+    expect(json).toMatchObject({ code: expect.any(Number), description: json.error.message, result: null });
+  } else {
+    expect(Object.keys(json)).toEqual(["error"]);
+  }
   expect(Object.keys(json.error).sort()).toEqual(["code", "message"]);
   expect(json.error.code).toMatch(/^[a-z_]+$/);
   expect(typeof json.error.message).toBe("string");
@@ -603,7 +656,7 @@ describe("hostile input against every /api route", () => {
   ]);
 
   it.each(bodyCases)("$label", async ({ route, body }) => {
-    await expectRefusal(await send(route, { body: body() }));
+    await expectRefusal(await send(route, { body: body() }), route);
     await expectStillServing();
   });
 
@@ -618,7 +671,7 @@ describe("hostile input against every /api route", () => {
   );
 
   it.each(paramCases)("$label", async ({ route, params }) => {
-    await expectRefusal(await send(route, { params }));
+    await expectRefusal(await send(route, { params }), route);
     await expectStillServing();
   });
 
@@ -631,7 +684,7 @@ describe("hostile input against every /api route", () => {
   );
 
   it.each(queryCases)("$label", async ({ route, query }) => {
-    await expectRefusal(await send(route, { query }));
+    await expectRefusal(await send(route, { query }), route);
     await expectStillServing();
   });
 

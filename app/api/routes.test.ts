@@ -30,7 +30,12 @@ const routes = {
   importArchive: () => import("./tasks/import-archive/route"),
 };
 
-const call = (name: keyof typeof routes, init?: RouteCall) => callRoute(routes[name], init);
+/**
+ * A call as the app's own page makes it: a same-origin fetch, which gets the app's relative media
+ * links (other callers get absolute ones: app/api/drop-in-clients.test.ts).
+ */
+const call = (name: keyof typeof routes, init?: RouteCall) =>
+  callRoute(routes[name], { ...init, headers: { "sec-fetch-site": "same-origin", ...init?.headers } });
 
 let pngBase64 = "";
 
@@ -482,6 +487,35 @@ describe("the flow through the app in demo mode", () => {
       items: { prompt: string }[];
     };
     expect(second.items[0]?.prompt).toBe("one");
+  });
+
+  it("without a password, only the app's page keeps relative links; other callers get absolute ones", async () => {
+    const id = ((await call("imagine", { body: { prompt: "links for whom" } })).json as { result: string })
+      .result;
+    await waitForStatus(fetchTask, id, "SUCCESS");
+    const imageOf = async (headers: Record<string, string>) =>
+      (
+        (
+          await callRoute(routes.listByIds, {
+            body: { ids: [id] },
+            headers: { host: "192.168.1.20:3000", ...headers },
+          })
+        ).json as { imageUrl: string }[]
+      )[0]?.imageUrl;
+    // A page on plain HTTP at a LAN name sends no Sec-Fetch-Site, but its Referer names this host.
+    expect(await imageOf({ referer: "http://192.168.1.20:3000/create" })).toMatch(/^\/api\/media\//);
+    expect(await imageOf({ "sec-fetch-site": "same-origin" })).toMatch(/^\/api\/media\//);
+    // A server-side client, a page elsewhere, or the app's page with a token: absolute, on the host asked.
+    for (const headers of [
+      {} as Record<string, string>,
+      { "sec-fetch-site": "same-site" },
+      { referer: "http://client.example/" },
+      { "sec-fetch-site": "same-origin", authorization: "Bearer x" },
+    ]) {
+      expect(await imageOf(headers)).toMatch(
+        new RegExp(`^http://192\\.168\\.1\\.20:3000/api/media/${id}/image\\?v=`),
+      );
+    }
   });
 
   it("list-by-ids returns the recorded tasks with app media URLs", async () => {

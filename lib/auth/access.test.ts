@@ -59,9 +59,19 @@ describe("checkAccess with APP_PASSWORD", () => {
     });
   });
 
-  it("lets the API token in on /api/mj/* only", () => {
+  it("lets the API token in on /api/mj/* and /api/media/* only, in each form clients send it", () => {
     const bearer = { authorization: "Bearer token-for-other-tools-0123456789" };
     expect(checkAccess(request("/api/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    for (const headers of [
+      { authorization: "token-for-other-tools-0123456789" } as Record<string, string>,
+      { "mj-api-secret": "token-for-other-tools-0123456789" },
+    ]) {
+      expect(checkAccess(request("/api/mj/task/x/fetch", { headers })).kind).toBe("allow");
+      expect(checkAccess(request("/api/media/1/image", { headers })).kind).toBe("allow");
+    }
+    expect(
+      checkAccess(request("/api/mj/task/x/fetch", { headers: { "mj-api-secret": "Bearer nope" } })).kind,
+    ).toBe("refuse");
     // The speed-prefixed mirror is the same API; another first segment is not.
     expect(checkAccess(request("/api/mj-relax/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
     expect(checkAccess(request("/api/mj-slow/mj/task/x/fetch", { headers: bearer })).kind).toBe("refuse");

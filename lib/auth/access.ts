@@ -3,6 +3,8 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { splitSpeedPath } from "@/lib/mj/speed";
 import { safeEqual } from "./compare";
+import { allowedOrigin, isDropInPath } from "./cors";
+import { mediaLinkKey, signMediaLink, verifyMediaLink } from "./media-signature";
 import { RateLimiter } from "./rate-limit";
 import {
   clientAddress,
@@ -27,12 +29,14 @@ import {
   type Session,
 } from "./session";
 import { shared } from "./shared";
+import { carriesToken } from "./token";
 
 /**
  * Who may do what. With APP_PASSWORD set, pages and API routes need a session, except the open
- * ones below; APP_API_TOKEN opens /api/mj/* to other midjourney-proxy clients. Whatever the
- * configuration, browsers may not change anything from another origin, and submissions are
- * rate-limited per session (or per client).
+ * ones below; APP_API_TOKEN opens /api/mj/* and /api/media/* to other midjourney-proxy clients,
+ * and a signed media link opens its one file (lib/auth/media-signature.ts). Whatever the
+ * configuration, browsers may not change anything from another origin (but the ones
+ * APP_CORS_ORIGINS lists, on /api/mj/*), and submissions are rate-limited per session (or per client).
  */
 
 const OPEN_PATHS = new Set(["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]);
@@ -54,7 +58,8 @@ const limiters = () =>
     submits: new RateLimiter(env().auth.submitsPerMinute, 60_000),
   }));
 
-const trustedProxies = () => shared("trusted-proxies", () => trustedProxyList(env().trustedProxies));
+/** TRUSTED_PROXIES, parsed once per process. */
+export const trustedProxies = () => shared("trusted-proxies", () => trustedProxyList(env().trustedProxies));
 
 function clientOf(request: Request): string {
   return clientAddress(request.headers, trustedProxies());
@@ -64,6 +69,40 @@ let key: Buffer | undefined;
 function signingKey(password: string): Buffer {
   key ??= sessionKey(loadSessionSecret(env().dataDir, env().auth.sessionSecret), password);
   return key;
+}
+
+let linkKey: Buffer | undefined;
+
+/**
+ * The expiry and signature that open `slot` of `taskId` without a session; null without a
+ * password, where no link needs one.
+ */
+export function mediaLinkSignature(taskId: string, slot: string): { exp: string; sig: string } | null {
+  const { password } = env().auth;
+  if (!password) return null;
+  linkKey ??= mediaLinkKey(signingKey(password));
+  return signMediaLink(linkKey, taskId, slot);
+}
+
+/** A GET of `/api/media/{taskId}/{slot}` carrying a valid, unexpired signature for that file. */
+function signedMediaRequest(request: Request, url: URL, password: string): boolean {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  const match = /^\/api\/media\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  if (!match) return false;
+  let taskId: string;
+  try {
+    taskId = decodeURIComponent(match[1]!);
+  } catch {
+    return false;
+  }
+  linkKey ??= mediaLinkKey(signingKey(password));
+  const query = url.searchParams;
+  return verifyMediaLink(linkKey, taskId, match[2]!, query.get("exp"), query.get("sig"));
+}
+
+/** Whether the request carries a valid session: the app's own pages, signed in. */
+export function hasSession(request: Request): boolean {
+  return sessionOf(request) !== null;
 }
 
 function sessionOf(request: Request): Session | null {
@@ -89,12 +128,16 @@ export function checkAccess(request: Request): Verdict {
   const path = splitSpeedPath(url.pathname).path;
   const isApi = path === "/api" || path.startsWith("/api/");
   const { password, apiToken, submitsPerMinute } = env().auth;
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
-  const tokenAllowed = !!apiToken && !!bearer && path.startsWith("/api/mj/") && safeEqual(bearer, apiToken);
-  // A page on a rebound name cannot know the API token, so tools holding it may use any name.
-  const foreignHost = tokenAllowed
-    ? undefined
-    : requestHosts(request.headers, trustedProxies()).find((host) => !hostAllowed(host, env().allowedHosts));
+  const tokenPath = isDropInPath(path) || path.startsWith("/api/media/");
+  const tokenAllowed = !!apiToken && tokenPath && carriesToken(request.headers, apiToken);
+  const signedMedia = !!password && signedMediaRequest(request, url, password);
+  // A page on a rebound name cannot know the API token nor sign a link, so holders may use any name.
+  const foreignHost =
+    tokenAllowed || signedMedia
+      ? undefined
+      : requestHosts(request.headers, trustedProxies()).find(
+          (host) => !hostAllowed(host, env().allowedHosts),
+        );
   if (foreignHost !== undefined) {
     return refuse(
       "forbidden",
@@ -102,13 +145,16 @@ export function checkAccess(request: Request): Verdict {
         "or add the host name to ALLOWED_HOSTS (or set APP_URL).",
     );
   }
-  if (isCrossOriginWrite(request.method, request.headers)) {
+  // A cross-origin page cannot send a token header without a preflight, which only the origins
+  // APP_CORS_ORIGINS lists pass: a request carrying the token is never a forged one.
+  const corsWrite = tokenAllowed || (isDropInPath(path) && allowedOrigin(request) !== null);
+  if (!corsWrite && isCrossOriginWrite(request.method, request.headers)) {
     return refuse("forbidden", "Requests from other sites cannot change anything here.");
   }
 
   const session = sessionOf(request);
 
-  if (password && !session && !tokenAllowed && !OPEN_PATHS.has(path)) {
+  if (password && !session && !tokenAllowed && !signedMedia && !OPEN_PATHS.has(path)) {
     if (isApi) return refuse("unauthorized", "Sign in first: this MJ Studio is protected by a password.");
     return { kind: "redirect", location: `/login?next=${encodeURIComponent(path + url.search)}` };
   }

@@ -1,11 +1,14 @@
 import "server-only";
 import type { z } from "zod";
 import { checkAccess } from "@/lib/auth/access";
+import { allowedOrigin, corsHeaders, isDropInPath, PREFLIGHT_HEADERS } from "@/lib/auth/cors";
 import { SECURITY_HEADERS } from "@/lib/auth/security-headers";
+import { noteSubmitOrigin } from "./drop-in";
+import { SUBMIT_CODE } from "@/lib/mj/envelope";
 import type { Speed } from "@/lib/mj/prompt-params";
 import { LIMITS } from "@/lib/mj/requests";
 import { splitSpeedPath } from "@/lib/mj/speed";
-import { AppError, fromZodError } from "./errors";
+import { AppError, fromZodError, type ErrorCode } from "./errors";
 
 /**
  * Route-handler plumbing: the only place that turns errors into responses, the only place that
@@ -13,19 +16,42 @@ import { AppError, fromZodError } from "./errors";
  * Next's proxy layer buffers and truncates request bodies; see README "Limits").
  */
 
-export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) {
-    return Response.json(
-      { error: { code: error.code, message: error.message } },
-      { status: error.status, headers: error.headers },
-    );
+/**
+ * The submit-envelope code (§2.1) a refusal carries under /api/mj/*: midjourney-proxy clients
+ * read `code`, not the HTTP status (§9.1). Bad input is a validation error (4) as in trueai, a
+ * missing task is "not found" (3), anything else a failure (9).
+ */
+const PROTOCOL_CODE: Partial<Record<ErrorCode, number>> = {
+  invalid_input: SUBMIT_CODE.validationError,
+  payload_too_large: SUBMIT_CODE.validationError,
+  unsupported_media_type: SUBMIT_CODE.validationError,
+  method_not_allowed: SUBMIT_CODE.validationError,
+  conflict: SUBMIT_CODE.validationError,
+  not_found: SUBMIT_CODE.notFound,
+};
+
+/**
+ * An error as an HTTP answer in the one error shape. `protocol` (the drop-in routes, /api/mj/*)
+ * adds the envelope fields the families read beside it (`code`, `description`, `result: null`),
+ * with the same honest HTTP status.
+ */
+export function errorResponse(error: unknown, options: { protocol?: boolean } = {}): Response {
+  const known = error instanceof AppError;
+  if (!known) {
+    // Anything else is a bug: log it here, on the server, and say nothing that could leak.
+    console.error("[api] unhandled error", error);
   }
-  // Anything else is a bug: log it here, on the server, and say nothing that could leak.
-  console.error("[api] unhandled error", error);
-  return Response.json(
-    { error: { code: "internal", message: "Something went wrong on the server; the error was logged." } },
-    { status: 500 },
-  );
+  const code: ErrorCode = known ? error.code : "internal";
+  const message = known ? error.message : "Something went wrong on the server; the error was logged.";
+  const body = options.protocol
+    ? {
+        error: { code, message },
+        code: PROTOCOL_CODE[code] ?? SUBMIT_CODE.failure,
+        description: message,
+        result: null,
+      }
+    : { error: { code, message } };
+  return Response.json(body, known ? { status: error.status, headers: error.headers } : { status: 500 });
 }
 
 /**
@@ -38,25 +64,50 @@ export async function respond(
   init?: ResponseInit,
 ): Promise<Response> {
   let response: Response;
+  const protocol = isDropInPath(new URL(request.url).pathname);
   try {
     const verdict = checkAccess(request);
     if (verdict.kind === "refuse") throw verdict.error;
     const result = await run();
+    if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
     response = result instanceof Response ? result : Response.json(result, init);
   } catch (error) {
-    response = errorResponse(error);
+    response = errorResponse(error, { protocol });
   }
-  return withSecurityHeaders(response);
+  return withHeaders(response, { ...SECURITY_HEADERS, ...corsHeaders(request) });
 }
 
-function withSecurityHeaders(response: Response): Response {
+/**
+ * The answer to a CORS preflight (proxy.ts sends them here): 204 with what a listed origin may
+ * send (lib/auth/cors.ts), else a 403 the browser turns into a failed call.
+ */
+export function preflightResponse(request: Request): Response {
+  if (!allowedOrigin(request)) {
+    const refusal = new AppError(
+      "forbidden",
+      "This origin may not call the API from a browser; list it in APP_CORS_ORIGINS.",
+      { Vary: "Origin" },
+    );
+    return withHeaders(
+      errorResponse(refusal, { protocol: isDropInPath(new URL(request.url).pathname) }),
+      SECURITY_HEADERS,
+    );
+  }
+  return withHeaders(new Response(null, { status: 204 }), {
+    ...SECURITY_HEADERS,
+    ...corsHeaders(request),
+    ...PREFLIGHT_HEADERS,
+  });
+}
+
+function withHeaders(response: Response, extra: Readonly<Record<string, string>>): Response {
   try {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+    for (const [name, value] of Object.entries(extra)) response.headers.set(name, value);
     return response;
   } catch {
     // Headers of a fetched response are immutable: re-wrap it (the body is streamed, not copied).
     const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 }

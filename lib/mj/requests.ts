@@ -284,6 +284,53 @@ export const actionRequestSchema = z.object({
 });
 export type ActionRequest = z.output<typeof actionRequestSchema>;
 
+/** novicezk's legacy change actions (§3.10): a grid's U n, V n and reroll. */
+export const CHANGE_ACTIONS = ["UPSCALE", "VARIATION", "REROLL"] as const;
+
+/**
+ * `POST /mj/submit/change` (§3.10): `{taskId, action, index}`, index 1-4 for U and V. The app
+ * presses the parent's matching button (lib/mj/legacy-change.ts).
+ */
+export const changeRequestSchema = z
+  .object({
+    taskId: taskIdSchema,
+    action: z.enum(CHANGE_ACTIONS, { error: "action must be UPSCALE, VARIATION or REROLL" }),
+    index: z
+      .number({ error: "index must be a number from 1 to 4" })
+      .int({ error: "index must be a number from 1 to 4" })
+      .min(1, { error: "index must be a number from 1 to 4" })
+      .max(4, { error: "index must be a number from 1 to 4" })
+      .optional(),
+    ...baseSubmit,
+  })
+  .refine((body) => body.action === "REROLL" || body.index !== undefined, {
+    error: "index (1-4) is required for UPSCALE and VARIATION",
+    path: ["index"],
+  });
+export type ChangeRequest = z.output<typeof changeRequestSchema>;
+
+const SIMPLE_CHANGE = /^\s*([A-Za-z0-9_-]{1,64})\s+(?:([UuVv])([1-4])|([Rr]))\s*$/;
+
+/** `POST /mj/submit/simple-change` (§3.10): `{content: "<taskId> U2"}` (or V3, or R), read as a change. */
+export const simpleChangeRequestSchema = z
+  .object({
+    content: z
+      .string({ error: "content must be a string" })
+      .max(100, { error: 'content must look like "<taskId> U1", "<taskId> V2" or "<taskId> R"' })
+      .regex(SIMPLE_CHANGE, { error: 'content must look like "<taskId> U1", "<taskId> V2" or "<taskId> R"' }),
+    ...baseSubmit,
+  })
+  .transform(({ content, ...rest }): ChangeRequest => {
+    const [, taskId = "", letter, index, reroll] = SIMPLE_CHANGE.exec(content) ?? [];
+    if (reroll) return { ...rest, taskId, action: "REROLL" };
+    return {
+      ...rest,
+      taskId,
+      action: letter?.toUpperCase() === "U" ? "UPSCALE" : "VARIATION",
+      index: Number(index),
+    };
+  });
+
 export const modalRequestSchema = z.object({
   taskId: taskIdSchema,
   /** May be empty: the upstream then falls back to the parent's prompt. */

@@ -5,7 +5,14 @@ import { createSimulator, type Simulator } from "mj-simulator";
 import { env, type AppEnv } from "@/lib/env";
 import type { BlobStore } from "@/lib/media/blob-store";
 import { createMediaCache, type MediaCache, type MediaCacheOptions } from "@/lib/media/cache";
-import { createUrlGuard, inProcessGuard, mediaDownloader, type UrlGuard } from "@/lib/media/fetch";
+import { forHook } from "@/lib/http/drop-in";
+import {
+  createUrlGuard,
+  inProcessGuard,
+  mediaDownloader,
+  MediaFetchError,
+  type UrlGuard,
+} from "@/lib/media/fetch";
 import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
@@ -13,7 +20,9 @@ import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { ArchiveDeps } from "@/lib/tasks/archive";
+import { createNotifier } from "@/lib/tasks/notify";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
+import { withAppMediaUrls } from "@/lib/media/urls";
 import { createUpstreamClient, type UpstreamClient, type UpstreamConfig } from "@/lib/upstream/client";
 
 /**
@@ -44,6 +53,13 @@ export interface Services {
 }
 
 type Fetch = NonNullable<UpstreamConfig["fetch"]>;
+
+/** APP_NOTIFY_ALLOW_PRIVATE=1: a notifyHook may be any http(s) URL, a private one included. */
+const httpOnly: UrlGuard = async (url) => {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new MediaFetchError("refused", "invalid_input", "The link is not an http(s) URL.");
+  }
+};
 
 export interface ServiceOptions {
   /** In demo mode: the simulator (and its key) to use instead of one persisted under DATA_DIR (tests). */
@@ -125,12 +141,22 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ...options.mediaQueue,
     log,
   });
+  const notifier = createNotifier({
+    hookOf: async (id) => {
+      const hook = (await store.getRequest(id))?.body.notifyHook;
+      return typeof hook === "string" ? hook : null;
+    },
+    present: (task) => forHook(withAppMediaUrls(task)),
+    guard: config.notifyAllowPrivate ? httpOnly : createUrlGuard({ trustedOrigin: null }),
+    log,
+  });
   const tasks: TaskService = createTaskService({
     upstream,
     store,
     inputs,
     cacheMedia: (finished) => media.enqueue(finished),
     removeMedia: (ids) => media.remove(ids),
+    notify: (changed) => notifier.notify(changed),
     pollIntervalMs: config.pollIntervalMs,
     log,
   });
@@ -153,6 +179,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       tasks.stopPolling();
       media.close();
       await media.idle();
+      await notifier.idle();
       await mediaIndex.close();
       await store.close();
       if (demo && !options.simulator) demo.simulator.close();

@@ -164,6 +164,23 @@ describe("history", () => {
   });
 });
 
+describe("fetch of a task the upstream does not know", () => {
+  it("answers the record while the upstream has no copy (204), and a 404 for an id neither knows", async () => {
+    const { service } = setup(
+      "trueai",
+      "authorization",
+      {},
+      (fetch) => async (input, init) =>
+        String(input instanceof Request ? input.url : input).endsWith("/fetch")
+          ? new Response(null, { status: 204 })
+          : fetch(input, init),
+    );
+    const { result } = await service.imagine({ prompt: "not upstream yet" });
+    expect(await service.fetch(result as string)).toMatchObject({ id: result, status: "NOT_START" });
+    await expect(service.fetch("1999999999999999")).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
 describe("relays (new-api)", () => {
   it("a remix action the relay answered with code 1 is still answered 21 with the prompt", async () => {
     const { service, store } = setup("new-api", "bearer");

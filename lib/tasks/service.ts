@@ -2,10 +2,12 @@ import "server-only";
 import { parseCustomId, type ButtonKind, type ParsedCustomId } from "@/lib/mj/buttons";
 import { isAccepted, resultTaskIds, SUBMIT_CODE, type SubmitResult } from "@/lib/mj/envelope";
 import { unknownActionCustomId } from "@/lib/mj/fail-reason";
+import { changeCustomId, changeLabel } from "@/lib/mj/legacy-change";
 import {
   taskIdSchema,
   type ActionRequest,
   type BlendRequest,
+  type ChangeRequest,
   type DescribeRequest,
   type EditRequest,
   type ImagineRequest,
@@ -58,6 +60,8 @@ export interface TaskServiceDeps {
    * block: finished tasks' media are downloaded in the background.
    */
   cacheMedia?: (tasks: Task[]) => void;
+  /** Told of every upstream copy the service records (notifyHook, lib/tasks/notify.ts); must not block. */
+  notify?: (tasks: Task[]) => void;
   /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
   pollIntervalMs?: number;
   log?: (message: string) => void;
@@ -169,6 +173,7 @@ export function createTaskService({
   now = Date.now,
   removeMedia = async () => {},
   cacheMedia,
+  notify,
   pollIntervalMs = 2_000,
   log = (message: string) => console.warn(message),
 }: TaskServiceDeps) {
@@ -222,6 +227,7 @@ export function createTaskService({
       // The answer does not depend on the cache; a full disk must not fail a poll.
       console.warn("[tasks] could not queue media caching", error);
     }
+    notify?.(stored);
     return stored;
   }
 
@@ -474,6 +480,39 @@ export function createTaskService({
         { kind: "action", body },
       );
       return result;
+    },
+
+    /**
+     * novicezk's change and simple-change (§3.10): a press of the parent's matching button. Its
+     * buttons come from the record, or from the upstream when the record has not seen it finish.
+     */
+    async change(body: ChangeRequest, context?: SubmitContext): Promise<SubmitResult> {
+      let parent = await store.get(body.taskId);
+      if (parent?.status !== TASK_STATUS.success) {
+        const fresh = await upstream.fetchTask(body.taskId);
+        if (fresh) parent = (await record([fresh]))[0] ?? parent;
+      }
+      if (!parent) throw new AppError("not_found", `Task ${body.taskId} was not found.`);
+      if (parent.status !== TASK_STATUS.success) {
+        throw new AppError(
+          "invalid_input",
+          `Task ${body.taskId} is ${parent.status || "not finished"}; only a finished task can be changed.`,
+        );
+      }
+      const customId = changeCustomId(parent.buttons, body);
+      if (!customId)
+        throw new AppError("invalid_input", `Task ${body.taskId} has no ${changeLabel(body)} button.`);
+      const { notifyHook, state, accountFilter } = body;
+      return this.action(
+        {
+          taskId: body.taskId,
+          customId,
+          ...(notifyHook !== undefined ? { notifyHook } : {}),
+          ...(state !== undefined ? { state } : {}),
+          ...(accountFilter !== undefined ? { accountFilter } : {}),
+        },
+        context,
+      );
     },
 
     async modal(body: ModalRequest, context?: SubmitContext): Promise<SubmitResult> {

@@ -391,11 +391,16 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       isRecord(body) &&
       typeof body.prompt === "string" &&
       body.prompt.trim() !== "";
+    // The app answers a client's notifyHook itself (lib/tasks/notify.ts), with its own links; the
+    // upstream's call would reach the client a second time, with the upstream's.
+    const forward = isRecord(body) && "notifyHook" in body ? { ...body, notifyHook: undefined } : body;
     return {
       path,
       prefixed: Boolean(prefixed),
       base,
-      body: flagged ? { ...body, prompt: withSpeedFlag(body.prompt as string, speed) } : body,
+      body: flagged
+        ? { ...(forward as object), prompt: withSpeedFlag(body.prompt as string, speed) }
+        : forward,
     };
   }
 

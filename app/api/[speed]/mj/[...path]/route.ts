@@ -1,5 +1,6 @@
 import * as action from "@/app/api/mj/submit/action/route";
 import * as blend from "@/app/api/mj/submit/blend/route";
+import * as change from "@/app/api/mj/submit/change/route";
 import * as describe from "@/app/api/mj/submit/describe/route";
 import * as edit from "@/app/api/mj/submit/edit/route";
 import * as edits from "@/app/api/mj/submit/edits/route";
@@ -7,6 +8,7 @@ import * as imagine from "@/app/api/mj/submit/imagine/route";
 import * as modal from "@/app/api/mj/submit/modal/route";
 import * as retexture from "@/app/api/mj/submit/retexture/route";
 import * as shorten from "@/app/api/mj/submit/shorten/route";
+import * as simpleChange from "@/app/api/mj/submit/simple-change/route";
 import * as upload from "@/app/api/mj/submit/upload-discord-images/route";
 import * as video from "@/app/api/mj/submit/video/route";
 import * as cancel from "@/app/api/mj/task/[id]/cancel/route";
@@ -14,6 +16,7 @@ import * as fetchTask from "@/app/api/mj/task/[id]/fetch/route";
 import * as imageSeed from "@/app/api/mj/task/[id]/image-seed/route";
 import * as listByCondition from "@/app/api/mj/task/list-by-condition/route";
 import * as listByIds from "@/app/api/mj/task/list-by-ids/route";
+import * as taskList from "@/app/api/mj/task/list/route";
 import { AppError } from "@/lib/http/errors";
 import { respond } from "@/lib/http/route";
 import { speedOfSegment } from "@/lib/mj/speed";
@@ -36,6 +39,8 @@ const ROUTES: [pattern: string, module: object][] = [
   ["submit/blend", blend],
   ["submit/action", action],
   ["submit/modal", modal],
+  ["submit/change", change],
+  ["submit/simple-change", simpleChange],
   ["submit/shorten", shorten],
   ["submit/video", video],
   ["submit/edits", edits],
@@ -47,6 +52,7 @@ const ROUTES: [pattern: string, module: object][] = [
   ["task/[id]/cancel", cancel],
   ["task/list-by-ids", listByIds],
   ["task/list-by-condition", listByCondition],
+  ["task/list", taskList],
 ];
 
 /** The `/api/mj/` route module for `segments`, with its path parameters; null for no route. */
