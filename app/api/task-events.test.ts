@@ -39,12 +39,13 @@ describe("the task event stream", () => {
   it("pushes a task as it is recorded and as the poller sees it finish, and ends when the page goes", async () => {
     const { GET } = await load();
     const page = new AbortController();
-    const response = await GET(
-      new Request("http://localhost/api/tasks/events", {
-        headers: { cookie: await signIn() },
-        signal: page.signal,
-      }),
-    );
+    // Held to the end: undici's Request follows the page's signal through a weak reference, so a
+    // collected Request would never pass the abort on.
+    const request = new Request("http://localhost/api/tasks/events", {
+      headers: { cookie: await signIn() },
+      signal: page.signal,
+    });
+    const response = await GET(request);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(response.headers.get("cache-control")).toContain("no-transform");
@@ -81,5 +82,6 @@ describe("the task event stream", () => {
     let ended = false;
     for (let i = 0; i < 100 && !ended; i++) ended = (await next()).done;
     expect(ended).toBe(true);
+    expect(request.signal.aborted).toBe(true);
   });
 });
