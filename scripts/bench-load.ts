@@ -1,20 +1,28 @@
 /**
- * `npm run bench`, part 3: load. 50 concurrent clients on loopback, each one polling the tasks it
- * submitted (list-by-ids, as the browser does) and now and then submitting another imagine, for
- * 60 s against the app in front of the simulator. Reports throughput, p50/p99 latency, errors
- * (the budget is zero) and the peak memory of the `next start` process tree.
+ * `npm run bench`, part 3: load. 50 and then 200 concurrent clients on loopback for 60 s each,
+ * every client doing what a studio tab does: polling the tasks it submitted (list-by-ids, as the
+ * browser does), reading the first page of the history, loading thumbnails of its finished tasks
+ * and now and then submitting another imagine. The simulator runs in its own process (the
+ * standalone `tsx` one), so the app is measured, not the simulator's image renderer sharing its
+ * CPU. Reports throughput, p50/p99 latency per kind, errors (the budget is zero: the app must
+ * degrade by queueing) and the peak memory of the `next start` process tree, a fresh app per level.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { percentile, startStack } from "./bench-stack";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startApp, startSimulator, type Proc } from "@/lib/testing/processes";
+import { KEY, percentile } from "./bench-stack";
 
-const CLIENTS = 50;
+const LEVELS = [50, 200];
 const DURATION_MS = 60_000;
-/** Share of a client's requests that submit; the rest poll. */
-const SUBMIT_SHARE = 0.1;
+/** How a client's next request is chosen (the rest poll). */
+const SHARE = { submit: 0.05, history: 0.15, thumbnail: 0.3 };
 /** How many of its newest tasks a client polls at once. */
 const POLLED_PER_CLIENT = 20;
+const HISTORY_PAGE = 50;
 
-type Kind = "poll" | "submit";
+const KINDS = ["poll", "history", "thumbnail", "submit"] as const;
+type Kind = (typeof KINDS)[number];
 
 interface Tally {
   latencies: Record<Kind, number[]>;
@@ -40,93 +48,146 @@ function peakMemoryKb(pid: number): number {
   return total;
 }
 
-async function timed(tally: Tally, kind: Kind, run: () => Promise<Response>): Promise<unknown> {
+/** One timed request; the body as text (null on an error, which is tallied). */
+async function timed(tally: Tally, kind: Kind, run: () => Promise<Response>): Promise<string | null> {
   const started = performance.now();
   try {
     const response = await run();
-    const text = await response.text();
+    const text =
+      // A thumbnail's bytes are only counted; an error's body is its reason.
+      kind === "thumbnail" && response.ok
+        ? String((await response.arrayBuffer()).byteLength)
+        : await response.text();
     tally.latencies[kind].push(performance.now() - started);
     if (!response.ok) {
       tally.errors.push(`${kind}: HTTP ${response.status} ${text.slice(0, 200)}`);
       return null;
     }
-    return JSON.parse(text) as unknown;
+    return text;
   } catch (error) {
     tally.errors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
 }
 
+interface PolledTask {
+  id: string;
+  status: string;
+  thumbnailUrl?: string | null;
+}
+
 async function client(appUrl: string, index: number, deadline: number, tally: Tally): Promise<number> {
   const ids: string[] = [];
+  const thumbnails = new Set<string>();
   const headers = { "content-type": "application/json" };
   let submitted = 0;
   const submit = async () => {
-    const envelope = (await timed(tally, "submit", () =>
+    const text = await timed(tally, "submit", () =>
       fetch(`${appUrl}/api/mj/submit/imagine`, {
         method: "POST",
         headers,
         body: JSON.stringify({ prompt: `load client ${index} task ${submitted} --ar 1:1` }),
       }),
-    )) as { code: number; result: string } | null;
+    );
     submitted++;
-    if (!envelope) return;
+    if (text === null) return;
+    const envelope = JSON.parse(text) as { code: number; result: string };
     if (envelope.code === 1 || envelope.code === 22) ids.push(envelope.result);
     else tally.errors.push(`submit: envelope code ${envelope.code}`);
   };
-  await submit();
-  while (Date.now() < deadline) {
-    if (ids.length === 0 || Math.random() < SUBMIT_SHARE) {
-      await submit();
-      continue;
-    }
-    const polled = (await timed(tally, "poll", () =>
+  const poll = async () => {
+    const wanted = ids.slice(-POLLED_PER_CLIENT);
+    const text = await timed(tally, "poll", () =>
       fetch(`${appUrl}/api/mj/task/list-by-ids`, {
         method: "POST",
         headers,
-        body: JSON.stringify({ ids: ids.slice(-POLLED_PER_CLIENT) }),
+        body: JSON.stringify({ ids: wanted }),
       }),
-    )) as unknown[] | null;
-    if (polled && polled.length !== Math.min(ids.length, POLLED_PER_CLIENT)) {
-      tally.errors.push(`poll: ${polled.length} tasks for ${Math.min(ids.length, POLLED_PER_CLIENT)} ids`);
-    }
+    );
+    if (text === null) return;
+    const polled = JSON.parse(text) as PolledTask[];
+    if (polled.length !== wanted.length)
+      tally.errors.push(`poll: ${polled.length} tasks for ${wanted.length} ids`);
+    for (const task of polled)
+      if (task.status === "SUCCESS" && task.thumbnailUrl) thumbnails.add(task.thumbnailUrl);
+  };
+  await submit();
+  while (Date.now() < deadline) {
+    const roll = Math.random();
+    if (ids.length === 0 || roll < SHARE.submit) await submit();
+    else if (roll < SHARE.submit + SHARE.history)
+      await timed(tally, "history", () => fetch(`${appUrl}/api/tasks?limit=${HISTORY_PAGE}`));
+    else if (roll < SHARE.submit + SHARE.history + SHARE.thumbnail && thumbnails.size > 0) {
+      const list = [...thumbnails];
+      const url = list[Math.floor(Math.random() * list.length)]!;
+      await timed(tally, "thumbnail", () => fetch(`${appUrl}${url}`));
+    } else await poll();
   }
   return submitted;
 }
 
-export async function benchLoad(): Promise<void> {
-  // Jobs of about 3.5 s, no queue limit: polls keep meeting running tasks that go upstream.
-  const stack = await startStack({ speed: 2, maxConcurrent: 10_000 });
-  const tally: Tally = { latencies: { poll: [], submit: [] }, errors: [] };
+/** One level on a fresh simulator and app; the number of errors. */
+async function level(clients: number): Promise<number> {
+  // Jobs of about 3.5 s, no queue limit: polls keep meeting running tasks.
+  const simulator = await startSimulator({ key: KEY, speed: 2, maxConcurrent: 10_000 });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-load-"));
+  let app: Proc | null = null;
+  const tally: Tally = { latencies: { poll: [], history: [], thumbnail: [], submit: [] }, errors: [] };
   let submitted = 0;
-  const started = performance.now();
+  let peakKb = 0;
+  let seconds = 0;
   try {
+    app = await startApp({
+      MJ_API_URL: simulator.url,
+      MJ_API_KEY: KEY,
+      MJ_AUTH_HEADER: "authorization",
+      DATA_DIR: dataDir,
+    });
+    const appUrl = app.url;
+    const started = performance.now();
     const deadline = Date.now() + DURATION_MS;
     const counts = await Promise.all(
-      Array.from({ length: CLIENTS }, (_, i) => client(stack.appUrl, i, deadline, tally)),
+      Array.from({ length: clients }, (_, i) => client(appUrl, i, deadline, tally)),
     );
     submitted = counts.reduce((a, b) => a + b, 0);
+    seconds = (performance.now() - started) / 1000;
+    peakKb = peakMemoryKb(app.child.pid!);
   } finally {
-    const peakKb = peakMemoryKb(stack.appPid);
-    const seconds = (performance.now() - started) / 1000;
-    await stack.close();
-
-    const ms = (n: number) => `${n.toFixed(1)} ms`;
-    const row = (name: string, samples: number[]) => {
-      const sorted = [...samples].sort((a, b) => a - b);
-      return `| ${name} | ${sorted.length} | ${(sorted.length / seconds).toFixed(0)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 99))} |`;
-    };
-    console.log(`\n## Load (${CLIENTS} concurrent clients, ${DURATION_MS / 1000} s, loopback)\n`);
-    console.log("| requests | count | per second | p50 | p99 |");
-    console.log("|---|---|---|---|---|");
-    console.log(row("all", [...tally.latencies.poll, ...tally.latencies.submit]));
-    console.log(row("poll: list-by-ids (≤ 20 ids)", tally.latencies.poll));
-    console.log(row("submit: imagine", tally.latencies.submit));
-    console.log(
-      `\nTasks submitted: ${submitted}. Errors: ${tally.errors.length} (budget: 0). ` +
-        `Peak memory of the app (VmHWM, next start and its children): ${(peakKb / 1024).toFixed(0)} MB.`,
-    );
-    for (const error of [...new Set(tally.errors)].slice(0, 10)) console.log(`  error: ${error}`);
+    await app?.kill();
+    await simulator.kill();
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  if (tally.errors.length > 0) throw new Error(`load run had ${tally.errors.length} errors`);
+
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const row = (name: string, samples: number[]) => {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return `| ${name} | ${sorted.length} | ${(sorted.length / seconds).toFixed(0)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 99))} |`;
+  };
+  console.log(
+    `\n## Load (${clients} concurrent clients, ${DURATION_MS / 1000} s, loopback, simulator in its own process)\n`,
+  );
+  console.log("| requests | count | per second | p50 | p99 |");
+  console.log("|---|---|---|---|---|");
+  console.log(
+    row(
+      "all",
+      KINDS.flatMap((kind) => tally.latencies[kind]),
+    ),
+  );
+  console.log(row(`poll: list-by-ids (≤ ${POLLED_PER_CLIENT} ids)`, tally.latencies.poll));
+  console.log(row(`history: GET /api/tasks (${HISTORY_PAGE} a page)`, tally.latencies.history));
+  console.log(row("thumbnail: /api/media (WebP)", tally.latencies.thumbnail));
+  console.log(row("submit: imagine", tally.latencies.submit));
+  console.log(
+    `\nTasks submitted: ${submitted}. Errors: ${tally.errors.length} (budget: 0). ` +
+      `Peak memory of the app (VmHWM, next start and its children): ${(peakKb / 1024).toFixed(0)} MB.`,
+  );
+  for (const error of [...new Set(tally.errors)].slice(0, 10)) console.log(`  error: ${error}`);
+  return tally.errors.length;
+}
+
+export async function benchLoad(): Promise<void> {
+  let errors = 0;
+  for (const clients of LEVELS) errors += await level(clients);
+  if (errors > 0) throw new Error(`load runs had ${errors} errors`);
 }

@@ -88,7 +88,12 @@ async function start(
 }
 
 /** The standalone simulator (`npm run simulator`) on a free port, speaking trueai's dialect. */
-export async function startSimulator(options: { key: string; speed: number }): Promise<Proc> {
+export async function startSimulator(options: {
+  key: string;
+  speed: number;
+  /** Jobs running at once (the simulator's default: 3); more wait in its queue. */
+  maxConcurrent?: number;
+}): Promise<Proc> {
   const port = await freePort();
   return start(
     path.join(ROOT, "node_modules/.bin/tsx"),
@@ -99,6 +104,7 @@ export async function startSimulator(options: { key: string; speed: number }): P
       SIMULATOR_FAMILY: "trueai",
       SIMULATOR_KEY: options.key,
       SIMULATOR_SPEED: String(options.speed),
+      ...(options.maxConcurrent ? { SIMULATOR_MAX_CONCURRENT: String(options.maxConcurrent) } : {}),
     },
     `http://127.0.0.1:${port}`,
     "/mj/task/list",

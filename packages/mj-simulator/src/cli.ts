@@ -7,7 +7,8 @@ import type { SimulatorFamily } from "./types";
  * port, to point MJ_API_URL (or any midjourney-proxy client) at. Configured by environment, or by
  * the same names as arguments (`npm run simulator -- --port 9000 --family new-api`): PORT (8787;
  * 0 = any free port), HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api),
- * SIMULATOR_KEY (unset = no auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_DATA (SQLite file;
+ * SIMULATOR_KEY (unset = no auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_MAX_CONCURRENT (jobs
+ * running at once, 3 = Midjourney's fast-mode default; more queue), SIMULATOR_DATA (SQLite file;
  * unset = memory only), SIMULATOR_LIST_IMAGES (1 = trueai lists a grid's images in `imageUrls`).
  * Tests flip its fault switches at runtime with `POST /__faults` (http-server.ts).
  */
@@ -27,6 +28,7 @@ function config() {
       family: { type: "string" },
       key: { type: "string" },
       speed: { type: "string" },
+      "max-concurrent": { type: "string" },
       data: { type: "string" },
       "list-images": { type: "string" },
     },
@@ -37,6 +39,7 @@ function config() {
     SIMULATOR_FAMILY: args.family ?? process.env.SIMULATOR_FAMILY,
     SIMULATOR_KEY: args.key ?? process.env.SIMULATOR_KEY,
     SIMULATOR_SPEED: args.speed ?? process.env.SIMULATOR_SPEED,
+    SIMULATOR_MAX_CONCURRENT: args["max-concurrent"] ?? process.env.SIMULATOR_MAX_CONCURRENT,
     SIMULATOR_DATA: args.data ?? process.env.SIMULATOR_DATA,
     SIMULATOR_LIST_IMAGES: args["list-images"] ?? process.env.SIMULATOR_LIST_IMAGES,
   };
@@ -48,11 +51,15 @@ function config() {
   const speed = Number(env.SIMULATOR_SPEED ?? 1);
   if (!Number.isFinite(speed) || speed <= 0)
     fail(`SIMULATOR_SPEED must be a positive number, got ${env.SIMULATOR_SPEED}`);
+  const maxConcurrent = Number(env.SIMULATOR_MAX_CONCURRENT ?? 3);
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)
+    fail(`SIMULATOR_MAX_CONCURRENT must be a whole number from 1, got ${env.SIMULATOR_MAX_CONCURRENT}`);
   return {
     port,
     host: env.HOST || "127.0.0.1",
     family,
     speed,
+    maxConcurrent,
     apiKey: env.SIMULATOR_KEY || null,
     persistPath: env.SIMULATOR_DATA || null,
     listImages: env.SIMULATOR_LIST_IMAGES === "1",
