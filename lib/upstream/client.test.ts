@@ -465,6 +465,45 @@ describe("deadlines over real HTTP", () => {
   }, 30_000);
 });
 
+describe("a media download over a dropped connection", () => {
+  /** A server that cuts the connection under the first `drops` requests, then sends a picture. */
+  async function dropping(drops: number) {
+    let seen = 0;
+    const base = await serve((_request, response) => {
+      seen += 1;
+      if (seen <= drops) {
+        response.socket?.destroy();
+        return;
+      }
+      response.writeHead(200, { "content-type": "image/png" });
+      response.end("png");
+    });
+    const client = createUpstreamClient({
+      baseUrl: base,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+    });
+    return { base, client, requests: () => seen };
+  }
+
+  it("is sent once more when the connection dies before the answer", async () => {
+    const { base, client, requests } = await dropping(1);
+    const response = await client.fetchMedia(`${base}/media/a.png`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("png");
+    expect(requests()).toBe(2);
+  });
+
+  it("is tried twice at most, then is upstream_error", async () => {
+    const { base, client, requests } = await dropping(5);
+    expect(await client.fetchMedia(`${base}/media/a.png`).catch((error: unknown) => error)).toMatchObject({
+      code: "upstream_error",
+    });
+    expect(requests()).toBe(2);
+  });
+});
+
 describe("the key never leaves the server", () => {
   /** An upstream that quotes the key back in every text it sends, once JSON-escaped. */
   function quotingClient() {

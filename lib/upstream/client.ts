@@ -97,6 +97,8 @@ const SUBMIT_ABILITY: Record<SubmitKind, string> = {
 /** Full-jitter exponential backoff between read retries: random in [0, min(cap, base * 2^n)). */
 export const RETRY_BACKOFF = { baseMs: 200, capMs: 2_000 } as const;
 
+/** undici's codes for a socket that failed under a request before its answer began. */
+const DROPPED_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 /** Same-origin redirects an API call follows before giving up. */
 const API_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -258,6 +260,12 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       }
       url = next;
     }
+  }
+
+  /** A connection that failed before any answer (reset, closed under the request), not a timeout. */
+  function droppedConnection(error: unknown): boolean {
+    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+    return typeof cause?.code === "string" && DROPPED_CONNECTION_CODES.has(cause.code);
   }
 
   function transportError(error: unknown, method: string, path: string): AppError {
@@ -497,9 +505,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     async fetchMedia(url, signal) {
       // The deadline covers the whole body too: a CDN dripping a byte a second is cut off.
       const deadline = startDeadline(config.timeoutMs, signal);
-      let response: Response;
-      try {
-        response = await deadline.race(
+      const get = () =>
+        deadline.race(
           doFetch(url, {
             signal: deadline.signal,
             cache: "no-store",
@@ -507,6 +514,16 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
             redirect: "manual",
           }),
         );
+      let response: Response;
+      try {
+        try {
+          response = await get();
+        } catch (error) {
+          // A kept-alive connection the server closed just as it was reused fails before any
+          // answer: a GET of media is safe to send once more, within the same deadline.
+          if (!droppedConnection(error) || deadline.signal.aborted) throw error;
+          response = await get();
+        }
       } catch (error) {
         deadline.done();
         // The browser went away (navigation, closed tab): not an upstream fault, nothing to log.
