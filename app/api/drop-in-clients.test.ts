@@ -357,6 +357,17 @@ describe("CORS", () => {
     expect(forged.status).toBe(403);
     expect(errorCode(forged.json)).toBe("forbidden");
   });
+
+  it("a listed origin without the token cannot write on the owner's session", async () => {
+    // A text/plain POST needs no preflight, and a same-site origin is sent the cookie.
+    const riding = await callRoute(routes.imagine, {
+      path: "/api/mj/submit/imagine",
+      body: { prompt: "a fox" },
+      headers: { origin: CLIENT_ORIGIN, cookie: await sessionCookie(), "content-type": "text/plain" },
+    });
+    expect(riding.status).toBe(403);
+    expect(errorCode(riding.json)).toBe("forbidden");
+  });
 });
 
 describe("notifyHook", () => {

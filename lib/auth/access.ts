@@ -146,8 +146,10 @@ export function checkAccess(request: Request): Verdict {
     );
   }
   // A cross-origin page cannot send a token header without a preflight, which only the origins
-  // APP_CORS_ORIGINS lists pass: a request carrying the token is never a forged one.
-  const corsWrite = tokenAllowed || (isDropInPath(path) && allowedOrigin(request) !== null);
+  // APP_CORS_ORIGINS lists pass: a request carrying the token is never a forged one. A listed origin
+  // without the token writes only to a studio without a password: it must never ride the owner's
+  // session (a text/plain POST needs no preflight, and a same-site origin gets the cookie).
+  const corsWrite = tokenAllowed || (!password && isDropInPath(path) && allowedOrigin(request) !== null);
   if (!corsWrite && isCrossOriginWrite(request.method, request.headers)) {
     return refuse("forbidden", "Requests from other sites cannot change anything here.");
   }
