@@ -63,9 +63,10 @@ export function useLiveTasks(
           ? mapListItems(data, (task) => {
               const next = byId.get(task.id);
               if (!next) return task;
-              // A poll answered after a newer read changes nothing (newerCopy); app fields
-              // such as `favorite` stay as listed.
-              const merged = newerCopy(task, next);
+              // A poll answered after a newer read changes nothing (newerCopy). The user's own
+              // marks stay as listed: a copy recorded before a like or a hide, pushed after it,
+              // must not undo it (the list read after the write brings the server's word).
+              const merged = newerCopy(task, { ...next, favorite: task.favorite, hidden: task.hidden });
               if (!isTerminalStatus(task.status) && isTerminalStatus(merged.status))
                 finished.set(merged.id, merged);
               return merged;

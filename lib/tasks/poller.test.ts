@@ -23,17 +23,21 @@ afterEach(async () => {
 /** The app over a simulator whose jobs take minutes (speed 0.01), with every list-by-ids body kept. */
 function setup(options: { speed?: number; env?: Record<string, string> } = {}) {
   const batches: string[][] = [];
+  /** While set, the upstream answers every list with nothing, as one that forgot its tasks. */
+  const upstream = { forgetful: false };
   const w = world({
     simulator: { speed: options.speed ?? 0.01 },
     env: { MJ_POLL_INTERVAL_MS: String(INTERVAL), ...options.env },
     wrapFetch: (fetch) => async (input, init) => {
       const request = new Request(input, init);
-      if (request.url.includes("/list-by"))
+      if (request.url.includes("/list-by")) {
         batches.push(((await request.clone().json()) as { ids: string[] }).ids);
+        if (upstream.forgetful) return Response.json([]);
+      }
       return fetch(request);
     },
   });
-  return { w, batches };
+  return { w, batches, upstream };
 }
 
 const upstreamCalls = (w: World, fragment: string) =>
@@ -145,6 +149,37 @@ describe("one poller per server", () => {
     // From now on the poller watches it.
     await vi.advanceTimersByTimeAsync(INTERVAL);
     expect(upstreamCalls(w, "/list-by")).toBe(2);
+  });
+});
+
+describe("what the poller asks, and when", () => {
+  it("asks about more tasks than one call may carry in batches of 200, each once per interval", async () => {
+    const { w, batches } = setup();
+    const ids = await imagineMany(w, 230);
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(batches.map((batch) => batch.length)).toEqual([200, 30]);
+    expect(batches.flat().sort()).toEqual([...ids].sort());
+  });
+
+  it("answers a relay's list-by-condition by ids from the record, with no upstream call", async () => {
+    const { w } = setup();
+    const ids = await imagineMany(w, 3);
+    const before = upstreamCalls(w, "/mj/task");
+    expect((await w.tasks.listByCondition({ ids })).map((task) => task.id).sort()).toEqual([...ids].sort());
+    expect(upstreamCalls(w, "/mj/task")).toBe(before);
+  });
+
+  it("asks again about a task it gave up on once someone reads it", async () => {
+    const { w, batches, upstream } = setup();
+    const [id] = await imagineMany(w, 1);
+    upstream.forgetful = true;
+    await vi.advanceTimersByTimeAsync(12 * INTERVAL);
+    batches.length = 0;
+    await vi.advanceTimersByTimeAsync(2 * INTERVAL);
+    expect(batches).toEqual([]);
+    await w.tasks.fetch(id!);
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(batches).toEqual([[id]]);
   });
 });
 

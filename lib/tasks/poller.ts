@@ -21,6 +21,8 @@ export const POLLER_MISSES_BEFORE_FORGET = 10;
 
 export interface PollerDeps {
   intervalMs: number;
+  /** The most ids one upstream call carries; a tick asks about more in several calls, one after another. */
+  batchSize: number;
   /** The one upstream call of a tick (list-by-ids, or list-by-condition where the upstream lacks it). */
   ask: (ids: string[]) => Promise<Task[]>;
   /** Writes the answer into the history; the writer tells the poller what it wrote (`watch`). */
@@ -31,7 +33,14 @@ export interface PollerDeps {
 
 export type Poller = ReturnType<typeof createPoller>;
 
-export function createPoller({ intervalMs, ask, record, now = Date.now, log = console.warn }: PollerDeps) {
+export function createPoller({
+  intervalMs,
+  batchSize,
+  ask,
+  record,
+  now = Date.now,
+  log = console.warn,
+}: PollerDeps) {
   /** The unfinished tasks to ask about: their submit time (for the horizon) and answers that left them out. */
   const watched = new Map<string, { submitTime: number | null; misses: number }>();
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -63,20 +72,31 @@ export function createPoller({ intervalMs, ask, record, now = Date.now, log = co
       }
       const ids = [...watched.keys()];
       if (ids.length === 0) return;
-      try {
-        const answered = await ask(ids);
-        await record(answered);
-        const seen = new Set(answered.map((task) => task.id));
-        for (const id of ids) {
-          const entry = watched.get(id);
-          if (!entry) continue;
-          entry.misses = seen.has(id) ? 0 : entry.misses + 1;
-          if (entry.misses >= POLLER_MISSES_BEFORE_FORGET) watched.delete(id);
+      // A tick fails only when no batch is answered; an answered batch is recorded whatever the others do.
+      let answeredBatches = 0;
+      let error: unknown = null;
+      for (let start = 0; start < ids.length; start += batchSize) {
+        const batch = ids.slice(start, start + batchSize);
+        try {
+          const answered = await ask(batch);
+          await record(answered);
+          answeredBatches += 1;
+          const seen = new Set(answered.map((task) => task.id));
+          for (const id of batch) {
+            const entry = watched.get(id);
+            if (!entry) continue;
+            entry.misses = seen.has(id) ? 0 : entry.misses + 1;
+            if (entry.misses >= POLLER_MISSES_BEFORE_FORGET) watched.delete(id);
+          }
+        } catch (caught) {
+          error = caught;
         }
+      }
+      if (answeredBatches > 0) {
         if (failures > 0) log(`[poller] the upstream answers again after ${failures} failed poll(s)`);
         failures = 0;
         lastError = null;
-      } catch (error) {
+      } else {
         // The upstream client has logged what went wrong (redacted); here only that polling backs off.
         if (failures === 0) log("[poller] polling the upstream failed; backing off until it answers");
         failures += 1;
@@ -92,9 +112,17 @@ export function createPoller({ intervalMs, ask, record, now = Date.now, log = co
     /** Takes note of tasks as written: unfinished ones are asked about from the next tick, others no more. */
     watch(tasks: readonly Pick<Task, "id" | "status" | "submitTime">[]): void {
       const at = now();
+      // A fault from before the poller went idle says nothing about the upstream now.
+      if (watched.size === 0) {
+        failures = 0;
+        lastError = null;
+      }
       for (const task of tasks) {
+        const entry = watched.get(task.id);
         if (!isPollable(task, at)) watched.delete(task.id);
-        else if (!watched.has(task.id)) watched.set(task.id, { submitTime: task.submitTime, misses: 0 });
+        else if (!entry) watched.set(task.id, { submitTime: task.submitTime, misses: 0 });
+        // The horizon needs a submit time; a first copy may have lacked one.
+        else entry.submitTime ??= task.submitTime;
       }
       schedule();
     },

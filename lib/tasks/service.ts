@@ -16,6 +16,7 @@ import {
   type ShortenRequest,
   type UploadRequest,
   type VideoRequest,
+  LIMITS,
 } from "@/lib/mj/requests";
 import type { Speed } from "@/lib/mj/prompt-params";
 import { promptSpeed } from "@/lib/mj/speed";
@@ -293,6 +294,7 @@ export function createTaskService({
 
   const poller = createPoller({
     intervalMs: pollIntervalMs,
+    batchSize: LIMITS.idsPerList,
     ask: (ids) => upstream.listByIds(ids),
     record: (tasks) => record(tasks),
     now,
@@ -306,7 +308,8 @@ export function createTaskService({
    */
   function throwIfStale(ids: readonly string[]): void {
     const fault = poller.fault();
-    if (fault && ids.some((id) => poller.isWatching(id))) throw fault;
+    // Only an upstream's fault makes the record stale; a failed write is the server's own, and logged.
+    if (fault instanceof AppError && ids.some((id) => poller.isWatching(id))) throw fault;
   }
 
   function submitVideo(body: VideoRequest, context: SubmitContext | undefined): Promise<SubmitResult> {
@@ -588,6 +591,9 @@ export function createTaskService({
     async fetch(id: string): Promise<Task> {
       const known = await store.get(id);
       if (known) {
+        // One the poller gave up on (the upstream left it out of many answers) is asked about again
+        // while anyone still reads it: the same one call per interval, never a call of this read's own.
+        poller.watch([known]);
         throwIfStale([id]);
         return present(known);
       }
@@ -606,6 +612,7 @@ export function createTaskService({
      */
     async listByIds(ids: string[]): Promise<Task[]> {
       const stored = new Map((await store.getMany(ids)).map((task) => [task.id, task]));
+      poller.watch([...stored.values()]);
       throwIfStale(ids);
       const unknown = ids.filter((id) => !stored.has(id));
       const fetched = unknown.length > 0 ? await record(await upstream.listByIds(unknown)) : [];
@@ -623,6 +630,8 @@ export function createTaskService({
     },
 
     async listByCondition(body: ListByConditionRequest): Promise<Task[]> {
+      // A relay's poll (new-api asks by ids this way) is a poll like list-by-ids: from the record.
+      if (body.ids) return this.listByIds(body.ids);
       return (await record(await upstream.listByCondition(body))).map(present);
     },
 
