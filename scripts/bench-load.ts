@@ -120,7 +120,7 @@ async function client(appUrl: string, index: number, deadline: number, tally: Ta
     else if (roll < SHARE.submit + SHARE.history + SHARE.thumbnail && thumbnails.size > 0) {
       const list = [...thumbnails];
       const url = list[Math.floor(Math.random() * list.length)]!;
-      await timed(tally, "thumbnail", () => fetch(`${appUrl}${url}`));
+      await timed(tally, "thumbnail", () => fetch(new URL(url, appUrl)));
     } else await poll();
   }
   return submitted;

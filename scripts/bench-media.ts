@@ -29,7 +29,7 @@ async function loadPage(
   await Promise.all(
     Array.from({ length: BROWSER_PARALLEL }, async () => {
       for (let url = queue.shift(); url; url = queue.shift()) {
-        const response = await fetch(`${appUrl}${url}`);
+        const response = await fetch(new URL(url, appUrl));
         if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
         sizes.push((await response.arrayBuffer()).byteLength);
       }
