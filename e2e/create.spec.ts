@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { openSettings } from "./composer";
+import { pressed } from "./jobs";
 
 /**
  * What a person does on the Create page, in demo mode against the production build. The
@@ -41,8 +42,8 @@ async function upscaled(page: Page, prompt: string): Promise<Locator> {
   // A touch screen cannot hover: its "…" button shows the image's actions.
   const reveal = grid.getByRole("button", { name: "Actions of image 1" });
   if (await reveal.isVisible()) await reveal.click();
-  await grid.getByRole("button", { name: "U1" }).click();
-  const single = page.locator("article[data-status]", { hasText: "Upscale · image 1" }).first();
+  const { job: single } = await pressed(page, grid.getByRole("button", { name: "U1" }));
+  await expect(single).toContainText("Upscale · image 1");
   await waitDone(single);
   return single;
 }

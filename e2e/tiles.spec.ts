@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { pressed } from "./jobs";
 
 /**
  * A job shows its images as separate tiles, each with its own actions (issue 12, item 1): a
@@ -24,18 +25,6 @@ async function imagine(page: Page, prompt: string): Promise<Locator> {
 
 async function waitDone(task: Locator) {
   await expect(task).toHaveAttribute("data-status", "SUCCESS", { timeout: 60_000 });
-}
-
-/** Clicks a button and returns the customId it posted and the job it started. */
-async function pressed(page: Page, button: Locator): Promise<{ customId: string; job: Locator }> {
-  const request = page.waitForRequest(
-    (r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/mj/submit/action",
-  );
-  const response = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/mj/submit/action");
-  await button.click();
-  const body = (await request).postDataJSON() as { customId: string };
-  const id = String(((await (await response).json()) as { result: string }).result);
-  return { customId: body.customId, job: page.locator(`article[data-task-id="${id}"]`) };
 }
 
 test("a grid is four tiles; a tile's Upscale and Vary press that image's U n and V n, and the jobs say so", async ({

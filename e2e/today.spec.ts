@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { pressed } from "./jobs";
 
 /**
  * Today's Midjourney in demo mode: a draft made full quality with Enhance, and a prompt analysed
@@ -92,8 +93,8 @@ test("a V8.1 upscale offers no Zoom, Pan or Upscale (Subtle); a V7 one does", as
     await box.press("Enter");
     const grid = card(page, prompt);
     await waitDone(grid);
-    await grid.getByRole("button", { name: "U1" }).click();
-    const single = page.locator("article[data-status]", { hasText: "Upscale · image 1" }).first();
+    const { job: single } = await pressed(page, grid.getByRole("button", { name: "U1" }));
+    await expect(single).toContainText("Upscale · image 1");
     await waitDone(single);
     // Vary stays on every model (docs/protocol.md §5.2.1); zoom, pan and Vary (Region) are under More.
     await expect(single.getByRole("button", { name: "Vary (Subtle)" })).toBeVisible();
