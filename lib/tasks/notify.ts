@@ -1,5 +1,5 @@
 import "server-only";
-import { TASK_STATUS, type Task } from "@/lib/mj/task";
+import { statusRank, type Task } from "@/lib/mj/task";
 
 /**
  * notifyHook (§4.7): when a task whose submit carried a `notifyHook` changes status or progress,
@@ -33,23 +33,6 @@ export interface Notifier {
   notify(tasks: readonly Task[]): void;
   /** Resolves once every queued call has ended (tests, shutdown). */
   idle(): Promise<void>;
-}
-
-/** trueai's order of states (§4.7): an update that ranks below the last one sent is stale. */
-function rank(task: Task): number {
-  switch (task.status) {
-    case TASK_STATUS.submitted:
-      return 1;
-    case TASK_STATUS.inProgress:
-      return 3 + (Number.parseFloat(task.progress ?? "") || 0) / 100;
-    case TASK_STATUS.failure:
-    case TASK_STATUS.cancel:
-      return 4;
-    case TASK_STATUS.success:
-      return 5;
-    default:
-      return 0;
-  }
 }
 
 const MAX_TRACKED = 10_000;
@@ -126,7 +109,7 @@ export function createNotifier({
   return {
     notify(tasks) {
       for (const task of tasks) {
-        const now = { rank: rank(task), key: `${task.status}|${task.progress ?? ""}` };
+        const now = { rank: statusRank(task), key: `${task.status}|${task.progress ?? ""}` };
         const before = last.get(task.id);
         if (before && (before.key === now.key || now.rank < before.rank)) continue;
         remember(last, task.id, now);
