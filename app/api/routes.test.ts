@@ -489,6 +489,18 @@ describe("the flow through the app in demo mode", () => {
     expect(second.items[0]?.prompt).toBe("one");
   });
 
+  it("leaves small JSON answers out of Next's gzip (no-transform) and lets large ones be compressed", async () => {
+    const small = await call("health");
+    expect(small.response.headers.get("cache-control")).toBe("no-transform");
+    for (let i = 0; i < 40; i++) await call("imagine", { body: { prompt: `a long page of jobs ${i}` } });
+    const page = await call("tasks", { query: "?limit=40" });
+    expect(JSON.stringify(page.json).length).toBeGreaterThan(12 * 1024);
+    expect(page.response.headers.get("cache-control")).toBeNull();
+    const refusal = await call("fetch", { params: { id: "nope" } });
+    expect(refusal.status).toBe(404);
+    expect(refusal.response.headers.get("cache-control")).toBe("no-transform");
+  });
+
   it("without a password, only the app's page keeps relative links; other callers get absolute ones", async () => {
     const id = ((await call("imagine", { body: { prompt: "links for whom" } })).json as { result: string })
       .result;
