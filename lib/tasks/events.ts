@@ -13,6 +13,12 @@ export type TaskListener = (tasks: Task[]) => void;
 const MAX_REMEMBERED = 10_000;
 /** A comment line now and then, so proxies keep an idle stream open and a gone tab is noticed. */
 export const HEARTBEAT_MS = 20_000;
+/**
+ * Batches a stream may hold for a client that stays connected but stops reading. Past it the
+ * stream is closed: the tab's EventSource reconnects when it reads again, and its poll has caught
+ * up meanwhile, so memory per tab stays bounded and nothing is lost.
+ */
+export const MAX_UNREAD_BATCHES = 256;
 
 export function createTaskEvents(log: (message: string) => void = console.warn) {
   const listeners = new Set<TaskListener>();
@@ -57,17 +63,7 @@ export function taskEventStream(subscribe: TaskEvents["subscribe"], signal: Abor
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          stop(); // the stream is closed already
-        }
-      };
-      const unsubscribe = subscribe((tasks) => send(`data: ${JSON.stringify(tasks)}\n\n`));
-      const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
-      heartbeat.unref?.();
-      const onAbort = () => {
+      const close = () => {
         stop();
         try {
           controller.close();
@@ -75,12 +71,28 @@ export function taskEventStream(subscribe: TaskEvents["subscribe"], signal: Abor
           // already closed
         }
       };
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+          // desiredSize is 1 minus what waits unread (one chunk per batch). Erroring the stream
+          // drops what waits at once and ends the answer (closing would keep it for a reader).
+          if ((controller.desiredSize ?? 0) < -MAX_UNREAD_BATCHES) {
+            stop();
+            controller.error(new Error("the client stopped reading its event stream"));
+          }
+        } catch {
+          stop(); // the stream is closed already
+        }
+      };
+      const unsubscribe = subscribe((tasks) => send(`data: ${JSON.stringify(tasks)}\n\n`));
+      const heartbeat = setInterval(() => send(": ping\n\n"), HEARTBEAT_MS);
+      heartbeat.unref?.();
       stop = () => {
         unsubscribe();
         clearInterval(heartbeat);
-        signal.removeEventListener("abort", onAbort);
+        signal.removeEventListener("abort", close);
       };
-      signal.addEventListener("abort", onAbort);
+      signal.addEventListener("abort", close);
       // How long a browser waits before reconnecting after the stream drops.
       send("retry: 3000\n: connected\n\n");
     },

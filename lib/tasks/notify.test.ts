@@ -56,20 +56,44 @@ describe("notifyHook", () => {
   it("POSTs the task on each change of status or progress, in order, once each, never a stale one", async () => {
     const hook = await receiver();
     const n = notifier(hook.url);
-    n.notify([task("SUBMITTED")]);
-    n.notify([task("SUBMITTED")]);
-    n.notify([task("IN_PROGRESS", "25%")]);
-    n.notify([task("IN_PROGRESS", "10%")]); // an older copy arriving late
-    n.notify([task("IN_PROGRESS", "80%")]);
-    n.notify([task("SUCCESS", "100%")]);
-    n.notify([task("SUCCESS", "100%")]);
-    await n.idle();
+    // Polls come seconds apart: each change is answered before the next one arrives.
+    for (const [status, progress] of [
+      ["SUBMITTED", null],
+      ["SUBMITTED", null],
+      ["IN_PROGRESS", "25%"],
+      ["IN_PROGRESS", "10%"], // an older copy arriving late
+      ["IN_PROGRESS", "80%"],
+      ["SUCCESS", "100%"],
+      ["SUCCESS", "100%"],
+    ] as const) {
+      n.notify([task(status, progress)]);
+      await n.idle();
+    }
     expect(hook.bodies.map((b) => `${b.status} ${b.progress ?? ""}`.trim())).toEqual([
       "SUBMITTED",
       "IN_PROGRESS 25%",
       "IN_PROGRESS 80%",
       "SUCCESS 100%",
     ]);
+  });
+
+  it("keeps one call in flight and only the newest change behind it: a slow receiver gets the latest next", async () => {
+    const sent: string[] = [];
+    let release = () => {};
+    const slow: typeof fetch = async (_url, init) => {
+      const body = JSON.parse(String(init?.body)) as Task;
+      sent.push(`${body.status} ${body.progress ?? ""}`.trim());
+      if (sent.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return new Response(null, { status: 200 });
+    };
+    const n = notifier("https://hooks.example/done", { fetch: slow });
+    n.notify([task("SUBMITTED")]);
+    await until(async () => sent.length === 1, "the first call", { timeoutMs: 2_000, intervalMs: 5 });
+    for (const progress of ["10%", "20%", "30%"]) n.notify([task("IN_PROGRESS", progress)]);
+    n.notify([task("SUCCESS", "100%")]);
+    release();
+    await n.idle();
+    expect(sent).toEqual(["SUBMITTED", "SUCCESS 100%"]);
   });
 
   it("returns at once: a receiver that never answers holds up nothing, and its call ends at the deadline", async () => {

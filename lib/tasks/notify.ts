@@ -5,7 +5,7 @@ import { statusRank, type Task } from "@/lib/mj/task";
  * notifyHook (§4.7): when a task whose submit carried a `notifyHook` changes status or progress,
  * the task is POSTed there as a drop-in client fetches it, as trueai does. Recording hands every
  * copy it writes to `notify`, which returns at once: the sending happens in the background, one
- * task's calls in order, so a slow or dead receiver never holds up a poll. Each URL passes the
+ * task's calls in order (one in flight, the newest change next), so a slow or dead receiver never holds up a poll. Each URL passes the
  * guard the media fetches use (no private or loopback address unless the configuration allows
  * it); each call has a deadline and a few tries; redirects are not followed (the guard saw only
  * the first address).
@@ -50,8 +50,12 @@ export function createNotifier({
 }: NotifierDeps): Notifier {
   /** What was last queued per task: its rank and status/progress, so a repeat is not sent twice. */
   const last = new Map<string, { rank: number; key: string }>();
-  /** Each task's calls, chained so a receiver sees them in order. */
-  const queues = new Map<string, Promise<void>>();
+  /**
+   * Per task, at most one call in flight and the newest change waiting behind it: a slow or
+   * silent receiver gets the latest state next, not every step it missed, so what is held in
+   * memory per task stays one copy whatever the receiver does.
+   */
+  const queues = new Map<string, { pending: Task | null; done: Promise<void> }>();
   const hooks = new Map<string, string>();
 
   function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -113,22 +117,33 @@ export function createNotifier({
         const before = last.get(task.id);
         if (before && (before.key === now.key || now.rank < before.rank)) continue;
         remember(last, task.id, now);
-        const previous = queues.get(task.id) ?? Promise.resolve();
-        const next = previous
-          .then(async () => {
-            const hook = await hookFor(task.id);
-            if (hook) await post(hook, task);
-          })
-          .catch((error: unknown) => log(`[notify] task ${task.id}: ${String(error)}`))
-          .finally(() => {
-            if (queues.get(task.id) === next) queues.delete(task.id);
-          });
-        queues.set(task.id, next);
+        const queued = queues.get(task.id);
+        if (queued) {
+          queued.pending = task;
+          continue;
+        }
+        const entry: { pending: Task | null; done: Promise<void> } = {
+          pending: task,
+          done: Promise.resolve(),
+        };
+        entry.done = (async () => {
+          for (let next = entry.pending; next; next = entry.pending) {
+            entry.pending = null;
+            try {
+              const hook = await hookFor(next.id);
+              if (hook) await post(hook, next);
+            } catch (error) {
+              log(`[notify] task ${next.id}: ${String(error)}`);
+            }
+          }
+          queues.delete(task.id);
+        })();
+        queues.set(task.id, entry);
       }
     },
 
     async idle() {
-      while (queues.size > 0) await Promise.all(queues.values());
+      while (queues.size > 0) await Promise.all([...queues.values()].map((entry) => entry.done));
     },
   };
 }
