@@ -181,6 +181,23 @@ describe("what the poller asks, and when", () => {
     await vi.advanceTimersByTimeAsync(INTERVAL);
     expect(batches).toEqual([[id]]);
   });
+
+  it("answers a client still polling a task the user deleted, without recording, watching or pushing it again", async () => {
+    const { w, batches } = setup();
+    const [gone, other] = await imagineMany(w, 2);
+    await w.tasks.delete([gone!]);
+    const pushed: Task[][] = [];
+    const stop = w.tasks.subscribe((tasks) => pushed.push(tasks));
+    // A drop-in client keeps asking about it: the upstream still knows it, so it is answered.
+    expect((await w.tasks.fetch(gone!)).id).toBe(gone);
+    expect((await w.tasks.listByIds([gone!])).map((task) => task.id)).toEqual([gone]);
+    batches.length = 0;
+    await vi.advanceTimersByTimeAsync(2 * INTERVAL);
+    expect(batches).toEqual([[other], [other]]);
+    expect(pushed.flat().map((task) => task.id)).not.toContain(gone);
+    expect(await w.store.get(gone!)).toBeNull();
+    stop();
+  });
 });
 
 describe("pushed changes", () => {

@@ -211,24 +211,45 @@ export function createTaskService({
    * Every write of the history: the poller learns which tasks are unfinished, and listening pages
    * are pushed what changed.
    */
+  /**
+   * Records copies and tells the poller and the streams. Returns every copy (the answer to
+   * whoever asked) and, apart, the ones the history holds: a task the user deleted is answered
+   * as the upstream gives it, but is not written, watched, pushed, cached nor notified again.
+   */
+  async function writeCopies(
+    tasks: Task[],
+    options?: { undelete?: boolean },
+  ): Promise<{ stored: StoredTask[]; kept: StoredTask[] }> {
+    const refused = new Set<string>();
+    const stored = await store.record(
+      tasks,
+      (before, incoming, deleted) => {
+        if (deleted) refused.add(incoming.id);
+        return mergeRule(before, incoming, deleted);
+      },
+      options,
+    );
+    const kept = refused.size === 0 ? stored : stored.filter((task) => !refused.has(task.id));
+    poller.watch(kept);
+    events.publish(kept.map(present));
+    return { stored, kept };
+  }
+
   async function write(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
-    const stored = await store.record(tasks, mergeRule, options);
-    poller.watch(stored);
-    events.publish(stored.map(present));
-    return stored;
+    return (await writeCopies(tasks, options)).stored;
   }
 
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
   async function record(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
     const usable = usableIds(tasks, (task) => task.id);
-    const stored = await write(usable, options);
+    const { stored, kept } = await writeCopies(usable, options);
     try {
-      cacheMedia?.(stored);
+      cacheMedia?.(kept);
     } catch (error) {
       // The answer does not depend on the cache; a full disk must not fail a poll.
       console.warn("[tasks] could not queue media caching", error);
     }
-    notify?.(stored);
+    notify?.(kept);
     return stored;
   }
 
