@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { facetsOf } from "@/lib/mj/facets";
 import { mediaOf, type HistoryMedia } from "@/lib/mj/history-query";
-import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
+import { statusRank, type Task } from "@/lib/mj/task";
+import { createTaskParser } from "./parsed-tasks";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
 import type {
@@ -93,14 +94,6 @@ function readSmartFolder(row: SmartFolderRow): SmartFolder {
   return { id: row.id, name: row.name, search: row.search, createdAt: row.created_at };
 }
 
-function readTask(row: DataRow): Task {
-  return taskSchema.parse(JSON.parse(row.data));
-}
-
-function readStored(row: StoredRow): StoredTask {
-  return { ...readTask(row), ...flags(row) };
-}
-
 function flags(row: StoredRow | undefined): { favorite: boolean; hidden: boolean } {
   return { favorite: row?.favorite === 1, hidden: row?.hidden === 1 };
 }
@@ -116,6 +109,9 @@ function withoutFlags(task: Task): Task {
 
 export function createSqliteTaskStore(filePath: string): TaskStore {
   const db = openDatabase(filePath);
+  const parseTask = createTaskParser();
+  const readTask = (row: DataRow): Task => parseTask(row.data);
+  const readStored = (row: StoredRow): StoredTask => ({ ...readTask(row), ...flags(row) });
 
   const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = ?");
   // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
