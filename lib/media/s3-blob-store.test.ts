@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { startLocalS3, type LocalS3 } from "@/lib/testing/s3";
+import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { readBlob } from "./blob-store";
 import { describeBlobStore } from "./blob-store.contract";
 import { createS3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store";
+import { serveMedia } from "./serve";
 
 /**
  * The S3 adapter against the test kit's local S3-compatible server: one server for the file, a
@@ -32,9 +36,9 @@ describeBlobStore("s3", async () => ({
   cleanup: async () => {},
 }));
 
-describe("s3 blob store", () => {
-  const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
+describe("s3 blob store", () => {
   it("streams a body larger than one part as a multipart upload and reads ranges of it back", async () => {
     const { store } = await fresh();
     const size = 12 * 1024 * 1024 + 123;
@@ -82,4 +86,58 @@ describe("s3 blob store", () => {
     for await (const info of store.list("media/")) keys.push(info.key);
     expect(keys).toEqual(["media/1/image.png"]);
   });
+});
+
+describe("the app on an S3 bucket", () => {
+  afterEach(closeWorlds);
+
+  it("caches a finished task's media in the bucket, none on disk, and serves it with ETag and ranges", async () => {
+    const bucket = await server!.createBucket();
+    const w = world({ env: { ...server!.env, S3_BUCKET: bucket } });
+    const task = await finished(w.tasks, "a cat on a windowsill");
+    await w.media.idle();
+
+    const cached = await w.media.get(task.id, "image");
+    expect(cached).toMatchObject({ key: `media/${task.id}/image.png`, contentType: "image/png" });
+    // The composition root chose the bucket: the blobs are objects in it, not files under DATA_DIR.
+    const { config } = await fresh();
+    const client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    });
+    const listed = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: `media/${task.id}/` }),
+    );
+    expect(listed.Contents?.map((object) => object.Key)).toContain(`media/${task.id}/image.png`);
+    const onDisk = fs.readdirSync(path.join(w.dir, "media"));
+    expect(onDisk.filter((name) => !name.startsWith("index.sqlite"))).toEqual([]);
+
+    const etag = `"${cached!.sha256}"`;
+    const whole = await serveMedia({ taskId: task.id, slot: "image", version: null }, w.mediaDeps);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get("etag")).toBe(etag);
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.length).toBe(cached!.bytes);
+    expect(sha256(bytes)).toBe(cached!.sha256);
+
+    const ranged = await serveMedia(
+      { taskId: task.id, slot: "image", version: null, range: "bytes=100-199", ifRange: etag },
+      w.mediaDeps,
+    );
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get("content-range")).toBe(`bytes 100-199/${cached!.bytes}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
+    const beyond = await serveMedia(
+      { taskId: task.id, slot: "image", version: null, range: `bytes=${cached!.bytes}-` },
+      w.mediaDeps,
+    );
+    expect(beyond.status).toBe(416);
+    const revalidated = await serveMedia(
+      { taskId: task.id, slot: "image", version: null, ifNoneMatch: etag },
+      w.mediaDeps,
+    );
+    expect(revalidated.status).toBe(304);
+  }, 60_000);
 });
