@@ -71,6 +71,15 @@ describe("s3 blob store", () => {
     expect(await store.head("media/big/video.mp4")).toBeNull();
   }, 60_000);
 
+  it("fails a read whose signal aborts while the request is out with the signal's reason", async () => {
+    const { store } = await fresh();
+    await store.put("media/1/image.png", new Uint8Array(10), { contentType: "image/png" });
+    const controller = new AbortController();
+    const reading = store.get("media/1/image.png", { signal: controller.signal });
+    controller.abort(new Error("client gone"));
+    await expect(reading).rejects.toThrow("client gone");
+  });
+
   it("lists only keys the app could have written, skipping foreign objects in the bucket", async () => {
     const { store, config } = await fresh();
     const client = new S3Client({

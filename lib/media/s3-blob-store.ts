@@ -183,6 +183,8 @@ export function createS3BlobStore(config: S3BlobStoreConfig, options: S3BlobStor
           { abortSignal: signal },
         );
       } catch (error) {
+        // A reader gone mid-request fails with its signal's reason, as before the request.
+        signal?.throwIfAborted();
         if (isNotFound(error)) return null;
         if (statusOf(error) !== 416) throw error;
         // The range starts beyond the object: the port's error carries the size, which a 416 may not.
