@@ -38,8 +38,8 @@ export async function startLocalS3(options: { port?: number; bucket?: string } =
     port: options.port ?? 0,
     silent: true,
     directory,
-    // s3rver signs a bucket-level request (ListObjectsV2) over `/bucket` where the v3 SDK signs
-    // `/bucket/`: it would refuse every listing. The access key is still checked.
+    // s3rver checks the signature of a bucket-level request (ListObjectsV2) over `/bucket` where
+    // the v3 SDK signs `/bucket/`: it would refuse every listing. The access key is still checked.
     allowMismatchedSignatures: true,
     configureBuckets: [{ name: bucket }],
   });
