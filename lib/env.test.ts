@@ -141,3 +141,50 @@ describe("parseEnv: access control", () => {
     expect(parseEnv({ HOST, APP_PASSWORD }).exposedWithoutPassword).toBe(exposed);
   });
 });
+
+describe("parseEnv: S3 blob store", () => {
+  const keys = { S3_ACCESS_KEY_ID: "AKIA1", S3_SECRET_ACCESS_KEY: "secret" };
+
+  it("keeps blobs under DATA_DIR without S3_BUCKET", () => {
+    expect(parseEnv({}).s3).toBeNull();
+    expect(parseEnv({ S3_BUCKET: " " }).s3).toBeNull();
+  });
+
+  it("selects a bucket on AWS (virtual-hosted style) or on a custom endpoint (path style)", () => {
+    expect(parseEnv({ S3_BUCKET: "studio-media", ...keys }).s3).toEqual({
+      bucket: "studio-media",
+      region: "us-east-1",
+      endpoint: undefined,
+      accessKeyId: "AKIA1",
+      secretAccessKey: "secret",
+      forcePathStyle: false,
+    });
+    const minio = parseEnv({ S3_BUCKET: "media", S3_ENDPOINT: "http://127.0.0.1:9000", ...keys }).s3;
+    expect(minio).toMatchObject({ endpoint: "http://127.0.0.1:9000", forcePathStyle: true });
+    const r2 = parseEnv({
+      S3_BUCKET: "media",
+      S3_ENDPOINT: "https://acct.r2.cloudflarestorage.com",
+      S3_REGION: "auto",
+      S3_FORCE_PATH_STYLE: "0",
+      ...keys,
+    }).s3;
+    expect(r2).toMatchObject({ region: "auto", forcePathStyle: false });
+    expect(parseEnv({ S3_BUCKET: "media", S3_FORCE_PATH_STYLE: "true", ...keys }).s3?.forcePathStyle).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [{ S3_BUCKET: "media" }, /S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with S3_BUCKET/],
+    [{ S3_BUCKET: "media", S3_ACCESS_KEY_ID: "AKIA1" }, /S3_SECRET_ACCESS_KEY are required/],
+    [{ S3_BUCKET: "Media_Bucket", ...keys }, /S3_BUCKET must be a bucket name/],
+    [{ S3_BUCKET: "media", S3_ENDPOINT: "minio:9000", ...keys }, /S3_ENDPOINT must be an http\(s\) URL/],
+    [{ S3_BUCKET: "media", S3_FORCE_PATH_STYLE: "yes", ...keys }, /S3_FORCE_PATH_STYLE must be 1 or 0/],
+    [
+      { S3_ENDPOINT: "http://127.0.0.1:9000", ...keys },
+      /S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY set without S3_BUCKET/,
+    ],
+  ])("refuses %j", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+  });
+});

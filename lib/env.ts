@@ -60,6 +60,30 @@ const envSchema = z.object({
   MJ_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   MJ_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   DATA_DIR: z.string().default("./.data"),
+  // S3_BUCKET set: blobs (cached media, request images, imports) in an S3-compatible bucket.
+  S3_BUCKET: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "S3_BUCKET must be a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens",
+      )
+      .optional(),
+  ),
+  S3_ENDPOINT: optionalText.pipe(
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "S3_ENDPOINT must be an http(s) URL such as https://s3.example.com or http://127.0.0.1:9000",
+      })
+      .optional(),
+  ),
+  S3_REGION: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: optionalText.pipe(
+    z.enum(["0", "1", "true", "false"], { error: "S3_FORCE_PATH_STYLE must be 1 or 0" }).optional(),
+  ),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
   APP_PASSWORD: optionalText,
   APP_API_TOKEN: optionalText.pipe(
@@ -146,6 +170,15 @@ export interface AppEnv {
   /** How often the server's one poller asks the upstream about every unfinished task. */
   pollIntervalMs: number;
   dataDir: string;
+  /** S3_BUCKET set: the blob store is this bucket rather than DATA_DIR (the S3 adapter's config). */
+  s3: {
+    bucket: string;
+    region: string;
+    endpoint: string | undefined;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+  } | null;
   simulatorSpeed: number;
   auth: {
     /** Set: every page and API route but the open ones needs a session. */
@@ -192,6 +225,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     pollIntervalMs: e.MJ_POLL_INTERVAL_MS,
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
+    s3: s3Settings(e),
     simulatorSpeed: e.SIMULATOR_SPEED,
     auth: {
       password: e.APP_PASSWORD,
@@ -206,6 +240,36 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     notifyAllowPrivate: e.APP_NOTIFY_ALLOW_PRIVATE === "1" || e.APP_NOTIFY_ALLOW_PRIVATE === "true",
     host: e.HOST,
     exposedWithoutPassword: e.HOST !== undefined && !isLoopback(e.HOST) && !e.APP_PASSWORD,
+  };
+}
+
+/** The bucket's settings when S3_BUCKET is set; S3 settings without a bucket are a mistake, said so. */
+function s3Settings(e: z.infer<typeof envSchema>): AppEnv["s3"] {
+  const invalid = (message: string) => new Error(`Invalid configuration: ${message}`);
+  if (!e.S3_BUCKET) {
+    const stray = (
+      ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE"] as const
+    ).filter((name) => e[name] !== undefined);
+    if (stray.length > 0) {
+      throw invalid(`S3_BUCKET: ${stray.join(", ")} set without S3_BUCKET (which selects the S3 blob store)`);
+    }
+    return null;
+  }
+  if (!e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY) {
+    throw invalid("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required with S3_BUCKET");
+  }
+  return {
+    bucket: e.S3_BUCKET,
+    // R2 takes "auto"; MinIO and most local servers accept any region.
+    region: e.S3_REGION ?? "us-east-1",
+    endpoint: e.S3_ENDPOINT,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    // A custom endpoint (MinIO, Ceph, a local server) usually has no wildcard DNS for bucket names.
+    forcePathStyle:
+      e.S3_FORCE_PATH_STYLE === undefined
+        ? e.S3_ENDPOINT !== undefined
+        : e.S3_FORCE_PATH_STYLE === "1" || e.S3_FORCE_PATH_STYLE === "true",
   };
 }
 

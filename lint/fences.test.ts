@@ -156,6 +156,12 @@ const WRONG_WAY: [...Case, rule: string][] = [
     "no-restricted-imports",
   ],
   [
+    "lib/tasks builds the S3 blob store",
+    "lib/tasks/fence-probe.ts",
+    `import "@/lib/media/s3-blob-store";`,
+    "no-restricted-imports",
+  ],
+  [
     "the simulator package imports the app",
     "packages/mj-simulator/src/fence-probe.ts",
     `import "@/lib/mj/task";`,
@@ -200,7 +206,7 @@ const RIGHT_WAY: Case[] = [
   [
     "the composition root builds the adapters",
     "lib/server/services.ts",
-    `import "@/lib/store/sqlite-task-store";\nimport "@/lib/media/fs-blob-store";`,
+    `import "@/lib/store/sqlite-task-store";\nimport "@/lib/media/fs-blob-store";\nimport "@/lib/media/s3-blob-store";`,
   ],
   [
     "a store's contract suite runs against the SQLite adapter",

@@ -16,6 +16,7 @@ import {
 import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
+import { createS3BlobStore } from "@/lib/media/s3-blob-store";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
@@ -39,7 +40,7 @@ export interface Services {
   upstream: UpstreamClient;
   /** The history (SQLite file `DATA_DIR/mj-studio.sqlite`). */
   store: TaskStore;
-  /** Every blob under DATA_DIR: `media/…` (the cache), `inputs/…` (request images), `staging/…` (imports). */
+  /** Every blob, under DATA_DIR or in S3_BUCKET: `media/…` (the cache), `inputs/…` (request images), `staging/…` (imports). */
   blobs: BlobStore;
   media: MediaCache;
   /** What `GET /api/media/...` is served with. */
@@ -123,7 +124,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.
-  const blobs = createFsBlobStore(config.dataDir);
+  const blobs = blobStore(config);
   const mediaIndex = createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
   const inputs = createRequestInputs(blobs);
   const download = mediaDownloader({ upstream, guard });
@@ -197,14 +198,19 @@ export function services(): Services {
   return holder.__mjServices;
 }
 
+/** The blob store the configuration names: the S3 bucket when S3_BUCKET is set, else DATA_DIR. */
+function blobStore(config: AppEnv): BlobStore {
+  return config.s3 ? createS3BlobStore(config.s3) : createFsBlobStore(config.dataDir);
+}
+
 /**
- * The blob store over DATA_DIR, for the start hook (instrumentation.ts) alone. Next bundles the
+ * The blob store, for the start hook (instrumentation.ts) alone. Next bundles the
  * hook apart from the route handlers, with its own copy of every module: services it built would
  * become the routes' through the holder, and their errors would not be the routes' AppError (a
  * 404 answered as a 500).
  */
 export function blobsAtStart(): BlobStore {
-  return createFsBlobStore(env().dataDir);
+  return blobStore(env());
 }
 
 /** Closes the process-wide services, if built, so the next `services()` builds them anew (tests). */
