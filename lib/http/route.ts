@@ -35,9 +35,13 @@ const PROTOCOL_CODE: Partial<Record<ErrorCode, number>> = {
  * adds the envelope fields the families read beside it (`code`, `description`, `result: null`),
  * with the same honest HTTP status.
  */
-export function errorResponse(error: unknown, options: { protocol?: boolean } = {}): Response {
+export function errorResponse(
+  error: unknown,
+  options: { protocol?: boolean; clientGone?: boolean } = {},
+): Response {
   const known = error instanceof AppError;
-  if (!known) {
+  // A read cut short because the client left (a closed tab, a cancelled image) is not a bug.
+  if (!known && !options.clientGone) {
     // Anything else is a bug: log it here, on the server, and say nothing that could leak.
     console.error("[api] unhandled error", error);
   }
@@ -92,7 +96,7 @@ export async function respond(
     if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
     response = result instanceof Response ? result : jsonResponse(result, init);
   } catch (error) {
-    response = errorResponse(error, { protocol });
+    response = errorResponse(error, { protocol, clientGone: request.signal.aborted });
   }
   return withHeaders(response, { ...SECURITY_HEADERS, ...corsHeaders(request) });
 }

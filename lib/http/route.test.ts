@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { testServer } from "@/lib/testing/server-env";
+import { respond } from "./route";
+
+testServer();
+
+afterEach(() => vi.restoreAllMocks());
+
+const request = (signal?: AbortSignal) =>
+  new Request("http://localhost/api/health", { headers: { "sec-fetch-site": "same-origin" }, signal });
+
+describe("respond()", () => {
+  it("logs an unexpected error as a bug, but not one raised because the client went away", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const bug = await respond(request(), async () => {
+      throw new Error("a bug");
+    });
+    expect(bug.status).toBe(500);
+    expect(logged).toHaveBeenCalledTimes(1);
+
+    const gone = new AbortController();
+    gone.abort();
+    const left = await respond(request(gone.signal), async () => {
+      throw new Error("ResponseAborted");
+    });
+    expect(left.status).toBe(500);
+    expect(logged).toHaveBeenCalledTimes(1);
+  });
+});
