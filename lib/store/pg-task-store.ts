@@ -162,7 +162,12 @@ const SELECT_SMART_FOLDERS = `SELECT id, name, search, created_at FROM smart_fol
   WHERE $1::text IS NULL OR id = $1 ORDER BY created_at, seq`;
 
 /** Thrown inside a transaction to run it again from the start (it rolls back first). */
-class LostRace extends Error {}
+class LostRace extends Error {
+  constructor() {
+    super("Another instance recorded one of these new tasks first, again and again");
+    this.name = "LostRace";
+  }
+}
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof LostRace) return true;
