@@ -125,7 +125,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   // One pool per process, for every PostgreSQL adapter; the store migrates its tables at start.
   const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
   const store = pool
-    ? createPgTaskStore(pool)
+    ? createPgTaskStore(pool, log)
     : createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.

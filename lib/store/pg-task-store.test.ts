@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { taskSchema } from "@/lib/mj/task";
 import { postgresFixture } from "@/lib/testing/postgres-fixture";
-import { NO_POSTGRES, openPgTaskStore, postgresOrSkip } from "@/lib/testing/postgres";
+import { NO_POSTGRES, openPgTaskStore, postgresOrSkip, withClient } from "@/lib/testing/postgres";
+import { createPgTaskStore } from "./pg-task-store";
+import { createPool } from "./postgres";
 import { describeTaskStore } from "./task-store.contract";
 import type { TaskStore } from "./task-store";
 
@@ -20,6 +22,22 @@ describe.skipIf(!postgres)(postgres ? "PostgreSQL" : `PostgreSQL (skipped: ${NO_
 });
 
 describe.skipIf(!postgres)("PostgreSQL only", () => {
+  it("a database it cannot set up is said in the log once, and every call answers why", async () => {
+    const { url } = await fixture.state();
+    await (await openStore()).get("none");
+    // As if a newer build had migrated it.
+    await withClient(url, (client) =>
+      client.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', 99, 'future')"),
+    );
+    const logged: string[] = [];
+    const pool = createPool(url);
+    fixture.track({ close: () => pool.end() });
+    const store = createPgTaskStore(pool, (message) => logged.push(message));
+    await expect(store.get("a")).rejects.toThrow(/schema version 99/);
+    await expect(store.list({ limit: 1, cursor: null })).rejects.toThrow(/schema version 99/);
+    expect(logged).toEqual([expect.stringMatching(/could not set up its tables: .*schema version 99/)]);
+  });
+
   it("stores a NUL (which PostgreSQL text cannot hold) as U+FFFD instead of failing the batch", async () => {
     const store = await openStore();
     const copy = taskSchema.parse({

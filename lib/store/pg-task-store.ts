@@ -176,10 +176,14 @@ function isRetryable(error: unknown): boolean {
   return code === "40P01" || code === "40001";
 }
 
-export function createPgTaskStore(pool: Pool): TaskStore {
+export function createPgTaskStore(pool: Pool, log: (message: string) => void = () => {}): TaskStore {
   const ready = migratePostgres(pool, "tasks", PG_TASK_MIGRATIONS);
-  // Not left unhandled: every method awaits `ready` and answers its error.
-  ready.catch(() => {});
+  // Said once here; every method awaits `ready` and answers its error too.
+  ready.catch((error: unknown) =>
+    log(
+      `[postgres] the task store could not set up its tables: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+  );
 
   async function rows<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
     await ready;
