@@ -84,6 +84,16 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: optionalText.pipe(
     z.enum(["0", "1", "true", "false"], { error: "S3_FORCE_PATH_STYLE must be 1 or 0" }).optional(),
   ),
+  // Set: the history lives in this PostgreSQL database (instances sharing it act as one); unset: SQLite under DATA_DIR.
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (v) => URL.canParse(v) && ["postgres:", "postgresql:"].includes(new URL(v).protocol),
+        "DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/mjstudio",
+      )
+      .optional(),
+  ),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
   APP_PASSWORD: optionalText,
   APP_API_TOKEN: optionalText.pipe(
@@ -179,6 +189,8 @@ export interface AppEnv {
     secretAccessKey: string;
     forcePathStyle: boolean;
   } | null;
+  /** PostgreSQL for the history when set; SQLite under `dataDir` when not. */
+  databaseUrl: string | undefined;
   simulatorSpeed: number;
   auth: {
     /** Set: every page and API route but the open ones needs a session. */
@@ -226,6 +238,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
     s3: s3Settings(e),
+    databaseUrl: e.DATABASE_URL,
     simulatorSpeed: e.SIMULATOR_SPEED,
     auth: {
       password: e.APP_PASSWORD,

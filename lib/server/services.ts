@@ -18,6 +18,8 @@ import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
 import { createS3BlobStore } from "@/lib/media/s3-blob-store";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
+import { createPgTaskStore } from "@/lib/store/pg-task-store";
+import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { ArchiveDeps } from "@/lib/tasks/archive";
@@ -38,7 +40,7 @@ export const DEMO_BASE_URL = "http://simulator.invalid";
 export interface Services {
   config: AppEnv;
   upstream: UpstreamClient;
-  /** The history (SQLite file `DATA_DIR/mj-studio.sqlite`). */
+  /** The history: PostgreSQL at DATABASE_URL, else the SQLite file `DATA_DIR/mj-studio.sqlite`. */
   store: TaskStore;
   /** Every blob, under DATA_DIR or in S3_BUCKET: `media/…` (the cache), `inputs/…` (request images), `staging/…` (imports). */
   blobs: BlobStore;
@@ -121,7 +123,11 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
     : inProcessGuard;
 
-  const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  // One pool per process, for every PostgreSQL adapter; the store migrates its tables at start.
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
+  const store = pool
+    ? createPgTaskStore(pool, log)
+    : createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.
   const blobs = blobStore(config);
@@ -183,6 +189,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       await notifier.idle();
       await mediaIndex.close();
       await store.close();
+      await pool?.end();
       if (demo && !options.simulator) demo.simulator.close();
     },
   };
