@@ -27,6 +27,12 @@ export interface PollerDeps {
   ask: (ids: string[]) => Promise<Task[]>;
   /** Writes the answer into the history; the writer tells the poller what it wrote (`watch`). */
   record: (tasks: Task[]) => Promise<unknown>;
+  /**
+   * Whether this instance is the cluster's poller now (default: always, one instance alone). The
+   * others keep their watch list and tick as well, asking nothing, so whichever takes the lease
+   * over polls at once.
+   */
+  isLeader?: () => boolean;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -38,6 +44,7 @@ export function createPoller({
   batchSize,
   ask,
   record,
+  isLeader = () => true,
   now = Date.now,
   log = console.warn,
 }: PollerDeps) {
@@ -72,6 +79,12 @@ export function createPoller({
       }
       const ids = [...watched.keys()];
       if (ids.length === 0) return;
+      if (!isLeader()) {
+        // Another instance polls; what this one saw fail while it polled says nothing of now.
+        failures = 0;
+        lastError = null;
+        return;
+      }
       // A tick fails only when no batch is answered; an answered batch is recorded whatever the others do.
       let answeredBatches = 0;
       let error: unknown = null;

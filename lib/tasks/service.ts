@@ -41,6 +41,7 @@ import {
   type TaskStore,
 } from "@/lib/store/task-store";
 import type { UploadResult, UpstreamClient } from "@/lib/upstream/client";
+import { soloCluster, type Cluster } from "@/lib/store/cluster";
 
 /**
  * The app's task operations: each one talks to the upstream once (or twice, where a relay hides
@@ -65,6 +66,11 @@ export interface TaskServiceDeps {
   notify?: (tasks: Task[]) => void;
   /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
   pollIntervalMs?: number;
+  /**
+   * The other instances sharing the history, if any (default: none): which one polls, and what
+   * they changed, so this instance watches and pushes it too.
+   */
+  cluster?: Cluster;
   log?: (message: string) => void;
 }
 
@@ -176,6 +182,7 @@ export function createTaskService({
   cacheMedia,
   notify,
   pollIntervalMs = 2_000,
+  cluster = soloCluster(),
   log = (message: string) => console.warn(message),
 }: TaskServiceDeps) {
   /** Unusable ids already logged (their first characters), so a poll that keeps seeing one logs it once. */
@@ -209,13 +216,27 @@ export function createTaskService({
 
   /**
    * Every write of the history: the poller learns which tasks are unfinished, and listening pages
-   * are pushed what changed.
+   * (this instance's, and through the cluster the other instances') are pushed what changed.
    */
   async function write(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
     const stored = await store.record(tasks, mergeRule, options);
     poller.watch(stored);
-    events.publish(stored.map(present));
+    const changed = events.publish(stored.map(present));
+    cluster.announce(changed.map((task) => task.id));
     return stored;
+  }
+
+  /**
+   * Tasks another instance recorded or deleted, read back from the shared record: watched (so
+   * whichever instance polls asks about a task submitted on another) and pushed to this
+   * instance's pages. A deleted one is no longer in the record, so no longer watched.
+   */
+  async function heard(ids: string[]): Promise<void> {
+    const found = await store.getMany(ids);
+    const recorded = new Set(found.map((task) => task.id));
+    poller.forget(ids.filter((id) => !recorded.has(id)));
+    poller.watch(found);
+    events.publish(found.map(present));
   }
 
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
@@ -297,9 +318,26 @@ export function createTaskService({
     batchSize: LIMITS.idsPerList,
     ask: (ids) => upstream.listByIds(ids),
     record: (tasks) => record(tasks),
+    isLeader: () => cluster.isLeader(),
     now,
     log,
   });
+
+  /** Watches what the history holds unfinished, submitted within the poll horizon. */
+  async function watchUnfinished(): Promise<void> {
+    const query: TaskListQuery = {
+      limit: 100,
+      cursor: null,
+      excludeStatus: NOT_POLLED,
+      from: now() - POLL_HORIZON_MS,
+    };
+    do {
+      const page = await store.list(query);
+      poller.watch(page.items);
+      query.cursor = page.nextCursor;
+    } while (query.cursor);
+  }
+  let stopListening = () => {};
 
   /**
    * The record of an unfinished task is as fresh as the poller's last answer: while the upstream
@@ -365,6 +403,7 @@ export function createTaskService({
       return removed.deleted;
     });
     poller.forget(deleted);
+    cluster.announce(deleted);
     if (deleted.length > 0) {
       // The rows are gone either way; media left behind is only disk space, so say so and go on.
       await removeMedia(deleted).catch((error: unknown) =>
@@ -653,26 +692,28 @@ export function createTaskService({
 
     /**
      * Starts the poller on what the history holds unfinished (a restart, a SIGKILL): those tasks
-     * are asked about again without waiting for a page to look at them.
+     * are asked about again without waiting for a page to look at them. From then on it hears
+     * what the other instances of a cluster change, and reads the unfinished tasks again when it
+     * may have missed some (it has just taken the lease over, or its feed reconnected).
      */
     async startPolling(): Promise<void> {
-      const query: TaskListQuery = {
-        limit: 100,
-        cursor: null,
-        excludeStatus: NOT_POLLED,
-        from: now() - POLL_HORIZON_MS,
-      };
-      do {
-        const page = await store.list(query);
-        poller.watch(page.items);
-        query.cursor = page.nextCursor;
-      } while (query.cursor);
+      stopListening();
+      const failed = (what: string) => (error: unknown) =>
+        log(`[cluster] could not ${what}: ${String(error)}`);
+      stopListening = cluster.listen({
+        changed: (ids) => void heard(ids).catch(failed("read the tasks another instance changed")),
+        rescan: () => void watchUnfinished().catch(failed("read the unfinished tasks")),
+      });
+      await watchUnfinished();
     },
 
     /** Listens to the history's changes (presented tasks); answers the function that stops listening. */
     subscribe: (listener: TaskListener): (() => void) => events.subscribe(listener),
 
-    stopPolling: (): void => poller.close(),
+    stopPolling: (): void => {
+      stopListening();
+      poller.close();
+    },
 
     async history(query: TaskListQuery): Promise<TaskPage> {
       try {

@@ -1,0 +1,37 @@
+/**
+ * The Cluster port: what app instances sharing one history need of each other. Which one of them
+ * polls the upstream (a lease: exactly one holds it at a time), and which tasks another one has
+ * just changed (a feed of task ids; listeners read the tasks from the shared record). The
+ * single-instance default is `soloCluster`: always the poller, nobody else to tell. The PostgreSQL
+ * adapter is postgres-cluster.ts (a lease row, LISTEN/NOTIFY).
+ */
+
+export interface ClusterListener {
+  /** Another instance recorded or deleted these tasks (ids only: read the record). */
+  changed(ids: string[]): void;
+  /**
+   * What was announced meanwhile may have been missed (this instance has just become the poller,
+   * or its feed reconnected): read the record's unfinished tasks again.
+   */
+  rescan(): void;
+}
+
+export interface Cluster {
+  /** Whether this instance is the one that asks the upstream now; answers at once. */
+  isLeader(): boolean;
+  /** Tells the other instances which tasks this one changed; never blocks, never throws. */
+  announce(ids: readonly string[]): void;
+  /** Starts hearing the other instances; answers the function that stops. */
+  listen(listener: ClusterListener): () => void;
+  close(): Promise<void>;
+}
+
+/** One instance alone: it always polls, and there is nobody to tell. */
+export function soloCluster(): Cluster {
+  return {
+    isLeader: () => true,
+    announce: () => {},
+    listen: () => () => {},
+    close: async () => {},
+  };
+}
