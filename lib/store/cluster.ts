@@ -10,10 +10,15 @@ export interface ClusterListener {
   /** Another instance recorded or deleted these tasks (ids only: read the record). */
   changed(ids: string[]): void;
   /**
-   * What was announced meanwhile may have been missed (this instance has just become the poller,
-   * or its feed reconnected): read the record's unfinished tasks again.
+   * What was announced meanwhile may have been missed (the feed reconnected): read the record's
+   * unfinished tasks again.
    */
   rescan(): void;
+  /**
+   * This instance has just taken the lease: read the record's unfinished tasks again (some may
+   * have been announced before it listened) and poll now, not at the next tick.
+   */
+  led(): void;
 }
 
 export interface Cluster {

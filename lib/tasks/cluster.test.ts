@@ -101,25 +101,29 @@ describe("task services sharing one history", () => {
     expect(polls.b).toEqual([]);
   });
 
-  it("when the lease moves, the new holder polls what the record holds unfinished and the old one stops", async () => {
+  it("when the lease moves, the new holder polls at once what the record holds unfinished, and the old one stops", async () => {
     const hub = clusterHub();
     const a = instance("a", hub.member());
-    instance("b", hub.member());
+    // Deaf to what a announces (a feed that dropped them): b learns of the tasks from the record alone.
+    const member = hub.member();
+    instance("b", { ...member, listen: (listener) => member.listen({ ...listener, changed: () => {} }) });
     const first = await submit(a, "one");
     const second = await submit(a, "two");
     await vi.advanceTimersByTimeAsync(INTERVAL);
     expect(polls.a).toHaveLength(1);
 
     hub.lead(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(polls.b).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(3 * INTERVAL);
     expect(polls.a).toHaveLength(1);
-    expect(polls.b).toHaveLength(3);
+    expect(polls.b).toHaveLength(4);
     for (const batch of polls.b!) expect([...batch].sort()).toEqual([first, second].sort());
 
     // With nobody holding it (the database is unreachable), nobody asks.
     hub.lead(null);
     await vi.advanceTimersByTimeAsync(3 * INTERVAL);
-    expect(polls.a!.length + polls.b!.length).toBe(4);
+    expect(polls.a!.length + polls.b!.length).toBe(5);
   });
 
   it("stops polling a task deleted on another instance", async () => {

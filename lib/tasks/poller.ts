@@ -146,6 +146,14 @@ export function createPoller({
 
     isWatching: (id: string): boolean => watched.has(id),
 
+    /** Asks now rather than at the next tick: this instance has just become the cluster's poller. */
+    poke(): void {
+      if (closed || ticking) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (watched.size > 0) void tick();
+    },
+
     /**
      * What the last poll failed with, while the upstream keeps failing: the record of an unfinished
      * task is then not fresh, and a caller asking about it is told why (the page shows the outage).

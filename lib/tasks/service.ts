@@ -703,6 +703,10 @@ export function createTaskService({
       stopListening = cluster.listen({
         changed: (ids) => void heard(ids).catch(failed("read the tasks another instance changed")),
         rescan: () => void watchUnfinished().catch(failed("read the unfinished tasks")),
+        led: () =>
+          void watchUnfinished()
+            .catch(failed("read the unfinished tasks"))
+            .finally(() => poller.poke()),
       });
       await watchUnfinished();
     },

@@ -33,10 +33,10 @@ export function clusterHub() {
         },
       };
     },
-    /** Hands the lease to member `index` (null: to nobody), which then reads the record again. */
+    /** Hands the lease to member `index` (null: to nobody), which is told it leads now. */
     lead(index: number | null): void {
       leader = index ?? -1;
-      if (index !== null) listeners[index]?.rescan();
+      if (index !== null) listeners[index]?.led();
     },
   };
 }
