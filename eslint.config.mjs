@@ -39,8 +39,8 @@ const ROOT_ONLY = [
     "Only the composition root (lib/server/services.ts) knows the simulator; take an UpstreamClient",
   ),
   ban(
-    "^@/lib/(store|media)/(sqlite|fs)-",
-    "Only the composition root (lib/server/services.ts) builds an adapter (sqlite-*, fs-*); take the port (TaskStore, BlobStore)",
+    "^@/lib/[^/]+/(sqlite|fs|pg)-",
+    "Only the composition root (lib/server/services.ts) builds an adapter (sqlite-*, fs-*, pg-*); take the port (TaskStore, BlobStore)",
   ),
 ];
 /** `../` would walk past the fences below, which read `@/` paths: cross a folder by `@/` instead. */

@@ -14,6 +14,20 @@ describe("parseEnv", () => {
     expect(parseEnv({ MJ_API_URL: "  " }).mode).toBe("demo");
   });
 
+  it("keeps the history in SQLite unless DATABASE_URL names a PostgreSQL database", () => {
+    expect(parseEnv({}).databaseUrl).toBeUndefined();
+    expect(parseEnv({ DATABASE_URL: " " }).databaseUrl).toBeUndefined();
+    for (const url of [
+      "postgres://mj:secret@db.internal:5432/mjstudio",
+      "postgresql://mj@localhost/mjstudio?sslmode=require",
+    ]) {
+      expect(parseEnv({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+    for (const wrong of ["mysql://db/mj", "db.internal:5432", "sqlite:///data.db"]) {
+      expect(() => parseEnv({ DATABASE_URL: wrong })).toThrow(/DATABASE_URL must be a PostgreSQL URL/);
+    }
+  });
+
   it("reads the upstream and strips a trailing /mj or slash", () => {
     const env = parseEnv({
       MJ_API_URL: "https://relay.example.com/mj/",

@@ -60,6 +60,16 @@ const envSchema = z.object({
   MJ_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   MJ_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
   DATA_DIR: z.string().default("./.data"),
+  // Set: the history lives in this PostgreSQL database (instances sharing it act as one); unset: SQLite under DATA_DIR.
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (v) => URL.canParse(v) && ["postgres:", "postgresql:"].includes(new URL(v).protocol),
+        "DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/mjstudio",
+      )
+      .optional(),
+  ),
   SIMULATOR_SPEED: z.coerce.number().positive().max(1_000).default(1),
   APP_PASSWORD: optionalText,
   APP_API_TOKEN: optionalText.pipe(
@@ -146,6 +156,8 @@ export interface AppEnv {
   /** How often the server's one poller asks the upstream about every unfinished task. */
   pollIntervalMs: number;
   dataDir: string;
+  /** PostgreSQL for the history when set; SQLite under `dataDir` when not. */
+  databaseUrl: string | undefined;
   simulatorSpeed: number;
   auth: {
     /** Set: every page and API route but the open ones needs a session. */
@@ -192,6 +204,7 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
     pollIntervalMs: e.MJ_POLL_INTERVAL_MS,
     // turbopackIgnore: DATA_DIR is runtime data, not something the build should trace into the bundle.
     dataDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     simulatorSpeed: e.SIMULATOR_SPEED,
     auth: {
       password: e.APP_PASSWORD,

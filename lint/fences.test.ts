@@ -150,6 +150,18 @@ const WRONG_WAY: [...Case, rule: string][] = [
     "no-restricted-imports",
   ],
   [
+    "lib/tasks builds the PostgreSQL store itself",
+    "lib/tasks/fence-probe.ts",
+    `import "@/lib/store/pg-task-store";`,
+    "no-restricted-imports",
+  ],
+  [
+    "an app route builds a PostgreSQL adapter of another room",
+    "app/api/fence-probe/route.ts",
+    `import "@/lib/auth/pg-sessions";`,
+    "no-restricted-imports",
+  ],
+  [
     "an app route builds the filesystem blob store",
     "app/api/fence-probe/route.ts",
     `import "@/lib/media/fs-blob-store";`,
@@ -200,7 +212,7 @@ const RIGHT_WAY: Case[] = [
   [
     "the composition root builds the adapters",
     "lib/server/services.ts",
-    `import "@/lib/store/sqlite-task-store";\nimport "@/lib/media/fs-blob-store";`,
+    `import "@/lib/store/sqlite-task-store";\nimport "@/lib/media/fs-blob-store";\nimport "@/lib/store/pg-task-store";`,
   ],
   [
     "a store's contract suite runs against the SQLite adapter",

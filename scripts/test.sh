@@ -33,6 +33,36 @@ else
   exit 1
 fi
 
+step "Checking for a PostgreSQL to test against"
+# The PostgreSQL adapters' tests create a database of their own on it (lib/testing/postgres.ts);
+# MJ_REQUIRE_POSTGRES makes them fail, not skip, when there is none.
+export MJ_REQUIRE_POSTGRES=1
+if [ -n "${PG_TEST_URL:-}" ]; then
+  echo "using PG_TEST_URL"
+else
+  if ! command -v pg_lsclusters >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      echo "installing Debian's postgresql with apt-get"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+      echo "No PostgreSQL found. Install it (Debian: sudo apt-get install postgresql) and run npm test" >&2
+      echo "as root, or set PG_TEST_URL to a server where that role may create databases." >&2
+      exit 1
+    fi
+  fi
+  # A fresh install inside a container is not started (no init system): start every cluster.
+  pg_lsclusters --no-header | while read -r version name _port status _rest; do
+    if [ "$status" != online ]; then
+      if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" "$name" start; else
+        echo "PostgreSQL cluster $version/$name is down; start it (sudo pg_ctlcluster $version $name start)" >&2
+        exit 1
+      fi
+    fi
+  done
+  pg_lsclusters
+fi
+
 step "Lint"
 npx eslint . --max-warnings 0
 

@@ -28,6 +28,8 @@ export function testEnv(dataDir: string, vars: Record<string, string> = {}): App
 export function testServer(vars: Record<string, string> = {}): { dataDir: string } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mj-server-"));
   delete process.env.MJ_API_URL;
+  // The history on SQLite under dataDir, whatever the shell running the tests points at.
+  delete process.env.DATABASE_URL;
   Object.assign(process.env, TEST_VARS, { DATA_DIR: dataDir }, vars);
   afterAll(async () => {
     await resetServices();
