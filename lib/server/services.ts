@@ -17,6 +17,9 @@ import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
+import { soloCluster } from "@/lib/store/cluster";
+import { createPgCluster } from "@/lib/store/pg-cluster";
+import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { ArchiveDeps } from "@/lib/tasks/archive";
@@ -121,6 +124,13 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     : inProcessGuard;
 
   const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  // On PostgreSQL, the instances sharing the database act as one: the lease holder alone polls
+  // the upstream, and each hears what the others record (lib/store/pg-cluster.ts).
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
+  const cluster =
+    pool && config.databaseUrl
+      ? createPgCluster({ pool, url: config.databaseUrl, intervalMs: config.pollIntervalMs, log })
+      : soloCluster();
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.
   const blobs = createFsBlobStore(config.dataDir);
@@ -158,6 +168,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     removeMedia: (ids) => media.remove(ids),
     notify: (changed) => notifier.notify(changed),
     pollIntervalMs: config.pollIntervalMs,
+    cluster,
     log,
   });
   // The one poller of the upstream starts with the services, on what the history holds unfinished.
@@ -177,11 +188,13 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     archive: { store, tasks, cache: media, download, blobs, log },
     async close() {
       tasks.stopPolling();
+      await cluster.close();
       media.close();
       await media.idle();
       await notifier.idle();
       await mediaIndex.close();
       await store.close();
+      await pool?.end();
       if (demo && !options.simulator) demo.simulator.close();
     },
   };

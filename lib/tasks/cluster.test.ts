@@ -7,17 +7,24 @@ import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs } from "@/lib/media/inputs";
 import type { Task } from "@/lib/mj/task";
 import type { Cluster } from "@/lib/store/cluster";
+import { createPgCluster } from "@/lib/store/pg-cluster";
+import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import { clusterHub } from "@/lib/testing/cluster-hub";
+import { NO_POSTGRES, postgresOrSkip } from "@/lib/testing/postgres";
+import { postgresFixture } from "@/lib/testing/postgres-fixture";
+import { until } from "@/lib/testing/wait";
+import { closeWorlds, world } from "@/lib/testing/world";
 import { createUpstreamClient } from "@/lib/upstream/client";
 import { createTaskService, type TaskService } from "./service";
 
 /**
  * Several instances of the task service over one history, as a cluster runs them: the lease
  * decides which one asks the upstream, and what one records reaches the others (their watch
- * lists and their pages). The cluster is the in-process hub; postgres-cluster.test.ts proves the
- * PostgreSQL adapter keeps the same promises. Timers are fake, so polls are counted per interval.
+ * lists and their pages). First over the in-process hub, on a fake clock, so polls are counted
+ * per interval exactly; then over the PostgreSQL adapter (a database of its own per test), in
+ * real time. The history is one SQLite file both instances share.
  */
 
 const INTERVAL = 1_000;
@@ -38,6 +45,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   vi.useRealTimers();
+  await closeWorlds();
   for (const service of services.splice(0)) service.stopPolling();
   await store.close();
   simulator.close();
@@ -47,7 +55,7 @@ afterEach(async () => {
 /** The ids of each list-by-ids call that reached the upstream, by the instance that made it. */
 const polls: Record<string, string[][]> = {};
 
-function instance(name: string, cluster: Cluster): TaskService {
+function instance(name: string, cluster: Cluster, intervalMs = INTERVAL): TaskService {
   polls[name] = [];
   const upstream = createUpstreamClient({
     baseUrl: BASE_URL,
@@ -66,7 +74,7 @@ function instance(name: string, cluster: Cluster): TaskService {
     upstream,
     store,
     inputs: createRequestInputs(createFsBlobStore(dir)),
-    pollIntervalMs: INTERVAL,
+    pollIntervalMs: intervalMs,
     cluster,
     log: () => {},
   });
@@ -139,3 +147,90 @@ describe("task services sharing one history", () => {
     expect(polls.a).toEqual([[id]]);
   });
 });
+
+const postgres = await postgresOrSkip();
+const fixture = postgresFixture(postgres);
+const PG_INTERVAL = 500;
+
+describe.skipIf(!postgres)(
+  `task services clustered on PostgreSQL${postgres ? "" : ` (skipped: ${NO_POSTGRES})`}`,
+  () => {
+    /** An instance with its own pool, so it can die alone. */
+    async function pgInstance(name: string) {
+      const { url } = await fixture.database();
+      const pool = createPool(url, () => {});
+      fixture.track({ close: () => pool.end().catch(() => {}) });
+      const cluster = fixture.track(
+        createPgCluster({ pool, url, intervalMs: PG_INTERVAL, instanceId: name, log: () => {} }),
+      );
+      return { name, pool, cluster, tasks: instance(name, cluster, PG_INTERVAL) };
+    }
+    type PgInstance = Awaited<ReturnType<typeof pgInstance>>;
+
+    async function leaderOf(all: PgInstance[]): Promise<PgInstance> {
+      return until(async () => {
+        const leading = all.filter((i) => i.cluster.isLeader());
+        return leading.length === 1 && leading[0];
+      }, "one instance holding the lease");
+    }
+
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it("asks the upstream once per interval between them, about tasks submitted on either", async () => {
+      vi.useRealTimers();
+      const all = [await pgInstance("a"), await pgInstance("b")];
+      const ids = [await submit(all[0]!.tasks, "on a"), await submit(all[1]!.tasks, "on b")];
+      const leader = await leaderOf(all);
+      const follower = all.find((i) => i !== leader)!;
+      await until(async () => polls[leader.name]!.length > 0, "a first poll");
+      const before = polls[leader.name]!.length;
+      await sleep(6 * PG_INTERVAL);
+      const made = polls[leader.name]!.length - before;
+      expect(made).toBeGreaterThanOrEqual(5);
+      expect(made).toBeLessThanOrEqual(7);
+      expect(polls[follower.name]).toEqual([]);
+      expect([...polls[leader.name]!.at(-1)!].sort()).toEqual([...ids].sort());
+    });
+
+    it("when the leader dies, the other polls its tasks within two intervals", async () => {
+      vi.useRealTimers();
+      const all = [await pgInstance("a"), await pgInstance("b")];
+      const id = await submit(all[0]!.tasks, "outlives its poller");
+      const leader = await leaderOf(all);
+      const heir = all.find((i) => i !== leader)!;
+      await until(async () => polls[leader.name]!.length > 0, "a first poll");
+
+      // A SIGKILL as the database sees it: the connections go, the lease row stays until it expires.
+      leader.tasks.stopPolling();
+      await leader.pool.end();
+      const diedAt = Date.now();
+      await until(async () => polls[heir.name]!.length > 0, "the heir polling", { intervalMs: 5 });
+      expect(Date.now() - diedAt).toBeLessThanOrEqual(2 * PG_INTERVAL + 250);
+      expect(polls[heir.name]![0]).toEqual([id]);
+    });
+
+    it("pushes what one instance records to the pages of the other", async () => {
+      vi.useRealTimers();
+      const [a, b] = [await pgInstance("a"), await pgInstance("b")];
+      const pushedOnB: Task[] = [];
+      b.tasks.subscribe((tasks) => pushedOnB.push(...tasks));
+      await sleep(PG_INTERVAL); // both feeds are listening
+      const id = await submit(a.tasks, "seen on b");
+      const pushed = await until(async () => pushedOnB.find((task) => task.id === id), "b's page told");
+      expect(pushed).toMatchObject({ id, prompt: "seen on b" });
+    });
+
+    it("is what the composition root builds when DATABASE_URL is set, and hands the lease back on close", async () => {
+      vi.useRealTimers();
+      const { url } = await fixture.database();
+      world({ env: { DATABASE_URL: url, MJ_POLL_INTERVAL_MS: String(PG_INTERVAL) } });
+      const pool = createPool(url, () => {});
+      fixture.track({ close: () => pool.end() });
+      const holders = async () =>
+        (await pool.query("SELECT holder FROM cluster_leases").catch(() => ({ rows: [] }))).rows;
+      await until(async () => (await holders()).length === 1, "the lease taken");
+      await closeWorlds();
+      expect(await holders()).toEqual([]);
+    });
+  },
+);
