@@ -16,6 +16,7 @@ import {
 import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
+import { createPgMediaIndex } from "@/lib/media/pg-media-index";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
@@ -134,7 +135,10 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.
   const blobs = createFsBlobStore(config.dataDir);
-  const mediaIndex = createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
+  // With PostgreSQL the index (and the download queue) is the cluster's, like the blobs it describes.
+  const mediaIndex = pool
+    ? createPgMediaIndex(pool)
+    : createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
   const inputs = createRequestInputs(blobs);
   const download = mediaDownloader({ upstream, guard });
   const getTask = (id: string) => store.get(id);

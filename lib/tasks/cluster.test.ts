@@ -15,7 +15,7 @@ import { clusterHub } from "@/lib/testing/cluster-hub";
 import { NO_POSTGRES, postgresOrSkip } from "@/lib/testing/postgres";
 import { postgresFixture } from "@/lib/testing/postgres-fixture";
 import { until } from "@/lib/testing/wait";
-import { closeWorlds, world } from "@/lib/testing/world";
+import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { createUpstreamClient } from "@/lib/upstream/client";
 import { createTaskService, type TaskService } from "./service";
 
@@ -231,6 +231,21 @@ describe.skipIf(!postgres)(
       await until(async () => (await holders()).length === 1, "the lease taken");
       await closeWorlds();
       expect(await holders()).toEqual([]);
+    });
+
+    it("keeps the media index and its download queue in PostgreSQL when DATABASE_URL is set", async () => {
+      vi.useRealTimers();
+      const { url } = await fixture.database();
+      const w = world({ env: { DATABASE_URL: url } });
+      const task = await finished(w.tasks, "cached through postgres");
+      await until(async () => (await w.media.job(task.id))?.state === "done", "the media cached");
+      const pool = createPool(url, () => {});
+      fixture.track({ close: () => pool.end() });
+      const { rows } = await pool.query<{ slot: string }>("SELECT slot FROM media_files WHERE task_id = $1", [
+        task.id,
+      ]);
+      expect(rows.map((row) => row.slot)).toContain("image");
+      expect((await w.media.get(task.id, "image"))?.bytes).toBeGreaterThan(0);
     });
   },
 );
