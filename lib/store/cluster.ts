@@ -1,3 +1,5 @@
+import type { ErrorCode } from "@/lib/http/errors";
+
 /**
  * The Cluster port: what app instances sharing one history need of each other. Which one of them
  * polls the upstream (a lease: exactly one holds it at a time), and which tasks another one has
@@ -21,11 +23,24 @@ export interface ClusterListener {
   led(): void;
 }
 
+/** What the poller's polls fail with, as the instance that polls tells the others. */
+export interface PollerFault {
+  code: ErrorCode;
+  message: string;
+}
+
 export interface Cluster {
   /** Whether this instance is the one that asks the upstream now; answers at once. */
   isLeader(): boolean;
   /** Tells the other instances which tasks this one changed; never blocks, never throws. */
   announce(ids: readonly string[]): void;
+  /** What this instance's polls fail with while it leads (null once they succeed), for the others. */
+  reportFault(fault: PollerFault | null): void;
+  /**
+   * What the instance that polls last reported (null: its polls succeed). A follower's record of
+   * an unfinished task is as stale as the leader's, and its callers are told why as the leader's are.
+   */
+  fault(): PollerFault | null;
   /** Starts hearing the other instances; answers the function that stops. */
   listen(listener: ClusterListener): () => void;
   close(): Promise<void>;
@@ -36,6 +51,8 @@ export function soloCluster(): Cluster {
   return {
     isLeader: () => true,
     announce: () => {},
+    reportFault: () => {},
+    fault: () => null,
     listen: () => () => {},
     close: async () => {},
   };

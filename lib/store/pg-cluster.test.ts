@@ -85,6 +85,20 @@ describe.skipIf(!postgres)(
       expect(Date.now() - stoppedAt).toBeLessThanOrEqual(INTERVAL / 2 + 250);
     });
 
+    it("tells the others what the holder's polls fail with, as it renews the lease", async () => {
+      const all = [await instance("a"), await instance("b")];
+      const [holder] = await until(async () => leaders(all).length === 1 && leaders(all), "a leader");
+      const other = all.find((i) => i !== holder)!;
+      const fault = { code: "upstream_timeout", message: "The upstream did not answer in time." } as const;
+      other.cluster.reportFault({ code: "internal", message: "not the poller: never heard" });
+      holder!.cluster.reportFault(fault);
+      await until(async () => other.cluster.fault(), "the fault heard");
+      expect(other.cluster.fault()).toEqual(fault);
+      expect(holder!.cluster.fault()).toBeNull();
+      holder!.cluster.reportFault(null);
+      await until(async () => other.cluster.fault() === null, "the recovery heard");
+    });
+
     it("tells every other instance which tasks one changed, in as many notifications as needed", async () => {
       const [a, b, c] = [await instance("a"), await instance("b"), await instance("c")];
       // 64-character ids: 500 of them are four times what one notification may carry.

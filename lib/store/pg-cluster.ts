@@ -1,8 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { ERROR_STATUS } from "@/lib/http/errors";
 import { taskIdSchema } from "@/lib/mj/requests";
-import type { Cluster, ClusterListener } from "./cluster";
+import type { Cluster, ClusterListener, PollerFault } from "./cluster";
 import { migratePostgres, type PgMigration, type Pool } from "./postgres";
 
 /**
@@ -17,6 +18,7 @@ import { migratePostgres, type PgMigration, type Pool } from "./postgres";
  * proxy; a row expires by itself and can be read (`SELECT * FROM cluster_leases`). The holder
  * counts itself the poller only until the time it sent its last successful renewal plus the
  * lease's length, by its own clock: the database grants the row to another only after that.
+ * The holder writes what its polls fail with into the row as it renews; the others read it then.
  *
  * What an instance records is announced with NOTIFY on one channel: the sender's id and task ids
  * (a payload must stay under 8000 bytes, so many ids go in several), never tasks; the listeners
@@ -37,7 +39,8 @@ const MIGRATIONS: PgMigration[] = [
     up: `CREATE TABLE cluster_leases (
            name       text PRIMARY KEY,
            holder     text NOT NULL,
-           expires_at timestamptz NOT NULL
+           expires_at timestamptz NOT NULL,
+           fault      jsonb
          )`,
   },
 ];
@@ -69,6 +72,9 @@ export function createPgCluster({
   /** Until when (this process's clock) the lease is this instance's; 0 when it is not. */
   let leaderUntil = 0;
   const isLeader = () => Date.now() < leaderUntil;
+  /** What this instance's polls fail with (written while it holds the lease), and what the holder's do. */
+  let reported: PollerFault | null = null;
+  let holdersReport: PollerFault | null = null;
   const ready = migratePostgres(pool, "cluster", MIGRATIONS);
 
   // ── the lease ────────────────────────────────────────────────────────────────────────────────
@@ -82,14 +88,16 @@ export function createPgCluster({
     try {
       await ready;
       const { rowCount } = await pool.query(
-        `INSERT INTO cluster_leases (name, holder, expires_at)
-         VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-         ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+        `INSERT INTO cluster_leases (name, holder, expires_at, fault)
+         VALUES ($1, $2, now() + $3 * interval '1 millisecond', $4)
+         ON CONFLICT (name) DO UPDATE
+           SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, fault = EXCLUDED.fault
            WHERE cluster_leases.holder = EXCLUDED.holder OR cluster_leases.expires_at < now()`,
-        [POLLER_LEASE, instanceId, leaseMs],
+        [POLLER_LEASE, instanceId, leaseMs, reported && JSON.stringify(reported)],
       );
       if (closed) return;
       leaderUntil = rowCount ? sentAt + leaseMs : 0;
+      holdersReport = rowCount ? null : await holdersFault();
       if (renewFailing) log("[cluster] the lease can be renewed again");
       renewFailing = false;
     } catch (error) {
@@ -101,6 +109,17 @@ export function createPgCluster({
       log(`[cluster] this instance (${instanceId}) polls the upstream now`);
       listener?.led();
     }
+  }
+
+  async function holdersFault(): Promise<PollerFault | null> {
+    const { rows } = await pool.query<{ fault: { code?: unknown; message?: unknown } | null }>(
+      "SELECT fault FROM cluster_leases WHERE name = $1 AND expires_at > now()",
+      [POLLER_LEASE],
+    );
+    const { code, message } = rows[0]?.fault ?? {};
+    return typeof code === "string" && Object.hasOwn(ERROR_STATUS, code) && typeof message === "string"
+      ? { code: code as PollerFault["code"], message }
+      : null;
   }
 
   function scheduleRenew(): void {
@@ -205,6 +224,11 @@ export function createPgCluster({
   return {
     instanceId,
     isLeader,
+
+    reportFault(fault) {
+      reported = fault;
+    },
+    fault: () => (isLeader() ? null : holdersReport),
 
     announce(ids) {
       if (closed) return;

@@ -17,6 +17,7 @@ import { postgresFixture } from "@/lib/testing/postgres-fixture";
 import { until } from "@/lib/testing/wait";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { createUpstreamClient } from "@/lib/upstream/client";
+import { POLLER_BACKOFF_MAX_MS } from "./poller";
 import { createTaskService, type TaskService } from "./service";
 
 /**
@@ -62,6 +63,10 @@ function instance(name: string, cluster: Cluster, intervalMs = INTERVAL): TaskSe
     apiKey: KEY,
     authHeader: "authorization",
     timeoutMs: 5_000,
+    // One answer per poll, and no breaker: a fault reaches the poller as it is.
+    readAttempts: 1,
+    breaker: { failureThreshold: 1_000 },
+    log: () => {},
     fetch: async (input, init) => {
       const request = new Request(input, init);
       if (request.url.includes("/list-by")) {
@@ -132,6 +137,21 @@ describe("task services sharing one history", () => {
     hub.lead(null);
     await vi.advanceTimersByTimeAsync(3 * INTERVAL);
     expect(polls.a!.length + polls.b!.length).toBe(5);
+  });
+
+  it("tells a follower's callers of the outage the leader's polls meet, until they are answered again", async () => {
+    const hub = clusterHub();
+    instance("a", hub.member());
+    const b = instance("b", hub.member());
+    const id = await submit(b, "during an outage");
+    simulator.setFaults({ errorRate: 1 });
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    await expect(b.listByIds([id])).rejects.toMatchObject({ code: "upstream_error" });
+    await expect(b.fetch(id)).rejects.toMatchObject({ code: "upstream_error" });
+    simulator.setFaults({});
+    await vi.advanceTimersByTimeAsync(POLLER_BACKOFF_MAX_MS);
+    expect((await b.listByIds([id])).map((task) => task.id)).toEqual([id]);
+    expect(polls.b).toEqual([]);
   });
 
   it("stops polling a task deleted on another instance", async () => {

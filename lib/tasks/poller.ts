@@ -33,6 +33,8 @@ export interface PollerDeps {
    * over polls at once.
    */
   isLeader?: () => boolean;
+  /** Told after each tick that asked the upstream what it failed with (null: it was answered). */
+  onFault?: (error: unknown) => void;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -45,6 +47,7 @@ export function createPoller({
   ask,
   record,
   isLeader = () => true,
+  onFault,
   now = Date.now,
   log = console.warn,
 }: PollerDeps) {
@@ -115,6 +118,7 @@ export function createPoller({
         failures += 1;
         lastError = error;
       }
+      onFault?.(lastError);
     } finally {
       ticking = false;
       schedule(now() - started);

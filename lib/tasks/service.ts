@@ -319,6 +319,9 @@ export function createTaskService({
     ask: (ids) => upstream.listByIds(ids),
     record: (tasks) => record(tasks),
     isLeader: () => cluster.isLeader(),
+    // Only an upstream's fault makes the record stale (see throwIfStale), for every instance.
+    onFault: (error) =>
+      cluster.reportFault(error instanceof AppError ? { code: error.code, message: error.message } : null),
     now,
     log,
   });
@@ -345,7 +348,9 @@ export function createTaskService({
    * backs off, as it would have if it had asked the upstream itself).
    */
   function throwIfStale(ids: readonly string[]): void {
-    const fault = poller.fault();
+    // In a cluster, the fault of the instance that polls: this one's poller asks nothing.
+    const shared = cluster.fault();
+    const fault = poller.fault() ?? (shared && new AppError(shared.code, shared.message));
     // Only an upstream's fault makes the record stale; a failed write is the server's own, and logged.
     if (fault instanceof AppError && ids.some((id) => poller.isWatching(id))) throw fault;
   }

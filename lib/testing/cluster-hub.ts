@@ -1,4 +1,4 @@
-import type { Cluster, ClusterListener } from "@/lib/store/cluster";
+import type { Cluster, ClusterListener, PollerFault } from "@/lib/store/cluster";
 
 /**
  * Several app instances in one process, for tests of what the task service does in a cluster
@@ -9,6 +9,7 @@ import type { Cluster, ClusterListener } from "@/lib/store/cluster";
 export function clusterHub() {
   const listeners: (ClusterListener | null)[] = [];
   let leader = 0;
+  let fault: PollerFault | null = null;
 
   return {
     member(): Cluster {
@@ -22,6 +23,10 @@ export function clusterHub() {
             if (listener && other !== index) queueMicrotask(() => listener.changed(copy));
           });
         },
+        reportFault(reported) {
+          if (leader === index) fault = reported;
+        },
+        fault: () => (leader === index ? null : fault),
         listen(listener) {
           listeners[index] = listener;
           return () => {
