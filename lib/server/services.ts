@@ -20,6 +20,7 @@ import { createPgMediaIndex } from "@/lib/media/pg-media-index";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
+import { createPgTaskStore } from "@/lib/store/pg-task-store";
 import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
@@ -41,7 +42,7 @@ export const DEMO_BASE_URL = "http://simulator.invalid";
 export interface Services {
   config: AppEnv;
   upstream: UpstreamClient;
-  /** The history (SQLite file `DATA_DIR/mj-studio.sqlite`). */
+  /** The history: PostgreSQL at DATABASE_URL, else the SQLite file `DATA_DIR/mj-studio.sqlite`. */
   store: TaskStore;
   /** Every blob under DATA_DIR: `media/…` (the cache), `inputs/…` (request images), `staging/…` (imports). */
   blobs: BlobStore;
@@ -124,10 +125,13 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
     : inProcessGuard;
 
-  const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  // One pool per process, for every PostgreSQL adapter; the store migrates its tables at start.
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
+  const store = pool
+    ? createPgTaskStore(pool)
+    : createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
   // On PostgreSQL, the instances sharing the database act as one: the lease holder alone polls
   // the upstream, and each hears what the others record (lib/store/pg-cluster.ts).
-  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
   const cluster =
     pool && config.databaseUrl
       ? createPgCluster({ pool, url: config.databaseUrl, intervalMs: config.pollIntervalMs, log })

@@ -9,7 +9,7 @@ const postgres = await postgresOrSkip();
 const fixture = postgresFixture(postgres);
 
 async function pool(): Promise<Pool> {
-  const opened = createPool((await fixture.database()).url);
+  const opened = createPool((await fixture.state()).url);
   fixture.track({ close: () => opened.end() });
   return opened;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
-import { facetsOf } from "@/lib/mj/facets";
-import { mediaOf, type HistoryMedia } from "@/lib/mj/history-query";
-import { statusRank, taskSchema, type Task } from "@/lib/mj/task";
+import { taskSchema, type Task } from "@/lib/mj/task";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
+import { splitSearch } from "./search-terms";
+import { taskColumns, withoutFlags, type TaskColumns } from "./task-row";
 import type {
   Folder,
   MergeRule,
@@ -18,27 +18,19 @@ import type {
 
 /** The TaskStore on one SQLite file (better-sqlite3: synchronous, so each method is one transaction). */
 
-/** Scripts whose text unicode61 does not split into words: a whole run is one token to it. */
-const UNSPACED_SCRIPT =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
-const SEARCH_TERM = /[\p{L}\p{M}\p{N}]+/gu;
-const MAX_SEARCH_TERMS = 16;
 /** Matches beyond which reading them all and sorting costs more than walking the sort index. */
 const BROAD_MATCH = 500;
 
 /**
- * Splits a search into what FTS5 can match and what it cannot. Terms are the runs of letters
- * and digits, so quotes, `*`, `(`, `:` and `-` never reach the MATCH syntax; each is quoted
- * (which also makes OR, AND, NOT and NEAR plain words) and matched as a word prefix. Terms in
- * Chinese, Japanese, Korean or Thai become substring matches on the prompt instead, because the
- * tokenizer indexes a run of such characters as one word. A search with no term filters nothing.
+ * A search (`splitSearch`) as FTS5 reads it: each word quoted (which also makes OR, AND, NOT and
+ * NEAR plain words) and matched as a prefix; the substrings are matched on the prompt instead,
+ * because unicode61 indexes a run of CJK characters as one word.
  */
 export function searchTerms(q: string): { match: string | null; substrings: string[] } {
-  const terms = [...new Set(q.match(SEARCH_TERM) ?? [])].slice(0, MAX_SEARCH_TERMS);
-  const words = terms.filter((term) => !UNSPACED_SCRIPT.test(term));
+  const { words, substrings } = splitSearch(q);
   return {
     match: words.length > 0 ? words.map((word) => `"${word}"*`).join(" ") : null,
-    substrings: terms.filter((term) => UNSPACED_SCRIPT.test(term)),
+    substrings,
   };
 }
 
@@ -56,19 +48,8 @@ interface PageRow extends StoredRow {
   id: string;
 }
 
-interface WriteParams {
-  id: string;
-  status: string;
-  statusRank: number;
-  action: string | null;
-  parentId: string | null;
-  prompt: string | null;
-  media: HistoryMedia;
-  model: string;
-  aspect: string;
-  speed: string | null;
+interface WriteParams extends Omit<TaskColumns, "sref"> {
   sref: number;
-  sortTime: number;
   data: string;
   now: number;
 }
@@ -103,15 +84,6 @@ function readStored(row: StoredRow): StoredTask {
 
 function flags(row: StoredRow | undefined): { favorite: boolean; hidden: boolean } {
   return { favorite: row?.favorite === 1, hidden: row?.hidden === 1 };
-}
-
-/** The user's flags are columns, not part of the Task JSON; a task read from the store carries them. */
-function withoutFlags(task: Task): Task {
-  if (!("favorite" in task) && !("hidden" in task)) return task;
-  const copy: Record<string, unknown> = { ...task };
-  delete copy.favorite;
-  delete copy.hidden;
-  return copy as Task;
 }
 
 export function createSqliteTaskStore(filePath: string): TaskStore {
@@ -274,23 +246,8 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     // Polls mostly repeat what is stored; an unchanged task costs a read, not a write.
     if (row?.data === data) return { ...next, ...userFlags };
     const now = Date.now();
-    const facets = facetsOf(next);
-    write.run({
-      id: next.id,
-      status: next.status,
-      statusRank: statusRank(next),
-      action: next.action,
-      parentId: next.parentId,
-      prompt: next.prompt,
-      media: mediaOf(next),
-      model: facets.model,
-      aspect: facets.aspect,
-      speed: facets.speed,
-      sref: facets.sref ? 1 : 0,
-      sortTime: Math.trunc(next.submitTime ?? now),
-      data,
-      now,
-    });
+    const columns = taskColumns(next, now);
+    write.run({ ...columns, sref: columns.sref ? 1 : 0, data, now });
     return { ...next, ...userFlags };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import { progressPercent, taskSchema, type Task } from "@/lib/mj/task";
 import { InvalidCursorError, type MergeRule, type TaskListQuery, type TaskStore } from "./task-store";
 
 /**
@@ -114,6 +114,37 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         await store.close();
         const reopened = await openStore();
         expect(await reopened.get("a")).toMatchObject({ seed: "123", favorite: true });
+      });
+    });
+
+    describe("two instances on the same data", () => {
+      it("recording the same tasks at once, neither undoes the other's newer copy", async () => {
+        // Two stores over the same data, as two app instances behind one load balancer.
+        const [a, b] = [await openStore(), await openStore()];
+        const known = Array.from({ length: 20 }, (_, i) => `race${String(i).padStart(2, "0")}`);
+        // The history's rule in small: a copy further along replaces the stored one, never the reverse.
+        const furtherWins: MergeRule = (stored, incoming) =>
+          stored && (progressPercent(stored.progress) ?? 0) >= (progressPercent(incoming.progress) ?? 0)
+            ? null
+            : incoming;
+        const copies = (step: number, order: string[]) =>
+          order.map((id) => task({ id, status: "IN_PROGRESS", progress: `${step}%` }));
+        // Both ready (a backend may set itself up at first use) before they race.
+        await Promise.all([a.get("none"), b.get("none")]);
+        for (let round = 0; round < 12; round++) {
+          // Tasks both have recorded before, and tasks neither has seen, which both insert at once.
+          const ids = [...known, ...Array.from({ length: 20 }, (_, i) => `new${round}-${i}`)];
+          const [low, high] = [2 * round + 1, 2 * round + 2];
+          // Both at once, listing the ids in opposite orders, the newer copy on either side.
+          await Promise.all([
+            a.record(copies(round % 2 === 0 ? low : high, ids), furtherWins),
+            b.record(copies(round % 2 === 0 ? high : low, [...ids].reverse()), furtherWins),
+          ]);
+          for (const store of [a, b]) {
+            const found = new Map((await store.getMany(ids)).map((t) => [t.id, t.progress]));
+            expect(ids.map((id) => found.get(id))).toEqual(ids.map(() => `${high}%`));
+          }
+        }
       });
     });
 
