@@ -5,13 +5,13 @@ import { postgresFixture } from "@/lib/testing/postgres-fixture";
 import { describeMediaIndex } from "./media-index.contract";
 import { createPgMediaIndex } from "./pg-media-index";
 
-/** The MediaIndex contract on a real PostgreSQL (a database of its own per test), and what a cluster adds. */
+/** The MediaIndex contract on a real PostgreSQL (a schema of its own per test), and what a cluster adds. */
 
 const postgres = await postgresOrSkip();
 const fixture = postgresFixture(postgres);
 
 async function pool(): Promise<Pool> {
-  const opened = createPool((await fixture.database()).url, () => {});
+  const opened = createPool((await fixture.state()).url, () => {});
   fixture.track({ close: () => opened.end() });
   return opened;
 }
@@ -21,7 +21,7 @@ describe.skipIf(!postgres)(
   () => {
     describeMediaIndex("postgres", async () => {
       const index = createPgMediaIndex(await pool());
-      // The fixture drops the database after each test.
+      // The fixture drops the schema after each test.
       return { index, cleanup: () => index.close() };
     });
 

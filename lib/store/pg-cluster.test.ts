@@ -7,7 +7,7 @@ import { createPgCluster, type PgCluster } from "./pg-cluster";
 import { createPool, type Pool } from "./postgres";
 
 /**
- * The Cluster port on a real PostgreSQL (a database of its own per test): one lease holder among
+ * The Cluster port on a real PostgreSQL (a schema of its own per test): one lease holder among
  * instances, the lease passing on when its holder stops or dies, and announcements reaching the
  * other instances in payloads NOTIFY takes. Real time: the lease's clock is the database's.
  */
@@ -17,7 +17,7 @@ const fixture = postgresFixture(postgres);
 const INTERVAL = 500;
 
 async function pool(): Promise<Pool> {
-  const opened = createPool((await fixture.database()).url, () => {});
+  const opened = createPool((await fixture.state()).url, () => {});
   fixture.track({ close: () => opened.end() });
   return opened;
 }
@@ -34,7 +34,7 @@ async function instance(name: string) {
   const cluster = fixture.track(
     createPgCluster({
       pool: own,
-      url: (await fixture.database()).url,
+      url: (await fixture.state()).url,
       intervalMs: INTERVAL,
       instanceId: name,
       log: () => {},

@@ -8,6 +8,7 @@ import { createRequestInputs } from "@/lib/media/inputs";
 import type { Task } from "@/lib/mj/task";
 import type { Cluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
+import { createPgTaskStore } from "@/lib/store/pg-task-store";
 import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
@@ -24,8 +25,8 @@ import { createTaskService, type TaskService } from "./service";
  * Several instances of the task service over one history, as a cluster runs them: the lease
  * decides which one asks the upstream, and what one records reaches the others (their watch
  * lists and their pages). First over the in-process hub, on a fake clock, so polls are counted
- * per interval exactly; then over the PostgreSQL adapter (a database of its own per test), in
- * real time. The history is one SQLite file both instances share.
+ * per interval exactly, over one SQLite history; then all on PostgreSQL (a schema of its own per
+ * test: the history, the lease and the feed), in real time.
  */
 
 const INTERVAL = 1_000;
@@ -56,7 +57,11 @@ afterEach(async () => {
 /** The ids of each list-by-ids call that reached the upstream, by the instance that made it. */
 const polls: Record<string, string[][]> = {};
 
-function instance(name: string, cluster: Cluster, intervalMs = INTERVAL): TaskService {
+function instance(
+  name: string,
+  cluster: Cluster,
+  { intervalMs = INTERVAL, history = store }: { intervalMs?: number; history?: TaskStore } = {},
+): TaskService {
   polls[name] = [];
   const upstream = createUpstreamClient({
     baseUrl: BASE_URL,
@@ -77,7 +82,7 @@ function instance(name: string, cluster: Cluster, intervalMs = INTERVAL): TaskSe
   });
   const tasks = createTaskService({
     upstream,
-    store,
+    store: history,
     inputs: createRequestInputs(createFsBlobStore(dir)),
     pollIntervalMs: intervalMs,
     cluster,
@@ -175,15 +180,17 @@ const PG_INTERVAL = 500;
 describe.skipIf(!postgres)(
   `task services clustered on PostgreSQL${postgres ? "" : ` (skipped: ${NO_POSTGRES})`}`,
   () => {
-    /** An instance with its own pool, so it can die alone. */
+    /** An instance with its own pool (its history, its lease, its feed), so it can die alone. */
     async function pgInstance(name: string) {
-      const { url } = await fixture.database();
+      const { url } = await fixture.state();
       const pool = createPool(url, () => {});
       fixture.track({ close: () => pool.end().catch(() => {}) });
       const cluster = fixture.track(
         createPgCluster({ pool, url, intervalMs: PG_INTERVAL, instanceId: name, log: () => {} }),
       );
-      return { name, pool, cluster, tasks: instance(name, cluster, PG_INTERVAL) };
+      // The history too is PostgreSQL's, through this instance's own pool.
+      const tasks = instance(name, cluster, { intervalMs: PG_INTERVAL, history: createPgTaskStore(pool) });
+      return { name, pool, cluster, tasks };
     }
     type PgInstance = Awaited<ReturnType<typeof pgInstance>>;
 
@@ -242,7 +249,7 @@ describe.skipIf(!postgres)(
 
     it("is what the composition root builds when DATABASE_URL is set, and hands the lease back on close", async () => {
       vi.useRealTimers();
-      const { url } = await fixture.database();
+      const { url } = await fixture.state();
       world({ env: { DATABASE_URL: url, MJ_POLL_INTERVAL_MS: String(PG_INTERVAL) } });
       const pool = createPool(url, () => {});
       fixture.track({ close: () => pool.end() });
@@ -255,7 +262,7 @@ describe.skipIf(!postgres)(
 
     it("keeps the media index and its download queue in PostgreSQL when DATABASE_URL is set", async () => {
       vi.useRealTimers();
-      const { url } = await fixture.database();
+      const { url } = await fixture.state();
       const w = world({ env: { DATABASE_URL: url } });
       const task = await finished(w.tasks, "cached through postgres");
       await until(async () => (await w.media.job(task.id))?.state === "done", "the media cached");
