@@ -104,7 +104,14 @@ export default defineConfig({
     },
   ],
   webServer: [
-    appServer(port, { DATA_DIR: dataDir("demo"), SIMULATOR_SPEED: "4", MJ_API_URL: "", MJ_API_KEY: "" }),
+    appServer(port, {
+      DATA_DIR: dataDir("demo"),
+      SIMULATOR_SPEED: "4",
+      MJ_API_URL: "",
+      MJ_API_KEY: "",
+      // Opt-in: the demo project's history on PostgreSQL (an empty database of its own).
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+    }),
     appServer(authPort, {
       DATA_DIR: dataDir("auth"),
       SIMULATOR_SPEED: "4",

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
+import { openPgTaskStore } from "@/lib/testing/postgres";
 import { mergeRule } from "@/lib/tasks/merge";
 
 /**
@@ -101,7 +102,10 @@ test("each filter narrows the view", async ({ page }) => {
 test("infinite scroll loads the next page", async ({ page }) => {
   // Seventy finished tasks recorded straight into the demo server's history (rendering them
   // through the simulator would take minutes); older than anything the other tests make.
-  const store = createSqliteTaskStore(path.join(process.env.E2E_DATA_DIR!, "demo", "mj-studio.sqlite"));
+  // On the backend the server runs on: PostgreSQL when E2E_DATABASE_URL is set (playwright.config.ts).
+  const store = process.env.E2E_DATABASE_URL
+    ? openPgTaskStore(process.env.E2E_DATABASE_URL)
+    : createSqliteTaskStore(path.join(process.env.E2E_DATA_DIR!, "demo", "mj-studio.sqlite"));
   const base = Date.UTC(2024, 0, 1);
   await store.record(
     Array.from({ length: 70 }, (_, i) => ({

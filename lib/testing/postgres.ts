@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { createPgTaskStore } from "@/lib/store/pg-task-store";
+import { createPool } from "@/lib/store/postgres";
+import type { TaskStore } from "@/lib/store/task-store";
 
 /**
  * The test kit's PostgreSQL: finds (or starts) a server and hands each test a database of its
@@ -69,6 +72,22 @@ export async function postgresOrSkip(): Promise<TestPostgres | null> {
 export const NO_POSTGRES =
   "no PostgreSQL was found: set PG_TEST_URL=postgres://user:pass@host/postgres (a role that may create " +
   "databases), or install Debian's postgresql and run the tests as root (scripts/test.sh does both)";
+
+/**
+ * A PostgreSQL task store at `url` with a pool of its own, which `close()` ends: another app
+ * instance in a test, or a spec seeding the history of a server that runs on PostgreSQL.
+ */
+export function openPgTaskStore(url: string): TaskStore {
+  const pool = createPool(url);
+  const store = createPgTaskStore(pool);
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await pool.end();
+    },
+  };
+}
 
 function server(adminUrl: string): TestPostgres {
   return {
