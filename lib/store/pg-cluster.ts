@@ -1,4 +1,3 @@
-import "server-only";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { ERROR_STATUS } from "@/lib/http/errors";
