@@ -14,7 +14,8 @@ import { createPool, type Pool } from "./postgres";
 
 const postgres = await postgresOrSkip();
 const fixture = postgresFixture(postgres);
-const INTERVAL = 500;
+// Production polls every 2 s; a shorter lease here, still long enough for a busy machine.
+const INTERVAL = 1_000;
 
 async function pool(): Promise<Pool> {
   const opened = createPool((await fixture.state()).url, () => {});
@@ -55,7 +56,7 @@ describe.skipIf(!postgres)(
       const all = [await instance("a"), await instance("b"), await instance("c")];
       const [first] = await until(async () => leaders(all).length === 1 && leaders(all), "a leader");
       expect(first!.heard.led).toBe(1);
-      for (let sample = 0; sample < 16; sample++) {
+      for (let sample = 0; sample < 12; sample++) {
         await sleep(INTERVAL / 4);
         expect(leaders(all).map((i) => i.name)).toEqual([first!.name]);
       }
@@ -72,7 +73,7 @@ describe.skipIf(!postgres)(
       const [heir] = await until(async () => leaders(living).length === 1 && leaders(living), "an heir", {
         intervalMs: 5,
       });
-      expect(Date.now() - diedAt).toBeLessThanOrEqual(2 * INTERVAL + 250);
+      expect(Date.now() - diedAt).toBeLessThanOrEqual(2 * INTERVAL + 400);
       expect(heir!.heard.led).toBe(1);
       // The dead one does not count itself the poller once its lease has run out.
       expect(dying!.cluster.isLeader()).toBe(false);
@@ -82,7 +83,7 @@ describe.skipIf(!postgres)(
       const stoppedAt = Date.now();
       const last = living.filter((i) => i !== heir);
       await until(async () => leaders(last).length === 1, "the last one leading", { intervalMs: 5 });
-      expect(Date.now() - stoppedAt).toBeLessThanOrEqual(INTERVAL / 2 + 250);
+      expect(Date.now() - stoppedAt).toBeLessThanOrEqual(INTERVAL / 2 + 400);
     });
 
     it("tells the others what the holder's polls fail with, as it renews the lease", async () => {
