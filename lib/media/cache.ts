@@ -97,6 +97,12 @@ export interface MediaCache {
 /** Ids become key segments; anything else an upstream might send is not cached. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_BACKOFF_MS = 10 * 60 * 1000;
+/**
+ * How long a runner holds a job it runs. Longer than a job takes (a download has its own
+ * deadline), so two instances sharing the index never cache one task at once; when a runner dies
+ * mid-job, another that knows the job runs it once the hold has run out.
+ */
+const JOB_HOLD_MS = 10 * 60 * 1000;
 
 /** Delay before retry number `attempt` (1-based). */
 export function backoffMs(attempt: number, baseMs: number): number {
@@ -254,11 +260,24 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function runJob(taskId: string): Promise<void> {
-    const job = await index.job(taskId);
-    if (!job || job.state !== "pending") return;
+    // Held, so another instance sharing the index does not cache the same task meanwhile.
+    const job = await index.claimJob(taskId, now(), JOB_HOLD_MS);
+    if (!job) {
+      // Another runner holds it; should that one die, the job is free again once its hold runs out.
+      if ((await index.job(taskId))?.state === "pending") schedule(taskId, JOB_HOLD_MS);
+      return;
+    }
+    /** Lets the job go as it was, for whoever runs it next (this server is stopping). */
+    const release = () =>
+      index.updateJob(taskId, {
+        state: "pending",
+        attempts: job.attempts,
+        nextAt: job.nextAt,
+        error: job.error,
+      });
     let task = await getTask(taskId);
     if (!task || task.status !== TASK_STATUS.success || removed.has(taskId)) {
-      if (!closed) await index.deleteJob(taskId);
+      await (closed ? release() : index.deleteJob(taskId));
       return;
     }
     try {
@@ -274,10 +293,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           log(`[media] ${slot} of ${taskId} failed: ${String(error)}`),
         );
       }
-      if (!closed)
+      if (closed) await release();
+      else
         await index.updateJob(taskId, { state: "done", attempts: job.attempts, nextAt: now(), error: null });
     } catch (error) {
-      if (closed) return;
+      if (closed) return release();
       const message = error instanceof Error ? error.message : String(error);
       const attempts = job.attempts + 1;
       const final =

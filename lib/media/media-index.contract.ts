@@ -104,6 +104,31 @@ export function describeMediaIndex(
       expect(await index.reopenJob("1", 5)).toBe(false);
     });
 
+    it("lets one runner hold a pending job at a time, until it updates the job or its hold runs out", async () => {
+      expect(await index.claimJob("1", 10, 100)).toBeNull();
+      await index.openJob("1", 10);
+      expect(await index.claimJob("1", 20, 100)).toEqual({
+        taskId: "1",
+        state: "pending",
+        attempts: 0,
+        nextAt: 10,
+        error: null,
+      });
+      expect(await index.claimJob("1", 50, 100)).toBeNull();
+      // The hold ran out at 120: its runner died.
+      expect(await index.claimJob("1", 121, 100)).not.toBeNull();
+      await index.updateJob("1", { state: "pending", attempts: 1, nextAt: 130, error: "x" });
+      expect(await index.claimJob("1", 122, 100)).toMatchObject({ attempts: 1, nextAt: 130 });
+      await index.updateJob("1", { state: "done", attempts: 1, nextAt: 130, error: null });
+      expect(await index.claimJob("1", 500, 100)).toBeNull();
+      // A fresh round is free to run at once.
+      await index.reopenJob("1", 510);
+      expect(await index.claimJob("1", 520, 100)).not.toBeNull();
+      await index.updateJob("1", { state: "failed", attempts: 6, nextAt: 530, error: "x" });
+      await index.openJob("1", 540);
+      expect(await index.claimJob("1", 550, 100)).not.toBeNull();
+    });
+
     it("lists pending jobs, and gives every failed one a fresh round", async () => {
       for (const id of ["1", "2", "3"]) await index.openJob(id, 1);
       await index.updateJob("2", { state: "failed", attempts: 6, nextAt: 2, error: "x" });

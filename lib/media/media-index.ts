@@ -4,8 +4,9 @@ import type { MediaSlot } from "./urls";
  * The MediaIndex port: what the media cache knows beside the bytes. Which files of which task are
  * cached (in which blob, of what type, size and SHA-256, which becomes the ETag), and the job
  * queue of tasks whose originals are still to be cached. Jobs are records, so a restart resumes
- * what was not cached yet. The SQLite adapter is sqlite-media-index.ts; the contract every adapter
- * passes is media-index.contract.ts.
+ * what was not cached yet. The SQLite adapter is sqlite-media-index.ts, the PostgreSQL one (shared
+ * by a cluster's instances) pg-media-index.ts; the contract every adapter passes is
+ * media-index.contract.ts.
  */
 
 export interface MediaFileRecord {
@@ -43,6 +44,13 @@ export interface MediaIndex {
 
   job(taskId: string): Promise<MediaJobRecord | null>;
   pendingJobs(): Promise<MediaJobRecord[]>;
+  /**
+   * The task's pending job, held for this runner from `now` for `holdMs`, so no other runner (in
+   * this process or another instance sharing the index) runs it meanwhile; null when there is no
+   * pending job or another runner holds it. `updateJob` (and a fresh round) lets it go; a runner
+   * that dies lets it go when the hold runs out.
+   */
+  claimJob(taskId: string, now: number, holdMs: number): Promise<MediaJobRecord | null>;
   /**
    * A pending job for the task, new or a fresh round (attempts 0) for one that failed: a task seen
    * again after an outage gets another chance. True when a job was created or restarted; a

@@ -85,6 +85,11 @@ const toJob = (row: JobRow): MediaJobRecord => ({
 
 export function createSqliteMediaIndex(filePath: string): MediaIndex {
   const db = openDatabase(filePath, MEDIA_MIGRATIONS);
+  /**
+   * Until when each held job is held. In memory: the file is one instance's, so a hold matters
+   * only within this process, and a restart (even a SIGKILL) finds every job free.
+   */
+  const holds = new Map<string, number>();
   const sql = {
     file: db.prepare<[string, string], FileRow>("SELECT * FROM media_files WHERE task_id = ? AND slot = ?"),
     files: db.prepare<[string], FileRow>("SELECT * FROM media_files WHERE task_id = ? ORDER BY slot"),
@@ -116,6 +121,7 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     deleteJob: db.prepare<[string]>("DELETE FROM media_jobs WHERE task_id = ?"),
   };
   const forget = db.transaction((taskId: string) => {
+    holds.delete(taskId);
     sql.deleteFiles.run(taskId);
     sql.deleteJob.run(taskId);
   });
@@ -154,20 +160,32 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     async pendingJobs() {
       return sql.pending.all().map(toJob);
     },
+    async claimJob(taskId, now, holdMs) {
+      const row = sql.job.get(taskId);
+      if (row?.state !== "pending" || (holds.get(taskId) ?? 0) > now) return null;
+      holds.set(taskId, now + holdMs);
+      return toJob(row);
+    },
     async openJob(taskId, now) {
-      return sql.openJob.run(taskId, now).changes > 0;
+      const opened = sql.openJob.run(taskId, now).changes > 0;
+      if (opened) holds.delete(taskId);
+      return opened;
     },
     async reopenJob(taskId, now) {
-      return sql.reopenJob.run(now, taskId).changes > 0;
+      const reopened = sql.reopenJob.run(now, taskId).changes > 0;
+      if (reopened) holds.delete(taskId);
+      return reopened;
     },
     async retryFailedJobs(now) {
       sql.retryFailed.run(now);
     },
     async updateJob(taskId, { state, attempts, nextAt, error }) {
       sql.updateJob.run(state, attempts, nextAt, error, taskId);
+      holds.delete(taskId);
     },
     async deleteJob(taskId) {
       sql.deleteJob.run(taskId);
+      holds.delete(taskId);
     },
     async forgetTask(taskId) {
       forget(taskId);

@@ -16,8 +16,11 @@ import {
 import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
+import { createPgMediaIndex } from "@/lib/media/pg-media-index";
 import { createS3BlobStore } from "@/lib/media/s3-blob-store";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
+import { soloCluster } from "@/lib/store/cluster";
+import { createPgCluster } from "@/lib/store/pg-cluster";
 import { createPgTaskStore } from "@/lib/store/pg-task-store";
 import { createPool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
@@ -128,10 +131,19 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   const store = pool
     ? createPgTaskStore(pool, log)
     : createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  // On PostgreSQL, the instances sharing the database act as one: the lease holder alone polls
+  // the upstream, and each hears what the others record (lib/store/pg-cluster.ts).
+  const cluster =
+    pool && config.databaseUrl
+      ? createPgCluster({ pool, url: config.databaseUrl, intervalMs: config.pollIntervalMs, log })
+      : soloCluster();
   // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
   // were, so an existing DATA_DIR needs no move.
   const blobs = blobStore(config);
-  const mediaIndex = createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
+  // With PostgreSQL the index (and the download queue) is the cluster's, like the blobs it describes.
+  const mediaIndex = pool
+    ? createPgMediaIndex(pool)
+    : createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
   const inputs = createRequestInputs(blobs);
   const download = mediaDownloader({ upstream, guard });
   const getTask = (id: string) => store.get(id);
@@ -165,6 +177,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     removeMedia: (ids) => media.remove(ids),
     notify: (changed) => notifier.notify(changed),
     pollIntervalMs: config.pollIntervalMs,
+    cluster,
     log,
   });
   // The one poller of the upstream starts with the services, on what the history holds unfinished.
@@ -184,6 +197,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     archive: { store, tasks, cache: media, download, blobs, log },
     async close() {
       tasks.stopPolling();
+      await cluster.close();
       media.close();
       await media.idle();
       await notifier.idle();

@@ -31,7 +31,8 @@ export function createTaskEvents(log: (message: string) => void = console.warn) 
       return () => listeners.delete(listener);
     },
 
-    publish(tasks: readonly Task[]): void {
+    /** Pushes what differs from the last copies published; answers those (what is news). */
+    publish(tasks: readonly Task[]): Task[] {
       const changed = tasks.filter((task) => {
         const copy = JSON.stringify(task);
         if (published.get(task.id) === copy) return false;
@@ -40,7 +41,7 @@ export function createTaskEvents(log: (message: string) => void = console.warn) 
         return true;
       });
       if (published.size > MAX_REMEMBERED) published.clear();
-      if (changed.length === 0) return;
+      if (changed.length === 0) return changed;
       for (const listener of listeners) {
         try {
           listener(changed);
@@ -48,6 +49,7 @@ export function createTaskEvents(log: (message: string) => void = console.warn) 
           log(`[events] a listener failed: ${String(error)}`);
         }
       }
+      return changed;
     },
   };
 }

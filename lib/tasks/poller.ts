@@ -27,6 +27,14 @@ export interface PollerDeps {
   ask: (ids: string[]) => Promise<Task[]>;
   /** Writes the answer into the history; the writer tells the poller what it wrote (`watch`). */
   record: (tasks: Task[]) => Promise<unknown>;
+  /**
+   * Whether this instance is the cluster's poller now (default: always, one instance alone). The
+   * others keep their watch list and tick as well, asking nothing, so whichever takes the lease
+   * over polls at once.
+   */
+  isLeader?: () => boolean;
+  /** Told after each tick that asked the upstream what it failed with (null: it was answered). */
+  onFault?: (error: unknown) => void;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -38,6 +46,8 @@ export function createPoller({
   batchSize,
   ask,
   record,
+  isLeader = () => true,
+  onFault,
   now = Date.now,
   log = console.warn,
 }: PollerDeps) {
@@ -72,6 +82,12 @@ export function createPoller({
       }
       const ids = [...watched.keys()];
       if (ids.length === 0) return;
+      if (!isLeader()) {
+        // Another instance polls; what this one saw fail while it polled says nothing of now.
+        failures = 0;
+        lastError = null;
+        return;
+      }
       // A tick fails only when no batch is answered; an answered batch is recorded whatever the others do.
       let answeredBatches = 0;
       let error: unknown = null;
@@ -102,6 +118,7 @@ export function createPoller({
         failures += 1;
         lastError = error;
       }
+      onFault?.(lastError);
     } finally {
       ticking = false;
       schedule(now() - started);
@@ -132,6 +149,14 @@ export function createPoller({
     },
 
     isWatching: (id: string): boolean => watched.has(id),
+
+    /** Asks now rather than at the next tick: this instance has just become the cluster's poller. */
+    poke(): void {
+      if (closed || ticking) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (watched.size > 0) void tick();
+    },
 
     /**
      * What the last poll failed with, while the upstream keeps failing: the record of an unfinished

@@ -41,6 +41,7 @@ import {
   type TaskStore,
 } from "@/lib/store/task-store";
 import type { UploadResult, UpstreamClient } from "@/lib/upstream/client";
+import { soloCluster, type Cluster } from "@/lib/store/cluster";
 
 /**
  * The app's task operations: each one talks to the upstream once (or twice, where a relay hides
@@ -65,6 +66,11 @@ export interface TaskServiceDeps {
   notify?: (tasks: Task[]) => void;
   /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
   pollIntervalMs?: number;
+  /**
+   * The other instances sharing the history, if any (default: none): which one polls, and what
+   * they changed, so this instance watches and pushes it too.
+   */
+  cluster?: Cluster;
   log?: (message: string) => void;
 }
 
@@ -176,6 +182,7 @@ export function createTaskService({
   cacheMedia,
   notify,
   pollIntervalMs = 2_000,
+  cluster = soloCluster(),
   log = (message: string) => console.warn(message),
 }: TaskServiceDeps) {
   /** Unusable ids already logged (their first characters), so a poll that keeps seeing one logs it once. */
@@ -209,12 +216,10 @@ export function createTaskService({
 
   /**
    * Every write of the history: the poller learns which tasks are unfinished, and listening pages
-   * are pushed what changed.
-   */
-  /**
-   * Records copies and tells the poller and the streams. Returns every copy (the answer to
-   * whoever asked) and, apart, the ones the history holds: a task the user deleted is answered
-   * as the upstream gives it, but is not written, watched, pushed, cached nor notified again.
+   * (this instance's, and through the cluster the other instances') are pushed what changed.
+   * Returns every copy (the answer to whoever asked) and, apart, the ones the history holds: a
+   * task the user deleted is answered as the upstream gives it, but is not written, watched,
+   * pushed, cached nor notified again.
    */
   async function writeCopies(
     tasks: Task[],
@@ -231,12 +236,26 @@ export function createTaskService({
     );
     const kept = refused.size === 0 ? stored : stored.filter((task) => !refused.has(task.id));
     poller.watch(kept);
-    events.publish(kept.map(present));
+    const changed = events.publish(kept.map(present));
+    cluster.announce(changed.map((task) => task.id));
     return { stored, kept };
   }
 
   async function write(tasks: Task[], options?: { undelete?: boolean }): Promise<StoredTask[]> {
     return (await writeCopies(tasks, options)).stored;
+  }
+
+  /**
+   * Tasks another instance recorded or deleted, read back from the shared record: watched (so
+   * whichever instance polls asks about a task submitted on another) and pushed to this
+   * instance's pages. A deleted one is no longer in the record, so no longer watched.
+   */
+  async function heard(ids: string[]): Promise<void> {
+    const found = await store.getMany(ids);
+    const recorded = new Set(found.map((task) => task.id));
+    poller.forget(ids.filter((id) => !recorded.has(id)));
+    poller.watch(found);
+    events.publish(found.map(present));
   }
 
   /** Records copies the upstream sent; the one place that hands finished tasks to the media cache. */
@@ -318,9 +337,29 @@ export function createTaskService({
     batchSize: LIMITS.idsPerList,
     ask: (ids) => upstream.listByIds(ids),
     record: (tasks) => record(tasks),
+    isLeader: () => cluster.isLeader(),
+    // Only an upstream's fault makes the record stale (see throwIfStale), for every instance.
+    onFault: (error) =>
+      cluster.reportFault(error instanceof AppError ? { code: error.code, message: error.message } : null),
     now,
     log,
   });
+
+  /** Watches what the history holds unfinished, submitted within the poll horizon. */
+  async function watchUnfinished(): Promise<void> {
+    const query: TaskListQuery = {
+      limit: 100,
+      cursor: null,
+      excludeStatus: NOT_POLLED,
+      from: now() - POLL_HORIZON_MS,
+    };
+    do {
+      const page = await store.list(query);
+      poller.watch(page.items);
+      query.cursor = page.nextCursor;
+    } while (query.cursor);
+  }
+  let stopListening = () => {};
 
   /**
    * The record of an unfinished task is as fresh as the poller's last answer: while the upstream
@@ -328,7 +367,9 @@ export function createTaskService({
    * backs off, as it would have if it had asked the upstream itself).
    */
   function throwIfStale(ids: readonly string[]): void {
-    const fault = poller.fault();
+    // In a cluster, the fault of the instance that polls: this one's poller asks nothing.
+    const shared = cluster.fault();
+    const fault = poller.fault() ?? (shared && new AppError(shared.code, shared.message));
     // Only an upstream's fault makes the record stale; a failed write is the server's own, and logged.
     if (fault instanceof AppError && ids.some((id) => poller.isWatching(id))) throw fault;
   }
@@ -386,6 +427,7 @@ export function createTaskService({
       return removed.deleted;
     });
     poller.forget(deleted);
+    cluster.announce(deleted);
     if (deleted.length > 0) {
       // The rows are gone either way; media left behind is only disk space, so say so and go on.
       await removeMedia(deleted).catch((error: unknown) =>
@@ -674,26 +716,32 @@ export function createTaskService({
 
     /**
      * Starts the poller on what the history holds unfinished (a restart, a SIGKILL): those tasks
-     * are asked about again without waiting for a page to look at them.
+     * are asked about again without waiting for a page to look at them. From then on it hears
+     * what the other instances of a cluster change, and reads the unfinished tasks again when it
+     * may have missed some (it has just taken the lease over, or its feed reconnected).
      */
     async startPolling(): Promise<void> {
-      const query: TaskListQuery = {
-        limit: 100,
-        cursor: null,
-        excludeStatus: NOT_POLLED,
-        from: now() - POLL_HORIZON_MS,
-      };
-      do {
-        const page = await store.list(query);
-        poller.watch(page.items);
-        query.cursor = page.nextCursor;
-      } while (query.cursor);
+      stopListening();
+      const failed = (what: string) => (error: unknown) =>
+        log(`[cluster] could not ${what}: ${String(error)}`);
+      stopListening = cluster.listen({
+        changed: (ids) => void heard(ids).catch(failed("read the tasks another instance changed")),
+        rescan: () => void watchUnfinished().catch(failed("read the unfinished tasks")),
+        led: () =>
+          void watchUnfinished()
+            .catch(failed("read the unfinished tasks"))
+            .finally(() => poller.poke()),
+      });
+      await watchUnfinished();
     },
 
     /** Listens to the history's changes (presented tasks); answers the function that stops listening. */
     subscribe: (listener: TaskListener): (() => void) => events.subscribe(listener),
 
-    stopPolling: (): void => poller.close(),
+    stopPolling: (): void => {
+      stopListening();
+      poller.close();
+    },
 
     async history(query: TaskListQuery): Promise<TaskPage> {
       try {
