@@ -13,17 +13,14 @@ import {
   MediaFetchError,
   type UrlGuard,
 } from "@/lib/media/fetch";
-import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
-import { createS3BlobStore } from "@/lib/media/s3-blob-store";
-import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
-import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { ArchiveDeps } from "@/lib/tasks/archive";
 import { createNotifier } from "@/lib/tasks/notify";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
 import { withAppMediaUrls } from "@/lib/media/urls";
+import { openBlobStore, openStorage } from "@/lib/server/storage";
 import { createUpstreamClient, type UpstreamClient, type UpstreamConfig } from "@/lib/upstream/client";
 
 /**
@@ -121,11 +118,8 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
     : inProcessGuard;
 
-  const store = createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
-  // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
-  // were, so an existing DATA_DIR needs no move.
-  const blobs = blobStore(config);
-  const mediaIndex = createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
+  const storage = openStorage(config);
+  const { store, blobs } = storage;
   const inputs = createRequestInputs(blobs);
   const download = mediaDownloader({ upstream, guard });
   const getTask = (id: string) => store.get(id);
@@ -135,7 +129,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   // (only ever later, from a download, so `tasks` exists by then).
   const media = createMediaCache({
     blobs,
-    index: mediaIndex,
+    index: storage.mediaIndex,
     getTask,
     refreshTask: (id) => tasks.refresh(id),
     download,
@@ -181,8 +175,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       media.close();
       await media.idle();
       await notifier.idle();
-      await mediaIndex.close();
-      await store.close();
+      await storage.close();
       if (demo && !options.simulator) demo.simulator.close();
     },
   };
@@ -198,11 +191,6 @@ export function services(): Services {
   return holder.__mjServices;
 }
 
-/** The blob store the configuration names: the S3 bucket when S3_BUCKET is set, else DATA_DIR. */
-function blobStore(config: AppEnv): BlobStore {
-  return config.s3 ? createS3BlobStore(config.s3) : createFsBlobStore(config.dataDir);
-}
-
 /**
  * The blob store, for the start hook (instrumentation.ts) alone. Next bundles the
  * hook apart from the route handlers, with its own copy of every module: services it built would
@@ -210,7 +198,7 @@ function blobStore(config: AppEnv): BlobStore {
  * 404 answered as a 500).
  */
 export function blobsAtStart(): BlobStore {
-  return blobStore(env());
+  return openBlobStore(env());
 }
 
 /** Closes the process-wide services, if built, so the next `services()` builds them anew (tests). */
