@@ -45,6 +45,8 @@ export interface CopyReport {
   target: StudioCensus;
   /** The census side by side, one line per count, for people. */
   table: string;
+  /** Milliseconds spent on each phase: blobs, tasks (with requests and media records), folders, verification. */
+  ms: { blobs: number; tasks: number; folders: number; verify: number };
 }
 
 export class MigrationError extends Error {
@@ -87,13 +89,23 @@ export async function copyStudio(
   const log = options.log ?? (() => {});
   await assertEmpty(to);
 
+  let mark = performance.now();
+  const lap = () => {
+    const ms = performance.now() - mark;
+    mark += ms;
+    return Math.round(ms);
+  };
   const blobProblems = await copyBlobs(from.blobs, to.blobs, log);
+  const ms = { blobs: lap(), tasks: 0, folders: 0, verify: 0 };
   await copyTasks(from, to, log);
+  ms.tasks = lap();
   await copyFolders(from.store, to.store);
+  ms.folders = lap();
   log("verifying");
 
   const [source, sourceDigests] = await census(from);
   const [target, targetDigests] = await census(to);
+  ms.verify = lap();
   const table = censusTable(source, target);
   const problems = [
     ...(Object.keys(COUNT_NAMES) as (keyof StudioCensus)[])
@@ -107,7 +119,7 @@ export async function copyStudio(
   if (problems.length > 0) {
     throw new MigrationError(`The copy does not match the source:\n${problems.join("\n")}\n\n${table}`);
   }
-  return { source, target, table };
+  return { source, target, table, ms };
 }
 
 async function assertEmpty(to: StudioStorage): Promise<void> {
@@ -165,7 +177,7 @@ async function copyBlobs(from: BlobStore, to: BlobStore, log: (message: string) 
   }
   await Promise.all(running);
   if (failure) throw failure;
-  log(`blobs: ${copied} copied`);
+  if (copied % 1000 !== 0) log(`blobs: ${copied} copied`);
   return problems;
 }
 
@@ -197,6 +209,7 @@ async function copyTasks(
   log: (message: string) => void,
 ): Promise<void> {
   let copied = 0;
+  let logged = -1;
   for await (const page of everyTask(from.store)) {
     await to.store.record(page.map(withoutFlags), takeIncoming, { undelete: true });
     const ids = (flag: "favorite" | "hidden") => page.filter((task) => task[flag]).map((task) => task.id);
@@ -218,10 +231,15 @@ async function copyTasks(
         });
       }
     }
+    const before = copied;
     copied += page.length;
-    if (copied % 1000 < PAGE) log(`tasks: ${copied} copied`);
+    // A line per thousand, and one at the end.
+    if (Math.floor(copied / 1000) > Math.floor(before / 1000)) {
+      log(`tasks: ${copied} copied`);
+      logged = copied;
+    }
   }
-  log(`tasks: ${copied} copied`);
+  if (logged !== copied) log(`tasks: ${copied} copied`);
 }
 
 /** Every member of a folder, oldest first. */
