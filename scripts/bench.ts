@@ -17,6 +17,7 @@ import { benchGalleryRows } from "./bench-gallery-rows";
 import { benchHistory } from "./bench-history";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
+import { benchMigrate } from "./bench-migrate";
 import { benchPolling } from "./bench-polling";
 import { benchPrompt } from "./bench-prompt";
 import { createReporter } from "./bench-report";
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
     "gallery-rows": benchGalleryRows,
     load: benchLoad,
     prompt: benchPrompt,
+    migrate: benchMigrate,
   };
   const wanted = args.filter((arg) => arg !== "--json");
   for (const [name, run] of Object.entries(parts))

@@ -13,22 +13,16 @@ import {
   MediaFetchError,
   type UrlGuard,
 } from "@/lib/media/fetch";
-import { createFsBlobStore } from "@/lib/media/fs-blob-store";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import type { MediaDeps } from "@/lib/media/serve";
-import { createPgMediaIndex } from "@/lib/media/pg-media-index";
-import { createS3BlobStore } from "@/lib/media/s3-blob-store";
-import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
-import { createPgTaskStore } from "@/lib/store/pg-task-store";
-import { createPool } from "@/lib/store/postgres";
-import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
 import type { TaskStore } from "@/lib/store/task-store";
 import type { ArchiveDeps } from "@/lib/tasks/archive";
 import { createNotifier } from "@/lib/tasks/notify";
 import { createTaskService, type TaskService } from "@/lib/tasks/service";
 import { withAppMediaUrls } from "@/lib/media/urls";
+import { openBlobStore, openStorage } from "@/lib/server/storage";
 import { createUpstreamClient, type UpstreamClient, type UpstreamConfig } from "@/lib/upstream/client";
 
 /**
@@ -126,24 +120,14 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ? createUrlGuard({ trustedOrigin: new URL(config.upstream.baseUrl).origin })
     : inProcessGuard;
 
-  // One pool per process, for every PostgreSQL adapter; the store migrates its tables at start.
-  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : null;
-  const store = pool
-    ? createPgTaskStore(pool, log)
-    : createSqliteTaskStore(path.join(config.dataDir, "mj-studio.sqlite"));
+  const storage = openStorage(config, log);
+  const { store, blobs, pool } = storage;
   // On PostgreSQL, the instances sharing the database act as one: the lease holder alone polls
   // the upstream, and each hears what the others record (lib/store/pg-cluster.ts).
   const cluster =
     pool && config.databaseUrl
       ? createPgCluster({ pool, url: config.databaseUrl, intervalMs: config.pollIntervalMs, log })
       : soloCluster();
-  // `media/<taskId>/...` and `inputs/<name>` are where the cache and the request images always
-  // were, so an existing DATA_DIR needs no move.
-  const blobs = blobStore(config);
-  // With PostgreSQL the index (and the download queue) is the cluster's, like the blobs it describes.
-  const mediaIndex = pool
-    ? createPgMediaIndex(pool)
-    : createSqliteMediaIndex(path.join(config.dataDir, "media", "index.sqlite"));
   const inputs = createRequestInputs(blobs);
   const download = mediaDownloader({ upstream, guard });
   const getTask = (id: string) => store.get(id);
@@ -153,7 +137,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
   // (only ever later, from a download, so `tasks` exists by then).
   const media = createMediaCache({
     blobs,
-    index: mediaIndex,
+    index: storage.mediaIndex,
     getTask,
     refreshTask: (id) => tasks.refresh(id),
     download,
@@ -201,9 +185,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       media.close();
       await media.idle();
       await notifier.idle();
-      await mediaIndex.close();
-      await store.close();
-      await pool?.end();
+      await storage.close();
       if (demo && !options.simulator) demo.simulator.close();
     },
   };
@@ -219,11 +201,6 @@ export function services(): Services {
   return holder.__mjServices;
 }
 
-/** The blob store the configuration names: the S3 bucket when S3_BUCKET is set, else DATA_DIR. */
-function blobStore(config: AppEnv): BlobStore {
-  return config.s3 ? createS3BlobStore(config.s3) : createFsBlobStore(config.dataDir);
-}
-
 /**
  * The blob store, for the start hook (instrumentation.ts) alone. Next bundles the
  * hook apart from the route handlers, with its own copy of every module: services it built would
@@ -231,7 +208,7 @@ function blobStore(config: AppEnv): BlobStore {
  * 404 answered as a 500).
  */
 export function blobsAtStart(): BlobStore {
-  return blobStore(env());
+  return openBlobStore(env());
 }
 
 /** Closes the process-wide services, if built, so the next `services()` builds them anew (tests). */

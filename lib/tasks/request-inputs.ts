@@ -52,3 +52,22 @@ export function presentRequestBody(body: Record<string, unknown>): Record<string
   }
   return out;
 }
+
+/** The names of the stored images a stored request body refers to (what `saveRequest` takes as inputs). */
+export function inputNamesOf(body: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const collect = (value: unknown) => {
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { input?: unknown }).input === "string"
+    )
+      names.push((value as InputRef).input);
+  };
+  for (const field of REQUEST_IMAGE_FIELDS) {
+    const value = body[field];
+    if (Array.isArray(value)) value.forEach(collect);
+    else collect(value);
+  }
+  return [...new Set(names)];
+}
