@@ -6,7 +6,7 @@ import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
 import type { MediaFileRecord, MediaIndex, MediaJobState } from "./media-index";
-import { makeThumbnail } from "./thumbnail";
+import { makeThumbnail, sharpSlots } from "./thumbnail";
 import {
   originalSlots,
   parseCellSlot,
@@ -464,13 +464,17 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     let bytes: Buffer;
     let contentType: string;
     try {
-      const image = sharp(input, { limitInputPixels: 100_000_000 });
-      const { width, height, format } = await image.metadata();
-      const rect = quadrantRect(width, height, n);
-      const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
-      const png = format === "png";
-      bytes = await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer();
-      contentType = png ? "image/png" : "image/webp";
+      ({ bytes, contentType } = await sharpSlots.run(async () => {
+        const image = sharp(input, { limitInputPixels: 100_000_000 });
+        const { width, height, format } = await image.metadata();
+        const rect = quadrantRect(width, height, n);
+        const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
+        const png = format === "png";
+        return {
+          bytes: await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer(),
+          contentType: png ? "image/png" : "image/webp",
+        };
+      }));
     } catch {
       throw new MediaFetchError("refused", "upstream_bad_response", "The upstream's grid could not be cut.");
     }
