@@ -111,7 +111,10 @@ export async function benchGalleryBytes(): Promise<void> {
     await settled(stack.appPid);
     const warm = await loadPage(appUrl, thumbs);
     // The framework's floor in the same run: a route that does nothing, as many times, as parallel.
-    const health = await loadPage(appUrl, thumbs.map(() => "/api/health"));
+    const health = await loadPage(
+      appUrl,
+      thumbs.map(() => "/api/health"),
+    );
     const full = await loadPage(appUrl, originals);
     const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;

@@ -39,7 +39,8 @@ describe("thumbnails made with the originals", () => {
     expect(made.every((media) => media !== null)).toBe(true);
     // Per task: its thumbnail, four cells and their four thumbnails, each made once.
     expect(entered.mock.calls.length).toBeGreaterThanOrEqual(tasks.length * 9);
-    expect(sharpSlots.size).toBe(os.availableParallelism());
+    // One per core, and two of libuv's four threads always left to file reads.
+    expect(sharpSlots.size).toBe(Math.min(os.availableParallelism(), 2));
     // The burst filled every slot and never more.
     expect(sharpSlots.peak).toBe(sharpSlots.size);
     expect(sharpSlots.active).toBe(0);
