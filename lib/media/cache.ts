@@ -6,7 +6,7 @@ import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
 import type { MediaFileRecord, MediaIndex, MediaJobState } from "./media-index";
-import { makeThumbnail } from "./thumbnail";
+import { makeThumbnail, sharpSlots } from "./thumbnail";
 import {
   originalSlots,
   parseCellSlot,
@@ -65,6 +65,11 @@ export interface MediaCache {
   enqueue(tasks: readonly Task[]): void;
   /** The cached file of this slot, or null. */
   get(taskId: string, slot: MediaSlot): Promise<CachedMedia | null>;
+  /**
+   * The record of a cached file, its blob unchecked (one index lookup, for serving): `open`
+   * answers null, and forgets the record, when the blob is gone.
+   */
+  lookup(taskId: string, slot: MediaSlot): Promise<CachedMedia | null>;
   /** Every cached file of a task (originals and thumbnails), by slot. */
   list(taskId: string): Promise<CachedMedia[]>;
   /** The bytes of a cached file, or of a range of them; null when they are gone. */
@@ -140,6 +145,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const removed = new Set<string>();
   /** Thumbnails and cells being made, by `<taskId>/<slot>`: two requests for one make it once. */
   const derivedInFlight = new Map<string, Promise<CachedMedia | null>>();
+  /** Originals being downloaded, by `<taskId>/<slot>` (`cacheOriginal`). */
+  const originalsInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
   let running = 0;
   /** Index work started by a synchronous call (enqueue, the restart): not idle until it is done. */
@@ -205,20 +212,37 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function downloadMissing(task: Task): Promise<void> {
-    for (const { slot, url } of originalSlots(task)) {
-      if (await get(task.id, slot)) continue;
-      const source = urlVersion(url);
-      // Several slots carrying one URL (a video task's imageUrl is its mp4) share one blob.
-      const same = await index.fileFrom(task.id, source);
-      if (same && (await blobs.head(same.key))) {
-        const { key, bytes, sha256, contentType } = same;
-        await record(task.id, slot, { key, bytes, sha256 }, contentType, source);
-        continue;
-      }
-      const media = await download(url);
-      const saved = await save(task.id, slot, media.contentType, media.body);
-      await record(task.id, slot, saved, media.contentType, source);
+    for (const { slot, url } of originalSlots(task)) await cacheOriginal(task.id, slot, url);
+  }
+
+  /**
+   * One original in the cache: the cached file, else downloaded once however many ask at the same
+   * time. The background job and a thumbnail asked for before the job got there (or while it
+   * downloads) share the download: one download per media.
+   */
+  function cacheOriginal(taskId: string, slot: OriginalSlot, url: string): Promise<CachedMedia | null> {
+    const key = `${taskId}/${slot}`;
+    let pending = originalsInFlight.get(key);
+    if (!pending) {
+      pending = fetchOriginal(taskId, slot, url).finally(() => originalsInFlight.delete(key));
+      originalsInFlight.set(key, pending);
     }
+    return pending;
+  }
+
+  async function fetchOriginal(taskId: string, slot: OriginalSlot, url: string): Promise<CachedMedia | null> {
+    const cached = await get(taskId, slot);
+    if (cached) return cached;
+    const source = urlVersion(url);
+    // Several slots carrying one URL (a video task's imageUrl is its mp4) share one blob.
+    const same = await index.fileFrom(taskId, source);
+    if (same && (await blobs.head(same.key))) {
+      const { key, bytes, sha256, contentType } = same;
+      return record(taskId, slot, { key, bytes, sha256 }, contentType, source);
+    }
+    const media = await download(url);
+    const saved = await save(taskId, slot, media.contentType, media.body);
+    return record(taskId, slot, saved, media.contentType, source);
   }
 
   /** Downloads the originals; an expired link gets one fresh copy of the task from the upstream. */
@@ -370,14 +394,17 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function sourceImage(task: Task, source: OriginalSlot): Promise<Buffer | null> {
-    const cached = await get(task.id, source);
+    const url = upstreamUrlFor(task, source);
+    // An original the job keeps anyway is cached now (or awaited, when the job is downloading it),
+    // never fetched a second time for the thumbnail.
+    const kept = url !== null && originalSlots(task).some((original) => original.slot === source);
+    const cached = kept ? await cacheOriginal(task.id, source, url) : await get(task.id, source);
     if (cached) {
       if (!cached.contentType.startsWith("image/")) return null;
       const body = await blobs.get(cached.key);
       if (body) return readBlob(body);
     }
-    const url = upstreamUrlFor(task, source);
-    if (!url) return null;
+    if (!url || (kept && !cached)) return null;
     const media = await download(url);
     if (!media.contentType.startsWith("image/")) {
       await media.body.cancel();
@@ -457,13 +484,17 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     let bytes: Buffer;
     let contentType: string;
     try {
-      const image = sharp(input, { limitInputPixels: 100_000_000 });
-      const { width, height, format } = await image.metadata();
-      const rect = quadrantRect(width, height, n);
-      const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
-      const png = format === "png";
-      bytes = await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer();
-      contentType = png ? "image/png" : "image/webp";
+      ({ bytes, contentType } = await sharpSlots.run(async () => {
+        const image = sharp(input, { limitInputPixels: 100_000_000 });
+        const { width, height, format } = await image.metadata();
+        const rect = quadrantRect(width, height, n);
+        const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
+        const png = format === "png";
+        return {
+          bytes: await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer(),
+          contentType: png ? "image/png" : "image/webp",
+        };
+      }));
     } catch {
       throw new MediaFetchError("refused", "upstream_bad_response", "The upstream's grid could not be cut.");
     }
@@ -514,6 +545,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     enqueue,
 
     get,
+
+    async lookup(taskId, slot) {
+      const file = await index.file(taskId, slot);
+      return file && toMedia(file);
+    },
 
     async list(taskId) {
       return (await index.files(taskId)).map(toMedia);

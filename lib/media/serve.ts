@@ -44,6 +44,13 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   if (!isMediaSlot(request.slot))
     throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const slot = request.slot;
+  // A cached file is answered from its record: one index lookup and one stream, no task read. A
+  // download needs the task (its prompt names the file); a HEAD takes the path that checks the blob.
+  if (!request.download && !request.head) {
+    const cached = await cache.lookup(request.taskId, slot);
+    const response = cached && (await cachedResponse(null, cached, request, cache));
+    if (response) return response;
+  }
   const task = await getTask(request.taskId);
   if (!task) throw new AppError("not_found", `Task ${request.taskId} is not recorded.`);
 
@@ -95,13 +102,14 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
 
 /** The cached file's answer; null when its blob is gone (the cache forgets it, the upstream serves). */
 function cachedResponse(
-  task: Task,
+  task: Task | null,
   media: CachedMedia,
   request: MediaRequest,
   cache: MediaCache,
 ): Promise<Response | null> {
   const headers = new Headers({ "cache-control": IMMUTABLE, ...MEDIA_SAFETY_HEADERS });
-  if (request.download) headers.set("content-disposition", attachment(task, media.slot, media.contentType));
+  if (request.download && task)
+    headers.set("content-disposition", attachment(task, media.slot, media.contentType));
   return storedFileResponse(
     { etag: `"${media.sha256}"`, size: media.bytes, contentType: media.contentType },
     request,

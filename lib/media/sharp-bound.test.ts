@@ -1,0 +1,48 @@
+import os from "node:os";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { closeWorlds, finished, world } from "@/lib/testing/world";
+import { sharpSlots } from "./thumbnail";
+
+afterEach(closeWorlds);
+
+describe("thumbnails made with the originals", () => {
+  it("has a finished task's thumbnail and grid cells cached after the background download, unasked", async () => {
+    const w = world();
+    const task = await finished(w.tasks, "a paper crane");
+    await w.media.idle();
+    // Nothing asked for a thumbnail: the background job made them with the original.
+    const slots = (await w.media.list(task.id)).map((file) => file.slot).sort();
+    const cells = [1, 2, 3, 4].flatMap((n) => [`cell.${n}`, `cell.${n}.thumb`]);
+    expect(slots).toEqual([...cells, "image", "thumb"].sort());
+    expect(await w.media.get(task.id, "thumb")).toMatchObject({ contentType: "image/webp" });
+  });
+
+  it("never runs more sharp work at once than the machine has cores, however many ask", async () => {
+    // Every sharp job of the cache goes through the slots: counted as it enters them.
+    const entered = vi.spyOn(sharpSlots, "run");
+    const w = world();
+    const answered = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => finished(w.tasks, `a burst of thumbnails, number ${i}`)),
+    );
+    // The recorded copies, with the upstream's links (what the media route hands the cache).
+    const tasks = await Promise.all(answered.map(async (task) => (await w.store.get(task.id))!));
+    // The background jobs and a burst of first requests for every derived file, all at once.
+    const asked = tasks.flatMap((task) => [
+      w.media.thumbnail(task, "thumb"),
+      ...([1, 2, 3, 4] as const).flatMap((n) => [
+        w.media.cell(task, `cell.${n}`),
+        w.media.cell(task, `cell.${n}.thumb`),
+      ]),
+    ]);
+    const made = await Promise.all(asked);
+    await w.media.idle();
+    expect(made.every((media) => media !== null)).toBe(true);
+    // Per task: its thumbnail, four cells and their four thumbnails, each made once.
+    expect(entered.mock.calls.length).toBeGreaterThanOrEqual(tasks.length * 9);
+    // One per core, and two of libuv's four threads always left to file reads.
+    expect(sharpSlots.size).toBe(Math.min(os.availableParallelism(), 2));
+    // The burst filled every slot and never more.
+    expect(sharpSlots.peak).toBe(sharpSlots.size);
+    expect(sharpSlots.active).toBe(0);
+  });
+});
