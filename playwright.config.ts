@@ -76,7 +76,7 @@ export default defineConfig({
   projects: [
     {
       name: "demo",
-      testIgnore: /(upstream|auth|drop-in|resilience|restart|limits|slow-jobs)\.spec\.ts/,
+      testIgnore: /(upstream|auth|drop-in|resilience|restart|limits|slow-jobs|cluster)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${port}` },
     },
     ...upstreams.map((u) => ({
@@ -97,6 +97,12 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${dropInPort}` },
     },
     // Starts its own simulator and app on free ports (lib/testing/processes.ts): it flips faults and SIGKILLs the app.
+    {
+      // Two instances on one PostgreSQL and one S3 bucket, started by e2e/cluster.spec.ts itself.
+      name: "cluster",
+      testMatch: /cluster\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"] },
+    },
     {
       name: "resilience",
       testMatch: /(resilience|restart|limits|slow-jobs)\.spec\.ts/,

@@ -406,6 +406,8 @@ describe("the flow through the app in demo mode", () => {
       ok: true,
       mode: "demo",
       upstream: { state: "ok", circuit: "closed", consecutiveFailures: 0, retryInMs: null },
+      // Alone, this instance is always the one that polls the upstream.
+      poller: "leader",
     });
   });
 

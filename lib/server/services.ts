@@ -49,6 +49,8 @@ export interface Services {
   tasks: TaskService;
   /** What the archive routes (download, export, import) work with. */
   archive: ArchiveDeps;
+  /** Whether this instance is the one that polls the upstream (always, unless on a PostgreSQL cluster). */
+  pollerRole(): "leader" | "standby";
   close(): Promise<void>;
 }
 
@@ -179,6 +181,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     inputs,
     tasks,
     archive: { store, tasks, cache: media, download, blobs, log },
+    pollerRole: () => (cluster.isLeader() ? "leader" : "standby"),
     async close() {
       tasks.stopPolling();
       await cluster.close();
