@@ -7,9 +7,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
   stampPeerAddresses();
-  const { removeLeftoverImports } = await import("@/lib/media/staging");
-  await removeLeftoverImports((await import("@/lib/server/services")).blobsAtStart());
+  const { removeLeftoverImports, SHARED_LEFTOVER_AGE_MS } = await import("@/lib/media/staging");
   const { env } = await import("@/lib/env");
+  // In a bucket several instances share, another's import may be in progress: only old ones go.
+  await removeLeftoverImports((await import("@/lib/server/services")).blobsAtStart(), {
+    olderThanMs: env().s3 ? SHARED_LEFTOVER_AGE_MS : 0,
+  });
   const { host, exposedWithoutPassword } = env();
   if (exposedWithoutPassword) {
     console.warn(

@@ -35,6 +35,19 @@ it("the server's start removes the staged uploads of imports that never finished
   expect(await keys("")).toEqual(["media/1234/image.png"]);
 });
 
+it("in a shared bucket only old leftovers go: another instance's import in progress stays", async () => {
+  const { removeLeftoverImports, SHARED_LEFTOVER_AGE_MS } = await import("./staging");
+  const root = path.join(dataDir, "shared");
+  const blobs = createFsBlobStore(root);
+  const zip = { contentType: "application/zip" };
+  await blobs.put("staging/old.zip", new Uint8Array(16), zip);
+  await blobs.put("staging/in-progress.zip", new Uint8Array(16), zip);
+  const longAgo = new Date(Date.now() - SHARED_LEFTOVER_AGE_MS - 60_000);
+  fs.utimesSync(path.join(root, "staging", "old.zip"), longAgo, longAgo);
+  await removeLeftoverImports(blobs, { olderThanMs: SHARED_LEFTOVER_AGE_MS });
+  expect(await keys("staging/", root)).toEqual(["staging/in-progress.zip"]);
+});
+
 it("a start with nothing staged creates nothing and warns of nothing", async () => {
   const { removeLeftoverImports } = await import("./staging");
   const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
