@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { postgresOrSkip, type TestDatabase } from "@/lib/testing/postgres";
 import { ROOT } from "@/lib/testing/processes";
 import { startLocalS3, type LocalS3 } from "@/lib/testing/s3";
 import { openDiskStudio, seedStudio } from "@/lib/testing/studio";
@@ -117,5 +118,35 @@ describe("npm run migrate", () => {
         .map((name) => [name, fs.readFileSync(path.join(dir, name)).toString("base64")]);
     expect(blobsOf(back)).toEqual(blobsOf(from));
     expect(blobsOf(back).length).toBeGreaterThan(10);
+  });
+
+  it("moves a studio into PostgreSQL and a bucket, a cluster's storage, and back, with counts checked", async () => {
+    const postgres = await postgresOrSkip();
+    if (!postgres) return;
+    const database: TestDatabase = await postgres.createDatabase();
+    try {
+      const from = tempDir();
+      const source = openDiskStudio(from);
+      await seedStudio(source, { tasks: 40, mediaEvery: 2 });
+      await source.close();
+      const target = { DATABASE_URL: database.url, ...s3!.env, S3_BUCKET: await s3!.createBucket() };
+      const prefixed = Object.fromEntries(
+        Object.entries(target).map(([name, value]) => [`TO_${name}`, value]),
+      );
+
+      const there = await migrate({ DATA_DIR: from, TO_DATA_DIR: tempDir(), ...prefixed });
+      expect(succeeded(there)).toContain("| tasks | 40 | 40 | yes |");
+      const place = new URL(database.url);
+      expect(there.out).toContain(`PostgreSQL ${place.host}${place.pathname}`);
+      // Where it went is said without the credentials.
+      expect(there.out + there.err).not.toContain(`${place.username}:${place.password}@`);
+
+      const back = path.join(tempDir(), "back");
+      const again = await migrate({ DATA_DIR: tempDir(), ...target, TO_DATA_DIR: back });
+      expect(succeeded(again)).toContain("| tasks | 40 | 40 | yes |");
+      expect(again.out).toContain("| media files |");
+    } finally {
+      await database.drop();
+    }
   });
 });
