@@ -68,9 +68,12 @@ export function createPgCluster({
   const renewMs = Math.max(1, Math.round(intervalMs / 2));
   let listener: ClusterListener | null = null;
   let closed = false;
-  /** Until when (this process's clock) the lease is this instance's; 0 when it is not. */
+  /**
+   * Until when (this process's monotonic clock: a wall clock stepped back by NTP must not stretch
+   * the lease) the lease is this instance's; 0 when it is not.
+   */
   let leaderUntil = 0;
-  const isLeader = () => Date.now() < leaderUntil;
+  const isLeader = () => performance.now() < leaderUntil;
   /** What this instance's polls fail with (written while it holds the lease), and what the holder's do. */
   let reported: PollerFault | null = null;
   let holdersReport: PollerFault | null = null;
@@ -82,7 +85,7 @@ export function createPgCluster({
   let renewFailing = false;
 
   async function renew(): Promise<void> {
-    const sentAt = Date.now();
+    const sentAt = performance.now();
     const wasLeader = isLeader();
     try {
       await ready;
@@ -96,6 +99,8 @@ export function createPgCluster({
       );
       if (closed) return;
       leaderUntil = rowCount ? sentAt + leaseMs : 0;
+      // A fault this instance saw while it polled is not the next holder's to report.
+      if (!rowCount) reported = null;
       holdersReport = rowCount ? null : await holdersFault();
       if (renewFailing) log("[cluster] the lease can be renewed again");
       renewFailing = false;
@@ -147,7 +152,9 @@ export function createPgCluster({
   }
 
   async function connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    // keepAlive: an idle LISTEN connection dropped by a NAT or balancer would otherwise never
+    // say so, and this instance would stop hearing the others.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
