@@ -119,7 +119,9 @@ function sessionOf(request: Request): Session | null {
   const { password } = env().auth;
   if (!password) return null;
   const state = authState();
-  return verifySession(readCookie(request, SESSION_COOKIE), signingKey(password), (id) => state.isSignedOut(id));
+  return verifySession(readCookie(request, SESSION_COOKIE), signingKey(password), (id) =>
+    state.isSignedOut(id),
+  );
 }
 
 function readCookie(request: Request, name: string): string | undefined {
