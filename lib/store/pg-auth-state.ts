@@ -14,7 +14,11 @@ import { listenPostgres, migratePostgres, type PgMigration, type Pool } from "./
  * Rate limits are rows of `rate_windows` (counter, key, events, end by the database's clock),
  * counted with one upsert that opens a new window when the last one has ended: the row lock
  * serialises concurrent counts, so every instance sees each count once and a limit holds exactly
- * across them. Only counted requests (a login, a submission) make that round trip.
+ * across them. Only counted requests (a login, a submission) make that round trip. The table is
+ * UNLOGGED: a count skips the write-ahead log and its flush (about 0.5 ms a count on a local
+ * database instead of 1 to 4), at the price of the counts, never the sign-outs, being emptied by a
+ * database crash and not reaching a standby, so a crash or failover starts every window afresh, as
+ * restarting a lone instance always did.
  *
  * Ended windows and expired sign-outs are deleted at start and every `pruneEveryMs` by whichever
  * instance gets there (deleting twice is harmless).
@@ -35,7 +39,7 @@ const MIGRATIONS: PgMigration[] = [
         expires_at bigint NOT NULL
       );
       CREATE INDEX signed_out_expiry ON signed_out (expires_at);
-      CREATE TABLE rate_windows (
+      CREATE UNLOGGED TABLE rate_windows (
         name    text NOT NULL,
         key     text NOT NULL,
         events  integer NOT NULL,
