@@ -218,7 +218,10 @@ async function main(): Promise<void> {
     gallery: benchGalleryBytes,
     feed: benchFeed,
     "gallery-rows": benchGalleryRows,
-    load: benchLoad,
+    load: async () => {
+      await benchLoad(reporter.report);
+      reporter.flush("Load: tabs and capacity");
+    },
     prompt: benchPrompt,
     migrate: benchMigrate,
   };

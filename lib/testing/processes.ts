@@ -118,7 +118,8 @@ export async function startApp(env: Record<string, string>): Promise<Proc> {
     path.join(ROOT, "node_modules/.bin/next"),
     ["start", "--hostname", "127.0.0.1", "--port", String(port)],
     // Specs and the bench submit dozens of tasks in seconds on purpose; the per-session limit is auth.spec's.
-    { APP_SUBMIT_RATE_LIMIT: "0", ...env },
+    // MALLOC_ARENA_MAX as `npm start` sets it (package.json), so the bench measures what users run.
+    { APP_SUBMIT_RATE_LIMIT: "0", MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", ...env },
     `http://127.0.0.1:${port}`,
     "/api/health",
   );
