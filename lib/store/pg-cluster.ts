@@ -138,6 +138,8 @@ export function createPgCluster({
 
   // ── the feed ─────────────────────────────────────────────────────────────────────────────────
   let feed: pg.Client | null = null;
+  /** A connect in flight: a second `listen()` meanwhile waits for it rather than opening another client. */
+  let connecting: Promise<void> | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let reconnects = 0;
 
@@ -194,11 +196,17 @@ export function createPgCluster({
     reconnectTimer = setTimeout(
       () => {
         reconnectTimer = null;
-        void connect();
+        startFeed();
       },
       Math.min(RECONNECT_MAX_MS, 500 * 2 ** Math.min(reconnects, 5)),
     );
     reconnectTimer.unref?.();
+  }
+
+  /** One feed at most: nothing to do while one is open, connecting, or waiting to reconnect. */
+  function startFeed(): void {
+    if (feed || connecting || reconnectTimer) return;
+    connecting = connect().finally(() => (connecting = null));
   }
 
   function stopFeed(): Promise<void> {
@@ -247,7 +255,7 @@ export function createPgCluster({
 
     listen(next) {
       listener = next;
-      void connect();
+      startFeed();
       return () => {
         if (listener === next) listener = null;
         void stopFeed();
