@@ -45,12 +45,23 @@ export interface MediaIndex {
   job(taskId: string): Promise<MediaJobRecord | null>;
   pendingJobs(): Promise<MediaJobRecord[]>;
   /**
-   * The task's pending job, held for this runner from `now` for `holdMs`, so no other runner (in
-   * this process or another instance sharing the index) runs it meanwhile; null when there is no
-   * pending job or another runner holds it. `updateJob` (and a fresh round) lets it go; a runner
-   * that dies lets it go when the hold runs out.
+   * The task's pending job, held by `holder` (a runner's id) from `now` for `holdMs`, so no other
+   * runner (in this process or another instance sharing the index) runs it meanwhile; null when
+   * there is no pending job or another runner holds it. `updateJob` (and a fresh round) lets it
+   * go; a runner that dies lets it go when the hold runs out, so a hold is kept short and renewed
+   * (`renewClaim`) while the job runs.
    */
-  claimJob(taskId: string, now: number, holdMs: number): Promise<MediaJobRecord | null>;
+  claimJob(taskId: string, holder: string, now: number, holdMs: number): Promise<MediaJobRecord | null>;
+  /**
+   * Extends `holder`'s hold on the task's pending job to `now + holdMs`; false (and nothing
+   * changed) when the job is no longer pending or no longer held by `holder`.
+   */
+  renewClaim(taskId: string, holder: string, now: number, holdMs: number): Promise<boolean>;
+  /**
+   * Up to `limit` pending jobs due by `now` that no runner holds: what a runner that died (or an
+   * instance that queued them in memory and stopped) left behind, for any runner to take.
+   */
+  dueJobs(now: number, limit: number): Promise<MediaJobRecord[]>;
   /**
    * A pending job for the task, new or a fresh round (attempts 0) for one that failed: a task seen
    * again after an outage gets another chance. True when a job was created or restarted; a
