@@ -56,6 +56,31 @@ export function describeMediaIndex(
       expect(await index.fileFrom("2", "v1")).toBeNull();
     });
 
+    it("reads the files and jobs of many tasks at once, and records jobs as they are", async () => {
+      await index.putFile(file("1", "image"), 1);
+      await index.putFile(file("1", "thumb"), 1);
+      await index.putFile(file("2", "image"), 1);
+      await index.putFile(file("3", "image"), 1);
+      const slots = async (ids: string[]) =>
+        (await index.filesOf(ids)).map((f) => `${f.taskId}/${f.slot}`).sort();
+      expect(await slots(["1", "3", "9"])).toEqual(["1/image", "1/thumb", "3/image"]);
+      expect(await index.filesOf([])).toEqual([]);
+
+      await index.openJob("1", 5);
+      await index.claimJob("1", "a", 10, 1_000);
+      const copied = [
+        { taskId: "1", state: "pending", attempts: 2, nextAt: 40, error: "slow" },
+        { taskId: "2", state: "failed", attempts: 6, nextAt: 50, error: "expired link" },
+        { taskId: "3", state: "done", attempts: 1, nextAt: 60, error: null },
+      ] as const;
+      await index.putJobs(copied);
+      await index.putJobs([]);
+      const byId = (jobs: { taskId: string }[]) => [...jobs].sort((x, y) => x.taskId.localeCompare(y.taskId));
+      expect(byId(await index.jobsOf(["1", "2", "3", "4"]))).toEqual(copied);
+      // Recorded as they are, held by nobody: the copied pending job may run at once.
+      expect(await index.claimJob("1", "b", 20, 1_000)).toMatchObject({ attempts: 2 });
+    });
+
     it("deletes one file, or all of a task with its job", async () => {
       await index.putFile(file("1", "image"), 1);
       await index.putFile(file("1", "thumb"), 1);

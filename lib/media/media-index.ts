@@ -36,6 +36,8 @@ export interface MediaIndex {
   file(taskId: string, slot: MediaSlot): Promise<MediaFileRecord | null>;
   /** A task's files, by slot. */
   files(taskId: string): Promise<MediaFileRecord[]>;
+  /** The files of these tasks (a page of a history at once, for the migration), in no set order. */
+  filesOf(taskIds: readonly string[]): Promise<MediaFileRecord[]>;
   /** A file of the task made from this source, if any. */
   fileFrom(taskId: string, source: string): Promise<MediaFileRecord | null>;
   /** Records a file, replacing what the slot held. */
@@ -43,6 +45,13 @@ export interface MediaIndex {
   deleteFile(taskId: string, slot: MediaSlot): Promise<void>;
 
   job(taskId: string): Promise<MediaJobRecord | null>;
+  /** The jobs of these tasks (those that have one), in no set order. */
+  jobsOf(taskIds: readonly string[]): Promise<MediaJobRecord[]>;
+  /**
+   * Records these jobs as they are, replacing what their tasks had, held by nobody: another
+   * index's jobs copied over (the migration), in one write.
+   */
+  putJobs(jobs: readonly MediaJobRecord[]): Promise<void>;
   pendingJobs(): Promise<MediaJobRecord[]>;
   /**
    * The task's pending job, held by `holder` (a runner's id) from `now` for `holdMs`, so no other

@@ -116,6 +116,11 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
         ])
       ).map(toFile);
     },
+    async filesOf(taskIds) {
+      return (
+        await rows<FileRow>("SELECT * FROM media_files WHERE task_id = ANY($1::text[])", [[...taskIds]])
+      ).map(toFile);
+    },
     async fileFrom(taskId, source) {
       const [row] = await rows<FileRow>(
         "SELECT * FROM media_files WHERE task_id = $1 AND source = $2 LIMIT 1",
@@ -139,6 +144,29 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
     async job(taskId) {
       const [row] = await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE task_id = $1`, [taskId]);
       return row ? toJob(row) : null;
+    },
+    async jobsOf(taskIds) {
+      return (
+        await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE task_id = ANY($1::text[])`, [
+          [...taskIds],
+        ])
+      ).map(toJob);
+    },
+    async putJobs(jobs) {
+      if (jobs.length === 0) return;
+      await changes(
+        `INSERT INTO media_jobs (task_id, state, attempts, next_at, error)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[])
+         ON CONFLICT (task_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
+           next_at = EXCLUDED.next_at, error = EXCLUDED.error, claimed_until = 0`,
+        [
+          jobs.map((job) => job.taskId),
+          jobs.map((job) => job.state),
+          jobs.map((job) => job.attempts),
+          jobs.map((job) => job.nextAt),
+          jobs.map((job) => job.error),
+        ],
+      );
     },
     async pendingJobs() {
       return (await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE state = 'pending'`)).map(toJob);

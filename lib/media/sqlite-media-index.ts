@@ -102,7 +102,16 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     ),
     deleteFile: db.prepare<[string, string]>("DELETE FROM media_files WHERE task_id = ? AND slot = ?"),
     deleteFiles: db.prepare<[string]>("DELETE FROM media_files WHERE task_id = ?"),
+    filesOf: db.prepare<[string], FileRow>(
+      "SELECT * FROM media_files WHERE task_id IN (SELECT value FROM json_each(?))",
+    ),
     job: db.prepare<[string], JobRow>("SELECT * FROM media_jobs WHERE task_id = ?"),
+    jobsOf: db.prepare<[string], JobRow>(
+      "SELECT * FROM media_jobs WHERE task_id IN (SELECT value FROM json_each(?))",
+    ),
+    putJob: db.prepare<[string, MediaJobState, number, number, string | null]>(
+      "INSERT OR REPLACE INTO media_jobs (task_id, state, attempts, next_at, error) VALUES (?, ?, ?, ?, ?)",
+    ),
     pending: db.prepare<[], JobRow>("SELECT * FROM media_jobs WHERE state = 'pending'"),
     due: db.prepare<[number], JobRow>(
       "SELECT * FROM media_jobs WHERE state = 'pending' AND next_at <= ? ORDER BY next_at",
@@ -129,6 +138,13 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     sql.deleteJob.run(taskId);
   });
 
+  const putJobs = db.transaction((jobs: readonly MediaJobRecord[]) => {
+    for (const job of jobs) {
+      holds.delete(job.taskId);
+      sql.putJob.run(job.taskId, job.state, job.attempts, job.nextAt, job.error);
+    }
+  });
+
   return {
     async file(taskId, slot) {
       const row = sql.file.get(taskId, slot);
@@ -136,6 +152,9 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     },
     async files(taskId) {
       return sql.files.all(taskId).map(toFile);
+    },
+    async filesOf(taskIds) {
+      return sql.filesOf.all(JSON.stringify(taskIds)).map(toFile);
     },
     async fileFrom(taskId, source) {
       const row = sql.fileFrom.get(taskId, source);
@@ -159,6 +178,12 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     async job(taskId) {
       const row = sql.job.get(taskId);
       return row ? toJob(row) : null;
+    },
+    async jobsOf(taskIds) {
+      return sql.jobsOf.all(JSON.stringify(taskIds)).map(toJob);
+    },
+    async putJobs(jobs) {
+      putJobs(jobs);
     },
     async pendingJobs() {
       return sql.pending.all().map(toJob);
