@@ -1,14 +1,20 @@
 /**
  * Runs once when the server starts: make the socket's address visible to the login limiter,
- * remove what imports killed mid-way left behind, and say loudly when anyone on the network can
- * spend the key.
+ * install where sign-outs and rate limits are kept (shared with DATABASE_URL), remove what
+ * imports killed mid-way left behind, and say loudly when anyone on the network can spend the key.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
   stampPeerAddresses();
-  const { removeLeftoverImports, SHARED_LEFTOVER_AGE_MS } = await import("@/lib/media/staging");
   const { env } = await import("@/lib/env");
+  // Sign-outs and rate limits: with DATABASE_URL, the ones every instance shares, with the
+  // sign-outs already recorded known before the first request is checked.
+  const { installAuthState } = await import("@/lib/auth/access");
+  const authState = (await import("@/lib/server/storage")).openAuthState(env());
+  installAuthState(authState);
+  await authState.loaded();
+  const { removeLeftoverImports, SHARED_LEFTOVER_AGE_MS } = await import("@/lib/media/staging");
   // In a bucket several instances share, another's import may be in progress: only old ones go.
   await removeLeftoverImports((await import("@/lib/server/services")).blobsAtStart(), {
     olderThanMs: env().s3 ? SHARED_LEFTOVER_AGE_MS : 0,

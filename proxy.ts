@@ -11,13 +11,13 @@ import { errorResponse, preflightResponse } from "@/lib/http/route";
  * `proxyClientMaxBodySize` bytes and waits for all of it, which would cut imagine bodies and
  * archives short and make an oversized upload impossible to refuse at once.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   if (request.nextUrl.pathname.startsWith("/api/")) {
     // Only CORS preflights are meant to match here (the second matcher below): Next answers OPTIONS
     // itself for route handlers without one. Anything else goes on to its route, which checks access.
     return request.method === "OPTIONS" ? preflightResponse(request) : NextResponse.next();
   }
-  const verdict = checkAccess(request);
+  const verdict = await checkAccess(request);
   let response: Response;
   if (verdict.kind === "refuse") {
     response = errorResponse(verdict.error);

@@ -19,75 +19,81 @@ const request = (pathname: string, init: RequestInit & { headers?: Record<string
   new Request(`http://studio.lan${pathname}`, { ...init, headers: { host: "studio.lan", ...init.headers } });
 
 /** A login from `client`, as the server's peer hook marks it (see lib/auth/peer-address.ts). */
-function loginAs(password: string, client = "10.0.0.1", cookie?: string): Response | AppError {
+async function loginAs(password: string, client = "10.0.0.1", cookie?: string): Promise<Response | AppError> {
   const headers: Record<string, string> = { "x-forwarded-for": client, "x-mj-peer-address": client };
   if (cookie) headers.cookie = cookie;
   try {
-    return login(request("/api/auth/login", { method: "POST", headers }), password);
+    return await login(request("/api/auth/login", { method: "POST", headers }), password);
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
   }
 }
 
-function sessionCookie(): string {
-  const response = loginAs("correct horse", "10.0.0.99");
+async function sessionCookie(): Promise<string> {
+  const response = await await loginAs("correct horse", "10.0.0.99");
   if (!(response instanceof Response)) throw response;
   return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 }
 
 describe("checkAccess with APP_PASSWORD", () => {
-  it("sends pages to the login page and answers the API 401, but leaves the open routes open", () => {
-    expect(checkAccess(request("/gallery?q=fox"))).toEqual({
+  it("sends pages to the login page and answers the API 401, but leaves the open routes open", async () => {
+    expect(await checkAccess(request("/gallery?q=fox"))).toEqual({
       kind: "redirect",
       location: "/login?next=%2Fgallery%3Fq%3Dfox",
     });
-    const verdict = checkAccess(request("/api/tasks"));
+    const verdict = await checkAccess(request("/api/tasks"));
     expect(verdict.kind === "refuse" && verdict.error.code).toBe("unauthorized");
     for (const open of ["/login", "/api/health", "/api/auth/login", "/api/auth/logout"]) {
-      expect(checkAccess(request(open)).kind).toBe("allow");
+      expect((await checkAccess(request(open))).kind).toBe("allow");
     }
   });
 
-  it("lets a session in, and keeps a signed-in user away from the login page", () => {
-    const cookie = sessionCookie();
-    expect(checkAccess(request("/api/tasks", { headers: { cookie } })).kind).toBe("allow");
-    expect(checkAccess(request("/", { headers: { cookie } })).kind).toBe("allow");
-    expect(checkAccess(request("/login?next=/gallery", { headers: { cookie } }))).toEqual({
+  it("lets a session in, and keeps a signed-in user away from the login page", async () => {
+    const cookie = await sessionCookie();
+    expect((await checkAccess(request("/api/tasks", { headers: { cookie } }))).kind).toBe("allow");
+    expect((await checkAccess(request("/", { headers: { cookie } }))).kind).toBe("allow");
+    expect(await checkAccess(request("/login?next=/gallery", { headers: { cookie } }))).toEqual({
       kind: "redirect",
       location: "/gallery",
     });
   });
 
-  it("lets the API token in on /api/mj/* and /api/media/* only, in each form clients send it", () => {
+  it("lets the API token in on /api/mj/* and /api/media/* only, in each form clients send it", async () => {
     const bearer = { authorization: "Bearer token-for-other-tools-0123456789" };
-    expect(checkAccess(request("/api/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    expect((await checkAccess(request("/api/mj/task/x/fetch", { headers: bearer }))).kind).toBe("allow");
     for (const headers of [
       { authorization: "token-for-other-tools-0123456789" } as Record<string, string>,
       { "mj-api-secret": "token-for-other-tools-0123456789" },
     ]) {
-      expect(checkAccess(request("/api/mj/task/x/fetch", { headers })).kind).toBe("allow");
-      expect(checkAccess(request("/api/media/1/image", { headers })).kind).toBe("allow");
+      expect((await checkAccess(request("/api/mj/task/x/fetch", { headers }))).kind).toBe("allow");
+      expect((await checkAccess(request("/api/media/1/image", { headers }))).kind).toBe("allow");
     }
     expect(
-      checkAccess(request("/api/mj/task/x/fetch", { headers: { "mj-api-secret": "Bearer nope" } })).kind,
+      (await checkAccess(request("/api/mj/task/x/fetch", { headers: { "mj-api-secret": "Bearer nope" } })))
+        .kind,
     ).toBe("refuse");
     // The speed-prefixed mirror is the same API; another first segment is not.
-    expect(checkAccess(request("/api/mj-relax/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
-    expect(checkAccess(request("/api/mj-slow/mj/task/x/fetch", { headers: bearer })).kind).toBe("refuse");
-    expect(checkAccess(request("/api/tasks", { headers: bearer })).kind).toBe("refuse");
+    expect((await checkAccess(request("/api/mj-relax/mj/task/x/fetch", { headers: bearer }))).kind).toBe(
+      "allow",
+    );
+    expect((await checkAccess(request("/api/mj-slow/mj/task/x/fetch", { headers: bearer }))).kind).toBe(
+      "refuse",
+    );
+    expect((await checkAccess(request("/api/tasks", { headers: bearer }))).kind).toBe("refuse");
     expect(
-      checkAccess(request("/api/mj/task/x/fetch", { headers: { authorization: "Bearer nope" } })).kind,
+      (await checkAccess(request("/api/mj/task/x/fetch", { headers: { authorization: "Bearer nope" } })))
+        .kind,
     ).toBe("refuse");
   });
 
-  it("serves only allowed hosts: a rebound name is refused, IP literals and localhost are not", () => {
-    const rebound = checkAccess(
+  it("serves only allowed hosts: a rebound name is refused, IP literals and localhost are not", async () => {
+    const rebound = await checkAccess(
       request("/api/tasks", { headers: { host: "evil.example:3000", origin: "http://evil.example:3000" } }),
     );
     expect(rebound.kind === "refuse" && rebound.error.status).toBe(403);
     expect(rebound.kind === "refuse" && rebound.error.message).toMatch(/evil\.example.*ALLOWED_HOSTS/);
-    const forwarded = checkAccess(
+    const forwarded = await checkAccess(
       request("/api/tasks", { headers: { host: "127.0.0.1:3000", "x-forwarded-host": "evil.example" } }),
     );
     expect(forwarded.kind).toBe("refuse");
@@ -98,81 +104,95 @@ describe("checkAccess with APP_PASSWORD", () => {
       "studio.localhost",
       "192.168.1.20",
     ]) {
-      const verdict = checkAccess(request("/api/health", { headers: { host } }));
+      const verdict = await checkAccess(request("/api/health", { headers: { host } }));
       expect(verdict.kind, host).toBe("allow");
     }
   });
 
-  it("serves a tool holding the API token, or a trusted proxy's forwarded host, under any Host", () => {
+  it("serves a tool holding the API token, or a trusted proxy's forwarded host, under any Host", async () => {
     const internal = { host: "mj-studio:3000" };
-    expect(checkAccess(request("/api/mj/task/x/fetch", { headers: internal })).kind).toBe("refuse");
+    expect((await checkAccess(request("/api/mj/task/x/fetch", { headers: internal }))).kind).toBe("refuse");
     const bearer = { ...internal, authorization: "Bearer token-for-other-tools-0123456789" };
-    expect(checkAccess(request("/api/mj/task/x/fetch", { headers: bearer })).kind).toBe("allow");
+    expect((await checkAccess(request("/api/mj/task/x/fetch", { headers: bearer }))).kind).toBe("allow");
     // nginx on this machine (loopback is trusted by default) asked for studio.lan.
     const proxied = { ...internal, "x-forwarded-host": "studio.lan", "x-mj-peer-address": "127.0.0.1" };
-    expect(checkAccess(request("/api/health", { headers: proxied })).kind).toBe("allow");
+    expect((await checkAccess(request("/api/health", { headers: proxied }))).kind).toBe("allow");
     const direct = { ...internal, "x-forwarded-host": "studio.lan", "x-mj-peer-address": "203.0.113.7" };
-    expect(checkAccess(request("/api/health", { headers: direct })).kind).toBe("refuse");
+    expect((await checkAccess(request("/api/health", { headers: direct }))).kind).toBe("refuse");
   });
 
-  it("refuses cross-origin writes with 403 before anything else", () => {
-    const verdict = checkAccess(
+  it("refuses cross-origin writes with 403 before anything else", async () => {
+    const verdict = await checkAccess(
       request("/api/auth/login", { method: "POST", headers: { origin: "http://evil.example" } }),
     );
     expect(verdict.kind === "refuse" && verdict.error.status).toBe(403);
   });
 
-  it("limits submissions per session with a Retry-After", () => {
-    const cookie = sessionCookie();
+  it("limits submissions per session with a Retry-After", async () => {
+    const cookie = await sessionCookie();
     const submit = (path = "/api/mj/submit/imagine") =>
       checkAccess(request(path, { method: "POST", headers: { cookie } }));
     // Uploading reference images starts no job: it spends nothing.
-    for (let i = 0; i < 5; i++) expect(submit("/api/mj/submit/upload-discord-images").kind).toBe("allow");
+    for (let i = 0; i < 5; i++)
+      expect((await submit("/api/mj/submit/upload-discord-images")).kind).toBe("allow");
     // A submit under a speed prefix spends the same budget.
-    expect([submit().kind, submit("/api/mj-turbo/mj/submit/imagine").kind]).toEqual(["allow", "allow"]);
-    const verdict = submit();
+    expect([(await submit()).kind, (await submit("/api/mj-turbo/mj/submit/imagine")).kind]).toEqual([
+      "allow",
+      "allow",
+    ]);
+    const verdict = await submit();
     expect(verdict.kind).toBe("refuse");
     if (verdict.kind !== "refuse") return;
     expect(verdict.error.code).toBe("rate_limited");
     expect(verdict.error.message).toMatch(/at most 2 a minute/);
     expect(Number(verdict.error.headers["Retry-After"])).toBeGreaterThan(0);
     // Another session has its own budget.
-    const other = sessionCookie();
+    const other = await sessionCookie();
     expect(
-      checkAccess(request("/api/mj/submit/imagine", { method: "POST", headers: { cookie: other } })).kind,
+      (await checkAccess(request("/api/mj/submit/imagine", { method: "POST", headers: { cookie: other } })))
+        .kind,
     ).toBe("allow");
   });
 });
 
 describe("login and logout", () => {
-  it("sets an HTTP-only, SameSite=Lax cookie with an expiry; Secure behind HTTPS", () => {
-    const response = loginAs("correct horse");
+  it("sets an HTTP-only, SameSite=Lax cookie with an expiry; Secure behind HTTPS", async () => {
+    const response = await loginAs("correct horse");
     expect(response).toBeInstanceOf(Response);
     const [session, device] = (response as Response).headers.getSetCookie();
     expect(session).toMatch(/^mj-session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
     expect(device).toMatch(/^mj-device=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
-    const https = login(
+    const https = await login(
       request("/api/auth/login", { method: "POST", headers: { "x-forwarded-proto": "https" } }),
       "correct horse",
     );
     for (const cookie of https.headers.getSetCookie()) expect(cookie).toMatch(/; Secure$/);
   });
 
-  it("answers 401 to a wrong password and 429 with Retry-After after five", () => {
+  it("answers 401 to a wrong password and 429 with Retry-After after five", async () => {
     const client = "10.0.0.7";
-    for (let i = 0; i < 5; i++) expect((loginAs("wrong", client) as AppError).status).toBe(401);
-    const limited = loginAs("correct horse", client) as AppError;
+    for (let i = 0; i < 5; i++) expect(((await loginAs("wrong", client)) as AppError).status).toBe(401);
+    const limited = (await loginAs("correct horse", client)) as AppError;
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["Retry-After"])).toBeGreaterThan(60);
     // Another client is not locked out.
-    expect(loginAs("correct horse", "10.0.0.8")).toBeInstanceOf(Response);
+    expect(await loginAs("correct horse", "10.0.0.8")).toBeInstanceOf(Response);
   });
 
-  it("forged X-Forwarded-For cannot lock the owner out or buy more guesses", () => {
+  it("guesses sent all at once get no more than five comparisons", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => loginAs(`guess ${i}`, "10.0.0.20")),
+    );
+    const statuses = results.map((result) => (result instanceof AppError ? result.status : 204));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
+  it("forged X-Forwarded-For cannot lock the owner out or buy more guesses", async () => {
     // What the server's own hook adds: the real peer appended, and the mark that it did.
-    const fromPeer = (peer: string, forged: string, password: string) => {
+    const fromPeer = async (peer: string, forged: string, password: string) => {
       try {
-        return login(
+        return await login(
           request("/api/auth/login", {
             method: "POST",
             headers: { "x-forwarded-for": `${forged}, ${peer}`, "x-mj-peer-address": peer },
@@ -184,25 +204,26 @@ describe("login and logout", () => {
         throw error;
       }
     };
-    const statuses = Array.from({ length: 53 }, (_, i) => {
-      const result = fromPeer("203.0.113.5", `10.9.${i >> 8}.${i & 255}`, `guess ${i}`);
-      return result instanceof AppError ? result.status : 204;
-    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 53; i++) {
+      const result = await fromPeer("203.0.113.5", `10.9.${i >> 8}.${i & 255}`, `guess ${i}`);
+      statuses.push(result instanceof AppError ? result.status : 204);
+    }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
     // The owner, from their own address, is not locked out.
-    expect(fromPeer("198.51.100.7", "10.9.0.1", "correct horse")).toBeInstanceOf(Response);
+    expect(await fromPeer("198.51.100.7", "10.9.0.1", "correct horse")).toBeInstanceOf(Response);
   });
 
-  it("logout ends the session even if the cookie is kept", () => {
-    const cookie = sessionCookie();
-    const response = logout(request("/api/auth/logout", { method: "POST", headers: { cookie } }));
+  it("logout ends the session even if the cookie is kept", async () => {
+    const cookie = await sessionCookie();
+    const response = await logout(request("/api/auth/logout", { method: "POST", headers: { cookie } }));
     expect(response.status).toBe(204);
     expect(response.headers.get("set-cookie")).toMatch(/^mj-session=; .*Max-Age=0/);
-    expect(checkAccess(request("/api/tasks", { headers: { cookie } })).kind).toBe("refuse");
+    expect((await checkAccess(request("/api/tasks", { headers: { cookie } }))).kind).toBe("refuse");
   });
 
-  it("keeps the session secret under DATA_DIR, readable only by the owner", () => {
+  it("keeps the session secret under DATA_DIR, readable only by the owner", async () => {
     const file = path.join(dataDir, "session-secret");
     expect(readFileSync(file, "utf8")).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(file).mode & 0o077).toBe(0);
@@ -230,25 +251,26 @@ describe("safeNext", () => {
 
 // Last: it leaves the server-wide ceiling tripped for the rest of this file.
 describe("the server-wide ceiling on wrong passwords", () => {
-  it("past the server-wide ceiling only a browser that signed in before may try, from anywhere", () => {
-    const owner = loginAs("correct horse", "172.31.0.9") as Response;
+  it("past the server-wide ceiling only a browser that signed in before may try, from anywhere", async () => {
+    const owner = (await loginAs("correct horse", "172.31.0.9")) as Response;
     const device = owner.headers
       .getSetCookie()
       .find((c) => c.startsWith("mj-device="))!
       .split(";")[0]!;
     // Many addresses, a few guesses each: past 100 failures the server stops checking strangers.
-    const statuses = Array.from({ length: 150 }, (_, i) => {
-      const result = loginAs(`guess ${i}`, `172.16.${i >> 8}.${i & 255}`);
-      return result instanceof AppError ? result.status : 204;
-    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const result = await loginAs(`guess ${i}`, `172.16.${i >> 8}.${i & 255}`);
+      statuses.push(result instanceof AppError ? result.status : 204);
+    }
     expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(100);
     expect(statuses.at(-1)).toBe(429);
-    const stranger = loginAs("correct horse", "172.31.0.1") as AppError;
+    const stranger = (await loginAs("correct horse", "172.31.0.1")) as AppError;
     expect(stranger.status).toBe(429);
     expect(stranger.message).toMatch(/a browser that signed in here before can still sign in/);
     // The owner's browser, even from a new address; a forged device token is not one.
-    expect(loginAs("correct horse", "172.31.0.2", device)).toBeInstanceOf(Response);
+    expect(await loginAs("correct horse", "172.31.0.2", device)).toBeInstanceOf(Response);
     const forged = `${device.slice(0, -3)}AAA`;
-    expect((loginAs("correct horse", "172.31.0.3", forged) as AppError).status).toBe(429);
+    expect(((await loginAs("correct horse", "172.31.0.3", forged)) as AppError).status).toBe(429);
   });
 });

@@ -2,10 +2,10 @@ import "server-only";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { splitSpeedPath } from "@/lib/mj/speed";
+import { memoryAuthState, type AuthState, type RateWindow } from "@/lib/store/auth-state";
 import { safeEqual } from "./compare";
 import { allowedOrigin, isDropInPath } from "./cors";
 import { mediaLinkKey, signMediaLink, verifyMediaLink } from "./media-signature";
-import { RateLimiter } from "./rate-limit";
 import {
   clientAddress,
   hostAllowed,
@@ -21,7 +21,6 @@ import {
   isKnownDevice,
   issueDeviceToken,
   issueSession,
-  revokeSession,
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
   sessionKey,
@@ -50,13 +49,24 @@ const OPEN_PATHS = new Set(["/login", "/api/health", "/api/auth/login", "/api/au
 const LOGIN_FAILURES_PER_CLIENT = 5;
 const LOGIN_FAILURES_PER_SERVER = 100;
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const LOGIN_PER_CLIENT: RateWindow = { name: "login-client", windowMs: LOGIN_WINDOW_MS };
+const LOGIN_PER_SERVER: RateWindow = { name: "login-server", windowMs: LOGIN_WINDOW_MS };
+const SUBMITS: RateWindow = { name: "submits", windowMs: 60_000 };
 
-const limiters = () =>
-  shared("rate-limiters", () => ({
-    loginPerClient: new RateLimiter(LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW_MS),
-    loginGlobal: new RateLimiter(LOGIN_FAILURES_PER_SERVER, LOGIN_WINDOW_MS),
-    submits: new RateLimiter(env().auth.submitsPerMinute, 60_000),
-  }));
+/**
+ * Sign-outs and rate-limit counters (the AuthState port): in this process's memory, unless the
+ * start hook (instrumentation.ts) installed the one instances on the same PostgreSQL share.
+ */
+const installed = () => shared("auth-state", (): { state: AuthState } => ({ state: memoryAuthState() }));
+
+export function installAuthState(state: AuthState): void {
+  installed().state = state;
+}
+
+const authState = () => installed().state;
+
+/** Whole seconds to wait for a window to end, at least 1 (a Retry-After of 0 would mean "now"). */
+const secondsUntil = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** TRUSTED_PROXIES, parsed once per process. */
 export const trustedProxies = () => shared("trusted-proxies", () => trustedProxyList(env().trustedProxies));
@@ -107,7 +117,11 @@ export function hasSession(request: Request): boolean {
 
 function sessionOf(request: Request): Session | null {
   const { password } = env().auth;
-  return password ? verifySession(readCookie(request, SESSION_COOKIE), signingKey(password)) : null;
+  if (!password) return null;
+  const state = authState();
+  return verifySession(readCookie(request, SESSION_COOKIE), signingKey(password), (id) =>
+    state.isSignedOut(id),
+  );
 }
 
 function readCookie(request: Request, name: string): string | undefined {
@@ -121,8 +135,11 @@ function readCookie(request: Request, name: string): string | undefined {
 export type Verdict =
   { kind: "allow" } | { kind: "redirect"; location: string } | { kind: "refuse"; error: AppError };
 
-/** The decision for one request, made in proxy.ts before any page or route handler runs. */
-export function checkAccess(request: Request): Verdict {
+/**
+ * The decision for one request, made in proxy.ts before any page or route handler runs. It
+ * answers from memory but for a submission, whose count may be a round trip to the database.
+ */
+export async function checkAccess(request: Request): Promise<Verdict> {
   const url = new URL(request.url);
   // The drop-in speed prefixes (`/api/mj-relax/mj/...`) are the `/api/mj/...` routes: same token, same limit.
   const path = splitSpeedPath(url.pathname).path;
@@ -169,8 +186,9 @@ export function checkAccess(request: Request): Verdict {
   const submits = path.startsWith("/api/mj/submit/") && !path.endsWith("/upload-discord-images");
   if (request.method === "POST" && submits && submitsPerMinute > 0) {
     const who = session ? `session:${session.id}` : tokenAllowed ? "api-token" : clientOf(request);
-    const wait = limiters().submits.take(who);
-    if (wait > 0) {
+    const { count, endsInMs } = await authState().count(SUBMITS, who);
+    if (count > submitsPerMinute) {
+      const wait = secondsUntil(endsInMs);
       return refuse(
         "rate_limited",
         `Too many submissions: at most ${submitsPerMinute} a minute. Try again in ${wait} s.`,
@@ -209,35 +227,37 @@ export function safeNext(next: string | null | undefined): string {
   return path.startsWith("//") || path.startsWith("/\\") ? "/" : path;
 }
 
-/** Checks the password (constant time, rate-limited per client) and answers 204 with a session cookie. */
-export function login(request: Request, password: string): Response {
+/**
+ * Checks the password (constant time, rate-limited per client and per server) and answers 204
+ * with a session cookie. Each attempt is counted before the password is compared, and a right
+ * one takes its count back: attempts made at once, on one instance or several, cannot all pass a
+ * check made before any of them failed.
+ */
+export async function login(request: Request, password: string): Promise<Response> {
   const configured = env().auth.password;
   if (!configured)
     throw new AppError("not_found", "This MJ Studio has no password (APP_PASSWORD is not set).");
   const client = clientOf(request);
-  const { loginPerClient, loginGlobal } = limiters();
   const key = signingKey(configured);
-  const clientWait = loginPerClient.retryAfter(client);
-  const serverWait = isKnownDevice(readCookie(request, DEVICE_COOKIE), key)
-    ? 0
-    : loginGlobal.retryAfter("all");
-  const wait = Math.max(clientWait, serverWait);
-  if (wait > 0) {
-    const minutes = Math.ceil(wait / 60);
-    throw new AppError(
-      "rate_limited",
-      clientWait > 0
-        ? `Too many wrong passwords. Try again in ${minutes} min.`
-        : `Too many wrong passwords on this server; a browser that signed in here before can still sign in. Try again in ${minutes} min.`,
-      { "Retry-After": String(wait) },
+  const state = authState();
+  const perClient = await state.count(LOGIN_PER_CLIENT, client);
+  if (perClient.count > LOGIN_FAILURES_PER_CLIENT) {
+    throw tooManyGuesses(perClient.endsInMs, "Too many wrong passwords.");
+  }
+  const perServer = await state.count(LOGIN_PER_SERVER, "all");
+  if (
+    perServer.count > LOGIN_FAILURES_PER_SERVER &&
+    !isKnownDevice(readCookie(request, DEVICE_COOKIE), key)
+  ) {
+    // Refused for others' guesses: this client's own budget is not spent.
+    await state.uncount(LOGIN_PER_CLIENT, client);
+    throw tooManyGuesses(
+      perServer.endsInMs,
+      "Too many wrong passwords on this server; a browser that signed in here before can still sign in.",
     );
   }
-  if (!safeEqual(password, configured)) {
-    loginPerClient.hit(client);
-    loginGlobal.hit("all");
-    throw new AppError("unauthorized", "Wrong password.");
-  }
-  loginPerClient.reset(client);
+  if (!safeEqual(password, configured)) throw new AppError("unauthorized", "Wrong password.");
+  await Promise.all([state.reset(LOGIN_PER_CLIENT, client), state.uncount(LOGIN_PER_SERVER, "all")]);
   const { token } = issueSession(key);
   const headers = new Headers();
   headers.append("Set-Cookie", cookie(request, SESSION_COOKIE, token, SESSION_TTL_SECONDS));
@@ -245,10 +265,20 @@ export function login(request: Request, password: string): Response {
   return new Response(null, { status: 204, headers });
 }
 
-/** Ends the session (if any) and clears the cookie; open to anyone, since it only takes away. */
-export function logout(request: Request): Response {
+function tooManyGuesses(endsInMs: number, why: string): AppError {
+  const wait = secondsUntil(endsInMs);
+  return new AppError("rate_limited", `${why} Try again in ${Math.ceil(wait / 60)} min.`, {
+    "Retry-After": String(wait),
+  });
+}
+
+/**
+ * Ends the session (if any, on every instance sharing the database) and clears the cookie; open
+ * to anyone, since it only takes away.
+ */
+export async function logout(request: Request): Promise<Response> {
   const session = sessionOf(request);
-  if (session) revokeSession(session);
+  if (session) await authState().signOut(session.id, session.expiresAt);
   return new Response(null, {
     status: 204,
     headers: { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) },

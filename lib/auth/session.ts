@@ -1,11 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { shared } from "./shared";
 
 /**
  * Sessions are stateless signed tokens `<id>.<expires>.<signature>` (HMAC-SHA256), kept in an
  * HTTP-only cookie. The signing key mixes the server secret with the password, so changing
- * APP_PASSWORD signs everyone out. Logout revokes the id in memory until the token would
- * have expired anyway.
+ * APP_PASSWORD signs everyone out. Logout signs the id out until the token would have expired
+ * anyway (the AuthState port, lib/store/auth-state.ts: in memory, or shared through PostgreSQL).
  */
 
 export const SESSION_COOKIE = "mj-session";
@@ -34,8 +33,13 @@ export function issueSession(key: Buffer, now = Date.now()): { token: string; se
   return { token: `${payload}.${signature(key, payload).toString("base64url")}`, session };
 }
 
-/** The session a token carries, or null when it is malformed, forged, expired or logged out. */
-export function verifySession(token: string | undefined, key: Buffer, now = Date.now()): Session | null {
+/** The session a token carries, or null when it is malformed, forged, expired or signed out. */
+export function verifySession(
+  token: string | undefined,
+  key: Buffer,
+  isSignedOut: (id: string) => boolean,
+  now = Date.now(),
+): Session | null {
   const match = /^([A-Za-z0-9_-]{22})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token ?? "");
   if (!match) return null;
   const [, id = "", expires = "", mac = ""] = match;
@@ -43,7 +47,7 @@ export function verifySession(token: string | undefined, key: Buffer, now = Date
   const given = Buffer.from(mac, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   const session = { id, expiresAt: Number(expires) };
-  if (session.expiresAt * 1000 <= now || isRevoked(session.id, now)) return null;
+  if (session.expiresAt * 1000 <= now || isSignedOut(session.id)) return null;
   return session;
 }
 
@@ -71,17 +75,4 @@ export function isKnownDevice(token: string | undefined, key: Buffer): boolean {
   const expected = signature(deviceKey(key), match[1]!);
   const given = Buffer.from(match[2]!, "base64url");
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-const revoked = () => shared("revoked-sessions", () => new Map<string, number>());
-
-export function revokeSession(session: Session, now = Date.now()): void {
-  const map = revoked();
-  for (const [id, expiresAt] of map) if (expiresAt * 1000 <= now) map.delete(id);
-  map.set(session.id, session.expiresAt);
-}
-
-function isRevoked(id: string, now: number): boolean {
-  const expiresAt = revoked().get(id);
-  return expiresAt !== undefined && expiresAt * 1000 > now;
 }

@@ -90,7 +90,7 @@ export async function respond(
   let response: Response;
   const protocol = isDropInPath(new URL(request.url).pathname);
   try {
-    const verdict = checkAccess(request);
+    const verdict = await checkAccess(request);
     if (verdict.kind === "refuse") throw verdict.error;
     const result = await run();
     if (protocol && request.method === "POST") noteSubmitOrigin(request, result);

@@ -1,6 +1,7 @@
 import "server-only";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { BlockList, isIP, type LookupFunction } from "node:net";
+import { Agent, fetch as pinnedUndiciFetch } from "undici";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
 import { bareContentType, isMediaType } from "@/lib/mj/media-kinds";
 import { readSource } from "./blob-store";
@@ -11,9 +12,9 @@ import { readSource } from "./blob-store";
  * upstream's own origin excepted: a self-hosted proxy on the LAN serves its own files), redirects
  * are followed by hand so each hop is checked, and only images and videos up to a size cap pass.
  *
- * Residual risk, accepted: the address is checked, then fetch resolves the name again, so a DNS
- * server that answers differently within milliseconds (rebinding) could slip through. Pinning the
- * address needs undici's Agent, which Node bundles but does not export.
+ * The guard resolves the name, then the connection resolves it again: a DNS server that answers
+ * differently within milliseconds (rebinding) would slip past the first check alone, so the fetch
+ * that follows it (`createPinnedFetch`) checks the addresses it actually connects to as well.
  */
 
 export const MEDIA_LIMITS = {
@@ -146,6 +147,60 @@ export function createUrlGuard(options: {
         "The media link points at a private network address; it is not fetched.",
       );
     }
+  };
+}
+
+/**
+ * A `dns.lookup` for sockets that refuses to hand out a private address: the connection itself is
+ * held to what the guard promised. Node's `net` asks for one address or, when it races IPv4 and
+ * IPv6 (autoSelectFamily), for all of them.
+ */
+export function publicLookup(resolve: AddressResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const family = (address: string) => isIP(address);
+        const wanted = addresses.filter((address) => !options.family || family(address) === options.family);
+        if (wanted.length === 0 || wanted.some(isPrivateAddress)) {
+          const refusal = new MediaFetchError(
+            "refused",
+            "upstream_bad_response",
+            "The link's host now resolves to a private network address; it is not fetched.",
+          );
+          callback(Object.assign(refusal, { code: "EPRIVATEADDRESS" }) as NodeJS.ErrnoException, "", 0);
+          return;
+        }
+        if (options.all)
+          callback(
+            null,
+            wanted.map((address) => ({ address, family: family(address) })),
+          );
+        else callback(null, wanted[0]!, family(wanted[0]!));
+      },
+      (error: NodeJS.ErrnoException) => callback(error, "", 0),
+    );
+  };
+}
+
+/** A fetch of URLs given as strings (the media and notifyHook calls pass nothing else). */
+export type UrlFetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The fetch that goes with `createUrlGuard`: every connection it opens is resolved once more at
+ * connect time and refused if it would reach a private address, so no DNS answer that changed
+ * after the guard's check (rebinding) leads into the server's network. The trusted origin (the
+ * upstream's own, possibly on the LAN) keeps the plain fetch, as the guard lets it through.
+ */
+export function createPinnedFetch(options: {
+  trustedOrigin: string | null;
+  resolve?: AddressResolver;
+}): UrlFetch {
+  const trusted = options.trustedOrigin === null ? null : new URL(options.trustedOrigin).origin;
+  const dispatcher = new Agent({ connect: { lookup: publicLookup(options.resolve ?? resolveAll) } });
+  return (url, init) => {
+    if (new URL(url).origin === trusted) return fetch(url, init);
+    // undici's own fetch, the one that takes a dispatcher: the same fetch Node ships, a newer copy.
+    return pinnedUndiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
   };
 }
 

@@ -7,6 +7,7 @@ import type { BlobStore } from "@/lib/media/blob-store";
 import { createMediaCache, type MediaCache, type MediaCacheOptions } from "@/lib/media/cache";
 import { forHook } from "@/lib/http/drop-in";
 import {
+  createPinnedFetch,
   createUrlGuard,
   inProcessGuard,
   mediaDownloader,
@@ -115,7 +116,9 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     : createUpstreamClient({
         ...config.upstream!,
         ...resilience,
-        ...(options.upstreamFetch ? { fetch: options.upstreamFetch(fetch) } : {}),
+        ...(options.upstreamFetch
+          ? { fetch: options.upstreamFetch(fetch) }
+          : { mediaFetch: createPinnedFetch({ trustedOrigin: new URL(config.upstream!.baseUrl).origin }) }),
       });
   // What media URLs may be fetched: in demo mode the simulator is in-process, so anything it hands out.
   const guard: UrlGuard = config.upstream
@@ -153,6 +156,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     },
     present: (task) => forHook(withAppMediaUrls(task)),
     guard: config.notifyAllowPrivate ? httpOnly : createUrlGuard({ trustedOrigin: null }),
+    ...(config.notifyAllowPrivate ? {} : { fetch: createPinnedFetch({ trustedOrigin: null }) }),
     log,
   });
   const tasks: TaskService = createTaskService({

@@ -7,6 +7,8 @@ import type { MediaIndex } from "@/lib/media/media-index";
 import { createS3BlobStore } from "@/lib/media/s3-blob-store";
 import { createPgMediaIndex } from "@/lib/media/pg-media-index";
 import { createSqliteMediaIndex } from "@/lib/media/sqlite-media-index";
+import { memoryAuthState, type AuthState } from "@/lib/store/auth-state";
+import { createPgAuthState } from "@/lib/store/pg-auth-state";
 import { createPgTaskStore } from "@/lib/store/pg-task-store";
 import { createPool, type Pool } from "@/lib/store/postgres";
 import { createSqliteTaskStore } from "@/lib/store/sqlite-task-store";
@@ -64,6 +66,27 @@ export function openStorage(
       await mediaIndex.close();
       await store.close();
       await pool?.end();
+    },
+  };
+}
+
+/**
+ * Where access control keeps sign-outs and rate-limit counters: with DATABASE_URL, in the database
+ * every instance shares (a pool of its own: the start hook opens it, apart from the services, and
+ * it serves only logins, submissions and sign-outs); else in this process's memory.
+ */
+export function openAuthState(
+  config: Pick<AppEnv, "databaseUrl">,
+  log: (message: string) => void = console.warn,
+): AuthState {
+  if (!config.databaseUrl) return memoryAuthState();
+  const pool = createPool(config.databaseUrl, log, 4);
+  const state = createPgAuthState({ pool, url: config.databaseUrl, log });
+  return {
+    ...state,
+    async close() {
+      await state.close();
+      await pool.end();
     },
   };
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { ERROR_STATUS } from "@/lib/http/errors";
 import { taskIdSchema } from "@/lib/mj/requests";
 import type { Cluster, ClusterListener, PollerFault } from "./cluster";
-import { migratePostgres, type PgMigration, type Pool } from "./postgres";
+import { listenPostgres, migratePostgres, type PgFeed, type PgMigration, type Pool } from "./postgres";
 
 /**
  * The Cluster port on PostgreSQL, for instances sharing one database.
@@ -21,15 +20,14 @@ import { migratePostgres, type PgMigration, type Pool } from "./postgres";
  *
  * What an instance records is announced with NOTIFY on one channel: the sender's id and task ids
  * (a payload must stay under 8000 bytes, so many ids go in several), never tasks; the listeners
- * read the record. Each instance LISTENs on a connection of its own (a pooled one is handed to
- * other queries between them) and reconnects when it drops, then reads the record again.
+ * read the record. Each instance LISTENs on a connection of its own (`listenPostgres`) and
+ * reconnects when it drops, then reads the record again.
  */
 
 export const CLUSTER_CHANNEL = "mj_tasks";
 const POLLER_LEASE = "poller";
 /** Under the 8000 bytes NOTIFY takes, with room for the sender's id. */
 const PAYLOAD_BYTES = 7_500;
-const RECONNECT_MAX_MS = 15_000;
 
 const MIGRATIONS: PgMigration[] = [
   {
@@ -137,11 +135,7 @@ export function createPgCluster({
   renewing = renew().finally(scheduleRenew);
 
   // ── the feed ─────────────────────────────────────────────────────────────────────────────────
-  let feed: pg.Client | null = null;
-  /** A connect in flight: a second `listen()` meanwhile waits for it rather than opening another client. */
-  let connecting: Promise<void> | null = null;
-  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  let reconnects = 0;
+  let feed: PgFeed | null = null;
 
   function heard(payload: string | undefined): void {
     const separator = payload?.indexOf(" ") ?? -1;
@@ -151,70 +145,6 @@ export function createPgCluster({
       .split(",")
       .filter((id) => taskIdSchema.safeParse(id).success);
     if (ids.length > 0) listener?.changed(ids);
-  }
-
-  async function connect(): Promise<void> {
-    // keepAlive: an idle LISTEN connection dropped by a NAT or balancer would otherwise never
-    // say so, and this instance would stop hearing the others.
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
-    let lost = false;
-    const onLost = (error?: Error) => {
-      if (lost) return;
-      lost = true;
-      if (feed === client) feed = null;
-      client.end().catch(() => {});
-      if (closed || !listener) return;
-      log(`[cluster] the notification feed dropped${error ? `: ${error.message}` : ""}; reconnecting`);
-      reconnectLater();
-    };
-    client.on("notification", (message) => {
-      if (message.channel === CLUSTER_CHANNEL) heard(message.payload);
-    });
-    client.on("error", onLost);
-    client.on("end", () => onLost());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CLUSTER_CHANNEL}`);
-    } catch (error) {
-      onLost(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    if (closed || !listener) {
-      lost = true;
-      await client.end().catch(() => {});
-      return;
-    }
-    feed = client;
-    // What was announced while the feed was down is in the record; read it again.
-    if (reconnects > 0) listener.rescan();
-    reconnects = 0;
-  }
-
-  function reconnectLater(): void {
-    if (reconnectTimer) return;
-    reconnects += 1;
-    reconnectTimer = setTimeout(
-      () => {
-        reconnectTimer = null;
-        startFeed();
-      },
-      Math.min(RECONNECT_MAX_MS, 500 * 2 ** Math.min(reconnects, 5)),
-    );
-    reconnectTimer.unref?.();
-  }
-
-  /** One feed at most: nothing to do while one is open, connecting, or waiting to reconnect. */
-  function startFeed(): void {
-    if (feed || connecting || reconnectTimer) return;
-    connecting = connect().finally(() => (connecting = null));
-  }
-
-  function stopFeed(): Promise<void> {
-    if (reconnectTimer) clearTimeout(reconnectTimer);
-    reconnectTimer = null;
-    const client = feed;
-    feed = null;
-    return client ? client.end().catch(() => {}) : Promise.resolve();
   }
 
   /** Task ids as payloads under NOTIFY's limit: `<instance id> <id>,<id>,…`. */
@@ -255,10 +185,24 @@ export function createPgCluster({
 
     listen(next) {
       listener = next;
-      startFeed();
+      // One feed however often listen() is called: a second call (even while the first one's
+      // connection is still being made) takes the listener over, not a second connection.
+      const own = (feed ??= listenPostgres({
+        url,
+        channel: CLUSTER_CHANNEL,
+        heard,
+        // What was announced while the feed was down is in the record; read it again.
+        connected: (afterFault) => {
+          if (afterFault) listener?.rescan();
+        },
+        log: (message) => log(`[cluster] ${message}`),
+      }));
       return () => {
-        if (listener === next) listener = null;
-        void stopFeed();
+        // A later listen() took over: the feed is its own now.
+        if (listener !== next) return;
+        listener = null;
+        if (feed === own) feed = null;
+        void own.close();
       };
     },
 
@@ -268,7 +212,8 @@ export function createPgCluster({
       if (renewTimer) clearTimeout(renewTimer);
       renewTimer = null;
       await renewing.catch(() => {});
-      await stopFeed();
+      await feed?.close();
+      feed = null;
       if (isLeader()) {
         // Handed back at once: another instance need not wait for it to expire.
         await pool

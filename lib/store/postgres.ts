@@ -9,12 +9,106 @@ import pg from "pg";
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(url: string, log: (message: string) => void = console.warn): Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+export function createPool(url: string, log: (message: string) => void = console.warn, max = 10): Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
   // An idle client whose connection drops (a server restart, a failover) emits "error" on the
   // pool; unhandled, that would end the process. The pool replaces the client by itself.
   pool.on("error", (error) => log(`[postgres] idle connection lost: ${error.message}`));
   return pool;
+}
+
+const RECONNECT_MAX_MS = 15_000;
+
+export interface PgFeedOptions {
+  /** The database's URL: the feed listens on a connection of its own. */
+  url: string;
+  channel: string;
+  /** A notification on the channel (from any instance, this one included). */
+  heard(payload: string | undefined): void;
+  /**
+   * The feed listens (again). `afterFault`: it had dropped or failed to connect, so what was
+   * announced meanwhile was missed and should be read from the record.
+   */
+  connected(afterFault: boolean): void;
+  log(message: string): void;
+}
+
+export interface PgFeed {
+  /** Settles once the first attempt to listen has succeeded or failed (it retries by itself). */
+  readonly started: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * LISTENs on `channel` on a connection of its own (a pooled one is handed to other queries
+ * between notifications), and reconnects with a growing wait when it drops.
+ */
+export function listenPostgres({ url, channel, heard, connected, log }: PgFeedOptions): PgFeed {
+  let feed: pg.Client | null = null;
+  let closed = false;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let reconnects = 0;
+
+  async function connect(): Promise<void> {
+    // keepAlive: an idle LISTEN connection dropped by a NAT or balancer would otherwise never
+    // say so, and this instance would stop hearing the others.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (feed === client) feed = null;
+      client.end().catch(() => {});
+      if (closed) return;
+      log(`the notification feed dropped${error ? `: ${error.message}` : ""}; reconnecting`);
+      reconnectLater();
+    };
+    client.on("notification", (message) => {
+      if (message.channel === channel) heard(message.payload);
+    });
+    client.on("error", onLost);
+    client.on("end", () => onLost());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      onLost(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (closed) {
+      lost = true;
+      await client.end().catch(() => {});
+      return;
+    }
+    feed = client;
+    connected(reconnects > 0);
+    reconnects = 0;
+  }
+
+  function reconnectLater(): void {
+    if (reconnectTimer) return;
+    reconnects += 1;
+    reconnectTimer = setTimeout(
+      () => {
+        reconnectTimer = null;
+        void connect();
+      },
+      Math.min(RECONNECT_MAX_MS, 500 * 2 ** Math.min(reconnects, 5)),
+    );
+    reconnectTimer.unref?.();
+  }
+
+  return {
+    started: connect(),
+    close() {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      reconnectTimer = null;
+      const client = feed;
+      feed = null;
+      return client ? client.end().catch(() => {}) : Promise.resolve();
+    },
+  };
 }
 
 /** Runs `work` in one transaction on one client: committed if it resolves, rolled back if it throws. */

@@ -18,7 +18,8 @@ export interface NotifierDeps {
   present(task: Task): unknown;
   /** Throws when the URL may not be called (lib/media/fetch.ts `createUrlGuard`). */
   guard(url: URL): Promise<void>;
-  fetch?: typeof fetch;
+  /** The composition root's pinned fetch (lib/media/fetch.ts `createPinnedFetch`): the guard's check holds at connect time. */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
   /** Per call (default 10 s). */
   deadlineMs?: number;
   /** Tries per change (default 3), after a network error, a timeout, a 429 or a 5xx. */
@@ -78,7 +79,7 @@ export function createNotifier({
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let failure: string;
       try {
-        const response = await send(url, {
+        const response = await send(url.href, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body,

@@ -32,6 +32,11 @@ export interface UpstreamConfig {
   timeoutMs: number;
   /** The simulator's fetch in demo mode and tests; the global fetch otherwise. */
   fetch?: Fetch;
+  /**
+   * What `fetchMedia` uses, when not `fetch`: media links point anywhere, so the composition root
+   * hands in one that connects to public addresses only (lib/media/fetch.ts `createPinnedFetch`).
+   */
+  mediaFetch?: (url: string, init?: RequestInit) => Promise<Response>;
   /** Where diagnostics go; upstream text may hold the key, so it is redacted before logging. */
   log?: (message: string) => void;
   /** Tries of an idempotent read on a fault (1 = no retry). Submits and cancels are tried once. */
@@ -117,6 +122,7 @@ interface RawResponse {
 
 export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const doFetch: Fetch = config.fetch ?? fetch;
+  const mediaFetch = config.mediaFetch ?? doFetch;
   const log = config.log ?? ((message: string) => console.warn(message));
   // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
   let listByIdsMissing = false;
@@ -507,7 +513,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       const deadline = startDeadline(config.timeoutMs, signal);
       const get = () =>
         deadline.race(
-          doFetch(url, {
+          mediaFetch(url, {
             signal: deadline.signal,
             cache: "no-store",
             // lib/media follows redirects itself, checking where each hop leads.
