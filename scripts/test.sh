@@ -51,16 +51,42 @@ else
       exit 1
     fi
   fi
-  # A fresh install inside a container is not started (no init system): start every cluster.
-  pg_lsclusters --no-header | while read -r version name _port status _rest; do
+  # A fresh install inside a container is not started (no init system): start every cluster, and
+  # stop again at the end the ones this run started.
+  started_clusters=()
+  while read -r version name _port status _rest; do
     if [ "$status" != online ]; then
-      if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" "$name" start; else
+      if [ "$(id -u)" = 0 ]; then
+        pg_ctlcluster "$version" "$name" start
+        started_clusters+=("$version $name")
+      else
         echo "PostgreSQL cluster $version/$name is down; start it (sudo pg_ctlcluster $version $name start)" >&2
         exit 1
       fi
     fi
-  done
+  done < <(pg_lsclusters --no-header)
   pg_lsclusters
+  # As root the test kit creates its login role (lib/testing/postgres.ts) on the first cluster when
+  # missing. One this run created is dropped at the end; PostgreSQL refuses while the role still owns
+  # a database (another test run on this machine is using it), and then it is left for that run.
+  kit_port=$(pg_lsclusters --no-header | awk 'NR == 1 { print $3 }')
+  kit_psql() { runuser -u postgres -- psql -p "$kit_port" -v ON_ERROR_STOP=1 -qtAc "$1"; }
+  kit_role_existed=1
+  if [ "$(id -u)" = 0 ] && [ -z "$(kit_psql "SELECT 1 FROM pg_roles WHERE rolname = 'mj_test'" 2>/dev/null)" ]; then
+    kit_role_existed=0
+  fi
+  tidy_postgres() {
+    if [ "$kit_role_existed" = 0 ]; then
+      if kit_psql "DROP ROLE IF EXISTS mj_test" 2>/dev/null; then echo "dropped the test role mj_test"; else
+        echo "left the test role mj_test: it still owns a database (another test run?)"
+      fi
+    fi
+    for cluster in "${started_clusters[@]}"; do
+      # shellcheck disable=SC2086 # "version name", split on purpose
+      pg_ctlcluster $cluster stop && echo "stopped PostgreSQL $cluster, which this run started"
+    done
+  }
+  trap tidy_postgres EXIT
 fi
 
 step "Lint"

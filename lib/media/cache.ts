@@ -1,11 +1,12 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { isGridTask, quadrantRect } from "@/lib/images/grid";
 import { extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
-import type { MediaFileRecord, MediaIndex, MediaJobState } from "./media-index";
+import type { MediaFileRecord, MediaIndex, MediaJobRecord, MediaJobState } from "./media-index";
 import { makeThumbnail, sharpSlots } from "./thumbnail";
 import {
   originalSlots,
@@ -56,6 +57,13 @@ export interface MediaCacheOptions {
   retryBaseMs?: number;
   /** Attempts before a job is marked failed (default 6: ~2.5 min of retries at the default base). */
   maxAttempts?: number;
+  /**
+   * How long a hold on a job lasts unrenewed (default 30 s). It is renewed every third of that
+   * while the job runs, so two instances sharing the index never cache one task at once; when a
+   * runner dies mid-job, its hold runs out this soon and another instance, which looks for such
+   * jobs as often, takes the job.
+   */
+  claimMs?: number;
   now?: () => number;
   log?: (message: string) => void;
 }
@@ -83,7 +91,10 @@ export interface MediaCache {
   cell(task: Task, slot: CellSlot): Promise<CachedMedia | null>;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
   cacheNow(taskId: string): Promise<void>;
-  /** Stores a file from elsewhere (an imported archive). */
+  /**
+   * Stores a file from elsewhere (an imported archive), before its task is recorded: unlike a
+   * download's, it is kept without the task's record (the importer removes it if the task is refused).
+   */
   put(
     taskId: string,
     slot: OriginalSlot,
@@ -102,12 +113,8 @@ export interface MediaCache {
 /** Ids become key segments; anything else an upstream might send is not cached. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_BACKOFF_MS = 10 * 60 * 1000;
-/**
- * How long a runner holds a job it runs. Longer than a job takes (a download has its own
- * deadline), so two instances sharing the index never cache one task at once; when a runner dies
- * mid-job, another that knows the job runs it once the hold has run out.
- */
-const JOB_HOLD_MS = 10 * 60 * 1000;
+/** Jobs left behind (`MediaIndex.dueJobs`) taken per look. */
+const ADOPT_BATCH = 50;
 
 /** Delay before retry number `attempt` (1-based). */
 export function backoffMs(attempt: number, baseMs: number): number {
@@ -135,6 +142,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const concurrency = options.concurrency ?? 2;
   const retryBaseMs = options.retryBaseMs ?? 5_000;
   const maxAttempts = options.maxAttempts ?? 6;
+  const claimMs = options.claimMs ?? 30_000;
+  /** This cache's name on the jobs it holds: only it renews them. */
+  const holder = randomUUID();
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(message));
 
@@ -200,14 +210,26 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     saved: { key: string; bytes: number; sha256: string },
     contentType: string,
     source: string,
+    /** An imported file, put before its task is recorded: no record of the task to check yet. */
+    taskComing = false,
   ): Promise<CachedMedia | null> {
-    // The task was deleted while its file downloaded: drop what arrived late.
-    if (removed.has(taskId) || closed) {
-      if (removed.has(taskId)) await blobs.delete(saved.key);
+    if (closed && !removed.has(taskId)) return null;
+    // The task was deleted while its file downloaded, here or through another instance sharing the
+    // history (its record is gone then, tombstoned): drop what arrived late.
+    const gone = async () => removed.has(taskId) || (!taskComing && !(await getTask(taskId)));
+    if (await gone()) {
+      await blobs.delete(saved.key);
       return null;
     }
     const file: MediaFileRecord = { taskId, slot, ...saved, contentType, source };
     await index.putFile(file, now());
+    // Deleted between that look and the record: the deleting instance may have forgotten the task's
+    // files before this one was recorded, so it is taken out here.
+    if (await gone()) {
+      await index.deleteFile(taskId, slot);
+      await blobs.delete(saved.key);
+      return null;
+    }
     return toMedia(file);
   }
 
@@ -285,12 +307,27 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   async function runJob(taskId: string): Promise<void> {
     // Held, so another instance sharing the index does not cache the same task meanwhile.
-    const job = await index.claimJob(taskId, now(), JOB_HOLD_MS);
+    const job = await index.claimJob(taskId, holder, now(), claimMs);
     if (!job) {
       // Another runner holds it; should that one die, the job is free again once its hold runs out.
-      if ((await index.job(taskId))?.state === "pending") schedule(taskId, JOB_HOLD_MS);
+      if ((await index.job(taskId))?.state === "pending") schedule(taskId, claimMs);
       return;
     }
+    const renewal = setInterval(() => {
+      index.renewClaim(taskId, holder, now(), claimMs).then(
+        (held) => held || log(`[media] lost the hold on ${taskId}'s job (renewed too late)`),
+        (error: unknown) => log(`[media] could not renew the hold on ${taskId}'s job: ${String(error)}`),
+      );
+    }, claimMs / 3);
+    renewal.unref();
+    try {
+      await runClaimed(taskId, job);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  async function runClaimed(taskId: string, job: MediaJobRecord): Promise<void> {
     /** Lets the job go as it was, for whoever runs it next (this server is stopping). */
     const release = () =>
       index.updateJob(taskId, {
@@ -518,6 +555,22 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     for (const job of await index.pendingJobs()) push(job.taskId);
   });
 
+  // Jobs another instance queued, or held and stopped renewing (it died), are anyone's: taken
+  // here as often as such a hold runs out. One look at a time; none while this cache is busy.
+  let adopting = false;
+  const adopter = setInterval(() => {
+    if (closed || adopting || queue.length > 0) return;
+    adopting = true;
+    index
+      .dueJobs(now(), ADOPT_BATCH)
+      .then((jobs) => {
+        for (const { taskId } of jobs) if (!queued.has(taskId) && !timers.has(taskId)) push(taskId);
+      })
+      .catch((error: unknown) => log(`[media] looking for jobs left behind failed: ${String(error)}`))
+      .finally(() => (adopting = false));
+  }, claimMs);
+  adopter.unref();
+
   function enqueue(tasks: readonly Task[]): void {
     if (closed) return;
     const finished = tasks.filter(
@@ -583,7 +636,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         yield* body;
       })();
       const saved = await save(taskId, slot, contentType, chunks);
-      const media = await record(taskId, slot, saved, contentType, `sha:${saved.sha256}`);
+      const media = await record(taskId, slot, saved, contentType, `sha:${saved.sha256}`, true);
       if (!media) throw new Error("the media cache is closed");
       return media;
     },
@@ -614,6 +667,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
     close() {
       closed = true;
+      clearInterval(adopter);
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       queue.length = 0;

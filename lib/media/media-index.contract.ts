@@ -56,6 +56,31 @@ export function describeMediaIndex(
       expect(await index.fileFrom("2", "v1")).toBeNull();
     });
 
+    it("reads the files and jobs of many tasks at once, and records jobs as they are", async () => {
+      await index.putFile(file("1", "image"), 1);
+      await index.putFile(file("1", "thumb"), 1);
+      await index.putFile(file("2", "image"), 1);
+      await index.putFile(file("3", "image"), 1);
+      const slots = async (ids: string[]) =>
+        (await index.filesOf(ids)).map((f) => `${f.taskId}/${f.slot}`).sort();
+      expect(await slots(["1", "3", "9"])).toEqual(["1/image", "1/thumb", "3/image"]);
+      expect(await index.filesOf([])).toEqual([]);
+
+      await index.openJob("1", 5);
+      await index.claimJob("1", "a", 10, 1_000);
+      const copied = [
+        { taskId: "1", state: "pending", attempts: 2, nextAt: 40, error: "slow" },
+        { taskId: "2", state: "failed", attempts: 6, nextAt: 50, error: "expired link" },
+        { taskId: "3", state: "done", attempts: 1, nextAt: 60, error: null },
+      ] as const;
+      await index.putJobs(copied);
+      await index.putJobs([]);
+      const byId = (jobs: { taskId: string }[]) => [...jobs].sort((x, y) => x.taskId.localeCompare(y.taskId));
+      expect(byId(await index.jobsOf(["1", "2", "3", "4"]))).toEqual(copied);
+      // Recorded as they are, held by nobody: the copied pending job may run at once.
+      expect(await index.claimJob("1", "b", 20, 1_000)).toMatchObject({ attempts: 2 });
+    });
+
     it("deletes one file, or all of a task with its job", async () => {
       await index.putFile(file("1", "image"), 1);
       await index.putFile(file("1", "thumb"), 1);
@@ -105,28 +130,61 @@ export function describeMediaIndex(
     });
 
     it("lets one runner hold a pending job at a time, until it updates the job or its hold runs out", async () => {
-      expect(await index.claimJob("1", 10, 100)).toBeNull();
+      expect(await index.claimJob("1", "a", 10, 100)).toBeNull();
       await index.openJob("1", 10);
-      expect(await index.claimJob("1", 20, 100)).toEqual({
+      expect(await index.claimJob("1", "a", 20, 100)).toEqual({
         taskId: "1",
         state: "pending",
         attempts: 0,
         nextAt: 10,
         error: null,
       });
-      expect(await index.claimJob("1", 50, 100)).toBeNull();
+      expect(await index.claimJob("1", "a", 50, 100)).toBeNull();
       // The hold ran out at 120: its runner died.
-      expect(await index.claimJob("1", 121, 100)).not.toBeNull();
+      expect(await index.claimJob("1", "a", 121, 100)).not.toBeNull();
       await index.updateJob("1", { state: "pending", attempts: 1, nextAt: 130, error: "x" });
-      expect(await index.claimJob("1", 122, 100)).toMatchObject({ attempts: 1, nextAt: 130 });
+      expect(await index.claimJob("1", "a", 122, 100)).toMatchObject({ attempts: 1, nextAt: 130 });
       await index.updateJob("1", { state: "done", attempts: 1, nextAt: 130, error: null });
-      expect(await index.claimJob("1", 500, 100)).toBeNull();
+      expect(await index.claimJob("1", "a", 500, 100)).toBeNull();
       // A fresh round is free to run at once.
       await index.reopenJob("1", 510);
-      expect(await index.claimJob("1", 520, 100)).not.toBeNull();
+      expect(await index.claimJob("1", "a", 520, 100)).not.toBeNull();
       await index.updateJob("1", { state: "failed", attempts: 6, nextAt: 530, error: "x" });
       await index.openJob("1", 540);
-      expect(await index.claimJob("1", 550, 100)).not.toBeNull();
+      expect(await index.claimJob("1", "a", 550, 100)).not.toBeNull();
+    });
+
+    it("renews a hold for its runner only, while it runs and the job is pending", async () => {
+      await index.openJob("1", 10);
+      expect(await index.renewClaim("1", "a", 10, 100)).toBe(false); // nobody holds it
+      await index.claimJob("1", "a", 20, 100);
+      expect(await index.renewClaim("1", "b", 50, 100)).toBe(false);
+      expect(await index.renewClaim("1", "a", 100, 100)).toBe(true);
+      // Held until 200 now, not 120.
+      expect(await index.claimJob("1", "b", 150, 100)).toBeNull();
+      // A runner that stopped renewing loses it once the hold has run out, and cannot take it back.
+      expect(await index.claimJob("1", "b", 201, 100)).not.toBeNull();
+      expect(await index.renewClaim("1", "a", 202, 100)).toBe(false);
+      expect(await index.renewClaim("1", "b", 202, 100)).toBe(true);
+      await index.updateJob("1", { state: "done", attempts: 1, nextAt: 210, error: null });
+      expect(await index.renewClaim("1", "b", 220, 100)).toBe(false);
+    });
+
+    it("lists the pending jobs that are due and held by nobody", async () => {
+      for (const [id, at] of [
+        ["1", 10],
+        ["2", 20],
+        ["3", 500],
+        ["4", 30],
+      ] as const) {
+        await index.openJob(id, at);
+      }
+      await index.updateJob("4", { state: "done", attempts: 1, nextAt: 30, error: null });
+      await index.claimJob("2", "a", 40, 100);
+      expect((await index.dueJobs(100, 10)).map((job) => job.taskId)).toEqual(["1"]);
+      // Its runner died: once the hold has run out the job is anyone's again.
+      expect((await index.dueJobs(141, 10)).map((job) => job.taskId)).toEqual(["1", "2"]);
+      expect((await index.dueJobs(141, 1)).map((job) => job.taskId)).toEqual(["1"]);
     });
 
     it("lists pending jobs, and gives every failed one a fresh round", async () => {

@@ -36,6 +36,8 @@ export interface MediaIndex {
   file(taskId: string, slot: MediaSlot): Promise<MediaFileRecord | null>;
   /** A task's files, by slot. */
   files(taskId: string): Promise<MediaFileRecord[]>;
+  /** The files of these tasks (a page of a history at once, for the migration), in no set order. */
+  filesOf(taskIds: readonly string[]): Promise<MediaFileRecord[]>;
   /** A file of the task made from this source, if any. */
   fileFrom(taskId: string, source: string): Promise<MediaFileRecord | null>;
   /** Records a file, replacing what the slot held. */
@@ -43,14 +45,32 @@ export interface MediaIndex {
   deleteFile(taskId: string, slot: MediaSlot): Promise<void>;
 
   job(taskId: string): Promise<MediaJobRecord | null>;
+  /** The jobs of these tasks (those that have one), in no set order. */
+  jobsOf(taskIds: readonly string[]): Promise<MediaJobRecord[]>;
+  /**
+   * Records these jobs as they are, replacing what their tasks had, held by nobody: another
+   * index's jobs copied over (the migration), in one write.
+   */
+  putJobs(jobs: readonly MediaJobRecord[]): Promise<void>;
   pendingJobs(): Promise<MediaJobRecord[]>;
   /**
-   * The task's pending job, held for this runner from `now` for `holdMs`, so no other runner (in
-   * this process or another instance sharing the index) runs it meanwhile; null when there is no
-   * pending job or another runner holds it. `updateJob` (and a fresh round) lets it go; a runner
-   * that dies lets it go when the hold runs out.
+   * The task's pending job, held by `holder` (a runner's id) from `now` for `holdMs`, so no other
+   * runner (in this process or another instance sharing the index) runs it meanwhile; null when
+   * there is no pending job or another runner holds it. `updateJob` (and a fresh round) lets it
+   * go; a runner that dies lets it go when the hold runs out, so a hold is kept short and renewed
+   * (`renewClaim`) while the job runs.
    */
-  claimJob(taskId: string, now: number, holdMs: number): Promise<MediaJobRecord | null>;
+  claimJob(taskId: string, holder: string, now: number, holdMs: number): Promise<MediaJobRecord | null>;
+  /**
+   * Extends `holder`'s hold on the task's pending job to `now + holdMs`; false (and nothing
+   * changed) when the job is no longer pending or no longer held by `holder`.
+   */
+  renewClaim(taskId: string, holder: string, now: number, holdMs: number): Promise<boolean>;
+  /**
+   * Up to `limit` pending jobs due by `now` that no runner holds: what a runner that died (or an
+   * instance that queued them in memory and stopped) left behind, for any runner to take.
+   */
+  dueJobs(now: number, limit: number): Promise<MediaJobRecord[]>;
   /**
    * A pending job for the task, new or a fresh round (attempts 0) for one that failed: a task seen
    * again after an outage gets another chance. True when a job was created or restarted; a

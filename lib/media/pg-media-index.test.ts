@@ -31,9 +31,9 @@ describe.skipIf(!postgres)(
       for (const id of ids) await a!.openJob(id, 1);
       const claims = await Promise.all(
         ids.flatMap((id) => [
-          a!.claimJob(id, 10, 60_000),
-          b!.claimJob(id, 10, 60_000),
-          a!.claimJob(id, 10, 60_000),
+          a!.claimJob(id, "a", 10, 60_000),
+          b!.claimJob(id, "b", 10, 60_000),
+          a!.claimJob(id, "a2", 10, 60_000),
         ]),
       );
       const held = claims.filter((job) => job !== null).map((job) => job.taskId);

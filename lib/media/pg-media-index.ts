@@ -38,6 +38,12 @@ const MIGRATIONS: PgMigration[] = [
       CREATE INDEX media_jobs_state ON media_jobs (state);
     `,
   },
+  {
+    // A hold names its runner, so only that runner renews it (holds are short and renewed now).
+    version: 2,
+    name: "media job holders",
+    up: "ALTER TABLE media_jobs ADD COLUMN claimed_by text",
+  },
 ];
 
 interface FileRow {
@@ -110,6 +116,11 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
         ])
       ).map(toFile);
     },
+    async filesOf(taskIds) {
+      return (
+        await rows<FileRow>("SELECT * FROM media_files WHERE task_id = ANY($1::text[])", [[...taskIds]])
+      ).map(toFile);
+    },
     async fileFrom(taskId, source) {
       const [row] = await rows<FileRow>(
         "SELECT * FROM media_files WHERE task_id = $1 AND source = $2 LIMIT 1",
@@ -134,21 +145,64 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
       const [row] = await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE task_id = $1`, [taskId]);
       return row ? toJob(row) : null;
     },
+    async jobsOf(taskIds) {
+      return (
+        await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE task_id = ANY($1::text[])`, [
+          [...taskIds],
+        ])
+      ).map(toJob);
+    },
+    async putJobs(jobs) {
+      if (jobs.length === 0) return;
+      await changes(
+        `INSERT INTO media_jobs (task_id, state, attempts, next_at, error)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[])
+         ON CONFLICT (task_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
+           next_at = EXCLUDED.next_at, error = EXCLUDED.error, claimed_until = 0`,
+        [
+          jobs.map((job) => job.taskId),
+          jobs.map((job) => job.state),
+          jobs.map((job) => job.attempts),
+          jobs.map((job) => job.nextAt),
+          jobs.map((job) => job.error),
+        ],
+      );
+    },
     async pendingJobs() {
       return (await rows<JobRow>(`SELECT ${JOB_COLUMNS} FROM media_jobs WHERE state = 'pending'`)).map(toJob);
     },
-    async claimJob(taskId, now, holdMs) {
+    async claimJob(taskId, holder, now, holdMs) {
       const [row] = await rows<JobRow>(
-        `UPDATE media_jobs SET claimed_until = $2 + $3
+        `UPDATE media_jobs SET claimed_until = $2 + $3, claimed_by = $4
          WHERE task_id = (
            SELECT task_id FROM media_jobs
            WHERE task_id = $1 AND state = 'pending' AND claimed_until <= $2
            FOR UPDATE SKIP LOCKED
          )
          RETURNING ${JOB_COLUMNS}`,
-        [taskId, now, holdMs],
+        [taskId, now, holdMs, holder],
       );
       return row ? toJob(row) : null;
+    },
+    async renewClaim(taskId, holder, now, holdMs) {
+      // Only while the hold still runs: once it has run out another runner may have the job.
+      return (
+        (await changes(
+          `UPDATE media_jobs SET claimed_until = $3 + $4
+           WHERE task_id = $1 AND state = 'pending' AND claimed_by = $2 AND claimed_until > $3`,
+          [taskId, holder, now, holdMs],
+        )) > 0
+      );
+    },
+    async dueJobs(now, limit) {
+      return (
+        await rows<JobRow>(
+          `SELECT ${JOB_COLUMNS} FROM media_jobs
+           WHERE state = 'pending' AND next_at <= $1 AND claimed_until <= $1
+           ORDER BY next_at LIMIT $2`,
+          [now, limit],
+        )
+      ).map(toJob);
     },
     async openJob(taskId, now) {
       return (

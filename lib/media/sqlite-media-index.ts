@@ -89,7 +89,7 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
    * Until when each held job is held. In memory: the file is one instance's, so a hold matters
    * only within this process, and a restart (even a SIGKILL) finds every job free.
    */
-  const holds = new Map<string, number>();
+  const holds = new Map<string, { holder: string; until: number }>();
   const sql = {
     file: db.prepare<[string, string], FileRow>("SELECT * FROM media_files WHERE task_id = ? AND slot = ?"),
     files: db.prepare<[string], FileRow>("SELECT * FROM media_files WHERE task_id = ? ORDER BY slot"),
@@ -102,8 +102,20 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     ),
     deleteFile: db.prepare<[string, string]>("DELETE FROM media_files WHERE task_id = ? AND slot = ?"),
     deleteFiles: db.prepare<[string]>("DELETE FROM media_files WHERE task_id = ?"),
+    filesOf: db.prepare<[string], FileRow>(
+      "SELECT * FROM media_files WHERE task_id IN (SELECT value FROM json_each(?))",
+    ),
     job: db.prepare<[string], JobRow>("SELECT * FROM media_jobs WHERE task_id = ?"),
+    jobsOf: db.prepare<[string], JobRow>(
+      "SELECT * FROM media_jobs WHERE task_id IN (SELECT value FROM json_each(?))",
+    ),
+    putJob: db.prepare<[string, MediaJobState, number, number, string | null]>(
+      "INSERT OR REPLACE INTO media_jobs (task_id, state, attempts, next_at, error) VALUES (?, ?, ?, ?, ?)",
+    ),
     pending: db.prepare<[], JobRow>("SELECT * FROM media_jobs WHERE state = 'pending'"),
+    due: db.prepare<[number], JobRow>(
+      "SELECT * FROM media_jobs WHERE state = 'pending' AND next_at <= ? ORDER BY next_at",
+    ),
     openJob: db.prepare<[string, number]>(
       `INSERT INTO media_jobs (task_id, state, attempts, next_at) VALUES (?, 'pending', 0, ?)
        ON CONFLICT (task_id) DO UPDATE SET state = 'pending', attempts = 0, next_at = excluded.next_at
@@ -126,6 +138,13 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     sql.deleteJob.run(taskId);
   });
 
+  const putJobs = db.transaction((jobs: readonly MediaJobRecord[]) => {
+    for (const job of jobs) {
+      holds.delete(job.taskId);
+      sql.putJob.run(job.taskId, job.state, job.attempts, job.nextAt, job.error);
+    }
+  });
+
   return {
     async file(taskId, slot) {
       const row = sql.file.get(taskId, slot);
@@ -133,6 +152,9 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     },
     async files(taskId) {
       return sql.files.all(taskId).map(toFile);
+    },
+    async filesOf(taskIds) {
+      return sql.filesOf.all(JSON.stringify(taskIds)).map(toFile);
     },
     async fileFrom(taskId, source) {
       const row = sql.fileFrom.get(taskId, source);
@@ -157,14 +179,37 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
       const row = sql.job.get(taskId);
       return row ? toJob(row) : null;
     },
+    async jobsOf(taskIds) {
+      return sql.jobsOf.all(JSON.stringify(taskIds)).map(toJob);
+    },
+    async putJobs(jobs) {
+      putJobs(jobs);
+    },
     async pendingJobs() {
       return sql.pending.all().map(toJob);
     },
-    async claimJob(taskId, now, holdMs) {
+    async claimJob(taskId, holder, now, holdMs) {
       const row = sql.job.get(taskId);
-      if (row?.state !== "pending" || (holds.get(taskId) ?? 0) > now) return null;
-      holds.set(taskId, now + holdMs);
+      if (row?.state !== "pending" || (holds.get(taskId)?.until ?? 0) > now) return null;
+      holds.set(taskId, { holder, until: now + holdMs });
       return toJob(row);
+    },
+    async renewClaim(taskId, holder, now, holdMs) {
+      const hold = holds.get(taskId);
+      if (sql.job.get(taskId)?.state !== "pending" || hold?.holder !== holder || hold.until <= now) {
+        return false;
+      }
+      hold.until = now + holdMs;
+      return true;
+    },
+    async dueJobs(now, limit) {
+      const due: MediaJobRecord[] = [];
+      // The holds are in memory: the few held jobs are skipped here rather than in the query.
+      for (const row of sql.due.iterate(now)) {
+        if (due.length >= limit) break;
+        if ((holds.get(row.task_id)?.until ?? 0) <= now) due.push(toJob(row));
+      }
+      return due;
     },
     async openJob(taskId, now) {
       const opened = sql.openJob.run(taskId, now).changes > 0;

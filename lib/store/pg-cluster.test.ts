@@ -117,6 +117,39 @@ describe.skipIf(!postgres)(
       expect(a!.heard.changed).toEqual(["after"]);
     });
 
+    it("opens one listening connection however many times listen() is called while it connects", async () => {
+      const own = await pool();
+      const cluster = fixture.track(
+        createPgCluster({ pool: own, url: (await fixture.state()).url, intervalMs: INTERVAL, log: () => {} }),
+      );
+      const first: string[] = [];
+      const second: string[] = [];
+      const listenerOf = (heard: string[]): ClusterListener => ({
+        changed: (ids) => heard.push(...ids),
+        led: () => {},
+        rescan: () => {},
+      });
+      // The second call comes before the first one's connect has had a chance to finish.
+      cluster.listen(listenerOf(first));
+      cluster.listen(listenerOf(second));
+      const listening = async () =>
+        Number(
+          (
+            await own.query<{ n: string }>(
+              "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN mj_tasks'",
+            )
+          ).rows[0]!.n,
+        );
+      await until(async () => (await listening()) > 0, "the feed listening");
+      await sleep(INTERVAL / 2); // a second connect, were there one, would have finished by now
+      expect(await listening()).toBe(1);
+      await own.query("SELECT pg_notify('mj_tasks', 'someone-else once')");
+      await until(async () => second.length > 0, "the announcement");
+      await sleep(INTERVAL / 4);
+      expect(second).toEqual(["once"]);
+      expect(first).toEqual([]);
+    });
+
     it("reconnects a dropped feed and has the record read again", async () => {
       const [a, b] = [await instance("a"), await instance("b")];
       await sleep(INTERVAL);

@@ -185,7 +185,9 @@ export function createPgCluster({
 
     listen(next) {
       listener = next;
-      const own = listenPostgres({
+      // One feed however often listen() is called: a second call (even while the first one's
+      // connection is still being made) takes the listener over, not a second connection.
+      const own = (feed ??= listenPostgres({
         url,
         channel: CLUSTER_CHANNEL,
         heard,
@@ -194,10 +196,11 @@ export function createPgCluster({
           if (afterFault) listener?.rescan();
         },
         log: (message) => log(`[cluster] ${message}`),
-      });
-      feed = own;
+      }));
       return () => {
-        if (listener === next) listener = null;
+        // A later listen() took over: the feed is its own now.
+        if (listener !== next) return;
+        listener = null;
         if (feed === own) feed = null;
         void own.close();
       };

@@ -60,7 +60,7 @@ export class MigrationError extends Error {
 const PAGE = 200;
 /** Blobs copied at once: an object store answers each put after a round trip. */
 const BLOB_CONCURRENCY = 4;
-/** Tasks whose requests and media records are copied at once. */
+/** Requests (and media files) copied, or read for the verification, at once. */
 const TASK_CONCURRENCY = 8;
 
 const COUNT_NAMES: Record<keyof StudioCensus, string> = {
@@ -105,8 +105,8 @@ export async function copyStudio(
   ms.folders = lap();
   log("verifying");
 
-  const [source, sourceDigests] = await census(from);
-  const [target, targetDigests] = await census(to);
+  // Both sides at once: each is mostly waiting on its own storage.
+  const [[source, sourceDigests], [target, targetDigests]] = await Promise.all([census(from), census(to)]);
   ms.verify = lap();
   const table = censusTable(source, target);
   const problems = [
@@ -222,25 +222,21 @@ async function copyTasks(
   let logged = -1;
   for await (const page of everyTask(from.store)) {
     await to.store.record(page.map(withoutFlags), takeIncoming, { undelete: true });
-    const ids = (flag: "favorite" | "hidden") => page.filter((task) => task[flag]).map((task) => task.id);
-    if (ids("favorite").length > 0) await to.store.setFavorite(ids("favorite"), true);
-    if (ids("hidden").length > 0) await to.store.setHidden(ids("hidden"), true);
+    const flagged = (flag: "favorite" | "hidden") => page.filter((task) => task[flag]).map((task) => task.id);
+    if (flagged("favorite").length > 0) await to.store.setFavorite(flagged("favorite"), true);
+    if (flagged("hidden").length > 0) await to.store.setHidden(flagged("hidden"), true);
     const now = Date.now();
-    // A few tasks at a time: against a database server each step is a round trip.
+    const ids = page.map((task) => task.id);
+    // The media index a page at a time: against a database server every write is a round trip and
+    // a commit, and the jobs alone are most of a history's rows.
+    await to.mediaIndex.putJobs(await from.mediaIndex.jobsOf(ids));
+    await inGroups(await from.mediaIndex.filesOf(ids), TASK_CONCURRENCY, (file) =>
+      to.mediaIndex.putFile(file, now),
+    );
+    // Requests one task at a time (a request is saved per task), a few at once.
     await inGroups(page, TASK_CONCURRENCY, async ({ id }) => {
       const request = await from.store.getRequest(id);
       if (request) await to.store.saveRequest([id], request.kind, request.body, inputNamesOf(request.body));
-      for (const file of await from.mediaIndex.files(id)) await to.mediaIndex.putFile(file, now);
-      const job = await from.mediaIndex.job(id);
-      if (job) {
-        await to.mediaIndex.openJob(id, now);
-        await to.mediaIndex.updateJob(id, {
-          state: job.state,
-          attempts: job.attempts,
-          nextAt: job.nextAt,
-          error: job.error,
-        });
-      }
     });
     const before = copied;
     copied += page.length;
@@ -347,20 +343,22 @@ async function census(side: StudioStorage): Promise<[StudioCensus, Record<string
       if (task.favorite) counts.favorites++;
       if (task.hidden) counts.hidden++;
       digest["task records"].add(task);
-      const request = await side.store.getRequest(task.id);
+    }
+    await inGroups(page, TASK_CONCURRENCY, async ({ id }) => {
+      const request = await side.store.getRequest(id);
       if (request) {
         counts.requests++;
-        digest["stored requests"].add({ id: task.id, ...request });
+        digest["stored requests"].add({ id, ...request });
       }
-      for (const file of await side.mediaIndex.files(task.id)) {
-        counts.mediaFiles++;
-        digest["media files"].add(file);
-      }
-      const job = await side.mediaIndex.job(task.id);
-      if (job) {
-        counts.mediaJobs++;
-        digest["media jobs"].add(job);
-      }
+    });
+    const ids = page.map((task) => task.id);
+    for (const file of await side.mediaIndex.filesOf(ids)) {
+      counts.mediaFiles++;
+      digest["media files"].add(file);
+    }
+    for (const job of await side.mediaIndex.jobsOf(ids)) {
+      counts.mediaJobs++;
+      digest["media jobs"].add(job);
     }
   }
   // Folder ids differ between the sides: a folder is its name and members, and a smart folder's

@@ -14,7 +14,9 @@ import type { TaskStore } from "@/lib/store/task-store";
  * 1. `PG_TEST_URL` (any role that may CREATE DATABASE): used as given; failing to reach it throws.
  * 2. A Debian cluster (`pg_lsclusters`, which `scripts/test.sh` installs on CI): started when
  *    down, and reached over TCP as the kit's own role `mj_test`, created through the `postgres`
- *    superuser when missing (only root can do both).
+ *    superuser when missing (only root can do both). The role and the server outlive the test
+ *    process, so the next run finds them at once; `scripts/test.sh` (`npm test`) drops the role
+ *    again if it was missing before the run, and stops the clusters it started.
  * With neither, `testPostgres()` answers null and the tests skip, unless `MJ_REQUIRE_POSTGRES=1`
  * (set by `scripts/test.sh`, so `npm test` fails instead of passing without PostgreSQL).
  */
