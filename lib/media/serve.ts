@@ -115,8 +115,8 @@ function cachedResponse(
     { etag: `"${media.sha256}"`, size: media.bytes, contentType: media.contentType },
     request,
     headers,
-    // A small file (a thumbnail) is answered whole, from memory once read: no stat, open, read and
-    // close, nor a file stream piped through the framework, per request.
+    // A small file (a thumbnail) is answered whole, from memory once read (its blob checked by one
+    // local stat): no open, read and close, nor a file stream piped through the framework.
     async (options) => {
       if (media.bytes > WHOLE_FILE_BYTES) return cache.open(media, options);
       const bytes = await cache.whole(media, options);
