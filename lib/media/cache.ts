@@ -1,11 +1,12 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { isGridTask, quadrantRect } from "@/lib/images/grid";
 import { extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
-import { readBlob, type BlobBody, type BlobStore, type ByteRange } from "./blob-store";
+import { readBlob, type BlobBody, type BlobInfo, type BlobStore, type ByteRange } from "./blob-store";
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
+import { createHotBytes, type HotBytes } from "./hot-bytes";
 import type { MediaFileRecord, MediaIndex, MediaJobRecord, MediaJobState } from "./media-index";
 import { makeThumbnail, sharpSlots } from "./thumbnail";
 import {
@@ -66,7 +67,17 @@ export interface MediaCacheOptions {
   claimMs?: number;
   now?: () => number;
   log?: (message: string) => void;
+  /** Where small files are kept whole in memory (default: 32 MB of them; tests pass their own). */
+  hot?: HotBytes;
 }
+
+/**
+ * Files up to this size (thumbnails, cells' thumbnails: a few KB) are read whole and kept in
+ * memory by `whole`; larger ones are streamed from the blob store by `open`.
+ */
+export const WHOLE_FILE_BYTES = 256 * 1024;
+/** What memory holds of them at most: some thousands of thumbnails. */
+const HOT_BYTES = 32 * 1024 * 1024;
 
 export interface MediaCache {
   /** Queues the finished ones among these tasks (others are ignored); never waits for a download. */
@@ -82,6 +93,12 @@ export interface MediaCache {
   list(taskId: string): Promise<CachedMedia[]>;
   /** The bytes of a cached file, or of a range of them; null when they are gone. */
   open(media: CachedMedia, options?: { range?: ByteRange; signal?: AbortSignal }): Promise<BlobBody | null>;
+  /**
+   * The bytes of a small cached file whole (see WHOLE_FILE_BYTES): from memory when they are
+   * there, else read once and kept, when they are what the record's SHA-256 says; null when the
+   * blob is gone (the record is forgotten, as by `open`).
+   */
+  whole(media: CachedMedia, options?: { signal?: AbortSignal }): Promise<Uint8Array<ArrayBuffer> | null>;
   /** The thumbnail, made now if missing; null when the task has nothing to make one from. */
   thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null>;
   /**
@@ -128,6 +145,15 @@ function keyOf(taskId: string, slot: MediaSlot, contentType: string): string {
   return `media/${taskId}/${slot}.${extension}`;
 }
 
+/**
+ * Memory keeps a file's bytes by its record's content hash and by the blob as storage has it (size,
+ * modification time): bytes are answered only for the record and the blob they were read as.
+ */
+const hotKey = (media: CachedMedia, blob: BlobInfo) =>
+  `${hotPrefix(media.key)}${media.sha256}#${blob.size}#${blob.modifiedAt}`;
+/** Every version of one blob in memory (`#` is no key character). */
+const hotPrefix = (key: string) => `${key}#`;
+
 const toMedia = (file: MediaFileRecord): CachedMedia => ({
   taskId: file.taskId,
   slot: file.slot,
@@ -147,6 +173,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const holder = randomUUID();
   const now = options.now ?? Date.now;
   const log = options.log ?? ((message: string) => console.warn(message));
+  const hot = options.hot ?? createHotBytes({ maxBytes: HOT_BYTES, maxEntryBytes: WHOLE_FILE_BYTES });
 
   const queue: string[] = [];
   const queued = new Set<string>();
@@ -177,7 +204,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     const file = await index.file(taskId, slot);
     if (!file) return null;
     if (await blobs.head(file.key)) return toMedia(file);
-    await lost(taskId, slot);
+    await lost(file);
     return null;
   }
 
@@ -185,10 +212,25 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
    * Someone cleaned the storage by hand: forget the record, the task's URL may still serve, and a
    * job that had cached it is not done any more: download it again.
    */
-  async function lost(taskId: string, slot: MediaSlot): Promise<void> {
+  async function lost({ taskId, slot, key }: CachedMedia): Promise<void> {
+    hot.forget(hotPrefix(key));
     if (closed) return;
     await index.deleteFile(taskId, slot);
     await reopen(taskId);
+  }
+
+  /** Keeps a small file's bytes in memory, when they are what its record says. */
+  function remember(media: CachedMedia, blob: BlobInfo, bytes: Uint8Array): void {
+    if (removed.has(media.taskId)) return; // deleted while it was read
+    if (createHash("sha256").update(bytes).digest("hex") === media.sha256)
+      hot.set(hotKey(media, blob), bytes);
+  }
+
+  /** A thumbnail just made is kept in memory: the gallery asks for it next, and storage is not read back. */
+  async function rememberMade(media: CachedMedia | null, bytes: Uint8Array): Promise<CachedMedia | null> {
+    const blob = media && (await blobs.head(media.key));
+    if (media && blob) remember(media, blob, bytes);
+    return media;
   }
 
   /** Streams a body into the slot's blob (atomically: a crash leaves no half file). */
@@ -222,6 +264,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       return null;
     }
     const file: MediaFileRecord = { taskId, slot, ...saved, contentType, source };
+    // What memory held of the blob this one replaces is of no use any more.
+    hot.forget(hotPrefix(saved.key));
     await index.putFile(file, now());
     // Deleted between that look and the record: the deleting instance may have forgotten the task's
     // files before this one was recorded, so it is taken out here.
@@ -465,7 +509,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         );
       }
       const saved = await save(task.id, slot, "image/webp", webp);
-      return record(task.id, slot, saved, "image/webp", `thumb:${source}`);
+      return rememberMade(await record(task.id, slot, saved, "image/webp", `thumb:${source}`), webp);
     }
     return null;
   }
@@ -545,7 +589,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     if (!body) return null;
     const webp = await makeThumbnail(await readBlob(body));
     const saved = await save(task.id, `cell.${n}.thumb`, "image/webp", webp);
-    return record(task.id, `cell.${n}.thumb`, saved, "image/webp", `thumb:cell.${n}`);
+    return rememberMade(
+      await record(task.id, `cell.${n}.thumb`, saved, "image/webp", `thumb:cell.${n}`),
+      webp,
+    );
   }
 
   // A restart picks up what the last process left unfinished, and what it gave up on, at once:
@@ -610,8 +657,26 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
     async open(media, options = {}) {
       const body = await blobs.get(media.key, options);
-      if (!body) await lost(media.taskId, media.slot);
+      if (!body) await lost(media);
       return body;
+    },
+
+    async whole(media, options = {}) {
+      // The blob as storage has it now (a stat; a HEAD in S3) picks what memory may answer, so a
+      // file removed or rewritten behind the app's back is noticed at once, as without memory.
+      const blob = await blobs.head(media.key);
+      const kept = blob && hot.get(hotKey(media, blob));
+      if (kept) return kept;
+      const body = blob && (await blobs.get(media.key, options));
+      if (!body) {
+        await lost(media);
+        return null;
+      }
+      // Bytes that differ from the record (a put replacing the blob, its record not yet written)
+      // are answered as `open` would, and not kept.
+      const bytes = new Uint8Array(await readBlob(body));
+      remember(media, body.info, bytes);
+      return bytes;
     },
 
     thumbnail,
@@ -644,6 +709,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     async remove(ids) {
       for (const id of ids) {
         removed.add(id);
+        if (SAFE_ID.test(id)) hot.forget(`media/${id}/`);
         const timer = timers.get(id);
         if (timer) clearTimeout(timer);
         timers.delete(id);

@@ -1,5 +1,5 @@
 import "server-only";
-import { RangeNotSatisfiableError, type BlobBody, type ByteRange } from "./blob-store";
+import { RangeNotSatisfiableError, type ByteRange } from "./blob-store";
 
 /**
  * Conditional and partial GETs of stored files (RFC 9110 sections 13 and 14): ETag revalidation (304),
@@ -81,6 +81,25 @@ export function unsatisfiable(size: number, headers: Headers): Response {
 }
 
 /**
+ * What `storedFileResponse` sends: the bytes of the file or of a range of it (clamped to the
+ * file), streamed (a blob store's body) or held whole (a small file from memory).
+ */
+export interface StoredBody {
+  info: { size: number };
+  range: ByteRange | null;
+  body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+}
+
+/** A file held whole as a StoredBody: the range cut out, clamped as a blob store clamps it. */
+export function wholeBody(bytes: Uint8Array<ArrayBuffer>, range: ByteRange | undefined): StoredBody {
+  const size = bytes.byteLength;
+  if (!range) return { info: { size }, range: null, body: bytes };
+  if (range.start >= size) throw new RangeNotSatisfiableError(size);
+  const clamped = { start: range.start, end: Math.min(range.end, size - 1) };
+  return { info: { size }, range: clamped, body: bytes.subarray(clamped.start, clamped.end + 1) };
+}
+
+/**
  * The answer for a stored file with a strong ETag: 304, 416, a HEAD's headers, 206 or 200. `open`
  * reads the blob (or a range of it, with the request's abort signal); null from it (the blob vanished) answers null, so the caller
  * can fall back. `headers` carries what the caller adds (caching, safety, disposition).
@@ -89,7 +108,7 @@ export async function storedFileResponse(
   file: { etag: string; size: number; contentType: string },
   request: ConditionalRequest,
   headers: Headers,
-  open: (options: { range?: ByteRange; signal?: AbortSignal }) => Promise<BlobBody | null>,
+  open: (options: { range?: ByteRange; signal?: AbortSignal }) => Promise<StoredBody | null>,
 ): Promise<Response | null> {
   headers.set("etag", file.etag);
   headers.set("accept-ranges", "bytes");
@@ -102,7 +121,7 @@ export async function storedFileResponse(
     if (range) headers.set("content-range", contentRange(range, file.size));
     return new Response(null, { status: range ? 206 : 200, headers });
   }
-  let blob: BlobBody | null;
+  let blob: StoredBody | null;
   try {
     blob = await open({ range: range ?? undefined, signal: request.signal });
   } catch (error) {

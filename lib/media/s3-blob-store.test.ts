@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { startLocalS3, type LocalS3 } from "@/lib/testing/s3";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
@@ -148,5 +148,41 @@ describe("the app on an S3 bucket", () => {
       w.mediaDeps,
     );
     expect(revalidated.status).toBe(304);
+  }, 60_000);
+
+  it("answers a thumbnail from memory once the object is checked (HEAD, no GET), a rewritten object from the bucket", async () => {
+    const bucket = await server!.createBucket();
+    const w = world({ env: { ...server!.env, S3_BUCKET: bucket } });
+    const task = await finished(w.tasks, "a heron on a post");
+    await w.media.idle();
+    const thumb = (await w.media.get(task.id, "thumb"))!;
+    const stored = await readBlob((await w.blobs.get(thumb.key))!);
+    const gets = vi.spyOn(w.blobs, "get");
+    const heads = vi.spyOn(w.blobs, "head");
+    const serveThumb = async () =>
+      Buffer.from(
+        await (
+          await serveMedia({ taskId: task.id, slot: "thumb", version: null }, w.mediaDeps)
+        ).arrayBuffer(),
+      );
+
+    expect((await serveThumb()).equals(stored)).toBe(true);
+    expect((await serveThumb()).equals(stored)).toBe(true);
+    expect([gets.mock.calls.length, heads.mock.calls.length]).toEqual([0, 2]);
+
+    // Rewritten behind the app's back (another size): storage answers, not memory.
+    const other = Buffer.concat([stored, Buffer.from("more")]);
+    const { config } = await fresh();
+    const client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    });
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: thumb.key, Body: other, ContentType: "image/webp" }),
+    );
+    expect((await serveThumb()).equals(other)).toBe(true);
+    expect(gets).toHaveBeenCalledTimes(1);
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { mediaDownloadName } from "@/lib/mj/media-kinds";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
-import type { CachedMedia, MediaCache } from "./cache";
+import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
 import type { MediaDownloader } from "./fetch";
 import {
   contentRange,
@@ -11,6 +11,7 @@ import {
   sliceBytes,
   storedFileResponse,
   unsatisfiable,
+  wholeBody,
   type ConditionalRequest,
 } from "./http-ranges";
 import { attachmentDisposition, MEDIA_SAFETY_HEADERS } from "./types";
@@ -114,7 +115,13 @@ function cachedResponse(
     { etag: `"${media.sha256}"`, size: media.bytes, contentType: media.contentType },
     request,
     headers,
-    (options) => cache.open(media, options),
+    // A small file (a thumbnail) is answered whole, from memory once read (its blob checked by one
+    // local stat): no open, read and close, nor a file stream piped through the framework.
+    async (options) => {
+      if (media.bytes > WHOLE_FILE_BYTES) return cache.open(media, options);
+      const bytes = await cache.whole(media, options);
+      return bytes && wholeBody(bytes, options.range);
+    },
   );
 }
 
