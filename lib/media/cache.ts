@@ -8,7 +8,7 @@ import { readBlob, type BlobBody, type BlobInfo, type BlobStore, type ByteRange 
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
 import { createHotBytes, type HotBytes } from "./hot-bytes";
 import type { MediaFileRecord, MediaIndex, MediaJobRecord, MediaJobState } from "./media-index";
-import { makeThumbnail, sharpSlots } from "./thumbnail";
+import { ImageDecodeError, type ImageReader, makeThumbnail, withSourceInSlot } from "./thumbnail";
 import {
   originalSlots,
   parseCellSlot,
@@ -474,40 +474,55 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     if (isIdle()) for (const resolve of idleWaiters.splice(0)) resolve();
   }
 
-  async function sourceImage(task: Task, source: OriginalSlot): Promise<Buffer | null> {
+  /**
+   * Where a source image's bytes come from, as a reader that sharp's slot calls when it is free.
+   * An original the job keeps anyway is cached now (or awaited, when the job is downloading it),
+   * never fetched a second time for the thumbnail; only an original nobody keeps is downloaded
+   * here, before the wait.
+   */
+  async function sourceImage(task: Task, source: OriginalSlot): Promise<ImageReader | null> {
     const url = upstreamUrlFor(task, source);
-    // An original the job keeps anyway is cached now (or awaited, when the job is downloading it),
-    // never fetched a second time for the thumbnail.
     const kept = url !== null && originalSlots(task).some((original) => original.slot === source);
     const cached = kept ? await cacheOriginal(task.id, source, url) : await get(task.id, source);
-    if (cached) {
-      if (!cached.contentType.startsWith("image/")) return null;
+    if (cached && !cached.contentType.startsWith("image/")) return null;
+    if (!url && !cached) return null;
+    if (kept && !cached) return null;
+    const fetchFresh = async (): Promise<Buffer | null> => {
+      if (!url) return null;
+      const media = await download(url);
+      if (!media.contentType.startsWith("image/")) {
+        await media.body.cancel();
+        return null;
+      }
+      return readAll(media);
+    };
+    if (!cached) {
+      const bytes = await fetchFresh();
+      return bytes && (async () => bytes);
+    }
+    return async () => {
       const body = await blobs.get(cached.key);
-      if (body) return readBlob(body);
+      return body ? readBlob(body) : fetchFresh();
+    };
+  }
+
+  /** sharp's failure to read an image is the upstream's bad media, said as such. */
+  async function decoding<T>(work: Promise<T>, message: string): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof ImageDecodeError)
+        throw new MediaFetchError("refused", "upstream_bad_response", message);
+      throw error;
     }
-    if (!url || (kept && !cached)) return null;
-    const media = await download(url);
-    if (!media.contentType.startsWith("image/")) {
-      await media.body.cancel();
-      return null;
-    }
-    return readAll(media);
   }
 
   async function makeThumb(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
     for (const source of thumbSources(task, slot)) {
-      const input = await sourceImage(task, source);
-      if (!input) continue;
-      let webp: Buffer;
-      try {
-        webp = await makeThumbnail(input);
-      } catch {
-        throw new MediaFetchError(
-          "refused",
-          "upstream_bad_response",
-          "The upstream's image could not be read.",
-        );
-      }
+      const read = await sourceImage(task, source);
+      if (!read) continue;
+      const webp = await decoding(makeThumbnail(read), "The upstream's image could not be read.");
+      if (!webp) continue;
       const saved = await save(task.id, slot, "image/webp", webp);
       return rememberMade(await record(task.id, slot, saved, "image/webp", `thumb:${source}`), webp);
     }
@@ -560,12 +575,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
    * left for PNG to keep, so its cell is a WebP at high quality, a fraction of a PNG's size.
    */
   async function makeCell(task: Task, n: CellIndex): Promise<CachedMedia | null> {
-    const input = await sourceImage(task, "image");
-    if (!input) return null;
-    let bytes: Buffer;
-    let contentType: string;
-    try {
-      ({ bytes, contentType } = await sharpSlots.run(async () => {
+    const read = await sourceImage(task, "image");
+    if (!read) return null;
+    const made = await decoding(
+      withSourceInSlot(read, async (input) => {
         const image = sharp(input, { limitInputPixels: 100_000_000 });
         const { width, height, format } = await image.metadata();
         const rect = quadrantRect(width, height, n);
@@ -575,19 +588,25 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           bytes: await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer(),
           contentType: png ? "image/png" : "image/webp",
         };
-      }));
-    } catch {
-      throw new MediaFetchError("refused", "upstream_bad_response", "The upstream's grid could not be cut.");
-    }
-    const saved = await save(task.id, `cell.${n}`, contentType, bytes);
-    return record(task.id, `cell.${n}`, saved, contentType, `cell:${n}`);
+      }),
+      "The upstream's grid could not be cut.",
+    );
+    if (!made) return null;
+    const saved = await save(task.id, `cell.${n}`, made.contentType, made.bytes);
+    return record(task.id, `cell.${n}`, saved, made.contentType, `cell:${n}`);
   }
 
   async function makeCellThumb(task: Task, n: CellIndex): Promise<CachedMedia | null> {
     const full = await cell(task, `cell.${n}`);
-    const body = full && (await blobs.get(full.key));
-    if (!body) return null;
-    const webp = await makeThumbnail(await readBlob(body));
+    if (!full) return null;
+    const webp = await decoding(
+      makeThumbnail(async () => {
+        const body = await blobs.get(full.key);
+        return body ? readBlob(body) : null;
+      }),
+      "The cell could not be read.",
+    );
+    if (!webp) return null;
     const saved = await save(task.id, `cell.${n}.thumb`, "image/webp", webp);
     return rememberMade(
       await record(task.id, `cell.${n}.thumb`, saved, "image/webp", `thumb:cell.${n}`),

@@ -1,7 +1,7 @@
 import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
-import { sharpSlots } from "./thumbnail";
+import { ImageDecodeError, makeThumbnail, sharpSlots, withSourceInSlot } from "./thumbnail";
 
 afterEach(closeWorlds);
 
@@ -44,5 +44,38 @@ describe("thumbnails made with the originals", () => {
     // The burst filled every slot and never more.
     expect(sharpSlots.peak).toBe(sharpSlots.size);
     expect(sharpSlots.active).toBe(0);
+  });
+});
+
+describe("work waiting for a sharp slot", () => {
+  it("reads its source only once a slot is free, so a queue of grids holds no pixels", async () => {
+    const releases: (() => void)[] = [];
+    const blockers = Array.from({ length: sharpSlots.size }, () =>
+      sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
+    );
+    await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
+    const read = vi.fn(async () => Buffer.from("bytes"));
+    const done = withSourceInSlot(read, async (input) => input.length);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(read).not.toHaveBeenCalled();
+    releases.shift()!();
+    expect(await done).toBe(5);
+    expect(read).toHaveBeenCalledTimes(1);
+    for (const release of releases) release();
+    await Promise.all(blockers);
+  });
+
+  it("answers null for a source with no bytes, and calls an undecodable one bad input", async () => {
+    expect(await makeThumbnail(async () => null)).toBeNull();
+    await expect(makeThumbnail(async () => Buffer.from("not an image"))).rejects.toBeInstanceOf(
+      ImageDecodeError,
+    );
+    // A failure to read the bytes is the store's, not the image's: it passes as it is.
+    const lost = new Error("disk gone");
+    await expect(
+      makeThumbnail(async () => {
+        throw lost;
+      }),
+    ).rejects.toBe(lost);
   });
 });
