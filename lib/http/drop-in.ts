@@ -1,11 +1,13 @@
 import "server-only";
 import { hasSession, mediaLinkSignature, trustedProxies } from "@/lib/auth/access";
+import { mediaLinkExpiry } from "@/lib/auth/media-signature";
 import { isHttps, requestHosts } from "@/lib/auth/request-origin";
 import { presentedTokens } from "@/lib/auth/token";
 import { shared } from "@/lib/auth/shared";
 import { env } from "@/lib/env";
 import { isAccepted, resultTaskIds, submitResultSchema } from "@/lib/mj/envelope";
 import type { Task } from "@/lib/mj/task";
+import { JsonBody } from "./json-body";
 
 /**
  * Tasks as `/api/mj/*` hands them to midjourney-proxy clients. The app's own page keeps the
@@ -96,12 +98,75 @@ function forClient(task: Task, origin: string | null): Task {
   return out as Task;
 }
 
-/** A task or a list of them as the caller of a drop-in route should get it. */
-export function forCaller<T extends Task | Task[]>(request: Request, tasks: T): T {
+/**
+ * A task's JSON as a caller gets it, kept per task object and the links it carries (relative, or
+ * on an origin, signed with the day's expiry when a password is set): a client polling finished
+ * tasks gets bytes made once (the links, `displays`, JSON.stringify were most of a 50-task
+ * `list-by-ids`). The store hands out the same object for the same row and the service the same
+ * presented task for it (lib/store/parsed-tasks.ts), so a changed task is a new key, never a stale
+ * answer; an entry goes with its task object, and a task keeps the bytes of its last
+ * MAX_LINK_FORMS link forms (the page, an API client or two).
+ */
+const MAX_LINK_FORMS = 4;
+interface Kept {
+  body: JsonBody;
+  /** Names these bytes among all kept ones, for the answers made of them. */
+  serial: number;
+}
+const kept = new WeakMap<Task, Map<string, Kept>>();
+let serials = 0;
+
+function taskJson(task: Task, origin: string | null, form: string): Kept {
+  let forms = kept.get(task);
+  const known = forms?.get(form);
+  if (known) return known;
+  const made = { body: JsonBody.of(forClient(task, origin)), serial: ++serials };
+  if (!forms) kept.set(task, (forms = new Map()));
+  forms.set(form, made);
+  if (forms.size > MAX_LINK_FORMS) forms.delete(forms.keys().next().value as string);
+  return made;
+}
+
+/**
+ * The last lists answered, by the kept task bytes they are made of: a client polling the same
+ * tasks again gets the same body, and its gzip made once (lib/http/json-body.ts). A changed task
+ * is new kept bytes with a new serial, so a new key. The newest MAX_ANSWERS are kept, none larger
+ * than MAX_ANSWER_BYTES.
+ */
+const MAX_ANSWERS = 16;
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const answers = new Map<string, JsonBody>();
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
+
+/** A task or a list of them as the caller of a drop-in route should get it, serialized. */
+export function forCaller(request: Request, tasks: Task | Task[]): JsonBody {
   const origin = fromAppPage(request) ? null : publicOrigin(request);
-  return (
-    Array.isArray(tasks) ? tasks.map((task) => forClient(task, origin)) : forClient(tasks, origin)
-  ) as T;
+  // Signed links change with the day's expiry; unsigned ones only with the origin.
+  const form = origin === null ? "" : `${origin} ${env().auth.password ? mediaLinkExpiry() : ""}`;
+  if (!Array.isArray(tasks)) return taskJson(tasks, origin, form).body;
+  const parts = tasks.map((task) => taskJson(task, origin, form));
+  const key = parts.map((part) => part.serial).join(",");
+  const known = answers.get(key);
+  if (known) {
+    answers.delete(key);
+    answers.set(key, known);
+    return known;
+  }
+  const bytes: Uint8Array[] = [OPEN];
+  parts.forEach((part, i) => {
+    if (i > 0) bytes.push(COMMA);
+    bytes.push(part.body.bytes);
+  });
+  bytes.push(CLOSE);
+  const answer = new JsonBody(Buffer.concat(bytes));
+  if (answer.bytes.length <= MAX_ANSWER_BYTES) {
+    answers.set(key, answer);
+    if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
+  }
+  return answer;
 }
 
 const MAX_ORIGINS = 10_000;
