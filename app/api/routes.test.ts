@@ -1,4 +1,3 @@
-import { gunzipSync } from "node:zlib";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
@@ -504,42 +503,29 @@ describe("the flow through the app in demo mode", () => {
     expect(refusal.response.headers.get("cache-control")).toBe("no-transform");
   });
 
-  it("gzips a large answer itself for a client that accepts gzip, the same bytes as the plain answer", async () => {
+  it("answers a large list from kept bytes: the same as serializing it whole, left to Next's gzip", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const envelope = (await call("imagine", { body: { prompt: `compressed ${i}` } })).json as {
+      const envelope = (await call("imagine", { body: { prompt: `kept bytes ${i}` } })).json as {
         result: string;
       };
       ids.push(envelope.result);
     }
     for (const id of ids) await waitForStatus(fetchTask, id, "SUCCESS");
-    // An API client (absolute links, kept per link form) and the page (relative ones), twice each:
-    // the second answer comes from kept bytes and must be the first one exactly.
+    // An API client (absolute links) and the page (relative ones), twice each: the second answer
+    // comes from kept bytes and must be the first one exactly.
     const callers: Record<string, string>[] = [
       { authorization: "a token" },
       { "sec-fetch-site": "same-origin" },
     ];
     for (const headers of callers) {
-      const listed = (acceptEncoding?: string) =>
-        callRoute(routes.listByIds, {
-          body: { ids },
-          headers: { ...headers, ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}) },
-        });
-      const plain = await listed();
-      const text = await plain.response.text();
+      const listed = () => callRoute(routes.listByIds, { body: { ids }, headers });
+      const first = await listed();
+      const text = await first.response.text();
       expect(Buffer.byteLength(text)).toBeGreaterThan(12 * 1024);
-      expect(plain.response.headers.get("content-encoding")).toBeNull();
-      expect(plain.response.headers.get("cache-control")).toBeNull();
-      expect((plain.json as { id: string }[]).map((task) => task.id)).toEqual(ids);
-      // Byte for byte what serializing the answer whole would give.
+      expect(first.response.headers.get("cache-control")).toBeNull();
+      expect((first.json as { id: string }[]).map((task) => task.id)).toEqual(ids);
       expect(text).toBe(JSON.stringify(JSON.parse(text)));
-      expect(await (await listed("gzip;q=0, deflate")).response.text()).toBe(text);
-      for (const accepted of ["gzip, deflate, br", "deflate, *", "gzip"]) {
-        const zipped = (await listed(accepted)).response;
-        expect(zipped.headers.get("content-encoding")).toBe("gzip");
-        expect(zipped.headers.get("vary")).toContain("Accept-Encoding");
-        expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(text);
-      }
       expect(await (await listed()).response.text()).toBe(text);
     }
   });

@@ -46,7 +46,7 @@ describe("drop-in answers made once per task", () => {
   it("are kept per task object and link form: a changed task is never answered from the old one", () => {
     const running = task("10", { status: "IN_PROGRESS", progress: "50%" });
     const first = forCaller(client(), running);
-    expect(forCaller(client(), running)).toBe(first);
+    expect(forCaller(client(), running).bytes).toBe(first.bytes);
     // The same task read again after it changed is another object (lib/store/parsed-tasks.ts).
     const done = task("10", { status: "SUCCESS", progress: "100%" });
     expect(JSON.parse(text(forCaller(client(), done)))).toMatchObject({
@@ -62,25 +62,10 @@ describe("drop-in answers made once per task", () => {
     const one = task("20");
     const first = forCaller(client("a.example"), one);
     for (const host of ["b.example", "c.example", "d.example"]) forCaller(client(host), one);
-    expect(forCaller(client("a.example"), one)).toBe(first);
+    expect(forCaller(client("a.example"), one).bytes).toBe(first.bytes);
     forCaller(client("e.example"), one);
     const again = forCaller(client("a.example"), one);
-    expect(again).not.toBe(first);
+    expect(again.bytes).not.toBe(first.bytes);
     expect(text(again)).toBe(text(first));
-  });
-
-  it("answer a list polled again with the same body (its gzip made once), and keep the newest 16 lists", () => {
-    const tasks = [task("30"), task("31")];
-    const answer = forCaller(client(), tasks);
-    expect(forCaller(client(), tasks)).toBe(answer);
-    expect(answer.gzipped()).toBe(answer.gzipped());
-    // One changed task makes another answer.
-    const changed = forCaller(client(), [tasks[0]!, task("31", { progress: "99%" })]);
-    expect(changed).not.toBe(answer);
-    expect(text(changed)).toContain('"progress":"99%"');
-    for (let i = 0; i < 16; i++) forCaller(client(), [task(`4${i}`)]);
-    const rebuilt = forCaller(client(), tasks);
-    expect(rebuilt).not.toBe(answer);
-    expect(text(rebuilt)).toBe(text(answer));
   });
 });

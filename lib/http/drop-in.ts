@@ -108,34 +108,18 @@ function forClient(task: Task, origin: string | null): Task {
  * MAX_LINK_FORMS link forms (the page, an API client or two).
  */
 const MAX_LINK_FORMS = 4;
-interface Kept {
-  body: JsonBody;
-  /** Names these bytes among all kept ones, for the answers made of them. */
-  serial: number;
-}
-const kept = new WeakMap<Task, Map<string, Kept>>();
-let serials = 0;
+const kept = new WeakMap<Task, Map<string, Buffer<ArrayBuffer>>>();
 
-function taskJson(task: Task, origin: string | null, form: string): Kept {
+function taskJson(task: Task, origin: string | null, form: string): Buffer<ArrayBuffer> {
   let forms = kept.get(task);
   const known = forms?.get(form);
   if (known) return known;
-  const made = { body: JsonBody.of(forClient(task, origin)), serial: ++serials };
+  const bytes = Buffer.from(JSON.stringify(forClient(task, origin)));
   if (!forms) kept.set(task, (forms = new Map()));
-  forms.set(form, made);
+  forms.set(form, bytes);
   if (forms.size > MAX_LINK_FORMS) forms.delete(forms.keys().next().value as string);
-  return made;
+  return bytes;
 }
-
-/**
- * The last lists answered, by the kept task bytes they are made of: a client polling the same
- * tasks again gets the same body, and its gzip made once (lib/http/json-body.ts). A changed task
- * is new kept bytes with a new serial, so a new key. The newest MAX_ANSWERS are kept, none larger
- * than MAX_ANSWER_BYTES.
- */
-const MAX_ANSWERS = 16;
-const MAX_ANSWER_BYTES = 1024 * 1024;
-const answers = new Map<string, JsonBody>();
 
 const OPEN = Buffer.from("[");
 const COMMA = Buffer.from(",");
@@ -146,27 +130,14 @@ export function forCaller(request: Request, tasks: Task | Task[]): JsonBody {
   const origin = fromAppPage(request) ? null : publicOrigin(request);
   // Signed links change with the day's expiry; unsigned ones only with the origin.
   const form = origin === null ? "" : `${origin} ${env().auth.password ? mediaLinkExpiry() : ""}`;
-  if (!Array.isArray(tasks)) return taskJson(tasks, origin, form).body;
-  const parts = tasks.map((task) => taskJson(task, origin, form));
-  const key = parts.map((part) => part.serial).join(",");
-  const known = answers.get(key);
-  if (known) {
-    answers.delete(key);
-    answers.set(key, known);
-    return known;
-  }
+  if (!Array.isArray(tasks)) return new JsonBody(taskJson(tasks, origin, form));
   const bytes: Uint8Array[] = [OPEN];
-  parts.forEach((part, i) => {
+  tasks.forEach((task, i) => {
     if (i > 0) bytes.push(COMMA);
-    bytes.push(part.body.bytes);
+    bytes.push(taskJson(task, origin, form));
   });
   bytes.push(CLOSE);
-  const answer = new JsonBody(Buffer.concat(bytes));
-  if (answer.bytes.length <= MAX_ANSWER_BYTES) {
-    answers.set(key, answer);
-    if (answers.size > MAX_ANSWERS) answers.delete(answers.keys().next().value as string);
-  }
-  return answer;
+  return new JsonBody(Buffer.concat(bytes));
 }
 
 const MAX_ORIGINS = 10_000;

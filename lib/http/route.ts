@@ -66,41 +66,22 @@ export function errorResponse(
  * small answer cost over a millisecond of the ~2 ms a call takes (bench, proxy overhead).
  * `no-transform` is what Next's compression honours to leave an answer as it is.
  *
- * A larger one is gzipped here, at the fastest level, for a client that accepts gzip: Next's own
- * gzip (the default level, made again for every request) cost more than the rest of a 50-task
- * `list-by-ids` answer. Next leaves an answer that has a Content-Encoding alone, and adds
- * `Vary: Accept-Encoding` to every answer it could have compressed; other clients get the bytes
- * as they are (or Next's deflate, if they ask for that alone).
+ * A larger answer cannot be gzipped here at a faster level: Next 16 drops a route's
+ * Content-Encoding header (send-response.js) and would gzip the gzip again.
  */
 const GZIP_FROM_BYTES = 12 * 1024;
 
-function jsonResponse(value: unknown, init?: ResponseInit, request?: Request): Response {
+function jsonResponse(value: unknown, init?: ResponseInit): Response {
+  // Serialized once to bytes (or already, by a route that keeps them: lib/http/json-body.ts), so
+  // the size is known without measuring the text again.
   const body = value instanceof JsonBody ? value : JsonBody.of(value);
   const headers = new Headers(init?.headers);
   headers.set("content-type", "application/json");
   if (body.bytes.length < GZIP_FROM_BYTES) {
     const cacheControl = headers.get("cache-control");
     headers.set("cache-control", cacheControl ? `${cacheControl}, no-transform` : "no-transform");
-  } else if (request && acceptsGzip(request.headers.get("accept-encoding"))) {
-    headers.set("content-encoding", "gzip");
-    headers.append("vary", "Accept-Encoding");
-    return new Response(body.gzipped(), { ...init, headers });
   }
   return new Response(body.bytes, { ...init, headers });
-}
-
-/** Whether an Accept-Encoding header admits gzip (by name or `*`, with a q above 0). */
-export function acceptsGzip(acceptEncoding: string | null): boolean {
-  let named: number | undefined;
-  let any: number | undefined;
-  for (const part of (acceptEncoding ?? "").split(",")) {
-    const [coding = "", ...params] = part.split(";").map((item) => item.trim().toLowerCase());
-    const qParam = params.find((param) => param.startsWith("q="));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    if (coding === "gzip" || coding === "x-gzip") named = Number.isNaN(q) ? 0 : q;
-    else if (coding === "*") any = Number.isNaN(q) ? 0 : q;
-  }
-  return (named ?? any ?? 0) > 0;
 }
 
 /**
@@ -119,7 +100,7 @@ export async function respond(
     if (verdict.kind === "refuse") throw verdict.error;
     const result = await run();
     if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
-    response = result instanceof Response ? result : jsonResponse(result, init, request);
+    response = result instanceof Response ? result : jsonResponse(result, init);
   } catch (error) {
     response = errorResponse(error, { protocol, clientGone: request.signal.aborted });
   }
