@@ -8,9 +8,10 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchFeed } from "./bench-feed";
 import { benchGalleryRows } from "./bench-gallery-rows";
@@ -60,6 +61,8 @@ async function overhead(): Promise<void> {
       "50 tasks finishing",
       { timeoutMs: 60_000, intervalMs: 200 },
     );
+
+    await checkEncoding(`${stack.appUrl}/api/mj/task/list-by-ids`, listOf(finished));
 
     const auth = { authorization: KEY, "content-type": "application/json" };
     // The framework's floor: a route that does nothing (`/api/health`) against a bare Node server
@@ -193,6 +196,43 @@ async function overhead(): Promise<void> {
   } finally {
     await stack.close();
   }
+}
+
+/**
+ * A large answer (built from kept bytes, lib/http/drop-in.ts) is gzipped once for a client that
+ * accepts gzip, and sent plain to one that does not: the same JSON either way. Checked on the
+ * wire (fetch would hide the encoding).
+ */
+async function checkEncoding(url: string, body: string): Promise<void> {
+  const raw = (acceptEncoding: string) =>
+    new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", "accept-encoding": acceptEncoding },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () =>
+            resolve({ encoding: response.headers["content-encoding"], bytes: Buffer.concat(chunks) }),
+          );
+          response.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  const plain = await raw("identity");
+  const zipped = await raw("gzip");
+  const text = plain.bytes.toString();
+  if (plain.encoding !== undefined || JSON.stringify(JSON.parse(text)) !== text)
+    throw new Error(`list-by-ids without gzip: encoding ${plain.encoding}, or not the JSON it should be`);
+  if (zipped.encoding !== "gzip" || gunzipSync(zipped.bytes).toString() !== text)
+    throw new Error(
+      `list-by-ids with gzip: encoding ${zipped.encoding}, or not the plain answer once gunzipped`,
+    );
 }
 
 async function main(): Promise<void> {

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { services } from "@/lib/server/services";
 import { callRoute, errorCode, type RouteCall } from "@/lib/testing/routes";
 import { testServer } from "@/lib/testing/server-env";
 import { until, waitForStatus } from "@/lib/testing/wait";
@@ -303,6 +304,44 @@ describe("what a client reads", () => {
     });
     const [task] = page.json as ClientTask[];
     expect(task?.imageUrl).toMatch(/^\/api\/media\/\d+\/image\?v=[\w-]+$/);
+  });
+});
+
+describe("answers made once per task", () => {
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  afterEach(() => vi.useRealTimers());
+
+  it("follow every change at once: the task's flags, and the signed links of a new day", async () => {
+    const grid = await finishedGrid();
+    const listed = async () =>
+      (
+        (await call(routes.listByIds, "/api/mj/task/list-by-ids", { body: { ids: [grid.id] } }))
+          .json as (ClientTask & {
+          favorite: boolean;
+        })[]
+      )[0]!;
+    const first = await listed();
+    // Read again, the kept bytes: the same answer.
+    expect(await listed()).toEqual(first);
+    expect(first.favorite).toBe(false);
+
+    await services().tasks.setFavorite(grid.id, true);
+    expect((await listed()).favorite).toBe(true);
+    expect((await fetchTask(grid.id)) as unknown).toMatchObject({ favorite: true });
+    await services().tasks.setFavorite(grid.id, false);
+    expect(await listed()).toEqual(first);
+
+    // Tomorrow the links carry tomorrow's expiry, and still open the image.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + DAY_MS });
+    const tomorrow = new URL((await listed()).imageUrl!);
+    const expiry = (url: string) => Number(new URL(url).searchParams.get("exp"));
+    expect(expiry(tomorrow.href) - expiry(first.imageUrl!)).toBe(DAY_MS / 1000);
+    const image = await callRoute(routes.media, {
+      path: tomorrow.pathname,
+      query: tomorrow.search,
+      params: { taskId: grid.id, slot: "image" },
+    });
+    expect(image.status).toBe(200);
   });
 });
 

@@ -503,6 +503,33 @@ describe("the flow through the app in demo mode", () => {
     expect(refusal.response.headers.get("cache-control")).toBe("no-transform");
   });
 
+  it("answers a large list from kept bytes: the same as serializing it whole, left to Next's gzip", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const envelope = (await call("imagine", { body: { prompt: `kept bytes ${i}` } })).json as {
+        result: string;
+      };
+      ids.push(envelope.result);
+    }
+    for (const id of ids) await waitForStatus(fetchTask, id, "SUCCESS");
+    // An API client (absolute links) and the page (relative ones), twice each: the second answer
+    // comes from kept bytes and must be the first one exactly.
+    const callers: Record<string, string>[] = [
+      { authorization: "a token" },
+      { "sec-fetch-site": "same-origin" },
+    ];
+    for (const headers of callers) {
+      const listed = () => callRoute(routes.listByIds, { body: { ids }, headers });
+      const first = await listed();
+      const text = await first.response.text();
+      expect(Buffer.byteLength(text)).toBeGreaterThan(12 * 1024);
+      expect(first.response.headers.get("cache-control")).toBeNull();
+      expect((first.json as { id: string }[]).map((task) => task.id)).toEqual(ids);
+      expect(text).toBe(JSON.stringify(JSON.parse(text)));
+      expect(await (await listed()).response.text()).toBe(text);
+    }
+  });
+
   it("without a password, only the app's page keeps relative links; other callers get absolute ones", async () => {
     const id = ((await call("imagine", { body: { prompt: "links for whom" } })).json as { result: string })
       .result;

@@ -29,9 +29,14 @@ export function signMediaLink(
   slot: string,
   now = Date.now(),
 ): { exp: string; sig: string } {
-  const today = Math.floor(now / 1000 / DAY_SECONDS) * DAY_SECONDS;
-  const expires = today + (MEDIA_LINK_DAYS + 1) * DAY_SECONDS;
+  const expires = mediaLinkExpiry(now);
   return { exp: String(expires), sig: mac(key, taskId, slot, expires).toString("base64url") };
+}
+
+/** The expiry (unix s) of every link signed at `now`: the same all day (what caches key on). */
+export function mediaLinkExpiry(now = Date.now()): number {
+  const today = Math.floor(now / 1000 / DAY_SECONDS) * DAY_SECONDS;
+  return today + (MEDIA_LINK_DAYS + 1) * DAY_SECONDS;
 }
 
 export function verifyMediaLink(

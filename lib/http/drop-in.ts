@@ -1,11 +1,13 @@
 import "server-only";
 import { hasSession, mediaLinkSignature, trustedProxies } from "@/lib/auth/access";
+import { mediaLinkExpiry } from "@/lib/auth/media-signature";
 import { isHttps, requestHosts } from "@/lib/auth/request-origin";
 import { presentedTokens } from "@/lib/auth/token";
 import { shared } from "@/lib/auth/shared";
 import { env } from "@/lib/env";
 import { isAccepted, resultTaskIds, submitResultSchema } from "@/lib/mj/envelope";
 import type { Task } from "@/lib/mj/task";
+import { JsonBody } from "./json-body";
 
 /**
  * Tasks as `/api/mj/*` hands them to midjourney-proxy clients. The app's own page keeps the
@@ -96,12 +98,46 @@ function forClient(task: Task, origin: string | null): Task {
   return out as Task;
 }
 
-/** A task or a list of them as the caller of a drop-in route should get it. */
-export function forCaller<T extends Task | Task[]>(request: Request, tasks: T): T {
+/**
+ * A task's JSON as a caller gets it, kept per task object and the links it carries (relative, or
+ * on an origin, signed with the day's expiry when a password is set): a client polling finished
+ * tasks gets bytes made once (the links, `displays`, JSON.stringify were most of a 50-task
+ * `list-by-ids`). The store hands out the same object for the same row and the service the same
+ * presented task for it (lib/store/parsed-tasks.ts), so a changed task is a new key, never a stale
+ * answer; an entry goes with its task object, and a task keeps the bytes of its last
+ * MAX_LINK_FORMS link forms (the page, an API client or two).
+ */
+const MAX_LINK_FORMS = 4;
+const kept = new WeakMap<Task, Map<string, Buffer<ArrayBuffer>>>();
+
+function taskJson(task: Task, origin: string | null, form: string): Buffer<ArrayBuffer> {
+  let forms = kept.get(task);
+  const known = forms?.get(form);
+  if (known) return known;
+  const bytes = Buffer.from(JSON.stringify(forClient(task, origin)));
+  if (!forms) kept.set(task, (forms = new Map()));
+  forms.set(form, bytes);
+  if (forms.size > MAX_LINK_FORMS) forms.delete(forms.keys().next().value as string);
+  return bytes;
+}
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
+
+/** A task or a list of them as the caller of a drop-in route should get it, serialized. */
+export function forCaller(request: Request, tasks: Task | Task[]): JsonBody {
   const origin = fromAppPage(request) ? null : publicOrigin(request);
-  return (
-    Array.isArray(tasks) ? tasks.map((task) => forClient(task, origin)) : forClient(tasks, origin)
-  ) as T;
+  // Signed links change with the day's expiry; unsigned ones only with the origin.
+  const form = origin === null ? "" : `${origin} ${env().auth.password ? mediaLinkExpiry() : ""}`;
+  if (!Array.isArray(tasks)) return new JsonBody(taskJson(tasks, origin, form));
+  const bytes: Uint8Array[] = [OPEN];
+  tasks.forEach((task, i) => {
+    if (i > 0) bytes.push(COMMA);
+    bytes.push(taskJson(task, origin, form));
+  });
+  bytes.push(CLOSE);
+  return new JsonBody(Buffer.concat(bytes));
 }
 
 const MAX_ORIGINS = 10_000;

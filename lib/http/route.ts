@@ -9,6 +9,7 @@ import type { Speed } from "@/lib/mj/prompt-params";
 import { LIMITS } from "@/lib/mj/requests";
 import { splitSpeedPath } from "@/lib/mj/speed";
 import { AppError, fromZodError, type ErrorCode } from "./errors";
+import { JsonBody } from "./json-body";
 
 /**
  * Route-handler plumbing: the only place that turns errors into responses, the only place that
@@ -64,18 +65,23 @@ export function errorResponse(
  * its size (it strips Content-Length, so its own 1 KB threshold never applies): a gzip stream per
  * small answer cost over a millisecond of the ~2 ms a call takes (bench, proxy overhead).
  * `no-transform` is what Next's compression honours to leave an answer as it is.
+ *
+ * A larger answer cannot be gzipped here at a faster level: Next 16 drops a route's
+ * Content-Encoding header (send-response.js) and would gzip the gzip again.
  */
 const GZIP_FROM_BYTES = 12 * 1024;
 
-function jsonResponse(body: unknown, init?: ResponseInit): Response {
-  const text = JSON.stringify(body);
+function jsonResponse(value: unknown, init?: ResponseInit): Response {
+  // Serialized once to bytes (or already, by a route that keeps them: lib/http/json-body.ts), so
+  // the size is known without measuring the text again.
+  const body = value instanceof JsonBody ? value : JsonBody.of(value);
   const headers = new Headers(init?.headers);
   headers.set("content-type", "application/json");
-  if (Buffer.byteLength(text) < GZIP_FROM_BYTES) {
+  if (body.bytes.length < GZIP_FROM_BYTES) {
     const cacheControl = headers.get("cache-control");
     headers.set("cache-control", cacheControl ? `${cacheControl}, no-transform` : "no-transform");
   }
-  return new Response(text, { ...init, headers });
+  return new Response(body.bytes, { ...init, headers });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { taskSchema, type Task } from "@/lib/mj/task";
+import type { Task } from "@/lib/mj/task";
+import { createTaskReader } from "./parsed-tasks";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { PG_TASK_MIGRATIONS } from "./pg-migrations";
 import { migratePostgres, transaction, type Pool, type PoolClient } from "./postgres";
@@ -27,8 +28,9 @@ import type {
  * into what it wrote instead of overwriting it.
  */
 
+/** `data` is read as text (`data::text`): the parsed-task cache is keyed by it, as in SQLite. */
 interface StoredRow {
-  data: unknown;
+  data: string;
   favorite: boolean;
   hidden: boolean;
 }
@@ -46,7 +48,7 @@ interface FolderRow {
   name: string;
   created_at: string;
   count: number;
-  cover_data: unknown;
+  cover_data: string | null;
   cover_favorite: boolean | null;
 }
 
@@ -68,23 +70,15 @@ const cleanAll = (texts: readonly string[]): string[] => [...new Set(texts.map(c
 const toJson = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? clean(v) : v));
 
-function readTask(row: { data: unknown }): Task {
-  return taskSchema.parse(row.data);
-}
-
 function flags(row: StoredRow | undefined): { favorite: boolean; hidden: boolean } {
   return { favorite: row?.favorite === true, hidden: row?.hidden === true };
-}
-
-function readStored(row: StoredRow): StoredTask {
-  return { ...readTask(row), ...flags(row) };
 }
 
 function readSmartFolder(row: SmartFolderRow): SmartFolder {
   return { id: row.id, name: row.name, search: row.search, createdAt: Number(row.created_at) };
 }
 
-function readFolder(row: FolderRow): Folder {
+function readFolder(row: FolderRow, readStored: (row: StoredRow) => StoredTask): Folder {
   return {
     id: row.id,
     name: row.name,
@@ -144,12 +138,12 @@ const INSERT_TASKS = `
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
 // In id order, so two instances locking overlapping batches never wait on each other in a cycle.
-const LOCK_TASKS = `SELECT id, data, favorite, hidden FROM tasks WHERE id = ANY($1::text[])
+const LOCK_TASKS = `SELECT id, data::text AS data, favorite, hidden FROM tasks WHERE id = ANY($1::text[])
   ORDER BY id COLLATE "C" FOR NO KEY UPDATE`;
 const SELECT_FOLDERS = `
   SELECT f.id, f.name, f.created_at,
     (SELECT count(*)::int FROM folder_tasks ft WHERE ft.folder_id = f.id) AS count,
-    c.data AS cover_data, c.favorite AS cover_favorite
+    c.data::text AS cover_data, c.favorite AS cover_favorite
   FROM folders f
   LEFT JOIN LATERAL (
     SELECT t.data, t.favorite FROM folder_tasks ft JOIN tasks t ON t.id = ft.task_id
@@ -178,6 +172,12 @@ function isRetryable(error: unknown): boolean {
 
 export function createPgTaskStore(pool: Pool, log: (message: string) => void = () => {}): TaskStore {
   const ready = migratePostgres(pool, "tasks", PG_TASK_MIGRATIONS);
+  const reader = createTaskReader();
+  const readTask = (row: { data: string }): Task => reader.task(row.data);
+  const readStored = (row: StoredRow): StoredTask => {
+    const { favorite, hidden } = flags(row);
+    return reader.stored(row.data, favorite, hidden);
+  };
   // Said once here; every method awaits `ready` and answers its error too.
   ready.catch((error: unknown) =>
     log(
@@ -206,7 +206,7 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
 
   async function oneFolder(client: Pool | PoolClient, id: string): Promise<Folder | null> {
     const [row] = (await client.query<FolderRow>(SELECT_FOLDERS, [id])).rows;
-    return row ? readFolder(row) : null;
+    return row ? readFolder(row, readStored) : null;
   }
 
   async function recordBatch(
@@ -273,17 +273,19 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
       return inTransaction((client) => recordBatch(client, tasks, merge, options?.undelete === true));
     },
     async get(id) {
-      const [row] = await rows<StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = $1", [
-        clean(id),
-      ]);
+      const [row] = await rows<StoredRow>(
+        "SELECT data::text AS data, favorite, hidden FROM tasks WHERE id = $1",
+        [clean(id)],
+      );
       return row ? readStored(row) : null;
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
       return (
-        await rows<StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = ANY($1::text[])", [
-          cleanAll(ids),
-        ])
+        await rows<StoredRow>(
+          "SELECT data::text AS data, favorite, hidden FROM tasks WHERE id = ANY($1::text[])",
+          [cleanAll(ids)],
+        )
       ).map(readStored);
     },
     async list(query: TaskListQuery) {
@@ -335,7 +337,7 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
       const direction = sort === "newest" ? "DESC" : "ASC";
       // One row more than asked tells whether another page exists without a COUNT.
       const found = await rows<PageRow>(
-        "SELECT id, data, favorite, hidden, sort_time FROM tasks" +
+        "SELECT id, data::text AS data, favorite, hidden, sort_time FROM tasks" +
           (conditions.length > 0 ? ` WHERE ${conditions.join(" AND ")}` : "") +
           ` ORDER BY sort_time ${direction}, id COLLATE "C" ${direction} LIMIT ${param(limit + 1)}`,
         params,
@@ -397,7 +399,7 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
            SELECT t.parent_id, chain.depth + 1 FROM chain JOIN tasks t ON t.id = chain.id
            WHERE t.parent_id IS NOT NULL AND chain.depth < 100
          )
-         SELECT t.id, t.data, t.favorite, t.hidden FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth`,
+         SELECT t.id, t.data::text AS data, t.favorite, t.hidden FROM chain JOIN tasks t ON t.id = chain.id ORDER BY chain.depth`,
         [clean(id)],
       );
       const seen = new Set([clean(id)]);
@@ -408,7 +410,7 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
         parents.push(readStored(row));
       }
       const children = await rows<StoredRow>(
-        `SELECT data, favorite, hidden FROM tasks WHERE parent_id = $1 ORDER BY sort_time, id COLLATE "C"`,
+        `SELECT data::text AS data, favorite, hidden FROM tasks WHERE parent_id = $1 ORDER BY sort_time, id COLLATE "C"`,
         [clean(id)],
       );
       return { parents, children: children.map(readStored) };
@@ -439,7 +441,7 @@ export function createPgTaskStore(pool: Pool, log: (message: string) => void = (
     },
 
     async listFolders() {
-      return (await rows<FolderRow>(SELECT_FOLDERS, [null])).map(readFolder);
+      return (await rows<FolderRow>(SELECT_FOLDERS, [null])).map((row) => readFolder(row, readStored));
     },
     async createFolder(name, max) {
       return inTransaction(async (client) => {

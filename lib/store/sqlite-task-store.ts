@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { Task } from "@/lib/mj/task";
-import { createTaskParser } from "./parsed-tasks";
+import { createTaskReader } from "./parsed-tasks";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { openDatabase } from "./database";
 import { splitSearch } from "./search-terms";
@@ -81,9 +81,12 @@ function flags(row: StoredRow | undefined): { favorite: boolean; hidden: boolean
 
 export function createSqliteTaskStore(filePath: string): TaskStore {
   const db = openDatabase(filePath);
-  const parseTask = createTaskParser();
-  const readTask = (row: DataRow): Task => parseTask(row.data);
-  const readStored = (row: StoredRow): StoredTask => ({ ...readTask(row), ...flags(row) });
+  const reader = createTaskReader();
+  const readTask = (row: DataRow): Task => reader.task(row.data);
+  const readStored = (row: StoredRow): StoredTask => {
+    const { favorite, hidden } = flags(row);
+    return reader.stored(row.data, favorite, hidden);
+  };
 
   const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = ?");
   // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared

@@ -42,6 +42,7 @@ import {
 } from "@/lib/store/task-store";
 import type { UploadResult, UpstreamClient } from "@/lib/upstream/client";
 import { soloCluster, type Cluster } from "@/lib/store/cluster";
+import { freezeShared } from "@/lib/store/parsed-tasks";
 
 /**
  * The app's task operations: each one talks to the upstream once (or twice, where a relay hides
@@ -330,7 +331,19 @@ export function createTaskService({
     }
   }
 
-  const present = <T extends Task>(task: T): T => withAppMediaUrls(task) as T;
+  // The app's links of a task are made once per task object: the store hands out the same object
+  // for the same row (lib/store/parsed-tasks.ts), so a poll answered from the record does not hash
+  // every media URL again. A changed row is a new object, never a stale answer; an entry goes with
+  // its object.
+  const presented = new WeakMap<Task, Task>();
+  const present = <T extends Task>(task: T): T => {
+    let out = presented.get(task);
+    if (!out) {
+      out = freezeShared(withAppMediaUrls(task));
+      presented.set(task, out);
+    }
+    return out as T;
+  };
 
   const poller = createPoller({
     intervalMs: pollIntervalMs,
