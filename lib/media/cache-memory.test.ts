@@ -95,6 +95,28 @@ describe("small cached files from memory", () => {
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it("answers a range of a small file memory does not hold yet from the whole blob, and keeps it", async () => {
+    const w = world();
+    // Nothing is kept as it is made (a fresh start, another instance's file): storage answers first.
+    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const { blobs, cache, deps } = cacheOver(w, hot);
+    const task = await cachedTask(w, cache, "a kestrel over a meadow");
+    const thumb = (await cache.get(task.id, "thumb"))!;
+    const onDisk = await readBlob((await blobs.get(thumb.key))!);
+    hot.forget("");
+    expect(hot.size).toBe(0);
+
+    const part = await serveMedia(
+      { taskId: task.id, slot: "thumb", version: null, range: "bytes=10-19" },
+      deps,
+    );
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 10-19/${onDisk.length}`);
+    expect((await bytesOf(part)).equals(onDisk.subarray(10, 20))).toBe(true);
+    // The whole file was read, so its bytes match the record and are kept for the next request.
+    expect(hot.size).toBe(1);
+  });
+
   it("answers a file rewritten behind the app's back from storage, and keeps none of its bytes", async () => {
     const w = world();
     const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });

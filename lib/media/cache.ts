@@ -686,7 +686,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       const blob = await blobs.head(media.key);
       const kept = blob && hot.get(hotKey(media, blob));
       if (kept) return kept;
-      const body = blob && (await blobs.get(media.key, options));
+      // The whole blob, whatever range the caller serves from it: only the signal is passed on.
+      const body = blob && (await blobs.get(media.key, { signal: options.signal }));
       if (!body) {
         await lost(media);
         return null;

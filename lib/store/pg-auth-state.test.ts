@@ -48,6 +48,49 @@ describe.skipIf(!postgres)(postgres ? "PostgreSQL" : `PostgreSQL (skipped: ${NO_
     await until(async () => b.isSignedOut(gone), "instance B reading the sign-outs again");
   });
 
+  it("reads the sign-outs again on a timer, for a feed dropped without a word", async () => {
+    const { url } = await fixture.state();
+    const pool = createPool(url, () => {});
+    fixture.track({ close: () => pool.end() });
+    const b = fixture.track(createPgAuthState({ pool, url, rereadEveryMs: 100, log: () => {} }));
+    await b.loaded();
+    // Written without its announcement: as if B's feed had missed it.
+    const unheard = "u".repeat(22);
+    await pool.query("INSERT INTO signed_out (session_id, expires_at) VALUES ($1, $2)", [
+      unheard,
+      Math.floor(Date.now() / 1000) + 3600,
+    ]);
+    await until(async () => b.isSignedOut(unheard), "instance B reading the table again");
+  });
+
+  it("tries its migration again when the database was not up at start", async () => {
+    const { url } = await fixture.state();
+    const real = createPool(url, () => {});
+    fixture.track({ close: () => real.end() });
+    let down = true;
+    const refused = () => Promise.reject(new Error("the database system is starting up"));
+    // The same pool, refusing every query and connection while `down`.
+    const pool = new Proxy(real, {
+      get(target, name, receiver) {
+        if (name === "query" || name === "connect")
+          return (...args: unknown[]) =>
+            down
+              ? refused()
+              : (Reflect.get(target, name, receiver) as (...a: unknown[]) => unknown).apply(target, args);
+        return Reflect.get(target, name, receiver) as unknown;
+      },
+    });
+    const state = fixture.track(createPgAuthState({ pool, url, log: () => {} }));
+    await state.loaded();
+    await expect(state.count({ name: "login", windowMs: 60_000 }, "client")).rejects.toThrow(/starting up/);
+    down = false;
+    expect((await state.count({ name: "login", windowMs: 60_000 }, "client")).count).toBe(1);
+    const later = "l".repeat(22);
+    await state.signOut(later, Math.floor(Date.now() / 1000) + 3600);
+    const { rows } = await real.query("SELECT 1 FROM signed_out WHERE session_id = $1", [later]);
+    expect(rows).toHaveLength(1);
+  });
+
   it("prunes ended windows and expired sign-outs from the tables", async () => {
     const { url } = await fixture.state();
     const pool = createPool(url, () => {});

@@ -9,7 +9,8 @@ import { listenPostgres, migratePostgres, type PgMigration, type Pool } from "./
  * at start and again whenever its feed reconnects (what was announced meanwhile was missed), and
  * adds what it hears: checking a session costs no round trip. A sign-out on one instance is
  * refused on the others once the notification arrives (milliseconds on a healthy database; while
- * an instance's feed is down, once it reconnects and reads the table again, within 15 s).
+ * an instance's feed is down, once it reconnects and reads the table again, within 15 s; and the
+ * table is read again every 30 s whatever the feed says, for a feed dropped without a word).
  *
  * Rate limits are rows of `rate_windows` (counter, key, events, end by the database's clock),
  * counted with one upsert that opens a new window when the last one has ended: the row lock
@@ -26,6 +27,7 @@ import { listenPostgres, migratePostgres, type PgMigration, type Pool } from "./
 
 export const SIGN_OUT_CHANNEL = "mj_signouts";
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
+const REREAD_EVERY_MS = 30_000;
 /** `<session id> <expiry>`, as announced. */
 const PAYLOAD = /^([A-Za-z0-9_-]{1,64}) (\d{1,12})$/;
 
@@ -56,6 +58,8 @@ export interface PgAuthStateOptions {
   /** The database's URL, for the connection that listens. */
   url: string;
   pruneEveryMs?: number;
+  /** How often the sign-outs are read again whatever the feed says (default 30 s). */
+  rereadEveryMs?: number;
   log?: (message: string) => void;
 }
 
@@ -63,20 +67,27 @@ export function createPgAuthState({
   pool,
   url,
   pruneEveryMs = PRUNE_EVERY_MS,
+  rereadEveryMs = REREAD_EVERY_MS,
   log = console.warn,
 }: PgAuthStateOptions): AuthState {
   /** Session id → expiry (Unix seconds): every sign-out this instance knows of. */
   const signedOut = new Map<string, number>();
-  const migrated = migratePostgres(pool, "auth", MIGRATIONS);
-  // Whoever awaits it next is told of a failure; until then it is not an unhandled rejection.
-  migrated.catch(() => {});
+  // Tried again after a failure: an instance started before its database came up must not stay
+  // unable to read sign-outs, count logins or record a sign-out until it is restarted.
+  let migrating: Promise<void> | null = null;
+  const migrated = (): Promise<void> =>
+    (migrating ??= migratePostgres(pool, "auth", MIGRATIONS).catch((error: unknown) => {
+      migrating = null;
+      throw error;
+    }));
+  migrated().catch(() => {});
 
   function remember(sessionId: string, expiresAt: number): void {
     if (expiresAt * 1000 > Date.now()) signedOut.set(sessionId, expiresAt);
   }
 
   async function readSignOuts(): Promise<void> {
-    await migrated;
+    await migrated();
     const { rows } = await pool.query<{ session_id: string; expires_at: string }>(
       "SELECT session_id, expires_at FROM signed_out WHERE expires_at > extract(epoch FROM now())",
     );
@@ -104,7 +115,7 @@ export function createPgAuthState({
   async function prune(): Promise<void> {
     const now = Date.now();
     for (const [id, expiresAt] of signedOut) if (expiresAt * 1000 <= now) signedOut.delete(id);
-    await migrated;
+    await migrated();
     await pool.query(
       `DELETE FROM signed_out WHERE expires_at <= extract(epoch FROM now());
        DELETE FROM rate_windows WHERE ends_at <= now();`,
@@ -115,6 +126,10 @@ export function createPgAuthState({
   void loaded.then(pruneNow);
   const pruneTimer = setInterval(pruneNow, pruneEveryMs);
   pruneTimer.unref?.();
+  // A feed a NAT or balancer dropped without a word hears nothing until TCP notices (minutes):
+  // the table, small (unexpired sign-outs only), is read again meanwhile all the same.
+  const rereadTimer = setInterval(() => void readAgain(), rereadEveryMs);
+  rereadTimer.unref?.();
 
   const keyOf = (window: RateWindow, key: string) => [window.name, key];
 
@@ -127,7 +142,7 @@ export function createPgAuthState({
     async signOut(sessionId, expiresAt) {
       // Refused here at once, whatever the database says; the others once they hear of it.
       remember(sessionId, expiresAt);
-      await migrated;
+      await migrated();
       // One statement, so the row and its announcement are committed together.
       await pool.query(
         `WITH recorded AS (
@@ -139,7 +154,7 @@ export function createPgAuthState({
     },
 
     async count(window, key) {
-      await migrated;
+      await migrated();
       const { rows } = await pool.query<{ events: number; ends_in_ms: number }>(
         `INSERT INTO rate_windows AS w (name, key, events, ends_at)
          VALUES ($1, $2, 1, now() + $3::double precision * interval '1 millisecond')
@@ -154,7 +169,7 @@ export function createPgAuthState({
     },
 
     async uncount(window, key) {
-      await migrated;
+      await migrated();
       await pool.query(
         `UPDATE rate_windows SET events = events - 1
          WHERE name = $1 AND key = $2 AND events > 0 AND ends_at > now()`,
@@ -163,7 +178,7 @@ export function createPgAuthState({
     },
 
     async reset(window, key) {
-      await migrated;
+      await migrated();
       await pool.query("DELETE FROM rate_windows WHERE name = $1 AND key = $2", keyOf(window, key));
     },
 
@@ -171,6 +186,7 @@ export function createPgAuthState({
 
     async close() {
       clearInterval(pruneTimer);
+      clearInterval(rereadTimer);
       await feed.close();
       await loaded;
     },

@@ -52,7 +52,13 @@ export function listenPostgres({ url, channel, heard, connected, log }: PgFeedOp
   async function connect(): Promise<void> {
     // keepAlive: an idle LISTEN connection dropped by a NAT or balancer would otherwise never
     // say so, and this instance would stop hearing the others.
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      // The first probe after 10 s idle, not the system's default two hours.
+      keepAliveInitialDelayMillis: 10_000,
+    });
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
