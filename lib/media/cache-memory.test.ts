@@ -61,10 +61,13 @@ const png = (color: string) =>
     .png()
     .toBuffer();
 
+/** Memory for a few thumbnails, each up to the whole-file size. */
+const megabyteOfMemory = () => createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+
 describe("small cached files from memory", () => {
   it("answers a thumbnail, whole or a range of it, without reading its blob", async () => {
     const w = world();
-    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const hot = megabyteOfMemory();
     const { blobs, cache, deps } = cacheOver(w, hot);
     const task = await cachedTask(w, cache, "a harbour at dawn");
     const thumb = (await cache.get(task.id, "thumb"))!;
@@ -98,7 +101,7 @@ describe("small cached files from memory", () => {
   it("answers a range of a small file memory does not hold yet from the whole blob, and keeps it", async () => {
     const w = world();
     // Nothing is kept as it is made (a fresh start, another instance's file): storage answers first.
-    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const hot = megabyteOfMemory();
     const { blobs, cache, deps } = cacheOver(w, hot);
     const task = await cachedTask(w, cache, "a kestrel over a meadow");
     const thumb = (await cache.get(task.id, "thumb"))!;
@@ -119,7 +122,7 @@ describe("small cached files from memory", () => {
 
   it("answers a file rewritten behind the app's back from storage, and keeps none of its bytes", async () => {
     const w = world();
-    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const hot = megabyteOfMemory();
     const { dir, blobs, cache, deps } = cacheOver(w, hot);
     const task = await cachedTask(w, cache, "a lighthouse in fog");
     const thumb = (await cache.get(task.id, "thumb"))!;
@@ -140,7 +143,7 @@ describe("small cached files from memory", () => {
 
   it("answers a replaced file with its new bytes and ETag, and lets the old ones go", async () => {
     const w = world();
-    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const hot = megabyteOfMemory();
     const { cache, deps } = cacheOver(w, hot);
     const task = await finished(w.tasks, "a red kite");
     const serveImage = () => serveMedia({ taskId: task.id, slot: "image", version: null }, deps);
@@ -162,7 +165,7 @@ describe("small cached files from memory", () => {
 
   it("forgets a deleted task's bytes", async () => {
     const w = world();
-    const hot = createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
+    const hot = megabyteOfMemory();
     const { cache, deps } = cacheOver(w, hot);
     const task = await cachedTask(w, cache, "a tram at night");
     expect((await serveMedia({ taskId: task.id, slot: "thumb", version: null }, deps)).status).toBe(200);

@@ -36,6 +36,19 @@ describeBlobStore("s3", async () => ({
   cleanup: async () => {},
 }));
 
+/** A client of its own on the test bucket: what another tool (or a person) does to it behind the app's back. */
+const bucketClient = (config: {
+  region: string;
+  endpoint?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}) =>
+  new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+  });
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
 describe("s3 blob store", () => {
@@ -82,12 +95,7 @@ describe("s3 blob store", () => {
 
   it("lists only keys the app could have written, skipping foreign objects in the bucket", async () => {
     const { store, config } = await fresh();
-    const client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    });
+    const client = bucketClient(config);
     for (const Key of ["media/1/notes.txt", "media/1/.hidden.png", "media/1/image.png"]) {
       await client.send(new PutObjectCommand({ Bucket: config.bucket, Key, Body: "x" }));
     }
@@ -110,12 +118,7 @@ describe("the app on an S3 bucket", () => {
     expect(cached).toMatchObject({ key: `media/${task.id}/image.png`, contentType: "image/png" });
     // The composition root chose the bucket: the blobs are objects in it, not files under DATA_DIR.
     const { config } = await fresh();
-    const client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    });
+    const client = bucketClient(config);
     const listed = await client.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: `media/${task.id}/` }),
     );
@@ -173,12 +176,7 @@ describe("the app on an S3 bucket", () => {
     // Rewritten behind the app's back (another size): storage answers, not memory.
     const other = Buffer.concat([stored, Buffer.from("more")]);
     const { config } = await fresh();
-    const client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    });
+    const client = bucketClient(config);
     await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: thumb.key, Body: other, ContentType: "image/webp" }),
     );
