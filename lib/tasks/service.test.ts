@@ -32,6 +32,22 @@ async function upscaled(service: TaskService, prompt: string) {
   return waitForStatus(service.fetch, child.result as string, "SUCCESS");
 }
 
+describe("image seed", () => {
+  it("records the seed the first time it is asked for, and writes nothing when asked again", async () => {
+    const { service, store } = setup("trueai", "authorization");
+    const grid = await service.imagine({ prompt: "a seed to keep" });
+    await waitForStatus(service.fetch, grid.result as string, "SUCCESS");
+    const recorded = vi.spyOn(store, "record");
+    const first = await service.imageSeed(grid.result as string);
+    expect(typeof first.result).toBe("string");
+    expect((await store.get(grid.result as string))?.seed).toBe(first.result);
+    expect(recorded).toHaveBeenCalledTimes(1);
+    const again = await service.imageSeed(grid.result as string);
+    expect(again.result).toBe(first.result);
+    expect(recorded).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("recording", () => {
   it("records an accepted task before the submit answers", async () => {
     const { service, store } = setup("trueai", "authorization");

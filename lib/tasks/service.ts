@@ -714,8 +714,11 @@ export function createTaskService({
     async imageSeed(id: string): Promise<SubmitResult> {
       const result = await upstream.imageSeed(id);
       const stored = await store.get(id);
-      if (result.code === SUBMIT_CODE.success && typeof result.result === "string" && stored) {
-        await write([{ ...stored, seed: result.result }]);
+      // A job's seed never changes: asked again (a drop-in client asks every time), nothing to write.
+      const seed =
+        result.code === SUBMIT_CODE.success && typeof result.result === "string" ? result.result : null;
+      if (seed !== null && stored && stored.seed !== seed) {
+        await write([{ ...stored, seed }]);
       }
       return result;
     },
