@@ -4,9 +4,8 @@
  * once as the task JSON's `thumbnailUrl` (the app's WebP) and once as `imageUrl` (the original).
  * Runs the production build in front of the simulator served on loopback, like the other benches.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { until } from "@/lib/testing/wait";
-import { startStack } from "./bench-stack";
+import { cpuTicks, settled, startStack } from "./bench-stack";
 
 const TILES = 60;
 /** Requests a browser keeps open to one origin over HTTP/1.1. */
@@ -50,38 +49,6 @@ async function loadPage(appUrl: string, urls: string[]): Promise<PageLoad> {
 /** The load of median wall time. */
 function medianLoad(loads: PageLoad[]): PageLoad {
   return [...loads].sort((a, b) => a.ms - b.ms)[Math.floor(loads.length / 2)]!;
-}
-
-/** CPU time (clock ticks) a process and its descendants have used; 0 without /proc. */
-function cpuTicks(pid: number): number {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    let ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-    for (const thread of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${thread}/children`, "utf8").trim();
-      for (const child of children ? children.split(/\s+/) : []) ticks += cpuTicks(Number(child));
-    }
-    return ticks;
-  } catch {
-    return 0;
-  }
-}
-
-/** Waits until the app has used under 5 % of a core for a second: its background caching is done. */
-async function settled(pid: number): Promise<void> {
-  let last = cpuTicks(pid);
-  await until(
-    async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const now = cpuTicks(pid);
-      const busy = now - last;
-      last = now;
-      return busy < 5; // ticks are 1/100 s
-    },
-    "the app's background caching to finish",
-    { timeoutMs: 180_000, intervalMs: 0 },
-  );
 }
 
 export async function benchGalleryBytes(): Promise<void> {

@@ -24,7 +24,7 @@ import { benchPrompt } from "./bench-prompt";
 import { createReporter } from "./bench-report";
 import { ROOT } from "@/lib/testing/processes";
 import { until } from "@/lib/testing/wait";
-import { imagineMany, KEY, percentile, startStack } from "./bench-stack";
+import { imagineMany, KEY, percentile, startStack, settled } from "./bench-stack";
 
 // `npm run bench -- --json`: one JSON line per measure on stdout.
 const args = process.argv.slice(2);
@@ -63,6 +63,8 @@ async function overhead(): Promise<void> {
     );
 
     await checkEncoding(`${stack.appUrl}/api/mj/task/list-by-ids`, listOf(finished));
+    // Not while the 50 grids are still being downloaded and cut (cells, thumbnails).
+    await settled(stack.appPid);
 
     const auth = { authorization: KEY, "content-type": "application/json" };
     // The framework's floor: a route that does nothing (`/api/health`) against a bare Node server
