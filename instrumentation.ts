@@ -1,12 +1,21 @@
 /**
- * Runs once when the server starts: make the socket's address visible to the login limiter,
- * install where sign-outs and rate limits are kept (shared with DATABASE_URL), remove what
- * imports killed mid-way left behind, and say loudly when anyone on the network can spend the key.
+ * Runs once when the server starts: make the socket's address visible to the login limiter, open
+ * the fast lane, install where sign-outs and rate limits are kept (shared with DATABASE_URL),
+ * remove what imports killed mid-way left behind, and say loudly when anyone on the network can
+ * spend the key.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
-  stampPeerAddresses();
+  // The built app answers its hot API routes past Next's router (lib/http/node-lane.ts). `next
+  // dev` does not: there a route edited would be served by the copy loaded at start.
+  if (process.env.NODE_ENV === "production") {
+    const { createLane } = await import("@/lib/http/node-lane");
+    const { LANE_ROUTES } = await import("@/app/api/lane");
+    stampPeerAddresses(createLane(LANE_ROUTES));
+  } else {
+    stampPeerAddresses();
+  }
   const { env } = await import("@/lib/env");
   // Sign-outs and rate limits: with DATABASE_URL, the ones every instance shares, with the
   // sign-outs already recorded known before the first request is checked.

@@ -9,8 +9,13 @@ import { PEER_HEADER } from "./request-origin";
  * saw; this makes the app's own server do the same, before Next sees the request, and marks it
  * with PEER_HEADER (overwriting anything a client sent under that name). Installed once, from
  * instrumentation.ts, on the Node server that `next start` creates.
+ *
+ * `claim` sees each request once it is stamped and may answer it itself (the fast lane,
+ * lib/http/node-lane.ts); what it leaves goes on to Next.
  */
-export function stampPeerAddresses(): void {
+export function stampPeerAddresses(
+  claim?: (request: http.IncomingMessage, response: http.ServerResponse) => boolean,
+): void {
   const marker = Symbol.for("mj-studio.peer-address-hook");
   const proto = http.Server.prototype as http.Server & { [key: symbol]: unknown };
   if (proto[marker]) return;
@@ -28,6 +33,7 @@ export function stampPeerAddresses(): void {
       } else {
         delete request.headers[PEER_HEADER];
       }
+      if (claim?.(request, args[1] as http.ServerResponse)) return true;
     }
     return emit.call(this, event, ...args);
   } as typeof proto.emit;

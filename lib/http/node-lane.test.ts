@@ -1,0 +1,211 @@
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { createLane, type RouteModule } from "./node-lane";
+import { readJson } from "./route";
+
+/**
+ * The fast lane on a real Node server: what it claims and what it leaves to Next (here a stub
+ * answering 299), the Request a handler gets, and the answer the client reads.
+ */
+
+const seen: { url?: string; params?: unknown; headers?: Headers; aborted?: boolean } = {};
+let abortSeen: Promise<void> = Promise.resolve();
+
+const echo: RouteModule = {
+  GET: async (request: Request, context: { params: Promise<unknown> }) => {
+    seen.url = request.url;
+    seen.params = await context.params;
+    seen.headers = request.headers;
+    const headers = new Headers({ "content-type": "application/json", "cache-control": "no-transform" });
+    headers.append("set-cookie", "a=1; Path=/");
+    headers.append("set-cookie", "b=2; Path=/");
+    return new Response(JSON.stringify({ ok: true }), { headers });
+  },
+};
+
+const BIG = { items: Array.from({ length: 2000 }, (_, i) => ({ id: `task-${i}`, status: "SUCCESS" })) };
+
+const routes = [
+  { pattern: "/api/echo/[id]/[slot]", module: echo },
+  {
+    pattern: "/api/big",
+    module: {
+      GET: async () => new Response(JSON.stringify(BIG), { headers: { "content-type": "application/json" } }),
+    },
+  },
+  {
+    pattern: "/api/body",
+    module: {
+      POST: async (request: Request) => {
+        try {
+          const body = await readJson(request, z.object({ text: z.string() }), 1024);
+          return Response.json({ length: body.text.length });
+        } catch (error) {
+          return Response.json({ error: String(error) }, { status: 413 });
+        }
+      },
+    },
+  },
+  {
+    pattern: "/api/stream",
+    module: {
+      GET: async (request: Request) => {
+        let tick = 0;
+        abortSeen = new Promise((resolve) => request.signal.addEventListener("abort", () => resolve()));
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (request.url.includes("forever")) await new Promise((resolve) => setTimeout(resolve, 5));
+            else if (tick === 3) return controller.close();
+            controller.enqueue(new Uint8Array(1000).fill(65 + (tick++ % 26)));
+          },
+        });
+        return new Response(body, { headers: { "content-type": "application/octet-stream" } });
+      },
+      HEAD: async () => new Response(null, { headers: { "content-length": "3000" } }),
+    },
+  },
+  {
+    pattern: "/api/broken",
+    module: {
+      GET: async () => {
+        throw new Error("a bug");
+      },
+    },
+  },
+] satisfies { pattern: string; module: RouteModule }[];
+
+let server: http.Server;
+let base = "";
+
+beforeAll(async () => {
+  const lane = createLane(routes);
+  server = http.createServer((request, response) => {
+    if (lane(request, response)) return;
+    response.statusCode = 299;
+    response.end("next");
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A raw request, so neither fetch nor the test decides what is sent or decoded. */
+function raw(
+  path: string,
+  options: http.RequestOptions & { body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}${path}`, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    request.on("error", reject);
+    request.end(options.body);
+  });
+}
+
+describe("the fast lane", () => {
+  it("takes a listed route and method, with decoded params and the whole URL", async () => {
+    const answer = await raw("/api/echo/a%20b/grid?v=2", { headers: { "x-two": ["1", "2"] } });
+    expect(answer.status).toBe(200);
+    expect(seen.params).toEqual({ id: "a b", slot: "grid" });
+    expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/echo\/a%20b\/grid\?v=2$/);
+    expect(seen.headers?.get("x-two")).toBe("1, 2");
+    expect(answer.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    // One write with its length, not a chunked answer.
+    expect(answer.headers["content-length"]).toBe(String(answer.body.length));
+    expect(answer.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it.each([
+    ["an unlisted path", "GET", "/api/other"],
+    ["a method the route does not export", "POST", "/api/echo/a/grid"],
+    ["a trailing slash", "GET", "/api/echo/a/grid/"],
+    ["an empty segment", "GET", "/api/echo//grid"],
+    ["a segment too many", "GET", "/api/echo/a/grid/more"],
+    ["a param that is not valid percent-encoding", "GET", "/api/echo/%E0%A4%A/grid"],
+    ["a page", "GET", "/"],
+  ])("leaves %s to Next", async (_, method, path) => {
+    expect((await raw(path, { method })).status).toBe(299);
+  });
+
+  it("refuses a catch-all route when built", () => {
+    expect(() => createLane([{ pattern: "/api/mj/[...rest]", module: echo }])).toThrow(/catch-all/);
+  });
+
+  it("gzips a large JSON answer for a client that accepts it, and only then", async () => {
+    const packed = await raw("/api/big", { headers: { "accept-encoding": "gzip, br" } });
+    expect(packed.headers["content-encoding"]).toBe("gzip");
+    expect(packed.headers.vary).toBe("Accept-Encoding");
+    expect(JSON.parse(gunzipSync(packed.body).toString())).toEqual(BIG);
+
+    const plain = await raw("/api/big", { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers["content-length"]).toBe(String(plain.body.length));
+    expect(JSON.parse(plain.body.toString())).toEqual(BIG);
+  });
+
+  it("leaves a no-transform answer as it is", async () => {
+    const answer = await raw("/api/echo/a/b", { headers: { "accept-encoding": "gzip" } });
+    expect(answer.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(answer.body.toString())).toEqual({ ok: true });
+  });
+
+  it("streams a request body to the handler, which may stop reading at its limit", async () => {
+    const fits = JSON.stringify({ text: "x".repeat(1000) });
+    const ok = await raw("/api/body", { method: "POST", body: fits });
+    expect(JSON.parse(ok.body.toString())).toEqual({ length: 1000 });
+
+    // Sent without a declared length, so only reading tells the handler it is too big.
+    const over = JSON.stringify({ text: "x".repeat(5000) });
+    const refused = await raw("/api/body", {
+      method: "POST",
+      headers: { "transfer-encoding": "chunked" },
+      body: over,
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.body.toString()).toMatch(/larger than/);
+  });
+
+  it("writes a streamed answer chunk by chunk, all of it", async () => {
+    const answer = await raw("/api/stream");
+    expect(answer.headers["transfer-encoding"]).toBe("chunked");
+    expect(answer.body.length).toBe(3000);
+    expect(answer.body.subarray(2000, 2001).toString()).toBe("C");
+  });
+
+  it("answers HEAD with the handler's headers and no body", async () => {
+    const answer = await raw("/api/stream", { method: "HEAD" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers["content-length"]).toBe("3000");
+    expect(answer.body.length).toBe(0);
+  });
+
+  it("aborts the handler's signal when the client leaves mid-answer", async () => {
+    const request = http.get(`${base}/api/stream?forever`);
+    const [response] = (await once(request, "response")) as [http.IncomingMessage];
+    await once(response, "data");
+    request.destroy();
+    await expect(abortSeen).resolves.toBeUndefined();
+  });
+
+  it("answers a fault of the lane itself in the one error shape", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const answer = await raw("/api/broken");
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.body.toString())).toEqual({
+      error: { code: "internal", message: expect.any(String) },
+    });
+    expect(logged).toHaveBeenCalled();
+    logged.mockRestore();
+  });
+});

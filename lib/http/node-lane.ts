@@ -1,0 +1,239 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { constants as zlib, gzip } from "node:zlib";
+import Negotiator from "negotiator";
+import { errorResponse } from "./route";
+
+/**
+ * The fast lane: the API routes a studio calls all the time (polls, media, drop-in fetches and
+ * submits) handed straight from Node's `request` event to their own route handlers, past Next's
+ * router. Next 16 spends 2.3–4 ms of a ~1.4 ms request in its router and adapters (an AbortSignal
+ * per request, NextRequest/Response wrapping, a chunked answer in two writes; profiled, issue 13),
+ * which is more than the whole budget of a proxied call. The handlers are the very functions in
+ * app/api (app/api/lane.ts lists them, and its test proves the list against the files), called
+ * with the Request and params Next would give them, so a route behaves the same on either path;
+ * anything the lane does not list, or cannot match exactly, goes on to Next.
+ */
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+type Params = Record<string, string | string[]>;
+type LaneHandler = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
+
+/**
+ * A route's handlers as the route module exports them. `never` lets each keep its own
+ * `RouteContext<…>` type: the params it is called with come from `pattern`, which the table's
+ * test checks is the handler's own file path.
+ */
+export type RouteModule = Partial<Record<Method, (request: Request, context: never) => Promise<Response>>>;
+
+export interface LaneRoute {
+  /** The route's path as app/ spells it: `/api/media/[taskId]/[slot]` (no catch-alls). */
+  pattern: string;
+  module: RouteModule;
+}
+
+interface Compiled {
+  segments: { name: string; dynamic: boolean }[];
+  handlers: Partial<Record<Method, LaneHandler>>;
+}
+
+/**
+ * Answers true when it took the request (and will answer it), false when Next should. A lane
+ * route must be the one Next would pick for every path it matches: no static sibling may shadow
+ * one of its dynamic segments (app/api/lane.test.ts).
+ */
+export type Lane = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+export function createLane(routes: readonly LaneRoute[]): Lane {
+  const compiled: Compiled[] = routes.map(({ pattern, module }) => {
+    const segments = pattern
+      .split("/")
+      .slice(1)
+      .map((segment) => {
+        if (segment.startsWith("[...") || segment.startsWith("[[")) {
+          throw new Error(`The fast lane does not take catch-all routes (${pattern}).`);
+        }
+        const dynamic = segment.startsWith("[") && segment.endsWith("]");
+        return { name: dynamic ? segment.slice(1, -1) : segment, dynamic };
+      });
+    const handlers: Compiled["handlers"] = {};
+    for (const method of METHODS) {
+      if (module[method]) handlers[method] = module[method] as LaneHandler;
+    }
+    return { segments, handlers };
+  });
+
+  return (request, response) => {
+    const target = request.url ?? "";
+    if (!target.startsWith("/api/")) return false;
+    const query = target.indexOf("?");
+    const parts = (query === -1 ? target : target.slice(0, query)).split("/").slice(1);
+    for (const route of compiled) {
+      const handler = route.handlers[request.method as Method];
+      if (!handler) continue;
+      const params = match(route, parts);
+      if (!params) continue;
+      const host = request.headers.host;
+      let url: string;
+      try {
+        url = new URL(`http://${host ?? "localhost"}${target}`).href;
+      } catch {
+        return false; // a Host that makes no URL: Next's own answer.
+      }
+      void answer(request, response, handler, url, params);
+      return true;
+    }
+    return false;
+  };
+}
+
+/** The params of a path the route matches exactly, decoded as Next decodes them; null otherwise. */
+function match(route: Compiled, parts: string[]): Params | null {
+  if (parts.length !== route.segments.length) return null;
+  const params: Params = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const segment = route.segments[i]!;
+    if (!segment.dynamic) {
+      if (part !== segment.name) return null;
+      continue;
+    }
+    // An empty segment (`//`, a trailing slash) is Next's to normalise or redirect.
+    if (part === "") return null;
+    try {
+      params[segment.name] = decodeURIComponent(part);
+    } catch {
+      return null;
+    }
+  }
+  return params;
+}
+
+async function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  handler: LaneHandler,
+  url: string,
+  params: Params,
+): Promise<void> {
+  // The signal a handler stops on (a cancelled download, a closed tab), as Next's adapter gives it.
+  const aborted = new AbortController();
+  response.once("close", () => {
+    if (!response.writableFinished) aborted.abort();
+  });
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const method = request.method!;
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const webRequest = new Request(url, {
+      method,
+      headers,
+      signal: aborted.signal,
+      // The Node request itself, as Next passes it: undici reads it as the body stream, and a
+      // handler that stops reading (a body over its limit) ends it.
+      ...(hasBody ? { body: request as unknown as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    } as RequestInit);
+    await send(request, response, await handler(webRequest, { params: Promise.resolve(params) }));
+  } catch (error) {
+    // respond() answers every error of a handler; this is a fault of the lane itself.
+    if (!response.headersSent) await send(request, response, errorResponse(error)).catch(() => {});
+    else response.destroy(error instanceof Error ? error : undefined);
+  }
+}
+
+/**
+ * Next's `compress` gzips every answer it may (a no-transform answer aside: lib/http/route.ts
+ * marks small JSON so). Here only JSON is compressible (media is already), and at zlib's fastest
+ * level: on a 143 KB list it is a third of the default level's CPU for a few % more bytes.
+ */
+const gzipAsync = promisify(gzip);
+const GZIP_OPTIONS = { level: zlib.Z_BEST_SPEED };
+
+async function send(request: IncomingMessage, response: ServerResponse, answer: Response): Promise<void> {
+  response.statusCode = answer.status;
+  for (const [name, value] of answer.headers) {
+    if (name !== "set-cookie") response.setHeader(name, value);
+  }
+  const cookies = answer.headers.getSetCookie();
+  if (cookies.length > 0) response.setHeader("set-cookie", cookies);
+  const body = answer.body;
+  if (!body || request.method === "HEAD") {
+    await body?.cancel();
+    response.end();
+    return;
+  }
+  const reader = body.getReader();
+  try {
+    const first = await reader.read();
+    if (first.done) {
+      response.end();
+      return;
+    }
+    const second = await reader.read();
+    if (second.done) {
+      // One chunk (every JSON answer, a file from memory): one write, with its length.
+      response.end(await maybeGzip(request, response, answer, first.value));
+      return;
+    }
+    // A stream (a file from disk or S3, an upstream's media): written as it comes, at the pace
+    // the client reads it.
+    let chunk: Uint8Array | undefined = first.value;
+    let next: ReadableStreamReadResult<Uint8Array> = second;
+    while (chunk) {
+      if (!response.write(chunk)) await drained(response);
+      if (response.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      chunk = next.done ? undefined : next.value;
+      if (chunk) next = await reader.read();
+    }
+    response.end();
+  } catch (error) {
+    // The source failed mid-answer: cut the connection, so the client sees a truncated body.
+    await reader.cancel().catch(() => {});
+    response.destroy(error instanceof Error ? error : undefined);
+  }
+}
+
+async function maybeGzip(
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: Response,
+  bytes: Uint8Array,
+): Promise<Uint8Array> {
+  const compressible =
+    answer.headers.get("content-type")?.startsWith("application/json") &&
+    !answer.headers.has("content-encoding") &&
+    !answer.headers.get("cache-control")?.includes("no-transform");
+  if (compressible) {
+    response.appendHeader("vary", "Accept-Encoding");
+    if (new Negotiator(request).encoding(["gzip", "identity"]) === "gzip") {
+      const packed = await gzipAsync(bytes, GZIP_OPTIONS);
+      response.setHeader("content-encoding", "gzip");
+      response.setHeader("content-length", packed.length);
+      return packed;
+    }
+  }
+  response.setHeader("content-length", bytes.byteLength);
+  return bytes;
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
+}
