@@ -7,6 +7,7 @@
  * upstream client, the SQLite record and media-URL rewriting.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -79,6 +80,9 @@ async function overhead(): Promise<void> {
     });
     await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+    // The floor of any proxy: the same forwarded call through a bare node:http proxy (keep-alive,
+    // no validation, no record) in a process of its own, as the app is.
+    const bareProxy = await startBareProxy(stack.simulator.url);
     const seed = {
       direct: () => fetch(`${stack.simulator.url}/mj/task/${finished[0]}/image-seed`, { headers: auth }),
       app: () => fetch(`${stack.appUrl}/api/mj/task/${finished[0]}/image-seed`),
@@ -103,6 +107,14 @@ async function overhead(): Promise<void> {
         // upstream answers in well under a millisecond, so the framework's floor dominates.
         name: "GET task/{id}/image-seed, upstream on loopback",
         ...seed,
+      },
+      {
+        // Not the app: what two loopback hops cost at the least, against which the row above is read.
+        name: "GET task/{id}/image-seed, upstream on loopback, through a bare Node proxy (not the app)",
+        direct: seed.direct,
+        app: () =>
+          fetch(`${bareProxy.url}/mj/task/${finished[0]}/image-seed`, { headers: { authorization: KEY } }),
+        upstreamPath: seed.upstreamPath,
       },
       {
         // The same call to an upstream 20 ms away (a host in the same region; a midjourney-proxy
@@ -189,11 +201,13 @@ async function overhead(): Promise<void> {
     } finally {
       stack.simulator.simulator.setFaults({});
       bare.close();
+      bareProxy.close();
     }
     console.log(
       "\nFinished tasks are answered from the app's record (0 upstream calls); image-seed always asks the upstream. " +
-        "On loopback a forwarded call costs the upstream's own time plus the framework's floor (first row), so its " +
-        "ratio cannot reach 1.5x there; the 20 ms row is the ratio for an upstream on the network.",
+        "On loopback a forwarded call costs a second pair of socket hops on top of the direct call, which even a " +
+        "bare Node proxy pays (its row), so no proxy reaches 1.5x there; the 20 ms row is the ratio for an upstream " +
+        "on the network.",
     );
   } finally {
     await stack.close();
@@ -276,3 +290,25 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** A node:http proxy to `target` in a child process: the least any proxy adds. */
+async function startBareProxy(target: string): Promise<{ url: string; close(): void }> {
+  const source = `
+    const http = require("node:http");
+    const target = new URL(process.argv[1]);
+    const agent = new http.Agent({ keepAlive: true });
+    const server = http.createServer((req, res) => {
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method,
+          headers: { ...req.headers, host: target.host }, agent },
+        (answer) => { res.writeHead(answer.statusCode, answer.headers); answer.pipe(res); },
+      );
+      upstream.on("error", () => { res.statusCode = 502; res.end(); });
+      req.pipe(upstream);
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+  `;
+  const child = spawn(process.execPath, ["-e", source, target], { stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = (await once(child.stdout, "data")) as [Buffer];
+  return { url: `http://127.0.0.1:${line.toString().trim()}`, close: () => child.kill() };
+}

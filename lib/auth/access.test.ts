@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/http/errors";
 import { testServer } from "@/lib/testing/server-env";
 
@@ -221,6 +221,35 @@ describe("login and logout", () => {
     expect(response.status).toBe(204);
     expect(response.headers.get("set-cookie")).toMatch(/^mj-session=; .*Max-Age=0/);
     expect((await checkAccess(request("/api/tasks", { headers: { cookie } }))).kind).toBe("refuse");
+  });
+
+  it("logout clears the cookie and says so when the sign-out cannot be recorded", async () => {
+    const cookie = await sessionCookie();
+    const { installAuthState } = await import("./access");
+    const { memoryAuthState } = await import("@/lib/store/auth-state");
+    const holder = (globalThis as { [key: symbol]: unknown })[Symbol.for("mj-studio.auth-state")] as {
+      state: ReturnType<typeof memoryAuthState>;
+    };
+    const working = holder.state;
+    const failing = memoryAuthState();
+    failing.signOut = async () => {
+      throw new Error("database gone");
+    };
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    installAuthState(failing);
+    try {
+      const error = await logout(request("/api/auth/logout", { method: "POST", headers: { cookie } })).catch(
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).status).toBe(500);
+      expect((error as AppError).message).toMatch(/could not be recorded/);
+      expect((error as AppError).headers["Set-Cookie"]).toMatch(/^mj-session=; .*Max-Age=0/);
+      expect(logged).toHaveBeenCalled();
+    } finally {
+      installAuthState(working);
+      logged.mockRestore();
+    }
   });
 
   it("keeps the session secret under DATA_DIR, readable only by the owner", async () => {

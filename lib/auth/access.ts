@@ -278,11 +278,22 @@ function tooManyGuesses(endsInMs: number, why: string): AppError {
  */
 export async function logout(request: Request): Promise<Response> {
   const session = sessionOf(request);
-  if (session) await authState().signOut(session.id, session.expiresAt);
-  return new Response(null, {
-    status: 204,
-    headers: { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) },
-  });
+  const forget = { "Set-Cookie": cookie(request, SESSION_COOKIE, "", 0) };
+  if (session) {
+    try {
+      await authState().signOut(session.id, session.expiresAt);
+    } catch (error) {
+      // This browser forgets the cookie all the same; the person is told that a copy of it
+      // (another browser, a stolen one) still works until it expires or a sign-out is recorded.
+      console.error("[auth] a sign-out could not be recorded", error);
+      throw new AppError(
+        "internal",
+        "Signed out in this browser, but the sign-out could not be recorded, so a copy of this session elsewhere still works. Sign out again later.",
+        forget,
+      );
+    }
+  }
+  return new Response(null, { status: 204, headers: forget });
 }
 
 function cookie(request: Request, name: string, value: string, maxAge: number): string {
