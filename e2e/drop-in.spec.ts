@@ -168,6 +168,32 @@ test("each token form submits and polls from another origin; the images load in 
   expect((await page.request.get(bare.href)).status()).toBe(401);
 });
 
+test("the fast lane and Next answer a route alike: fetch and list-by-ids, direct and under a speed prefix", async ({
+  page,
+}) => {
+  // /api/mj/... is answered past Next's router (lib/http/node-lane.ts); the speed-prefixed mirror
+  // /api/mj-relax/mj/... is a catch-all route Next answers with the same handlers.
+  const unsigned = (text: string) => text.replace(/([?&])(exp|sig)=[^&"]*/g, "$1");
+  const pairs = [
+    [`/api/mj/task/${grid.id}/fetch`, `/api/mj-relax/mj/task/${grid.id}/fetch`, undefined],
+    ["/api/mj/task/list-by-ids", "/api/mj-relax/mj/task/list-by-ids", { ids: [grid.id, "1999999999999999"] }],
+  ] as const;
+  const headers = { authorization: `Bearer ${E2E_API_TOKEN}` };
+  for (const [lanePath, nextPath, body] of pairs) {
+    const ask = (path: string) =>
+      body ? page.request.post(path, { headers, data: body }) : page.request.get(path, { headers });
+    const [lane, next] = [await ask(lanePath), await ask(nextPath)];
+    expect(lane.status()).toBe(200);
+    expect(next.status()).toBe(200);
+    expect(unsigned(await lane.text())).toBe(unsigned(await next.text()));
+    expect(lane.headers()["content-type"]).toBe(next.headers()["content-type"]);
+    expect(lane.headers()["x-content-type-options"]).toBe("nosniff");
+    // The lane writes an answer in one piece with its length; Next streams it.
+    expect(lane.headers()["content-length"]).toBe(String((await lane.body()).length));
+    expect(next.headers()["transfer-encoding"]).toBe("chunked");
+  }
+});
+
 test("the notifyHook receiver hears each task finish, with links the client can show", async () => {
   await expect
     .poll(() => hooked.filter((task) => task.status === "SUCCESS").map((task) => task.id), {

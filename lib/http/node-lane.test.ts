@@ -14,6 +14,7 @@ import { readJson } from "./route";
 
 const seen: { url?: string; params?: unknown; headers?: Headers; aborted?: boolean } = {};
 let abortSeen: Promise<void> = Promise.resolve();
+let cancelSeen: Promise<void> = Promise.resolve();
 
 const echo: RouteModule = {
   GET: async (request: Request, context: { params: Promise<unknown> }) => {
@@ -56,7 +57,10 @@ const routes = [
       GET: async (request: Request) => {
         let tick = 0;
         abortSeen = new Promise((resolve) => request.signal.addEventListener("abort", () => resolve()));
+        let cancelled = () => {};
+        cancelSeen = new Promise((resolve) => (cancelled = resolve));
         const body = new ReadableStream<Uint8Array>({
+          cancel: () => cancelled(),
           async pull(controller) {
             if (request.url.includes("forever")) await new Promise((resolve) => setTimeout(resolve, 5));
             else if (tick === 3) return controller.close();
@@ -190,12 +194,14 @@ describe("the fast lane", () => {
     expect(answer.body.length).toBe(0);
   });
 
-  it("aborts the handler's signal when the client leaves mid-answer", async () => {
+  it("aborts the handler's signal and cancels its stream when the client leaves mid-answer", async () => {
     const request = http.get(`${base}/api/stream?forever`);
     const [response] = (await once(request, "response")) as [http.IncomingMessage];
     await once(response, "data");
     request.destroy();
     await expect(abortSeen).resolves.toBeUndefined();
+    // And stops reading its source: nothing waits forever on a drain that cannot come.
+    await expect(cancelSeen).resolves.toBeUndefined();
   });
 
   it("answers a fault of the lane itself in the one error shape", async () => {

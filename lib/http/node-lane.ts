@@ -140,10 +140,12 @@ async function answer(
       // handler that stops reading (a body over its limit) ends it.
       ...(hasBody ? { body: request as unknown as ReadableStream<Uint8Array>, duplex: "half" } : {}),
     } as RequestInit);
-    await send(request, response, await handler(webRequest, { params: Promise.resolve(params) }));
+    const answered = await handler(webRequest, { params: Promise.resolve(params) });
+    await send(request, response, answered, aborted.signal);
   } catch (error) {
     // respond() answers every error of a handler; this is a fault of the lane itself.
-    if (!response.headersSent) await send(request, response, errorResponse(error)).catch(() => {});
+    if (!response.headersSent)
+      await send(request, response, errorResponse(error), aborted.signal).catch(() => {});
     else response.destroy(error instanceof Error ? error : undefined);
   }
 }
@@ -156,7 +158,13 @@ async function answer(
 const gzipAsync = promisify(gzip);
 const GZIP_OPTIONS = { level: zlib.Z_BEST_SPEED };
 
-async function send(request: IncomingMessage, response: ServerResponse, answer: Response): Promise<void> {
+async function send(
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: Response,
+  /** Aborted when the client left before the answer was whole. */
+  gone: AbortSignal,
+): Promise<void> {
   response.statusCode = answer.status;
   for (const [name, value] of answer.headers) {
     if (name !== "set-cookie") response.setHeader(name, value);
@@ -187,11 +195,11 @@ async function send(request: IncomingMessage, response: ServerResponse, answer: 
     let chunk: Uint8Array | undefined = first.value;
     let next: ReadableStreamReadResult<Uint8Array> = second;
     while (chunk) {
-      if (!response.write(chunk)) await drained(response);
-      if (response.destroyed) {
+      if (gone.aborted) {
         await reader.cancel();
         return;
       }
+      if (!response.write(chunk)) await drained(response, gone);
       chunk = next.done ? undefined : next.value;
       if (chunk) next = await reader.read();
     }
@@ -226,14 +234,16 @@ async function maybeGzip(
   return bytes;
 }
 
-function drained(response: ServerResponse): Promise<void> {
+/** Until the client has taken what was written, or has left (then no drain ever comes). */
+function drained(response: ServerResponse, gone: AbortSignal): Promise<void> {
+  if (gone.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       response.off("drain", done);
-      response.off("close", done);
+      gone.removeEventListener("abort", done);
       resolve();
     };
     response.on("drain", done);
-    response.on("close", done);
+    gone.addEventListener("abort", done);
   });
 }
