@@ -15,6 +15,8 @@ import { readJson } from "./route";
 const seen: { url?: string; params?: unknown; headers?: Headers; aborted?: boolean } = {};
 let abortSeen: Promise<void> = Promise.resolve();
 let cancelSeen: Promise<void> = Promise.resolve();
+let sawFirst = () => {};
+const firstSeen = new Promise<void>((resolve) => (sawFirst = resolve));
 
 const echo: RouteModule = {
   GET: async (request: Request, context: { params: Promise<unknown> }) => {
@@ -24,7 +26,9 @@ const echo: RouteModule = {
     const headers = new Headers({ "content-type": "application/json", "cache-control": "no-transform" });
     headers.append("set-cookie", "a=1; Path=/");
     headers.append("set-cookie", "b=2; Path=/");
-    return new Response(JSON.stringify({ ok: true }), { headers });
+    const body = JSON.stringify({ ok: true });
+    headers.set("content-length", String(Buffer.byteLength(body)));
+    return new Response(body, { headers });
   },
 };
 
@@ -35,7 +39,12 @@ const routes = [
   {
     pattern: "/api/big",
     module: {
-      GET: async () => new Response(JSON.stringify(BIG), { headers: { "content-type": "application/json" } }),
+      GET: async () => {
+        const body = JSON.stringify(BIG);
+        return new Response(body, {
+          headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+        });
+      },
     },
   },
   {
@@ -70,6 +79,24 @@ const routes = [
         return new Response(body, { headers: { "content-type": "application/octet-stream" } });
       },
       HEAD: async () => new Response(null, { headers: { "content-length": "3000" } }),
+    },
+  },
+  {
+    // An event stream's shape: a first chunk at once, the next only when the client has seen it.
+    pattern: "/api/trickle",
+    module: {
+      GET: async () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            async start(controller) {
+              controller.enqueue(new TextEncoder().encode("first\n"));
+              await firstSeen;
+              controller.enqueue(new TextEncoder().encode("second\n"));
+              controller.close();
+            },
+          }),
+          { headers: { "content-type": "text/event-stream" } },
+        ),
     },
   },
   {
@@ -185,6 +212,16 @@ describe("the fast lane", () => {
     expect(answer.headers["transfer-encoding"]).toBe("chunked");
     expect(answer.body.length).toBe(3000);
     expect(answer.body.subarray(2000, 2001).toString()).toBe("C");
+  });
+
+  it("sends a stream's first chunk before the source has more", async () => {
+    const request = http.get(`${base}/api/trickle`);
+    const [response] = (await once(request, "response")) as [http.IncomingMessage];
+    const [first] = (await once(response, "data")) as [Buffer];
+    expect(first.toString()).toBe("first\n");
+    sawFirst();
+    const [second] = (await once(response, "data")) as [Buffer];
+    expect(second.toString()).toBe("second\n");
   });
 
   it("answers HEAD with the handler's headers and no body", async () => {

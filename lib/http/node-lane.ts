@@ -179,29 +179,26 @@ async function send(
   }
   const reader = body.getReader();
   try {
-    const first = await reader.read();
-    if (first.done) {
+    let next = await reader.read();
+    if (next.done) {
       response.end();
       return;
     }
-    const second = await reader.read();
-    if (second.done) {
-      // One chunk (every JSON answer, a file from memory): one write, with its length.
-      response.end(await maybeGzip(request, response, answer, first.value));
+    if (next.value.byteLength === Number(answer.headers.get("content-length"))) {
+      // The whole declared body in one chunk (every JSON answer, a file from memory): one write.
+      response.end(await maybeGzip(request, response, answer, next.value));
+      await reader.cancel();
       return;
     }
     // A stream (a file from disk or S3, an upstream's media): written as it comes, at the pace
     // the client reads it.
-    let chunk: Uint8Array | undefined = first.value;
-    let next: ReadableStreamReadResult<Uint8Array> = second;
-    while (chunk) {
+    while (!next.done) {
       if (gone.aborted) {
         await reader.cancel();
         return;
       }
-      if (!response.write(chunk)) await drained(response, gone);
-      chunk = next.done ? undefined : next.value;
-      if (chunk) next = await reader.read();
+      if (!response.write(next.value)) await drained(response, gone);
+      next = await reader.read();
     }
     response.end();
   } catch (error) {

@@ -77,6 +77,8 @@ function jsonResponse(value: unknown, init?: ResponseInit): Response {
   const body = value instanceof JsonBody ? value : JsonBody.of(value);
   const headers = new Headers(init?.headers);
   headers.set("content-type", "application/json");
+  // Next drops it and streams; the fast lane (node-lane.ts) sends the bytes in one write with it.
+  headers.set("content-length", String(body.bytes.length));
   if (body.bytes.length < GZIP_FROM_BYTES) {
     const cacheControl = headers.get("cache-control");
     headers.set("cache-control", cacheControl ? `${cacheControl}, no-transform` : "no-transform");
