@@ -151,6 +151,8 @@ describe("the fast lane", () => {
     expect(seen.params).toEqual({ id: "a b", slot: "grid" });
     expect(seen.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/echo\/a%20b\/grid\?v=2$/);
     expect(seen.headers?.get("x-two")).toBe("1, 2");
+    await raw("/api/echo/a/b", { headers: { "x-forwarded-proto": "https" } });
+    expect(seen.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/api\/echo\/a\/b$/);
     expect(answer.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
     // One write with its length, not a chunked answer.
     expect(answer.headers["content-length"]).toBe(String(answer.body.length));

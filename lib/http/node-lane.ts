@@ -76,10 +76,11 @@ export function createLane(routes: readonly LaneRoute[]): Lane {
       if (!handler) continue;
       const params = match(route, parts);
       if (!params) continue;
-      const host = request.headers.host;
+      // The URL Next would give the handler: https when a proxy in front says so.
+      const scheme = request.headers["x-forwarded-proto"]?.includes("https") ? "https" : "http";
       let url: string;
       try {
-        url = new URL(`http://${host ?? "localhost"}${target}`).href;
+        url = new URL(`${scheme}://${request.headers.host ?? "localhost"}${target}`).href;
       } catch {
         return false; // a Host that makes no URL: Next's own answer.
       }
