@@ -7,12 +7,11 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { stampPeerAddresses } = await import("@/lib/auth/peer-address");
-  // The built app answers its hot API routes past Next's router (lib/http/node-lane.ts). `next
-  // dev` does not: there a route edited would be served by the copy loaded at start.
+  // The built app answers its hot API routes past Next's router (lib/http/node-lane.ts), once
+  // they have loaded and joined the lane. `next dev` does not: its routes are rebuilt on edit.
   if (process.env.NODE_ENV === "production") {
     const { createLane } = await import("@/lib/http/node-lane");
-    const { LANE_ROUTES } = await import("@/app/api/lane");
-    stampPeerAddresses(createLane(LANE_ROUTES));
+    stampPeerAddresses(createLane());
   } else {
     stampPeerAddresses();
   }

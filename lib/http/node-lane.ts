@@ -3,17 +3,23 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { constants as zlib, gzip } from "node:zlib";
 import Negotiator from "negotiator";
+import { shared } from "@/lib/auth/shared";
 import { errorResponse } from "./route";
 
 /**
  * The fast lane: the API routes a studio calls all the time (polls, media, drop-in fetches and
  * submits) handed straight from Node's `request` event to their own route handlers, past Next's
- * router. Next 16 spends 2.3–4 ms of a ~1.4 ms request in its router and adapters (an AbortSignal
- * per request, NextRequest/Response wrapping, a chunked answer in two writes; profiled, issue 13),
- * which is more than the whole budget of a proxied call. The handlers are the very functions in
- * app/api (app/api/lane.ts lists them, and its test proves the list against the files), called
- * with the Request and params Next would give them, so a route behaves the same on either path;
- * anything the lane does not list, or cannot match exactly, goes on to Next.
+ * router. Next 16 spends 2–4 ms on each API request in its router and adapters (an AbortSignal,
+ * NextRequest/Response wrapping, a chunked answer in two writes; profiled, issue 13), more than
+ * the whole budget of a proxied call.
+ *
+ * A route joins by calling `laneRoute(pattern, { GET, … })` in its own route.ts. That matters:
+ * Next compiles instrumentation.ts (which opens the lane) apart from the routes, with its own
+ * copies of every module, so handlers imported there would build the services with classes the
+ * routes' `instanceof` checks do not know. Registered from route.ts, the handlers are the very
+ * functions Next calls, in Next's own module graph; Next loads every route at start, and until a
+ * route has loaded, Next answers it. The handlers get the Request and params Next would give
+ * them; anything the lane does not hold, or cannot match exactly, goes on to Next.
  */
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -23,55 +29,55 @@ type Params = Record<string, string | string[]>;
 type LaneHandler = (request: Request, context: { params: Promise<Params> }) => Promise<Response>;
 
 /**
- * A route's handlers as the route module exports them. `never` lets each keep its own
- * `RouteContext<…>` type: the params it is called with come from `pattern`, which the table's
- * test checks is the handler's own file path.
+ * A route's handlers as its module exports them. `never` lets each keep its own
+ * `RouteContext<…>` type: the params it is called with come from the pattern, which
+ * app/api/lane.test.ts checks is the path of the file that registered it.
  */
 export type RouteModule = Partial<Record<Method, (request: Request, context: never) => Promise<Response>>>;
-
-export interface LaneRoute {
-  /** The route's path as app/ spells it: `/api/media/[taskId]/[slot]` (no catch-alls). */
-  pattern: string;
-  module: RouteModule;
-}
 
 interface Compiled {
   segments: { name: string; dynamic: boolean }[];
   handlers: Partial<Record<Method, LaneHandler>>;
 }
 
+/** The lane's routes by pattern: one map per process, which the routes' bundle and instrumentation's both see. */
+export type LaneRegistry = Map<string, Compiled>;
+
+export const laneRegistry = (): LaneRegistry => shared("lane-routes", () => new Map());
+
 /**
- * Answers true when it took the request (and will answer it), false when Next should. A lane
- * route must be the one Next would pick for every path it matches: no static sibling may shadow
- * one of its dynamic segments (app/api/lane.test.ts).
+ * Puts a route in the lane: its path as app/ spells it (`/api/media/[taskId]/[slot]`, no
+ * catch-alls) and its handlers. A lane route must be the one Next would pick for every path it
+ * matches: no static sibling may shadow one of its dynamic segments (app/api/lane.test.ts).
  */
+export function laneRoute(pattern: string, module: RouteModule, registry = laneRegistry()): void {
+  const segments = pattern
+    .split("/")
+    .slice(1)
+    .map((segment) => {
+      if (segment.startsWith("[...") || segment.startsWith("[[")) {
+        throw new Error(`The fast lane does not take catch-all routes (${pattern}).`);
+      }
+      const dynamic = segment.startsWith("[") && segment.endsWith("]");
+      return { name: dynamic ? segment.slice(1, -1) : segment, dynamic };
+    });
+  const handlers: Compiled["handlers"] = {};
+  for (const method of METHODS) {
+    if (module[method]) handlers[method] = module[method] as LaneHandler;
+  }
+  registry.set(pattern, { segments, handlers });
+}
+
+/** Answers true when it took the request (and will answer it), false when Next should. */
 export type Lane = (request: IncomingMessage, response: ServerResponse) => boolean;
 
-export function createLane(routes: readonly LaneRoute[]): Lane {
-  const compiled: Compiled[] = routes.map(({ pattern, module }) => {
-    const segments = pattern
-      .split("/")
-      .slice(1)
-      .map((segment) => {
-        if (segment.startsWith("[...") || segment.startsWith("[[")) {
-          throw new Error(`The fast lane does not take catch-all routes (${pattern}).`);
-        }
-        const dynamic = segment.startsWith("[") && segment.endsWith("]");
-        return { name: dynamic ? segment.slice(1, -1) : segment, dynamic };
-      });
-    const handlers: Compiled["handlers"] = {};
-    for (const method of METHODS) {
-      if (module[method]) handlers[method] = module[method] as LaneHandler;
-    }
-    return { segments, handlers };
-  });
-
+export function createLane(registry = laneRegistry()): Lane {
   return (request, response) => {
     const target = request.url ?? "";
     if (!target.startsWith("/api/")) return false;
     const query = target.indexOf("?");
     const parts = (query === -1 ? target : target.slice(0, query)).split("/").slice(1);
-    for (const route of compiled) {
+    for (const route of registry.values()) {
       const handler = route.handlers[request.method as Method];
       if (!handler) continue;
       const params = match(route, parts);

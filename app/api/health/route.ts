@@ -1,6 +1,7 @@
 import { respond } from "@/lib/http/route";
 import { env } from "@/lib/env";
 import { services } from "@/lib/server/services";
+import { laneRoute } from "@/lib/http/node-lane";
 
 /**
  * Liveness, the mode, what the circuit breaker knows of the upstream (no upstream call), and
@@ -14,3 +15,6 @@ export async function GET(request: Request) {
     poller: services().pollerRole(),
   }));
 }
+
+// Also answered past Next's router (lib/http/node-lane.ts): pages and clients call it over and over.
+laneRoute("/api/health", { GET });

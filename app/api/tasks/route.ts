@@ -1,6 +1,7 @@
 import { parseWith, readJson, respond } from "@/lib/http/route";
 import { bulkFlagsBodySchema, historyQuerySchema } from "@/lib/mj/history-query";
 import { services } from "@/lib/server/services";
+import { laneRoute } from "@/lib/http/node-lane";
 
 export async function GET(request: Request) {
   return respond(request, async () => {
@@ -15,3 +16,6 @@ export async function PATCH(request: Request) {
     return services().tasks.setFlags(ids, flags);
   });
 }
+
+// Also answered past Next's router (lib/http/node-lane.ts): pages and clients call it over and over.
+laneRoute("/api/tasks", { GET, PATCH });

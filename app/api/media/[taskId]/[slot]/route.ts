@@ -3,6 +3,7 @@ import { fromRequest } from "@/lib/media/http-ranges";
 import { serveMedia } from "@/lib/media/serve";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { services } from "@/lib/server/services";
+import { laneRoute } from "@/lib/http/node-lane";
 
 export async function GET(request: Request, context: RouteContext<"/api/media/[taskId]/[slot]">) {
   return respond(request, async () => {
@@ -22,3 +23,6 @@ export async function GET(request: Request, context: RouteContext<"/api/media/[t
 }
 
 export const HEAD = GET;
+
+// Also answered past Next's router (lib/http/node-lane.ts): pages and clients call it over and over.
+laneRoute("/api/media/[taskId]/[slot]", { GET, HEAD });

@@ -2,6 +2,7 @@ import { forCaller } from "@/lib/http/drop-in";
 import { parseWith, respond } from "@/lib/http/route";
 import { taskIdSchema } from "@/lib/mj/requests";
 import { services } from "@/lib/server/services";
+import { laneRoute } from "@/lib/http/node-lane";
 
 export async function GET(request: Request, context: RouteContext<"/api/mj/task/[id]/fetch">) {
   return respond(request, async () =>
@@ -11,3 +12,6 @@ export async function GET(request: Request, context: RouteContext<"/api/mj/task/
     ),
   );
 }
+
+// Also answered past Next's router (lib/http/node-lane.ts): pages and clients call it over and over.
+laneRoute("/api/mj/task/[id]/fetch", { GET });
