@@ -31,7 +31,24 @@ export const apiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.output<typeof apiErrorSchema>;
 
+const APP_ERROR = Symbol.for("mj-studio.AppError");
+
 export class AppError extends Error {
+  /**
+   * Next may compile this module more than once into one server (a route that imports another
+   * route's module gets its own copies), and the services are built by whichever copy ran first:
+   * an error thrown by one copy must still be an AppError to another's `instanceof`, or a 501
+   * leaves as a 500 (`/api/mj-relax/mj/submit/retexture` did). So the class is known by a brand.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass (MediaFetchError) keeps the ordinary check.
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true
+    );
+  }
+
+  readonly [APP_ERROR] = true;
   readonly status: number;
   constructor(
     readonly code: ErrorCode,

@@ -10,6 +10,22 @@ const request = (signal?: AbortSignal) =>
   new Request("http://localhost/api/health", { headers: { "sec-fetch-site": "same-origin" }, signal });
 
 describe("respond()", () => {
+  it("answers an AppError from another copy of the errors module with its own status", async () => {
+    // What Next does when one route imports another's module: a second copy of every class.
+    const { AppError } = await import("./errors");
+    vi.resetModules();
+    const copy = await import("./errors");
+    expect(copy.AppError).not.toBe(AppError);
+    const foreign = new copy.AppError("not_supported", "This upstream cannot retexture images.");
+    expect(foreign).toBeInstanceOf(AppError);
+    const answer = await respond(request(), async () => {
+      throw foreign;
+    });
+    expect(answer.status).toBe(501);
+    expect(await answer.json()).toMatchObject({ error: { code: "not_supported" } });
+    expect(new Error("plain")).not.toBeInstanceOf(copy.AppError);
+  });
+
   it("logs an unexpected error as a bug, but not one raised because the client went away", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const bug = await respond(request(), async () => {
