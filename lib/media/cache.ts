@@ -368,10 +368,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
    *
    * The full-size cells are not made ahead of time at all. A person needs one only when opening
    * the viewer on it, downloading it or handing it to the Editor (or a drop-in client asks), and
-   * it is then cut once, ahead of background work, and kept. Made for every finished grid, the four
-   * PNG encodes were most of the background CPU per job (29 ms each on a 2048 px grid, more on
-   * photographic ones) that saturated two cores at 50 tabs; on demand they cost that only for
-   * the cells someone opens.
+   * it is then cut once, ahead of background work, and kept. Made for every finished grid, the
+   * four PNG cuts were most of the background CPU per job (14 ms each of the simulator's 1024 px
+   * grid, 120 ms of a grainy 2048 px one: `npm run bench -- grid`), which saturated two cores at
+   * 50 tabs; on demand they cost that only for the cells someone opens.
    */
   function showsCells(task: Task): boolean {
     return hasCells(task) && (task.imageUrls ?? []).filter((ref) => ref.url).length <= 1;
