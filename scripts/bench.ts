@@ -17,6 +17,7 @@ import type { SimulatorServer } from "mj-simulator/http-server";
 import { benchFeed } from "./bench-feed";
 import { benchGalleryRows } from "./bench-gallery-rows";
 import { benchHistory } from "./bench-history";
+import { benchGrid } from "./bench-grid";
 import { benchGalleryBytes } from "./bench-media";
 import { benchLoad } from "./bench-load";
 import { benchMigrate } from "./bench-migrate";
@@ -280,6 +281,7 @@ async function main(): Promise<void> {
     },
     prompt: benchPrompt,
     migrate: benchMigrate,
+    grid: benchGrid,
   };
   const wanted = args.filter((arg) => arg !== "--json");
   for (const [name, run] of Object.entries(parts))

@@ -59,6 +59,8 @@ describe("serving a cached file", () => {
     const w = world();
     const task = await finished(w.tasks, "a lantern on a pier");
     await w.media.idle();
+    // A full-size cell is cut the first time someone asks for it; from then on it is cached.
+    await w.media.cell(task, "cell.2");
     let taskReads = 0;
     const deps = {
       ...w.mediaDeps,

@@ -1,14 +1,20 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import sharp from "sharp";
-import { isGridTask, quadrantRect } from "@/lib/images/grid";
+import { isGridTask } from "@/lib/images/grid";
 import { extensionOf } from "@/lib/mj/media-kinds";
 import { TASK_STATUS, type Task } from "@/lib/mj/task";
 import { readBlob, type BlobBody, type BlobInfo, type BlobStore, type ByteRange } from "./blob-store";
 import { MEDIA_LIMITS, MediaFetchError, readAll, type MediaDownloader } from "./fetch";
 import { createHotBytes, type HotBytes } from "./hot-bytes";
 import type { MediaFileRecord, MediaIndex, MediaJobRecord, MediaJobState } from "./media-index";
-import { ImageDecodeError, type ImageReader, makeThumbnail, withSourceInSlot } from "./thumbnail";
+import {
+  cutCell,
+  ImageDecodeError,
+  type ImageReader,
+  makeGridThumbnails,
+  makeThumbnail,
+  type Urgency,
+} from "./thumbnail";
 import {
   originalSlots,
   parseCellSlot,
@@ -99,11 +105,16 @@ export interface MediaCache {
    * blob is gone (the record is forgotten, as by `open`).
    */
   whole(media: CachedMedia, options?: { signal?: AbortSignal }): Promise<Uint8Array<ArrayBuffer> | null>;
-  /** The thumbnail, made now if missing; null when the task has nothing to make one from. */
+  /**
+   * The thumbnail, made now if missing; null when the task has nothing to make one from. A person
+   * is waiting for it: its sharp work, and the background job's for the same task, go ahead of
+   * other background work.
+   */
   thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null>;
   /**
    * Image n of a finished still grid (or its thumbnail), cut now if missing; null when the task is
-   * no such grid (an upscale, a video, an animated grid) or its image cannot be had.
+   * no such grid (an upscale, a video, an animated grid) or its image cannot be had. A person is
+   * waiting for it, as for `thumbnail`.
    */
   cell(task: Task, slot: CellSlot): Promise<CachedMedia | null>;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
@@ -130,6 +141,10 @@ export interface MediaCache {
 /** Ids become key segments; anything else an upstream might send is not cached. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_BACKOFF_MS = 10 * 60 * 1000;
+/** A grid's thumbnail and its images' thumbnails: made together, from one decode of the grid. */
+type GridThumbSlot = "thumb" | CellThumbSlot;
+type CellThumbSlot = `cell.${CellIndex}.thumb`;
+const CELL_THUMBS = ([1, 2, 3, 4] as const).map((n): CellThumbSlot => `cell.${n}.thumb`);
 /** Jobs left behind (`MediaIndex.dueJobs`) taken per look. */
 const ADOPT_BATCH = 50;
 
@@ -182,6 +197,13 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const removed = new Set<string>();
   /** Thumbnails and cells being made, by `<taskId>/<slot>`: two requests for one make it once. */
   const derivedInFlight = new Map<string, Promise<CachedMedia | null>>();
+  /** A grid's thumbnails being made in one pass (`gridPass`), by task id. */
+  const gridPasses = new Map<string, Promise<Map<GridThumbSlot, CachedMedia | null>>>();
+  /**
+   * Tasks a person is waiting on (a browser asked for a thumbnail or cell), with how many requests
+   * wait: their sharp work goes ahead of other background work (`urgentFor`).
+   */
+  const asked = new Map<string, number>();
   /** Originals being downloaded, by `<taskId>/<slot>` (`cacheOriginal`). */
   const originalsInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
@@ -341,12 +363,18 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   /**
-   * The cells a finished still grid is shown by: each image and its thumbnail. A grid whose
-   * images the upstream lists (`imageUrls`) is shown by those, so nothing is cut ahead of time.
+   * Whether a finished still grid is shown by its cells' thumbnails: a grid whose images the
+   * upstream lists (`imageUrls`) is shown by those, so no cell of it is made ahead of time.
+   *
+   * The full-size cells are not made ahead of time at all. A person needs one only when opening
+   * the viewer on it, downloading it or handing it to the Editor (or a drop-in client asks), and
+   * it is then cut once, ahead of background work, and kept. Made for every finished grid, the
+   * four PNG cuts were most of the background CPU per job (14 ms each of the simulator's 1024 px
+   * grid, 120 ms of a grainy 2048 px one: `npm run bench -- grid`), which saturated two cores at
+   * 50 tabs; on demand they cost that only for the cells someone opens.
    */
-  function eagerCells(task: Task): CellSlot[] {
-    if (!hasCells(task) || (task.imageUrls ?? []).filter((ref) => ref.url).length > 1) return [];
-    return ([1, 2, 3, 4] as const).flatMap((n): CellSlot[] => [`cell.${n}`, `cell.${n}.thumb`]);
+  function showsCells(task: Task): boolean {
+    return hasCells(task) && (task.imageUrls ?? []).filter((ref) => ref.url).length <= 1;
   }
 
   async function runJob(taskId: string): Promise<void> {
@@ -392,8 +420,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
           log(`[media] thumbnail ${slot} of ${taskId} failed: ${String(error)}`),
         );
       }
-      // A grid's images are cut now too, so its tiles never wait for sharp either.
-      for (const slot of eagerCells(task)) {
+      // A grid's images' thumbnails are made now too (with its own, in one pass), so its tiles
+      // never wait for sharp either.
+      for (const slot of showsCells(task) ? CELL_THUMBS : []) {
         await cell(task, slot).catch((error: unknown) =>
           log(`[media] ${slot} of ${taskId} failed: ${String(error)}`),
         );
@@ -521,7 +550,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     for (const source of thumbSources(task, slot)) {
       const read = await sourceImage(task, source);
       if (!read) continue;
-      const webp = await decoding(makeThumbnail(read), "The upstream's image could not be read.");
+      const webp = await decoding(
+        makeThumbnail(read, urgentFor(task.id)),
+        "The upstream's image could not be read.",
+      );
       if (!webp) continue;
       const saved = await save(task.id, slot, "image/webp", webp);
       return rememberMade(await record(task.id, slot, saved, "image/webp", `thumb:${source}`), webp);
@@ -554,6 +586,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   function thumbnail(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
+    // A still grid's own thumbnail comes with its cells' thumbnails; when the grid cannot be read,
+    // the task's other sources are tried.
+    if (slot === "thumb" && hasCells(task))
+      return derived(task, slot, async () => (await fromGrid(task, slot)) ?? makeThumb(task, slot));
     return derived(task, slot, () => makeThumb(task, slot));
   }
 
@@ -565,53 +601,89 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   async function cell(task: Task, slot: CellSlot): Promise<CachedMedia | null> {
     if (!hasCells(task)) return null;
     const { n, thumb } = parseCellSlot(slot);
-    return derived(task, slot, () => (thumb ? makeCellThumb(task, n) : makeCell(task, n)));
+    return derived(task, slot, () => (thumb ? fromGrid(task, `cell.${n}.thumb`) : makeCell(task, n)));
   }
 
   /**
-   * Image n cut out of the grid, pixel for pixel. A PNG grid (what Midjourney serves) stays PNG:
-   * the cell is a full image that is downloaded, upscaled from and used as a prompt, so it must not
-   * lose anything to a second lossy pass. A lossy grid (WebP or JPEG from a relay's CDN) has nothing
-   * left for PNG to keep, so its cell is a WebP at high quality, a fraction of a PNG's size.
+   * Whether a person waits on some of this task's media: checked when a sharp slot frees, so the
+   * background job's queued work for a task someone starts looking at moves up too.
    */
+  function urgentFor(taskId: string): Urgency {
+    return () => asked.has(taskId);
+  }
+
+  /** Runs a request a person makes for a task's media, marking the task as waited on meanwhile. */
+  async function forPerson<T>(taskId: string, work: () => Promise<T>): Promise<T> {
+    asked.set(taskId, (asked.get(taskId) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (asked.get(taskId) ?? 1) - 1;
+      if (left > 0) asked.set(taskId, left);
+      else asked.delete(taskId);
+    }
+  }
+
+  /** A slot of the grid pass, from its result; one the running pass did not make gets a pass of its own. */
+  async function fromGrid(task: Task, slot: GridThumbSlot): Promise<CachedMedia | null> {
+    const made = (await gridPass(task, slot)).get(slot);
+    if (made !== undefined) return made;
+    return (await get(task.id, slot)) ?? (await gridPass(task, slot)).get(slot) ?? null;
+  }
+
+  /** The running pass over the task's grid, else a new one: two slots asked at once share one decode. */
+  function gridPass(task: Task, slot: GridThumbSlot): Promise<Map<GridThumbSlot, CachedMedia | null>> {
+    let pass = gridPasses.get(task.id);
+    if (!pass) {
+      pass = makeGridThumbs(task, slot).finally(() => gridPasses.delete(task.id));
+      gridPasses.set(task.id, pass);
+    }
+    return pass;
+  }
+
+  /**
+   * The grid's thumbnail and its cells' thumbnails that are missing (and the one asked for), made
+   * from one decode of the grid (`makeGridThumbnails`). Cells' thumbnails are made for a grid shown
+   * by them, or when one is asked for.
+   */
+  async function makeGridThumbs(
+    task: Task,
+    asking: GridThumbSlot,
+  ): Promise<Map<GridThumbSlot, CachedMedia | null>> {
+    const slots: GridThumbSlot[] = ["thumb", ...(showsCells(task) || asking !== "thumb" ? CELL_THUMBS : [])];
+    const wanted: GridThumbSlot[] = [];
+    for (const slot of slots) if (slot === asking || !(await index.file(task.id, slot))) wanted.push(slot);
+    const made = new Map<GridThumbSlot, CachedMedia | null>(wanted.map((slot) => [slot, null]));
+    const read = await sourceImage(task, "image");
+    const thumbs =
+      read &&
+      (await decoding(
+        makeGridThumbnails(read, { cells: wanted.some((slot) => slot !== "thumb") }, urgentFor(task.id)),
+        "The upstream's grid could not be cut.",
+      ));
+    if (!thumbs) return made;
+    for (const slot of wanted) {
+      const n = slot === "thumb" ? null : parseCellSlot(slot).n;
+      const webp = n === null ? thumbs.grid : thumbs.cells?.[n - 1];
+      if (!webp) continue;
+      const saved = await save(task.id, slot, "image/webp", webp);
+      const source = n === null ? "thumb:image" : `thumb:cell.${n}`;
+      made.set(slot, await rememberMade(await record(task.id, slot, saved, "image/webp", source), webp));
+    }
+    return made;
+  }
+
+  /** Image n cut out of the grid (`cutCell`), when someone asks for it. */
   async function makeCell(task: Task, n: CellIndex): Promise<CachedMedia | null> {
     const read = await sourceImage(task, "image");
     if (!read) return null;
     const made = await decoding(
-      withSourceInSlot(read, async (input) => {
-        const image = sharp(input, { limitInputPixels: 100_000_000 });
-        const { width, height, format } = await image.metadata();
-        const rect = quadrantRect(width, height, n);
-        const cut = image.extract({ left: rect.x, top: rect.y, width: rect.w, height: rect.h });
-        const png = format === "png";
-        return {
-          bytes: await (png ? cut.png() : cut.webp({ quality: 92 })).toBuffer(),
-          contentType: png ? "image/png" : "image/webp",
-        };
-      }),
+      cutCell(read, n, urgentFor(task.id)),
       "The upstream's grid could not be cut.",
     );
     if (!made) return null;
     const saved = await save(task.id, `cell.${n}`, made.contentType, made.bytes);
     return record(task.id, `cell.${n}`, saved, made.contentType, `cell:${n}`);
-  }
-
-  async function makeCellThumb(task: Task, n: CellIndex): Promise<CachedMedia | null> {
-    const full = await cell(task, `cell.${n}`);
-    if (!full) return null;
-    const webp = await decoding(
-      makeThumbnail(async () => {
-        const body = await blobs.get(full.key);
-        return body ? readBlob(body) : null;
-      }),
-      "The cell could not be read.",
-    );
-    if (!webp) return null;
-    const saved = await save(task.id, `cell.${n}.thumb`, "image/webp", webp);
-    return rememberMade(
-      await record(task.id, `cell.${n}.thumb`, saved, "image/webp", `thumb:cell.${n}`),
-      webp,
-    );
   }
 
   // A restart picks up what the last process left unfinished, and what it gave up on, at once:
@@ -699,9 +771,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       return bytes;
     },
 
-    thumbnail,
+    thumbnail: (task, slot) => forPerson(task.id, () => thumbnail(task, slot)),
 
-    cell,
+    cell: (task, slot) => forPerson(task.id, () => cell(task, slot)),
 
     async cacheNow(taskId) {
       const task = await getTask(taskId);

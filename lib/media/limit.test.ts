@@ -34,3 +34,31 @@ describe("createLimiter", () => {
     expect(limiter.active).toBe(0);
   });
 });
+
+describe("work a person waits on", () => {
+  it("takes the next free slot ahead of background work queued before it", async () => {
+    const limiter = createLimiter(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const blocker = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    let asked = false;
+    const background = ["a", "b"].map((name) => limiter.run(async () => void order.push(name)));
+    // Queued last, urgent from the start.
+    const person = limiter.run(
+      async () => void order.push("person"),
+      () => true,
+    );
+    // Queued as background; someone starts waiting for it while it is in line.
+    const promoted = limiter.run(
+      async () => void order.push("promoted"),
+      () => asked,
+    );
+    expect(limiter.waiting).toBe(4);
+    asked = true;
+    release();
+    await Promise.all([blocker, ...background, person, promoted]);
+    expect(order).toEqual(["person", "promoted", "a", "b"]);
+    expect(limiter.peak).toBe(1);
+    expect(limiter.waiting).toBe(0);
+  });
+});

@@ -3,16 +3,20 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
 import { ImageDecodeError, makeThumbnail, sharpSlots, withSourceInSlot } from "./thumbnail";
 
-afterEach(closeWorlds);
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await closeWorlds();
+});
 
 describe("thumbnails made with the originals", () => {
   it("has a finished task's thumbnail and grid cells cached after the background download, unasked", async () => {
     const w = world();
     const task = await finished(w.tasks, "a paper crane");
     await w.media.idle();
-    // Nothing asked for a thumbnail: the background job made them with the original.
+    // Nothing asked for a thumbnail: the background job made them with the original. The full-size
+    // cells are cut only when someone asks for one.
     const slots = (await w.media.list(task.id)).map((file) => file.slot).sort();
-    const cells = [1, 2, 3, 4].flatMap((n) => [`cell.${n}`, `cell.${n}.thumb`]);
+    const cells = [1, 2, 3, 4].map((n) => `cell.${n}.thumb`);
     expect(slots).toEqual([...cells, "image", "thumb"].sort());
     expect(await w.media.get(task.id, "thumb")).toMatchObject({ contentType: "image/webp" });
   });
@@ -37,8 +41,8 @@ describe("thumbnails made with the originals", () => {
     const made = await Promise.all(asked);
     await w.media.idle();
     expect(made.every((media) => media !== null)).toBe(true);
-    // Per task: its thumbnail, four cells and their four thumbnails, each made once.
-    expect(entered.mock.calls.length).toBeGreaterThanOrEqual(tasks.length * 9);
+    // Per task: one pass for its thumbnail and its cells' thumbnails, and four cells, each made once.
+    expect(entered.mock.calls.length).toBeGreaterThanOrEqual(tasks.length * 5);
     // One per core, and two of libuv's four threads always left to file reads.
     expect(sharpSlots.size).toBe(Math.min(os.availableParallelism(), 2));
     // The burst filled every slot and never more.
@@ -48,6 +52,46 @@ describe("thumbnails made with the originals", () => {
 });
 
 describe("work waiting for a sharp slot", () => {
+  it("goes to a person's request ahead of background work queued before it", async () => {
+    const w = world();
+    // A grid whose job is done: a full-size cell of it is cut only when someone asks.
+    const looked = await finished(w.tasks, "a grid someone opens");
+    await w.media.idle();
+    const releases: (() => void)[] = [];
+    const blockers = Array.from({ length: sharpSlots.size }, () =>
+      sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
+    );
+    await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
+    // Whether each piece of work that gets a slot is one a person waits on.
+    const run = sharpSlots.run.bind(sharpSlots);
+    const urgentAtStart: boolean[] = [];
+    vi.spyOn(sharpSlots, "run").mockImplementation(((work, urgent) =>
+      run(() => {
+        urgentAtStart.push(urgent?.() ?? false);
+        return work();
+      }, urgent)) as typeof sharpSlots.run);
+    let asked: ReturnType<typeof w.media.cell> | null = null;
+    // The slots are freed whatever happens: they are the whole process's.
+    try {
+      // Two jobs finish and queue their grids' thumbnails in the background...
+      await Promise.all(["background one", "background two"].map((prompt) => finished(w.tasks, prompt)));
+      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(2), { timeout: 20_000 });
+      // ...then a person opens an image: its cut waits behind them.
+      const task = (await w.store.get(looked.id))!;
+      asked = w.media.cell(task, "cell.1");
+      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(3), { timeout: 20_000 });
+      releases.shift()!();
+      await vi.waitFor(() => expect(urgentAtStart.length).toBeGreaterThan(0));
+      expect(urgentAtStart[0]).toBe(true);
+    } finally {
+      for (const release of releases) release();
+    }
+    expect(await asked).toMatchObject({ slot: "cell.1", contentType: "image/png" });
+    await Promise.all(blockers);
+    await w.media.idle();
+    expect(urgentAtStart).toEqual([true, false, false]);
+  });
+
   it("reads its source only once a slot is free, so a queue of grids holds no pixels", async () => {
     const releases: (() => void)[] = [];
     const blockers = Array.from({ length: sharpSlots.size }, () =>
