@@ -4,6 +4,7 @@ import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
 import type { MediaDownloader } from "./fetch";
+import type { Preview, PreviewCache } from "./previews";
 import {
   contentRange,
   parseRange,
@@ -28,6 +29,8 @@ export interface MediaDeps {
   getTask(id: string): Promise<Task | null>;
   cache: MediaCache;
   download: MediaDownloader;
+  /** A running task's progress images: one upstream fetch per step, however many ask. */
+  previews: PreviewCache;
 }
 
 export interface MediaRequest extends ConditionalRequest {
@@ -41,7 +44,7 @@ export interface MediaRequest extends ConditionalRequest {
 const IMMUTABLE = "private, max-age=31536000, immutable";
 
 export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promise<Response> {
-  const { getTask, cache, download } = deps;
+  const { getTask, cache, download, previews } = deps;
   if (!isMediaSlot(request.slot))
     throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const slot = request.slot;
@@ -74,6 +77,9 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
 
   const url = upstreamUrlFor(task, slot);
   if (!url) throw new AppError("not_found", `Task ${task.id} has no ${slot}.`);
+  // A running task's image is its progress preview (task-card.tsx shows it): one fetch for all.
+  if (slot === "image" && !isTerminalStatus(task.status))
+    return previewResponse(task, await previews.get(task.id, url, request.signal), request);
   // Tasks finished before the cache existed (or before a restart lost the queue) get cached now.
   if (task.status === TASK_STATUS.success) cache.enqueue([task]);
   const media = await download(url, request.signal);
@@ -123,6 +129,20 @@ function cachedResponse(
       return bytes && wholeBody(bytes, options.range);
     },
   );
+}
+
+/** A progress preview from memory: it moves on with the next step, so the browser keeps no copy. */
+async function previewResponse(task: Task, preview: Preview, request: MediaRequest): Promise<Response> {
+  const headers = new Headers({ "cache-control": "no-store", ...MEDIA_SAFETY_HEADERS });
+  if (request.download) headers.set("content-disposition", attachment(task, "image", preview.contentType));
+  const response = await storedFileResponse(
+    { etag: preview.etag, size: preview.bytes.byteLength, contentType: preview.contentType },
+    request,
+    headers,
+    async (options) => wholeBody(preview.bytes, options.range),
+  );
+  // Never null: the bytes are in hand.
+  return response!;
 }
 
 function attachment(task: Task, slot: MediaSlot, contentType: string): string {
