@@ -1,5 +1,4 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { AppError } from "@/lib/http/errors";
 import { isTerminalStatus, type Task } from "@/lib/mj/task";
 import { readAll, type MediaDownloader } from "./fetch";
@@ -14,8 +13,9 @@ import { createHotBytes } from "./hot-bytes";
  * An upstream slow to send a new step is answered with the task's previous preview once
  * `staleAfterMs` have passed, and a failed one likewise: the card would otherwise hold one of a
  * browser's six connections to the app for up to the upstream's 30 s timeout and then show a
- * broken image, where the last step it showed is what is worth seeing. Only with no earlier
- * preview does the ask wait for the upstream, and its failure is the error it is today.
+ * broken image, where the last step it showed is what is worth seeing. With no earlier preview,
+ * the ask waits for the upstream, or for a later step of the task, whichever lands first; only
+ * when its own fetch fails with nothing to show is it the error it is today.
  *
  * Previews are not fetched ahead, when the poller records a new step: every running task's every
  * step would be fetched, whether or not a page shows it (drop-in API clients never do), for a head
@@ -25,9 +25,10 @@ import { createHotBytes } from "./hot-bytes";
 export interface Preview {
   bytes: Uint8Array<ArrayBuffer>;
   contentType: string;
-  /** A strong ETag: a hash of the bytes. */
-  etag: string;
-  /** An earlier step's preview, answered because the upstream was slow with (or failed) this one. */
+  /**
+   * Another step's preview (the task's previous one, or a later one that landed first), answered
+   * because the upstream was slow with this one, or failed it.
+   */
   stale: boolean;
 }
 
@@ -58,7 +59,6 @@ type Fetched = Omit<Preview, "stale">;
 interface Kept {
   url: string;
   contentType: string;
-  etag: string;
   /** The order its fetch started in: a slow older step landing late does not replace a newer one. */
   order: number;
 }
@@ -83,6 +83,8 @@ export function createPreviewCache({
   const keyOf = (taskId: string) => `${taskId}\n`;
   const kept = new Map<string, Kept>();
   const inFlight = new Map<string, InFlight>();
+  /** Asks past `staleAfterMs` with no other step to show: answered by the task's next to land. */
+  const overdue = new Map<string, Set<(preview: Fetched) => void>>();
   let started = 0;
 
   /** The kept preview of the task: at `url` only, when given; the entry is dropped if evicted. */
@@ -94,7 +96,7 @@ export function createPreviewCache({
       kept.delete(taskId);
       return null;
     }
-    return { bytes, contentType: meta.contentType, etag: meta.etag };
+    return { bytes, contentType: meta.contentType };
   }
 
   function fetchOnce(taskId: string, url: string): Promise<Fetched> {
@@ -109,12 +111,7 @@ export function createPreviewCache({
       // the next ask. The upstream client's deadline bounds it.
       promise: (async () => {
         const media = await download(url);
-        const bytes = new Uint8Array(await readAll(media));
-        return {
-          bytes,
-          contentType: media.contentType,
-          etag: `"${createHash("sha256").update(bytes).digest("hex")}"`,
-        };
+        return { bytes: new Uint8Array(await readAll(media)), contentType: media.contentType };
       })(),
     };
     inFlight.set(url, entry);
@@ -126,7 +123,8 @@ export function createPreviewCache({
         const fits = fetched.bytes.byteLength <= Math.min(maxEntryBytes, maxBytes);
         if (!entry.keep || !fits || (newest && newest.order > order)) return;
         hot.set(keyOf(taskId), fetched.bytes);
-        kept.set(taskId, { url, contentType: fetched.contentType, etag: fetched.etag, order });
+        kept.set(taskId, { url, contentType: fetched.contentType, order });
+        for (const answer of overdue.get(taskId) ?? []) answer(fetched);
       },
       // A failure is not kept: the next ask tries the upstream again.
       () => inFlight.delete(url),
@@ -153,16 +151,23 @@ export function createPreviewCache({
           const previous = keptOf(taskId);
           return previous && { ...previous, stale: true };
         };
+        const another = (preview: Fetched) => settle(() => resolve({ ...preview, stale: true }));
         const settle = (finish: () => void) => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", cancelled);
+          const waiting = overdue.get(taskId);
+          waiting?.delete(another);
+          if (waiting?.size === 0) overdue.delete(taskId);
           finish();
         };
         const cancelled = () =>
           settle(() => reject(new AppError("upstream_error", "The request was cancelled.")));
         const timer = setTimeout(() => {
           const previous = earlier();
-          if (previous) settle(() => resolve(previous));
+          if (previous) return settle(() => resolve(previous));
+          // Nothing to show yet: a later step that lands first (its own ask's) answers this one.
+          const waiting = overdue.get(taskId) ?? new Set();
+          overdue.set(taskId, waiting.add(another));
         }, staleAfterMs);
         if (signal?.aborted) return cancelled();
         signal?.addEventListener("abort", cancelled, { once: true });

@@ -3,7 +3,7 @@ import { mediaDownloadName } from "@/lib/mj/media-kinds";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
-import type { MediaDownloader } from "./fetch";
+import type { MediaDownload, MediaDownloader } from "./fetch";
 import type { Preview, PreviewCache } from "./previews";
 import {
   contentRange,
@@ -77,12 +77,14 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
 
   const url = upstreamUrlFor(task, slot);
   if (!url) throw new AppError("not_found", `Task ${task.id} has no ${slot}.`);
-  // A running task's image is its progress preview (task-card.tsx shows it): one fetch for all.
-  if (slot === "image" && !isTerminalStatus(task.status))
-    return previewResponse(task, await previews.get(task.id, url, request.signal), request);
   // Tasks finished before the cache existed (or before a restart lost the queue) get cached now.
   if (task.status === TASK_STATUS.success) cache.enqueue([task]);
-  const media = await download(url, request.signal);
+  // A running task's image is its progress preview (task-card.tsx shows it): one fetch for all
+  // who ask, answered as the upstream's own stream would be (no ETag: it is not the cached file).
+  const media =
+    slot === "image" && !isTerminalStatus(task.status)
+      ? asDownload(await previews.get(task.id, url, request.signal))
+      : await download(url, request.signal);
 
   // A finished task's file under a versioned URL never changes; anything else is a moving preview.
   const immutable = request.version === urlVersion(url) && isTerminalStatus(task.status);
@@ -131,18 +133,10 @@ function cachedResponse(
   );
 }
 
-/** A progress preview from memory: it moves on with the next step, so the browser keeps no copy. */
-async function previewResponse(task: Task, preview: Preview, request: MediaRequest): Promise<Response> {
-  const headers = new Headers({ "cache-control": "no-store", ...MEDIA_SAFETY_HEADERS });
-  if (request.download) headers.set("content-disposition", attachment(task, "image", preview.contentType));
-  const response = await storedFileResponse(
-    { etag: preview.etag, size: preview.bytes.byteLength, contentType: preview.contentType },
-    request,
-    headers,
-    async (options) => wholeBody(preview.bytes, options.range),
-  );
-  // Never null: the bytes are in hand.
-  return response!;
+/** Bytes in hand, in the shape of an upstream download, so they are answered the same way. */
+function asDownload(preview: Preview): MediaDownload {
+  const { bytes, contentType } = preview;
+  return { body: new Response(bytes).body!, contentType, length: bytes.byteLength };
 }
 
 function attachment(task: Task, slot: MediaSlot, contentType: string): string {
