@@ -5,6 +5,13 @@
  * p50/p99 per kind, p99 over the unloaded p50, errors (the budget is zero: the app must degrade by
  * queueing) and the peak memory of the `next start` process tree (VmHWM, budget 300 MB).
  *
+ * Each level also prints the CPU seconds the app and the simulator (each with its children) used
+ * during the run, from /proc/PID/stat, beside what the cores offered and the load average: the two
+ * share the machine's cores, and the simulator's image rendering took 41-51 % of their CPU at 50
+ * and 200 tabs (2-core machine, December 2026). It keeps its normal priority: it is in the path of
+ * submits, previews and downloads, so lowering it would move time from the app's own work into
+ * the app's waits on the upstream (and into upstream timeouts on a busy machine), not remove it.
+ *
  * ## Tabs (the target rows: 1, 50 and 200 tabs)
  *
  * Each tab does what an open Create page (components/create/create-page.tsx) does in a browser,
