@@ -133,7 +133,9 @@ describe("the preview cache", () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(answered).toBe(false);
     up.release(slow);
-    expect((await pending).bytes).toEqual(up.bytesOf(slow));
+    const answer = await pending;
+    expect(answer.bytes).toEqual(up.bytesOf(slow));
+    expect(answer.stale).toBe(false);
   });
 
   it("answers a late ask with no earlier step by a later step as soon as one lands", async () => {

@@ -84,7 +84,7 @@ export function createPreviewCache({
   const kept = new Map<string, Kept>();
   const inFlight = new Map<string, InFlight>();
   /** Asks past `staleAfterMs` with no other step to show: answered by the task's next to land. */
-  const overdue = new Map<string, Set<(preview: Fetched) => void>>();
+  const overdue = new Map<string, Set<(preview: Fetched, url: string) => void>>();
   let started = 0;
 
   /** The kept preview of the task: at `url` only, when given; the entry is dropped if evicted. */
@@ -124,7 +124,7 @@ export function createPreviewCache({
         if (!entry.keep || !fits || (newest && newest.order > order)) return;
         hot.set(keyOf(taskId), fetched.bytes);
         kept.set(taskId, { url, contentType: fetched.contentType, order });
-        for (const answer of overdue.get(taskId) ?? []) answer(fetched);
+        for (const answer of overdue.get(taskId) ?? []) answer(fetched, url);
       },
       // A failure is not kept: the next ask tries the upstream again.
       () => inFlight.delete(url),
@@ -151,12 +151,13 @@ export function createPreviewCache({
           const previous = keptOf(taskId);
           return previous && { ...previous, stale: true };
         };
-        const another = (preview: Fetched) => settle(() => resolve({ ...preview, stale: true }));
+        const landed = (preview: Fetched, landedUrl: string) =>
+          settle(() => resolve({ ...preview, stale: landedUrl !== url }));
         const settle = (finish: () => void) => {
           clearTimeout(timer);
           signal?.removeEventListener("abort", cancelled);
           const waiting = overdue.get(taskId);
-          waiting?.delete(another);
+          waiting?.delete(landed);
           if (waiting?.size === 0) overdue.delete(taskId);
           finish();
         };
@@ -165,9 +166,9 @@ export function createPreviewCache({
         const timer = setTimeout(() => {
           const previous = earlier();
           if (previous) return settle(() => resolve(previous));
-          // Nothing to show yet: a later step that lands first (its own ask's) answers this one.
+          // Nothing to show yet: whichever step of the task lands first (this one's included) answers.
           const waiting = overdue.get(taskId) ?? new Set();
-          overdue.set(taskId, waiting.add(another));
+          overdue.set(taskId, waiting.add(landed));
         }, staleAfterMs);
         if (signal?.aborted) return cancelled();
         signal?.addEventListener("abort", cancelled, { once: true });
