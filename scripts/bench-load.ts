@@ -5,6 +5,13 @@
  * p50/p99 per kind, p99 over the unloaded p50, errors (the budget is zero: the app must degrade by
  * queueing) and the peak memory of the `next start` process tree (VmHWM, budget 300 MB).
  *
+ * Each level also prints the CPU seconds the app and the simulator (each with its children) used
+ * during the run, from /proc/PID/stat, beside what the cores offered and the load average: the two
+ * share the machine's cores, and the simulator's image rendering took 41-51 % of their CPU at 50
+ * and 200 tabs (2-core machine, December 2026). It keeps its normal priority: it is in the path of
+ * submits, previews and downloads, so lowering it would move time from the app's own work into
+ * the app's waits on the upstream (and into upstream timeouts on a busy machine), not remove it.
+ *
  * ## Tabs (the target rows: 1, 50 and 200 tabs)
  *
  * Each tab does what an open Create page (components/create/create-page.tsx) does in a browser,
@@ -98,23 +105,56 @@ function newTally(): Tally {
   };
 }
 
-/** Peak resident memory (VmHWM) of a process and its descendants, in kB. */
-function peakMemoryKb(pid: number): number {
-  let total = 0;
+/** A process and its descendants (Linux /proc; none elsewhere). */
+function processTree(pid: number): number[] {
+  const pids: number[] = [];
   const visit = (id: number) => {
     try {
-      const status = readFileSync(`/proc/${id}/status`, "utf8");
-      total += Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
-      for (const thread of readdirSync(`/proc/${id}/task`)) {
+      readdirSync(`/proc/${id}/task`).forEach((thread) => {
         const children = readFileSync(`/proc/${id}/task/${thread}/children`, "utf8").trim();
         for (const child of children ? children.split(/\s+/) : []) visit(Number(child));
-      }
+      });
+      pids.push(id);
     } catch {
       // gone, or no /proc (not Linux): nothing to add
     }
   };
   visit(pid);
-  return total;
+  return pids;
+}
+
+/** Sums a per-process reading over a process tree; a process gone meanwhile counts 0. */
+function sumOver(pid: number, read: (id: number) => number): number {
+  return processTree(pid).reduce((total, id) => {
+    try {
+      return total + read(id);
+    } catch {
+      return total;
+    }
+  }, 0);
+}
+
+/** Peak resident memory (VmHWM) of a process and its descendants, in kB. */
+function peakMemoryKb(pid: number): number {
+  return sumOver(pid, (id) =>
+    Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${id}/status`, "utf8"))?.[1] ?? 0),
+  );
+}
+
+/** Linux's clock ticks per second (`getconf CLK_TCK`), the unit of /proc/PID/stat's CPU times. */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU seconds (user + system) a process and its descendants have used so far, from
+ * /proc/PID/stat: how the two cores were shared between the app and the simulator.
+ */
+function cpuSeconds(pid: number): number {
+  return sumOver(pid, (id) => {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${id}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  });
 }
 
 /**
@@ -406,6 +446,7 @@ async function level(
   let submitted = 0;
   let peakKb = 0;
   let seconds = 0;
+  const cpu = { app: 0, simulator: 0 };
   try {
     app = await startApp({
       MJ_API_URL: simulator.url,
@@ -415,6 +456,7 @@ async function level(
     });
     const appUrl = app.url;
     const started = performance.now();
+    const cpuBefore = { app: cpuSeconds(app.child.pid!), simulator: cpuSeconds(simulator.child.pid!) };
     const deadline = Date.now() + durationMs;
     const counts = await Promise.all(
       Array.from({ length: clients }, (_, i) => client(appUrl, i, deadline, tally)),
@@ -422,6 +464,8 @@ async function level(
     submitted = counts.reduce((a, b) => a + b, 0);
     seconds = (performance.now() - started) / 1000;
     peakKb = peakMemoryKb(app.child.pid!);
+    cpu.app = cpuSeconds(app.child.pid!) - cpuBefore.app;
+    cpu.simulator = cpuSeconds(simulator.child.pid!) - cpuBefore.simulator;
   } finally {
     await app?.kill();
     await simulator.kill();
@@ -461,6 +505,13 @@ async function level(
       `Peak memory of the app (VmHWM, next start and its children): ${peakMb} MB (budget: 300 MB).`,
   );
   for (const error of [...new Set(tally.errors)].slice(0, 10)) console.log(`  error: ${error}`);
+  // Both processes share the machine's cores: how much of them the simulator's rendering took.
+  console.log(
+    `CPU during the run: app ${cpu.app.toFixed(1)} s, simulator ${cpu.simulator.toFixed(1)} s ` +
+      `(${Math.round((100 * cpu.simulator) / Math.max(cpu.app + cpu.simulator, 0.01))} % of the two; ` +
+      `${os.availableParallelism()} cores × ${seconds.toFixed(0)} s = ${(os.availableParallelism() * seconds).toFixed(0)} s available; ` +
+      `load average ${os.loadavg()[0]!.toFixed(1)}).`,
+  );
   const p99 = percentile(all, 99);
   if (unloaded)
     console.log(

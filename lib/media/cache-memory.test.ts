@@ -43,7 +43,7 @@ function cacheOver(w: World, hot: HotBytes) {
     await index.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const deps: MediaDeps = { getTask: (id) => w.store.get(id), cache, download: w.mediaDeps.download };
+  const deps: MediaDeps = { ...w.mediaDeps, getTask: (id) => w.store.get(id), cache };
   return { dir, blobs, cache, deps };
 }
 

@@ -3,7 +3,8 @@ import { mediaDownloadName } from "@/lib/mj/media-kinds";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { AppError } from "@/lib/http/errors";
 import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
-import type { MediaDownloader } from "./fetch";
+import type { MediaDownload, MediaDownloader } from "./fetch";
+import type { Preview, PreviewCache } from "./previews";
 import {
   contentRange,
   parseRange,
@@ -28,6 +29,8 @@ export interface MediaDeps {
   getTask(id: string): Promise<Task | null>;
   cache: MediaCache;
   download: MediaDownloader;
+  /** A running task's progress images: one upstream fetch per step, however many ask. */
+  previews: PreviewCache;
 }
 
 export interface MediaRequest extends ConditionalRequest {
@@ -41,7 +44,7 @@ export interface MediaRequest extends ConditionalRequest {
 const IMMUTABLE = "private, max-age=31536000, immutable";
 
 export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promise<Response> {
-  const { getTask, cache, download } = deps;
+  const { getTask, cache, download, previews } = deps;
   if (!isMediaSlot(request.slot))
     throw new AppError("not_found", `No media slot "${request.slot.slice(0, 40)}".`);
   const slot = request.slot;
@@ -76,7 +79,12 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   if (!url) throw new AppError("not_found", `Task ${task.id} has no ${slot}.`);
   // Tasks finished before the cache existed (or before a restart lost the queue) get cached now.
   if (task.status === TASK_STATUS.success) cache.enqueue([task]);
-  const media = await download(url, request.signal);
+  // A running task's image is its progress preview (task-card.tsx shows it): one fetch for all
+  // who ask, answered as the upstream's own stream would be (no ETag: it is not the cached file).
+  const media =
+    slot === "image" && !isTerminalStatus(task.status)
+      ? asDownload(await previews.get(task.id, url, request.signal))
+      : await download(url, request.signal);
 
   // A finished task's file under a versioned URL never changes; anything else is a moving preview.
   const immutable = request.version === urlVersion(url) && isTerminalStatus(task.status);
@@ -123,6 +131,12 @@ function cachedResponse(
       return bytes && wholeBody(bytes, options.range);
     },
   );
+}
+
+/** Bytes in hand, in the shape of an upstream download, so they are answered the same way. */
+function asDownload(preview: Preview): MediaDownload {
+  const { bytes, contentType } = preview;
+  return { body: new Response(bytes).body!, contentType, length: bytes.byteLength };
 }
 
 function attachment(task: Task, slot: MediaSlot, contentType: string): string {

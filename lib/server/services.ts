@@ -15,6 +15,7 @@ import {
   type UrlGuard,
 } from "@/lib/media/fetch";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
+import { createPreviewCache } from "@/lib/media/previews";
 import type { MediaDeps } from "@/lib/media/serve";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
@@ -149,6 +150,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     ...options.mediaQueue,
     log,
   });
+  const previews = createPreviewCache({ download });
   const notifier = createNotifier({
     hookOf: async (id) => {
       const hook = (await store.getRequest(id))?.body.notifyHook;
@@ -163,8 +165,14 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     upstream,
     store,
     inputs,
-    cacheMedia: (finished) => media.enqueue(finished),
-    removeMedia: (ids) => media.remove(ids),
+    cacheMedia: (recorded) => {
+      previews.recorded(recorded);
+      media.enqueue(recorded);
+    },
+    removeMedia: (ids) => {
+      previews.forget(ids);
+      return media.remove(ids);
+    },
     notify: (changed) => notifier.notify(changed),
     pollIntervalMs: config.pollIntervalMs,
     cluster,
@@ -181,7 +189,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     store,
     blobs,
     media,
-    mediaDeps: { getTask, cache: media, download },
+    mediaDeps: { getTask, cache: media, download, previews },
     inputs,
     tasks,
     archive: { store, tasks, cache: media, download, blobs, log },
