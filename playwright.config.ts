@@ -54,7 +54,8 @@ process.env.E2E_DROP_IN_CLIENT_PORT = String(clientPort);
 // The submit rate limit is off unless a server sets it (the `auth` project tests it), so specs
 // that submit many tasks do not share one per-client budget.
 const appServer = (appPort: number, env: Record<string, string>) => ({
-  command: `node_modules/.bin/next start --hostname 127.0.0.1 --port ${appPort}`,
+  // As `npm start` runs it (its memory settings included): scripts/start.sh.
+  command: `sh scripts/start.sh --hostname 127.0.0.1 --port ${appPort}`,
   url: `http://127.0.0.1:${appPort}/api/health`,
   reuseExistingServer: false,
   timeout: 60_000,
