@@ -17,9 +17,10 @@ import { errorResponse } from "./route";
  * Next compiles instrumentation.ts (which opens the lane) apart from the routes, with its own
  * copies of every module, so handlers imported there would build the services with classes the
  * routes' `instanceof` checks do not know. Registered from route.ts, the handlers are the very
- * functions Next calls, in Next's own module graph; Next loads every route at start, and until a
- * route has loaded, Next answers it. The handlers get the Request and params Next would give
- * them; anything the lane does not hold, or cannot match exactly, goes on to Next.
+ * functions Next calls, in Next's own module graph. A route joins when Next first loads its
+ * module (its preload at start, or its first request); until then Next answers it. The handlers
+ * get the Request and params Next would give them; anything the lane does not hold, or cannot
+ * match exactly, goes on to Next.
  */
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
