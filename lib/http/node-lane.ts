@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { constants as zlib, gzip } from "node:zlib";
 import Negotiator from "negotiator";
+import { hostname } from "@/lib/auth/request-origin";
 import { shared } from "@/lib/auth/shared";
 import { errorResponse } from "./route";
 
@@ -66,7 +67,9 @@ export function laneRoute(pattern: string, module: RouteModule, registry = laneR
   for (const method of METHODS) {
     if (module[method]) handlers[method] = module[method] as LaneHandler;
   }
-  registry.set(pattern, { segments, handlers });
+  // The first wins: a route that imports another's module (the speed-prefixed mirror) runs that
+  // module's registration again, with Next's second copy of it.
+  if (!registry.has(pattern)) registry.set(pattern, { segments, handlers });
 }
 
 /** Answers true when it took the request (and will answer it), false when Next should. */
@@ -83,15 +86,21 @@ export function createLane(registry = laneRegistry()): Lane {
       if (!handler) continue;
       const params = match(route, parts);
       if (!params) continue;
-      // The URL Next would give the handler: https when a proxy in front says so.
+      // The URL Next would give the handler: https when a proxy in front says so. Its path and
+      // query must be exactly the ones matched: a Host carrying `/`, `?` or `#` would otherwise
+      // choose the path the access rules see (a signed media link's, say) apart from the route
+      // that runs, and dot segments or escapes URL would rewrite are Next's to normalise.
+      const host = request.headers.host;
+      if (host !== undefined && hostname(host) === null) return false;
       const scheme = request.headers["x-forwarded-proto"]?.includes("https") ? "https" : "http";
-      let url: string;
+      let url: URL;
       try {
-        url = new URL(`${scheme}://${request.headers.host ?? "localhost"}${target}`).href;
+        url = new URL(`${scheme}://${host ?? "localhost"}${target}`);
       } catch {
-        return false; // a Host that makes no URL: Next's own answer.
+        return false;
       }
-      void answer(request, response, handler, url, params);
+      if (url.pathname + url.search !== target) return false;
+      void answer(request, response, handler, url.href, params);
       return true;
     }
     return false;
@@ -174,6 +183,8 @@ async function send(
   gone: AbortSignal,
 ): Promise<void> {
   response.statusCode = answer.status;
+  // A body that is not the length its header says fails here, not on the client's connection.
+  response.strictContentLength = true;
   for (const [name, value] of answer.headers) {
     if (name !== "set-cookie") response.setHeader(name, value);
   }
@@ -192,7 +203,8 @@ async function send(
       response.end();
       return;
     }
-    if (next.value.byteLength === Number(answer.headers.get("content-length"))) {
+    const declared = answer.headers.get("content-length");
+    if (declared !== null && next.value.byteLength === Number(declared)) {
       // The whole declared body in one chunk (every JSON answer, a file from memory): one write.
       response.end(await maybeGzip(request, response, answer, next.value));
       await reader.cancel();
@@ -210,8 +222,13 @@ async function send(
     }
     response.end();
   } catch (error) {
-    // The source failed mid-answer: cut the connection, so the client sees a truncated body.
     await reader.cancel().catch(() => {});
+    if (!response.headersSent) {
+      // Nothing sent yet: the caller answers in the one error shape, without this answer's headers.
+      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      throw error;
+    }
+    // The source failed mid-answer: cut the connection, so the client sees a truncated body.
     response.destroy(error instanceof Error ? error : undefined);
   }
 }

@@ -100,6 +100,8 @@ export async function respond(
   try {
     const verdict = await checkAccess(request);
     if (verdict.kind === "refuse") throw verdict.error;
+    // A redirect is the verdict for a page; a route never runs on one.
+    if (verdict.kind === "redirect") throw new AppError("unauthorized", "Sign in first.");
     const result = await run();
     if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
     response = result instanceof Response ? result : jsonResponse(result, init);

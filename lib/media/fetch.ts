@@ -282,7 +282,9 @@ export async function openMedia(
     }
     const limit = contentType.startsWith("video/") ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
     const declared = Number(response.headers.get("content-length") ?? "");
-    const length = Number.isFinite(declared) && declared > 0 ? declared : null;
+    // fetch decodes a gzip or br body but keeps the encoded length: then the length is unknown.
+    const encoded = (response.headers.get("content-encoding") ?? "identity").trim() !== "identity";
+    const length = Number.isFinite(declared) && declared > 0 && !encoded ? declared : null;
     if (length !== null && length > limit) {
       await response.body.cancel();
       throw tooLarge(limit);
