@@ -64,13 +64,19 @@ const png = (color: string) =>
 /** Memory for a few thumbnails, each up to the whole-file size. */
 const megabyteOfMemory = () => createHotBytes({ maxBytes: 1024 * 1024, maxEntryBytes: WHOLE_FILE_BYTES });
 
+/** A finished task whose thumbnail is cached, with memory in front of the cache. */
+async function cachedThumb(prompt: string) {
+  const w = world();
+  const hot = megabyteOfMemory();
+  const over = cacheOver(w, hot);
+  const task = await cachedTask(w, over.cache, prompt);
+  const thumb = (await over.cache.get(task.id, "thumb"))!;
+  return { ...over, hot, task, thumb };
+}
+
 describe("small cached files from memory", () => {
   it("answers a thumbnail, whole or a range of it, without reading its blob", async () => {
-    const w = world();
-    const hot = megabyteOfMemory();
-    const { blobs, cache, deps } = cacheOver(w, hot);
-    const task = await cachedTask(w, cache, "a harbour at dawn");
-    const thumb = (await cache.get(task.id, "thumb"))!;
+    const { blobs, deps, hot, task, thumb } = await cachedThumb("a harbour at dawn");
     const onDisk = await readBlob((await blobs.get(thumb.key))!);
     // Made by the job and kept as it was made: the gallery's first request reads no storage either.
     expect(hot.size).toBeGreaterThan(0);
@@ -99,12 +105,8 @@ describe("small cached files from memory", () => {
   });
 
   it("answers a range of a small file memory does not hold yet from the whole blob, and keeps it", async () => {
-    const w = world();
     // Nothing is kept as it is made (a fresh start, another instance's file): storage answers first.
-    const hot = megabyteOfMemory();
-    const { blobs, cache, deps } = cacheOver(w, hot);
-    const task = await cachedTask(w, cache, "a kestrel over a meadow");
-    const thumb = (await cache.get(task.id, "thumb"))!;
+    const { blobs, deps, hot, task, thumb } = await cachedThumb("a kestrel over a meadow");
     const onDisk = await readBlob((await blobs.get(thumb.key))!);
     hot.forget("");
     expect(hot.size).toBe(0);
@@ -121,11 +123,7 @@ describe("small cached files from memory", () => {
   });
 
   it("answers a file rewritten behind the app's back from storage, and keeps none of its bytes", async () => {
-    const w = world();
-    const hot = megabyteOfMemory();
-    const { dir, blobs, cache, deps } = cacheOver(w, hot);
-    const task = await cachedTask(w, cache, "a lighthouse in fog");
-    const thumb = (await cache.get(task.id, "thumb"))!;
+    const { dir, blobs, deps, hot, task, thumb } = await cachedThumb("a lighthouse in fog");
     const held = hot.bytes;
     const other = await png("#ff0000");
     const file = path.join(dir, ...thumb.key.split("/"));
