@@ -183,8 +183,6 @@ async function send(
   gone: AbortSignal,
 ): Promise<void> {
   response.statusCode = answer.status;
-  // A body that is not the length its header says fails here, not on the client's connection.
-  response.strictContentLength = true;
   for (const [name, value] of answer.headers) {
     if (name !== "set-cookie") response.setHeader(name, value);
   }
@@ -211,7 +209,9 @@ async function send(
       return;
     }
     // A stream (a file from disk or S3, an upstream's media): written as it comes, at the pace
-    // the client reads it.
+    // the client reads it, chunked as Next sends it: a length the handler declared and the
+    // source then missed must not leave extra bytes on, or a hang in, a kept-alive connection.
+    response.removeHeader("content-length");
     while (!next.done) {
       if (gone.aborted) {
         await reader.cancel();
