@@ -5,14 +5,23 @@
  * p50/p99 per kind, p99 over the unloaded p50, errors (the budget is zero: the app must degrade by
  * queueing) and the peak memory of the `next start` process tree (VmHWM, budget 300 MB).
  *
- * Each level also prints the CPU seconds the app and the simulator (each with its children) used
- * during the run, from /proc/PID/stat, beside what the cores offered and the load average: the two
- * share the machine's cores, and the simulator's image rendering took 41-51 % of their CPU at 50
- * and 200 tabs (2-core machine, December 2026). It keeps its normal priority: it is in the path of
- * submits, previews and downloads, so lowering it would move time from the app's own work into
- * the app's waits on the upstream (and into upstream timeouts on a busy machine), not remove it.
+ * Each level also prints the CPU seconds the app and the simulator (each with its children) and the
+ * load's own tabs used during the run, from /proc/PID/stat and process.cpuUsage(), beside what the
+ * cores offered and the load average: the three share the machine's cores, and the simulator's
+ * image rendering took 41-65 % of the app's and its CPU at 50 and 200 tabs (2-core machines,
+ * December 2026). It keeps its normal priority: it is in the path of submits, previews and
+ * downloads, so lowering it would move time from the app's own work into the app's waits on the
+ * upstream (and into upstream timeouts on a busy machine), not remove it.
  *
- * ## Tabs (the target rows: 1, 50 and 200 tabs)
+ * So the levels run on a pre-rendered upstream (`renderPool`: the simulator draws every imagine
+ * from 8 pictures and serves them from its render cache, as a CDN serves files), which takes the
+ * renderer off the cores the app runs on, as a real upstream is. The app's work is the same either
+ * way: each task's grid is downloaded, decoded and cut, each progress step fetched. The unloaded
+ * and 50-tab levels run once more first with every job drawing its own pictures, to show what the
+ * renderer beside the app costs (on a 2-core machine in December 2026 it took 54-67 s of CPU in the
+ * 50-tab minute against the app's 40, and previews waited on it: p50 1.2-8 s).
+ *
+ * ## Tabs (the target rows: 1, 50 and 200 tabs on the pre-rendered upstream)
  *
  * Each tab does what an open Create page (components/create/create-page.tsx) does in a browser,
  * paced by the browser code's own timers, not by the answers (open loop: a slow server does not
@@ -63,6 +72,8 @@ import type { Measure } from "./bench-report";
 import { KEY, percentile } from "./bench-stack";
 
 const TAB_LEVELS = [50, 200];
+/** The pre-rendered upstream's pictures (per aspect ratio): the first jobs render them, the rest reuse them. */
+const RENDER_POOL = 8;
 const DURATION_MS = 60_000;
 /** One tab alone first: the unloaded p50 the loaded p99 is held to (at most 10x). */
 const UNLOADED_MS = 30_000;
@@ -429,7 +440,7 @@ interface LevelResult {
 
 type Client = typeof tab;
 
-/** One level on a fresh simulator and app; prints its table. */
+/** One level on a fresh simulator (pre-rendered with `renderPool`) and app; prints its table. */
 async function level(
   name: string,
   client: Client,
@@ -437,16 +448,17 @@ async function level(
   durationMs: number,
   unloaded: LevelResult | null,
   report: (measure: Measure) => void,
+  renderPool?: number,
 ): Promise<LevelResult> {
   // Jobs as long as Midjourney's fast mode at speed 1 would make them, no queue limit.
-  const simulator = await startSimulator({ key: KEY, speed: 1, maxConcurrent: 10_000 });
+  const simulator = await startSimulator({ key: KEY, speed: 1, maxConcurrent: 10_000, renderPool });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-load-"));
   let app: Proc | null = null;
   const tally = newTally();
   let submitted = 0;
   let peakKb = 0;
   let seconds = 0;
-  const cpu = { app: 0, simulator: 0 };
+  const cpu = { app: 0, simulator: 0, tabs: 0 };
   try {
     app = await startApp({
       MJ_API_URL: simulator.url,
@@ -456,7 +468,11 @@ async function level(
     });
     const appUrl = app.url;
     const started = performance.now();
-    const cpuBefore = { app: cpuSeconds(app.child.pid!), simulator: cpuSeconds(simulator.child.pid!) };
+    const cpuBefore = {
+      app: cpuSeconds(app.child.pid!),
+      simulator: cpuSeconds(simulator.child.pid!),
+      tabs: process.cpuUsage(),
+    };
     const deadline = Date.now() + durationMs;
     const counts = await Promise.all(
       Array.from({ length: clients }, (_, i) => client(appUrl, i, deadline, tally)),
@@ -466,6 +482,8 @@ async function level(
     peakKb = peakMemoryKb(app.child.pid!);
     cpu.app = cpuSeconds(app.child.pid!) - cpuBefore.app;
     cpu.simulator = cpuSeconds(simulator.child.pid!) - cpuBefore.simulator;
+    const tabs = process.cpuUsage(cpuBefore.tabs);
+    cpu.tabs = (tabs.user + tabs.system) / 1e6;
   } finally {
     await app?.kill();
     await simulator.kill();
@@ -481,7 +499,10 @@ async function level(
   const row = (label: string, sorted: number[], offered: number, unloadedP50: number | undefined) =>
     `| ${label} | ${perSecond(offered)} | ${perSecond(sorted.length)} | ${sorted.length ? ms(percentile(sorted, 50)) : "-"} | ` +
     `${sorted.length ? ms(percentile(sorted, 99)) : "-"} | ${sorted.length ? ratio(percentile(sorted, 99), unloadedP50) : "-"} |`;
-  console.log(`\n## Load: ${name} (${durationMs / 1000} s, loopback, simulator in its own process)\n`);
+  console.log(
+    `\n## Load: ${name} (${durationMs / 1000} s, loopback, simulator in its own process` +
+      `${renderPool ? `, drawing from ${renderPool} pictures` : ""})\n`,
+  );
   console.log("| requests | offered /s | served /s | p50 | p99 | p99 / unloaded p50 |");
   console.log("|---|---|---|---|---|---|");
   console.log(row("all", all, offeredAll, unloaded?.p50));
@@ -505,12 +526,13 @@ async function level(
       `Peak memory of the app (VmHWM, next start and its children): ${peakMb} MB (budget: 300 MB).`,
   );
   for (const error of [...new Set(tally.errors)].slice(0, 10)) console.log(`  error: ${error}`);
-  // Both processes share the machine's cores: how much of them the simulator's rendering took.
+  // The three share the machine's cores: how much of them the simulator's rendering took.
   console.log(
     `CPU during the run: app ${cpu.app.toFixed(1)} s, simulator ${cpu.simulator.toFixed(1)} s ` +
-      `(${Math.round((100 * cpu.simulator) / Math.max(cpu.app + cpu.simulator, 0.01))} % of the two; ` +
+      `(${Math.round((100 * cpu.simulator) / Math.max(cpu.app + cpu.simulator, 0.01))} % of the two), ` +
+      `the load's tabs ${cpu.tabs.toFixed(1)} s; ` +
       `${os.availableParallelism()} cores × ${seconds.toFixed(0)} s = ${(os.availableParallelism() * seconds).toFixed(0)} s available; ` +
-      `load average ${os.loadavg()[0]!.toFixed(1)}).`,
+      `load average ${os.loadavg()[0]!.toFixed(1)}.`,
   );
   const p99 = percentile(all, 99);
   if (unloaded)
@@ -546,10 +568,18 @@ async function level(
 }
 
 export async function benchLoad(report: (measure: Measure) => void): Promise<void> {
-  const results = [await level("1 tab (unloaded)", tab, 1, UNLOADED_MS, null, report)];
-  const unloaded = results[0]!;
+  // Every job drawing its own pictures, the renderer beside the app: what it costs.
+  const rendering = (name: string) => `${name}, rendering upstream`;
+  const unloadedRendering = await level(rendering("1 tab (unloaded)"), tab, 1, UNLOADED_MS, null, report);
+  const results = [
+    unloadedRendering,
+    await level(rendering("50 tabs"), tab, 50, DURATION_MS, unloadedRendering, report),
+  ];
+  // The target rows: the app's work alone on the cores.
+  const unloaded = await level("1 tab (unloaded)", tab, 1, UNLOADED_MS, null, report, RENDER_POOL);
+  results.push(unloaded);
   for (const tabs of TAB_LEVELS)
-    results.push(await level(`${tabs} tabs`, tab, tabs, DURATION_MS, unloaded, report));
+    results.push(await level(`${tabs} tabs`, tab, tabs, DURATION_MS, unloaded, report, RENDER_POOL));
   results.push(
     await level(
       `capacity, ${CAPACITY_CLIENTS} closed-loop clients (saturation, not a target)`,
@@ -558,6 +588,7 @@ export async function benchLoad(report: (measure: Measure) => void): Promise<voi
       DURATION_MS,
       unloaded,
       report,
+      RENDER_POOL,
     ),
   );
   const failed = results.filter((result) => result.errors > 0);

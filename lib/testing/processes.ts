@@ -93,6 +93,8 @@ export async function startSimulator(options: {
   speed: number;
   /** Jobs running at once (the simulator's default: 3); more wait in its queue. */
   maxConcurrent?: number;
+  /** Imagines draw one of this many pictures, served from the render cache (SIMULATOR_RENDER_POOL). */
+  renderPool?: number;
 }): Promise<Proc> {
   const port = await freePort();
   return start(
@@ -105,6 +107,7 @@ export async function startSimulator(options: {
       SIMULATOR_KEY: options.key,
       SIMULATOR_SPEED: String(options.speed),
       ...(options.maxConcurrent ? { SIMULATOR_MAX_CONCURRENT: String(options.maxConcurrent) } : {}),
+      ...(options.renderPool ? { SIMULATOR_RENDER_POOL: String(options.renderPool) } : {}),
     },
     `http://127.0.0.1:${port}`,
     "/mj/task/list",

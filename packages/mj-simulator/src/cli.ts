@@ -9,7 +9,8 @@ import type { SimulatorFamily } from "./types";
  * 0 = any free port), HOST (127.0.0.1), SIMULATOR_FAMILY (trueai | novicezk | new-api),
  * SIMULATOR_KEY (unset = no auth), SIMULATOR_SPEED (1 = realistic), SIMULATOR_MAX_CONCURRENT (jobs
  * running at once, 3 = Midjourney's fast-mode default; more queue), SIMULATOR_DATA (SQLite file;
- * unset = memory only), SIMULATOR_LIST_IMAGES (1 = trueai lists a grid's images in `imageUrls`).
+ * unset = memory only), SIMULATOR_LIST_IMAGES (1 = trueai lists a grid's images in `imageUrls`),
+ * SIMULATOR_RENDER_POOL (N = imagines draw one of N pictures, served from the render cache).
  * Tests flip its fault switches at runtime with `POST /__faults` (http-server.ts).
  */
 
@@ -31,6 +32,7 @@ function config() {
       "max-concurrent": { type: "string" },
       data: { type: "string" },
       "list-images": { type: "string" },
+      "render-pool": { type: "string" },
     },
   });
   const env = {
@@ -42,6 +44,7 @@ function config() {
     SIMULATOR_MAX_CONCURRENT: args["max-concurrent"] ?? process.env.SIMULATOR_MAX_CONCURRENT,
     SIMULATOR_DATA: args.data ?? process.env.SIMULATOR_DATA,
     SIMULATOR_LIST_IMAGES: args["list-images"] ?? process.env.SIMULATOR_LIST_IMAGES,
+    SIMULATOR_RENDER_POOL: args["render-pool"] ?? process.env.SIMULATOR_RENDER_POOL,
   };
   const port = Number(env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be 0-65535, got ${env.PORT}`);
@@ -54,6 +57,9 @@ function config() {
   const maxConcurrent = Number(env.SIMULATOR_MAX_CONCURRENT ?? 3);
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)
     fail(`SIMULATOR_MAX_CONCURRENT must be a whole number from 1, got ${env.SIMULATOR_MAX_CONCURRENT}`);
+  const renderPool = env.SIMULATOR_RENDER_POOL ? Number(env.SIMULATOR_RENDER_POOL) : null;
+  if (renderPool !== null && (!Number.isInteger(renderPool) || renderPool < 1))
+    fail(`SIMULATOR_RENDER_POOL must be a whole number from 1, got ${env.SIMULATOR_RENDER_POOL}`);
   return {
     port,
     host: env.HOST || "127.0.0.1",
@@ -63,6 +69,7 @@ function config() {
     apiKey: env.SIMULATOR_KEY || null,
     persistPath: env.SIMULATOR_DATA || null,
     listImages: env.SIMULATOR_LIST_IMAGES === "1",
+    renderPool,
   };
 }
 
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
   console.log(
     `simulator (${options.family}, speed ${options.speed}, ${options.apiKey ? "key required" : "no auth"}, ` +
       `${options.persistPath ? `data in ${options.persistPath}` : "memory only"}` +
-      `${options.listImages ? ", grids list their images" : ""}) listening on ${server.url}`,
+      `${options.listImages ? ", grids list their images" : ""}` +
+      `${options.renderPool ? `, imagines drawn from ${options.renderPool} pictures` : ""}) listening on ${server.url}`,
   );
   const stop = () => {
     server.close().then(

@@ -76,6 +76,8 @@ export interface EngineOptions extends MediaDeps {
   bannedAtSubmit: boolean;
   /** The account has Remix on: remixable buttons always open the modal (§5.6). */
   remix: boolean;
+  /** SimulatorOptions.renderPool: how many pictures imagines draw from (null: one each). */
+  renderPool: number | null;
   instanceId: string;
 }
 
@@ -214,10 +216,12 @@ export class Engine {
     if (refused) return refused;
     const id = this.newId(ctx.now);
     const seed = parseSeed(prompt) ?? hashString(id);
+    const pool = this.options.renderPool;
     const recipe: Recipe = {
       kind: "imagine",
-      prompt: subjectOf(prompt),
-      seed,
+      // A pooled picture keeps the job's shape (aspect, draft, references), not its subject.
+      prompt: pool ? "render pool" : subjectOf(prompt),
+      seed: pool ? seed % pool : seed,
       aspect: parseAspect(prompt) ?? DEFAULT_ASPECT,
       ...(decoded.images.length > 0 ? { refImages: decoded.images.map((image) => image.data) } : {}),
       ...(isDraft(prompt) ? { draft: true } : {}),

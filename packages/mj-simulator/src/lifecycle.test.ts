@@ -307,6 +307,24 @@ describe("reference images", () => {
   });
 });
 
+describe("a render pool (`renderPool`)", () => {
+  it("draws every imagine from that many pictures, keeping its aspect; without one, each draws its own", async () => {
+    const grids = async (h: ReturnType<typeof harness>, prompts: string[]) =>
+      Promise.all(
+        prompts.map(async (prompt) => {
+          const done = await h.settle((await h.submit("/mj/submit/imagine", { prompt })).result as string);
+          return (await mediaOf(h, done.imageUrl)).data;
+        }),
+      );
+    const prompts = ["a fox --seed 3", "a whale --seed 5", "a tower --seed 7 --ar 16:9"];
+    const [fox, whale, tower] = await grids(harness({ renderPool: 2 }), prompts);
+    expect(fox!.equals(whale!)).toBe(true);
+    expect((await sharp(tower!).metadata()).width).toBeGreaterThan((await sharp(tower!).metadata()).height!);
+    const [ownFox, ownWhale] = await grids(harness(), prompts.slice(0, 2));
+    expect(ownFox!.equals(ownWhale!)).toBe(false);
+  });
+});
+
 describe("a grid's images one by one (`imageUrls`)", () => {
   type Listed = { url: string; thumbnail: string }[] | null;
   const raw = async (h: ReturnType<typeof harness>, id: string) =>

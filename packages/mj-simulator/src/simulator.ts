@@ -46,6 +46,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     timing: { speed, maxConcurrent },
     bannedAtSubmit: family.bannedAtSubmit,
     remix: options.remix ?? false,
+    renderPool: options.renderPool ?? null,
     instanceId: INSTANCE_ID,
   });
   const snapshotAt: SnapshotAt = (record, t) => takeSnapshot(record, t, { store, links });

@@ -47,6 +47,13 @@ export interface SimulatorOptions {
    * false: a Discord account's grid is the one `imageUrl`.
    */
   listImages?: boolean;
+  /**
+   * Imagines draw one of this many pictures (per aspect ratio) instead of one per prompt and seed,
+   * so after the first few every grid and progress step is served from the render cache, as a
+   * CDN serves files: the load bench's way to measure the app without the renderer beside it on
+   * the same cores. Default null: every job draws its own.
+   */
+  renderPool?: number | null;
   /** new-api family: how stale its task copy is (default 15000 / speed). */
   relayLagMs?: number;
   /** Media links answer 404 this long after they were issued; null/undefined = never. */
