@@ -300,7 +300,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   async function downloadMissing(task: Task): Promise<void> {
-    for (const { slot, url } of originalSlots(task)) await cacheOriginal(task.id, slot, url);
+    for (const { slot, url } of originalSlots(task)) {
+      // A server stopping waits for the file being downloaded, not for the job's other clips.
+      if (closed) return;
+      await cacheOriginal(task.id, slot, url);
+    }
   }
 
   /**
@@ -415,7 +419,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     }
     try {
       task = await cacheOriginals(task);
+      // Stopping: the job is let go as it is, and the next start (or another instance) ends it.
+      if (closed) return await release();
       for (const slot of eagerThumbs(task)) {
+        if (closed) break;
         await thumbnail(task, slot).catch((error: unknown) =>
           log(`[media] thumbnail ${slot} of ${taskId} failed: ${String(error)}`),
         );
@@ -423,6 +430,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
       // A grid's images' thumbnails are made now too (with its own, in one pass), so its tiles
       // never wait for sharp either.
       for (const slot of showsCells(task) ? CELL_THUMBS : []) {
+        if (closed) break;
         await cell(task, slot).catch((error: unknown) =>
           log(`[media] ${slot} of ${taskId} failed: ${String(error)}`),
         );
