@@ -170,10 +170,28 @@ test.describe("on a laptop", () => {
       ids.push(((await response.json()) as { result: string }).result);
     }
     try {
+      // → steps through a finished job's images before it goes on to the next job, so job 2 is
+      // viewed finished (whether it had finished by the time the page opened was a race a busy
+      // machine lost).
+      await expect
+        .poll(
+          async () =>
+            ((await (await page.request.get(`/api/mj/task/${ids[2]}/fetch`)).json()) as { status: string })
+              .status,
+          { timeout: 60_000 },
+        )
+        .toBe("SUCCESS");
       // The feed loads 20 at a time, newest first: the 20th is ids[2], the next page starts at ids[1].
       await page.goto(`/?view=${ids[2]}`);
+      await page.locator("html[data-hydrated]").waitFor();
       const viewer = page.getByRole("dialog", { name: `a paged job 2 pagingword ${stamp}` });
       await expect(viewer).toBeVisible();
+      // Its four images first, then on.
+      for (const n of [2, 3, 4]) {
+        await page.keyboard.press("ArrowRight");
+        const shown = viewer.getByRole("group", { name: "View" }).getByRole("button", { name: `Image ${n}` });
+        await expect(shown).toHaveAttribute("aria-pressed", "true");
+      }
       await page.keyboard.press("ArrowRight");
       await expect(page.getByRole("dialog", { name: `a paged job 1 pagingword ${stamp}` })).toBeVisible({
         timeout: 15_000,
