@@ -279,8 +279,13 @@ test("the Chinese UI says statuses, actions, modes and button names in Chinese",
   await box.press("Enter");
   const grid = card(page, "a paper crane in chinese words --v 7");
   await waitDone(grid);
+  // The new upscale by its id: the feed holds earlier tests' "放大 · 第 1 张" too, and one that was
+  // at the top before this card arrived passed for it on a busy machine.
+  const pressed = page.waitForResponse((r) => r.url().endsWith("/api/mj/submit/action"));
   await grid.getByRole("button", { name: "U1" }).click();
-  const single = page.locator("article[data-status]", { hasText: "放大 · 第 1 张" }).first();
+  const id = ((await (await pressed).json()) as { result: string }).result;
+  const single = page.locator(`article[data-task-id="${id}"]`);
+  await expect(single).toContainText("放大 · 第 1 张", { timeout: 15_000 });
   await waitDone(single);
   for (const name of ["变化（细微）", "收藏"])
     await expect(single.getByRole("button", { name, exact: true })).toBeVisible();
@@ -331,7 +336,9 @@ test("Describe, then Imagine this, and Imagine all", async ({ page }) => {
   expect(ids).toHaveLength(4);
   // The feed renders only the rows near the viewport; the four new jobs are at its top.
   await page.evaluate(() => window.scrollTo({ top: 0, behavior: "instant" }));
-  for (const id of ids) await expect(page.locator(`article[data-task-id="${id}"]`)).toBeVisible();
+  // The feed is read again after the submit: on a busy machine that takes more than 5 s.
+  for (const id of ids)
+    await expect(page.locator(`article[data-task-id="${id}"]`)).toBeVisible({ timeout: 15_000 });
 });
 
 test("Blend two images", async ({ page }) => {
