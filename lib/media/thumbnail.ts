@@ -19,26 +19,14 @@ export const THUMB_LONG_SIDE = 400;
 /** libuv's thread pool: sharp's jobs and every file system call of the process share it. */
 const THREAD_POOL = Number(process.env.UV_THREADPOOL_SIZE) || 4;
 
-const CORES = os.availableParallelism();
-
 /**
- * Every sharp job of the process (thumbnails, grid cells) takes one of these slots: one per core
- * but one, leaving two threads of libuv's pool to the file reads that serve the cache (a sharp job
- * holds a pool thread while it runs). A burst of first requests for thumbnails then queues, instead
- * of decoding dozens of originals at once (each a few tens of MB of pixels) and stalling every
+ * Every sharp job of the process (thumbnails, grid cells) takes one of these slots: one per core,
+ * leaving two threads of libuv's pool to the file reads that serve the cache (a sharp job holds a
+ * pool thread while it runs). A burst of first requests for thumbnails then queues, instead of
+ * decoding dozens of originals at once (each a few tens of MB of pixels) and stalling every
  * cached file behind them.
  */
-export const sharpSlots = createLimiter(Math.max(1, Math.min(CORES - 1, THREAD_POOL - 2)));
-
-/**
- * libvips' threads per job (sharp's default: one per core, for each job): together the slots use
- * every core but one, which stays the event loop's, the thread every request is answered on. With
- * two slots of two threads each on a 2-core machine, cutting grids took both cores whenever
- * finishes came together, and every request queued behind it: one slot of one thread there gave
- * the 50-tab load a p99 of 221-238 ms instead of 284-304 (two runs each, December 2026), with
- * thumbnails still answered in 27-42 ms at p99.
- */
-sharp.concurrency(Math.max(1, Math.floor((CORES - 1) / sharpSlots.size)));
+export const sharpSlots = createLimiter(Math.max(1, Math.min(os.availableParallelism(), THREAD_POOL - 2)));
 
 /** Reads a source image's bytes; null when it has none to give. */
 export type ImageReader = () => Promise<Buffer | null>;
