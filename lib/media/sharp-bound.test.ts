@@ -53,8 +53,7 @@ describe("thumbnails made with the originals", () => {
 
 describe("work waiting for a sharp slot", () => {
   it("goes to a person's request ahead of background work queued before it", async () => {
-    // The queue's own work: finishes are not held for their thumbnails (lib/media/ready.ts).
-    const w = world({ finishWithThumbnails: false });
+    const w = world();
     // A grid whose job is done: a full-size cell of it is cut only when someone asks.
     const looked = await finished(w.tasks, "a grid someone opens");
     await w.media.idle();

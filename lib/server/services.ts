@@ -16,8 +16,6 @@ import {
 } from "@/lib/media/fetch";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import { createPreviewCache } from "@/lib/media/previews";
-import { makeShownThumbnails } from "@/lib/media/ready";
-import type { Task } from "@/lib/mj/task";
 import type { MediaDeps } from "@/lib/media/serve";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
@@ -77,11 +75,6 @@ export interface ServiceOptions {
   upstreamFetch?: (fetch: Fetch) => Fetch;
   /** Tests: the media queue's retry timing, so a test of retries takes milliseconds, not minutes. */
   mediaQueue?: Pick<MediaCacheOptions, "retryBaseMs" | "maxAttempts">;
-  /**
-   * Tests of the media queue's own order: false records a finish as the poller sees it, its
-   * thumbnails left to the queue (default true: made first, the task service's `mediaReady`).
-   */
-  finishWithThumbnails?: boolean;
   log?: (message: string) => void;
 }
 
@@ -181,9 +174,6 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       return media.remove(ids);
     },
     notify: (changed) => notifier.notify(changed),
-    ...(options.finishWithThumbnails === false
-      ? {}
-      : { mediaReady: (task: Task) => makeShownThumbnails(media, task) }),
     pollIntervalMs: config.pollIntervalMs,
     cluster,
     log,

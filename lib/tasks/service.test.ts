@@ -1,11 +1,10 @@
-import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Simulator, SimulatorFamily, SimulatorOptions } from "mj-simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
 import { waitForStatus } from "@/lib/testing/wait";
 import { closeWorlds, KEY, world, type WorldOptions } from "@/lib/testing/world";
 import type { AuthHeader } from "@/lib/upstream/client";
-import { MEDIA_READY_WAIT_MS, type TaskService } from "./service";
+import type { TaskService } from "./service";
 
 /** The task operations as the app wires them, over the simulator in each family's dialect. */
 
@@ -364,85 +363,4 @@ describe("hostile upstream answers", () => {
     expect(TASK_TEXT_LIMITS.promptChars).toBeLessThan(20_000);
     expect(JSON.stringify(await service.history({ limit: 10, cursor: null })).length).toBeLessThan(100_000);
   });
-});
-
-describe("a finish the poller sees", () => {
-  const CELLS = ["cell.1.thumb", "cell.2.thumb", "cell.3.thumb", "cell.4.thumb"] as const;
-
-  /** The first copy of `id` pushed as finished, and what the media cache held at that moment. */
-  function heldWhenPushed(w: ReturnType<typeof world>, id: () => string | null) {
-    return new Promise<{ at: number; cached: boolean[] }>((resolve) => {
-      const stop = w.tasks.subscribe((tasks) => {
-        const done = tasks.find((task) => task.id === id() && task.status === "SUCCESS");
-        if (!done) return;
-        stop();
-        const at = Date.now();
-        void Promise.all(CELLS.map(async (slot) => (await w.media.lookup(done.id, slot)) !== null)).then(
-          (cached) => resolve({ at, cached }),
-        );
-      });
-    });
-  }
-
-  it("is recorded and pushed once the thumbnails a page shows of it are made", async () => {
-    const w = world();
-    let id: string | null = null;
-    const pushed = heldWhenPushed(w, () => id);
-    id = (await w.tasks.imagine({ prompt: "ready when shown" })).result as string;
-    expect((await pushed).cached).toEqual([true, true, true, true]);
-    expect((await w.store.get(id))?.status).toBe("SUCCESS");
-  });
-
-  it("of one image: its thumbnail is made first", async () => {
-    const w = world();
-    const grid = await w.tasks.imagine({ prompt: "one of four" });
-    const done = await waitForStatus(w.tasks.fetch, grid.result as string, "SUCCESS");
-    let id: string | null = null;
-    const thumbed = new Promise<boolean>((resolve) => {
-      const stop = w.tasks.subscribe((tasks) => {
-        if (!tasks.some((task) => task.id === id && task.status === "SUCCESS")) return;
-        stop();
-        void w.media.lookup(id!, "thumb").then((thumb) => resolve(thumb !== null));
-      });
-    });
-    const u2 = done.buttons.find((button) => button.label === "U2")!;
-    id = (await w.tasks.action({ taskId: done.id, customId: u2.customId })).result as string;
-    expect(await thumbed).toBe(true);
-  });
-
-  it("is recorded at once when they cannot be made, and after MEDIA_READY_WAIT_MS when they take longer", async () => {
-    const failing = world();
-    failing.fault.media = () => new Response("gone", { status: 404 });
-    const failed = await failing.tasks.imagine({ prompt: "no grid to cut" });
-    const started = Date.now();
-    await waitForStatus(failing.tasks.fetch, failed.result as string, "SUCCESS");
-    expect(Date.now() - started).toBeLessThan(MEDIA_READY_WAIT_MS);
-
-    const stalled = world();
-    // The grid's first bytes come, the rest only fail, well after the wait.
-    const head = (
-      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#345" } })
-        .png()
-        .toBuffer()
-    ).subarray(0, 64);
-    stalled.fault.media = () =>
-      new Response(
-        new ReadableStream({
-          start: (controller) => controller.enqueue(new Uint8Array(head)),
-          pull: () =>
-            new Promise((_, reject) =>
-              setTimeout(() => reject(new Error("reset")), MEDIA_READY_WAIT_MS + 500),
-            ),
-        }),
-        { headers: { "content-type": "image/png" } },
-      );
-    let id: string | null = null;
-    const pushed = heldWhenPushed(stalled, () => id);
-    id = (await stalled.tasks.imagine({ prompt: "a grid that never arrives" })).result as string;
-    const submitted = Date.now();
-    const { at, cached } = await pushed;
-    expect(cached).toEqual([false, false, false, false]);
-    // The simulator at speed 50 finishes an imagine in well under a second.
-    expect(at - submitted).toBeGreaterThanOrEqual(MEDIA_READY_WAIT_MS);
-  }, 20_000);
 });

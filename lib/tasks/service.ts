@@ -65,13 +65,6 @@ export interface TaskServiceDeps {
   cacheMedia?: (tasks: Task[]) => void;
   /** Told of every upstream copy the service records (notifyHook, lib/tasks/notify.ts); must not block. */
   notify?: (tasks: Task[]) => void;
-  /**
-   * Makes what a page shows of a job the poller has just seen finish (its thumbnails: the media
-   * room's `makeShownThumbnails`). The finish is recorded, and so pushed and answered, once this
-   * settles or after `MEDIA_READY_WAIT_MS`, so the page that hears of it shows the images from
-   * the cache at once; default none: recorded as seen.
-   */
-  mediaReady?: (task: Task) => Promise<unknown>;
   /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
   pollIntervalMs?: number;
   /**
@@ -181,12 +174,6 @@ const MAX_TRACKED = 10_000;
 /** Statuses the poller does not ask about after a restart: finished, or waiting for the user. */
 const NOT_POLLED = [TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel, TASK_STATUS.modal];
 
-/**
- * The longest a finish seen by the poller waits for its thumbnails before it is recorded anyway
- * (a slow CDN, a busy machine): the page then waits for the rest, as it would have without.
- */
-export const MEDIA_READY_WAIT_MS = 5_000;
-
 export function createTaskService({
   upstream,
   store,
@@ -195,7 +182,6 @@ export function createTaskService({
   removeMedia = async () => {},
   cacheMedia,
   notify,
-  mediaReady,
   pollIntervalMs = 2_000,
   cluster = soloCluster(),
   log = (message: string) => console.warn(message),
@@ -359,58 +345,11 @@ export function createTaskService({
     return out as T;
   };
 
-  /** Finishes seen by the poller whose thumbnails are being made: the newest copy of each. */
-  const finishing = new Map<string, Task>();
-  let polling = true;
-
-  /**
-   * What the poller learnt: recorded at once, but a job that has just finished only when what a
-   * page shows of it is made (`mediaReady`). The poller asks about it meanwhile (it is still
-   * unfinished in the record), and a newer copy it brings is the one recorded.
-   */
-  async function recordPolled(copies: Task[]): Promise<void> {
-    if (!mediaReady) {
-      await record(copies);
-      return;
-    }
-    const atOnce: Task[] = [];
-    for (const copy of copies) {
-      if (finishing.has(copy.id)) finishing.set(copy.id, copy);
-      else if (copy.status !== TASK_STATUS.success) atOnce.push(copy);
-      else {
-        finishing.set(copy.id, copy);
-        void recordWhenReady(copy);
-      }
-    }
-    if (atOnce.length > 0) await record(atOnce);
-  }
-
-  async function recordWhenReady(copy: Task): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        mediaReady!(copy).catch((error: unknown) =>
-          // Recorded all the same: the page asks for the images and is told what is wrong.
-          log(`[tasks] could not make the thumbnails of ${copy.id} before recording it: ${String(error)}`),
-        ),
-        new Promise((resolve) => (timer = setTimeout(resolve, MEDIA_READY_WAIT_MS))),
-      ]);
-      // Stopped meanwhile (a shutdown): the next start polls it again.
-      if (polling) await record([finishing.get(copy.id) ?? copy]);
-    } catch (error) {
-      // Still unfinished in the record, so still watched: the next poll tries again.
-      log(`[tasks] could not record the finish of ${copy.id}: ${String(error)}`);
-    } finally {
-      clearTimeout(timer);
-      finishing.delete(copy.id);
-    }
-  }
-
   const poller = createPoller({
     intervalMs: pollIntervalMs,
     batchSize: LIMITS.idsPerList,
     ask: (ids) => upstream.listByIds(ids),
-    record: recordPolled,
+    record: (tasks) => record(tasks),
     isLeader: () => cluster.isLeader(),
     // Only an upstream's fault makes the record stale (see throwIfStale), for every instance.
     onFault: (error) =>
@@ -798,7 +737,6 @@ export function createTaskService({
      * may have missed some (it has just taken the lease over, or its feed reconnected).
      */
     async startPolling(): Promise<void> {
-      polling = true;
       stopListening();
       const failed = (what: string) => (error: unknown) =>
         log(`[cluster] could not ${what}: ${String(error)}`);
@@ -817,7 +755,6 @@ export function createTaskService({
     subscribe: (listener: TaskListener): (() => void) => events.subscribe(listener),
 
     stopPolling: (): void => {
-      polling = false;
       stopListening();
       poller.close();
     },

@@ -39,8 +39,6 @@ export interface WorldOptions {
   log?: (message: string) => void;
   /** More environment variables of the app (MJ_SPEED_VIA, say). */
   env?: Record<string, string>;
-  /** ServiceOptions.finishWithThumbnails (default true, as the app runs). */
-  finishWithThumbnails?: boolean;
 }
 
 export interface World {
@@ -118,7 +116,6 @@ export function world(options: WorldOptions = {}): World {
       upstreamFetch: () => tap,
       mediaQueue: { retryBaseMs: 5, ...mediaQueue },
       log: options.log ?? (() => {}),
-      finishWithThumbnails: options.finishWithThumbnails,
     });
 
   let services = build();
