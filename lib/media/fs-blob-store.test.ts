@@ -36,6 +36,23 @@ describe("fs blob store", () => {
     expect(await store.head("inputs/abc.jpg")).toMatchObject({ size: 4, contentType: "image/jpeg" });
   });
 
+  it("rejects a put whose directory was removed under it, with no uncaught error", async () => {
+    const dir = tempDir();
+    const store = createFsBlobStore(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    // A body that is slow to come: the file's open fails while the put waits for its first chunk,
+    // which was an uncaught exception (a test server's data dir removed while a thumbnail was made).
+    async function* slowly() {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      yield new Uint8Array([1, 2, 3]);
+    }
+    await expect(
+      store.put("media/1/image.png", slowly(), { contentType: "image/png" }),
+    ).rejects.toMatchObject({
+      code: "ENOENT",
+    });
+  });
+
   it("takes the content type from the key's extension and refuses a put that disagrees", async () => {
     const store = createFsBlobStore(tempDir());
     await expect(

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { once } from "node:events";
+import { pipeline } from "node:stream/promises";
 import fs from "node:fs";
 import path from "node:path";
 import { contentTypeOfName } from "@/lib/mj/media-kinds";
@@ -138,26 +138,26 @@ export function createFsBlobStore(rootDir: string): BlobStore {
       const part = path.join(tmpDir, randomUUID());
       const hash = createHash("sha256");
       let size = 0;
-      const out = fs.createWriteStream(part);
       try {
-        for await (const chunk of chunksOfSource(body)) {
-          options.signal?.throwIfAborted();
-          size += chunk.byteLength;
-          if (options.maxBytes !== undefined && size > options.maxBytes) {
-            throw new BlobTooLargeError(options.maxBytes);
+        // pipeline owns the file stream's errors: one raised while no write waited (its open
+        // failing, say, because the data directory was removed under a put) rejects the put
+        // instead of being an uncaught exception that ends the process.
+        await pipeline(async function* () {
+          for await (const chunk of chunksOfSource(body)) {
+            options.signal?.throwIfAborted();
+            size += chunk.byteLength;
+            if (options.maxBytes !== undefined && size > options.maxBytes) {
+              throw new BlobTooLargeError(options.maxBytes);
+            }
+            hash.update(chunk);
+            yield chunk;
           }
-          hash.update(chunk);
-          if (!out.write(chunk)) await once(out, "drain");
-        }
-        options.signal?.throwIfAborted();
-        await new Promise<void>((resolve, reject) =>
-          out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-        );
+          options.signal?.throwIfAborted();
+        }, fs.createWriteStream(part));
         const stat = await fs.promises.stat(part);
         await moveIntoPlace(part, file);
         return { ...infoOf(key, stat), sha256: hash.digest("hex") };
       } catch (error) {
-        out.destroy();
         await fs.promises.rm(part, { force: true });
         throw error;
       }
