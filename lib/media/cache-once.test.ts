@@ -23,8 +23,10 @@ describe("one download per media", () => {
   it("shares the original with the job when a thumbnail is asked for while the job waits or downloads", async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    // Media downloads are held until the thumbnails have been asked for.
+    // Media downloads are held until the thumbnails have been asked for (and finishes are not held
+    // for their thumbnails, lib/media/ready.ts: the queue's own sharing is what is tested).
     const w = world({
+      mediaBeforeRecord: false,
       wrapFetch: (fetch) => async (input, init) => {
         const url = String(input instanceof Request ? input.url : input);
         if (!new URL(url).pathname.startsWith("/mj/")) await gate;

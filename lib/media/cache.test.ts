@@ -176,7 +176,8 @@ describe("background caching", () => {
   });
 
   it("retries with backoff after upstream 500s, then succeeds", async () => {
-    const w = world({ mediaQueue: { retryBaseMs: 5 } });
+    // The job's own attempts: the finish is not held for its thumbnails (lib/media/ready.ts).
+    const w = world({ mediaQueue: { retryBaseMs: 5 }, mediaBeforeRecord: false });
     let failures = 2;
     w.fault.media = () => (failures-- > 0 ? new Response("boom", { status: 500 }) : null);
     const cache = w.media;

@@ -16,6 +16,7 @@ import {
 } from "@/lib/media/fetch";
 import { createRequestInputs, type RequestInputs } from "@/lib/media/inputs";
 import { createPreviewCache } from "@/lib/media/previews";
+import { makeShown } from "@/lib/media/ready";
 import type { MediaDeps } from "@/lib/media/serve";
 import { soloCluster } from "@/lib/store/cluster";
 import { createPgCluster } from "@/lib/store/pg-cluster";
@@ -75,6 +76,11 @@ export interface ServiceOptions {
   upstreamFetch?: (fetch: Fetch) => Fetch;
   /** Tests: the media queue's retry timing, so a test of retries takes milliseconds, not minutes. */
   mediaQueue?: Pick<MediaCacheOptions, "retryBaseMs" | "maxAttempts">;
+  /**
+   * Tests of the media queue's own order: false records a poll as it comes, a finish's thumbnails
+   * left to the queue (default true: what a page shows is made first, lib/media/ready.ts).
+   */
+  mediaBeforeRecord?: boolean;
   log?: (message: string) => void;
 }
 
@@ -174,6 +180,7 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
       return media.remove(ids);
     },
     notify: (changed) => notifier.notify(changed),
+    ...(options.mediaBeforeRecord === false ? {} : { mediaReady: makeShown(media, previews) }),
     pollIntervalMs: config.pollIntervalMs,
     cluster,
     log,
@@ -196,6 +203,8 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     pollerRole: () => (cluster.isLeader() ? "leader" : "standby"),
     async close() {
       tasks.stopPolling();
+      // Thumbnails the last poll started write to the blob store and index closed below.
+      await tasks.idle();
       await cluster.close();
       media.close();
       await media.idle();

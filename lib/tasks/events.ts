@@ -31,6 +31,9 @@ export function createTaskEvents(log: (message: string) => void = console.warn) 
       return () => listeners.delete(listener);
     },
 
+    /** Whether a page on this instance listens now. */
+    listening: (): boolean => listeners.size > 0,
+
     /** Pushes what differs from the last copies published; answers those (what is news). */
     publish(tasks: readonly Task[]): Task[] {
       const changed = tasks.filter((task) => {

@@ -1,10 +1,12 @@
+import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Simulator, SimulatorFamily, SimulatorOptions } from "mj-simulator";
 import { TASK_TEXT_LIMITS } from "@/lib/mj/task";
 import { waitForStatus } from "@/lib/testing/wait";
 import { closeWorlds, KEY, world, type WorldOptions } from "@/lib/testing/world";
 import type { AuthHeader } from "@/lib/upstream/client";
-import type { TaskService } from "./service";
+import { urlVersion } from "@/lib/media/urls";
+import { MEDIA_READY_WAIT_MS, type TaskService } from "./service";
 
 /** The task operations as the app wires them, over the simulator in each family's dialect. */
 
@@ -363,4 +365,137 @@ describe("hostile upstream answers", () => {
     expect(TASK_TEXT_LIMITS.promptChars).toBeLessThan(20_000);
     expect(JSON.stringify(await service.history({ limit: 10, cursor: null })).length).toBeLessThan(100_000);
   });
+});
+
+describe("what a poll brings", () => {
+  /** The app's own poll pace: a poll's answer waits for its media at most MEDIA_READY_WAIT_MS (¾ of a 20 ms test interval: 15 ms). */
+  const PACED: WorldOptions = { env: { MJ_POLL_INTERVAL_MS: "2000" } };
+  const CELLS = ["cell.1.thumb", "cell.2.thumb", "cell.3.thumb", "cell.4.thumb"] as const;
+
+  /** The first copy of `id` pushed as finished, and what the media cache held at that moment. */
+  function heldWhenPushed(w: ReturnType<typeof world>, id: () => string | null) {
+    return new Promise<{ at: number; cached: boolean[] }>((resolve) => {
+      const stop = w.tasks.subscribe((tasks) => {
+        const done = tasks.find((task) => task.id === id() && task.status === "SUCCESS");
+        if (!done) return;
+        stop();
+        const at = Date.now();
+        void Promise.all(CELLS.map(async (slot) => (await w.media.lookup(done.id, slot)) !== null)).then(
+          (cached) => resolve({ at, cached }),
+        );
+      });
+    });
+  }
+
+  it("a finish is recorded and pushed once the thumbnails a page shows of it are made", async () => {
+    const w = world(PACED);
+    let id: string | null = null;
+    const pushed = heldWhenPushed(w, () => id);
+    id = (await w.tasks.imagine({ prompt: "ready when shown" })).result as string;
+    expect((await pushed).cached).toEqual([true, true, true, true]);
+    expect((await w.store.get(id))?.status).toBe("SUCCESS");
+  });
+
+  it("an upscale's finish: its thumbnail is made first", async () => {
+    const w = world(PACED);
+    const grid = await w.tasks.imagine({ prompt: "one of four" });
+    const done = await waitForStatus(w.tasks.fetch, grid.result as string, "SUCCESS");
+    let id: string | null = null;
+    const thumbed = new Promise<boolean>((resolve) => {
+      const stop = w.tasks.subscribe((tasks) => {
+        if (!tasks.some((task) => task.id === id && task.status === "SUCCESS")) return;
+        stop();
+        void w.media.lookup(id!, "thumb").then((thumb) => resolve(thumb !== null));
+      });
+    });
+    const u2 = done.buttons.find((button) => button.label === "U2")!;
+    id = (await w.tasks.action({ taskId: done.id, customId: u2.customId })).result as string;
+    expect(await thumbed).toBe(true);
+  });
+
+  it("a finish is recorded at once when its thumbnails cannot be made, and after MEDIA_READY_WAIT_MS when they take longer", async () => {
+    // When the poll's answer first said SUCCESS, to time the push against.
+    const answered = new Map<string, number>();
+    const timed: WorldOptions = {
+      ...PACED,
+      wrapFetch: (fetch) => async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input instanceof Request ? input.url : input).includes("/mj/task/list-by-")) {
+          for (const task of (await response.clone().json()) as { id: string; status: string }[])
+            if (task.status === "SUCCESS" && !answered.has(task.id)) answered.set(task.id, Date.now());
+        }
+        return response;
+      },
+    };
+    const pushedAfterAnswer = async (w: ReturnType<typeof world>, prompt: string) => {
+      let id: string | null = null;
+      const pushed = heldWhenPushed(w, () => id);
+      id = (await w.tasks.imagine({ prompt })).result as string;
+      const { at, cached } = await pushed;
+      return { after: at - answered.get(id)!, cached };
+    };
+
+    const failing = world(timed);
+    failing.fault.media = () => new Response("gone", { status: 404 });
+    const failed = await pushedAfterAnswer(failing, "no grid to cut");
+    expect(failed.cached).toEqual([false, false, false, false]);
+    expect(failed.after).toBeLessThan(MEDIA_READY_WAIT_MS / 2);
+
+    const stalled = world(timed);
+    // The grid's first bytes come, the rest only fail, well after the wait.
+    const head = (
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#345" } })
+        .png()
+        .toBuffer()
+    ).subarray(0, 64);
+    stalled.fault.media = () =>
+      new Response(
+        new ReadableStream({
+          start: (controller) => controller.enqueue(new Uint8Array(head)),
+          pull: () =>
+            new Promise((_, reject) =>
+              setTimeout(() => reject(new Error("reset")), MEDIA_READY_WAIT_MS + 500),
+            ),
+        }),
+        { headers: { "content-type": "image/png" } },
+      );
+    const late = await pushedAfterAnswer(stalled, "a grid that never arrives");
+    expect(late.cached).toEqual([false, false, false, false]);
+    expect(late.after).toBeGreaterThanOrEqual(MEDIA_READY_WAIT_MS - 5);
+    expect(late.after).toBeLessThan(MEDIA_READY_WAIT_MS + 500);
+  }, 20_000);
+
+  it("progress is pushed with its image already fetched while a page listens, and fetched by nobody when none does", async () => {
+    // Slow enough for polls every 400 ms (each waiting up to 300 ms) to see several steps.
+    const STEPPED: WorldOptions = { simulator: { speed: 10 }, env: { MJ_POLL_INTERVAL_MS: "400" } };
+    const w = world(STEPPED);
+    let id: string | null = null;
+    const steps: { version: string; fetched: boolean }[] = [];
+    const stop = w.tasks.subscribe((tasks) => {
+      const running = tasks.find((task) => task.id === id && task.status === "IN_PROGRESS" && task.imageUrl);
+      if (!running) return;
+      const version = new URL(running.imageUrl!, "http://app").searchParams.get("v")!;
+      steps.push({ version, fetched: w.mediaRequests.some((url) => urlVersion(url) === version) });
+    });
+    id = (await w.tasks.imagine({ prompt: "progress someone watches" })).result as string;
+    await waitForStatus(w.tasks.fetch, id, "SUCCESS");
+    stop();
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((step) => step.fetched)).toBe(true);
+
+    const alone = world(STEPPED);
+    const before = new Set(alone.mediaRequests);
+    const unwatched = (await alone.tasks.imagine({ prompt: "progress nobody watches" })).result as string;
+    const seen = new Set<string>();
+    for (;;) {
+      const task = await alone.tasks.fetch(unwatched);
+      if (task.status === "IN_PROGRESS" && task.imageUrl)
+        seen.add(new URL(task.imageUrl, "http://app").searchParams.get("v")!);
+      if (task.status === "SUCCESS") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen.size).toBeGreaterThan(0);
+    const fetched = alone.mediaRequests.filter((url) => !before.has(url) && seen.has(urlVersion(url)));
+    expect(fetched).toEqual([]);
+  }, 20_000);
 });

@@ -65,6 +65,13 @@ export interface TaskServiceDeps {
   cacheMedia?: (tasks: Task[]) => void;
   /** Told of every upstream copy the service records (notifyHook, lib/tasks/notify.ts); must not block. */
   notify?: (tasks: Task[]) => void;
+  /**
+   * What a page shows of a copy the poller brings, made before the copy is recorded (and so pushed
+   * and answered): the media room's `makeShown` (lib/media/ready.ts). Null when there is nothing
+   * to wait for. `pageListening` says whether a page on this instance listens to the pushes now.
+   * Default none: a poll is recorded as it comes.
+   */
+  mediaReady?: (task: Task, pageListening: boolean) => Promise<unknown> | null;
   /** How often the one poller asks the upstream about every unfinished task (default 2 s). */
   pollIntervalMs?: number;
   /**
@@ -174,6 +181,28 @@ const MAX_TRACKED = 10_000;
 /** Statuses the poller does not ask about after a restart: finished, or waiting for the user. */
 const NOT_POLLED = [TASK_STATUS.success, TASK_STATUS.failure, TASK_STATUS.cancel, TASK_STATUS.modal];
 
+/**
+ * The longest a poll's answer waits for its media (`mediaReady`) before it is recorded anyway, and
+ * never more than three quarters of the poll interval, so the poller keeps its pace: a slow CDN or
+ * a machine too busy to keep ahead costs the page the wait it had without.
+ */
+export const MEDIA_READY_WAIT_MS = 1_500;
+
+/** Resolves once every promise has settled, `ms` have passed or `signal` aborts, whichever comes first. */
+function settledWithin(promises: Promise<unknown>[], ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal.aborted) return done();
+    signal.addEventListener("abort", done, { once: true });
+    void Promise.allSettled(promises).then(done);
+  });
+}
+
 export function createTaskService({
   upstream,
   store,
@@ -182,6 +211,7 @@ export function createTaskService({
   removeMedia = async () => {},
   cacheMedia,
   notify,
+  mediaReady,
   pollIntervalMs = 2_000,
   cluster = soloCluster(),
   log = (message: string) => console.warn(message),
@@ -345,11 +375,72 @@ export function createTaskService({
     return out as T;
   };
 
+  const readyWaitMs = Math.min(MEDIA_READY_WAIT_MS, (pollIntervalMs * 3) / 4);
+  /** Ends every wait of `recordPolled` at once (the poller stops: a shutdown). */
+  const stopped = new AbortController();
+  /** The media work polls started (`mediaReady`), until it settles: `idle` waits for it. */
+  const preparing = new Set<Promise<unknown>>();
+
+  /**
+   * What a poll learnt, recorded once what a page shows of it is ready (`mediaReady`), so the page
+   * that hears of a change shows it from the app's memory and cache at once: a finish with its
+   * thumbnails (a grid's four cells from one decode), a running task with its new progress image.
+   * Asked for at the moment of the push, every tab's request waited on the same download and
+   * decode, the slowest answers a studio gave under load. Finishes and the rest are two records,
+   * so progress does not wait for a grid's cutting; each is recorded after `readyWaitMs` at most,
+   * whatever is still being made, and a failure to make it records it all the same (the page asks
+   * and is told what is wrong). Stopped meanwhile, nothing is recorded: the record still says
+   * these tasks run, so the next start polls them again.
+   */
+  async function recordPolled(copies: Task[]): Promise<void> {
+    if (!mediaReady) {
+      await record(copies);
+      return;
+    }
+    const pageListening = events.listening();
+    const finishes = { copies: [] as Task[], waits: [] as Promise<unknown>[] };
+    const rest = { copies: [] as Task[], waits: [] as Promise<unknown>[] };
+    for (const copy of copies) {
+      const group = copy.status === TASK_STATUS.success ? finishes : rest;
+      group.copies.push(copy);
+      const ready = prepare(copy, pageListening);
+      if (ready) group.waits.push(ready);
+    }
+    // Finishes with nothing to make go with the rest: one record, one push.
+    if (finishes.waits.length === 0) rest.copies.push(...finishes.copies.splice(0));
+    await Promise.all(
+      [finishes, rest].map(async ({ copies, waits }) => {
+        if (copies.length === 0) return;
+        if (waits.length > 0) await settledWithin(waits, readyWaitMs, stopped.signal);
+        if (!stopped.signal.aborted) await record(copies);
+      }),
+    );
+  }
+
+  /** `mediaReady` of one copy, its failure logged and its work tracked until it settles. */
+  function prepare(copy: Task, pageListening: boolean): Promise<unknown> | null {
+    let ready: Promise<unknown> | null;
+    try {
+      ready = mediaReady!(copy, pageListening);
+    } catch (error) {
+      ready = Promise.reject(error);
+    }
+    if (!ready) return null;
+    const tracked = ready.then(
+      () => undefined,
+      (error: unknown) =>
+        log(`[tasks] could not make the media of ${copy.id} before recording it: ${String(error)}`),
+    );
+    preparing.add(tracked);
+    void tracked.finally(() => preparing.delete(tracked));
+    return tracked;
+  }
+
   const poller = createPoller({
     intervalMs: pollIntervalMs,
     batchSize: LIMITS.idsPerList,
     ask: (ids) => upstream.listByIds(ids),
-    record: (tasks) => record(tasks),
+    record: recordPolled,
     isLeader: () => cluster.isLeader(),
     // Only an upstream's fault makes the record stale (see throwIfStale), for every instance.
     onFault: (error) =>
@@ -757,6 +848,12 @@ export function createTaskService({
     stopPolling: (): void => {
       stopListening();
       poller.close();
+      stopped.abort();
+    },
+
+    /** Resolves once the media work polls started (see `recordPolled`) has settled: a stopping server waits for it. */
+    async idle(): Promise<void> {
+      while (preparing.size > 0) await Promise.all(preparing);
     },
 
     async history(query: TaskListQuery): Promise<TaskPage> {

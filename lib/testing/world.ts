@@ -39,6 +39,8 @@ export interface WorldOptions {
   log?: (message: string) => void;
   /** More environment variables of the app (MJ_SPEED_VIA, say). */
   env?: Record<string, string>;
+  /** ServiceOptions.mediaBeforeRecord (default true, as the app runs). */
+  mediaBeforeRecord?: boolean;
 }
 
 export interface World {
@@ -116,6 +118,7 @@ export function world(options: WorldOptions = {}): World {
       upstreamFetch: () => tap,
       mediaQueue: { retryBaseMs: 5, ...mediaQueue },
       log: options.log ?? (() => {}),
+      mediaBeforeRecord: options.mediaBeforeRecord,
     });
 
   let services = build();
