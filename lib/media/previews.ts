@@ -17,9 +17,9 @@ import { createHotBytes } from "./hot-bytes";
  * the ask waits for the upstream, or for a later step of the task, whichever lands first; only
  * when its own fetch fails with nothing to show is it the error it is today.
  *
- * Previews are not fetched ahead, when the poller records a new step: every running task's every
- * step would be fetched, whether or not a page shows it (drop-in API clients never do), for a head
- * start of the few milliseconds between the record and the page's request.
+ * The poller fetches a new step here before recording it, but only while a page on this instance
+ * listens (lib/media/ready.ts): every tab that shows the task then asks at the moment of the push,
+ * and drop-in API clients, which never show previews, cost no fetch per step.
  */
 
 export interface Preview {
