@@ -32,21 +32,26 @@ const echo: RouteModule = {
   },
 };
 
-const BIG = { items: Array.from({ length: 2000 }, (_, i) => ({ id: `task-${i}`, status: "SUCCESS" })) };
+const listOf = (length: number) => ({
+  items: Array.from({ length }, (_, i) => ({ id: `task-${i}`, status: "SUCCESS" })),
+});
+/** A feed page's size (gzipped on the event loop) and a long list's (gzipped in libuv's pool). */
+const MEDIUM = listOf(600);
+const BIG = listOf(3000);
 
 const routes = [
   { pattern: "/api/echo/[id]/[slot]", module: echo },
-  {
-    pattern: "/api/big",
+  ...Object.entries({ "/api/medium": MEDIUM, "/api/big": BIG }).map(([pattern, value]) => ({
+    pattern,
     module: {
       GET: async () => {
-        const body = JSON.stringify(BIG);
+        const body = JSON.stringify(value);
         return new Response(body, {
           headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
         });
       },
     },
-  },
+  })),
   {
     pattern: "/api/body",
     module: {
@@ -236,16 +241,20 @@ describe("the fast lane", () => {
     expect(() => laneRoute("/api/mj/[...rest]", echo, new Map())).toThrow(/catch-all/);
   });
 
-  it("gzips a large JSON answer for a client that accepts it, and only then", async () => {
-    const packed = await raw("/api/big", { headers: { "accept-encoding": "gzip, br" } });
+  it.each([
+    ["/api/medium", MEDIUM],
+    ["/api/big", BIG],
+  ])("gzips a large JSON answer (%s) for a client that accepts it, and only then", async (path, value) => {
+    const packed = await raw(path, { headers: { "accept-encoding": "gzip, br" } });
     expect(packed.headers["content-encoding"]).toBe("gzip");
     expect(packed.headers.vary).toBe("Accept-Encoding");
-    expect(JSON.parse(gunzipSync(packed.body).toString())).toEqual(BIG);
+    expect(packed.headers["content-length"]).toBe(String(packed.body.length));
+    expect(JSON.parse(gunzipSync(packed.body).toString())).toEqual(value);
 
-    const plain = await raw("/api/big", { headers: { "accept-encoding": "identity" } });
+    const plain = await raw(path, { headers: { "accept-encoding": "identity" } });
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.headers["content-length"]).toBe(String(plain.body.length));
-    expect(JSON.parse(plain.body.toString())).toEqual(BIG);
+    expect(JSON.parse(plain.body.toString())).toEqual(value);
   });
 
   it("leaves a no-transform answer as it is", async () => {
