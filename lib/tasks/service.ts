@@ -397,6 +397,9 @@ export function createTaskService({
       await record(copies);
       return;
     }
+    // An answer that lands after the stop starts no media work that the stopping server
+    // (its `idle`) would not wait for.
+    if (stopped.signal.aborted) return;
     const pageListening = events.listening();
     const finishes = { copies: [] as Task[], waits: [] as Promise<unknown>[] };
     const rest = { copies: [] as Task[], waits: [] as Promise<unknown>[] };
