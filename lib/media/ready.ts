@@ -28,18 +28,24 @@ export function makeShown(
   };
 }
 
-/** A finished job's thumbnails a page shows; thumbnails the upstream lists itself are its files, not made here. */
-async function makeShownThumbnails(cache: Pick<MediaCache, "cell" | "thumbnail">, task: Task): Promise<void> {
+/**
+ * A finished job's thumbnails a page shows; null when there are none to make (thumbnails the
+ * upstream lists itself are its files, not made here).
+ */
+function makeShownThumbnails(
+  cache: Pick<MediaCache, "cell" | "thumbnail">,
+  task: Task,
+): Promise<unknown> | null {
   const prefix = `/api/media/${encodeURIComponent(task.id)}/`;
+  const made: Promise<unknown>[] = [];
   const slots = new Set<string>();
   for (const { thumb } of jobImages(withAppMediaUrls(task))) {
     if (thumb.startsWith(prefix)) slots.add(thumb.slice(prefix.length).split("?")[0]!);
   }
-  await Promise.all(
-    [...slots].filter(isMediaSlot).map((slot) => {
-      if (isCellSlot(slot)) return cache.cell(task, slot);
-      if (isThumbSlot(slot)) return cache.thumbnail(task, slot);
-      return null;
-    }),
-  );
+  for (const slot of slots) {
+    if (!isMediaSlot(slot)) continue;
+    if (isCellSlot(slot)) made.push(cache.cell(task, slot));
+    else if (isThumbSlot(slot)) made.push(cache.thumbnail(task, slot));
+  }
+  return made.length > 0 ? Promise.all(made) : null;
 }
