@@ -203,9 +203,11 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
     pollerRole: () => (cluster.isLeader() ? "leader" : "standby"),
     async close() {
       tasks.stopPolling();
+      // The lease goes first: another instance takes over polling without waiting for the media
+      // work below.
+      await cluster.close();
       // Thumbnails the last poll started write to the blob store and index closed below.
       await tasks.idle();
-      await cluster.close();
       media.close();
       await media.idle();
       await notifier.idle();
