@@ -66,6 +66,7 @@ const HOT = [
   "/api/mj/task/list-by-condition",
   "/api/mj/task/list-by-ids",
   "/api/tasks",
+  "/api/tasks/events",
 ];
 
 const loadAll = async () => {

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it, vi } from "vitest";
+import { createLane, laneRegistry } from "@/lib/http/node-lane";
 import { services } from "@/lib/server/services";
 import { testServer } from "@/lib/testing/server-env";
 
@@ -83,5 +87,49 @@ describe("the task event stream", () => {
     for (let i = 0; i < 100 && !ended; i++) ended = (await next()).done;
     expect(ended).toBe(true);
     expect(request.signal.aborted).toBe(true);
+  });
+
+  it("is carried by the fast lane on a real socket: a batch arrives as it is published, and the page stops listening when its connection closes", async () => {
+    await load(); // registers the route in the lane, as Next's first load of it does
+    const lane = createLane(laneRegistry());
+    const server = http.createServer((request, response) => {
+      if (lane(request, response)) return;
+      response.statusCode = 599;
+      response.end("not the lane's");
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const subscribe = services().tasks.subscribe;
+    const stoppedListening = vi.fn();
+    const spy = vi.spyOn(services().tasks, "subscribe").mockImplementation((listener) => {
+      const stop = subscribe(listener);
+      return () => {
+        stoppedListening();
+        stop();
+      };
+    });
+    try {
+      const request = http.get(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/tasks/events`,
+        { headers: { cookie: await signIn() } },
+      );
+      const [response] = (await once(request, "response")) as [http.IncomingMessage];
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^text\/event-stream/);
+      let received = "";
+      response.on("data", (chunk: Buffer) => (received += chunk.toString()));
+      await vi.waitFor(() => expect(received).toMatch(/^retry: \d+/));
+      expect(spy).toHaveBeenCalledTimes(1);
+
+      const { result: id } = await services().tasks.imagine({ prompt: "pushed through the lane" });
+      await vi.waitFor(() => expect(received).toContain(`data: [{"id":"${id}"`));
+      expect(stoppedListening).not.toHaveBeenCalled();
+
+      request.destroy();
+      await vi.waitFor(() => expect(stoppedListening).toHaveBeenCalledTimes(1));
+    } finally {
+      spy.mockRestore();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
