@@ -8,7 +8,7 @@
  * Each level also prints the CPU seconds the app and the simulator (each with its children) and the
  * load's own tabs used during the run, from /proc/PID/stat and process.cpuUsage(), beside what the
  * cores offered and the load average, and the delay of the tabs' own event loop (a request it
- * notices late is timed late, whatever the app did: 20-25 ms at p99 at 50 tabs, December 2026).
+ * notices late is timed late, whatever the app did: 13-14 ms at p99 at 50 tabs, December 2026).
  * The three share the machine's cores, and the simulator's image rendering took 41-65 % of the
  * app's and its CPU at 50 and 200 tabs (2-core machines, December 2026). It keeps its normal priority: it is in the path of submits, previews and
  * downloads, so lowering it would move time from the app's own work into the app's waits on the
@@ -50,7 +50,8 @@
  * browser does, and counted ("sent again"); any other failure is an error.
  *
  * The tasks run on the simulator at speed 1 (an imagine takes about 7 s), with no job limit: the
- * upstream is not what is measured. The unloaded p50 is that of one tab for 30 s.
+ * upstream is not what is measured. The unloaded p50 is that of one tab for 60 s. Every level
+ * times what its clients send after a warm-up of WARMUP_MS; errors count from the start.
  *
  * ## Capacity (saturation, not a target)
  *
@@ -61,10 +62,12 @@
  * errors, and the memory it takes to do so.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gunzipSync } from "node:zlib";
 import { createPollTracker, nextPollDelay, POLL } from "@/lib/api/polling";
 import { jobImages } from "@/lib/images/job-images";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
@@ -77,8 +80,18 @@ const TAB_LEVELS = [50, 200];
 /** The pre-rendered upstream's pictures (per aspect ratio): the first jobs render them, the rest reuse them. */
 const RENDER_POOL = 8;
 const DURATION_MS = 60_000;
-/** One tab alone first: the unloaded p50 the loaded p99 is held to (at most 10x). */
-const UNLOADED_MS = 30_000;
+/**
+ * One tab alone first: the unloaded p50 the loaded p99 is held to (at most 10x). A tab sends
+ * about 1.4 requests a second, so this is its p50 over about 80; over 30 s it moved from 4.0 to
+ * 6.0 ms between runs of one build (December 2026), and the ratio with it.
+ */
+const UNLOADED_MS = 60_000;
+/**
+ * Each level's clients start together on a fresh app, and what they time is counted from this
+ * long after: the first requests found the app's code not yet compiled (the first feed reads at
+ * 50 tabs took 60-115 ms, a tenth of the slowest 1 %), and tasks not yet running as they will be.
+ */
+const WARMUP_MS = 10_000;
 /** The Create feed's page (create-page.tsx `FEED`). */
 const FEED_PAGE = 20;
 /** Connections a browser opens to one host (HTTP/1.1): a burst of thumbnails goes six at a time. */
@@ -97,6 +110,8 @@ const KINDS = ["poll", "history", "preview", "thumbnail", "submit"] as const;
 type Kind = (typeof KINDS)[number];
 
 interface Tally {
+  /** Whether the warm-up is over: only requests sent from then on are timed and counted as offered. */
+  measuring: boolean;
   latencies: Record<Kind, number[]>;
   /** Requests the tabs' timers asked for, including ticks skipped because the last was in flight. */
   offered: Record<Kind, number>;
@@ -110,6 +125,7 @@ function newTally(): Tally {
   const perKind = <T>(value: () => T) =>
     Object.fromEntries(KINDS.map((kind) => [kind, value()])) as Record<Kind, T>;
   return {
+    measuring: false,
     latencies: perKind(() => []),
     offered: perKind(() => 0),
     errors: [],
@@ -171,30 +187,82 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
+ * The headers a tab sends with every request: those Node's fetch sends, so the app parses and
+ * negotiates what it did when the tabs used fetch (JSON answers gzipped, as for a browser).
+ */
+const TAB_HEADERS = {
+  accept: "*/*",
+  "accept-language": "*",
+  "sec-fetch-mode": "cors",
+  "user-agent": "node",
+  "accept-encoding": "gzip, deflate",
+};
+
+interface Answer {
+  status: number;
+  /** The body whole, gunzipped when the app gzipped it. */
+  body: Buffer;
+}
+
+/**
+ * One request on a tab's own keep-alive connections (a browser's are its own, not shared with
+ * other browsers). On `node:http`, not fetch: the tabs all share this one process, and its event
+ * loop's delay is timed into every request it answers late. With fetch (WHATWG streams, a
+ * Response per answer, a TextDecoderStream per event stream) the 50 tabs took 8.0 s of CPU in the
+ * minute and their loop's delay was 16 ms at p99; on node:http, 3.9-4.2 s and 13-14 ms.
+ */
+function send(agent: http.Agent, url: URL, json?: unknown): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
+    const headers = payload
+      ? { ...TAB_HEADERS, "content-type": "application/json", "content-length": payload.byteLength }
+      : TAB_HEADERS;
+    const request = http.request(url, { agent, method: payload ? "POST" : "GET", headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        try {
+          const body = Buffer.concat(chunks);
+          const gzipped = response.headers["content-encoding"] === "gzip";
+          resolve({ status: response.statusCode ?? 0, body: gzipped ? gunzipSync(body) : body });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+/**
  * A connection the server closed while it sat idle in the pool, reused at that moment (the server
  * drops idle keep-alive connections after 5 s; under load the client's own timer runs late): a
  * browser sends the request again on a new connection, and so does a tab here, once, counted.
  */
-const RESET = /ECONNRESET|UND_ERR_SOCKET|other side closed/;
+const RESET = /ECONNRESET|socket hang up/;
 
 /** One timed request, counted as offered; the body as text (null on an error, which is tallied). */
-async function timed(tally: Tally, kind: Kind, run: () => Promise<Response>): Promise<string | null> {
-  tally.offered[kind]++;
+async function timed(tally: Tally, kind: Kind, run: () => Promise<Answer>): Promise<string | null> {
+  const measured = tally.measuring;
+  if (measured) tally.offered[kind]++;
   const started = performance.now();
   try {
-    const response = await run().catch((error: unknown) => {
+    const answer = await run().catch((error: unknown) => {
       if (!RESET.test(reason(error))) throw error;
       tally.retried++;
       return run();
     });
+    if (measured) tally.latencies[kind].push(performance.now() - started);
+    const ok = answer.status >= 200 && answer.status < 300;
+    // An image's bytes are only counted; an error's body is its reason.
     const text =
-      // An image's bytes are only counted; an error's body is its reason.
-      (kind === "thumbnail" || kind === "preview") && response.ok
-        ? String((await response.arrayBuffer()).byteLength)
-        : await response.text();
-    tally.latencies[kind].push(performance.now() - started);
-    if (!response.ok) {
-      tally.errors.push(`${kind}: HTTP ${response.status} ${text.slice(0, 200)}`);
+      (kind === "thumbnail" || kind === "preview") && ok
+        ? String(answer.body.byteLength)
+        : answer.body.toString("utf8");
+    if (!ok) {
+      tally.errors.push(`${kind}: HTTP ${answer.status} ${text.slice(0, 200)}`);
       return null;
     }
     return text;
@@ -204,22 +272,21 @@ async function timed(tally: Tally, kind: Kind, run: () => Promise<Response>): Pr
   }
 }
 
-/** An error with what undici puts under "fetch failed" (the socket's own error). */
+/** An error with its cause (a socket's own error under a wrapping one). */
 function reason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? `${error.message} (${reason(error.cause)})` : error.message;
 }
 
-const JSON_HEADERS = { "content-type": "application/json" };
-
 /** Submits one imagine; the new task's id, or null (tallied as an error). */
-async function submitImagine(appUrl: string, tally: Tally, prompt: string): Promise<string | null> {
+async function submitImagine(
+  appUrl: string,
+  agent: http.Agent,
+  tally: Tally,
+  prompt: string,
+): Promise<string | null> {
   const text = await timed(tally, "submit", () =>
-    fetch(`${appUrl}/api/mj/submit/imagine`, {
-      method: "POST",
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ prompt }),
-    }),
+    send(agent, new URL("/api/mj/submit/imagine", appUrl), { prompt }),
   );
   if (text === null) return null;
   const envelope = JSON.parse(text) as { code: number; result: string };
@@ -268,6 +335,9 @@ function parseMessage(data: string): Task[] {
 /** One studio tab for `deadline - now` ms (the header comment says what it does and why). */
 async function tab(appUrl: string, index: number, deadline: number, tally: Tally): Promise<number> {
   const live = () => Date.now() < deadline;
+  // The tab's own connections, kept alive between requests as a browser keeps them.
+  const agent = new http.Agent({ keepAlive: true });
+  const pollUrl = new URL("/api/mj/task/list-by-ids", appUrl);
   /** The newest copy this tab holds of each task it submitted. */
   const tasks = new Map<string, Task>();
   const pollSleep = wakeableSleep();
@@ -287,7 +357,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
       const { kind, url } = images.shift()!;
       loading++;
       loaded.push(
-        timed(tally, kind, () => fetch(new URL(url, appUrl))).then(() => {
+        timed(tally, kind, () => send(agent, new URL(url, appUrl))).then(() => {
           loading--;
           pump();
         }),
@@ -313,35 +383,47 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
     if (pendingKey() !== before) pollSleep.wake();
   };
 
-  const readFeed = () => timed(tally, "history", () => fetch(`${appUrl}/api/tasks?limit=${FEED_PAGE}`));
+  const feedUrl = new URL(`/api/tasks?limit=${FEED_PAGE}`, appUrl);
+  const readFeed = () => timed(tally, "history", () => send(agent, feedUrl));
 
   const stop = new AbortController();
-  const stream = (async () => {
-    try {
-      const response = await fetch(`${appUrl}/api/tasks/events`, { signal: stop.signal });
-      if (!response.ok || !response.body) {
-        tally.errors.push(`stream: HTTP ${response.status}`);
-        return;
-      }
-      tally.streams.opened++;
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffered = "";
-      for (let read = await reader.read(); !read.done; read = await reader.read()) {
-        buffered += read.value;
-        let end: number;
-        while ((end = buffered.indexOf("\n\n")) >= 0) {
-          const message = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (!message.startsWith("data: ")) continue; // a heartbeat
-          tally.streams.messages++;
-          apply(parseMessage(message.slice("data: ".length)));
-        }
-      }
-      if (live()) tally.errors.push("stream: ended by the server");
-    } catch (error) {
+  const stream = new Promise<void>((resolve) => {
+    const failed = (error: unknown) => {
       if (!stop.signal.aborted) tally.errors.push(`stream: ${reason(error)}`);
-    }
-  })();
+      resolve();
+    };
+    const request = http.get(
+      new URL("/api/tasks/events", appUrl),
+      { agent, headers: { ...TAB_HEADERS, accept: "text/event-stream" }, signal: stop.signal },
+      (response) => {
+        if (response.statusCode !== 200) {
+          tally.errors.push(`stream: HTTP ${response.statusCode}`);
+          response.resume();
+          return resolve();
+        }
+        tally.streams.opened++;
+        response.setEncoding("utf8");
+        let buffered = "";
+        response.on("data", (chunk: string) => {
+          buffered += chunk;
+          let end: number;
+          while ((end = buffered.indexOf("\n\n")) >= 0) {
+            const message = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            if (!message.startsWith("data: ")) continue; // a heartbeat
+            tally.streams.messages++;
+            apply(parseMessage(message.slice("data: ".length)));
+          }
+        });
+        response.on("error", failed);
+        response.on("end", () => {
+          if (live()) tally.errors.push("stream: ended by the server");
+          resolve();
+        });
+      },
+    );
+    request.on("error", failed);
+  });
 
   const head = (async () => {
     // A fixed interval from the page's load; a tick while the last read is in flight is skipped.
@@ -352,7 +434,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
       const started = Date.now();
       await readFeed();
       const skipped = Math.floor((Date.now() - started) / POLL.headMs);
-      tally.offered.history += skipped;
+      if (tally.measuring) tally.offered.history += skipped;
       next += (skipped + 1) * POLL.headMs;
     }
   })();
@@ -368,13 +450,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
         await pollSleep.wait(deadline - Date.now());
         continue;
       }
-      const text = await timed(tally, "poll", () =>
-        fetch(`${appUrl}/api/mj/task/list-by-ids`, {
-          method: "POST",
-          headers: JSON_HEADERS,
-          body: JSON.stringify({ ids }),
-        }),
-      );
+      const text = await timed(tally, "poll", () => send(agent, pollUrl, { ids }));
       if (text === null) failures++;
       else {
         failures = 0;
@@ -393,7 +469,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
   let submitted = 0;
   await sleep(Math.random() * SUBMIT_EVERY_MS.max * 0.75);
   while (live()) {
-    const id = await submitImagine(appUrl, tally, `load tab ${index} task ${submitted} --ar 1:1`);
+    const id = await submitImagine(appUrl, agent, tally, `load tab ${index} task ${submitted} --ar 1:1`);
     submitted++;
     await readFeed();
     if (id !== null) {
@@ -409,27 +485,25 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
   while (loaded.length > 0) await Promise.all(loaded.splice(0));
   stop.abort();
   await stream;
+  agent.destroy();
   return submitted;
 }
 
 /** The capacity run's client: closed loop, its next request as soon as the last is answered. */
 async function closedLoopClient(appUrl: string, index: number, deadline: number, tally: Tally) {
+  const agent = new http.Agent({ keepAlive: true });
   const ids: string[] = [];
   const thumbnails = new Set<string>();
   let submitted = 0;
   const submit = async () => {
-    const id = await submitImagine(appUrl, tally, `load client ${index} task ${submitted} --ar 1:1`);
+    const id = await submitImagine(appUrl, agent, tally, `load client ${index} task ${submitted} --ar 1:1`);
     submitted++;
     if (id !== null) ids.push(id);
   };
   const poll = async () => {
     const wanted = ids.slice(-POLLED_PER_CLIENT);
     const text = await timed(tally, "poll", () =>
-      fetch(`${appUrl}/api/mj/task/list-by-ids`, {
-        method: "POST",
-        headers: JSON_HEADERS,
-        body: JSON.stringify({ ids: wanted }),
-      }),
+      send(agent, new URL("/api/mj/task/list-by-ids", appUrl), { ids: wanted }),
     );
     if (text === null) return;
     const polled = JSON.parse(text) as Task[];
@@ -443,13 +517,14 @@ async function closedLoopClient(appUrl: string, index: number, deadline: number,
     const roll = Math.random();
     if (ids.length === 0 || roll < SHARE.submit) await submit();
     else if (roll < SHARE.submit + SHARE.history)
-      await timed(tally, "history", () => fetch(`${appUrl}/api/tasks?limit=${HISTORY_PAGE}`));
+      await timed(tally, "history", () => send(agent, new URL(`/api/tasks?limit=${HISTORY_PAGE}`, appUrl)));
     else if (roll < SHARE.submit + SHARE.history + SHARE.thumbnail && thumbnails.size > 0) {
       const list = [...thumbnails];
       const url = list[Math.floor(Math.random() * list.length)]!;
-      await timed(tally, "thumbnail", () => fetch(new URL(url, appUrl)));
+      await timed(tally, "thumbnail", () => send(agent, new URL(url, appUrl)));
     } else await poll();
   }
+  agent.destroy();
   return submitted;
 }
 
@@ -492,17 +567,20 @@ async function level(
       DATA_DIR: dataDir,
     });
     const appUrl = app.url;
+    const deadline = Date.now() + WARMUP_MS + durationMs;
+    const running = Promise.all(
+      Array.from({ length: clients }, (_, i) => client(appUrl, i, deadline, tally)),
+    );
+    await sleep(WARMUP_MS);
+    tally.measuring = true;
     const started = performance.now();
     const cpuBefore = {
       app: cpuSeconds(app.child.pid!),
       simulator: cpuSeconds(simulator.child.pid!),
       tabs: process.cpuUsage(),
     };
-    const deadline = Date.now() + durationMs;
     tabsLoop.enable();
-    const counts = await Promise.all(
-      Array.from({ length: clients }, (_, i) => client(appUrl, i, deadline, tally)),
-    );
+    const counts = await running;
     tabsLoop.disable();
     submitted = counts.reduce((a, b) => a + b, 0);
     seconds = (performance.now() - started) / 1000;
@@ -527,7 +605,7 @@ async function level(
     `| ${label} | ${perSecond(offered)} | ${perSecond(sorted.length)} | ${sorted.length ? ms(percentile(sorted, 50)) : "-"} | ` +
     `${sorted.length ? ms(percentile(sorted, 99)) : "-"} | ${sorted.length ? ratio(percentile(sorted, 99), unloadedP50) : "-"} |`;
   console.log(
-    `\n## Load: ${name} (${durationMs / 1000} s, loopback, simulator in its own process` +
+    `\n## Load: ${name} (${durationMs / 1000} s after ${WARMUP_MS / 1000} s of warm-up, loopback, simulator in its own process` +
       `${renderPool ? `, drawing from ${renderPool} pictures` : ""})\n`,
   );
   console.log("| requests | offered /s | served /s | p50 | p99 | p99 / unloaded p50 |");
@@ -545,7 +623,7 @@ async function level(
       console.log(row(labels[kind], sortedOf(kind), tally.offered[kind], unloaded?.kindP50[kind]));
   const peakMb = Math.round(peakKb / 1024);
   console.log(
-    `\nTasks submitted: ${submitted}. Errors: ${tally.errors.length} (budget: 0). ` +
+    `\nTasks submitted (warm-up included): ${submitted}. Errors, warm-up included: ${tally.errors.length} (budget: 0). ` +
       `Sent again after a reset of an idle connection: ${tally.retried}. ` +
       (client === tab
         ? `Event streams: ${tally.streams.opened} (${tally.streams.messages} messages). `
