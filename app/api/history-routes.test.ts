@@ -256,6 +256,23 @@ describe("history list", () => {
   });
 });
 
+describe("a page read again", () => {
+  it("shows each task as it is now: its flags and its progress, not the bytes of an earlier read", async () => {
+    const id = await imagine("history reread lighthouse");
+    const item = async () => (await page("?q=lighthouse")).items.find((task) => task.id === id)!;
+    expect(await item()).toMatchObject({ favorite: false, hidden: false });
+    await call("task", { method: "PATCH", params: { id }, body: { favorite: true } });
+    expect(await item()).toMatchObject({ favorite: true, hidden: false });
+    await call("tasks", { method: "PATCH", body: { ids: [id], favorite: false } });
+    expect(await item()).toMatchObject({ favorite: false });
+    await waitForStatus(fetchTask, id, "SUCCESS");
+    const finished = await item();
+    expect(finished.status).toBe("SUCCESS");
+    // Read twice unchanged, the page is the same.
+    expect(await item()).toEqual(finished);
+  });
+});
+
 describe("facets", () => {
   it("filters by model, aspect ratio, speed and style reference as the prompts say", async () => {
     const wide = await imagine("facet owl --v 7 --ar 16:9 --sref 42");

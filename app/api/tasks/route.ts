@@ -1,3 +1,4 @@
+import { pageBody } from "@/lib/http/json-body";
 import { parseWith, readJson, respond } from "@/lib/http/route";
 import { bulkFlagsBodySchema, historyQuerySchema } from "@/lib/mj/history-query";
 import { services } from "@/lib/server/services";
@@ -6,7 +7,7 @@ import { laneRoute } from "@/lib/http/node-lane";
 export async function GET(request: Request) {
   return respond(request, async () => {
     const params = Object.fromEntries(new URL(request.url).searchParams);
-    return services().tasks.history(parseWith(historyQuerySchema, params, "query"));
+    return pageBody(await services().tasks.history(parseWith(historyQuerySchema, params, "query")));
   });
 }
 
