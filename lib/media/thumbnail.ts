@@ -2,6 +2,7 @@ import "server-only";
 import os from "node:os";
 import sharp, { type Sharp } from "sharp";
 import { quadrantRect } from "@/lib/images/grid";
+import { lowerImageThreads } from "./image-threads";
 import { createLimiter } from "./limit";
 
 /**
@@ -62,6 +63,9 @@ export function withSourceInSlot<T>(
       return await work(input);
     } catch (error) {
       throw new ImageDecodeError(error);
+    } finally {
+      // Threads libvips started for this work run below the event loop from now on.
+      lowerImageThreads();
     }
   }, urgent);
 }
