@@ -10,9 +10,10 @@
  * cores offered and the load average, and the delay of the tabs' own event loop (a request it
  * notices late is timed late, whatever the app did: 13-14 ms at p99 at 50 tabs, December 2026).
  * The three share the machine's cores, and the simulator's image rendering took 41-65 % of the
- * app's and its CPU at 50 and 200 tabs (2-core machines, December 2026). It keeps its normal priority: it is in the path of submits, previews and
- * downloads, so lowering it would move time from the app's own work into the app's waits on the
- * upstream (and into upstream timeouts on a busy machine), not remove it.
+ * app's and its CPU at 50 and 200 tabs (2-core machines, December 2026). It keeps its normal
+ * priority: it is in the path of submits, previews and downloads, so lowering it would move time
+ * from the app's own work into the app's waits on the upstream (and into upstream timeouts on a
+ * busy machine), not remove it.
  *
  * So the levels run on a pre-rendered upstream (`renderPool`: the simulator draws every imagine
  * from 8 pictures and serves them from its render cache, as a CDN serves files), which takes the

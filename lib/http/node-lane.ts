@@ -10,9 +10,9 @@ import { errorResponse } from "./route";
 /**
  * The fast lane: the API routes a studio calls all the time (polls, media, drop-in fetches and
  * submits, each tab's event stream) handed straight from Node's `request` event to their own
- * route handlers, past Next's router. Next 16 spends 2–4 ms on each API request in its router and adapters (an AbortSignal,
- * NextRequest/Response wrapping, a chunked answer in two writes; profiled, issue 13), more than
- * the whole budget of a proxied call.
+ * route handlers, past Next's router. Next 16 spends 2–4 ms on each API request in its router
+ * and adapters (an AbortSignal, NextRequest/Response wrapping, a chunked answer in two writes;
+ * profiled, issue 13), more than the whole budget of a proxied call.
  *
  * A route joins by calling `laneRoute(pattern, { GET, … })` in its own route.ts. That matters:
  * Next compiles instrumentation.ts (which opens the lane) apart from the routes, with its own
