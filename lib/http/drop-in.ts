@@ -7,7 +7,7 @@ import { shared } from "@/lib/auth/shared";
 import { env } from "@/lib/env";
 import { isAccepted, resultTaskIds, submitResultSchema } from "@/lib/mj/envelope";
 import type { Task } from "@/lib/mj/task";
-import { JsonBody } from "./json-body";
+import { JsonBody, jsonArrayParts } from "./json-body";
 
 /**
  * Tasks as `/api/mj/*` hands them to midjourney-proxy clients. The app's own page keeps the
@@ -121,23 +121,13 @@ function taskJson(task: Task, origin: string | null, form: string): Buffer<Array
   return bytes;
 }
 
-const OPEN = Buffer.from("[");
-const COMMA = Buffer.from(",");
-const CLOSE = Buffer.from("]");
-
 /** A task or a list of them as the caller of a drop-in route should get it, serialized. */
 export function forCaller(request: Request, tasks: Task | Task[]): JsonBody {
   const origin = fromAppPage(request) ? null : publicOrigin(request);
   // Signed links change with the day's expiry; unsigned ones only with the origin.
   const form = origin === null ? "" : `${origin} ${env().auth.password ? mediaLinkExpiry() : ""}`;
   if (!Array.isArray(tasks)) return new JsonBody(taskJson(tasks, origin, form));
-  const bytes: Uint8Array[] = [OPEN];
-  tasks.forEach((task, i) => {
-    if (i > 0) bytes.push(COMMA);
-    bytes.push(taskJson(task, origin, form));
-  });
-  bytes.push(CLOSE);
-  return new JsonBody(Buffer.concat(bytes));
+  return new JsonBody(Buffer.concat(jsonArrayParts(tasks.map((task) => taskJson(task, origin, form)))));
 }
 
 const MAX_ORIGINS = 10_000;

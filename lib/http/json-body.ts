@@ -29,16 +29,30 @@ function itemJson(item: object): Buffer<ArrayBuffer> {
   return bytes;
 }
 
-const ITEMS = Buffer.from('{"items":[');
+const OPEN = Buffer.from("[");
 const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
+
+/** Values already serialized, as the parts of one JSON array of them (for one `Buffer.concat`). */
+export function jsonArrayParts(values: readonly Uint8Array[]): Uint8Array[] {
+  const parts: Uint8Array[] = [OPEN];
+  values.forEach((value, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(value);
+  });
+  parts.push(CLOSE);
+  return parts;
+}
+
+const PAGE = Buffer.from('{"items":');
 
 /** A page of shared items (see `kept`) as `{"items":[…],"nextCursor":…}`, from their kept JSON. */
 export function pageBody(page: { items: readonly object[]; nextCursor: string | null }): JsonBody {
-  const parts: Uint8Array[] = [ITEMS];
-  page.items.forEach((item, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(itemJson(item));
-  });
-  parts.push(Buffer.from(`],"nextCursor":${JSON.stringify(page.nextCursor)}}`));
-  return new JsonBody(Buffer.concat(parts));
+  return new JsonBody(
+    Buffer.concat([
+      PAGE,
+      ...jsonArrayParts(page.items.map(itemJson)),
+      Buffer.from(`,"nextCursor":${JSON.stringify(page.nextCursor)}}`),
+    ]),
+  );
 }
