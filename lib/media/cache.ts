@@ -13,9 +13,11 @@ import {
   type ImageReader,
   makeGridThumbnails,
   makeThumbnail,
+  sharpSlots,
   type Urgency,
 } from "./thumbnail";
 import {
+  isCellSlot,
   originalSlots,
   parseCellSlot,
   thumbSources,
@@ -117,6 +119,13 @@ export interface MediaCache {
    * waiting for it, as for `thumbnail`.
    */
   cell(task: Task, slot: CellSlot): Promise<CachedMedia | null>;
+  /**
+   * Makes thumbnails a page is about to show before anyone asks for them (`makeShown`): as
+   * `thumbnail` and `cell`, but nobody waits on them yet, so a person's request for any task's media
+   * goes ahead of this work until someone asks for these. Null, making nothing, when the process's
+   * image work is already backed up (`AHEAD_PER_SLOT`).
+   */
+  ahead(task: Task, slots: readonly (ThumbSlot | CellSlot)[]): Promise<unknown> | null;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
   cacheNow(taskId: string): Promise<void>;
   /**
@@ -144,6 +153,18 @@ const MAX_BACKOFF_MS = 10 * 60 * 1000;
 /** A grid's thumbnail and its images' thumbnails: made together, from one decode of the grid. */
 type GridThumbSlot = "thumb" | CellThumbSlot;
 type CellThumbSlot = `cell.${CellIndex}.thumb`;
+
+/**
+ * Thumbnails are made ahead of a page (`ahead`) only while fewer than this many pieces of sharp work
+ * per slot are in hand: waiting for a slot, or made ahead and not done. That is about a second of
+ * work per slot on real 2048 px grids (128 ms a pass), so what is made ahead can still be ready
+ * within the poll's wait for it (MEDIA_READY_WAIT_MS). Beyond it nothing is made ahead: the finish
+ * is recorded as it is, and its job, or a person's request ahead of it, makes the thumbnails. The
+ * line it keeps short was the app's one unbounded backlog under overload: 631 grid passes, each
+ * holding its task, closures and promises, after 78 s of the load bench's capacity level, its
+ * heap growing for as long as the overload lasted (by 20 MB in the 53 s between two snapshots).
+ */
+export const AHEAD_PER_SLOT = 8;
 const CELL_THUMBS = ([1, 2, 3, 4] as const).map((n): CellThumbSlot => `cell.${n}.thumb`);
 /** Jobs left behind (`MediaIndex.dueJobs`) taken per look. */
 const ADOPT_BATCH = 50;
@@ -204,6 +225,9 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
    * wait: their sharp work goes ahead of other background work (`urgentFor`).
    */
   const asked = new Map<string, number>();
+  /** Tasks whose thumbnails are being made ahead (`ahead`), until that settles. */
+  let aheadPending = 0;
+  const aheadLine = AHEAD_PER_SLOT * sharpSlots.size;
   /** Originals being downloaded, by `<taskId>/<slot>` (`cacheOriginal`). */
   const originalsInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
@@ -782,6 +806,14 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     thumbnail: (task, slot) => forPerson(task.id, () => thumbnail(task, slot)),
 
     cell: (task, slot) => forPerson(task.id, () => cell(task, slot)),
+
+    ahead(task, slots) {
+      if (slots.length === 0 || aheadPending + sharpSlots.waiting >= aheadLine) return null;
+      aheadPending++;
+      return Promise.all(
+        slots.map((slot) => (isCellSlot(slot) ? cell(task, slot) : thumbnail(task, slot))),
+      ).finally(() => aheadPending--);
+    },
 
     async cacheNow(taskId) {
       const task = await getTask(taskId);

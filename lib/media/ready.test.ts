@@ -3,14 +3,17 @@ import { makeTask } from "@/lib/testing/tasks";
 import type { Task } from "@/lib/mj/task";
 import { makeShown } from "./ready";
 
-/** makeShown over a cache and a preview cache that only note what they are asked to make. */
-function shown() {
+/**
+ * makeShown over a cache and a preview cache that only note what they are asked to make; the cache
+ * makes nothing ahead when `backedUp`.
+ */
+function shown({ backedUp = false } = {}) {
   const asked: string[] = [];
   const made = async () => null;
   const ready = makeShown(
     {
-      cell: (task: Task, slot: string) => (asked.push(`${task.id} ${slot}`), made()),
-      thumbnail: (task: Task, slot: string) => (asked.push(`${task.id} ${slot}`), made()),
+      ahead: (task: Task, slots: string[]) =>
+        backedUp ? null : (asked.push(...slots.map((slot) => `${task.id} ${slot}`)), made()),
     } as never,
     { get: (taskId: string, url: string) => (asked.push(`${taskId} preview ${url}`), made()) } as never,
   );
@@ -33,6 +36,12 @@ describe("makeShown", () => {
     const { ready, asked } = shown();
     await ready(finished({ action: "UPSCALE", imageUrl: "https://cdn.example/u2.png" }), true);
     expect(asked).toEqual(["1723456789012345 thumb"]);
+  });
+
+  it("has nothing to wait for when the cache makes nothing ahead (its image work is backed up)", () => {
+    const { ready, asked } = shown({ backedUp: true });
+    expect(ready(finished({ action: "IMAGINE", imageUrl: "https://cdn.example/grid.png" }), true)).toBeNull();
+    expect(asked).toEqual([]);
   });
 
   it("has nothing to make for a finish a page shows no thumbnail of (a video, a text result)", () => {

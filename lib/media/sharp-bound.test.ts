@@ -1,6 +1,7 @@
 import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
+import { AHEAD_PER_SLOT } from "./cache";
 import { ImageDecodeError, makeThumbnail, sharpSlots, withSourceInSlot } from "./thumbnail";
 
 afterEach(async () => {
@@ -91,6 +92,83 @@ describe("work waiting for a sharp slot", () => {
     await Promise.all(blockers);
     await w.media.idle();
     expect(urgentAtStart).toEqual([true, false, false]);
+  });
+
+  it("made ahead of a page, waits behind a person's request until someone asks for it", async () => {
+    // As the app runs: a poll's finish waits for its thumbnails, made ahead (lib/media/ready.ts).
+    const w = world();
+    const looked = await finished(w.tasks, "a grid someone opens");
+    await w.media.idle();
+    const releases: (() => void)[] = [];
+    const blockers = Array.from({ length: sharpSlots.size }, () =>
+      sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
+    );
+    await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
+    const run = sharpSlots.run.bind(sharpSlots);
+    const urgentAtStart: boolean[] = [];
+    vi.spyOn(sharpSlots, "run").mockImplementation(((work, urgent) =>
+      run(() => {
+        urgentAtStart.push(urgent?.() ?? false);
+        return work();
+      }, urgent)) as typeof sharpSlots.run);
+    let asked: ReturnType<typeof w.media.cell> | null = null;
+    try {
+      // Two jobs finish: their grids' passes are queued ahead of any page asking...
+      const ahead = ["made ahead, one", "made ahead, two"].map((prompt) => finished(w.tasks, prompt));
+      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(2), { timeout: 20_000 });
+      // ...then a person opens an image of another task.
+      const task = (await w.store.get(looked.id))!;
+      asked = w.media.cell(task, "cell.1");
+      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(3), { timeout: 20_000 });
+      // The finishes are recorded after the poll's wait, their thumbnails still to make.
+      await Promise.all(ahead);
+      releases.shift()!();
+      await vi.waitFor(() => expect(urgentAtStart.length).toBeGreaterThan(0));
+    } finally {
+      for (const release of releases) release();
+    }
+    expect(await asked).toMatchObject({ slot: "cell.1", contentType: "image/png" });
+    await Promise.all(blockers);
+    await w.media.idle();
+    expect(urgentAtStart).toEqual([true, false, false]);
+  });
+
+  it("is not made ahead while image work is backed up: the finish is recorded as it is, its job makes it", async () => {
+    const w = world();
+    const line = AHEAD_PER_SLOT * sharpSlots.size;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const blockers = Array.from({ length: sharpSlots.size + line }, () => sharpSlots.run(() => gate));
+    await vi.waitFor(() => expect(sharpSlots.waiting).toBe(line));
+    const ahead = vi.spyOn(w.media, "ahead");
+    let task: Awaited<ReturnType<typeof finished>>;
+    try {
+      task = await finished(w.tasks, "a finish while sharp is behind");
+      // Asked, and nothing queued: the poll recorded the finish without waiting on it.
+      expect(ahead.mock.results).toEqual([{ type: "return", value: null }]);
+      expect(await w.media.get(task.id, "cell.1.thumb")).toBeNull();
+    } finally {
+      open();
+    }
+    await Promise.all(blockers);
+    await w.media.idle();
+    expect(await w.media.get(task.id, "cell.1.thumb")).toMatchObject({ contentType: "image/webp" });
+  });
+
+  it("is made ahead for a line's worth of tasks at a time, however many finish in one poll", async () => {
+    const w = world();
+    const task = (await w.store.get((await finished(w.tasks, "one of a poll's finishes")).id))!;
+    await w.media.idle();
+    const line = AHEAD_PER_SLOT * sharpSlots.size;
+    // One poll's finishes, all at once: none has reached the sharp line yet when the next asks.
+    const made = Array.from({ length: line + 1 }, () => w.media.ahead(task, ["cell.1.thumb"]));
+    expect(made.filter((promise) => promise !== null)).toHaveLength(line);
+    expect(made[line]).toBeNull();
+    await Promise.all(made);
+    // Settled, the line is free again.
+    expect(await w.media.ahead(task, ["cell.1.thumb"])).toEqual([
+      expect.objectContaining({ slot: "cell.1.thumb" }),
+    ]);
   });
 
   it("reads its source only once a slot is free, so a queue of grids holds no pixels", async () => {
