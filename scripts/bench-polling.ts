@@ -5,7 +5,8 @@
  * when nothing runs; and how long a change the server sees takes to reach a page by the stream.
  *
  * The app talks to the simulator through a tap in this process, which notes when each
- * `list-by-ids` answer left the upstream: the start of "server sees → page receives".
+ * `list-by-ids` answer left the upstream (the start of "server sees → page receives") and when
+ * each poll reached it.
  */
 import { createServer, type Server } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,23 +20,30 @@ import type { Measure } from "./bench-report";
 
 /** The per-task-polling baseline of issue 13 (2 tabs; 1 / 10 / 50 running tasks), upstream polls per minute. */
 const BASELINE_2_TABS: Record<number, number> = { 1: 24, 10: 44, 50: 46 };
-const WINDOW_MS = 15_000;
 const TAB_POLL_MS = 1_000;
 const HEAD_MS = 3_000;
 const DROP_IN_MS = 2_000;
 const SERVER_INTERVAL_MS = 2_000;
+/**
+ * Eight intervals, starting halfway between two polls: one poll per interval counts exactly 8,
+ * whatever the phase. A 15 s window counted 7 or 8 polls by where it fell (28 or 32 a minute).
+ */
+const WINDOW_MS = 8 * SERVER_INTERVAL_MS;
 
 interface Seen {
   /** When an upstream answer first carried this task in this state (ms, performance clock). */
   at: Map<string, number>;
+  /** When each upstream poll (list-by-ids or condition, a task's fetch) reached the tap. */
+  polls: number[];
 }
 
 const stateKey = (task: { id: string; status: string; progress: string | null }) =>
   `${task.id}:${task.status}:${task.progress}`;
 
-/** A pass-through HTTP server in front of the simulator that notes what list-by-ids answers. */
+/** A pass-through HTTP server in front of the simulator that notes each poll and what list-by-ids answers. */
 async function startTap(upstream: string, seen: Seen): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
+    if (req.url?.includes("/list-by") || req.url?.endsWith("/fetch")) seen.polls.push(performance.now());
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -89,7 +97,7 @@ async function startTappedStack(speed: number): Promise<Stack> {
     speed,
     maxConcurrent: 1_000,
   });
-  const seen: Seen = { at: new Map() };
+  const seen: Seen = { at: new Map(), polls: [] };
   const tap = await startTap(simulator.url, seen);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mj-bench-poll-"));
   const app = await startApp({
@@ -112,16 +120,13 @@ async function startTappedStack(speed: number): Promise<Stack> {
   };
 }
 
-const upstreamPolls = (simulator: SimulatorServer) =>
-  Object.entries(simulator.simulator.stats().byPath)
-    .filter(([p]) => p.includes("/list-by") || p.endsWith("/fetch"))
-    .reduce((sum, [, n]) => sum + n, 0);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` every `ms` until the signal aborts; errors count, they do not stop the loop. */
 async function every(ms: number, signal: AbortSignal, work: () => Promise<unknown>): Promise<void> {
   while (!signal.aborted) {
     await work().catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await sleep(ms);
   }
 }
 
@@ -183,10 +188,16 @@ async function window(stack: Stack, ids: string[], tabs: number): Promise<number
     ...Array.from({ length: tabs }, () => tab(stack.app.url, ids, stop.signal)),
     dropIn(stack.app.url, ids, stop.signal),
   ];
-  await new Promise((resolve) => setTimeout(resolve, 2_000)); // settle: streams open, first polls
-  const before = upstreamPolls(stack.simulator);
-  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-  const polls = upstreamPolls(stack.simulator) - before;
+  await sleep(2_000); // settle: streams open, first polls
+  const { polls: seen } = stack.seen;
+  // Halfway between two polls (when idle, with none to wait for, after two and a half intervals).
+  const seenBefore = seen.length;
+  const waitUntil = performance.now() + 2.5 * SERVER_INTERVAL_MS;
+  while (seen.length === seenBefore && performance.now() < waitUntil) await sleep(10);
+  await sleep(SERVER_INTERVAL_MS / 2);
+  const before = seen.length;
+  await sleep(WINDOW_MS);
+  const polls = seen.length - before;
   stop.abort();
   await Promise.all(clients);
   return (polls * 60_000) / WINDOW_MS;
@@ -224,7 +235,7 @@ export async function benchPolling(report: (measure: Measure) => void): Promise<
         latencies.push(at - seenAt);
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    await sleep(WINDOW_MS);
     stop.abort();
     await listening;
     const sorted = latencies.sort((a, b) => a - b);
@@ -253,7 +264,7 @@ export async function benchPolling(report: (measure: Measure) => void): Promise<
         })
       ).json()) as { status: string }[];
       if (tasks.length === finished.length && tasks.every((t) => t.status === "SUCCESS")) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
     report({
       name: "upstream polls/min, idle (5 finished tasks), 2 tabs + drop-in client",

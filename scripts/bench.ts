@@ -269,7 +269,7 @@ async function main(): Promise<void> {
     overhead,
     polling: async () => {
       await benchPolling(reporter.report);
-      reporter.flush("Upstream polling (15 s windows, per minute) and pushed progress");
+      reporter.flush("Upstream polling (16 s windows of 8 intervals, per minute) and pushed progress");
     },
     history: benchHistory,
     gallery: benchGalleryBytes,
