@@ -13,7 +13,6 @@ import {
   type ImageReader,
   makeGridThumbnails,
   makeThumbnail,
-  sharpSlots,
   type Urgency,
 } from "./thumbnail";
 import {
@@ -122,8 +121,8 @@ export interface MediaCache {
   /**
    * Makes thumbnails a page is about to show before anyone asks for them (`makeShown`): as
    * `thumbnail` and `cell`, but nobody waits on them yet, so a person's request for any task's media
-   * goes ahead of this work until someone asks for these. Null, making nothing, when the process's
-   * image work is already backed up (`AHEAD_PER_SLOT`).
+   * goes ahead of this work until someone asks for these. Null, making nothing, when `AHEAD_MAX`
+   * tasks' thumbnails are being made ahead already.
    */
   ahead(task: Task, slots: readonly (ThumbSlot | CellSlot)[]): Promise<unknown> | null;
   /** Downloads a finished task's missing originals now (archives); failures are left to the queue. */
@@ -155,16 +154,17 @@ type GridThumbSlot = "thumb" | CellThumbSlot;
 type CellThumbSlot = `cell.${CellIndex}.thumb`;
 
 /**
- * Thumbnails are made ahead of a page (`ahead`) only while fewer than this many pieces of sharp work
- * per slot are in hand: waiting for a slot, or made ahead and not done. That is about a second of
- * work per slot on real 2048 px grids (128 ms a pass), so what is made ahead can still be ready
- * within the poll's wait for it (MEDIA_READY_WAIT_MS). Beyond it nothing is made ahead: the finish
- * is recorded as it is, and its job, or a person's request ahead of it, makes the thumbnails. The
- * line it keeps short was the app's one unbounded backlog under overload: 631 grid passes, each
- * holding its task, closures and promises, after 78 s of the load bench's capacity level, its
- * heap growing for as long as the overload lasted (by 20 MB in the 53 s between two snapshots).
+ * The most tasks whose thumbnails are being made ahead of a page (`ahead`) at once; past it, a
+ * finish gets nothing made ahead: it is recorded as it is, and a person's request, or its media
+ * job, makes its thumbnails. Without a bound this was the app's one backlog that grew for as long
+ * as an overload lasted: 631 grid passes waiting for sharp, each holding its task, closures and
+ * promises, after 78 s of the load bench's capacity level (the heap grew 20 MB in the 53 s between
+ * two snapshots). In the load bench at most 10 were in hand at 50 tabs and 44 at 200, so the
+ * bound acts only under overload. Bounding the sharp line instead (8 a slot) acted at 200 tabs
+ * too: every finish there then had its thumbnails made on request, and their p50 went from 0.1
+ * to 1.7 s.
  */
-export const AHEAD_PER_SLOT = 8;
+export const AHEAD_MAX = 64;
 const CELL_THUMBS = ([1, 2, 3, 4] as const).map((n): CellThumbSlot => `cell.${n}.thumb`);
 /** Jobs left behind (`MediaIndex.dueJobs`) taken per look. */
 const ADOPT_BATCH = 50;
@@ -227,7 +227,6 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   const asked = new Map<string, number>();
   /** Tasks whose thumbnails are being made ahead (`ahead`), until that settles. */
   let aheadPending = 0;
-  const aheadLine = AHEAD_PER_SLOT * sharpSlots.size;
   /** Originals being downloaded, by `<taskId>/<slot>` (`cacheOriginal`). */
   const originalsInFlight = new Map<string, Promise<CachedMedia | null>>();
   const idleWaiters: (() => void)[] = [];
@@ -808,7 +807,7 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     cell: (task, slot) => forPerson(task.id, () => cell(task, slot)),
 
     ahead(task, slots) {
-      if (slots.length === 0 || aheadPending + sharpSlots.waiting >= aheadLine) return null;
+      if (slots.length === 0 || aheadPending >= AHEAD_MAX) return null;
       aheadPending++;
       return Promise.all(
         slots.map((slot) => (isCellSlot(slot) ? cell(task, slot) : thumbnail(task, slot))),

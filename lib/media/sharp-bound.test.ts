@@ -1,7 +1,7 @@
 import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeWorlds, finished, world } from "@/lib/testing/world";
-import { AHEAD_PER_SLOT } from "./cache";
+import { AHEAD_MAX } from "./cache";
 import { ImageDecodeError, makeThumbnail, sharpSlots, withSourceInSlot } from "./thumbnail";
 
 afterEach(async () => {
@@ -133,42 +133,35 @@ describe("work waiting for a sharp slot", () => {
     expect(urgentAtStart).toEqual([true, false, false]);
   });
 
-  it("is not made ahead while image work is backed up: the finish is recorded as it is, its job makes it", async () => {
+  it("is made ahead for at most AHEAD_MAX tasks at once; a finish past that is recorded as it is, its job makes it", async () => {
     const w = world();
-    const line = AHEAD_PER_SLOT * sharpSlots.size;
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const blockers = Array.from({ length: sharpSlots.size + line }, () => sharpSlots.run(() => gate));
-    await vi.waitFor(() => expect(sharpSlots.waiting).toBe(line));
+    const blockers = Array.from({ length: sharpSlots.size }, () => sharpSlots.run(() => gate));
+    await vi.waitFor(() => expect(sharpSlots.active).toBe(sharpSlots.size));
     const ahead = vi.spyOn(w.media, "ahead");
-    let task: Awaited<ReturnType<typeof finished>>;
+    let late: Awaited<ReturnType<typeof finished>>;
     try {
-      task = await finished(w.tasks, "a finish while sharp is behind");
-      // Asked, and nothing queued: the poll recorded the finish without waiting on it.
+      // A finish whose thumbnails wait for sharp, then as many more asks to make them ahead as
+      // the bound leaves (one poll's finishes all come at once, before any reaches sharp's line).
+      const first = await finished(w.tasks, "made ahead, waiting for sharp");
+      const task = (await w.store.get(first.id))!;
+      const more = Array.from({ length: AHEAD_MAX }, () => w.media.ahead(task, ["cell.1.thumb"]));
+      expect(more.filter((promise) => promise !== null)).toHaveLength(AHEAD_MAX - 1);
+      expect(more.at(-1)).toBeNull();
+      ahead.mockClear();
+      late = await finished(w.tasks, "a finish past the bound");
+      // Asked, and nothing made ahead: the poll recorded the finish without waiting on it.
       expect(ahead.mock.results).toEqual([{ type: "return", value: null }]);
-      expect(await w.media.get(task.id, "cell.1.thumb")).toBeNull();
+      expect(await w.media.get(late.id, "cell.1.thumb")).toBeNull();
     } finally {
       open();
     }
     await Promise.all(blockers);
     await w.media.idle();
-    expect(await w.media.get(task.id, "cell.1.thumb")).toMatchObject({ contentType: "image/webp" });
-  });
-
-  it("is made ahead for a line's worth of tasks at a time, however many finish in one poll", async () => {
-    const w = world();
-    const task = (await w.store.get((await finished(w.tasks, "one of a poll's finishes")).id))!;
-    await w.media.idle();
-    const line = AHEAD_PER_SLOT * sharpSlots.size;
-    // One poll's finishes, all at once: none has reached the sharp line yet when the next asks.
-    const made = Array.from({ length: line + 1 }, () => w.media.ahead(task, ["cell.1.thumb"]));
-    expect(made.filter((promise) => promise !== null)).toHaveLength(line);
-    expect(made[line]).toBeNull();
-    await Promise.all(made);
-    // Settled, the line is free again.
-    expect(await w.media.ahead(task, ["cell.1.thumb"])).toEqual([
-      expect.objectContaining({ slot: "cell.1.thumb" }),
-    ]);
+    expect(await w.media.get(late.id, "cell.1.thumb")).toMatchObject({ contentType: "image/webp" });
+    // Settled, thumbnails are made ahead again.
+    expect(w.media.ahead(late, ["cell.2.thumb"])).not.toBeNull();
   });
 
   it("reads its source only once a slot is free, so a queue of grids holds no pixels", async () => {
