@@ -52,86 +52,62 @@ describe("thumbnails made with the originals", () => {
   });
 });
 
-describe("work waiting for a sharp slot", () => {
-  it("goes to a person's request ahead of background work queued before it", async () => {
-    // The queue's own work: a poll is not held for its media (lib/media/ready.ts).
-    const w = world({ mediaBeforeRecord: false });
-    // A grid whose job is done: a full-size cell of it is cut only when someone asks.
-    const looked = await finished(w.tasks, "a grid someone opens");
-    await w.media.idle();
-    const releases: (() => void)[] = [];
-    const blockers = Array.from({ length: sharpSlots.size }, () =>
-      sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
-    );
-    await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
-    // Whether each piece of work that gets a slot is one a person waits on.
-    const run = sharpSlots.run.bind(sharpSlots);
-    const urgentAtStart: boolean[] = [];
-    vi.spyOn(sharpSlots, "run").mockImplementation(((work, urgent) =>
-      run(() => {
-        urgentAtStart.push(urgent?.() ?? false);
-        return work();
-      }, urgent)) as typeof sharpSlots.run);
-    let asked: ReturnType<typeof w.media.cell> | null = null;
-    // The slots are freed whatever happens: they are the whole process's.
-    try {
-      // Two jobs finish and queue their grids' thumbnails in the background...
-      await Promise.all(["background one", "background two"].map((prompt) => finished(w.tasks, prompt)));
-      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(2), { timeout: 20_000 });
-      // ...then a person opens an image: its cut waits behind them.
-      const task = (await w.store.get(looked.id))!;
-      asked = w.media.cell(task, "cell.1");
-      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(3), { timeout: 20_000 });
-      releases.shift()!();
-      await vi.waitFor(() => expect(urgentAtStart.length).toBeGreaterThan(0));
-      expect(urgentAtStart[0]).toBe(true);
-    } finally {
-      for (const release of releases) release();
-    }
-    expect(await asked).toMatchObject({ slot: "cell.1", contentType: "image/png" });
-    await Promise.all(blockers);
-    await w.media.idle();
-    expect(urgentAtStart).toEqual([true, false, false]);
-  });
+/**
+ * Holds every sharp slot (each released by a function of `releases`), and notes from then on
+ * whether each piece of work that gets a slot is one a person waits on.
+ */
+async function holdSlotsNotingUrgency() {
+  const releases: (() => void)[] = [];
+  const blockers = Array.from({ length: sharpSlots.size }, () =>
+    sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
+  );
+  await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
+  const run = sharpSlots.run.bind(sharpSlots);
+  const urgentAtStart: boolean[] = [];
+  vi.spyOn(sharpSlots, "run").mockImplementation(((work, urgent) =>
+    run(() => {
+      urgentAtStart.push(urgent?.() ?? false);
+      return work();
+    }, urgent)) as typeof sharpSlots.run);
+  return { releases, blockers, urgentAtStart };
+}
 
-  it("made ahead of a page, waits behind a person's request until someone asks for it", async () => {
+describe("work waiting for a sharp slot", () => {
+  it.each([
+    // The queue's own work: a poll is not held for its media.
+    { made: "by the media queue", options: { mediaBeforeRecord: false } },
     // As the app runs: a poll's finish waits for its thumbnails, made ahead (lib/media/ready.ts).
-    const w = world();
-    const looked = await finished(w.tasks, "a grid someone opens");
-    await w.media.idle();
-    const releases: (() => void)[] = [];
-    const blockers = Array.from({ length: sharpSlots.size }, () =>
-      sharpSlots.run(() => new Promise<void>((resolve) => releases.push(resolve))),
-    );
-    await vi.waitFor(() => expect(releases).toHaveLength(sharpSlots.size));
-    const run = sharpSlots.run.bind(sharpSlots);
-    const urgentAtStart: boolean[] = [];
-    vi.spyOn(sharpSlots, "run").mockImplementation(((work, urgent) =>
-      run(() => {
-        urgentAtStart.push(urgent?.() ?? false);
-        return work();
-      }, urgent)) as typeof sharpSlots.run);
-    let asked: ReturnType<typeof w.media.cell> | null = null;
-    try {
-      // Two jobs finish: their grids' passes are queued ahead of any page asking...
-      const ahead = ["made ahead, one", "made ahead, two"].map((prompt) => finished(w.tasks, prompt));
-      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(2), { timeout: 20_000 });
-      // ...then a person opens an image of another task.
-      const task = (await w.store.get(looked.id))!;
-      asked = w.media.cell(task, "cell.1");
-      await vi.waitFor(() => expect(sharpSlots.waiting).toBe(3), { timeout: 20_000 });
-      // The finishes are recorded after the poll's wait, their thumbnails still to make.
-      await Promise.all(ahead);
-      releases.shift()!();
-      await vi.waitFor(() => expect(urgentAtStart.length).toBeGreaterThan(0));
-    } finally {
-      for (const release of releases) release();
-    }
-    expect(await asked).toMatchObject({ slot: "cell.1", contentType: "image/png" });
-    await Promise.all(blockers);
-    await w.media.idle();
-    expect(urgentAtStart).toEqual([true, false, false]);
-  });
+    { made: "ahead of a page", options: {} },
+  ])(
+    "goes to a person's request ahead of grids' thumbnails made $made, queued before it",
+    async ({ options }) => {
+      const w = world(options);
+      // A grid whose job is done: a full-size cell of it is cut only when someone asks.
+      const looked = await finished(w.tasks, "a grid someone opens");
+      await w.media.idle();
+      const { releases, blockers, urgentAtStart } = await holdSlotsNotingUrgency();
+      let asked: ReturnType<typeof w.media.cell> | null = null;
+      // The slots are freed whatever happens: they are the whole process's.
+      try {
+        // Two jobs finish and their grids' thumbnails are queued...
+        await Promise.all(["queued one", "queued two"].map((prompt) => finished(w.tasks, prompt)));
+        await vi.waitFor(() => expect(sharpSlots.waiting).toBe(2), { timeout: 20_000 });
+        // ...then a person opens an image: its cut waits behind them.
+        const task = (await w.store.get(looked.id))!;
+        asked = w.media.cell(task, "cell.1");
+        await vi.waitFor(() => expect(sharpSlots.waiting).toBe(3), { timeout: 20_000 });
+        releases.shift()!();
+        await vi.waitFor(() => expect(urgentAtStart.length).toBeGreaterThan(0));
+        expect(urgentAtStart[0]).toBe(true);
+      } finally {
+        for (const release of releases) release();
+      }
+      expect(await asked).toMatchObject({ slot: "cell.1", contentType: "image/png" });
+      await Promise.all(blockers);
+      await w.media.idle();
+      expect(urgentAtStart).toEqual([true, false, false]);
+    },
+  );
 
   it("is made ahead for at most AHEAD_MAX tasks at once; a finish past that is recorded as it is, its job makes it", async () => {
     const w = world();
