@@ -5,15 +5,15 @@ import { makeShown } from "./ready";
 
 /**
  * makeShown over a cache and a preview cache that only note what they are asked to make; the cache
- * makes nothing ahead when `backedUp`.
+ * makes nothing ahead when `full` (its most tasks in hand already).
  */
-function shown({ backedUp = false } = {}) {
+function shown({ full = false } = {}) {
   const asked: string[] = [];
   const made = async () => null;
   const ready = makeShown(
     {
       ahead: (task: Task, slots: string[]) =>
-        backedUp ? null : (asked.push(...slots.map((slot) => `${task.id} ${slot}`)), made()),
+        full ? null : (asked.push(...slots.map((slot) => `${task.id} ${slot}`)), made()),
     } as never,
     { get: (taskId: string, url: string) => (asked.push(`${taskId} preview ${url}`), made()) } as never,
   );
@@ -38,8 +38,8 @@ describe("makeShown", () => {
     expect(asked).toEqual(["1723456789012345 thumb"]);
   });
 
-  it("has nothing to wait for when the cache makes nothing ahead (its image work is backed up)", () => {
-    const { ready, asked } = shown({ backedUp: true });
+  it("has nothing to wait for when the cache makes nothing ahead (its most tasks in hand already)", () => {
+    const { ready, asked } = shown({ full: true });
     expect(ready(finished({ action: "IMAGINE", imageUrl: "https://cdn.example/grid.png" }), true)).toBeNull();
     expect(asked).toEqual([]);
   });

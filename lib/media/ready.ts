@@ -18,7 +18,7 @@ import {
  * instead of every tab asking at that moment and waiting on the same download and decode:
  * - a finish: the thumbnails the page shows (`jobImages`: a grid's four cells from one pass, or
  *   the one image's); the media queue would make them anyway, so they are made whoever listens,
- *   unless the cache's image work is backed up (`MediaCache.ahead`);
+ *   unless the cache has its most tasks' thumbnails in hand already (`MediaCache.ahead`);
  * - a running task's new progress image, fetched once into the preview cache, only while a page
  *   on this instance listens (the cache is this instance's memory; drop-in API clients never
  *   show previews, so nobody listening means no fetch per step).

@@ -137,7 +137,9 @@ describe("work waiting for a sharp slot", () => {
     await w.media.idle();
     expect(await w.media.get(late.id, "cell.1.thumb")).toMatchObject({ contentType: "image/webp" });
     // Settled, thumbnails are made ahead again.
-    expect(w.media.ahead(late, ["cell.2.thumb"])).not.toBeNull();
+    const again = w.media.ahead(late, ["cell.2.thumb"]);
+    expect(again).not.toBeNull();
+    await again;
   });
 
   it("reads its source only once a slot is free, so a queue of grids holds no pixels", async () => {
