@@ -535,35 +535,44 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
   }
 
   /**
-   * Where a source image's bytes come from, as a reader that sharp's slot calls when it is free.
-   * An original the job keeps anyway is cached now (or awaited, when the job is downloading it),
-   * never fetched a second time for the thumbnail; only an original nobody keeps is downloaded
-   * here, before the wait.
+   * Runs sharp work (`work`: makeThumbnail, makeGridThumbnails or cutCell, which read their source
+   * once a slot is free) on a source image of the task. An original the job keeps anyway is cached
+   * now (or awaited, when the job is downloading it), never fetched a second time for the work;
+   * only an original nobody keeps is downloaded here, before the wait. A cached blob that vanished
+   * between the look-up and the read in the slot gives the work nothing there, and is downloaded
+   * after it, for the work to run once more on those bytes: downloaded in the slot, it held one of
+   * the process's sharp slots for as long as the upstream took.
    */
-  async function sourceImage(task: Task, source: OriginalSlot): Promise<ImageReader | null> {
+  async function onSourceImage<T>(
+    task: Task,
+    source: OriginalSlot,
+    work: (read: ImageReader) => Promise<T | null>,
+  ): Promise<T | null> {
     const url = upstreamUrlFor(task, source);
     const kept = url !== null && originalSlots(task).some((original) => original.slot === source);
     const cached = kept ? await cacheOriginal(task.id, source, url) : await get(task.id, source);
     if (cached && !cached.contentType.startsWith("image/")) return null;
     if (!url && !cached) return null;
     if (kept && !cached) return null;
-    const fetchFresh = async (): Promise<Buffer | null> => {
+    /** The work on the upstream's bytes, downloaded now. */
+    const fresh = async (): Promise<T | null> => {
       if (!url) return null;
       const media = await download(url);
       if (!media.contentType.startsWith("image/")) {
         await media.body.cancel();
         return null;
       }
-      return readAll(media);
+      const bytes = await readAll(media);
+      return work(async () => bytes);
     };
-    if (!cached) {
-      const bytes = await fetchFresh();
-      return bytes && (async () => bytes);
-    }
-    return async () => {
+    if (!cached) return fresh();
+    let vanished = false;
+    const made = await work(async () => {
       const body = await blobs.get(cached.key);
-      return body ? readBlob(body) : fetchFresh();
-    };
+      vanished = !body;
+      return body && readBlob(body);
+    });
+    return made === null && vanished ? fresh() : made;
   }
 
   /** sharp's failure to read an image is the upstream's bad media, said as such. */
@@ -579,10 +588,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   async function makeThumb(task: Task, slot: ThumbSlot): Promise<CachedMedia | null> {
     for (const source of thumbSources(task, slot)) {
-      const read = await sourceImage(task, source);
-      if (!read) continue;
       const webp = await decoding(
-        makeThumbnail(read, urgentFor(task.id)),
+        onSourceImage(task, source, (read) => makeThumbnail(read, urgentFor(task.id))),
         "The upstream's image could not be read.",
       );
       if (!webp) continue;
@@ -685,13 +692,11 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     const wanted: GridThumbSlot[] = [];
     for (const slot of slots) if (slot === asking || !(await index.file(task.id, slot))) wanted.push(slot);
     const made = new Map<GridThumbSlot, CachedMedia | null>(wanted.map((slot) => [slot, null]));
-    const read = await sourceImage(task, "image");
-    const thumbs =
-      read &&
-      (await decoding(
-        makeGridThumbnails(read, { cells: wanted.some((slot) => slot !== "thumb") }, urgentFor(task.id)),
-        "The upstream's grid could not be cut.",
-      ));
+    const cells = wanted.some((slot) => slot !== "thumb");
+    const thumbs = await decoding(
+      onSourceImage(task, "image", (read) => makeGridThumbnails(read, { cells }, urgentFor(task.id))),
+      "The upstream's grid could not be cut.",
+    );
     if (!thumbs) return made;
     for (const slot of wanted) {
       const n = slot === "thumb" ? null : parseCellSlot(slot).n;
@@ -706,10 +711,8 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
 
   /** Image n cut out of the grid (`cutCell`), when someone asks for it. */
   async function makeCell(task: Task, n: CellIndex): Promise<CachedMedia | null> {
-    const read = await sourceImage(task, "image");
-    if (!read) return null;
     const made = await decoding(
-      cutCell(read, n, urgentFor(task.id)),
+      onSourceImage(task, "image", (read) => cutCell(read, n, urgentFor(task.id))),
       "The upstream's grid could not be cut.",
     );
     if (!made) return null;

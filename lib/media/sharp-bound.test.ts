@@ -159,6 +159,29 @@ describe("work waiting for a sharp slot", () => {
     await Promise.all(blockers);
   });
 
+  it("downloads an original whose blob vanished after its look-up outside the slot, and still cuts the cell", async () => {
+    const w = world();
+    const task = (await w.store.get((await finished(w.tasks, "an original that vanishes")).id))!;
+    await w.media.idle();
+    const original = (await w.media.get(task.id, "image"))!;
+    // The blob goes while the cut waits for its slot: after the look-up found it, before the read.
+    const run = sharpSlots.run.bind(sharpSlots);
+    vi.spyOn(sharpSlots, "run").mockImplementationOnce(((work, urgent) =>
+      run(async () => {
+        await w.blobs.delete(original.key);
+        return work();
+      }, urgent)) as typeof sharpSlots.run);
+    // Each download of the original, with the sharp work running in the process at that moment.
+    const slotsBusy: number[] = [];
+    w.fault.media = () => {
+      slotsBusy.push(sharpSlots.active);
+      return null;
+    };
+    expect(await w.media.cell(task, "cell.2")).toMatchObject({ slot: "cell.2", contentType: "image/png" });
+    // Once, with no slot held: downloaded in the slot, it held one of the two for the upstream's time.
+    expect(slotsBusy).toEqual([0]);
+  });
+
   it("answers null for a source with no bytes, and calls an undecodable one bad input", async () => {
     expect(await makeThumbnail(async () => null)).toBeNull();
     await expect(makeThumbnail(async () => Buffer.from("not an image"))).rejects.toBeInstanceOf(
