@@ -12,8 +12,8 @@ import { openDiskStudio } from "@/lib/testing/studio";
 import { makeTask } from "@/lib/testing/tasks";
 import { until } from "@/lib/testing/wait";
 import type { BlobStore } from "./blob-store";
-import { createMediaCache, type MediaCache } from "./cache";
-import type { MediaDownload } from "./fetch";
+import { createMediaCache, type MediaCache, type MediaCacheOptions } from "./cache";
+import { MediaFetchError, type MediaDownload } from "./fetch";
 import { createFsBlobStore } from "./fs-blob-store";
 import type { MediaIndex } from "./media-index";
 import { createPgMediaIndex } from "./pg-media-index";
@@ -90,7 +90,7 @@ function instanceCache(
   shared: Shared,
   index: MediaIndex,
   download: () => Promise<MediaDownload>,
-  claimMs?: number,
+  options: Pick<MediaCacheOptions, "claimMs" | "now"> = {},
 ): MediaCache {
   const cache = createMediaCache({
     blobs: shared.blobs,
@@ -98,7 +98,7 @@ function instanceCache(
     getTask: (id) => shared.store.get(id),
     refreshTask: async () => null,
     download,
-    ...(claimMs ? { claimMs } : {}),
+    ...options,
     log: () => {},
   });
   return track({
@@ -169,6 +169,33 @@ for (const [name, open, available] of backends) {
       expect(left).toEqual([]);
     });
 
+    it("keeps the outcome of the runner that took a job over from one whose hold ran out", async () => {
+      const shared = await open();
+      const task = finishedTask("5003");
+      await shared.store.record([task], asRecorded);
+      // A's clock is a minute behind: its 30 s hold has run out by everyone else's clock as it starts.
+      const gated = gatedDownload();
+      const a = instanceCache(
+        shared,
+        await shared.openIndex(),
+        async () => {
+          await gated.download();
+          throw new MediaFetchError("refused", "upstream_bad_response", "not an image");
+        },
+        { now: () => Date.now() - 60_000 },
+      );
+      a.enqueue([task]);
+      await until(async () => gated.started > 0, "A downloading");
+      // B, looking for jobs left behind, takes it over and caches the task.
+      const b = instanceCache(shared, await shared.openIndex(), async () => answer(), { claimMs: 200 });
+      await until(async () => (await b.job(task.id))?.state === "done", "B caching the task");
+      // A's download then fails for good: its round is not recorded over B's.
+      gated.open();
+      await a.idle();
+      expect(await b.job(task.id)).toMatchObject({ state: "done", attempts: 0, error: null });
+      expect(await b.lookup(task.id, "image")).toMatchObject({ contentType: "image/png", bytes: png.length });
+    });
+
     it("keeps an imported file, which comes before its task is recorded", async () => {
       const shared = await open();
       const cache = instanceCache(shared, await shared.openIndex(), async () => answer());
@@ -194,7 +221,7 @@ describe.skipIf(!postgres)(
       const poolA = createPool(url, () => {});
       fixture.track({ close: () => poolA.end().catch(() => {}) });
       const gated = gatedDownload();
-      const a = instanceCache(shared, createPgMediaIndex(poolA), gated.download, CLAIM_MS);
+      const a = instanceCache(shared, createPgMediaIndex(poolA), gated.download, { claimMs: CLAIM_MS });
       let downloadsOnB = 0;
       const b = instanceCache(
         shared,
@@ -203,7 +230,7 @@ describe.skipIf(!postgres)(
           downloadsOnB++;
           return answer();
         },
-        CLAIM_MS,
+        { claimMs: CLAIM_MS },
       );
 
       a.enqueue([task]);

@@ -426,10 +426,21 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     }
   }
 
+  /**
+   * Records how this runner's round of the job ended, while the job is still this runner's; false
+   * when it is not: another runner claimed it once this one's hold ran out (its outcome stands), or
+   * the task was removed meanwhile.
+   */
+  async function endRound(taskId: string, update: Omit<MediaJobRecord, "taskId">): Promise<boolean> {
+    const ended = await index.updateJob(taskId, update, holder);
+    if (!ended) log(`[media] ${taskId}'s job is no longer this runner's; its round is not recorded`);
+    return ended;
+  }
+
   async function runClaimed(taskId: string, job: MediaJobRecord): Promise<void> {
     /** Lets the job go as it was, for whoever runs it next (this server is stopping). */
     const release = () =>
-      index.updateJob(taskId, {
+      endRound(taskId, {
         state: "pending",
         attempts: job.attempts,
         nextAt: job.nextAt,
@@ -443,7 +454,10 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
     try {
       task = await cacheOriginals(task);
       // Stopping: the job is let go as it is, and the next start (or another instance) ends it.
-      if (closed) return await release();
+      if (closed) {
+        await release();
+        return;
+      }
       for (const slot of eagerThumbs(task)) {
         if (closed) break;
         await thumbnail(task, slot).catch((error: unknown) =>
@@ -459,21 +473,23 @@ export function createMediaCache(options: MediaCacheOptions): MediaCache {
         );
       }
       if (closed) await release();
-      else
-        await index.updateJob(taskId, { state: "done", attempts: job.attempts, nextAt: now(), error: null });
+      else await endRound(taskId, { state: "done", attempts: job.attempts, nextAt: now(), error: null });
     } catch (error) {
-      if (closed) return release();
+      if (closed) {
+        await release();
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       const attempts = job.attempts + 1;
       const final =
         (error instanceof MediaFetchError && error.reason === "refused") || attempts >= maxAttempts;
       if (final) {
         log(`[media] giving up caching ${taskId} after ${attempts} attempt(s): ${message}`);
-        await index.updateJob(taskId, { state: "failed", attempts, nextAt: now(), error: message });
+        await endRound(taskId, { state: "failed", attempts, nextAt: now(), error: message });
       } else {
         const delay = backoffMs(attempts, retryBaseMs);
-        await index.updateJob(taskId, { state: "pending", attempts, nextAt: now() + delay, error: message });
-        schedule(taskId, delay);
+        if (await endRound(taskId, { state: "pending", attempts, nextAt: now() + delay, error: message }))
+          schedule(taskId, delay);
       }
     }
   }

@@ -170,6 +170,39 @@ export function describeMediaIndex(
       expect(await index.renewClaim("1", "b", 220, 100)).toBe(false);
     });
 
+    it("takes a runner's update only while the job is that runner's", async () => {
+      await index.openJob("1", 10);
+      await index.claimJob("1", "a", 20, 100);
+      // a's hold ran out (its renewal came too late) and b claimed the job.
+      await index.claimJob("1", "b", 121, 100);
+      expect(await index.updateJob("1", { state: "failed", attempts: 1, nextAt: 130, error: "x" }, "a")).toBe(
+        false,
+      );
+      expect(await index.job("1")).toMatchObject({ state: "pending", attempts: 0, error: null });
+      expect(await index.claimJob("1", "c", 140, 100)).toBeNull(); // still b's
+      expect(
+        await index.updateJob("1", { state: "pending", attempts: 1, nextAt: 150, error: "y" }, "b"),
+      ).toBe(true);
+      expect(await index.job("1")).toMatchObject({ state: "pending", attempts: 1, nextAt: 150, error: "y" });
+      // Let go by that update: b's no more.
+      expect(await index.updateJob("1", { state: "done", attempts: 1, nextAt: 160, error: null }, "b")).toBe(
+        false,
+      );
+      // A hold that ran out with nobody else claiming the job is still its runner's to end.
+      await index.claimJob("1", "a", 170, 100);
+      expect(await index.updateJob("1", { state: "done", attempts: 1, nextAt: 300, error: null }, "a")).toBe(
+        true,
+      );
+      expect(await index.job("1")).toMatchObject({ state: "done", nextAt: 300 });
+      // Without a holder (a fixture, a copy) an update is taken as it is; a missing job has none.
+      expect(await index.updateJob("1", { state: "failed", attempts: 6, nextAt: 310, error: "z" })).toBe(
+        true,
+      );
+      expect(await index.updateJob("2", { state: "done", attempts: 0, nextAt: 320, error: null })).toBe(
+        false,
+      );
+    });
+
     it("lists the pending jobs that are due and held by nobody", async () => {
       for (const [id, at] of [
         ["1", 10],

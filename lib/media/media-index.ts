@@ -81,7 +81,14 @@ export interface MediaIndex {
   reopenJob(taskId: string, now: number): Promise<boolean>;
   /** Every failed job pending again, attempts 0 (a restart is a fresh chance). */
   retryFailedJobs(now: number): Promise<void>;
-  updateJob(taskId: string, update: Omit<MediaJobRecord, "taskId">): Promise<void>;
+  /**
+   * Records the job as it is now and lets it go (no runner holds it after); false, changing
+   * nothing, when there is no such job. With `holder`, only while the job is that runner's: it
+   * claimed the job last, and no update has let the job go since. A hold that ran out is still its
+   * runner's until another runner claims the job; once one has (a renewal too late: a stalled event
+   * loop, or instances whose clocks are apart), the job is that runner's, and its outcome stands.
+   */
+  updateJob(taskId: string, update: Omit<MediaJobRecord, "taskId">, holder?: string): Promise<boolean>;
   deleteJob(taskId: string): Promise<void>;
 
   /** Forgets a task's files and its job. */

@@ -158,7 +158,7 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
         `INSERT INTO media_jobs (task_id, state, attempts, next_at, error)
          SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[])
          ON CONFLICT (task_id) DO UPDATE SET state = EXCLUDED.state, attempts = EXCLUDED.attempts,
-           next_at = EXCLUDED.next_at, error = EXCLUDED.error, claimed_until = 0`,
+           next_at = EXCLUDED.next_at, error = EXCLUDED.error, claimed_until = 0, claimed_by = NULL`,
         [
           jobs.map((job) => job.taskId),
           jobs.map((job) => job.state),
@@ -230,11 +230,15 @@ export function createPgMediaIndex(pool: Pool): MediaIndex {
         [now],
       );
     },
-    async updateJob(taskId, { state, attempts, nextAt, error }) {
-      await changes(
-        `UPDATE media_jobs SET state = $1, attempts = $2, next_at = $3, error = $4, claimed_until = 0
-         WHERE task_id = $5`,
-        [state, attempts, nextAt, error, taskId],
+    async updateJob(taskId, { state, attempts, nextAt, error }, holder) {
+      // claimed_by is the runner whose job it is (its hold run out or not), until an update lets it go.
+      return (
+        (await changes(
+          `UPDATE media_jobs SET state = $1, attempts = $2, next_at = $3, error = $4, claimed_until = 0,
+             claimed_by = NULL
+           WHERE task_id = $5 AND ($6::text IS NULL OR claimed_by = $6)`,
+          [state, attempts, nextAt, error, taskId, holder ?? null],
+        )) > 0
       );
     },
     async deleteJob(taskId) {

@@ -224,9 +224,11 @@ export function createSqliteMediaIndex(filePath: string): MediaIndex {
     async retryFailedJobs(now) {
       sql.retryFailed.run(now);
     },
-    async updateJob(taskId, { state, attempts, nextAt, error }) {
-      sql.updateJob.run(state, attempts, nextAt, error, taskId);
+    async updateJob(taskId, { state, attempts, nextAt, error }, holder) {
+      // A hold that ran out stays its runner's until another runner claims the job.
+      if (holder !== undefined && holds.get(taskId)?.holder !== holder) return false;
       holds.delete(taskId);
+      return sql.updateJob.run(state, attempts, nextAt, error, taskId).changes > 0;
     },
     async deleteJob(taskId) {
       sql.deleteJob.run(taskId);
