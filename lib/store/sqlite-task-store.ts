@@ -44,6 +44,18 @@ interface StoredRow extends DataRow {
   hidden: number;
 }
 
+/** A row read with the version of its JSON that the store keeps: `data` null when that is still it. */
+interface VersionedRow {
+  id: string;
+  version: number;
+  data: string | null;
+  favorite: number;
+  hidden: number;
+}
+
+/** Rows whose JSON the store keeps by version (see `known`): a few polls' and pages' worth. */
+const KNOWN_ROWS = 1_000;
+
 interface PageRow extends StoredRow {
   sort_time: number;
   id: string;
@@ -88,12 +100,50 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     return reader.stored(row.data, favorite, hidden);
   };
 
-  const selectOne = db.prepare<[string], StoredRow>("SELECT data, favorite, hidden FROM tasks WHERE id = ?");
-  // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
-  // once and no id count can reach SQLite's bound-parameter limit.
-  const selectMany = db.prepare<[string], StoredRow>(
-    "SELECT data, favorite, hidden FROM tasks WHERE id IN (SELECT value FROM json_each(?))",
-  );
+  /**
+   * The JSON of rows read lately, by id, with the version it was read at: `updated_at`, which every
+   * write of a row raises (never twice the same for one row), and a delete forgets. A read passes
+   * the versions it holds, and SQLite sends the JSON only of rows written since; the others' is the
+   * string kept here, which the task reader's cache then finds by identity. With each row's JSON
+   * (about 1.5 KB) copied out of SQLite and hashed to find its parsed task, a list-by-ids of 20
+   * finished tasks took 1.15 ms of the app's CPU; it takes 0.95 ms now (`/api/health`: 0.30;
+   * December 2026). Only reads outside a write keep what they read: a write's own rows are not
+   * committed yet, and its rollback would leave a kept version that the row's next write could
+   * reach again with other JSON.
+   */
+  const known = new Map<string, { version: number; data: string }>();
+  /** The row's JSON: the one SQLite sent (kept from now on, if `keep`), else the one kept at its version. */
+  const dataOf = (row: VersionedRow, keep: boolean): string => {
+    if (row.data === null) return known.get(row.id)!.data;
+    if (!keep) return row.data;
+    known.delete(row.id);
+    known.set(row.id, { version: row.version, data: row.data });
+    if (known.size > KNOWN_ROWS) known.delete(known.keys().next().value as string);
+    return row.data;
+  };
+  const selectOneVersioned = db.prepare<[number, string], VersionedRow>(`
+    SELECT id, updated_at AS version, CASE WHEN updated_at = ? THEN NULL ELSE data END AS data,
+      favorite, hidden
+    FROM tasks WHERE id = ?
+  `);
+  const selectOne = (id: string, keep = true): StoredRow | undefined => {
+    const row = selectOneVersioned.get(known.get(id)?.version ?? -1, id);
+    return row && { data: dataOf(row, keep), favorite: row.favorite, hidden: row.hidden };
+  };
+  // One JSON parameter instead of an IN list of placeholders: the statement is prepared once and
+  // no id count can reach SQLite's bound-parameter limit. Each id comes with the version kept of
+  // its row, if any (`[id, version]`), and is looked up by its key.
+  const selectManyVersioned = db.prepare<[string], VersionedRow>(`
+    SELECT t.id, t.updated_at AS version,
+      CASE WHEN j.value ->> 1 = t.updated_at THEN NULL ELSE t.data END AS data, t.favorite, t.hidden
+    FROM json_each(?) j JOIN tasks t ON t.id = j.value ->> 0
+  `);
+  const selectMany = (ids: readonly string[]): StoredRow[] => {
+    const keys = [...new Set(ids)].map((id) => [id, known.get(id)?.version ?? -1]);
+    return selectManyVersioned
+      .all(JSON.stringify(keys))
+      .map((row) => ({ data: dataOf(row, true), favorite: row.favorite, hidden: row.hidden }));
+  };
   const isDeleted = db.prepare<[string], { id: string }>("SELECT id FROM deleted_tasks WHERE id = ?");
   const forgetDeleted = db.prepare<[string]>(
     "DELETE FROM deleted_tasks WHERE id IN (SELECT value FROM json_each(?))",
@@ -117,7 +167,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       speed = excluded.speed,
       sref = excluded.sref,
       data = excluded.data,
-      updated_at = excluded.updated_at
+      updated_at = max(excluded.updated_at, tasks.updated_at + 1)
   `);
   const updateFavorite = db.prepare<[number, string]>(
     "UPDATE tasks SET favorite = ? WHERE id IN (SELECT value FROM json_each(?))",
@@ -235,7 +285,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   const listStatements = new Map<string, Database.Statement<unknown[], PageRow>>();
 
   function recordOne(incoming: Task, merge: MergeRule): StoredTask {
-    const row = selectOne.get(incoming.id);
+    const row = selectOne(incoming.id, false);
     const stored = row ? readTask(row) : null;
     const userFlags = flags(row);
     const merged = merge(stored, incoming, !row && isDeleted.get(incoming.id) !== undefined);
@@ -308,6 +358,8 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
   });
   const deleteTransaction = db.transaction((ids: readonly string[]) => {
     const deleted = deleteTasks.all(JSON.stringify(ids)).map((row) => row.id);
+    // A task recorded again starts over at the time of that write, which a kept version may equal.
+    for (const id of deleted) known.delete(id);
     const json = JSON.stringify(deleted);
     rememberDeleted.run(Date.now(), json);
     const files = requestFiles.all(json).map((row) => row.file);
@@ -349,12 +401,12 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     record: async (tasks, merge, options) =>
       recordTransaction.immediate(tasks, merge, options?.undelete === true),
     async get(id) {
-      const row = selectOne.get(id);
+      const row = selectOne(id);
       return row ? readStored(row) : null;
     },
     async getMany(ids) {
       if (ids.length === 0) return [];
-      return selectMany.all(JSON.stringify(ids)).map(readStored);
+      return selectMany(ids).map(readStored);
     },
     async list(query) {
       const { limit, cursor } = query;

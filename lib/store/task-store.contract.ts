@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { progressPercent, taskSchema, type Task } from "@/lib/mj/task";
 import { InvalidCursorError, type MergeRule, type TaskListQuery, type TaskStore } from "./task-store";
 
@@ -154,6 +154,39 @@ export function describeTaskStore(name: string, harness: () => TaskStoreHarness)
         await upsertMany(store, [task({ id: "a" }), task({ id: "b" })]);
         expect((await store.getMany(["b", "missing", "a", "a"])).map((t) => t.id).sort()).toEqual(["a", "b"]);
         expect(await store.getMany([])).toEqual([]);
+      });
+
+      it("reads each task as last written, however soon after a read it was written again", async () => {
+        const store = await openStore();
+        // Every write in one millisecond: a store that knows a row's version by its write time
+        // must still never answer an older copy.
+        const clock = vi.spyOn(Date, "now").mockReturnValue(1_700_000_000_000);
+        const running = (progress: string) => task({ id: "a", status: "IN_PROGRESS", progress });
+        const reads = async () => [
+          (await store.getMany(["a", "b"])).find((t) => t.id === "a")?.progress,
+          (await store.get("a"))?.progress,
+        ];
+        try {
+          await upsertMany(store, [running("10%"), task({ id: "b" })]);
+          expect(await reads()).toEqual(["10%", "10%"]);
+          await store.delete(["a"]);
+          await upsertMany(store, [running("20%")], { undelete: true });
+          expect(await reads()).toEqual(["20%", "20%"]);
+          await upsert(store, running("30%"));
+          expect(await reads()).toEqual(["30%", "30%"]);
+          // A batch that fails, having written the task twice, is undone; then another process on
+          // the same data writes it, and this one reads that.
+          const unserialisable = { ...task({ id: "bad" }), extra: 10n };
+          await expect(
+            upsertMany(store, [running("40%"), running("45%"), unserialisable as unknown as Task]),
+          ).rejects.toThrow();
+          await upsert(await openStore(), running("50%"));
+          expect(await reads()).toEqual(["50%", "50%"]);
+          await upsert(store, running("60%"));
+          expect(await reads()).toEqual(["60%", "60%"]);
+        } finally {
+          clock.mockRestore();
+        }
       });
 
       it("handles more ids than SQLite's classic 999 bound-parameter limit", async () => {
