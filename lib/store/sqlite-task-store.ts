@@ -111,31 +111,38 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
    * leave a kept version that the row's next write could reach again with other JSON.
    */
   const known = new Map<string, { version: number; data: string }>();
-  /** The row's JSON: the one SQLite sent (kept from now on, if `keep`), else the one kept at its version. */
-  const dataOf = (row: VersionedRow, keep: boolean): string => {
-    if (row.data === null) return known.get(row.id)!.data;
-    if (!keep) return row.data;
-    known.delete(row.id);
-    known.set(row.id, { version: row.version, data: row.data });
-    if (known.size > KNOWN_ROWS) known.delete(known.keys().next().value as string);
-    return row.data;
+  /**
+   * The rows with their JSON: the one SQLite sent (kept from now on, if `keep`), else the one kept
+   * at its version. What is kept beyond KNOWN_ROWS goes (the oldest first) only once every row has
+   * its JSON: a row kept when the statement ran may come after rows that push it out.
+   */
+  const withData = (rows: readonly VersionedRow[], keep = true): StoredRow[] => {
+    const read = rows.map((row) => {
+      let data = row.data;
+      if (data === null) data = known.get(row.id)!.data;
+      else if (keep) {
+        known.delete(row.id);
+        known.set(row.id, { version: row.version, data });
+      }
+      return { data, favorite: row.favorite, hidden: row.hidden };
+    });
+    for (const id of known.keys()) {
+      if (known.size <= KNOWN_ROWS) break;
+      known.delete(id);
+    }
+    return read;
   };
   // The version kept of a row's JSON, for the reads below (-1: none kept).
   db.function("kept_version", (id: unknown) => (typeof id === "string" && known.get(id)?.version) || -1);
   /** The columns of a VersionedRow: the JSON only when it is not the one kept. */
   const VERSIONED =
     "id, updated_at AS version, CASE WHEN updated_at = kept_version(id) THEN NULL ELSE data END AS data";
-  const rowOf = (row: VersionedRow, keep = true): StoredRow => ({
-    data: dataOf(row, keep),
-    favorite: row.favorite,
-    hidden: row.hidden,
-  });
   const selectOneVersioned = db.prepare<[string], VersionedRow>(
     `SELECT ${VERSIONED}, favorite, hidden FROM tasks WHERE id = ?`,
   );
   const selectOne = (id: string, keep = true): StoredRow | undefined => {
     const row = selectOneVersioned.get(id);
-    return row && rowOf(row, keep);
+    return row && withData([row], keep)[0];
   };
   // One JSON-array parameter instead of an IN list of placeholders: the statement is prepared
   // once and no id count can reach SQLite's bound-parameter limit.
@@ -143,7 +150,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
     `SELECT ${VERSIONED}, favorite, hidden FROM tasks WHERE id IN (SELECT value FROM json_each(?))`,
   );
   const selectMany = (ids: readonly string[]): StoredRow[] =>
-    selectManyVersioned.all(JSON.stringify(ids)).map((row) => rowOf(row));
+    withData(selectManyVersioned.all(JSON.stringify(ids)));
   const isDeleted = db.prepare<[string], { id: string }>("SELECT id FROM deleted_tasks WHERE id = ?");
   const forgetDeleted = db.prepare<[string]>(
     "DELETE FROM deleted_tasks WHERE id IN (SELECT value FROM json_each(?))",
@@ -441,7 +448,7 @@ export function createSqliteTaskStore(filePath: string): TaskStore {
       const pageRows = rows.slice(0, limit);
       const last = pageRows.at(-1);
       return {
-        items: pageRows.map((row) => readStored(rowOf(row))),
+        items: withData(pageRows).map(readStored),
         nextCursor: rows.length > limit && last ? encodeCursor(sort, last.sort_time, last.id) : null,
       };
     },
