@@ -212,7 +212,7 @@ interface Answer {
  * Response per answer, a TextDecoderStream per event stream) the 50 tabs took 8.0 s of CPU in the
  * minute and their loop's delay was 16 ms at p99; on node:http, 3.9-4.2 s and 13-14 ms.
  */
-function send(agent: http.Agent, url: URL, json?: unknown): Promise<Answer> {
+function send(agent: http.Agent | false, url: URL, json?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
     const headers = payload
@@ -240,20 +240,27 @@ function send(agent: http.Agent, url: URL, json?: unknown): Promise<Answer> {
 /**
  * A connection the server closed while it sat idle in the pool, reused at that moment (the server
  * drops idle keep-alive connections after 5 s; under load the client's own timer runs late): a
- * browser sends the request again on a new connection, and so does a tab here, once, counted.
+ * browser sends the request again on a new connection, and so does a tab here, once, counted. Not
+ * on another of the pool's: at 200 tabs a retry took a second idle connection the server was
+ * closing at the same moment, and a submit failed twice (December 2026).
  */
 const RESET = /ECONNRESET|socket hang up/;
 
 /** One timed request, counted as offered; the body as text (null on an error, which is tallied). */
-async function timed(tally: Tally, kind: Kind, run: () => Promise<Answer>): Promise<string | null> {
+async function timed(
+  tally: Tally,
+  kind: Kind,
+  /** Sends the request; `fresh`: on a connection of its own, not one from the tab's pool. */
+  run: (fresh: boolean) => Promise<Answer>,
+): Promise<string | null> {
   const measured = tally.measuring;
   if (measured) tally.offered[kind]++;
   const started = performance.now();
   try {
-    const answer = await run().catch((error: unknown) => {
+    const answer = await run(false).catch((error: unknown) => {
       if (!RESET.test(reason(error))) throw error;
       tally.retried++;
-      return run();
+      return run(true);
     });
     if (measured) tally.latencies[kind].push(performance.now() - started);
     const ok = answer.status >= 200 && answer.status < 300;
@@ -286,8 +293,8 @@ async function submitImagine(
   tally: Tally,
   prompt: string,
 ): Promise<string | null> {
-  const text = await timed(tally, "submit", () =>
-    send(agent, new URL("/api/mj/submit/imagine", appUrl), { prompt }),
+  const text = await timed(tally, "submit", (fresh) =>
+    send(fresh ? false : agent, new URL("/api/mj/submit/imagine", appUrl), { prompt }),
   );
   if (text === null) return null;
   const envelope = JSON.parse(text) as { code: number; result: string };
@@ -358,7 +365,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
       const { kind, url } = images.shift()!;
       loading++;
       loaded.push(
-        timed(tally, kind, () => send(agent, new URL(url, appUrl))).then(() => {
+        timed(tally, kind, (fresh) => send(fresh ? false : agent, new URL(url, appUrl))).then(() => {
           loading--;
           pump();
         }),
@@ -385,7 +392,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
   };
 
   const feedUrl = new URL(`/api/tasks?limit=${FEED_PAGE}`, appUrl);
-  const readFeed = () => timed(tally, "history", () => send(agent, feedUrl));
+  const readFeed = () => timed(tally, "history", (fresh) => send(fresh ? false : agent, feedUrl));
 
   const stop = new AbortController();
   const stream = new Promise<void>((resolve) => {
@@ -451,7 +458,7 @@ async function tab(appUrl: string, index: number, deadline: number, tally: Tally
         await pollSleep.wait(deadline - Date.now());
         continue;
       }
-      const text = await timed(tally, "poll", () => send(agent, pollUrl, { ids }));
+      const text = await timed(tally, "poll", (fresh) => send(fresh ? false : agent, pollUrl, { ids }));
       if (text === null) failures++;
       else {
         failures = 0;
@@ -503,8 +510,8 @@ async function closedLoopClient(appUrl: string, index: number, deadline: number,
   };
   const poll = async () => {
     const wanted = ids.slice(-POLLED_PER_CLIENT);
-    const text = await timed(tally, "poll", () =>
-      send(agent, new URL("/api/mj/task/list-by-ids", appUrl), { ids: wanted }),
+    const text = await timed(tally, "poll", (fresh) =>
+      send(fresh ? false : agent, new URL("/api/mj/task/list-by-ids", appUrl), { ids: wanted }),
     );
     if (text === null) return;
     const polled = JSON.parse(text) as Task[];
@@ -518,11 +525,13 @@ async function closedLoopClient(appUrl: string, index: number, deadline: number,
     const roll = Math.random();
     if (ids.length === 0 || roll < SHARE.submit) await submit();
     else if (roll < SHARE.submit + SHARE.history)
-      await timed(tally, "history", () => send(agent, new URL(`/api/tasks?limit=${HISTORY_PAGE}`, appUrl)));
+      await timed(tally, "history", (fresh) =>
+        send(fresh ? false : agent, new URL(`/api/tasks?limit=${HISTORY_PAGE}`, appUrl)),
+      );
     else if (roll < SHARE.submit + SHARE.history + SHARE.thumbnail && thumbnails.size > 0) {
       const list = [...thumbnails];
       const url = list[Math.floor(Math.random() * list.length)]!;
-      await timed(tally, "thumbnail", () => send(agent, new URL(url, appUrl)));
+      await timed(tally, "thumbnail", (fresh) => send(fresh ? false : agent, new URL(url, appUrl)));
     } else await poll();
   }
   agent.destroy();
