@@ -124,8 +124,8 @@ interface Tally {
   /** Requests sent again after a reset of a reused connection (see RESET). */
   retried: number;
   streams: { opened: number; messages: number };
-  /** Each timed request by its `x-bench-request` id: its kind, when it was sent and when its tab read the answer (µs). */
-  timed: Map<string, { kind: Kind; sentUs: number; readUs: number }>;
+  /** Each timed request by its `x-bench-request` id: when it was sent and when its tab read the answer (µs). */
+  timed: Map<string, { sentUs: number; readUs: number }>;
 }
 
 function newTally(): Tally {
@@ -278,12 +278,12 @@ async function timed(
     const answer = await send(agent, url, id, json).catch((error: unknown) => {
       if (!RESET.test(reason(error))) throw error;
       tally.retried++;
-      return send(false, url, id, json);
+      return send(false, url, id, json); // on a connection of its own (RESET says why)
     });
     if (measured) {
       const readUs = monotonicUs();
       tally.latencies[kind].push((readUs - sentUs) / 1000);
-      tally.timed.set(id, { kind, sentUs, readUs });
+      tally.timed.set(id, { sentUs, readUs });
     }
     const ok = answer.status >= 200 && answer.status < 300;
     // An image's bytes are only counted; an error's body is its reason.
