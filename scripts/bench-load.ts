@@ -13,7 +13,9 @@
  * to the kernel (`handedOff`, on the app's clock), and says where the slowest 1 % spent their time:
  * in quick 50-tab runs (December 2026) they waited 20-52 ms (p50) before the app read them, under
  * a millisecond in it, and 0.1-22 ms in the tabs' process after the app had sent them, where a
- * browser on a machine of its own would have read them at once.
+ * browser on a machine of its own would have read them at once. Of the wait before the app read
+ * them, the tabs' process held them 1.8 ms (p50) before their last byte left it, and 34 ms passed
+ * after that, in the app's queue (one run).
  * The three share the machine's cores, and the simulator's image rendering took 41-65 % of the
  * app's and its CPU at 50 and 200 tabs (2-core machines, December 2026). It keeps its normal
  * priority: it is in the path of submits, previews and downloads, so lowering it would move time
@@ -126,8 +128,11 @@ interface Tally {
   /** Requests sent again after a reset of a reused connection (see RESET). */
   retried: number;
   streams: { opened: number; messages: number };
-  /** Each timed request by its `x-bench-request` id: when it was sent and when its tab read the answer (µs). */
-  timed: Map<string, { sentUs: number; readUs: number }>;
+  /**
+   * Each timed request by its `x-bench-request` id (µs): when its tab sent it, when the tabs' loop
+   * saw the kernel take its last byte (see `handedOff`), and when its tab read the answer.
+   */
+  timed: Map<string, { sentUs: number; leftUs: number; readUs: number }>;
 }
 
 function newTally(): Tally {
@@ -212,6 +217,8 @@ interface Answer {
   status: number;
   /** The body whole, gunzipped when the app gzipped it. */
   body: Buffer;
+  /** When the tabs' loop saw the kernel take the request's last byte (its `finish`), µs: see `monotonicUs`. */
+  leftUs: number;
 }
 
 /**
@@ -229,6 +236,8 @@ function send(agent: http.Agent | false, url: URL, id: string, json?: unknown): 
       "x-bench-request": id,
       ...(payload ? { "content-type": "application/json", "content-length": payload.byteLength } : {}),
     };
+    // An answer that comes before the whole request left (a refusal mid-body) left at its end.
+    let leftUs: number | null = null;
     const request = http.request(url, { agent, method: payload ? "POST" : "GET", headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -237,13 +246,18 @@ function send(agent: http.Agent | false, url: URL, id: string, json?: unknown): 
         try {
           const body = Buffer.concat(chunks);
           const gzipped = response.headers["content-encoding"] === "gzip";
-          resolve({ status: response.statusCode ?? 0, body: gzipped ? gunzipSync(body) : body });
+          resolve({
+            status: response.statusCode ?? 0,
+            body: gzipped ? gunzipSync(body) : body,
+            leftUs: leftUs ?? monotonicUs(),
+          });
         } catch (error) {
           reject(error);
         }
       });
     });
     request.on("error", reject);
+    request.on("finish", () => (leftUs = monotonicUs()));
     request.end(payload);
   });
 }
@@ -285,7 +299,7 @@ async function timed(
     if (measured) {
       const readUs = monotonicUs();
       tally.latencies[kind].push((readUs - sentUs) / 1000);
-      tally.timed.set(id, { sentUs, readUs });
+      tally.timed.set(id, { sentUs, leftUs: answer.leftUs, readUs });
     }
     const ok = answer.status >= 200 && answer.status < 300;
     // An image's bytes are only counted; an error's body is its reason.
@@ -695,15 +709,16 @@ async function level(
       ? handoffP99 / unloaded.handedOffP50
       : null;
   if (handoff.sorted.length > 0) {
-    const { before, inApp, after } = handoff.slowest;
+    const { leaving, before, inApp, after } = handoff.slowest;
     console.log(
       `Timed to the app's hand-off instead (its last byte given to the kernel, on the app's clock; ` +
         `${handoff.sorted.length} of ${all.length} requests): p50 ${ms(percentile(handoff.sorted, 50))}, p99 ${ms(handoffP99)}` +
         (handoffRatio !== null
           ? `, ${handoffRatio.toFixed(1)}x the unloaded p50 by the same clock (${ms(unloaded!.handedOffP50)})`
           : "") +
-        `. The slowest 1 % as the tabs timed them, p50 of each part: ${ms(before)} before the app read them, ` +
-        `${ms(inApp)} in the app, ${ms(after)} from the app's hand-off to their tab reading them.`,
+        `. The slowest 1 % as the tabs timed them, p50 of each part: ${ms(leaving)} in the tabs' process before ` +
+        `their last byte left it, ${ms(before)} from there until the app read them, ${ms(inApp)} in the app, ` +
+        `${ms(after)} from the app's hand-off to their tab reading them.`,
     );
   }
   if (client === tab && unloaded) {
@@ -745,16 +760,16 @@ async function level(
 /**
  * The timed requests' latencies to the moment the app handed the whole answer to the kernel
  * (scripts/bench-handoff.mjs, loaded into the app), sorted, in ms; and where the slowest 1 % (as
- * the tabs timed them) spent their time, the p50 of each part: from the tab's send to the app
- * reading the request (the app's queue, and the tabs' process until the request left it), inside
- * the app, and from the app's hand-off to the tab reading the answer. On loopback the answer is in
- * the tab's socket at once: that last part is this one process running 50 or 200 tabs (its GC, the
- * other tabs' pushes and answers), which 50 browsers on their own machines would not share.
+ * the tabs timed them) spent their time, the p50 of each part: from the tab's send to its last
+ * byte leaving the tabs' process, from there to the app reading the request (the kernel's and the
+ * app's queue), inside the app, and from the app's hand-off to the tab reading the answer. The
+ * first and the last are this one process running 50 or 200 tabs (its GC, the other tabs' pushes
+ * and answers), which 50 browsers on their own machines would not share. A request's `finish` comes
+ * on the tabs' event loop after the kernel took its bytes, so the first part is at most what the
+ * tabs' process held it, and the second at least the queue (below zero when the app read the
+ * request before the tabs' loop got to its `finish`, as an idle one tab's submit did by 2 ms).
  */
-function handedOff(
-  tally: Tally,
-  handoffs: string,
-): { sorted: number[]; slowest: { before: number; inApp: number; after: number } } {
+function handedOff(tally: Tally, handoffs: string): { sorted: number[]; slowest: Record<Part, number> } {
   const app = new Map<string, { read: number; finish: number }>();
   // A request sent again after a reset carries the same id: its last answer is the one read.
   for (const line of handoffs.split("\n")) {
@@ -762,27 +777,39 @@ function handedOff(
     if (id && read && finish) app.set(id, { read: Number(read), finish: Number(finish) });
   }
   const sorted: number[] = [];
-  const parts: { tab: number; before: number; inApp: number; after: number }[] = [];
-  for (const [id, { sentUs, readUs }] of tally.timed) {
+  const parts: ({ tab: number } & Record<Part, number>)[] = [];
+  for (const [id, { sentUs, leftUs, readUs }] of tally.timed) {
     const seen = app.get(id);
     if (seen === undefined) continue;
     sorted.push((seen.finish - sentUs) / 1000);
     parts.push({
       tab: readUs - sentUs,
-      before: (seen.read - sentUs) / 1000,
+      leaving: (leftUs - sentUs) / 1000,
+      before: (seen.read - leftUs) / 1000,
       inApp: (seen.finish - seen.read) / 1000,
       after: (readUs - seen.finish) / 1000,
     });
   }
   sorted.sort((a, b) => a - b);
   const slowest = parts.sort((a, b) => a.tab - b.tab).slice(Math.floor(parts.length * 0.99));
-  const p50Of = (part: "before" | "inApp" | "after") =>
+  const p50Of = (part: Part) =>
     percentile(
       slowest.map((one) => one[part]).sort((a, b) => a - b),
       50,
     );
-  return { sorted, slowest: { before: p50Of("before"), inApp: p50Of("inApp"), after: p50Of("after") } };
+  return {
+    sorted,
+    slowest: {
+      leaving: p50Of("leaving"),
+      before: p50Of("before"),
+      inApp: p50Of("inApp"),
+      after: p50Of("after"),
+    },
+  };
 }
+
+/** The parts of a request's time `handedOff` splits it into (see there). */
+type Part = "leaving" | "before" | "inApp" | "after";
 
 export async function benchLoad(report: (measure: Measure) => void): Promise<void> {
   // Every job drawing its own pictures, the renderer beside the app: what it costs.
