@@ -14,9 +14,9 @@
  * in quick 50-tab runs (December 2026) they waited 20-52 ms (p50) before the app read them, under
  * a millisecond in it, and 0.1-22 ms in the tabs' process after the app had sent them, where a
  * browser on a machine of its own would have read them at once. Of the wait before the app read
- * them, the tabs' process held them 1.8 ms (p50) before their last byte left it, and 34 ms passed
- * after that, in the app's queue (one run).
- * The three share the machine's cores, and the simulator's image rendering took 41-65 % of the
+ * them, the tabs' process held them at most 0.3-1.8 ms (p50) before their last byte left it, and
+ * at least 34-42 ms passed after that, in the kernel's and the app's queue (two runs).
+ * The app, the simulator and the tabs share the machine's cores, and the simulator's image rendering took 41-65 % of the
  * app's and its CPU at 50 and 200 tabs (2-core machines, December 2026). It keeps its normal
  * priority: it is in the path of submits, previews and downloads, so lowering it would move time
  * from the app's own work into the app's waits on the upstream (and into upstream timeouts on a
@@ -130,9 +130,11 @@ interface Tally {
   streams: { opened: number; messages: number };
   /**
    * Each timed request by its `x-bench-request` id (µs): when its tab sent it, when the tabs' loop
-   * saw the kernel take its last byte (see `handedOff`), and when its tab read the answer.
+   * saw the kernel take its last byte (see `handedOff`; null when that is not known: see
+   * `Answer.leftUs`, and a request sent again, whose first try also took that time), and when its
+   * tab read the answer.
    */
-  timed: Map<string, { sentUs: number; leftUs: number; readUs: number }>;
+  timed: Map<string, { sentUs: number; leftUs: number | null; readUs: number }>;
 }
 
 function newTally(): Tally {
@@ -217,8 +219,11 @@ interface Answer {
   status: number;
   /** The body whole, gunzipped when the app gzipped it. */
   body: Buffer;
-  /** When the tabs' loop saw the kernel take the request's last byte (its `finish`), µs: see `monotonicUs`. */
-  leftUs: number;
+  /**
+   * When the tabs' loop saw the kernel take the request's last byte (its `finish`), µs: see
+   * `monotonicUs`. Null when the answer came first (a refusal before the whole body was read).
+   */
+  leftUs: number | null;
 }
 
 /**
@@ -236,7 +241,6 @@ function send(agent: http.Agent | false, url: URL, id: string, json?: unknown): 
       "x-bench-request": id,
       ...(payload ? { "content-type": "application/json", "content-length": payload.byteLength } : {}),
     };
-    // An answer that comes before the whole request left (a refusal mid-body) left at its end.
     let leftUs: number | null = null;
     const request = http.request(url, { agent, method: payload ? "POST" : "GET", headers }, (response) => {
       const chunks: Buffer[] = [];
@@ -249,7 +253,7 @@ function send(agent: http.Agent | false, url: URL, id: string, json?: unknown): 
           resolve({
             status: response.statusCode ?? 0,
             body: gzipped ? gunzipSync(body) : body,
-            leftUs: leftUs ?? monotonicUs(),
+            leftUs,
           });
         } catch (error) {
           reject(error);
@@ -291,15 +295,17 @@ async function timed(
   const id = String(++requestIds);
   const sentUs = monotonicUs();
   try {
+    let again = false;
     const answer = await send(agent, url, id, json).catch((error: unknown) => {
       if (!RESET.test(reason(error))) throw error;
       tally.retried++;
+      again = true;
       return send(false, url, id, json); // on a connection of its own (RESET says why)
     });
     if (measured) {
       const readUs = monotonicUs();
       tally.latencies[kind].push((readUs - sentUs) / 1000);
-      tally.timed.set(id, { sentUs, leftUs: answer.leftUs, readUs });
+      tally.timed.set(id, { sentUs, leftUs: again ? null : answer.leftUs, readUs });
     }
     const ok = answer.status >= 200 && answer.status < 300;
     // An image's bytes are only counted; an error's body is its reason.
@@ -710,15 +716,17 @@ async function level(
       : null;
   if (handoff.sorted.length > 0) {
     const { leaving, before, inApp, after } = handoff.slowest;
+    const unknown = handoff.departureUnknown;
     console.log(
       `Timed to the app's hand-off instead (its last byte given to the kernel, on the app's clock; ` +
         `${handoff.sorted.length} of ${all.length} requests): p50 ${ms(percentile(handoff.sorted, 50))}, p99 ${ms(handoffP99)}` +
         (handoffRatio !== null
           ? `, ${handoffRatio.toFixed(1)}x the unloaded p50 by the same clock (${ms(unloaded!.handedOffP50)})`
           : "") +
-        `. The slowest 1 % as the tabs timed them, p50 of each part: ${ms(leaving)} in the tabs' process before ` +
-        `their last byte left it, ${ms(before)} from there until the app read them, ${ms(inApp)} in the app, ` +
-        `${ms(after)} from the app's hand-off to their tab reading them.`,
+        `. The slowest 1 % as the tabs timed them, p50 of each part on its own: at most ${ms(leaving)} in the ` +
+        `tabs' process before their last byte left it, at least ${ms(before)} from there until the app read them` +
+        (unknown > 0 ? ` (${unknown} sent again or answered early left out of these two)` : "") +
+        `, ${ms(inApp)} in the app, ${ms(after)} from the app's hand-off to their tab reading them.`,
     );
   }
   if (client === tab && unloaded) {
@@ -765,11 +773,16 @@ async function level(
  * app's queue), inside the app, and from the app's hand-off to the tab reading the answer. The
  * first and the last are this one process running 50 or 200 tabs (its GC, the other tabs' pushes
  * and answers), which 50 browsers on their own machines would not share. A request's `finish` comes
- * on the tabs' event loop after the kernel took its bytes, so the first part is at most what the
- * tabs' process held it, and the second at least the queue (below zero when the app read the
- * request before the tabs' loop got to its `finish`, as an idle one tab's submit did by 2 ms).
+ * on the tabs' event loop after the kernel took its bytes, so the first part is an upper bound of
+ * what the tabs' process held it, and the second a lower bound of the queue: below zero when the
+ * app read the request before the tabs' process saw its `finish` (an idle one-tab submit, by 2 ms:
+ * the write woke the app, which ran first). Requests whose departure is not known (`Tally.timed`)
+ * are left out of those two parts' p50, and counted.
  */
-function handedOff(tally: Tally, handoffs: string): { sorted: number[]; slowest: Record<Part, number> } {
+function handedOff(
+  tally: Tally,
+  handoffs: string,
+): { sorted: number[]; slowest: Record<Part, number>; departureUnknown: number } {
   const app = new Map<string, { read: number; finish: number }>();
   // A request sent again after a reset carries the same id: its last answer is the one read.
   for (const line of handoffs.split("\n")) {
@@ -784,8 +797,8 @@ function handedOff(tally: Tally, handoffs: string): { sorted: number[]; slowest:
     sorted.push((seen.finish - sentUs) / 1000);
     parts.push({
       tab: readUs - sentUs,
-      leaving: (leftUs - sentUs) / 1000,
-      before: (seen.read - leftUs) / 1000,
+      leaving: leftUs === null ? NaN : (leftUs - sentUs) / 1000,
+      before: leftUs === null ? NaN : (seen.read - leftUs) / 1000,
       inApp: (seen.finish - seen.read) / 1000,
       after: (readUs - seen.finish) / 1000,
     });
@@ -794,11 +807,15 @@ function handedOff(tally: Tally, handoffs: string): { sorted: number[]; slowest:
   const slowest = parts.sort((a, b) => a.tab - b.tab).slice(Math.floor(parts.length * 0.99));
   const p50Of = (part: Part) =>
     percentile(
-      slowest.map((one) => one[part]).sort((a, b) => a - b),
+      slowest
+        .map((one) => one[part])
+        .filter((ms) => !Number.isNaN(ms))
+        .sort((a, b) => a - b),
       50,
     );
   return {
     sorted,
+    departureUnknown: slowest.filter((one) => Number.isNaN(one.leaving)).length,
     slowest: {
       leaving: p50Of("leaving"),
       before: p50Of("before"),
