@@ -2,6 +2,7 @@ import "server-only";
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import { Agent, fetch as pinnedUndiciFetch } from "undici";
+import { mapChunks, requestAnswer, type ByteChunks, type MediaAnswer } from "@/lib/http/body";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
 import { bareContentType, isMediaType } from "@/lib/mj/media-kinds";
 import { readSource } from "./blob-store";
@@ -191,17 +192,38 @@ export type UrlFetch = (url: string, init?: RequestInit) => Promise<Response>;
  * after the guard's check (rebinding) leads into the server's network. The trusted origin (the
  * upstream's own, possibly on the LAN) keeps the plain fetch, as the guard lets it through.
  */
-export function createPinnedFetch(options: {
-  trustedOrigin: string | null;
-  resolve?: AddressResolver;
-}): UrlFetch {
-  const trusted = options.trustedOrigin === null ? null : new URL(options.trustedOrigin).origin;
-  const dispatcher = new Agent({ connect: { lookup: publicLookup(options.resolve ?? resolveAll) } });
+export function createPinnedFetch(options: PinOptions): UrlFetch {
+  const pinned = pinnedDispatcher(options);
   return (url, init) => {
-    if (new URL(url).origin === trusted) return fetch(url, init);
+    const dispatcher = pinned(url);
+    if (!dispatcher) return fetch(url, init);
     // undici's own fetch, the one that takes a dispatcher: the same fetch Node ships, a newer copy.
     return pinnedUndiciFetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
   };
+}
+
+/**
+ * The upstream client's media GET (`UpstreamConfig.mediaRequest`) held to public addresses as
+ * `createPinnedFetch` is, over undici's `request`: a download read as a Node stream costs the event
+ * loop a fraction of fetch's web streams (lib/http/body.ts).
+ */
+export function createPinnedMediaRequest(
+  options: PinOptions,
+): (url: string, signal: AbortSignal) => Promise<MediaAnswer> {
+  const pinned = pinnedDispatcher(options);
+  return (url, signal) => requestAnswer(url, { signal, dispatcher: pinned(url) });
+}
+
+interface PinOptions {
+  trustedOrigin: string | null;
+  resolve?: AddressResolver;
+}
+
+/** The pool whose connections resolve to public addresses only; none (the plain pool) for the trusted origin. */
+function pinnedDispatcher(options: PinOptions): (url: string) => Agent | undefined {
+  const trusted = options.trustedOrigin === null ? null : new URL(options.trustedOrigin).origin;
+  const dispatcher = new Agent({ connect: { lookup: publicLookup(options.resolve ?? resolveAll) } });
+  return (url) => (new URL(url).origin === trusted ? undefined : dispatcher);
 }
 
 /**
@@ -209,7 +231,7 @@ export function createPinnedFetch(options: {
  * demo mode). Described here rather than imported, so lib/media does not depend on lib/upstream.
  */
 export interface MediaFetcher {
-  fetchMedia(url: string, signal?: AbortSignal): Promise<Response>;
+  fetchMedia(url: string, signal?: AbortSignal): Promise<MediaAnswer>;
 }
 
 /** Opens one media URL, checked and capped: `openMedia` with its deps bound. */
@@ -220,7 +242,7 @@ export function mediaDownloader(deps: { upstream: MediaFetcher; guard: UrlGuard 
 }
 
 export interface MediaDownload {
-  body: ReadableStream<Uint8Array>;
+  body: ByteChunks;
   contentType: string;
   /** Declared by the upstream, when it did. */
   length: number | null;
@@ -238,7 +260,7 @@ export async function openMedia(
   let current = url;
   for (let hop = 0; ; hop++) {
     await deps.guard(parseUrl(current));
-    let response: Response;
+    let response: MediaAnswer;
     try {
       response = await deps.upstream.fetchMedia(current, signal);
     } catch (error) {
@@ -257,7 +279,7 @@ export async function openMedia(
       current = URL.canParse(location, current) ? new URL(location, current).href : location;
       continue;
     }
-    if (!response.ok || !response.body) {
+    if (response.status < 200 || response.status > 299 || !response.body) {
       await response.body?.cancel();
       throw [403, 404, 410].includes(response.status)
         ? new MediaFetchError(
@@ -289,7 +311,7 @@ export async function openMedia(
       await response.body.cancel();
       throw tooLarge(limit);
     }
-    return { body: response.body.pipeThrough(capped(limit)), contentType, length };
+    return { body: capped(response.body, limit), contentType, length };
   }
 }
 
@@ -309,15 +331,16 @@ function tooLarge(limit: number): MediaFetchError {
   );
 }
 
-/** Passes bytes through until `limit`, then fails the stream (and so cancels the upstream body). */
-function capped(limit: number): TransformStream<Uint8Array, Uint8Array> {
+/** Passes bytes through until `limit`, then fails (and so cancels the upstream body). */
+function capped(body: ByteChunks, limit: number): ByteChunks {
   let seen = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      seen += chunk.byteLength;
-      if (seen > limit) controller.error(tooLarge(limit));
-      else controller.enqueue(chunk);
-    },
+  return mapChunks(body, async (read) => {
+    const result = await read();
+    if (!result.done) {
+      seen += result.value.byteLength;
+      if (seen > limit) throw tooLarge(limit);
+    }
+    return result;
   });
 }
 

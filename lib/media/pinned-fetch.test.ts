@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { LookupAddress } from "node:dns";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPinnedFetch, publicLookup } from "./fetch";
+import { createPinnedFetch, createPinnedMediaRequest, publicLookup } from "./fetch";
 
 // A name the test resolves itself: the guard saw a public address, the connection gets another.
 let server: Server;
@@ -57,6 +57,30 @@ describe("createPinnedFetch", () => {
     const pinned = createPinnedFetch({ trustedOrigin: origin, resolve: async () => [] });
     const response = await pinned(`${origin}/file.png`);
     expect(await response.text()).toBe("inside");
+  });
+});
+
+describe("createPinnedMediaRequest (the upstream client's media GET)", () => {
+  const signal = new AbortController().signal;
+
+  it("refuses to connect when the name now resolves to a private address (rebinding)", async () => {
+    const pinned = createPinnedMediaRequest({ trustedOrigin: null, resolve: async () => ["127.0.0.1"] });
+    const before = requests;
+    await expect(pinned(`http://rebound.example:${port}/secret.png`, signal)).rejects.toMatchObject({
+      code: "EPRIVATEADDRESS",
+    });
+    expect(requests).toBe(before);
+  });
+
+  it("lets the trusted origin through on the plain pool, and reads the body as it came", async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const pinned = createPinnedMediaRequest({ trustedOrigin: origin, resolve: async () => [] });
+    const answer = await pinned(`${origin}/file.png`, signal);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("Content-Length")).toBe("6");
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of answer.body!) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe("inside");
   });
 });
 

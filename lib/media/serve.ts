@@ -1,6 +1,7 @@
 import "server-only";
 import { mediaDownloadName } from "@/lib/mj/media-kinds";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
+import { webStream } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
 import type { MediaDownload, MediaDownloader } from "./fetch";
@@ -96,7 +97,7 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   if (request.download) headers.set("content-disposition", attachment(task, slot, media.contentType));
   if (media.length === null) {
     if (request.head) await media.body.cancel();
-    return new Response(request.head ? null : media.body, { status: 200, headers });
+    return new Response(request.head ? null : webStream(media.body), { status: 200, headers });
   }
   // Until the cache has it, a range is cut from the upstream's stream (no ETag: If-Range cannot match).
   headers.set("accept-ranges", "bytes");
@@ -105,7 +106,11 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   if (range === "unsatisfiable") return unsatisfiable(media.length, headers);
   headers.set("content-length", String(range ? range.end - range.start + 1 : media.length));
   if (range) headers.set("content-range", contentRange(range, media.length));
-  const body = request.head ? null : range ? media.body.pipeThrough(sliceBytes(range)) : media.body;
+  const body = request.head
+    ? null
+    : range
+      ? webStream(media.body).pipeThrough(sliceBytes(range))
+      : webStream(media.body);
   return new Response(body, { status: range ? 206 : 200, headers });
 }
 

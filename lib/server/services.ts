@@ -8,6 +8,7 @@ import { createMediaCache, type MediaCache, type MediaCacheOptions } from "@/lib
 import { forHook } from "@/lib/http/drop-in";
 import {
   createPinnedFetch,
+  createPinnedMediaRequest,
   createUrlGuard,
   inProcessGuard,
   mediaDownloader,
@@ -125,7 +126,11 @@ export function createServices(config: AppEnv, options: ServiceOptions = {}): Se
         ...resilience,
         ...(options.upstreamFetch
           ? { fetch: options.upstreamFetch(fetch) }
-          : { mediaFetch: createPinnedFetch({ trustedOrigin: new URL(config.upstream!.baseUrl).origin }) }),
+          : {
+              mediaRequest: createPinnedMediaRequest({
+                trustedOrigin: new URL(config.upstream!.baseUrl).origin,
+              }),
+            }),
       });
   // What media URLs may be fetched: in demo mode the simulator is in-process, so anything it hands out.
   const guard: UrlGuard = config.upstream

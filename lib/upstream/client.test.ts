@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
+import type { MediaAnswer } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { classifyRefusal } from "@/lib/mj/fail-reason";
 import { createSimulator, type Simulator, type SimulatorFamily } from "mj-simulator";
@@ -381,12 +382,19 @@ describe("over real HTTP", () => {
       const media = await client.fetchMedia(task.imageUrl!);
       expect(media.status).toBe(200);
       expect(media.headers.get("content-type")).toBe("image/png");
-      expect((await media.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      expect((await bodyOf(media)).byteLength).toBeGreaterThan(1000);
     } finally {
       await server.close();
     }
   });
 });
+
+/** A media answer's body, read whole. */
+async function bodyOf(answer: MediaAnswer): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of answer.body!) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
 
 describe("deadlines over real HTTP", () => {
   function slowClient(baseUrl: string) {
@@ -411,13 +419,13 @@ describe("deadlines over real HTTP", () => {
     const client = slowClient(base);
     const plain = await client.fetchMedia(`${base}/media/a.png`);
     expect(plain.status).toBe(200);
-    await expect(underGarbageCollection(plain.arrayBuffer())).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(underGarbageCollection(bodyOf(plain))).rejects.toMatchObject({ name: "TimeoutError" });
 
     // The media route passes the browser's signal; combined with AbortSignal.any, the deadline
     // could be collected and never fire (nodejs/node#57736).
     const browser = new AbortController();
     const withSignal = await client.fetchMedia(`${base}/media/b.png`, browser.signal);
-    await expect(underGarbageCollection(withSignal.arrayBuffer())).rejects.toMatchObject({
+    await expect(underGarbageCollection(bodyOf(withSignal))).rejects.toMatchObject({
       name: "TimeoutError",
     });
     expect(browser.signal.aborted).toBe(false);
@@ -437,14 +445,12 @@ describe("deadlines over real HTTP", () => {
       log: () => {},
     });
     const response = await client.fetchMedia(`${base}/media/clip.mp4`);
-    const reader = response.body!.getReader();
     const chunks: Uint8Array[] = [];
     // A <video> with a full buffer: it stops pulling for longer than the whole deadline, twice.
-    for (let pauses = 2; ; pauses--) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      if (pauses > 0) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    let pauses = 2;
+    for await (const chunk of response.body!) {
+      chunks.push(chunk);
+      if (pauses-- > 0) await new Promise((resolve) => setTimeout(resolve, 1_500));
     }
     expect(Buffer.concat(chunks).equals(sent)).toBe(true);
   }, 30_000);
@@ -459,7 +465,7 @@ describe("deadlines over real HTTP", () => {
     });
     const browser = new AbortController();
     const response = await client.fetchMedia(`${base}/media/c.png`, browser.signal);
-    const body = response.arrayBuffer();
+    const body = bodyOf(response);
     browser.abort();
     await expect(body).rejects.toMatchObject({ name: "AbortError" });
   }, 30_000);
@@ -491,7 +497,7 @@ describe("a media download over a dropped connection", () => {
     const { base, client, requests } = await dropping(1);
     const response = await client.fetchMedia(`${base}/media/a.png`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe("png");
+    expect((await bodyOf(response)).toString()).toBe("png");
     expect(requests()).toBe(2);
   });
 

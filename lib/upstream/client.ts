@@ -3,6 +3,7 @@ import { SUBMIT_CODE, submitResultSchema, type SubmitResult } from "@/lib/mj/env
 import type { Speed } from "@/lib/mj/prompt-params";
 import { speedSegment, withSpeedFlag, type SpeedVia } from "@/lib/mj/speed";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
+import { requestAnswer, type MediaAnswer } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
 import { startDeadline, type Deadline } from "./deadline";
@@ -33,10 +34,12 @@ export interface UpstreamConfig {
   /** The simulator's fetch in demo mode and tests; the global fetch otherwise. */
   fetch?: Fetch;
   /**
-   * What `fetchMedia` uses, when not `fetch`: media links point anywhere, so the composition root
-   * hands in one that connects to public addresses only (lib/media/fetch.ts `createPinnedFetch`).
+   * What `fetchMedia` sends its GET with: `fetch` when one is given (the simulator's, a test's),
+   * else undici's `request` on the process's pool. Media links point anywhere, so the composition
+   * root hands in one that connects to public addresses only (lib/media/fetch.ts
+   * `createPinnedMediaRequest`).
    */
-  mediaFetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  mediaRequest?: MediaRequest;
   /** Where diagnostics go; upstream text may hold the key, so it is redacted before logging. */
   log?: (message: string) => void;
   /** Tries of an idempotent read on a fault (1 = no retry). Submits and cancels are tried once. */
@@ -46,6 +49,9 @@ export interface UpstreamConfig {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
+
+/** A GET of a media URL, redirects not followed, on `signal`. */
+export type MediaRequest = (url: string, signal: AbortSignal) => Promise<MediaAnswer>;
 
 /** The upstream as `/api/health` reports it. */
 export interface UpstreamHealth {
@@ -79,7 +85,7 @@ export interface UpstreamClient {
   imageSeed(id: string): Promise<SubmitResult>;
   cancel(id: string): Promise<void>;
   /** Fetches a media URL a task carries. Never sends the key: media lives on CDNs. */
-  fetchMedia(url: string, signal?: AbortSignal): Promise<Response>;
+  fetchMedia(url: string, signal?: AbortSignal): Promise<MediaAnswer>;
   health(): UpstreamHealth;
 }
 
@@ -107,7 +113,7 @@ const DROPPED_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET
 /** Same-origin redirects an API call follows before giving up. */
 const API_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Statuses a `Response` may not be built with a body for. */
+/** Statuses whose answers carry no body. */
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 /** new-api main's "channel or group saturated", sent with HTTP 429 (§2.1): a rate limit, not an outcome. */
 const RELAY_SATURATED = 30;
@@ -122,7 +128,12 @@ interface RawResponse {
 
 export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
   const doFetch: Fetch = config.fetch ?? fetch;
-  const mediaFetch = config.mediaFetch ?? doFetch;
+  const mediaRequest: MediaRequest =
+    config.mediaRequest ??
+    (config.fetch
+      ? // lib/media follows redirects itself, checking where each hop leads.
+        (url, signal) => doFetch(url, { signal, cache: "no-store", redirect: "manual" })
+      : (url, signal) => requestAnswer(url, { signal }));
   const log = config.log ?? ((message: string) => console.warn(message));
   // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
   let listByIdsMissing = false;
@@ -270,8 +281,10 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
 
   /** A connection that failed before any answer (reset, closed under the request), not a timeout. */
   function droppedConnection(error: unknown): boolean {
-    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-    return typeof cause?.code === "string" && DROPPED_CONNECTION_CODES.has(cause.code);
+    if (!(error instanceof Error)) return false;
+    // fetch wraps undici's error as its cause; `request` throws it as it is.
+    const { code } = (error.cause ?? error) as { code?: unknown };
+    return typeof code === "string" && DROPPED_CONNECTION_CODES.has(code);
   }
 
   function transportError(error: unknown, method: string, path: string): AppError {
@@ -511,16 +524,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     async fetchMedia(url, signal) {
       // The deadline covers the whole body too: a CDN dripping a byte a second is cut off.
       const deadline = startDeadline(config.timeoutMs, signal);
-      const get = () =>
-        deadline.race(
-          mediaFetch(url, {
-            signal: deadline.signal,
-            cache: "no-store",
-            // lib/media follows redirects itself, checking where each hop leads.
-            redirect: "manual",
-          }),
-        );
-      let response: Response;
+      const get = () => deadline.race(mediaRequest(url, deadline.signal));
+      let response: MediaAnswer;
       try {
         try {
           response = await get();
@@ -536,13 +541,13 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
         if (signal?.aborted) throw new AppError("upstream_error", "The request was cancelled.");
         throw transportError(error, "GET", "(media)");
       }
-      const { status, statusText, headers, body } = response;
+      const { status, headers, body } = response;
       if (!body || NULL_BODY_STATUSES.has(status)) {
         await body?.cancel();
         deadline.done();
-        return new Response(null, { status, statusText, headers });
+        return { status, headers, body: null };
       }
-      return new Response(deadline.stream(body), { status, statusText, headers });
+      return { status, headers, body: deadline.chunks(body) };
     },
   };
 

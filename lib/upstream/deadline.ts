@@ -1,4 +1,5 @@
 import "server-only";
+import { mapChunks, type ByteChunks } from "@/lib/http/body";
 
 /**
  * A deadline for one upstream exchange (every hop, the headers and the whole body) that cannot be
@@ -10,7 +11,7 @@ import "server-only";
  * followed with a listener, and every wait is raced against the deadline, so it fails on time even
  * when a fetch does not honour the abort.
  *
- * The wall clock runs until the headers are in. A body handed to `stream` is charged only for the
+ * The wall clock runs until the headers are in. A body handed to `chunks` is charged only for the
  * time a read waits on the upstream: a consumer that pauses between reads (a browser on a slow
  * link, a <video> with a full buffer, a zip being written out) must not truncate a download,
  * while an upstream that drips still runs out of budget, pending time adding up read after read.
@@ -26,7 +27,7 @@ export interface Deadline {
    * all; time the consumer spends between reads does not count. Reading it to the end, an error
    * or cancelling it ends the deadline.
    */
-  stream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array>;
+  chunks(body: ByteChunks): ByteChunks;
   /** Stops the timer and lets go of the caller's signal; call it once the exchange is over. */
   done(): void;
 }
@@ -38,7 +39,7 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
   const expire = () => controller.abort(new DOMException(`No answer within ${ms} ms.`, "TimeoutError"));
   const started = Date.now();
   // Referenced on purpose: it is what keeps the controller (and every waiter) reachable. While a
-  // body streams, it runs only during a pending read (see `stream`).
+  // body streams, it runs only during a pending read (see `chunks`).
   let timer = setTimeout(expire, ms);
   function done(): void {
     clearTimeout(timer);
@@ -60,45 +61,32 @@ export function startDeadline(ms: number, caller?: AbortSignal): Deadline {
     });
   }
 
-  function stream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-    const reader = body.getReader();
-    const stop = (reason: unknown) => {
-      done();
-      reader.cancel(reason).catch(() => {});
-    };
-    // Nobody may be reading when the caller aborts: the upstream body is let go of anyway.
-    const onAbort = () => stop(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+  function chunks(body: ByteChunks): ByteChunks {
     // From here on only waiting on the upstream spends what is left of the budget.
     clearTimeout(timer);
     let remaining = Math.max(0, ms - (Date.now() - started));
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    const timed = mapChunks(
+      body,
+      async (read) => {
         const pullStarted = Date.now();
         if (!signal.aborted) timer = setTimeout(expire, remaining);
         try {
-          const { done: ended, value } = await race(reader.read());
+          return await race(read());
+        } finally {
           clearTimeout(timer);
           remaining = Math.max(0, remaining - (Date.now() - pullStarted));
-          if (ended) {
-            signal.removeEventListener("abort", onAbort);
-            done();
-            controller.close();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (error) {
-          signal.removeEventListener("abort", onAbort);
-          stop(error);
-          controller.error(error);
         }
       },
-      cancel(reason) {
+      () => {
         signal.removeEventListener("abort", onAbort);
-        stop(reason);
+        done();
       },
-    });
+    );
+    // Nobody may be reading when the caller aborts: the upstream body is let go of anyway.
+    const onAbort = () => void timed.cancel(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    return timed;
   }
 
-  return { signal, race, stream, done };
+  return { signal, race, chunks, done };
 }
