@@ -1,6 +1,9 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { describe, expect, it } from "vitest";
-import { mapChunks, webStream, type ByteChunks } from "./body";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mapChunks, requestAnswer, webStream, type ByteChunks } from "./body";
 
 /** A Node stream as `requestAnswer` hands its body on, and whether it was let go of. */
 function nodeBody(chunks: string[], { end = true } = {}) {
@@ -47,6 +50,27 @@ describe("mapChunks", () => {
     await read.catch(() => {});
   });
 
+  it("fails every read after a cancel with a reason: a body cut short never passes for a whole one", async () => {
+    const mapped = passThrough(nodeBody(["a"], { end: false }).body);
+    const reading = mapped[Symbol.asyncIterator]();
+    expect(Buffer.from((await reading.next()).value!).toString()).toBe("a");
+    await mapped.cancel(new Error("the deadline passed"));
+    await expect(reading.next()).rejects.toThrow("the deadline passed");
+  });
+
+  it("cancels a web stream through its reader, also while a read waits", async () => {
+    let cancelled: unknown = null;
+    const source = new ReadableStream<Uint8Array>({
+      pull: () => new Promise(() => {}),
+      cancel: (reason) => void (cancelled = reason),
+    });
+    const mapped = passThrough(source);
+    const read = mapped[Symbol.asyncIterator]().next();
+    await mapped.cancel("gone");
+    expect(cancelled).toBe("gone");
+    expect(await read).toEqual({ done: true, value: undefined });
+  });
+
   it("fails the read and cancels the source when the mapping throws", async () => {
     const source = nodeBody(["too much"], { end: false });
     const refused = mapChunks(source.body, async () => {
@@ -63,5 +87,51 @@ describe("webStream", () => {
     const open = nodeBody(["x"], { end: false });
     await webStream(passThrough(open.body)).cancel();
     expect(open.destroyed()).toBe(true);
+  });
+});
+
+describe("requestAnswer (undici's request, as fetch would answer)", () => {
+  let server: Server;
+  let base = "";
+  const seen: IncomingHttpHeaders[] = [];
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      seen.push(request.headers);
+      if (request.url === "/moved") response.writeHead(302, { location: "/file" }).end("see /file");
+      else if (request.url === "/gone") response.writeHead(404).end("not here");
+      else if (request.url === "/zipped")
+        response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync("unzipped"));
+      else response.writeHead(200, { "content-type": "image/png" }).end("png bytes");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const signal = new AbortController().signal;
+  const ticks = async () => {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it("answers a redirect as it is, and lets go of an unread body without an uncaught error", async () => {
+    const before = seen.length;
+    const moved = await requestAnswer(`${base}/moved`, { signal });
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get("Location")).toBe("/file");
+    expect(seen.length).toBe(before + 1);
+    await moved.body!.cancel();
+    const gone = await requestAnswer(`${base}/gone`, { signal });
+    expect(gone.status).toBe(404);
+    await gone.body!.cancel(new Error("not wanted"));
+    // An 'error' nobody heard would surface here as an uncaught exception, failing the run.
+    await ticks();
+    const file = await requestAnswer(`${base}/file`, { signal });
+    expect(await text(file.body!)).toBe("png bytes");
+  });
+
+  it("decodes a body a server gzipped though asked for identity, and says it was encoded", async () => {
+    const zipped = await requestAnswer(`${base}/zipped`, { signal });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(await text(zipped.body!)).toBe("unzipped");
+    expect(seen.at(-1)).toMatchObject({ "accept-encoding": "identity", "user-agent": "node", accept: "*/*" });
   });
 });

@@ -304,7 +304,8 @@ export async function openMedia(
     }
     const limit = contentType.startsWith("video/") ? MEDIA_LIMITS.videoBytes : MEDIA_LIMITS.imageBytes;
     const declared = Number(response.headers.get("content-length") ?? "");
-    // fetch decodes a gzip or br body but keeps the encoded length: then the length is unknown.
+    // The download decodes a gzip or br body (fetch, and requestAnswer as fetch would) but keeps the
+    // encoded length: then the length is unknown.
     const encoded = (response.headers.get("content-encoding") ?? "identity").trim() !== "identity";
     const length = Number.isFinite(declared) && declared > 0 && !encoded ? declared : null;
     if (length !== null && length > limit) {

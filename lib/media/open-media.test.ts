@@ -12,7 +12,7 @@ describe("openMedia's length", () => {
     expect((await opened({ "content-type": "image/png", "content-length": "64" })).length).toBe(64);
   });
 
-  it("is unknown for a gzip or br body, which fetch decodes to more bytes than that length", async () => {
+  it("is unknown for a gzip or br body, which the download decodes to more bytes than that length", async () => {
     for (const encoding of ["gzip", "br"]) {
       const media = await opened({
         "content-type": "image/png",
