@@ -77,17 +77,28 @@ test.describe("on a laptop", () => {
     // U upscales the image on view: image 3's U3.
     await dialog.getByRole("button", { name: "Image 3", exact: true }).click();
     await expect(panel.getByRole("button", { name: "U3", exact: true })).toBeVisible();
-    const submitted = page.waitForRequest(
-      (r) => r.url().endsWith("/api/mj/submit/action") && r.method() === "POST",
+    const submitted = page.waitForResponse(
+      (r) => r.url().endsWith("/api/mj/submit/action") && r.request().method() === "POST",
     );
     await page.keyboard.press("u");
-    const body = (await submitted).postDataJSON() as { customId: string };
+    const answer = await submitted;
+    const body = answer.request().postDataJSON() as { customId: string };
     expect(body.customId).toMatch(/::upsample::3::/);
+    const upscaleId = ((await answer.json()) as { result: string }).result;
 
     // The lineage: the upscale is "made from this".
     await expect(panel.getByRole("region", { name: "Made from this" }).getByRole("button")).toHaveCount(1, {
       timeout: 30_000,
     });
+    // Its card, above the job's, changes size when it finishes: a click on the job's card while
+    // that happens lands where the card was (CI under a hog, once), so the rest waits for it.
+    await expect(page.locator(`article[data-task-id="${upscaleId}"]`)).toHaveAttribute(
+      "data-status",
+      "SUCCESS",
+      {
+        timeout: 30_000,
+      },
+    );
 
     // A reload reopens the same image; Escape closes and drops the parameters.
     await page.reload();
