@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { bytesAnswer } from "./lane-answer";
 import { createLane, laneRoute, type LaneRegistry, type RouteModule } from "./node-lane";
 import { readJson } from "./route";
 
@@ -12,7 +13,7 @@ import { readJson } from "./route";
  * answering 299), the Request a handler gets, and the answer the client reads.
  */
 
-const seen: { url?: string; params?: unknown; headers?: Headers; aborted?: boolean } = {};
+const seen: { url?: string; params?: unknown; headers?: Headers; aborted?: boolean; bodyless?: boolean } = {};
 let abortSeen: Promise<void> = Promise.resolve();
 let cancelSeen: Promise<void> = Promise.resolve();
 let sawFirst = () => {};
@@ -38,6 +39,7 @@ const listOf = (length: number) => ({
 /** A feed page's size (gzipped on the event loop) and a long list's (gzipped in libuv's pool). */
 const MEDIUM = listOf(600);
 const BIG = listOf(3000);
+const PICTURE = Buffer.alloc(4096, 7);
 
 const routes = [
   { pattern: "/api/echo/[id]/[slot]", module: echo },
@@ -52,6 +54,31 @@ const routes = [
       },
     },
   })),
+  {
+    // Bytes in hand (a JSON answer, a thumbnail from memory): made for the lane without a stream.
+    pattern: "/api/bytes/[kind]",
+    module: {
+      GET: async (request: Request, context: { params: Promise<{ kind: string }> }) => {
+        const { kind } = await context.params;
+        const json = kind === "json";
+        const bytes = json ? Buffer.from(JSON.stringify(MEDIUM)) : PICTURE;
+        const answer = bytesAnswer(request, bytes, {
+          status: json ? 200 : 206,
+          headers: {
+            "content-type": json ? "application/json" : "image/webp",
+            "content-length": String(bytes.byteLength),
+          },
+        });
+        seen.bodyless = answer.body === null;
+        return answer;
+      },
+      HEAD: async (request: Request) => {
+        const answer = bytesAnswer(request, PICTURE, { headers: { "content-length": "4096" } });
+        seen.bodyless = answer.body === null;
+        return answer;
+      },
+    },
+  },
   {
     pattern: "/api/body",
     module: {
@@ -235,6 +262,35 @@ describe("the fast lane", () => {
     expect(answer.headers["content-type"]).toBe("application/json");
     expect(answer.headers["content-disposition"]).toBeUndefined();
     logged.mockRestore();
+  });
+
+  it("writes bytes a handler had in hand in one answer, with no web stream made for them", async () => {
+    const picture = await raw("/api/bytes/picture", { headers: { "accept-encoding": "gzip" } });
+    expect(seen.bodyless).toBe(true);
+    expect(picture.status).toBe(206);
+    expect(picture.headers["content-length"]).toBe("4096");
+    expect(picture.headers["content-encoding"]).toBeUndefined();
+    expect(picture.body.equals(PICTURE)).toBe(true);
+
+    // JSON is gzipped as any answer is, for a client that accepts it.
+    const json = await raw("/api/bytes/json", { headers: { "accept-encoding": "gzip" } });
+    expect(seen.bodyless).toBe(true);
+    expect(json.headers["content-encoding"]).toBe("gzip");
+    expect(json.headers["content-length"]).toBe(String(json.body.length));
+    expect(JSON.parse(gunzipSync(json.body).toString())).toEqual(MEDIUM);
+
+    const head = await raw("/api/bytes/picture", { method: "HEAD" });
+    expect(seen.bodyless).toBe(true);
+    expect(head.headers["content-length"]).toBe("4096");
+    expect(head.body.length).toBe(0);
+  });
+
+  it("answers bytes as a plain Response to a request the lane did not take", async () => {
+    const request = new Request(`${base}/api/bytes/picture`);
+    const answer = bytesAnswer(request, PICTURE, { status: 200, headers: { "content-type": "image/webp" } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("image/webp");
+    expect(Buffer.from(await answer.arrayBuffer()).equals(PICTURE)).toBe(true);
   });
 
   it("refuses a catch-all route", () => {

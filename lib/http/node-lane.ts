@@ -5,6 +5,7 @@ import { constants as zlib, gzip, gzipSync } from "node:zlib";
 import Negotiator from "negotiator";
 import { hostname } from "@/lib/auth/request-origin";
 import { shared } from "@/lib/auth/shared";
+import { laneBytes, takenByLane } from "./lane-answer";
 import { errorResponse } from "./route";
 
 /**
@@ -157,6 +158,7 @@ async function answer(
       // handler that stops reading (a body over its limit) ends it.
       ...(hasBody ? { body: request as unknown as ReadableStream<Uint8Array>, duplex: "half" } : {}),
     } as RequestInit);
+    takenByLane(webRequest);
     const answered = await handler(webRequest, { params: Promise.resolve(params) });
     await send(request, response, answered, aborted.signal);
   } catch (error) {
@@ -197,6 +199,12 @@ async function send(
   }
   const cookies = answer.headers.getSetCookie();
   if (cookies.length > 0) response.setHeader("set-cookie", cookies);
+  // Bytes the handler had in hand (lib/http/lane-answer.ts): one write, no stream to read back.
+  const bytes = laneBytes(answer);
+  if (bytes !== undefined) {
+    response.end(request.method === "HEAD" ? undefined : await maybeGzip(request, response, answer, bytes));
+    return;
+  }
   const body = answer.body;
   if (!body || request.method === "HEAD") {
     await body?.cancel();

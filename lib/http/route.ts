@@ -10,6 +10,7 @@ import { LIMITS } from "@/lib/mj/requests";
 import { splitSpeedPath } from "@/lib/mj/speed";
 import { AppError, fromZodError, type ErrorCode } from "./errors";
 import { JsonBody } from "./json-body";
+import { bytesAnswer } from "./lane-answer";
 
 /**
  * Route-handler plumbing: the only place that turns errors into responses, the only place that
@@ -71,7 +72,7 @@ export function errorResponse(
  */
 const GZIP_FROM_BYTES = 12 * 1024;
 
-function jsonResponse(value: unknown, init?: ResponseInit): Response {
+function jsonResponse(value: unknown, init?: ResponseInit, request?: Request): Response {
   // Serialized once to bytes (or already, by a route that keeps them: lib/http/json-body.ts), so
   // the size is known without measuring the text again.
   const body = value instanceof JsonBody ? value : JsonBody.of(value);
@@ -83,7 +84,7 @@ function jsonResponse(value: unknown, init?: ResponseInit): Response {
     const cacheControl = headers.get("cache-control");
     headers.set("cache-control", cacheControl ? `${cacheControl}, no-transform` : "no-transform");
   }
-  return new Response(body.bytes, { ...init, headers });
+  return bytesAnswer(request, body.bytes, { ...init, headers });
 }
 
 /**
@@ -104,7 +105,7 @@ export async function respond(
     if (verdict.kind === "redirect") throw new AppError("unauthorized", "Sign in first.");
     const result = await run();
     if (protocol && request.method === "POST") noteSubmitOrigin(request, result);
-    response = result instanceof Response ? result : jsonResponse(result, init);
+    response = result instanceof Response ? result : jsonResponse(result, init, request);
   } catch (error) {
     response = errorResponse(error, { protocol, clientGone: request.signal.aborted });
   }

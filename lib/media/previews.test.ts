@@ -234,7 +234,11 @@ describe("a running task's preview through the media route", () => {
     }
     const part = await serveMedia({ ...request, range: "bytes=0-9" }, w.mediaDeps);
     expect(part.status).toBe(206);
-    expect((await part.arrayBuffer()).byteLength).toBe(10);
+    expect(part.headers.get("content-range")).toBe("bytes 0-9/4096");
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(preview.subarray(0, 10));
+    const head = await serveMedia({ ...request, head: true }, w.mediaDeps);
+    expect(head.headers.get("content-length")).toBe("4096");
+    expect(head.body).toBeNull();
 
     await w.record(
       taskSchema.parse({ id: "72", status: "IN_PROGRESS", imageUrl: "https://cdn.example/72/gone.webp" }),

@@ -3,9 +3,10 @@ import { mediaDownloadName } from "@/lib/mj/media-kinds";
 import { isTerminalStatus, TASK_STATUS, type Task } from "@/lib/mj/task";
 import { webStream } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
+import { bytesAnswer } from "@/lib/http/lane-answer";
 import { WHOLE_FILE_BYTES, type CachedMedia, type MediaCache } from "./cache";
-import type { MediaDownload, MediaDownloader } from "./fetch";
-import type { Preview, PreviewCache } from "./previews";
+import type { MediaDownloader } from "./fetch";
+import type { PreviewCache } from "./previews";
 import {
   contentRange,
   parseRange,
@@ -81,11 +82,13 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
   // Tasks finished before the cache existed (or before a restart lost the queue) get cached now.
   if (task.status === TASK_STATUS.success) cache.enqueue([task]);
   // A running task's image is its progress preview (task-card.tsx shows it): one fetch for all
-  // who ask, answered as the upstream's own stream would be (no ETag: it is not the cached file).
-  const media =
+  // who ask, answered as the upstream's own stream would be (no ETag: it is not the cached file),
+  // from the bytes in hand.
+  const preview =
     slot === "image" && !isTerminalStatus(task.status)
-      ? asDownload(await previews.get(task.id, url, request.signal))
-      : await download(url, request.signal);
+      ? await previews.get(task.id, url, request.signal)
+      : null;
+  const media = preview ?? (await download(url, request.signal));
 
   // A finished task's file under a versioned URL never changes; anything else is a moving preview.
   const immutable = request.version === urlVersion(url) && isTerminalStatus(task.status);
@@ -95,23 +98,29 @@ export async function serveMedia(request: MediaRequest, deps: MediaDeps): Promis
     ...MEDIA_SAFETY_HEADERS,
   });
   if (request.download) headers.set("content-disposition", attachment(task, slot, media.contentType));
-  if (media.length === null) {
-    if (request.head) await media.body.cancel();
-    return new Response(request.head ? null : webStream(media.body), { status: 200, headers });
+  const stream = "bytes" in media ? null : media.body;
+  const length = "bytes" in media ? media.bytes.byteLength : media.length;
+  if (length === null) {
+    // A stream of unknown length (bytes in hand have one): passed on as it comes.
+    if (request.head) await stream?.cancel();
+    return new Response(request.head ? null : stream && webStream(stream), { status: 200, headers });
   }
   // Until the cache has it, a range is cut from the upstream's stream (no ETag: If-Range cannot match).
   headers.set("accept-ranges", "bytes");
-  const range = rangeAllowed(request.ifRange, null) ? parseRange(request.range, media.length) : null;
-  if (range === "unsatisfiable" || request.head) await media.body.cancel();
-  if (range === "unsatisfiable") return unsatisfiable(media.length, headers);
-  headers.set("content-length", String(range ? range.end - range.start + 1 : media.length));
-  if (range) headers.set("content-range", contentRange(range, media.length));
-  const body = request.head
-    ? null
-    : range
-      ? webStream(media.body).pipeThrough(sliceBytes(range))
-      : webStream(media.body);
-  return new Response(body, { status: range ? 206 : 200, headers });
+  const range = rangeAllowed(request.ifRange, null) ? parseRange(request.range, length) : null;
+  if (range === "unsatisfiable" || request.head) await stream?.cancel();
+  if (range === "unsatisfiable") return unsatisfiable(length, headers);
+  headers.set("content-length", String(range ? range.end - range.start + 1 : length));
+  if (range) headers.set("content-range", contentRange(range, length));
+  const status = range ? 206 : 200;
+  if (request.head) return new Response(null, { status, headers });
+  if ("bytes" in media)
+    return bytesAnswer(request.from, range ? media.bytes.subarray(range.start, range.end + 1) : media.bytes, {
+      status,
+      headers,
+    });
+  const body = range ? webStream(media.body).pipeThrough(sliceBytes(range)) : webStream(media.body);
+  return new Response(body, { status, headers });
 }
 
 /** The cached file's answer; null when its blob is gone (the cache forgets it, the upstream serves). */
@@ -136,12 +145,6 @@ function cachedResponse(
       return bytes && wholeBody(bytes, options.range);
     },
   );
-}
-
-/** Bytes in hand, in the shape of an upstream download, so they are answered the same way. */
-function asDownload(preview: Preview): MediaDownload {
-  const { bytes, contentType } = preview;
-  return { body: new Response(bytes).body!, contentType, length: bytes.byteLength };
 }
 
 function attachment(task: Task, slot: MediaSlot, contentType: string): string {
