@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mapChunks, requestAnswer, webStream, type ByteChunks } from "./body";
+import { mapChunks, readText, requestAnswer, webStream, type ByteChunks } from "./body";
 
 /** A Node stream as `requestAnswer` hands its body on, and whether it was let go of. */
 function nodeBody(chunks: string[], { end = true } = {}) {
@@ -99,7 +99,12 @@ describe("requestAnswer (undici's request, as fetch would answer)", () => {
       seen.push(request.headers);
       if (request.url === "/moved") response.writeHead(302, { location: "/file" }).end("see /file");
       else if (request.url === "/gone") response.writeHead(404).end("not here");
-      else if (request.url === "/zipped")
+      else if (request.method === "POST") {
+        let received = "";
+        request.setEncoding("utf8");
+        request.on("data", (chunk: string) => (received += chunk));
+        request.on("end", () => response.writeHead(201).end(`\ufeff${received.length} characters`));
+      } else if (request.url === "/zipped")
         response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync("unzipped"));
       else response.writeHead(200, { "content-type": "image/png" }).end("png bytes");
     });
@@ -133,5 +138,23 @@ describe("requestAnswer (undici's request, as fetch would answer)", () => {
     expect(zipped.headers.get("content-encoding")).toBe("gzip");
     expect(await text(zipped.body!)).toBe("unzipped");
     expect(seen.at(-1)).toMatchObject({ "accept-encoding": "identity", "user-agent": "node", accept: "*/*" });
+  });
+
+  it("sends a POST with its body and headers over those fetch sends, read back as fetch's text() reads it", async () => {
+    const posted = await requestAnswer(`${base}/submit`, {
+      signal,
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: '{"prompt":"a cat"}',
+    });
+    expect(posted.status).toBe(201);
+    // The BOM goes, as TextDecoder (and fetch) drop it.
+    expect(await readText(posted.body)).toBe("18 characters");
+    expect(seen.at(-1)).toMatchObject({
+      accept: "application/json",
+      "content-type": "application/json",
+      "user-agent": "node",
+    });
+    expect(await readText(null)).toBe("");
   });
 });

@@ -16,10 +16,11 @@ export interface ByteChunks extends AsyncIterable<Uint8Array> {
 }
 
 /**
- * A media download's answer: its status, its headers and its body as it arrives. A `Response` is
- * one (the simulator's in-process fetch, a test's); `requestAnswer` makes one over HTTP.
+ * An upstream's answer (an API call's, a media download's): its status, its headers and its body
+ * as it arrives. A `Response` is one (the simulator's in-process fetch, a test's); `requestAnswer`
+ * makes one over HTTP.
  */
-export interface MediaAnswer {
+export interface HttpAnswer {
   status: number;
   headers: { get(name: string): string | null };
   body: ByteChunks | null;
@@ -36,20 +37,30 @@ const DECODERS: Record<string, () => Transform> = {
   br: createBrotliDecompress,
 };
 
+export interface AnswerRequest {
+  signal: AbortSignal;
+  /** GET when absent. */
+  method?: "GET" | "POST";
+  /** Sent over the ones fetch sends unasked (`accept` among them). */
+  headers?: Record<string, string>;
+  body?: string | undefined;
+  /** The connection pool to use (the process's own when absent). */
+  dispatcher?: Dispatcher | undefined;
+}
+
 /**
- * A GET of `url` with undici's `request`, answered as fetch would: no redirect followed, a body
- * in gzip, deflate or br decoded (a server may encode one though asked for `identity`), headers
- * as they came. The body is a Node stream read as it arrives. `dispatcher` is the connection pool
- * to use (the process's own when absent).
+ * A request of `url` with undici's `request`, answered as fetch would: no redirect followed, a
+ * body in gzip, deflate or br decoded (a server may encode one though asked for `identity`),
+ * headers as they came. The body is a Node stream read as it arrives. fetch costs about three
+ * times the CPU of `request` on a small exchange (0.2 against 0.06 ms), and wraps every body in
+ * web streams.
  */
-export async function requestAnswer(
-  url: string,
-  options: { signal: AbortSignal; dispatcher?: Dispatcher | undefined },
-): Promise<MediaAnswer> {
+export async function requestAnswer(url: string, options: AnswerRequest): Promise<HttpAnswer> {
   const answer = await request(url, {
-    method: "GET",
-    headers: REQUEST_HEADERS,
+    method: options.method ?? "GET",
+    headers: { ...REQUEST_HEADERS, ...options.headers },
     signal: options.signal,
+    ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   const header = (name: string): string | null => {
@@ -72,6 +83,14 @@ export async function requestAnswer(
       },
     },
   };
+}
+
+/** A body read whole as UTF-8 text, a BOM dropped, as fetch's `text()` reads it. */
+export async function readText(body: ByteChunks | null): Promise<string> {
+  if (!body) return "";
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** One chunk at a time, cancellable while a read is pending (a web stream's reader can be; its iterator cannot). */

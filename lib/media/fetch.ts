@@ -2,7 +2,7 @@ import "server-only";
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP, type LookupFunction } from "node:net";
 import { Agent, fetch as pinnedUndiciFetch } from "undici";
-import { mapChunks, requestAnswer, type ByteChunks, type MediaAnswer } from "@/lib/http/body";
+import { mapChunks, requestAnswer, type ByteChunks, type HttpAnswer } from "@/lib/http/body";
 import { AppError, type ErrorCode } from "@/lib/http/errors";
 import { bareContentType, isMediaType } from "@/lib/mj/media-kinds";
 import { readSource } from "./blob-store";
@@ -209,7 +209,7 @@ export function createPinnedFetch(options: PinOptions): UrlFetch {
  */
 export function createPinnedMediaRequest(
   options: PinOptions,
-): (url: string, signal: AbortSignal) => Promise<MediaAnswer> {
+): (url: string, signal: AbortSignal) => Promise<HttpAnswer> {
   const pinned = pinnedDispatcher(options);
   return (url, signal) => requestAnswer(url, { signal, dispatcher: pinned(url) });
 }
@@ -231,7 +231,7 @@ function pinnedDispatcher(options: PinOptions): (url: string) => Agent | undefin
  * demo mode). Described here rather than imported, so lib/media does not depend on lib/upstream.
  */
 export interface MediaFetcher {
-  fetchMedia(url: string, signal?: AbortSignal): Promise<MediaAnswer>;
+  fetchMedia(url: string, signal?: AbortSignal): Promise<HttpAnswer>;
 }
 
 /** Opens one media URL, checked and capped: `openMedia` with its deps bound. */
@@ -260,7 +260,7 @@ export async function openMedia(
   let current = url;
   for (let hop = 0; ; hop++) {
     await deps.guard(parseUrl(current));
-    let response: MediaAnswer;
+    let response: HttpAnswer;
     try {
       response = await deps.upstream.fetchMedia(current, signal);
     } catch (error) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
-import type { MediaAnswer } from "@/lib/http/body";
+import type { HttpAnswer } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { classifyRefusal } from "@/lib/mj/fail-reason";
 import { createSimulator, type Simulator, type SimulatorFamily } from "mj-simulator";
@@ -367,7 +367,7 @@ describe("submit routes a family does not have (video, edits, retexture)", () =>
 });
 
 describe("over real HTTP", () => {
-  it("drives a simulator served on a loopback port with the global fetch", async () => {
+  it("drives a simulator served on a loopback port over undici's request", async () => {
     const server = await startSimulatorServer({ port: 0, host: "127.0.0.1", apiKey: KEY, speed: 50 });
     try {
       const client = createUpstreamClient({
@@ -389,8 +389,36 @@ describe("over real HTTP", () => {
   });
 });
 
+describe("API answers over undici's request", () => {
+  it("reads a rate limit's Retry-After and an error status's envelope", async () => {
+    const upstream = await serve((request, response) => {
+      if (request.url?.includes("imagine")) {
+        response.writeHead(429, { "retry-after": "7", "content-type": "application/json" });
+        response.end("{}");
+        return;
+      }
+      response.writeHead(400, { "content-type": "application/json" });
+      response.end('{"code":4,"description":"bad prompt","result":null}');
+    });
+    const client = createUpstreamClient({
+      baseUrl: upstream,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+    });
+    const limited = await rejection(client.submit("imagine", { prompt: "cat" }));
+    expect(limited.code).toBe("rate_limited");
+    expect(limited.headers).toEqual({ "retry-after": "7" });
+    expect(await client.submit("blend", { base64Array: ["a", "b"] })).toMatchObject({
+      code: 4,
+      description: "bad prompt",
+    });
+  });
+});
+
 /** A media answer's body, read whole. */
-async function bodyOf(answer: MediaAnswer): Promise<Buffer> {
+async function bodyOf(answer: HttpAnswer): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of answer.body!) chunks.push(chunk);
   return Buffer.concat(chunks);

@@ -3,7 +3,7 @@ import { SUBMIT_CODE, submitResultSchema, type SubmitResult } from "@/lib/mj/env
 import type { Speed } from "@/lib/mj/prompt-params";
 import { speedSegment, withSpeedFlag, type SpeedVia } from "@/lib/mj/speed";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
-import { requestAnswer, type MediaAnswer } from "@/lib/http/body";
+import { readText, requestAnswer, type AnswerRequest, type HttpAnswer } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
 import { startDeadline, type Deadline } from "./deadline";
@@ -51,7 +51,7 @@ export interface UpstreamConfig {
 }
 
 /** A GET of a media URL, redirects not followed, on `signal`. */
-export type MediaRequest = (url: string, signal: AbortSignal) => Promise<MediaAnswer>;
+export type MediaRequest = (url: string, signal: AbortSignal) => Promise<HttpAnswer>;
 
 /** The upstream as `/api/health` reports it. */
 export interface UpstreamHealth {
@@ -85,7 +85,7 @@ export interface UpstreamClient {
   imageSeed(id: string): Promise<SubmitResult>;
   cancel(id: string): Promise<void>;
   /** Fetches a media URL a task carries. Never sends the key: media lives on CDNs. */
-  fetchMedia(url: string, signal?: AbortSignal): Promise<MediaAnswer>;
+  fetchMedia(url: string, signal?: AbortSignal): Promise<HttpAnswer>;
   health(): UpstreamHealth;
 }
 
@@ -123,17 +123,17 @@ const BASE_SPEED_PREFIX = /\/mj-(fast|relax|turbo)$/;
 interface RawResponse {
   status: number;
   text: string;
-  headers: Headers;
+  headers: HttpAnswer["headers"];
 }
 
 export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
-  const doFetch: Fetch = config.fetch ?? fetch;
-  const mediaRequest: MediaRequest =
-    config.mediaRequest ??
-    (config.fetch
-      ? // lib/media follows redirects itself, checking where each hop leads.
-        (url, signal) => doFetch(url, { signal, cache: "no-store", redirect: "manual" })
-      : (url, signal) => requestAnswer(url, { signal }));
+  const given = config.fetch;
+  // API calls and media over undici's `request` unless a fetch is given. Redirects are followed
+  // by hand: API calls within the upstream's origin, media by lib/media checking each hop.
+  const send: (url: string, init: AnswerRequest) => Promise<HttpAnswer> = given
+    ? (url, init) => given(url, { ...init, cache: "no-store", redirect: "manual" })
+    : requestAnswer;
+  const mediaRequest: MediaRequest = config.mediaRequest ?? ((url, signal) => send(url, { signal }));
   const log = config.log ?? ((message: string) => console.warn(message));
   // new-api and novicezk have no list-by-ids route; learnt once, then list-by-condition is used.
   let listByIdsMissing = false;
@@ -183,11 +183,11 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     base: string = config.baseUrl,
   ): Promise<RawResponse> {
     const deadline = startDeadline(config.timeoutMs);
-    let response: Response;
+    let response: HttpAnswer;
     let text: string;
     try {
       response = await followSameOrigin(method, path, new URL(`${base}${path}`), body, deadline);
-      text = await deadline.race(response.text());
+      text = await deadline.race(readText(response.body));
     } catch (error) {
       throw error instanceof AppError ? error : transportError(error, method, path);
     } finally {
@@ -205,7 +205,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     }
     // A relay may send a business outcome with a 4xx/5xx status and the envelope as the body
     // (§8.3): an answer like any other, so neither a fault (no retry, no breaker count) nor a limit.
-    const envelope = response.ok ? null : envelopeCode(raw.text);
+    const envelope = response.status >= 200 && response.status < 300 ? null : envelopeCode(raw.text);
     if (response.status === 429 && (envelope === null || envelope === RELAY_SATURATED)) {
       const retryAfter = response.headers.get("retry-after");
       throw new AppError(
@@ -238,13 +238,13 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
     start: URL,
     body: unknown,
     deadline: Deadline,
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     let url = start;
-    let hopMethod: string = method;
+    let hopMethod: "GET" | "POST" = method;
     let payload = body === undefined ? undefined : JSON.stringify(body);
     for (let hop = 0; ; hop++) {
       const response = await deadline.race(
-        doFetch(url.href, {
+        send(url.href, {
           method: hopMethod,
           headers: {
             accept: "application/json",
@@ -253,8 +253,6 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
           },
           body: payload,
           signal: deadline.signal,
-          cache: "no-store",
-          redirect: "manual",
         }),
       );
       const location = response.headers.get("location");
@@ -525,7 +523,7 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
       // The deadline covers the whole body too: a CDN dripping a byte a second is cut off.
       const deadline = startDeadline(config.timeoutMs, signal);
       const get = () => deadline.race(mediaRequest(url, deadline.signal));
-      let response: MediaAnswer;
+      let response: HttpAnswer;
       try {
         try {
           response = await get();
