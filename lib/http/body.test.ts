@@ -104,7 +104,12 @@ describe("requestAnswer (undici's request, as fetch would answer)", () => {
         request.setEncoding("utf8");
         request.on("data", (chunk: string) => (received += chunk));
         request.on("end", () => response.writeHead(201).end(`\ufeff${received.length} characters`));
-      } else if (request.url === "/zipped")
+      } else if (request.url === "/nothing-zipped")
+        response.writeHead(204, { "content-encoding": "gzip" }).end();
+      else if (request.url === "/cut-zipped")
+        // Its 8-byte trailer (CRC and size) lost: fetch, and cURL, decode what came.
+        response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync("cut short").subarray(0, -8));
+      else if (request.url === "/zipped")
         response.writeHead(200, { "content-encoding": "gzip" }).end(gzipSync("unzipped"));
       else response.writeHead(200, { "content-type": "image/png" }).end("png bytes");
     });
@@ -138,6 +143,13 @@ describe("requestAnswer (undici's request, as fetch would answer)", () => {
     expect(zipped.headers.get("content-encoding")).toBe("gzip");
     expect(await text(zipped.body!)).toBe("unzipped");
     expect(seen.at(-1)).toMatchObject({ "accept-encoding": "identity", "user-agent": "node", accept: "*/*" });
+  });
+
+  it("decodes as fetch does: a body cut before its gzip trailer, and no decoding of a 204", async () => {
+    expect(await readText((await requestAnswer(`${base}/cut-zipped`, { signal })).body)).toBe("cut short");
+    const nothing = await requestAnswer(`${base}/nothing-zipped`, { signal });
+    expect(nothing.status).toBe(204);
+    expect(await readText(nothing.body)).toBe("");
   });
 
   it("sends a POST with its body and headers over those fetch sends, read back as fetch's text() reads it", async () => {

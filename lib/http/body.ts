@@ -1,6 +1,6 @@
 import "server-only";
 import { pipeline, type Readable, type Transform } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { constants as zlib, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { request, type Dispatcher } from "undici";
 
 /**
@@ -29,13 +29,20 @@ export interface HttpAnswer {
 /** What fetch sends unasked, which some CDNs and firewalls refuse a request without. */
 const REQUEST_HEADERS = { accept: "*/*", "user-agent": "node", "accept-encoding": "identity" };
 
+/** Flushed as fetch (and cURL) flush, so a body cut short at its end still decodes what came. */
+const FLUSH = { flush: zlib.Z_SYNC_FLUSH, finishFlush: zlib.Z_SYNC_FLUSH };
+const BROTLI_FLUSH = { flush: zlib.BROTLI_OPERATION_FLUSH, finishFlush: zlib.BROTLI_OPERATION_FLUSH };
+
 /** Decoders of the content codings fetch decodes; a body in another passes on as it came. */
 const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  "x-gzip": createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  gzip: () => createGunzip(FLUSH),
+  "x-gzip": () => createGunzip(FLUSH),
+  deflate: () => createInflate(FLUSH),
+  br: () => createBrotliDecompress(BROTLI_FLUSH),
 };
+
+/** Statuses whose answers have no body, which fetch does not decode whatever they say. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 export interface AnswerRequest {
   signal: AbortSignal;
@@ -70,7 +77,9 @@ export async function requestAnswer(url: string, options: AnswerRequest): Promis
   // undici emits 'error' when a body it had whole is destroyed unread (a redirect's, a 404's, a
   // cancelled download's): unheard, that is an uncaught exception. Its reader hears it otherwise.
   answer.body.on("error", () => {});
-  const decoder = DECODERS[(header("content-encoding") ?? "").trim().toLowerCase()];
+  const decoder = NULL_BODY_STATUSES.has(answer.statusCode)
+    ? undefined
+    : DECODERS[(header("content-encoding") ?? "").trim().toLowerCase()];
   // pipeline routes either stream's error to its callback and destroys both with it.
   const body: Readable = decoder ? pipeline(answer.body, decoder(), () => {}) : answer.body;
   return {

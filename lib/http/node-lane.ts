@@ -202,7 +202,14 @@ async function send(
   // Bytes the handler had in hand (lib/http/lane-answer.ts): one write, no stream to read back.
   const bytes = laneBytes(answer);
   if (bytes !== undefined) {
-    response.end(request.method === "HEAD" ? undefined : await maybeGzip(request, response, answer, bytes));
+    let sent: Uint8Array | undefined;
+    try {
+      sent = request.method === "HEAD" ? undefined : await maybeGzip(request, response, answer, bytes);
+    } catch (error) {
+      unsent(response);
+      throw error;
+    }
+    response.end(sent);
     return;
   }
   const body = answer.body;
@@ -241,13 +248,17 @@ async function send(
   } catch (error) {
     await reader.cancel().catch(() => {});
     if (!response.headersSent) {
-      // Nothing sent yet: the caller answers in the one error shape, without this answer's headers.
-      for (const name of response.getHeaderNames()) response.removeHeader(name);
+      unsent(response);
       throw error;
     }
     // The source failed mid-answer: cut the connection, so the client sees a truncated body.
     response.destroy(error instanceof Error ? error : undefined);
   }
+}
+
+/** Nothing was sent yet: the caller answers in the one error shape, without this answer's headers. */
+function unsent(response: ServerResponse): void {
+  for (const name of response.getHeaderNames()) response.removeHeader(name);
 }
 
 async function maybeGzip(

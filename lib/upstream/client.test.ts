@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type RequestListener } from "no
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpAnswer } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
@@ -390,6 +391,38 @@ describe("over real HTTP", () => {
 });
 
 describe("API answers over undici's request", () => {
+  it("asks for a compressed answer and decodes it; a POST sent on by a 303 goes on as a GET without its body", async () => {
+    const seen: string[] = [];
+    const upstream = await serve((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        seen.push(`${request.method} ${request.url} ${request.headers["accept-encoding"]} [${body}]`);
+        if (request.method === "POST") {
+          response.writeHead(303, { location: "/mj/task/1/fetch" });
+          response.end();
+          return;
+        }
+        response.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        response.end(gzipSync('{"id":"1","status":"SUCCESS"}'));
+      });
+    });
+    const client = createUpstreamClient({
+      baseUrl: upstream,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+    });
+    expect(await client.fetchTask("1")).toMatchObject({ id: "1", status: "SUCCESS" });
+    await client.submit("imagine", { prompt: "cat" }).catch(() => {});
+    expect(seen).toEqual([
+      "GET /mj/task/1/fetch gzip, deflate, br []",
+      expect.stringMatching(/^POST \/mj\/submit\/imagine gzip, deflate, br \[\{.*"prompt":"cat.*\}\]$/),
+      "GET /mj/task/1/fetch gzip, deflate, br []",
+    ]);
+  });
+
   it("reads a rate limit's Retry-After and an error status's envelope", async () => {
     const upstream = await serve((request, response) => {
       if (request.url?.includes("imagine")) {

@@ -248,6 +248,8 @@ export function createUpstreamClient(config: UpstreamConfig): UpstreamClient {
           method: hopMethod,
           headers: {
             accept: "application/json",
+            // As fetch asked: a relay's long task lists travel compressed (media is already).
+            "accept-encoding": "gzip, deflate, br",
             ...(payload === undefined ? {} : { "content-type": "application/json" }),
             ...authHeaders(),
           },
