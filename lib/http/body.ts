@@ -42,7 +42,7 @@ const DECODERS: Record<string, () => Transform> = {
 };
 
 /** Statuses whose answers have no body, which fetch does not decode whatever they say. */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+export const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 export interface AnswerRequest {
   signal: AbortSignal;

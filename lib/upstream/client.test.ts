@@ -391,6 +391,15 @@ describe("over real HTTP", () => {
 });
 
 describe("API answers over undici's request", () => {
+  const clientOf = (baseUrl: string) =>
+    createUpstreamClient({
+      baseUrl,
+      apiKey: KEY,
+      authHeader: "authorization",
+      timeoutMs: 5_000,
+      log: () => {},
+    });
+
   it("asks for a compressed answer and decodes it; a POST sent on by a 303 goes on as a GET without its body", async () => {
     const seen: string[] = [];
     const upstream = await serve((request, response) => {
@@ -407,13 +416,7 @@ describe("API answers over undici's request", () => {
         response.end(gzipSync('{"id":"1","status":"SUCCESS"}'));
       });
     });
-    const client = createUpstreamClient({
-      baseUrl: upstream,
-      apiKey: KEY,
-      authHeader: "authorization",
-      timeoutMs: 5_000,
-      log: () => {},
-    });
+    const client = clientOf(upstream);
     expect(await client.fetchTask("1")).toMatchObject({ id: "1", status: "SUCCESS" });
     await client.submit("imagine", { prompt: "cat" }).catch(() => {});
     expect(seen).toEqual([
@@ -433,13 +436,7 @@ describe("API answers over undici's request", () => {
       response.writeHead(400, { "content-type": "application/json" });
       response.end('{"code":4,"description":"bad prompt","result":null}');
     });
-    const client = createUpstreamClient({
-      baseUrl: upstream,
-      apiKey: KEY,
-      authHeader: "authorization",
-      timeoutMs: 5_000,
-      log: () => {},
-    });
+    const client = clientOf(upstream);
     const limited = await rejection(client.submit("imagine", { prompt: "cat" }));
     expect(limited.code).toBe("rate_limited");
     expect(limited.headers).toEqual({ "retry-after": "7" });

@@ -3,7 +3,13 @@ import { SUBMIT_CODE, submitResultSchema, type SubmitResult } from "@/lib/mj/env
 import type { Speed } from "@/lib/mj/prompt-params";
 import { speedSegment, withSpeedFlag, type SpeedVia } from "@/lib/mj/speed";
 import { taskListSchema, taskSchema, type Task } from "@/lib/mj/task";
-import { readText, requestAnswer, type AnswerRequest, type HttpAnswer } from "@/lib/http/body";
+import {
+  NULL_BODY_STATUSES,
+  readText,
+  requestAnswer,
+  type AnswerRequest,
+  type HttpAnswer,
+} from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
 import { createBreaker, DEFAULT_BREAKER, type BreakerOptions, type BreakerSnapshot } from "./breaker";
 import { startDeadline, type Deadline } from "./deadline";
@@ -31,7 +37,7 @@ export interface UpstreamConfig {
   apiKey?: string | undefined;
   authHeader: AuthHeader;
   timeoutMs: number;
-  /** The simulator's fetch in demo mode and tests; the global fetch otherwise. */
+  /** The simulator's fetch in demo mode, a test's; without one, calls go over undici's `request`. */
   fetch?: Fetch;
   /**
    * What `fetchMedia` sends its GET with: `fetch` when one is given (the simulator's, a test's),
@@ -113,8 +119,6 @@ const DROPPED_CONNECTION_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET
 /** Same-origin redirects an API call follows before giving up. */
 const API_REDIRECTS = 3;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Statuses whose answers carry no body. */
-const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 /** new-api main's "channel or group saturated", sent with HTTP 429 (§2.1): a rate limit, not an outcome. */
 const RELAY_SATURATED = 30;
 /** A trailing speed prefix of MJ_API_URL (`https://proxy/mj-fast`), which a job's own speed replaces. */
