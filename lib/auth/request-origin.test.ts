@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   clientAddress,
   hostAllowed,
+  hostname,
   isCrossOriginWrite,
   isHttps,
   PEER_HEADER,
@@ -70,6 +71,16 @@ describe("hostAllowed", () => {
     ["", false],
   ])("%j -> %j", (host, expected) => {
     expect(hostAllowed(host, rules)).toBe(expected);
+  });
+
+  it("answers a Host seen before as it did, however many other Hosts came between", () => {
+    expect(hostname("Studio.Example.com:3000")).toBe("studio.example.com");
+    expect(hostname("evil.example/x")).toBeNull();
+    // More Hosts than the memo keeps, as a client sending any Host it likes would.
+    for (let i = 0; i < 1000; i++) expect(hostname(`h${i}.example:${i}`)).toBe(`h${i}.example`);
+    expect(hostname("Studio.Example.com:3000")).toBe("studio.example.com");
+    expect(hostname("evil.example/x")).toBeNull();
+    expect(hostAllowed("evil.example/x", rules)).toBe(false);
   });
 
   it("allows any host with ALLOWED_HOSTS=*", () => {

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -18,6 +18,10 @@ let abortSeen: Promise<void> = Promise.resolve();
 let cancelSeen: Promise<void> = Promise.resolve();
 let sawFirst = () => {};
 const firstSeen = new Promise<void>((resolve) => (sawFirst = resolve));
+let leave = () => {};
+const leftEarly = new Promise<void>((resolve) => (leave = resolve));
+let lateSignal: (aborted: boolean) => void = () => {};
+const lateSignalSeen = new Promise<boolean>((resolve) => (lateSignal = resolve));
 
 const echo: RouteModule = {
   GET: async (request: Request, context: { params: Promise<unknown> }) => {
@@ -89,6 +93,34 @@ const routes = [
         } catch (error) {
           return Response.json({ error: String(error) }, { status: 413 });
         }
+      },
+    },
+  },
+  {
+    // A handler reaching past the members the lane's request holds, as a future route might.
+    pattern: "/api/whole",
+    module: {
+      POST: async (request: Request) => {
+        const copy = request.clone();
+        return Response.json({
+          isRequest: request instanceof Request,
+          tag: Object.prototype.toString.call(request),
+          cache: request.cache,
+          copied: await copy.json(),
+          read: await request.text(),
+          used: request.bodyUsed,
+        });
+      },
+    },
+  },
+  {
+    // Asks for its signal only after the client is gone: it must already say so.
+    pattern: "/api/late-signal",
+    module: {
+      GET: async (request: Request) => {
+        await leftEarly;
+        lateSignal(request.signal.aborted);
+        return new Response(null, { status: 204 });
       },
     },
   },
@@ -367,6 +399,33 @@ describe("the fast lane", () => {
     await expect(abortSeen).resolves.toBeUndefined();
     // And stops reading its source: nothing waits forever on a drain that cannot come.
     await expect(cancelSeen).resolves.toBeUndefined();
+  });
+
+  it("gives a handler that reaches past url, method, headers, signal and body what a Request would", async () => {
+    const answer = await raw("/api/whole", { method: "POST", body: '{"a":1}' });
+    expect(JSON.parse(answer.body.toString())).toEqual({
+      isRequest: true,
+      tag: "[object Request]",
+      cache: "default",
+      copied: { a: 1 },
+      read: '{"a":1}',
+      used: true,
+    });
+  });
+
+  it("gives a signal first asked for after the client left as aborted", async () => {
+    const [[socket]] = await Promise.all([
+      once(server, "connection") as Promise<[Socket]>,
+      once(server, "request"),
+      http.get(`${base}/api/late-signal`, { agent: false }).on("error", () => {}),
+    ]);
+    // The server's side of the connection closes: the lane has seen the client leave.
+    const closed = once(socket, "close");
+    socket.destroy();
+    await closed;
+    await new Promise((resolve) => setImmediate(resolve));
+    leave();
+    await expect(lateSignalSeen).resolves.toBe(true);
   });
 
   it("answers a fault of the lane itself in the one error shape", async () => {

@@ -6,6 +6,7 @@ import Negotiator from "negotiator";
 import { hostname } from "@/lib/auth/request-origin";
 import { shared } from "@/lib/auth/shared";
 import { laneBytes, takenByLane } from "./lane-answer";
+import { LaneRequest } from "./lane-request";
 import { errorResponse } from "./route";
 
 /**
@@ -137,34 +138,21 @@ async function answer(
   url: string,
   params: Params,
 ): Promise<void> {
+  const webRequest = new LaneRequest(request, url);
+  takenByLane(webRequest);
   // The signal a handler stops on (a cancelled download, a closed tab), as Next's adapter gives it.
-  const aborted = new AbortController();
   response.once("close", () => {
-    if (!response.writableFinished) aborted.abort();
+    if (!response.writableFinished) webRequest.clientLeft();
   });
   try {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (Array.isArray(value)) for (const one of value) headers.append(name, one);
-      else if (value !== undefined) headers.set(name, value);
-    }
-    const method = request.method!;
-    const hasBody = method !== "GET" && method !== "HEAD";
-    const webRequest = new Request(url, {
-      method,
-      headers,
-      signal: aborted.signal,
-      // The Node request itself, as Next passes it: undici reads it as the body stream, and a
-      // handler that stops reading (a body over its limit) ends it.
-      ...(hasBody ? { body: request as unknown as ReadableStream<Uint8Array>, duplex: "half" } : {}),
-    } as RequestInit);
-    takenByLane(webRequest);
-    const answered = await handler(webRequest, { params: Promise.resolve(params) });
-    await send(request, response, answered, aborted.signal);
+    // Only the five members a route reads are its own (lib/http/lane-request.ts); the rest come
+    // from a real Request, built when first asked for.
+    const answered = await handler(webRequest as unknown as Request, { params: Promise.resolve(params) });
+    await send(request, response, answered, webRequest);
   } catch (error) {
     // respond() answers every error of a handler; this is a fault of the lane itself.
     if (!response.headersSent)
-      await send(request, response, errorResponse(error), aborted.signal).catch(() => {});
+      await send(request, response, errorResponse(error), webRequest).catch(() => {});
     else response.destroy(error instanceof Error ? error : undefined);
   }
 }
@@ -190,8 +178,8 @@ async function send(
   request: IncomingMessage,
   response: ServerResponse,
   answer: Response,
-  /** Aborted when the client left before the answer was whole. */
-  gone: AbortSignal,
+  /** Its signal aborts when the client left before the answer was whole. */
+  asked: LaneRequest,
 ): Promise<void> {
   response.statusCode = answer.status;
   for (const [name, value] of answer.headers) {
@@ -236,6 +224,7 @@ async function send(
     // the client reads it, chunked as Next sends it: a length the handler declared and the
     // source then missed must not leave extra bytes on, or a hang in, a kept-alive connection.
     response.removeHeader("content-length");
+    const gone = asked.signal;
     while (!next.done) {
       if (gone.aborted) {
         await reader.cancel();
