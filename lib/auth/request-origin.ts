@@ -52,8 +52,11 @@ export function hostname(host: string): string | null {
   let name = hostnames.get(host);
   if (name === undefined) {
     name = parseHostname(host);
-    if (hostnames.size >= HOSTNAMES_KEPT) hostnames.clear();
-    hostnames.set(host, name);
+    // No host name is longer (RFC 1035); a longer Host is not worth keeping.
+    if (host.length <= 255) {
+      if (hostnames.size >= HOSTNAMES_KEPT) hostnames.clear();
+      hostnames.set(host, name);
+    }
   }
   return name;
 }

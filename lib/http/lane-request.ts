@@ -1,28 +1,71 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
-import { ReadableStream as NodeReadableStream } from "node:stream/web";
 
 /**
- * The Request a lane route's handler gets (lib/http/node-lane.ts), made light. undici's Request
- * cost about 20 µs of the ~190 µs of CPU a lane request takes (its WebIDL checks, and an
- * AbortController of its own that follows the one it is given, with listeners both ways), and
- * every handler then reads five things of it: `url`, `method`, `headers`, `signal` and `body`.
- * This one holds those five, and makes the signal only when a handler asks for it (a download
- * that stops when the client leaves, the event stream); a poll or a thumbnail never does.
- *
- * Anything else a handler reaches for (`json()`, `clone()`, `cache`…) is answered by the real
- * Request, built then from the same URL, method, headers, signal and body stream: the prototype
- * chain ends in a Proxy that builds it, so no handler can read `undefined` where Next would have
- * given it a value, and `instanceof Request` holds.
+ * The Request a lane route's handler gets (lib/http/node-lane.ts), and how the lane tells it that
+ * the client left before its answer was whole (its signal aborts, as Next's adapter aborts it).
  */
-export class LaneRequest {
+export interface LaneCall {
+  request: Request;
+  clientLeft(): void;
+}
+
+/**
+ * A GET or HEAD (previews, thumbnails, feed pages, fetches, each tab's event stream) gets a light
+ * `LaneRequest`; a request with a body gets undici's Request of the Node request itself, as Next
+ * passes it: undici reads it as the body stream, and a handler that stops reading (a body over
+ * its limit) ends it. A body is state a stand-in would have to keep in step with a real Request
+ * (read, cloned, used), and the submits and polls that carry one can afford the 20 µs.
+ */
+export function laneCall(source: IncomingMessage, url: string): LaneCall {
+  const method = source.method!;
+  if (method === "GET" || method === "HEAD") {
+    const request = new LaneRequest(source, url);
+    return { request: request as unknown as Request, clientLeft: () => LaneRequest.leave(request) };
+  }
+  const aborted = new AbortController();
+  const request = new Request(url, {
+    method,
+    headers: headersOf(source),
+    signal: aborted.signal,
+    body: source as unknown as ReadableStream<Uint8Array>,
+    duplex: "half",
+  } as RequestInit);
+  return { request, clientLeft: () => aborted.abort() };
+}
+
+function headersOf(source: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(source.headers)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * A GET or HEAD made light. undici's Request cost about 20 µs of the ~190 µs of CPU a lane
+ * request took (its WebIDL checks, and an AbortController of its own that follows the one it is
+ * given, with listeners both ways), and every route then reads four things of it: `url`,
+ * `method`, `headers` and `signal` (and `body`, null here). This one holds those, and makes the
+ * signal only when a handler asks for it (media that stops reading when the client leaves, the
+ * event stream); a poll or a feed page never does.
+ *
+ * What else a Request has (`clone()`, `text()`, `cache`, its inspection…) is answered by the
+ * real Request, built then from the same URL, method, headers and signal: the prototype chain ends
+ * in a Proxy that builds it, so `instanceof Request` holds and no handler reads `undefined` where
+ * Next would have given it a value. What it cannot be is undici's own input: `new Request(it)` or
+ * `fetch(it)` look for undici's internal state, which only a real Request holds.
+ */
+class LaneRequest {
   readonly url: string;
   readonly method: string;
+  readonly body = null;
+  readonly bodyUsed = false;
   readonly #source: IncomingMessage;
+  #headers: Headers | undefined;
   #controller: AbortController | undefined;
   #left = false;
-  #body: ReadableStream<Uint8Array> | null | undefined;
-  #headers: Headers | undefined;
   #real: Request | undefined;
 
   constructor(source: IncomingMessage, url: string) {
@@ -31,19 +74,11 @@ export class LaneRequest {
     this.method = source.method!;
   }
 
-  /** Built when first read, inside the handler, so that a fault in building them is answered there. */
   get headers(): Headers {
-    if (!this.#headers) {
-      this.#headers = new Headers();
-      for (const [name, value] of Object.entries(this.#source.headers)) {
-        if (Array.isArray(value)) for (const one of value) this.#headers.append(name, one);
-        else if (value !== undefined) this.#headers.set(name, value);
-      }
-    }
+    this.#headers ??= headersOf(this.#source);
     return this.#headers;
   }
 
-  /** Aborted when the client left before its answer was whole, as Next's adapter aborts it. */
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
@@ -52,24 +87,9 @@ export class LaneRequest {
     return this.#controller.signal;
   }
 
-  /**
-   * The Node request itself as a stream, as Next passes it to undici: read as it arrives, and a
-   * handler that stops reading (a body over its limit) cancels it, which ends the request.
-   */
-  get body(): ReadableStream<Uint8Array> | null {
-    if (this.#body === undefined) {
-      this.#body =
-        this.method === "GET" || this.method === "HEAD"
-          ? null
-          : (NodeReadableStream.from(this.#source) as ReadableStream<Uint8Array>);
-    }
-    return this.#body;
-  }
-
-  /** The lane calls this when the connection closed before the answer was whole. */
-  clientLeft(): void {
-    this.#left = true;
-    this.#controller?.abort();
+  static leave(request: LaneRequest): void {
+    request.#left = true;
+    request.#controller?.abort();
   }
 
   /** The whole Request, for what this one does not hold; built once. */
@@ -78,8 +98,7 @@ export class LaneRequest {
       method: request.method,
       headers: request.headers,
       signal: request.signal,
-      ...(request.body ? { body: request.body, duplex: "half" } : {}),
-    } as RequestInit);
+    });
     return request.#real;
   }
 
@@ -92,8 +111,10 @@ Object.setPrototypeOf(
   LaneRequest.prototype,
   new Proxy(Object.create(Request.prototype) as object, {
     get(target, property, receiver: object) {
-      // Asked of the prototype itself, or whether it is a thenable: nothing to build a Request for.
-      if (property === "then" || !LaneRequest.is(receiver)) return Reflect.get(target, property, receiver);
+      // Only what Request itself defines; Object's own members (`hasOwnProperty`, `valueOf`) are
+      // the stand-in's, and the prototype itself (no receiver of ours) has nothing to build.
+      if (!Object.hasOwn(Request.prototype, property) || !LaneRequest.is(receiver))
+        return Reflect.get(target, property, receiver);
       const real = LaneRequest.real(receiver);
       const value: unknown = Reflect.get(real, property, real);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;

@@ -6,7 +6,7 @@ import Negotiator from "negotiator";
 import { hostname } from "@/lib/auth/request-origin";
 import { shared } from "@/lib/auth/shared";
 import { laneBytes, takenByLane } from "./lane-answer";
-import { LaneRequest } from "./lane-request";
+import { laneCall, type LaneCall } from "./lane-request";
 import { errorResponse } from "./route";
 
 /**
@@ -138,21 +138,21 @@ async function answer(
   url: string,
   params: Params,
 ): Promise<void> {
-  const webRequest = new LaneRequest(request, url);
-  takenByLane(webRequest);
-  // The signal a handler stops on (a cancelled download, a closed tab), as Next's adapter gives it.
-  response.once("close", () => {
-    if (!response.writableFinished) webRequest.clientLeft();
-  });
+  let call: LaneCall | undefined;
   try {
-    // Only the five members a route reads are its own (lib/http/lane-request.ts); the rest come
-    // from a real Request, built when first asked for.
-    const answered = await handler(webRequest as unknown as Request, { params: Promise.resolve(params) });
-    await send(request, response, answered, webRequest);
+    call = laneCall(request, url);
+    const { clientLeft } = call;
+    takenByLane(call.request);
+    // The signal a handler stops on (a cancelled download, a closed tab), as Next's adapter gives it.
+    response.once("close", () => {
+      if (!response.writableFinished) clientLeft();
+    });
+    const answered = await handler(call.request, { params: Promise.resolve(params) });
+    await send(request, response, answered, call.request);
   } catch (error) {
     // respond() answers every error of a handler; this is a fault of the lane itself.
     if (!response.headersSent)
-      await send(request, response, errorResponse(error), webRequest).catch(() => {});
+      await send(request, response, errorResponse(error), call?.request).catch(() => {});
     else response.destroy(error instanceof Error ? error : undefined);
   }
 }
@@ -178,8 +178,11 @@ async function send(
   request: IncomingMessage,
   response: ServerResponse,
   answer: Response,
-  /** Its signal aborts when the client left before the answer was whole. */
-  asked: LaneRequest,
+  /**
+   * The request answered, whose signal aborts when the client left before the answer was whole;
+   * none when the lane could not make one (its error answer is then bytes, never a stream).
+   */
+  asked: Request | undefined,
 ): Promise<void> {
   response.statusCode = answer.status;
   for (const [name, value] of answer.headers) {
@@ -224,7 +227,7 @@ async function send(
     // the client reads it, chunked as Next sends it: a length the handler declared and the
     // source then missed must not leave extra bytes on, or a hang in, a kept-alive connection.
     response.removeHeader("content-length");
-    const gone = asked.signal;
+    const gone = asked?.signal ?? new AbortController().signal;
     while (!next.done) {
       if (gone.aborted) {
         await reader.cancel();
