@@ -14,11 +14,11 @@ import { shared } from "@/lib/auth/shared";
  * module, the handlers that answer run in the routes' copy.
  */
 
-const laneRequests = shared("lane-requests", () => new WeakSet<object>());
+const laneRequests = shared("lane-requests", () => new WeakSet<Request>());
 const laneBodies = shared("lane-bodies", () => new WeakMap<Response, Uint8Array>());
 
 /** Marks a request the lane made and will answer: its handler may answer bytes without a stream. */
-export function takenByLane(request: object): void {
+export function takenByLane(request: Request): void {
   laneRequests.add(request);
 }
 
