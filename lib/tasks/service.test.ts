@@ -48,6 +48,23 @@ describe("image seed", () => {
     expect(again.result).toBe(first.result);
     expect(recorded).toHaveBeenCalledTimes(1);
   });
+
+  it("reads the stored task while the upstream answers, not after it", async () => {
+    let readWhileAsked: boolean | undefined;
+    const { service, store } = setup("trueai", "authorization", {}, (fetch) => async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes("/image-seed")) {
+        await new Promise((resolve) => setImmediate(resolve));
+        readWhileAsked = read.mock.calls.length > 0;
+      }
+      return fetch(input, init);
+    });
+    const read = vi.spyOn(store, "get");
+    const grid = await service.imagine({ prompt: "a seed read beside the call" });
+    await waitForStatus(service.fetch, grid.result as string, "SUCCESS");
+    read.mockClear();
+    expect((await service.imageSeed(grid.result as string)).code).toBe(1);
+    expect(readWhileAsked).toBe(true);
+  });
 });
 
 describe("recording", () => {

@@ -806,8 +806,8 @@ export function createTaskService({
     },
 
     async imageSeed(id: string): Promise<SubmitResult> {
-      const result = await upstream.imageSeed(id);
-      const stored = await store.get(id);
+      // The stored task is read while the upstream answers: the call is on its way before the read.
+      const [result, stored] = await Promise.all([upstream.imageSeed(id), store.get(id)]);
       // A job's seed never changes: asked again (a drop-in client asks every time), nothing to write.
       const seed =
         result.code === SUBMIT_CODE.success && typeof result.result === "string" ? result.result : null;
